@@ -1,0 +1,29 @@
+import { openDb, type Db } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { findOrg } from '../store/orgs.js';
+
+/** Opens the store (PGlite folder or DATABASE_URL), brings its schema up to date, runs fn, closes it. */
+export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb();
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function requireOrg(db: Db, name: string): Promise<string> {
+  const org = await findOrg(db, name);
+  if (!org) throw new CliError(`No organization named "${name}". Create it with: steward keys create --org ${name} --user HANDLE`);
+  return org.org_id;
+}
+
+/** An error whose message is for the person at the terminal; printed without a stack trace. */
+export class CliError extends Error {}
+
+export function failWith(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`steward: ${message}\n`);
+  process.exit(err instanceof CliError ? 2 : 1);
+}

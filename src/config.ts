@@ -1,0 +1,49 @@
+// Settings from the environment, read in one place.
+export interface RateLimitRule {
+  limit: number;
+  periodSeconds: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  rateLimits: Record<string, RateLimitRule>;
+}
+
+/** Endpoint families and their budget per API key per window; the findings family is seed 002's 100 a minute. */
+export const DEFAULT_RATE_LIMITS: Record<string, RateLimitRule> = {
+  findings: { limit: 100, periodSeconds: 60 },
+  ownership: { limit: 1000, periodSeconds: 60 },
+  inventory: { limit: 300, periodSeconds: 60 },
+  meta: { limit: 60, periodSeconds: 60 },
+};
+
+/** Parses `family=limit[/seconds],...`, e.g. `findings=100,ownership=500/60`. */
+export function parseRateLimits(spec: string | undefined, base = DEFAULT_RATE_LIMITS): Record<string, RateLimitRule> {
+  const out: Record<string, RateLimitRule> = structuredClone(base);
+  if (!spec) return out;
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z_]+)=(\d+)(?:\/(\d+))?$/.exec(part);
+    if (!m) throw new Error(`STEWARD_RATE_LIMITS: cannot read "${part}" (expected family=limit or family=limit/seconds)`);
+    out[m[1]!] = { limit: Number(m[2]), periodSeconds: m[3] ? Number(m[3]) : out[m[1]!]?.periodSeconds ?? 60 };
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: Number(env.PORT ?? 8080),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: env.STEWARD_DATA_DIR ?? './data',
+    logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
+    bodyLimitBytes: Number(env.STEWARD_BODY_LIMIT ?? 10 * 1024 * 1024),
+    rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
+  };
+}

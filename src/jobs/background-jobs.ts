@@ -1,0 +1,38 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../store/db.js';
+
+export interface Job {
+  name: string;
+  intervalMs: number;
+  run(db: Db): Promise<unknown>;
+}
+
+/** Jobs the server runs on a timer (mute expiry, the recompute worker); each later capability adds its job here. */
+export const jobs: Job[] = [];
+
+export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogger }) {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+  for (const job of jobs) {
+    const tick = () => {
+      if (stopped) return;
+      const p = job
+        .run(db)
+        .catch((err) => log.error({ err, job: job.name }, 'background job failed'))
+        .finally(() => {
+          running.delete(p);
+          if (!stopped) timers.push(setTimeout(tick, job.intervalMs));
+        });
+      running.add(p);
+    };
+    timers.push(setTimeout(tick, job.intervalMs));
+  }
+  return {
+    async stop() {
+      stopped = true;
+      timers.forEach(clearTimeout);
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from './context.js';
+import { registerErrorMapper } from './error-mapper.js';
+import { registerAuthentication } from './authentication.js';
+import { registerRateLimits } from './rate-limits.js';
+import { routeFamilies } from './routes/index.js';
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Datadog's parameters are named like filter[tags]; they stay flat keys, repeated ones become arrays.
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  registerErrorMapper(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Steward API', version: '1', description: "Cloud security findings and resource ownership on Datadog's public API." },
+      components: {
+        securitySchemes: {
+          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'DD-API-KEY' },
+          appKeyAuth: { type: 'apiKey', in: 'header', name: 'DD-APPLICATION-KEY' },
+        },
+      },
+      security: [{ apiKeyAuth: [], appKeyAuth: [] }],
+    },
+  });
+  registerAuthentication(app, ctx.db);
+  registerRateLimits(app, ctx.limiter, ctx.config.rateLimits);
+  for (const family of routeFamilies) await app.register(family, ctx);
+  return app;
+}

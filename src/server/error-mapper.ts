@@ -1,0 +1,65 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorSource } from '../errors.js';
+
+export interface JsonApiError {
+  status: string;
+  title: string;
+  detail: string;
+  source?: ErrorSource;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function errorBody(status: number, detail: string, source?: ErrorSource): { errors: JsonApiError[] } {
+  const error: JsonApiError = { status: String(status), title: TITLES[status] ?? 'Error', detail };
+  if (source) error.source = source;
+  return { errors: [error] };
+}
+
+export function sendError(reply: FastifyReply, status: number, detail: string, source?: ErrorSource) {
+  return reply.code(status).type('application/json').send(errorBody(status, detail, source));
+}
+
+type Validation = NonNullable<FastifyError['validation']>[number];
+
+/** Names the offending parameter (query, path, header) or JSON pointer (body) of the first schema violation. */
+function validationSource(context: string | undefined, v: Validation): ErrorSource {
+  const missing = (v.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
+    (v.params as { additionalProperty?: string })?.additionalProperty;
+  const path = v.instancePath + (missing ? `/${missing}` : '');
+  if (context === 'body') return { pointer: path || '/' };
+  return { parameter: path.replace(/^\//, '').split('/')[0] || String(missing ?? '') };
+}
+
+export function registerErrorMapper(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof DomainError) return sendError(reply, err.status, err.message, err.source);
+    if (err.validation && err.validation.length > 0) {
+      const v = err.validation[0]!;
+      const source = validationSource(err.validationContext, v);
+      const name = source.parameter ?? source.pointer;
+      return sendError(reply, 400, `Invalid ${err.validationContext === 'body' ? 'body field' : 'parameter'} ${name}: ${v.message}`, source);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, body too large, wrong content type): their messages hold no internals.
+      const detail = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Unsupported content type: ${request.headers['content-type'] ?? 'none'}` : err.message;
+      return sendError(reply, status, detail, status === 400 ? { pointer: '/' } : undefined);
+    }
+    request.log.error({ err }, 'request failed');
+    return sendError(reply, 500, 'The server could not answer this request.');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}`));
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../config.js';
+import { openDb, type Db } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { openRateLimiter } from './rate-limiter.js';
+import { buildApp } from './app.js';
+import { startBackgroundJobs } from '../jobs/background-jobs.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Db;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the store, migrates it, and serves until stop(); SIGTERM and SIGINT finish requests in flight, then close the store. */
+export async function serve(config: Config = loadConfig(), { handleSignals = true } = {}): Promise<RunningServer> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  const limiter = await openRateLimiter(config.redisUrl);
+  const app = await buildApp({ db, config, limiter });
+  const jobs = startBackgroundJobs({ db, log: app.log });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await jobs.stop();
+      await app.close();
+      await limiter.close();
+      await db.close();
+    })());
+  if (handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'stopping: finishing requests in flight');
+        stop().then(
+          () => process.exit(0),
+          (err) => {
+            app.log.error({ err }, 'stop failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { app, db, url: `http://${config.host}:${port}`, stop };
+}

@@ -1,0 +1,30 @@
+// One database interface over two engines that speak the same SQL: PGlite (embedded) and PostgreSQL.
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs fn while holding a PostgreSQL advisory lock (process-wide on PGlite, which has one process). */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+export async function openDb(options: OpenOptions = {}): Promise<Db> {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (url) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(url);
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(options.dataDir ?? process.env.STEWARD_DATA_DIR ?? './data');
+}

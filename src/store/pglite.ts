@@ -1,0 +1,55 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Db } from './db.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+
+const IN_MEMORY = 'memory://';
+
+export async function openPglite(dataDir: string): Promise<Db> {
+  const release = dataDir === IN_MEMORY ? () => {} : acquireDataDirLock(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir === IN_MEMORY ? undefined : dataDir);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  // PGlite is one connection: advisory locks would be re-entrant, so a promise chain serialises instead.
+  let lockChain: Promise<unknown> = Promise.resolve();
+  return {
+    kind: 'pglite',
+    async query(sql, params) {
+      const r = await pglite.query(sql, params as unknown[]);
+      return { rows: r.rows as never[], affectedRows: r.affectedRows };
+    },
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+    async transaction(fn) {
+      return pglite.transaction(async (tx) =>
+        fn({
+          async query(sql, params) {
+            const r = await tx.query(sql, params as unknown[]);
+            return { rows: r.rows as never[], affectedRows: r.affectedRows };
+          },
+          async exec(sql) {
+            await tx.exec(sql);
+          },
+        }),
+      );
+    },
+    async withAdvisoryLock(_key, fn) {
+      const run = lockChain.then(fn, fn);
+      lockChain = run.catch(() => {});
+      return run;
+    },
+    async close() {
+      try {
+        await pglite.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export { IN_MEMORY };
