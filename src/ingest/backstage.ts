@@ -1,0 +1,229 @@
+// Backstage catalog YAML (catalog-info.yaml, org files): Users, Groups and owned entities -> directory and services.
+// Relations are derived from both sides (User.memberOf and Group.members, Group.parent and Group.children),
+// so a membership declared once in either place counts, and declared twice counts once.
+// Namespaces are dropped: `group:default/team-a` and `group:other/team-a` are both the handle `team-a`;
+// two entities with one handle merge (the fixture's `guest` in namespaces default and development is one user).
+import { parseAllDocuments } from 'yaml';
+import { RecordError } from '../posture/resource.js';
+import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
+
+export interface BackstageCatalog {
+  users: DirectoryUser[];
+  teams: DirectoryTeam[];
+  services: Service[];
+}
+
+/** One catalog entity as read, before relations are resolved. */
+export interface BackstageEntity {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  spec: Record<string, unknown>;
+  source: string;
+  place: string;
+}
+
+/** Kinds that become catalog services: they carry an owner and can be matched from resource tags. */
+const SERVICE_KINDS = new Set(['component', 'resource', 'system']);
+
+interface EntityRef {
+  kind?: string;
+  namespace?: string;
+  name: string;
+}
+
+/** `[kind:][namespace/]name`, as Backstage writes entity references. */
+export function parseEntityRef(ref: string): EntityRef {
+  const text = ref.trim();
+  const colon = text.indexOf(':');
+  const kind = colon > 0 ? text.slice(0, colon).toLowerCase() : undefined;
+  const rest = colon > 0 ? text.slice(colon + 1) : text;
+  const slash = rest.indexOf('/');
+  return slash > 0 ? { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) } : { kind, name: rest };
+}
+
+/** An owner reference to a handle; a bare name is a Group, as Backstage defaults `spec.owner`. */
+export function ownerRefOf(ref: string): OwnerRef {
+  const parsed = parseEntityRef(ref);
+  return { kind: parsed.kind === 'user' ? 'user' : 'team', handle: parsed.name };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown, place: string, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new RecordError(place, field, 'must be a string');
+}
+
+function stringList(value: unknown, place: string, field: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new RecordError(place, field, 'must be a list');
+  return value.map((item, i) => {
+    if (typeof item !== 'string' || item.trim() === '') throw new RecordError(place, `${field}[${i}]`, 'must be a non-empty string');
+    return item;
+  });
+}
+
+/** Reads every document of a catalog file; `source` names the file in errors and on services. */
+export function parseBackstageEntities(text: string, source: string): BackstageEntity[] {
+  const entities: BackstageEntity[] = [];
+  parseAllDocuments(text).forEach((doc, index) => {
+    const place = `${source} document ${index + 1}`;
+    if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    if (!isRecord(value)) throw new RecordError(place, undefined, 'an entity must be a mapping');
+    const kind = optionalString(value.kind, place, 'kind');
+    if (!kind) throw new RecordError(place, 'kind', 'is required');
+    const metadata = value.metadata ?? {};
+    if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
+    const name = optionalString(metadata.name, place, 'metadata.name');
+    if (!name) throw new RecordError(place, 'metadata.name', 'is required');
+    const spec = value.spec ?? {};
+    if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
+    const apiVersion = optionalString(value.apiVersion, place, 'apiVersion') ?? 'backstage.io/v1alpha1';
+    entities.push({ apiVersion, kind, name, metadata, spec, source, place });
+  });
+  return entities;
+}
+
+/** Catalog annotations that name the source repository. */
+function repositoriesOf(annotations: Record<string, unknown>): ServiceRepository[] {
+  const repos: ServiceRepository[] = [];
+  const slug = (key: string, host: string, provider: string) => {
+    const value = annotations[key];
+    if (typeof value === 'string' && value.trim() !== '') repos.push({ name: value.trim(), url: `https://${host}/${value.trim()}`, provider });
+  };
+  slug('github.com/project-slug', 'github.com', 'github');
+  slug('gitlab.com/project-slug', 'gitlab.com', 'gitlab');
+  const location = annotations['backstage.io/source-location'];
+  if (typeof location === 'string' && location.trim() !== '') {
+    // `url:https://github.com/org/repo/tree/main/` -> the URL; other location types (file:) are not repositories.
+    const match = /^url:(.+)$/.exec(location.trim());
+    if (match) {
+      const url = match[1].replace(/\/+$/, '');
+      const host = /^https?:\/\/([^/]+)/.exec(url)?.[1]?.toLowerCase();
+      const provider = host?.includes('github') ? 'github' : host?.includes('gitlab') ? 'gitlab' : host?.includes('bitbucket') ? 'bitbucket' : undefined;
+      if (!repos.some((repo) => url.startsWith(repo.url))) repos.push({ url, ...(provider ? { provider } : {}) });
+    }
+  }
+  return repos;
+}
+
+function linksOf(value: unknown, place: string): ServiceLink[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new RecordError(place, 'metadata.links', 'must be a list');
+  return value.map((link, i) => {
+    const field = `metadata.links[${i}]`;
+    if (!isRecord(link)) throw new RecordError(place, field, 'must be a mapping');
+    const url = optionalString(link.url, place, `${field}.url`);
+    if (!url) throw new RecordError(place, `${field}.url`, 'is required');
+    const name = optionalString(link.title, place, `${field}.title`);
+    const type = optionalString(link.type, place, `${field}.type`);
+    return { url, ...(name ? { name } : {}), ...(type ? { type } : {}) };
+  });
+}
+
+function serviceOf(entity: BackstageEntity): Service {
+  const { metadata, spec, place } = entity;
+  const ownerText = optionalString(spec.owner, place, 'spec.owner');
+  const owner = ownerText ? ownerRefOf(ownerText) : undefined;
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const systemText = optionalString(spec.system, place, 'spec.system');
+  const service: Service = {
+    name: entity.name,
+    additional_owners: [],
+    contacts: [],
+    repositories: repositoriesOf(annotations),
+    links: linksOf(metadata.links, place),
+    tags: stringList(metadata.tags, place, 'metadata.tags'),
+    schema_version: entity.apiVersion,
+    source: entity.source,
+    kind: entity.kind,
+    languages: [],
+    ci_pipeline_fingerprints: [],
+  };
+  if (owner) service.owner = owner;
+  if (owner?.kind === 'team') service.team = owner.handle;
+  if (systemText) service.system = parseEntityRef(systemText).name;
+  const lifecycle = optionalString(spec.lifecycle, place, 'spec.lifecycle');
+  if (lifecycle) service.lifecycle = lifecycle;
+  const type = optionalString(spec.type, place, 'spec.type');
+  if (type) service.type = type;
+  const description = optionalString(metadata.description, place, 'metadata.description');
+  if (description) service.description = description;
+  return service;
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** Resolves relations over all entities given (of one file or many), so references across files connect. */
+export function catalogFromEntities(entities: BackstageEntity[]): BackstageCatalog {
+  const users = new Map<string, { user: DirectoryUser; teams: Set<string> }>();
+  const teams = new Map<string, { team: DirectoryTeam; members: Set<string> }>();
+  const childParents: [child: string, parent: string][] = [];
+  const services: Service[] = [];
+
+  for (const entity of entities) {
+    const kind = entity.kind.toLowerCase();
+    const { spec, place } = entity;
+    const profile = isRecord(spec.profile) ? spec.profile : {};
+    if (kind === 'user') {
+      const entry = users.get(entity.name) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
+      const email = optionalString(profile.email, place, 'spec.profile.email');
+      const displayName = optionalString(profile.displayName, place, 'spec.profile.displayName');
+      if (email && !entry.user.email) entry.user.email = email;
+      if (displayName && !entry.user.display_name) entry.user.display_name = displayName.trim();
+      for (const ref of stringList(spec.memberOf, place, 'spec.memberOf')) entry.teams.add(parseEntityRef(ref).name);
+      users.set(entity.name, entry);
+    } else if (kind === 'group') {
+      const entry = teams.get(entity.name) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
+      const displayName =
+        optionalString(profile.displayName, place, 'spec.profile.displayName') ?? optionalString(entity.metadata.title, place, 'metadata.title');
+      if (displayName && entry.team.name === entity.name) entry.team.name = displayName.trim();
+      const parent = optionalString(spec.parent, place, 'spec.parent');
+      if (parent && !entry.team.parent) entry.team.parent = parseEntityRef(parent).name;
+      for (const ref of stringList(spec.members, place, 'spec.members')) entry.members.add(parseEntityRef(ref).name);
+      for (const ref of stringList(spec.children, place, 'spec.children')) childParents.push([parseEntityRef(ref).name, entity.name]);
+      teams.set(entity.name, entry);
+    } else if (SERVICE_KINDS.has(kind)) {
+      services.push(serviceOf(entity));
+    }
+  }
+
+  // A child's own `spec.parent` wins over a parent's `spec.children` when the two disagree.
+  for (const [child, parent] of childParents) {
+    const entry = teams.get(child);
+    if (entry && !entry.team.parent) entry.team.parent = parent;
+  }
+  // Memberships from both sides: a user's memberOf and a group's members.
+  for (const [teamHandle, entry] of teams) {
+    for (const member of entry.members) users.get(member)?.teams.add(teamHandle);
+  }
+  for (const [userHandle, entry] of users) {
+    for (const teamHandle of entry.teams) teams.get(teamHandle)?.members.add(userHandle);
+  }
+
+  return {
+    users: [...users.values()].map(({ user, teams: memberOf }) => ({ ...user, teams: sortedUnique(memberOf) })),
+    teams: [...teams.values()].map(({ team, members }) => ({ ...team, members: sortedUnique(members) })),
+    services,
+  };
+}
+
+/** One catalog file (several `---` documents). */
+export function parseBackstage(text: string, source: string): BackstageCatalog {
+  return catalogFromEntities(parseBackstageEntities(text, source));
+}
+
+/** Several catalog files read as one catalog, so a User in one file joins a Group defined in another. */
+export function parseBackstageFiles(files: { text: string; source: string }[]): BackstageCatalog {
+  return catalogFromEntities(files.flatMap((file) => parseBackstageEntities(file.text, file.source)));
+}
