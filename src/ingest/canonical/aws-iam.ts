@@ -1,0 +1,82 @@
+// aws_iam_user, aws_iam_role, aws_iam_policy: the IAM API's names; policy documents become objects.
+import type { TypeMapping } from './mapping.js';
+import { policyDocument } from './policy.js';
+import { compact, objects, str, type Json } from './values.js';
+
+function boundary(value: unknown): Json | undefined {
+  return str(value) ? { permissions_boundary_arn: value, permissions_boundary_type: 'Policy' } : undefined;
+}
+
+/** Config gives inline and versioned policy documents URL-encoded; rules read them as objects. */
+function decodeDocuments(configuration: Json, listKey: string, documentKey: string): Json[] | undefined {
+  if (!Array.isArray(configuration[listKey])) return undefined;
+  return objects(configuration[listKey]).map((entry) => ({
+    ...entry,
+    [documentKey]: policyDocument(entry[documentKey]) ?? entry[documentKey],
+  }));
+}
+
+function withDecodedPolicies(configuration: Json, inlineList: string): Json {
+  return compact({
+    ...configuration,
+    [inlineList]: decodeDocuments(configuration, inlineList, 'policy_document'),
+  });
+}
+
+export const awsIamUser: TypeMapping = {
+  resourceType: 'aws_iam_user',
+  terraformTypes: ['aws_iam_user'],
+  terraformReplaces: ['id', 'name', 'unique_id', 'permissions_boundary', 'force_destroy'],
+  fromTerraform: (a) =>
+    compact({
+      user_name: str(a.name) ?? str(a.id),
+      user_id: str(a.unique_id),
+      permissions_boundary: boundary(a.permissions_boundary),
+    }),
+  awsConfigTypes: ['AWS::IAM::User'],
+  fromAwsConfig: (configuration) => withDecodedPolicies(configuration, 'user_policy_list'),
+};
+
+export const awsIamRole: TypeMapping = {
+  resourceType: 'aws_iam_role',
+  terraformTypes: ['aws_iam_role'],
+  terraformReplaces: ['id', 'name', 'unique_id', 'permissions_boundary', 'assume_role_policy', 'force_detach_policies', 'inline_policy', 'managed_policy_arns'],
+  fromTerraform: (a) =>
+    compact({
+      role_name: str(a.name) ?? str(a.id),
+      role_id: str(a.unique_id),
+      assume_role_policy_document: policyDocument(a.assume_role_policy),
+      permissions_boundary: boundary(a.permissions_boundary),
+      role_policy_list: objects(a.inline_policy)
+        .filter((p) => str(p.name))
+        .map((p) => ({ policy_name: p.name, policy_document: policyDocument(p.policy) })),
+      attached_managed_policies: Array.isArray(a.managed_policy_arns)
+        ? a.managed_policy_arns.map((arn) => ({ policy_arn: arn }))
+        : undefined,
+    }),
+  awsConfigTypes: ['AWS::IAM::Role'],
+  fromAwsConfig: (configuration) => {
+    const out = withDecodedPolicies(configuration, 'role_policy_list');
+    const trust = policyDocument(out.assume_role_policy_document);
+    if (trust) out.assume_role_policy_document = trust;
+    return out;
+  },
+};
+
+export const awsIamPolicy: TypeMapping = {
+  resourceType: 'aws_iam_policy',
+  terraformTypes: ['aws_iam_policy'],
+  terraformReplaces: ['id', 'name', 'policy', 'policy_id'],
+  fromTerraform: (a) => {
+    const document = policyDocument(a.policy);
+    return compact({
+      policy_name: str(a.name),
+      policy_id: str(a.policy_id),
+      // The state holds the default version only.
+      policy_version_list: document ? [{ document, is_default_version: true }] : undefined,
+    });
+  },
+  awsConfigTypes: ['AWS::IAM::Policy'],
+  fromAwsConfig: (configuration) =>
+    compact({ ...configuration, policy_version_list: decodeDocuments(configuration, 'policy_version_list', 'document') }),
+};

@@ -1,0 +1,109 @@
+// aws_s3_bucket: the S3 API's names, as Datadog's resource catalog keeps them.
+import type { TypeMapping } from './mapping.js';
+import { policyStatements } from './policy.js';
+import { block, compact, isObject, objects, parsePolicy, str, type Json } from './values.js';
+
+function encryptionRule(rule: Json): Json {
+  const byDefault = block(rule.apply_server_side_encryption_by_default);
+  return compact({
+    apply_server_side_encryption_by_default: byDefault
+      ? compact({ sse_algorithm: str(byDefault.sse_algorithm), kms_master_key_id: str(byDefault.kms_master_key_id) })
+      : undefined,
+    bucket_key_enabled: typeof rule.bucket_key_enabled === 'boolean' ? rule.bucket_key_enabled : undefined,
+  });
+}
+
+/** Terraform `server_side_encryption_configuration[0].rule[]` (also the standalone resource's `rule[]`). */
+export function encryptionFromTerraform(value: unknown): Json | undefined {
+  const config = block(value);
+  const rules = config ? objects(config.rule) : [];
+  return rules.length ? { rules: rules.map(encryptionRule) } : undefined;
+}
+
+/** Terraform `grant[]` ({id, type, uri, permissions[]}) -> the API's grants, one per permission. */
+function grantsFromTerraform(value: unknown): Json[] | undefined {
+  const grants = objects(value).flatMap((grant) =>
+    (Array.isArray(grant.permissions) ? grant.permissions : []).map((permission) => ({
+      grantee: compact({ id: str(grant.id), type: str(grant.type), uri: str(grant.uri) }),
+      permission,
+    })),
+  );
+  return grants.length ? grants : undefined;
+}
+
+/** Terraform `aws_s3_bucket_public_access_block` (or the same fields anywhere) -> the API's block. */
+export function publicAccessBlock(attributes: Json): Json {
+  return compact({
+    block_public_acls: attributes.block_public_acls,
+    block_public_policy: attributes.block_public_policy,
+    ignore_public_acls: attributes.ignore_public_acls,
+    restrict_public_buckets: attributes.restrict_public_buckets,
+  } as Json);
+}
+
+export function bucketPolicyStatements(policy: unknown, bucketArn: string | undefined, account: string | undefined): Json[] {
+  return policyStatements(policy, compact({ bucket_arn: bucketArn, account_id: account || undefined }));
+}
+
+export const awsS3Bucket: TypeMapping = {
+  resourceType: 'aws_s3_bucket',
+  terraformTypes: ['aws_s3_bucket'],
+  terraformArn: (a) => (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined),
+  terraformReplaces: ['bucket', 'arn', 'grant', 'logging', 'versioning', 'server_side_encryption_configuration', 'policy'],
+  fromTerraform(a, context) {
+    const arn = str(a.arn) ?? (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined);
+    const versioning = block(a.versioning);
+    const logging = block(a.logging);
+    const statements = bucketPolicyStatements(a.policy, arn, context.account);
+    return compact({
+      name: str(a.bucket),
+      bucket_arn: arn,
+      account_id: context.account || undefined,
+      bucket_region: str(a.region),
+      server_side_encryption_configuration: encryptionFromTerraform(a.server_side_encryption_configuration),
+      versioning: versioning
+        ? compact({
+            // GetBucketVersioning gives no status for a bucket never versioned; Terraform says `enabled: false`.
+            status: versioning.enabled === true ? 'Enabled' : undefined,
+            mfa_delete: versioning.mfa_delete === true ? 'Enabled' : 'Disabled',
+          })
+        : undefined,
+      logging: logging ? compact({ target_bucket: str(logging.target_bucket), target_prefix: str(logging.target_prefix) }) : undefined,
+      grants: grantsFromTerraform(a.grant),
+      bucket_policy_statement: statements.length ? statements : undefined,
+    });
+  },
+  awsConfigTypes: ['AWS::S3::Bucket'],
+  fromAwsConfig(configuration, supplementary, item) {
+    const out: Json = { ...configuration, bucket_arn: item.arn, account_id: item.account || undefined };
+    compact(out);
+    delete out.bucket_versioning_configuration;
+    delete out.bucket_logging_configuration;
+    delete out.bucket_policy;
+    delete out.access_control_list;
+
+    const versioning = supplementary.BucketVersioningConfiguration;
+    if (isObject(versioning)) {
+      out.versioning = compact({
+        status: str(versioning.status),
+        mfa_delete: versioning.isMfaDeleteEnabled === true ? 'Enabled' : versioning.isMfaDeleteEnabled === false ? 'Disabled' : undefined,
+      });
+    }
+    const logging = supplementary.BucketLoggingConfiguration;
+    if (isObject(logging) && str(logging.destinationBucketName)) {
+      out.logging = compact({ target_bucket: str(logging.destinationBucketName), target_prefix: str(logging.logFilePrefix) });
+    }
+    const policy = supplementary.BucketPolicy;
+    const statements = bucketPolicyStatements(isObject(policy) ? policy.policyText : undefined, item.arn, item.account);
+    if (statements.length) out.bucket_policy_statement = statements;
+    // Config keeps the ACL as a JSON string: {grantList:[{grantee, permission}], owner}.
+    const acl = parsePolicy(supplementary.AccessControlList);
+    if (acl && Array.isArray(acl.grantList)) {
+      out.grants = objects(acl.grantList).map((grant) => ({
+        grantee: isObject(grant.grantee) ? grant.grantee : { id: grant.grantee },
+        permission: grant.permission,
+      }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,56 @@
+// IAM-style policy documents, flattened the way Datadog's catalog exposes them (bucket_policy_statement).
+import { compact, isObject, parsePolicy, type Json } from './values.js';
+
+function strings(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function principal(value: unknown): Json | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return { principal: value };
+  if (!isObject(value)) return undefined;
+  return compact({
+    principal_aws: strings(value.AWS),
+    principal_service: strings(value.Service),
+    principal_federated: strings(value.Federated),
+    principal_canonical_user: strings(value.CanonicalUser),
+  });
+}
+
+/** A policy (object or JSON string) -> one flat entry per statement; [] when there is no policy. */
+export function policyStatements(policy: unknown, extra: Json = {}): Json[] {
+  const document = parsePolicy(policy);
+  if (!document) return [];
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  return statements.filter(isObject).map((statement, index) =>
+    compact({
+      ...extra,
+      policy_id: typeof document.Id === 'string' ? document.Id : undefined,
+      statement_id: index + 1,
+      statement_sid: typeof statement.Sid === 'string' ? statement.Sid : undefined,
+      statement_effect: typeof statement.Effect === 'string' ? statement.Effect : undefined,
+      statement_action: strings(statement.Action),
+      statement_not_action: strings(statement.NotAction),
+      statement_resource: strings(statement.Resource),
+      statement_not_resource: strings(statement.NotResource),
+      policy_principal: principal(statement.Principal),
+      policy_not_principal: principal(statement.NotPrincipal),
+      statement_has_condition: isObject(statement.Condition) && Object.keys(statement.Condition).length > 0,
+      condition: isObject(statement.Condition) ? statement.Condition : {},
+    }),
+  );
+}
+
+/** IAM's API returns policy documents URL-encoded; Terraform keeps them as JSON strings. Both become objects. */
+export function policyDocument(value: unknown): Json | undefined {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  const direct = parsePolicy(value);
+  if (direct) return direct;
+  try {
+    return parsePolicy(decodeURIComponent(value));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+// Small, total helpers for reading loosely typed provider data (Terraform attributes, Config items).
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function objects(value: unknown): Json[] {
+  return list(value).filter(isObject);
+}
+
+/** Terraform keeps a nested block of at most one element as a list: `[ {...} ]`. */
+export function block(value: unknown): Json | undefined {
+  if (isObject(value)) return value;
+  const first = list(value)[0];
+  return isObject(first) ? first : undefined;
+}
+
+/** Drops keys whose value is undefined, so mapped objects carry only what the source said. */
+export function compact<T extends Json>(object: T): T {
+  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
+  return object;
+}
+
+/** Parses a JSON policy document kept as a string (IAM, bucket and key policies); gives undefined when it is not JSON. */
+export function parsePolicy(value: unknown): Json | undefined {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}

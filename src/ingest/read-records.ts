@@ -1,0 +1,92 @@
+// Streaming readers for import files: NDJSON line by line, and whole JSON documents; both gunzip on the fly.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { RecordError } from '../posture/resource.js';
+
+export interface ReadOptions {
+  /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
+  onBytes?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface NdjsonRecord {
+  value: unknown;
+  /** 1-based line number in the (decompressed) file. */
+  line: number;
+}
+
+/** Gzip is recognised by its magic bytes, so a compressed file imports whatever its name. */
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openText(path: string, options: ReadOptions): Promise<Readable> {
+  const totalBytes = (await stat(path)).size;
+  const raw = createReadStream(path);
+  if (options.onBytes) {
+    const onBytes = options.onBytes;
+    let bytesRead = 0;
+    raw.on('data', (chunk) => {
+      bytesRead += chunk.length;
+      onBytes(bytesRead, totalBytes);
+    });
+  }
+  if (!(await isGzip(path))) return raw;
+  const gunzip = createGunzip();
+  raw.on('error', (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
+}
+
+/** Parses JSON text, turning a syntax error into a RecordError at `place` with JSON.parse's position when it gives one. */
+export function parseJsonText(text: string, place: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message)?.[1];
+    const reason = text.trim() === '' ? 'empty document' : `not valid JSON${position ? ` (at position ${position})` : ''}: ${message}`;
+    throw new RecordError(place, undefined, reason);
+  }
+}
+
+/** One JSON value per line; blank lines are skipped; memory holds one line at a time. */
+export async function* readNdjson(path: string, options: ReadOptions = {}): AsyncIterable<NdjsonRecord> {
+  const input = await openText(path, options);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line += 1;
+      if (text.trim() === '') continue;
+      yield { value: parseJsonText(text, `line ${line}`), line };
+    }
+  } catch (error) {
+    if (error instanceof RecordError) throw error;
+    throw new RecordError(`${basename(path)} line ${line + 1}`, undefined, `cannot be read: ${(error as Error).message}`);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** A whole JSON document (Terraform state, Config items, a Datadog answer): these are small enough to parse at once. */
+export async function readJsonDocument(path: string, options: ReadOptions = {}): Promise<unknown> {
+  const input = await openText(path, options);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of input) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw new RecordError(basename(path), undefined, `cannot be read: ${(error as Error).message}`);
+  }
+  return parseJsonText(Buffer.concat(chunks).toString('utf8'), basename(path));
+}
