@@ -1,0 +1,183 @@
+// Per-signal reliabilities (Beta distributions), learning them from review feedback, and a final
+// recalibration map so that confidence c means "right about c of the time".
+import { SIGNAL_KINDS, type OwnerType, type SignalKind, type SourceVote } from './evidence.js';
+
+export interface Beta {
+  alpha: number;
+  beta: number;
+}
+
+export interface CalibrationBlock {
+  /** Mean predicted confidence of the pooled pairs. */
+  x: number;
+  /** Share of them that were right. */
+  y: number;
+  count: number;
+}
+
+/** A monotone (isotonic) map from raw posterior to calibrated confidence, shrunk towards identity where labels are few. */
+export interface CalibrationMap {
+  blocks: CalibrationBlock[];
+  /** Pseudo-count of the identity: a block of n labels moves the answer n/(n+shrinkage) of the way. */
+  shrinkage: number;
+}
+
+export interface SignalWeights {
+  kinds: Record<SignalKind, Beta>;
+  calibration?: Partial<Record<OwnerType, CalibrationMap>>;
+}
+
+/**
+ * Prior reliability of each signal: the chance it names the true owner. Mean = alpha/(alpha+beta);
+ * the sum is how many labels the prior is worth (10 unless we are more certain).
+ */
+export const DEFAULT_PRIORS: Record<SignalKind, Beta> = {
+  // Set on the resource by its owners; Datadog ranks it first. Wrong mostly when stale. 0.95.
+  owner_tag: { alpha: 19, beta: 1 },
+  // The tagged person's team: right unless they sit in several teams or moved. 0.80.
+  owner_tag_membership: { alpha: 8, beta: 2 },
+  // Preference mappings carry the organisation's own stated level: the middle of each band.
+  mapping_high: { alpha: 18, beta: 2 }, // 0.90, inside high (> 0.85)
+  mapping_medium: { alpha: 7.2, beta: 2.8 }, // 0.72, inside medium
+  mapping_low: { alpha: 4.5, beta: 5.5 }, // 0.45, inside low
+  // Service catalogs are curated but go stale when services change hands. 0.80.
+  catalog: { alpha: 8, beta: 2 },
+  // Whoever created a resource is often not its long-term owner. 0.50.
+  creator: { alpha: 5, beta: 5 },
+  // ...but usually works in the owning team. 0.65.
+  creator_membership: { alpha: 6.5, beta: 3.5 },
+  // The last modifier is weaker still: operators and on-call touch others' resources. 0.30 / 0.50.
+  modifier: { alpha: 3, beta: 7 },
+  modifier_membership: { alpha: 5, beta: 5 },
+  // CODEOWNERS are maintained by the repository's owners: fairly reliable. 0.75 for a pipeline's
+  // repository (one repo may deploy for others), 0.80 for the Terraform root folder.
+  ci_codeowners: { alpha: 7.5, beta: 2.5 },
+  iac_codeowners: { alpha: 8, beta: 2 },
+  // A role's own team tag: roles are often shared. 0.60.
+  role_tag: { alpha: 6, beta: 4 },
+  // A handle inside a resource name: weakest, names collide. 0.30.
+  naming: { alpha: 3, beta: 7 },
+};
+
+export function defaultWeights(): SignalWeights {
+  return { kinds: cloneKinds(DEFAULT_PRIORS) };
+}
+
+export function reliabilityOf(weights: SignalWeights, kind: SignalKind): number {
+  const b = weights.kinds[kind] ?? DEFAULT_PRIORS[kind];
+  return b.alpha / (b.alpha + b.beta);
+}
+
+export type FeedbackAction = 'confirm' | 'reject' | 'correct' | 'persist';
+
+export interface FeedbackLabel {
+  action: FeedbackAction;
+  owner_type: OwnerType;
+  inferred_owner: string | null;
+  corrected_owner?: string;
+  /** The per-source candidates the inference had (Inference.votes). */
+  sources: SourceVote[];
+}
+
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  a != null && b != null && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Adds each label's evidence to the priors: a source that named the owner the reviewer settled on
+ * counts one success, a source that named another owner one failure. `reject` only tells us the
+ * rejected owner was wrong, so only the sources that named it learn. The result carries no
+ * calibration map: the old one was fitted to the old weights.
+ */
+export function learnWeights(priors: SignalWeights | Record<SignalKind, Beta>, labels: FeedbackLabel[]): SignalWeights {
+  const kinds = cloneKinds('kinds' in priors ? (priors.kinds as Record<SignalKind, Beta>) : priors);
+  for (const label of labels) {
+    const truth =
+      label.action === 'correct' ? label.corrected_owner : label.action === 'reject' ? undefined : label.inferred_owner;
+    // One count per kind and label, even when a kind named several owners.
+    const outcome = new Map<SignalKind, boolean>();
+    for (const vote of label.sources) {
+      if (label.action === 'reject') {
+        if (same(vote.owner_handle, label.inferred_owner)) outcome.set(vote.kind, false);
+        continue;
+      }
+      if (truth == null) continue;
+      const right = same(vote.owner_handle, truth);
+      outcome.set(vote.kind, (outcome.get(vote.kind) ?? false) || right);
+    }
+    for (const [kind, right] of [...outcome].sort(([a], [b]) => a.localeCompare(b))) {
+      if (right) kinds[kind].alpha += 1;
+      else kinds[kind].beta += 1;
+    }
+  }
+  return { kinds };
+}
+
+function cloneKinds(source: Partial<Record<SignalKind, Beta>>): Record<SignalKind, Beta> {
+  const out = {} as Record<SignalKind, Beta>;
+  for (const kind of SIGNAL_KINDS) {
+    const b = source[kind] ?? DEFAULT_PRIORS[kind];
+    out[kind] = { alpha: b.alpha, beta: b.beta };
+  }
+  return out;
+}
+
+export interface CalibrationPair {
+  predicted: number;
+  correct: boolean;
+}
+
+/** Isotonic regression (pool adjacent violators) over (predicted, correct) pairs. */
+export function fitCalibration(pairs: CalibrationPair[], shrinkage = 20): CalibrationMap {
+  const sorted = [...pairs].sort((a, b) => a.predicted - b.predicted);
+  const blocks: { sumX: number; sumY: number; count: number }[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    // Pairs with the same prediction start as one block: their order must not matter.
+    const start = { sumX: 0, sumY: 0, count: 0 };
+    const x = sorted[i].predicted;
+    for (; i < sorted.length && sorted[i].predicted === x; i++) {
+      start.sumX += x;
+      start.sumY += sorted[i].correct ? 1 : 0;
+      start.count++;
+    }
+    blocks.push(start);
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1];
+      const prev = blocks[blocks.length - 2];
+      if (prev.sumY / prev.count < last.sumY / last.count) break;
+      // Equal means pool too, so each block is one step of the curve.
+      blocks.pop();
+      prev.sumX += last.sumX;
+      prev.sumY += last.sumY;
+      prev.count += last.count;
+    }
+  }
+  return {
+    blocks: blocks.map((b) => ({ x: b.sumX / b.count, y: b.sumY / b.count, count: b.count })),
+    shrinkage,
+  };
+}
+
+/** Interpolates the fitted curve between block centres and shrinks it towards the raw value where labels are few. */
+export function applyCalibration(map: CalibrationMap | undefined, predicted: number): number {
+  if (!map || map.blocks.length === 0) return predicted;
+  const blocks = map.blocks;
+  let y: number;
+  let n: number;
+  if (predicted <= blocks[0].x) {
+    y = blocks[0].y;
+    n = blocks[0].count;
+  } else if (predicted >= blocks[blocks.length - 1].x) {
+    y = blocks[blocks.length - 1].y;
+    n = blocks[blocks.length - 1].count;
+  } else {
+    let i = 0;
+    while (blocks[i + 1].x < predicted) i++;
+    const a = blocks[i];
+    const b = blocks[i + 1];
+    const t = b.x === a.x ? 0 : (predicted - a.x) / (b.x - a.x);
+    y = a.y + t * (b.y - a.y);
+    n = a.count + t * (b.count - a.count);
+  }
+  const out = (n * y + map.shrinkage * predicted) / (n + map.shrinkage);
+  return Math.min(1, Math.max(0, out));
+}

@@ -1,0 +1,59 @@
+// Combines votes into a posterior over candidates (naive Bayes in log-odds).
+//
+// Model: the true owner is one of `population` owners, a priori equally likely. A vote of
+// reliability r names the true owner with probability r, otherwise one of the others at random.
+// Dividing out the common factor, each candidate's weight is the product over its votes of
+// r (N-1) / (1-r), and every owner nobody named keeps weight 1. So a lone vote of reliability r
+// gives exactly r; agreeing independent votes multiply; votes for rivals take mass away.
+import type { OwnerType } from './evidence.js';
+import type { Vote } from './engine-candidates.js';
+
+export interface ScoredCandidate {
+  handle: string;
+  /** log of the candidate's weight. */
+  logWeight: number;
+  posterior: number;
+  /** Its votes, strongest first, one per signal kind. */
+  votes: Vote[];
+}
+
+const CLAMP = 1e-4;
+
+export function logLikelihoodRatio(reliability: number, population: number): number {
+  const r = Math.min(1 - CLAMP, Math.max(CLAMP, reliability));
+  return Math.log(r) + Math.log(Math.max(1, population - 1)) - Math.log(1 - r);
+}
+
+/** Candidates of one owner type, best first (ties by handle). */
+export function scoreCandidates(votes: Vote[], ownerType: OwnerType, population: number): ScoredCandidate[] {
+  const byHandle = new Map<string, Map<string, Vote>>();
+  for (const v of votes) {
+    if (v.owner_type !== ownerType) continue;
+    const key = v.handle.toLowerCase();
+    if (!byHandle.has(key)) byHandle.set(key, new Map());
+    const kinds = byHandle.get(key)!;
+    // Several pieces of one kind naming one owner are not independent: count the strongest once.
+    const current = kinds.get(v.kind);
+    if (!current || v.reliability > current.reliability) kinds.set(v.kind, v);
+  }
+  const n = byHandle.size;
+  const N = Math.max(population, n + 1);
+  const scored = [...byHandle.entries()].map(([, kinds]) => {
+    const list = [...kinds.values()].sort(
+      (a, b) => b.reliability - a.reliability || a.kind.localeCompare(b.kind),
+    );
+    const logWeight = list.reduce((sum, v) => sum + logLikelihoodRatio(v.reliability, N), 0);
+    return { handle: displayHandle(list), logWeight, posterior: 0, votes: list };
+  });
+  // The owners nobody named: N - n of them, weight 1 each.
+  const others = Math.log(N - n);
+  const max = Math.max(others, ...scored.map((c) => c.logWeight));
+  const total = Math.exp(others - max) + scored.reduce((s, c) => s + Math.exp(c.logWeight - max), 0);
+  for (const c of scored) c.posterior = Math.exp(c.logWeight - max) / total;
+  return scored.sort((a, b) => b.posterior - a.posterior || a.handle.localeCompare(b.handle));
+}
+
+/** The spelling of the strongest vote, so the answer reads as its best source wrote it. */
+function displayHandle(votes: Vote[]): string {
+  return votes[0].handle;
+}

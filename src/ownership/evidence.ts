@@ -1,0 +1,195 @@
+// The inference engine's input and output: plain, JSON-serialisable data for one resource.
+// The service layer assembles ResourceEvidence from the store; the engine never reads anything else.
+
+export const OWNER_TYPES = ['team', 'user', 'service'] as const;
+export type OwnerType = (typeof OWNER_TYPES)[number];
+export type AnswerOwnerType = OwnerType | 'unknown';
+
+/**
+ * Each way a piece of evidence can name an owner. Derived paths are their own kinds
+ * (`*_membership`: a user named by that signal implies their teams) because how often they
+ * are right differs from the signal they start from, and feedback learns each separately.
+ */
+export const SIGNAL_KINDS = [
+  'owner_tag',
+  'owner_tag_membership',
+  'mapping_high',
+  'mapping_medium',
+  'mapping_low',
+  'catalog',
+  'creator',
+  'creator_membership',
+  'modifier',
+  'modifier_membership',
+  'ci_codeowners',
+  'iac_codeowners',
+  'role_tag',
+  'naming',
+] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+export type StatedConfidence = 'high' | 'medium' | 'low';
+
+/** Every piece of evidence says where it came from and which version of it was read. */
+export interface EvidenceMeta {
+  /** The kind of source: `resource`, `preferences`, `datadog_service_catalog`, `backstage`, `cloudtrail`, `codeowners`, `directory`, ... */
+  source: string;
+  version: string | number;
+  /** RFC 3339. */
+  observed_at: string;
+}
+
+export interface ResourcePiece extends EvidenceMeta {
+  resource_id: string;
+  resource_type: string;
+  name: string;
+  /** `key:value` strings. */
+  tags: string[];
+  account?: string;
+}
+
+/** A preference tag mapping that matched one of the resource's tags (the caller matches). */
+export interface MappingPiece extends EvidenceMeta {
+  id: string;
+  tag_key: string;
+  tag_value: string;
+  owner: string;
+  owner_type: OwnerType;
+  confidence: StatedConfidence;
+}
+
+export interface ExclusionPiece extends EvidenceMeta {
+  id: string;
+  handle: string;
+  owner_type?: OwnerType;
+  resource_type?: string;
+}
+
+/** A catalog service matched through the resource's service/application/component tag. */
+export interface CatalogPiece extends EvidenceMeta {
+  service: string;
+  /** The catalog's owning team; may be out of date. */
+  team: string | null;
+  /** The tag through which it matched, e.g. `service:checkout`. */
+  matched_tag?: string;
+}
+
+export interface PrincipalEvidence {
+  kind: string;
+  name: string;
+  role?: string;
+  automation: boolean;
+  automation_reason?: string;
+  /** For CI principals: the repository the pipeline runs from (`org/repo`). */
+  repository?: string;
+  /** Tags of the role the principal assumed (`key:value`), when known: a way to the team behind automation. */
+  role_tags?: string[];
+}
+
+export interface AuditPiece extends EvidenceMeta {
+  id: string;
+  action: 'create' | 'modify';
+  /** RFC 3339. */
+  event_time: string;
+  principal: PrincipalEvidence;
+  /** The directory user's handle the principal resolved to, if any. */
+  user?: string;
+}
+
+/**
+ * Owners from a CODEOWNERS rule. `iac`: the rule for the Terraform root module's folder;
+ * `ci`: the rule for a CI principal's repository (how automation is followed to its team).
+ */
+export interface CodeownersPiece extends EvidenceMeta {
+  id: string;
+  origin: 'iac' | 'ci';
+  repository: string;
+  path: string;
+  pattern?: string;
+  /** As written: `@org/team-slug`, `@user`, `user@example.com`. */
+  owners: string[];
+}
+
+export interface DirectoryUserPiece extends EvidenceMeta {
+  handle: string;
+  email?: string;
+  active: boolean;
+  teams: string[];
+}
+
+export interface DirectoryTeamPiece extends EvidenceMeta {
+  handle: string;
+}
+
+export interface ResourceEvidence {
+  resource: ResourcePiece;
+  mappings?: MappingPiece[];
+  exclusions?: ExclusionPiece[];
+  catalog?: CatalogPiece[];
+  audit?: AuditPiece[];
+  codeowners?: CodeownersPiece[];
+  directory?: {
+    /** The users involved (owner tags, creators, CODEOWNERS). */
+    users?: DirectoryUserPiece[];
+    teams?: DirectoryTeamPiece[];
+    /** How many owners of each type the organization has: the prior's denominator. */
+    population?: Partial<Record<OwnerType, number>>;
+  };
+  /** Known handles to look for inside the resource name (weakest signal). */
+  naming?: { teams?: string[]; services?: string[] };
+  /** Owners rejected for this resource by feedback. */
+  rejected?: { owner_type: OwnerType; handle: string }[];
+}
+
+export interface EngineSettings {
+  team_tag_keys: string[];
+  /** Tag keys whose value may be a user (email or handle) or a team. */
+  owner_tag_keys: string[];
+  service_tag_keys: string[];
+  /** Multiplies the reliability of every signal that points to a user who has left. */
+  inactive_user_factor: number;
+  /** Used when the evidence gives no population. */
+  default_population: Record<OwnerType, number>;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  team_tag_keys: ['team', 'dd-team'],
+  owner_tag_keys: ['owner'],
+  service_tag_keys: ['service', 'application', 'component'],
+  inactive_user_factor: 0.35,
+  default_population: { team: 50, user: 500, service: 200 },
+};
+
+/** What one source named: kept with each inference so feedback can label the sources. */
+export interface SourceVote {
+  kind: SignalKind;
+  owner_handle: string;
+}
+
+export interface InferenceSource {
+  type: SignalKind;
+  name?: string;
+  version: string | number;
+  [extra: string]: unknown;
+}
+
+export interface EvidenceVersion {
+  source: string;
+  id: string;
+  version: string | number;
+}
+
+export interface Inference {
+  owner_type: AnswerOwnerType;
+  /** The type asked for, kept when the answer is `unknown`. */
+  asked_type: OwnerType;
+  owner_handle: string | null;
+  status: 'suggested' | 'unknown';
+  confidence: number;
+  explanation: string;
+  sources: InferenceSource[];
+  evidence_versions: EvidenceVersion[];
+  /** Every source's candidate for this owner type, for feedback labels. */
+  votes: SourceVote[];
+  checksum: string;
+}
