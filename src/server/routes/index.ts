@@ -2,6 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
 import { healthRoutes } from './health.js';
 import { openapiRoutes } from './openapi.js';
+import { resourceRoutes } from './resources.js';
 
 /** Every route family of the service; a new family is one file here and one line below. */
-export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [healthRoutes, openapiRoutes];
+export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
+  healthRoutes,
+  openapiRoutes,
+  resourceRoutes,
+];

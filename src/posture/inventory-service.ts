@@ -1,0 +1,126 @@
+import type { Db, Queryable } from '../store/db.js';
+import type { ResourceRecord } from './resource.js';
+import { resourcesById, writeResourceVersions, type ResourceWrite } from '../store/resources.js';
+import { currentStatesByResource, insertFindingIdentities, writeStates } from '../store/finding-states.js';
+import { evaluateFindings } from './evaluate-findings.js';
+import { resourceContentHash } from './content-hash.js';
+import type { RuleEngine } from './rule-engine.js';
+import type { FindingState } from './finding-state.js';
+
+export interface IngestSummary {
+  received: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  findings_opened: number;
+  findings_closed: number;
+  /** Resources whose content changed: the ownership service re-infers these. */
+  changed_resource_ids: string[];
+}
+
+export function emptySummary(): IngestSummary {
+  return { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, findings_opened: 0, findings_closed: 0, changed_resource_ids: [] };
+}
+
+export function addSummary(a: IngestSummary, b: IngestSummary): IngestSummary {
+  return {
+    received: a.received + b.received,
+    created: a.created + b.created,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    deleted: a.deleted + b.deleted,
+    findings_opened: a.findings_opened + b.findings_opened,
+    findings_closed: a.findings_closed + b.findings_closed,
+    changed_resource_ids: a.changed_resource_ids.concat(b.changed_resource_ids),
+  };
+}
+
+/** Hooks run inside the same transaction after resources change (the ownership service marks them for re-inference). */
+export type ResourceChangeHook = (tx: Queryable, orgId: string, resourceIds: string[], now: number) => Promise<void>;
+const changeHooks: ResourceChangeHook[] = [];
+export function onResourcesChanged(hook: ResourceChangeHook) {
+  changeHooks.push(hook);
+}
+
+/**
+ * Upserts a batch of resources and evaluates every new version against the rules of its type, within the caller's
+ * transaction. Unchanged resources (same content) write nothing.
+ */
+export async function ingestResourceBatch(
+  tx: Queryable,
+  orgId: string,
+  records: ResourceRecord[],
+  rules: RuleEngine,
+  opts: { now: number; source: string; actor?: string | null },
+): Promise<IngestSummary> {
+  const summary = emptySummary();
+  summary.received = records.length;
+  // Within one batch the last record of a resource wins.
+  const latest = new Map<string, ResourceRecord>();
+  for (const r of records) latest.set(r.resource_id, r);
+  const existing = await resourcesById(tx, orgId, [...latest.keys()]);
+  const writes: ResourceWrite[] = [];
+  for (const record of latest.values()) {
+    const prev = existing.get(record.resource_id);
+    if (record.deleted && (!prev || prev.deleted_at !== null)) {
+      summary.unchanged++;
+      continue;
+    }
+    const hash = resourceContentHash(record);
+    if (prev && prev.content_hash === hash && prev.deleted_at === null) {
+      summary.unchanged++;
+      continue;
+    }
+    if (record.deleted) summary.deleted++;
+    else if (prev && prev.deleted_at === null) summary.updated++;
+    else summary.created++;
+    writes.push({
+      record,
+      content_hash: hash,
+      version: (prev?.version ?? 0) + 1,
+      first_seen_at: prev && prev.deleted_at === null ? prev.first_seen_at : prev ? Math.min(prev.first_seen_at, record.observed_at) : record.observed_at,
+      source: opts.source,
+    });
+  }
+  if (writes.length === 0) return summary;
+  await writeResourceVersions(tx, orgId, writes, opts.now);
+
+  const previousStates = await currentStatesByResource(tx, orgId, writes.map((w) => w.record.resource_id));
+  const byResource = new Map<string, FindingState[]>();
+  for (const s of previousStates) {
+    const list = byResource.get(s.resource_id) ?? [];
+    list.push(s);
+    byResource.set(s.resource_id, list);
+  }
+  const open: FindingState[] = [];
+  const close: string[] = [];
+  for (const w of writes) {
+    const changes = evaluateFindings({
+      resource: w.record,
+      discoveredAt: w.first_seen_at,
+      autoTeamTag: existing.get(w.record.resource_id)?.auto_team_tag ?? null,
+      rules: rules.rulesFor(w.record.resource_type),
+      evaluate: rules.evaluate,
+      previous: byResource.get(w.record.resource_id) ?? [],
+    });
+    open.push(...changes.open);
+    close.push(...changes.close);
+  }
+  await insertFindingIdentities(
+    tx,
+    orgId,
+    open.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })),
+  );
+  await writeStates(tx, orgId, close, open, opts.now, opts.actor ?? null);
+  summary.findings_opened = open.length;
+  summary.findings_closed = close.length;
+  summary.changed_resource_ids = writes.map((w) => w.record.resource_id);
+  for (const hook of changeHooks) await hook(tx, orgId, summary.changed_resource_ids, opts.now);
+  return summary;
+}
+
+/** One batch in one transaction. */
+export async function ingestResources(db: Db, orgId: string, records: ResourceRecord[], rules: RuleEngine, opts: { source: string; actor?: string | null; now?: number }) {
+  return db.transaction((tx) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? Date.now() }));
+}

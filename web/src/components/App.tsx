@@ -1,0 +1,59 @@
+import { useMemo, useState } from 'preact/hooks';
+import { createApi, type ApiError } from '../api.js';
+import { clearCredentials, loadCredentials, saveCredentials, type Credentials } from '../session.js';
+import { useRoute } from '../router.js';
+import { SignIn } from './SignIn.js';
+import { Layout } from './Layout.js';
+import { FindingsPage } from './FindingsPage.js';
+import { OverviewPage } from './OverviewPage.js';
+import { SettingsPage } from './SettingsPage.js';
+
+export function App() {
+  const [credentials, setCredentials] = useState<Credentials | undefined>(() => loadCredentials());
+  const [signInMessage, setSignInMessage] = useState<string>();
+  const route = useRoute();
+
+  const api = useMemo(
+    () =>
+      credentials &&
+      createApi(credentials, {
+        onAuthFailure: (error: ApiError) => {
+          clearCredentials();
+          setCredentials(undefined);
+          setSignInMessage(
+            error.status === 401
+              ? 'The server asked for both keys again. Please sign in.'
+              : 'The server refused these keys (unknown or revoked). Please sign in with valid keys.',
+          );
+        },
+      }),
+    [credentials],
+  );
+
+  if (!credentials || !api) {
+    return (
+      <SignIn
+        message={signInMessage}
+        onSignIn={(c) => {
+          saveCredentials(c);
+          setSignInMessage(undefined);
+          setCredentials(c);
+        }}
+      />
+    );
+  }
+
+  const signOut = () => {
+    clearCredentials();
+    setSignInMessage('You are signed out. The keys were removed from this browser tab.');
+    setCredentials(undefined);
+  };
+
+  return (
+    <Layout route={route} onSignOut={signOut}>
+      {route === 'findings' && <FindingsPage api={api} />}
+      {route === 'overview' && <OverviewPage api={api} />}
+      {route === 'settings' && <SettingsPage api={api} />}
+    </Layout>
+  );
+}

@@ -1,0 +1,43 @@
+import { useCallback, useRef, useState } from 'preact/hooks';
+import type { Api } from '../api.js';
+import { useAsync } from '../use-async.js';
+import { ErrorMessage } from './ErrorMessage.js';
+import { OwnershipCard } from './OwnershipCard.js';
+import { HistoryTimeline } from './HistoryTimeline.js';
+import type { Directory } from '../types.js';
+
+/** The inferred owners of one resource, one card per owner type, and their history. */
+export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: string }) {
+  const inferences = useAsync(() => api.listInferences(resourceId), [api, resourceId]);
+  const [historyVersion, setHistoryVersion] = useState(0);
+  // The directory is fetched once, and only when a reviewer starts a correction.
+  const directory = useRef<Promise<Directory> | undefined>(undefined);
+  const loadDirectory = useCallback(() => {
+    directory.current ??= api.directory();
+    directory.current.catch(() => (directory.current = undefined));
+    return directory.current;
+  }, [api]);
+  const refresh = () => {
+    inferences.reload();
+    setHistoryVersion((v) => v + 1);
+  };
+
+  return (
+    <div class="ownership">
+      <p class="muted small">
+        Resource <span class="mono">{resourceId}</span>
+      </p>
+      <p role="status" class="status-line">
+        {inferences.loading ? 'Loading ownership…' : ''}
+      </p>
+      <ErrorMessage error={inferences.error} context="Ownership could not be loaded" />
+      {inferences.data?.length === 0 && <p class="muted">No ownership inference yet.</p>}
+      <div class="cards">
+        {inferences.data?.map((item) => (
+          <OwnershipCard key={`${item.owner_type}:${item.checksum}`} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />
+        ))}
+      </div>
+      <HistoryTimeline api={api} resourceId={resourceId} version={historyVersion} />
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+export function SeverityBadge({ severity }: { severity?: string }) {
+  if (!severity) return <span>—</span>;
+  return <span class={`badge sev-${severity}`}>{severity}</span>;
+}

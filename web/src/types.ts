@@ -1,0 +1,138 @@
+// Wire shapes of the API the console reads (snake_case, as api-contract.md gives them).
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export type Evaluation = 'pass' | 'fail';
+export type OwnerType = 'user' | 'team' | 'service' | 'unknown';
+export type InferenceStatus = 'suggested' | 'persisted' | 'overridden' | 'failed' | 'unknown';
+export type FeedbackAction = 'confirm' | 'reject' | 'correct' | 'persist';
+
+export interface FindingMute {
+  muted?: boolean;
+  reason?: string;
+  description?: string;
+  start_date?: number;
+  expiration_date?: number;
+  uuid?: string;
+}
+
+export interface FindingAttributes {
+  evaluation: Evaluation;
+  evaluation_changed_at?: number;
+  mute?: FindingMute;
+  resource?: string;
+  /** Steward's own id of the resource, the key of the ownership API. */
+  resource_id?: string;
+  resource_discovery_date?: number;
+  resource_type?: string;
+  rule?: { id?: string; name?: string };
+  status?: Severity;
+  tags?: string[];
+  vulnerability_type?: string;
+}
+
+export interface Finding {
+  id: string;
+  type: string;
+  attributes: FindingAttributes;
+}
+
+export interface DetailedFinding extends Finding {
+  attributes: FindingAttributes & { message?: string; resource_configuration?: unknown };
+}
+
+export interface FindingsPage {
+  data: Finding[];
+  meta: { page?: { total_filtered_count?: number; cursor?: string }; snapshot_timestamp?: number };
+}
+
+export interface InferenceItem {
+  id?: string;
+  checksum: string;
+  confidence: string;
+  created_at: string;
+  updated_at?: string;
+  evidence_versions: Array<Record<string, unknown>>;
+  explanation: string;
+  owner_type: OwnerType;
+  primary_contact_ref?: string;
+  sources: Array<Record<string, unknown>>;
+  status: InferenceStatus;
+}
+
+export interface HistoryItem extends Omit<InferenceItem, 'id'> {
+  id: number;
+  resource_id: string;
+  failed_at?: string;
+  failure_reason?: string;
+  retry_schedule?: string;
+}
+
+export interface FeedbackResult {
+  action: FeedbackAction;
+  checksum: string;
+  new_status: InferenceStatus;
+  owner_type: OwnerType;
+  previous_status: InferenceStatus;
+  primary_contact_ref?: string;
+  updated_at: string;
+}
+
+export interface FeedbackInput {
+  action: FeedbackAction;
+  inference_checksum: string;
+  corrected_owner_handle?: string;
+  corrected_owner_type?: OwnerType;
+  reason?: string;
+}
+
+export interface DirectoryUser {
+  handle: string;
+  email?: string;
+  name?: string;
+  active?: boolean;
+  teams?: string[];
+}
+export interface Directory {
+  users: DirectoryUser[];
+  teams: Array<{ handle: string; name?: string }>;
+}
+
+export interface OwnershipSettings {
+  auto_tag: boolean;
+  confidence_level: 'high' | 'medium' | 'low';
+  version?: number;
+}
+
+export interface UntaggedCounts {
+  total: number;
+  high_confidence: number;
+  medium_confidence: number;
+  low_confidence: number;
+}
+
+export interface FindingsSummary {
+  total: number;
+  by_status: Partial<Record<Severity, number>>;
+  by_evaluation: Partial<Record<Evaluation, number>>;
+  top_teams_failing: Array<{ team: string; count: number }>;
+}
+
+export interface MuteInput {
+  is_muted: boolean;
+  reason: string;
+  description?: string;
+  expire_at?: number;
+}
+
+export const MUTE_REASONS = [
+  'PENDING_FIX',
+  'FALSE_POSITIVE',
+  'OTHER',
+  'NO_FIX',
+  'DUPLICATE',
+  'RISK_ACCEPTED',
+  'NO_PENDING_FIX',
+  'HUMAN_ERROR',
+  'NO_LONGER_ACCEPTED_RISK',
+] as const;
