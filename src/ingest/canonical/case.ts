@@ -10,11 +10,19 @@ export function snakeCase(key: string): string {
     .toLowerCase();
 }
 
+/**
+ * AWS Config lower-cases only the first letter of the API's names, so an acronym loses half of itself:
+ * `dBInstanceIdentifier`, `iAMDatabaseAuthenticationEnabled`, `cACertificateIdentifier`.
+ */
+export function configSnakeCase(key: string): string {
+  return snakeCase(key.replace(/^([a-z])([A-Z])/, (_, a: string, b: string) => a.toUpperCase() + b));
+}
+
 /** Converts every object key to snake_case, deeply; arrays and scalars keep their values. */
-export function deepSnake(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(deepSnake);
+export function deepSnake(value: unknown, convert: (key: string) => string = snakeCase): unknown {
+  if (Array.isArray(value)) return value.map((item) => deepSnake(item, convert));
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[snakeCase(key)] = deepSnake(inner);
+  for (const [key, inner] of Object.entries(value)) out[convert(key)] = deepSnake(inner, convert);
   return out;
 }
