@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { PassThrough, pipeline, Transform, type Duplex, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { RecordError } from '../posture/resource.js';
 
@@ -32,19 +32,22 @@ async function isGzip(path: string): Promise<boolean> {
 
 async function openText(path: string, options: ReadOptions): Promise<Readable> {
   const totalBytes = (await stat(path)).size;
+  const gzipped = await isGzip(path);
   const raw = createReadStream(path);
-  if (options.onBytes) {
-    const onBytes = options.onBytes;
-    let bytesRead = 0;
-    raw.on('data', (chunk) => {
+  let bytesRead = 0;
+  // Counting in a pass-through keeps the stream paused until its reader pulls, so no chunk is lost.
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
       bytesRead += chunk.length;
-      onBytes(bytesRead, totalBytes);
-    });
-  }
-  if (!(await isGzip(path))) return raw;
-  const gunzip = createGunzip();
-  raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
+      options.onBytes?.(bytesRead, totalBytes);
+      done(null, chunk);
+    },
+  });
+  const output: Duplex = gzipped ? createGunzip() : new PassThrough();
+  pipeline(raw, counter, output, (error) => {
+    if (error && !output.destroyed) output.destroy(error);
+  });
+  return output;
 }
 
 /** Parses JSON text, turning a syntax error into a RecordError at `place` with JSON.parse's position when it gives one. */

@@ -1,0 +1,216 @@
+// Datadog CSPM findings answers (v2, the seed's beta envelopes, or recorded request/response pairs) -> ImportedFinding[].
+import {
+  RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType,
+} from '../posture/resource.js';
+import { isObject, type Json } from './canonical/values.js';
+
+export interface ImportedMute {
+  muted: boolean;
+  reason?: string;
+  description?: string;
+  start_date?: number;
+  expiration_date?: number;
+  uuid?: string;
+}
+
+/** One finding as Datadog reported it; timestamps are Unix milliseconds. */
+export interface ImportedFinding {
+  finding_id: string;
+  evaluation: 'pass' | 'fail';
+  evaluation_changed_at: number;
+  status: Severity;
+  /** The resource's name, as Datadog shows it. */
+  resource: string;
+  resource_type: string;
+  resource_discovery_date: number;
+  rule_id: string;
+  rule_name: string;
+  vulnerability_type: VulnerabilityType;
+  tags: string[];
+  mute: ImportedMute;
+  message?: string;
+  resource_configuration?: Record<string, unknown>;
+  /** From the finding's tags: cloud_provider:, aws_account:/project_id:/subscription_id:, region:. */
+  cloud_provider?: CloudProvider;
+  account?: string;
+  region?: string;
+}
+
+const ACCOUNT_TAGS = ['aws_account', 'project_id', 'subscription_id'];
+const PROVIDERS: readonly string[] = ['aws', 'gcp', 'azure'];
+
+class Fields {
+  constructor(
+    private readonly source: Json,
+    readonly place: string,
+    private readonly prefix: string,
+  ) {}
+
+  private fail(key: string, reason: string): never {
+    throw new RecordError(this.place, this.prefix + key, reason);
+  }
+
+  string(key: string): string {
+    const value = this.source[key];
+    if (typeof value !== 'string' || value === '') this.fail(key, 'is required and must be a non-empty string');
+    return value;
+  }
+
+  optionalString(key: string): string | undefined {
+    const value = this.source[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') this.fail(key, 'must be a string');
+    return value;
+  }
+
+  millis(key: string, required = true): number | undefined {
+    const value = this.source[key];
+    if (!required && (value === undefined || value === null)) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) this.fail(key, 'must be Unix milliseconds (a non-negative integer)');
+    return value;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T {
+    const value = this.source[key];
+    if ((value === undefined || value === null) && fallback !== undefined) return fallback;
+    if (typeof value !== 'string' || !allowed.includes(value as T)) {
+      this.fail(key, `${JSON.stringify(value ?? null)} is not one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  }
+}
+
+function tagValue(tags: string[], keys: string[]): string | undefined {
+  for (const tag of tags) {
+    const colon = tag.indexOf(':');
+    if (colon > 0 && keys.includes(tag.slice(0, colon))) return tag.slice(colon + 1);
+  }
+  return undefined;
+}
+
+function parseMute(value: unknown, place: string, prefix: string): ImportedMute {
+  if (!isObject(value)) throw new RecordError(place, `${prefix}mute`, 'must be an object with a boolean muted');
+  const f = new Fields(value, place, `${prefix}mute.`);
+  if (typeof value.muted !== 'boolean') throw new RecordError(place, `${prefix}mute.muted`, 'must be a boolean');
+  const mute: ImportedMute = { muted: value.muted };
+  const reason = f.optionalString('reason');
+  if (reason !== undefined) mute.reason = reason;
+  const description = f.optionalString('description');
+  if (description !== undefined) mute.description = description;
+  const start = f.millis('start_date', false);
+  if (start !== undefined) mute.start_date = start;
+  const expiration = f.millis('expiration_date', false);
+  if (expiration !== undefined) mute.expiration_date = expiration;
+  const uuid = f.optionalString('uuid');
+  if (uuid !== undefined) mute.uuid = uuid;
+  return mute;
+}
+
+/** `attributes` is the finding's attribute object; `prefix` is how errors name its fields (`attributes.` in v2). */
+function parseFinding(id: unknown, attributes: unknown, place: string, prefix: string, idField: string): ImportedFinding {
+  if (typeof id !== 'string' || id === '') throw new RecordError(place, idField, 'is required and must be a non-empty string');
+  if (!isObject(attributes)) throw new RecordError(place, prefix.replace(/\.$/, '') || undefined, 'must be an object');
+  const f = new Fields(attributes, place, prefix);
+
+  const rule = attributes.rule;
+  if (!isObject(rule)) throw new RecordError(place, `${prefix}rule`, 'must be an object with id and name');
+  const ruleFields = new Fields(rule, place, `${prefix}rule.`);
+
+  const rawTags = attributes.tags ?? [];
+  if (!Array.isArray(rawTags)) throw new RecordError(place, `${prefix}tags`, 'must be an array of strings');
+  const tags = rawTags.map((tag, i) => {
+    if (typeof tag !== 'string' || tag === '') throw new RecordError(place, `${prefix}tags[${i}]`, 'must be a non-empty string');
+    return tag;
+  });
+
+  // The seed's beta shape has a flat `muted` boolean where v2 has a `mute` object.
+  const mute =
+    attributes.mute === undefined && typeof attributes.muted === 'boolean'
+      ? { muted: attributes.muted }
+      : parseMute(attributes.mute, place, prefix);
+
+  const finding: ImportedFinding = {
+    finding_id: id,
+    evaluation: f.oneOf('evaluation', ['pass', 'fail'] as const),
+    evaluation_changed_at: f.millis('evaluation_changed_at')!,
+    status: f.oneOf('status', SEVERITIES),
+    resource: f.string('resource'),
+    resource_type: f.string('resource_type'),
+    resource_discovery_date: f.millis('resource_discovery_date')!,
+    rule_id: ruleFields.string('id'),
+    rule_name: ruleFields.string('name'),
+    vulnerability_type: f.oneOf('vulnerability_type', VULNERABILITY_TYPES, 'misconfiguration'),
+    tags,
+    mute,
+  };
+  const message = f.optionalString('message');
+  if (message !== undefined) finding.message = message;
+  const configuration = attributes.resource_configuration;
+  if (configuration !== undefined && configuration !== null) {
+    if (!isObject(configuration)) throw new RecordError(place, `${prefix}resource_configuration`, 'must be an object');
+    finding.resource_configuration = configuration;
+  }
+  const provider = tagValue(tags, ['cloud_provider']);
+  if (provider && PROVIDERS.includes(provider)) finding.cloud_provider = provider as CloudProvider;
+  const account = tagValue(tags, ACCOUNT_TAGS);
+  if (account) finding.account = account;
+  const region = tagValue(tags, ['region']);
+  if (region) finding.region = region;
+  return finding;
+}
+
+function parseAnswer(body: unknown, source: string): ImportedFinding[] {
+  if (!isObject(body)) throw new RecordError(source, undefined, 'must be a findings answer object with data');
+  const data = body.data;
+  if (Array.isArray(data)) {
+    // listFindings (v2): {data:[{id, type:'finding', attributes}], meta}
+    return data.map((entry, i) => {
+      const place = `${source} data[${i}]`;
+      if (!isObject(entry)) throw new RecordError(place, undefined, 'must be an object');
+      return parseFinding(entry.id, entry.attributes, place, 'attributes.', 'id');
+    });
+  }
+  if (!isObject(data)) throw new RecordError(source, 'data', 'must be an array of findings or one finding');
+  const attributes = isObject(data.attributes) ? data.attributes : undefined;
+  if (attributes && Array.isArray(attributes.findings)) {
+    // The seed's beta list: {data:{type:'posture_management_list_findings_resp', attributes:{findings:[...]}}}
+    return attributes.findings.map((finding, i) => {
+      const place = `${source} data.attributes.findings[${i}]`;
+      if (!isObject(finding)) throw new RecordError(place, undefined, 'must be an object');
+      return parseFinding(finding.id, finding, place, '', 'id');
+    });
+  }
+  if (attributes && isObject(attributes.finding)) {
+    // The seed's beta get: {data:{type:'posture_management_fetch_finding_resp', attributes:{finding:{...}}}}
+    const place = `${source} data.attributes.finding`;
+    return [parseFinding(attributes.finding.id, attributes.finding, place, '', 'id')];
+  }
+  // getFinding (v2): {data:{id, type:'detailed_finding', attributes}}
+  return [parseFinding(data.id, data.attributes, `${source} data`, 'attributes.', 'id')];
+}
+
+function isRecording(doc: unknown): doc is unknown[] {
+  return Array.isArray(doc) && doc.length > 0 && doc.every((entry) => isObject(entry) && isObject(entry.response));
+}
+
+/** Any of: a list answer, a get answer, the seed's beta envelopes, or recorded `[{request, response:{status, body}}]`. */
+export function parseDatadogFindings(doc: unknown, source: string): ImportedFinding[] {
+  if (!isRecording(doc)) return parseAnswer(doc, source);
+  return doc.flatMap((entry, i) => {
+    const response = (entry as Json).response as Json;
+    const place = `${source} [${i}].response`;
+    if (typeof response.status !== 'number' || response.status < 200 || response.status > 299) {
+      throw new RecordError(place, 'status', `recorded status ${JSON.stringify(response.status)} is not a findings answer`);
+    }
+    const body = typeof response.body === 'string' ? parseBody(response.body, place) : response.body;
+    return parseAnswer(body, `${place}.body`);
+  });
+}
+
+function parseBody(text: string, place: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RecordError(place, 'body', 'is not valid JSON');
+  }
+}
