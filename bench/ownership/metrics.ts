@@ -1,0 +1,72 @@
+// Accuracy, precision in the high band, coverage and expected calibration error, per owner type.
+import { bandOf } from '../../src/ownership/confidence-bands.js';
+import type { OwnerType } from '../../src/ownership/evidence.js';
+
+export interface Prediction {
+  /** null when the answer is `unknown`. */
+  owner: string | null;
+  confidence: number;
+}
+
+export interface TypeMetrics {
+  /** Resources with a true owner of this type. */
+  resources: number;
+  answered: number;
+  /** Right answers over resources with a true owner. */
+  accuracy: number;
+  /** Right answers among answers in the high band (> 0.85). */
+  high_precision: number;
+  high_count: number;
+  /** Share of resources with a true owner answered at medium confidence or more. */
+  coverage: number;
+  /** Expected calibration error over every answer given (10 equal-width bins). */
+  ece: number;
+}
+
+const same = (a: string | null | undefined, b: string | null | undefined) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * `truth[id][type]` undefined means the resource has no owner of that type: any answer to it is wrong,
+ * and it does not count towards accuracy or coverage.
+ */
+export function measure(
+  predictions: Map<string, Partial<Record<OwnerType, Prediction>>>,
+  truth: Record<string, Partial<Record<OwnerType, string>>>,
+  type: OwnerType,
+): TypeMetrics {
+  let resources = 0;
+  let answered = 0;
+  let right = 0;
+  let covered = 0;
+  let high = 0;
+  let highRight = 0;
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const id of [...predictions.keys()].sort()) {
+    const p = predictions.get(id)![type];
+    const t = truth[id]?.[type];
+    if (t) resources++;
+    if (!p || p.owner == null) continue;
+    answered++;
+    const ok = same(p.owner, t);
+    if (ok) right++;
+    if (t && p.confidence >= 0.6) covered++;
+    if (bandOf(p.confidence) === 'high') {
+      high++;
+      if (ok) highRight++;
+    }
+    const bin = bins[Math.min(9, Math.floor(p.confidence * 10))];
+    bin.n++;
+    bin.conf += p.confidence;
+    if (ok) bin.right++;
+  }
+  const ece = answered === 0 ? 0 : bins.reduce((s, b) => s + (b.n === 0 ? 0 : (b.n / answered) * Math.abs(b.conf / b.n - b.right / b.n)), 0);
+  return {
+    resources,
+    answered,
+    accuracy: resources ? right / resources : 0,
+    high_precision: high ? highRight / high : 0,
+    high_count: high,
+    coverage: resources ? covered / resources : 0,
+    ece,
+  };
+}
