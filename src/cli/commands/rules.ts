@@ -6,7 +6,7 @@ function table(rules: Rule[]): string {
   const rows = rules.map((r) => [r.id, r.severity, r.resource_type, r.name]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n') + `\n${rules.length} rules\n`;
+  return [line(header), ...rows.map(line)].join('\n') + `\n${rules.length} rule${rules.length === 1 ? '' : 's'}\n`;
 }
 
 export function register(program: Command) {
