@@ -265,8 +265,8 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   // Roles many teams use; tagged with the team that administers them, not those who use them.
   const sharedRoles: SynthSharedRole[] = [
     { role: 'platform-shared-deploy', tags: ['team:platform'] },
-    { role: 'ops-automation', tags: ['team:reliability'] },
-    { role: 'batch-runner', tags: [] },
+    { role: 'ops-deploy-automation', tags: ['team:reliability'] },
+    { role: 'batch-pipeline-runner', tags: [] },
   ];
 
   // Preferences: cost-centre mappings at the team's stated level, one misguided low mapping, exclusions.
