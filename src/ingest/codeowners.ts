@@ -1,0 +1,188 @@
+// CODEOWNERS (GitHub, GitLab): gitignore-style patterns to owners; the last matching rule wins.
+// `@org/team` is a team, `@login` a user, an email address a user. GitLab sections (`[Name]`, `^[Name]`,
+// `[Name][2]`, with optional default owners) are handled: each section picks its own last match, and the
+// owners of all sections combine, as GitLab does. A rule without owners (and no section default) means "no owner".
+import { RecordError } from '../posture/resource.js';
+import type { CodeownersOwner, CodeownersRule } from '../ownership/signals.js';
+
+const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
+const USER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|[A-Za-z0-9_.-]+)$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const SECTION = /^\^?\[([^\]]+)\](?:\[\d+\])?(?:\s+(.*))?$/;
+
+function ownerOf(token: string, place: string): CodeownersOwner {
+  const team = TEAM.exec(token);
+  if (team) return { kind: 'team', handle: team[2], org: team[1], ref: token };
+  if (USER.test(token)) return { kind: 'user', handle: token.slice(1), ref: token };
+  if (EMAIL.test(token)) return { kind: 'user', handle: token, email: token, ref: token };
+  throw new RecordError(place, 'owner', `${JSON.stringify(token)} is neither @user, @org/team nor an email address`);
+}
+
+/** Splits on whitespace not escaped by a backslash; `\ ` stays in the token for the pattern compiler. */
+function tokens(line: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (c === '\\' && i + 1 < line.length) {
+      current += c + line[i + 1];
+      i += 1;
+    } else if (c === ' ' || c === '\t') {
+      if (current) out.push(current);
+      current = '';
+    } else current += c;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** Drops an inline comment: a `#` that begins a token (owners and escaped `\#` never do). */
+function withoutComment(parts: string[]): string[] {
+  const at = parts.findIndex((part, i) => i > 0 && part.startsWith('#'));
+  return at < 0 ? parts : parts.slice(0, at);
+}
+
+function unescape(pattern: string): string {
+  return pattern.replace(/\\(.)/g, '$1');
+}
+
+/** The gitignore pattern as a regular expression over a slash-separated path without a leading slash. */
+function compile(pattern: string, place: string): RegExp {
+  let p = pattern;
+  if (p.startsWith('!')) throw new RecordError(place, 'pattern', 'negation (!) is not supported in CODEOWNERS');
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  // A slash at the start or in the middle anchors the pattern at the root; otherwise it matches at any depth.
+  const anchored = p.includes('/');
+  if (p.startsWith('/')) p = p.slice(1);
+  if (p === '') return /^.*$/;
+  let source = anchored ? '' : '(?:.*/)?';
+  for (let i = 0; i < p.length; i += 1) {
+    const c = p[i];
+    if (c === '\\') {
+      i += 1;
+      if (i >= p.length) throw new RecordError(place, 'pattern', 'ends with a lone backslash');
+      source += p[i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else if (c === '*' && p[i + 1] === '*') {
+      const atStart = i === 0 || p[i - 1] === '/';
+      const atEnd = i + 2 === p.length;
+      if (atStart && p[i + 2] === '/') {
+        source += '(?:.*/)?';
+        i += 2;
+      } else if (atStart && atEnd) {
+        source += '.*';
+        i += 1;
+      } else {
+        source += '[^/]*';
+        i += 1;
+      }
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '[') {
+      const close = p.indexOf(']', i + 2);
+      if (close < 0) throw new RecordError(place, 'pattern', `unbalanced [ in ${JSON.stringify(pattern)}`);
+      let body = p.slice(i + 1, close);
+      const negate = body.startsWith('!') || body.startsWith('^');
+      if (negate) body = body.slice(1);
+      source += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = close;
+    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+interface Compiled {
+  regex: RegExp;
+  directoryOnly: boolean;
+  /** `docs/*` owns the files directly in docs/, not deeper ones (GitHub's documented behaviour). */
+  shallow: boolean;
+}
+
+const compiled = new WeakMap<CodeownersRule, Compiled>();
+
+/** Compiles a rule; `raw` is the pattern as written (escapes intact), else re-escaped from the unescaped pattern. */
+function compiledOf(rule: CodeownersRule, raw?: string): Compiled {
+  let entry = compiled.get(rule);
+  if (!entry) {
+    const written = raw ?? rule.pattern.replace(/[\\ ]/g, '\\$&').replace(/^!/, '\\!');
+    entry = { regex: compile(written, `line ${rule.line}`), directoryOnly: rule.pattern.endsWith('/'), shallow: /(^|\/)\*$/.test(rule.pattern) && rule.pattern !== '*' };
+    compiled.set(rule, entry);
+  }
+  return entry;
+}
+
+/** Every rule of a CODEOWNERS file, in file order. Bad lines are RecordErrors naming the line. */
+export function parseCodeowners(text: string, source = 'CODEOWNERS'): CodeownersRule[] {
+  const rules: CodeownersRule[] = [];
+  let section: string | undefined;
+  let sectionOwners: CodeownersOwner[] = [];
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = index + 1;
+    const place = `${source} line ${line}`;
+    const trimmed = rawLine.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const sectionMatch = SECTION.exec(trimmed);
+    if (sectionMatch) {
+      section = sectionMatch[1].trim();
+      sectionOwners = withoutComment(['', ...tokens(sectionMatch[2] ?? '')]).slice(1).map((t) => ownerOf(t, place));
+      return;
+    }
+    const parts = withoutComment(tokens(trimmed));
+    const raw = parts[0];
+    const pattern = unescape(raw);
+    const written = parts.slice(1).map((t) => ownerOf(t, place));
+    const owners = written.length > 0 ? written : sectionOwners;
+    const rule: CodeownersRule = { pattern, owners: dedupe(owners), line, ...(section !== undefined ? { section } : {}) };
+    try {
+      compiledOf(rule, raw);
+    } catch (error) {
+      if (error instanceof RecordError) throw new RecordError(place, error.field, error.reason);
+      throw error;
+    }
+    rules.push(rule);
+  });
+  return rules;
+}
+
+function dedupe(owners: CodeownersOwner[]): CodeownersOwner[] {
+  const seen = new Set<string>();
+  return owners.filter((o) => (seen.has(o.ref.toLowerCase()) ? false : (seen.add(o.ref.toLowerCase()), true)));
+}
+
+export interface PathQuery {
+  /** The path names a directory (a Terraform root module folder): patterns ending in `/` may match it. A trailing `/` says so too. */
+  directory?: boolean;
+}
+
+function normalise(path: string): { path: string; directory: boolean } {
+  const directory = path.endsWith('/');
+  const clean = path.replace(/^\.\//, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  return { path: clean, directory };
+}
+
+function matches(rule: CodeownersRule, path: string, isDirectory: boolean): boolean {
+  const { regex, directoryOnly, shallow } = compiledOf(rule);
+  if ((isDirectory || !directoryOnly) && regex.test(path)) return true;
+  if (shallow) return false;
+  // A pattern that matches a directory owns everything beneath it.
+  const segments = path.split('/');
+  for (let end = segments.length - 1; end > 0; end -= 1) {
+    if (regex.test(segments.slice(0, end).join('/'))) return true;
+  }
+  return false;
+}
+
+/** The rule that decides each section's owners for the path: the last match of each section, in file order. */
+export function matchingRules(rules: readonly CodeownersRule[], path: string, query: PathQuery = {}): CodeownersRule[] {
+  const target = normalise(path);
+  const isDirectory = query.directory ?? target.directory;
+  const last = new Map<string | undefined, CodeownersRule>();
+  for (const rule of rules) {
+    if (matches(rule, target.path, isDirectory)) last.set(rule.section, rule);
+  }
+  return [...last.values()].sort((a, b) => a.line - b.line);
+}
+
+/** The owners of a file or directory: the last matching rule's, combined across GitLab sections. */
+export function ownersOf(rules: readonly CodeownersRule[], path: string, query: PathQuery = {}): CodeownersOwner[] {
+  return dedupe(matchingRules(rules, path, query).flatMap((rule) => rule.owners));
+}
