@@ -37,9 +37,15 @@ export function SnapshotControl({ value, fixedAt, onChange }: Props) {
         Back to now
       </button>
       <p class="snapshot-fixed">
-        {value === undefined ? 'Live view; this page is fixed at ' : 'Past view fixed at '}
-        <strong data-testid="snapshot-fixed">{fixedAt === undefined ? '—' : formatMs(fixedAt)}</strong>
-        {fixedAt !== undefined && <span class="muted"> ({fixedAt} ms)</span>}
+        {fixedAt === undefined ? (
+          'Live view.'
+        ) : (
+          <>
+            {value === undefined ? 'Live view; this page is fixed at ' : 'Past view fixed at '}
+            <strong data-testid="snapshot-fixed">{formatMs(fixedAt)}</strong>
+            <span class="muted"> ({fixedAt} ms)</span>
+          </>
+        )}
       </p>
     </form>
   );
