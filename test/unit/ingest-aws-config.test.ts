@@ -118,7 +118,7 @@ test('an IAM role item: URL-encoded policy documents become objects', () => {
     's',
     NOW,
   );
-  assert.equal((role.configuration as any).assume_role_policy_document.Statement[0].Principal.Service, 'ec2.amazonaws.com');
+  assert.equal((role.configuration as any).assume_role_policy_document.statement[0].principal.service, 'ec2.amazonaws.com');
   assert.equal(role.region, '');
 });
 

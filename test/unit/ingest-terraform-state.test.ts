@@ -167,7 +167,9 @@ test('aws_ebs_volume, aws_cloudtrail, aws_kms_key, aws_lambda_function', () => {
   assert.equal(key.configuration.key_rotation_enabled, false);
   assert.equal(key.configuration.key_spec, 'RSA_2048');
   assert.equal(key.configuration.key_state, 'Enabled');
-  assert.equal(key.configuration.policy.Statement[0].Sid, 'Enable IAM User Permissions');
+  assert.equal(key.configuration.key_policy.statement[0].sid, 'Enable IAM User Permissions');
+  assert.deepEqual(key.configuration.key_policy.statement[0].principal, { aws: 'arn:aws:iam::047081014315:root' });
+  assert.equal(key.configuration.key_manager, 'CUSTOMER');
 
   const fn = byId(state('aws_lambda_function'), 'arn:aws:lambda:eu-west-3:047081014315:function:bar');
   assert.equal(fn.resource_type, 'aws_lambda_function');
@@ -185,7 +187,9 @@ test('IAM roles, users and policies: index keys give one record each, policy doc
   assert.equal(role.region, '');
   assert.equal(role.configuration.role_name, 'test_role_0');
   assert.equal(role.configuration.role_id, 'AROA5QYBVVD24YSTJXHHO');
-  assert.equal(role.configuration.assume_role_policy_document.Statement[0].Principal.Service, 'ec2.amazonaws.com');
+  assert.deepEqual(role.configuration.assume_role_policy_document.statement[0], {
+    sid: '', effect: 'Allow', principal: { service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole',
+  });
   assert.deepEqual(role.tags, ['foo:bar0']);
 
   const users = state('aws_iam_user_multiple');
@@ -194,7 +198,7 @@ test('IAM roles, users and policies: index keys give one record each, policy doc
 
   const policy = byId(state('aws_iam_policy_multiple'), 'arn:aws:iam::929327065333:policy/policy-0');
   assert.equal(policy.configuration.policy_name, 'policy-0');
-  assert.deepEqual(policy.configuration.policy_version_list[0].document.Statement[0].Action, 'ec2:*');
+  assert.deepEqual(policy.configuration.policy_document.statement, [{ sid: 'EC2Admin', effect: 'Allow', action: 'ec2:*', resource: '*' }]);
 });
 
 test('aws_dynamodb_table, aws_ecr_repository, aws_sqs_queue', () => {
@@ -227,6 +231,26 @@ test('data sources are skipped; the default resources take their plain type', ()
   assert.ok(records.every((r) => r.resource_type !== 'aws_iam_policy_document'));
   const acl = state('aws_default_network_acl');
   assert.equal(acl[0].resource_type, 'aws_network_acl');
+});
+
+test('IAM attachments, inline policies and access keys fold into their user when in one state', () => {
+  const users = JSON.parse(readFileSync(fixturePath('terraform-state', 'aws_iam_user_multiple.tfstate'), 'utf8'));
+  const child = (type: string, attributes: object) => ({ mode: 'managed', type, name: 'c', provider: 'provider.aws', instances: [{ attributes }] });
+  users.resources.push(
+    child('aws_iam_access_key', { id: 'AKIAEXAMPLE', user: 'test-driftctl-0', status: 'Active', create_date: '2020-11-13T17:22:55Z', secret: 's3cr3t' }),
+    child('aws_iam_user_policy_attachment', { id: 'a1', user: 'test-driftctl-0', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+    child('aws_iam_user_policy', { id: 'test-driftctl-1:inline', user: 'test-driftctl-1', name: 'inline', policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }),
+  );
+  const records = parseTerraformState(users, 'merged', { now: NOW });
+  const user0 = byId(records, 'arn:aws:iam::929327065333:user/test/test-driftctl-0');
+  assert.deepEqual(user0.configuration.access_keys, [{ access_key_id: 'AKIAEXAMPLE', status: 'Active', create_date: '2020-11-13T17:22:55Z' }]);
+  assert.deepEqual(user0.configuration.attached_policies, [{ policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
+  const user1 = byId(records, 'arn:aws:iam::929327065333:user/test/test-driftctl-1');
+  assert.deepEqual(user1.configuration.user_policy_list, [
+    { policy_name: 'inline', policy_document: { statement: [{ effect: 'Allow', action: '*', resource: '*' }] } },
+  ]);
+  const key = records.find((r) => r.resource_type === 'aws_iam_access_key');
+  assert.equal(key?.configuration.secret, undefined);
 });
 
 test('security group rules are folded into their group when both are in one state', () => {

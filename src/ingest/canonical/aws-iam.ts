@@ -1,6 +1,6 @@
 // aws_iam_user, aws_iam_role, aws_iam_policy: the IAM API's names; policy documents become objects.
 import type { TypeMapping } from './mapping.js';
-import { policyDocument } from './policy.js';
+import { canonicalPolicy } from './policy.js';
 import { compact, objects, str, type Json } from './values.js';
 
 function boundary(value: unknown): Json | undefined {
@@ -12,15 +12,21 @@ function decodeDocuments(configuration: Json, listKey: string, documentKey: stri
   if (!Array.isArray(configuration[listKey])) return undefined;
   return objects(configuration[listKey]).map((entry) => ({
     ...entry,
-    [documentKey]: policyDocument(entry[documentKey]) ?? entry[documentKey],
+    [documentKey]: canonicalPolicy(entry[documentKey]) ?? entry[documentKey],
   }));
 }
 
+/** Config says attachedManagedPolicies; the IAM API (ListAttachedUserPolicies) and the rules say attached_policies. */
 function withDecodedPolicies(configuration: Json, inlineList: string): Json {
-  return compact({
+  const out = compact({
     ...configuration,
     [inlineList]: decodeDocuments(configuration, inlineList, 'policy_document'),
   });
+  if (out.attached_managed_policies !== undefined) {
+    out.attached_policies = out.attached_managed_policies;
+    delete out.attached_managed_policies;
+  }
+  return out;
 }
 
 export const awsIamUser: TypeMapping = {
@@ -45,19 +51,19 @@ export const awsIamRole: TypeMapping = {
     compact({
       role_name: str(a.name) ?? str(a.id),
       role_id: str(a.unique_id),
-      assume_role_policy_document: policyDocument(a.assume_role_policy),
+      assume_role_policy_document: canonicalPolicy(a.assume_role_policy),
       permissions_boundary: boundary(a.permissions_boundary),
       role_policy_list: objects(a.inline_policy)
         .filter((p) => str(p.name))
-        .map((p) => ({ policy_name: p.name, policy_document: policyDocument(p.policy) })),
-      attached_managed_policies: Array.isArray(a.managed_policy_arns)
+        .map((p) => ({ policy_name: p.name, policy_document: canonicalPolicy(p.policy) })),
+      attached_policies: Array.isArray(a.managed_policy_arns)
         ? a.managed_policy_arns.map((arn) => ({ policy_arn: arn }))
         : undefined,
     }),
   awsConfigTypes: ['AWS::IAM::Role'],
   fromAwsConfig: (configuration) => {
     const out = withDecodedPolicies(configuration, 'role_policy_list');
-    const trust = policyDocument(out.assume_role_policy_document);
+    const trust = canonicalPolicy(out.assume_role_policy_document);
     if (trust) out.assume_role_policy_document = trust;
     return out;
   },
@@ -68,15 +74,19 @@ export const awsIamPolicy: TypeMapping = {
   terraformTypes: ['aws_iam_policy'],
   terraformReplaces: ['id', 'name', 'policy', 'policy_id'],
   fromTerraform: (a) => {
-    const document = policyDocument(a.policy);
+    const document = canonicalPolicy(a.policy);
     return compact({
       policy_name: str(a.name),
       policy_id: str(a.policy_id),
+      policy_document: document,
       // The state holds the default version only.
       policy_version_list: document ? [{ document, is_default_version: true }] : undefined,
     });
   },
   awsConfigTypes: ['AWS::IAM::Policy'],
-  fromAwsConfig: (configuration) =>
-    compact({ ...configuration, policy_version_list: decodeDocuments(configuration, 'policy_version_list', 'document') }),
+  fromAwsConfig: (configuration) => {
+    const versions = decodeDocuments(configuration, 'policy_version_list', 'document');
+    const current = versions?.find((v) => v.is_default_version === true) ?? versions?.[0];
+    return compact({ ...configuration, policy_version_list: versions, policy_document: current?.document as Json | undefined });
+  },
 };

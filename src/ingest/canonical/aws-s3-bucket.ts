@@ -49,7 +49,7 @@ export const awsS3Bucket: TypeMapping = {
   resourceType: 'aws_s3_bucket',
   terraformTypes: ['aws_s3_bucket'],
   terraformArn: (a) => (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined),
-  terraformReplaces: ['bucket', 'arn', 'grant', 'logging', 'versioning', 'server_side_encryption_configuration', 'policy'],
+  terraformReplaces: ['bucket', 'arn', 'grant', 'acl', 'logging', 'versioning', 'server_side_encryption_configuration', 'policy'],
   fromTerraform(a, context) {
     const arn = str(a.arn) ?? (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined);
     const versioning = block(a.versioning);
@@ -69,7 +69,7 @@ export const awsS3Bucket: TypeMapping = {
           })
         : undefined,
       logging: logging ? compact({ target_bucket: str(logging.target_bucket), target_prefix: str(logging.target_prefix) }) : undefined,
-      grants: grantsFromTerraform(a.grant),
+      acl: a.grant !== undefined || str(a.acl) ? compact({ canned: str(a.acl), grants: grantsFromTerraform(a.grant) ?? [] }) : undefined,
       bucket_policy_statement: statements.length ? statements : undefined,
     });
   },
@@ -99,10 +99,10 @@ export const awsS3Bucket: TypeMapping = {
     // Config keeps the ACL as a JSON string: {grantList:[{grantee, permission}], owner}.
     const acl = parsePolicy(supplementary.AccessControlList);
     if (acl && Array.isArray(acl.grantList)) {
-      out.grants = objects(acl.grantList).map((grant) => ({
+      out.acl = { grants: objects(acl.grantList).map((grant) => ({
         grantee: isObject(grant.grantee) ? grant.grantee : { id: grant.grantee },
         permission: grant.permission,
-      }));
+      })) };
     }
     return out;
   },

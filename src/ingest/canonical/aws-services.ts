@@ -1,6 +1,6 @@
 // CloudTrail, KMS, Lambda, DynamoDB, ECR, SQS, SNS, CloudFront and load balancers: each service API's names.
 import type { TypeMapping } from './mapping.js';
-import { policyDocument } from './policy.js';
+import { canonicalPolicy, policyDocument } from './policy.js';
 import { block, compact, isObject, list, objects, str, type Json } from './values.js';
 
 const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
@@ -48,7 +48,7 @@ export const awsKmsKey: TypeMapping = {
       key_spec: str(a.customer_master_key_spec),
       customer_master_key_spec: str(a.customer_master_key_spec),
       multi_region: bool(a.multi_region),
-      policy: policyDocument(a.policy),
+      key_policy: canonicalPolicy(a.policy),
     });
   },
   awsConfigTypes: ['AWS::KMS::Key'],
@@ -173,7 +173,7 @@ export const awsSqsQueue: TypeMapping = {
     compact({
       queue_url: str(a.id),
       queue_arn: str(a.arn),
-      policy: policyDocument(a.policy),
+      policy: canonicalPolicy(a.policy),
       visibility_timeout: a.visibility_timeout_seconds,
       message_retention_period: a.message_retention_seconds,
       maximum_message_size: a.max_message_size,
@@ -190,7 +190,7 @@ export const awsSnsTopic: TypeMapping = {
   fromTerraform: (a) =>
     compact({
       topic_arn: str(a.arn) ?? str(a.id),
-      policy: policyDocument(a.policy),
+      policy: canonicalPolicy(a.policy),
       delivery_policy: policyDocument(a.delivery_policy),
     }),
   awsConfigTypes: ['AWS::SNS::Topic'],

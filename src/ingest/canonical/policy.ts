@@ -10,7 +10,10 @@ function principal(value: unknown): Json | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return { principal: value };
   if (!isObject(value)) return undefined;
+  // {"AWS": "*"} is as public as "*": say so where the rules look (`principal`).
+  const everyone = Object.values(value).some((v) => v === '*' || (Array.isArray(v) && v.includes('*')));
   return compact({
+    principal: everyone ? '*' : undefined,
     principal_aws: strings(value.AWS),
     principal_service: strings(value.Service),
     principal_federated: strings(value.Federated),
@@ -53,4 +56,40 @@ export function policyDocument(value: unknown): Json | undefined {
   } catch {
     return undefined;
   }
+}
+
+const STATEMENT_KEYS: Record<string, string> = {
+  Sid: 'sid', Effect: 'effect', Action: 'action', NotAction: 'not_action', Resource: 'resource', NotResource: 'not_resource',
+  Principal: 'principal', NotPrincipal: 'not_principal', Condition: 'condition',
+};
+
+function canonicalPrincipal(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.toLowerCase().replace('canonicaluser', 'canonical_user'), v]));
+}
+
+function canonicalStatement(statement: unknown): unknown {
+  if (!isObject(statement)) return statement;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(statement)) {
+    const name = STATEMENT_KEYS[key] ?? key.toLowerCase();
+    // Condition operators and keys are IAM's own vocabulary and stay verbatim.
+    out[name] = name === 'principal' || name === 'not_principal' ? canonicalPrincipal(value) : value;
+  }
+  return out;
+}
+
+/**
+ * A policy document in the rule pack's convention: snake_case element names (`statement`, `effect`, `action`,
+ * `principal.aws`...), conditions verbatim. Accepts an object, a JSON string or IAM's URL-encoded JSON.
+ */
+export function canonicalPolicy(value: unknown): Json | undefined {
+  const document = policyDocument(value);
+  if (!document) return undefined;
+  const out: Json = {};
+  for (const [key, inner] of Object.entries(document)) {
+    if (key === 'Statement') out.statement = Array.isArray(inner) ? inner.map(canonicalStatement) : canonicalStatement(inner);
+    else out[key === 'Id' ? 'id' : key === 'Version' ? 'version' : key.toLowerCase()] = inner;
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
 import type { ResourceRecord } from '../../posture/resource.js';
 import { encryptionFromTerraform, bucketPolicyStatements, publicAccessBlock } from './aws-s3-bucket.js';
 import { ipPermissionFromTerraform } from './aws-ec2.js';
-import { policyDocument } from './policy.js';
+import { canonicalPolicy } from './policy.js';
 import { block, list, str, type Json } from './values.js';
 
 export interface TerraformChild {
@@ -50,19 +50,39 @@ const FOLDS: Record<string, Fold> = {
   },
   aws_iam_user_policy_attachment(child, find) {
     const user = find('aws_iam_user', 'user_name', String(child.user));
-    if (user) append(user, 'attached_managed_policies', { policy_arn: child.policy_arn });
+    if (user) append(user, 'attached_policies', { policy_arn: child.policy_arn });
   },
   aws_iam_role_policy_attachment(child, find) {
     const role = find('aws_iam_role', 'role_name', String(child.role));
-    if (role) append(role, 'attached_managed_policies', { policy_arn: child.policy_arn });
+    if (role) append(role, 'attached_policies', { policy_arn: child.policy_arn });
+  },
+  aws_iam_access_key(child, find) {
+    const user = find('aws_iam_user', 'user_name', String(child.user));
+    if (user) append(user, 'access_keys', { access_key_id: child.id, status: child.status, create_date: child.create_date });
+  },
+  aws_s3_bucket_ownership_controls(child, find) {
+    const bucket = find('aws_s3_bucket', 'name', String(child.bucket));
+    const rule = block(child.rule);
+    if (bucket && rule) bucket.configuration.ownership_controls = { rules: [{ object_ownership: rule.object_ownership }] };
+  },
+  aws_s3_bucket_acl(child, find) {
+    const bucket = find('aws_s3_bucket', 'name', String(child.bucket));
+    const policy = block(child.access_control_policy);
+    if (!bucket) return;
+    const grants = policy ? list(policy.grant).map((g) => {
+      const grant = g as Json;
+      const grantee = block(grant.grantee) ?? {};
+      return { grantee: { id: str(grantee.id), type: str(grantee.type), uri: str(grantee.uri) }, permission: grant.permission };
+    }) : [];
+    bucket.configuration.acl = { canned: str(child.acl), grants };
   },
   aws_iam_user_policy(child, find) {
     const user = find('aws_iam_user', 'user_name', String(child.user));
-    if (user) append(user, 'user_policy_list', { policy_name: child.name, policy_document: policyDocument(child.policy) });
+    if (user) append(user, 'user_policy_list', { policy_name: child.name, policy_document: canonicalPolicy(child.policy) });
   },
   aws_iam_role_policy(child, find) {
     const role = find('aws_iam_role', 'role_name', String(child.role));
-    if (role) append(role, 'role_policy_list', { policy_name: child.name, policy_document: policyDocument(child.policy) });
+    if (role) append(role, 'role_policy_list', { policy_name: child.name, policy_document: canonicalPolicy(child.policy) });
   },
 };
 
