@@ -50,3 +50,13 @@ test('Terraform type names to Datadog names', () => {
   assert.deepEqual(terraformType('google_storage_bucket'), { resourceType: 'gcp_storage_bucket', provider: 'gcp' });
   assert.equal(terraformType('random_id'), undefined);
 });
+
+test('a principal of {"AWS": "*"} reads as public, and documents take the rule pack snake_case names', async () => {
+  const { canonicalPolicy } = await import('../../src/ingest/canonical/policy.js');
+  const [s] = policyStatements({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 's3:PutObject' }] });
+  assert.equal((s.policy_principal as any).principal, '*');
+  assert.deepEqual(canonicalPolicy(encodeURIComponent('{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"CanonicalUser":"x"},"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}')), {
+    version: '2012-10-17',
+    statement: { effect: 'Deny', not_principal: { canonical_user: 'x' }, condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+  });
+});
