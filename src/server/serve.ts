@@ -5,6 +5,7 @@ import { migrate } from '../store/migrate.js';
 import { openRateLimiter } from './rate-limiter.js';
 import { buildApp } from './app.js';
 import { startBackgroundJobs } from '../jobs/background-jobs.js';
+import { builtInRuleEngine } from '../posture/rule-pack-engine.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -18,7 +19,9 @@ export async function serve(config: Config = loadConfig(), { handleSignals = tru
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
   const limiter = await openRateLimiter(config.redisUrl);
-  const app = await buildApp({ db, config, limiter });
+  const rules = builtInRuleEngine();
+  const app = await buildApp({ db, config, limiter, rules });
+  for (const e of rules.errors) app.log.error({ file: e.file, line: e.line }, `rule skipped: ${e.message}`);
   const jobs = startBackgroundJobs({ db, log: app.log });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -1,0 +1,175 @@
+// Assembles the engine's input for resources from the store. I/O lives here so that the engine stays pure.
+import type { Queryable } from '../store/db.js';
+import type { StoredResource } from '../store/resources.js';
+import { auditEventsOfResource } from '../store/audit-events.js';
+import { servicesByName, allServiceNames } from '../store/catalog.js';
+import { codeownersOf, normalizeRepo } from '../store/codeowners.js';
+import { usersByHandleOrEmail, type DirectoryUserRow } from '../store/directory.js';
+import { currentPreferences } from '../store/preferences.js';
+import { feedbackOf } from '../store/ownership-inferences.js';
+import { matchingRules } from '../ingest/codeowners.js';
+import type { PreferenceSet } from './signals.js';
+import {
+  DEFAULT_ENGINE_SETTINGS,
+  type AuditPiece,
+  type CatalogPiece,
+  type CodeownersPiece,
+  type MappingPiece,
+  type ResourceEvidence,
+  type OwnerType,
+} from './evidence.js';
+
+const iso = (ms: number | null | undefined) => new Date(ms ?? 0).toISOString();
+
+/** What every resource of an organization shares: loaded once per batch. */
+export interface OrgContext {
+  preferences?: { version: number; created_at: number; set: PreferenceSet };
+  teamHandles: string[];
+  serviceNames: string[];
+  population: Record<OwnerType, number>;
+}
+
+export async function loadOrgContext(db: Queryable, orgId: string): Promise<OrgContext> {
+  const prefs = await currentPreferences(db, orgId);
+  const teams = (await db.query<{ handle: string }>('SELECT handle FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])).rows.map((r) => r.handle);
+  const counts = (
+    await db.query<{ users: number; services: number }>(
+      `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1) AS users, (SELECT count(*)::int FROM services WHERE org_id = $1) AS services`,
+      [orgId],
+    )
+  ).rows[0]!;
+  const serviceNames = await allServiceNames(db, orgId);
+  return {
+    preferences: prefs && { version: prefs.version, created_at: prefs.created_at, set: prefs.preferences },
+    teamHandles: teams,
+    serviceNames,
+    population: { team: Math.max(teams.length, 1), user: Math.max(counts.users, 1), service: Math.max(counts.services, 1) },
+  };
+}
+
+function tagValues(tags: string[], keys: string[]): Array<{ key: string; value: string; tag: string }> {
+  const wanted = new Set(keys.map((k) => k.toLowerCase()));
+  return tags
+    .map((tag) => {
+      const i = tag.indexOf(':');
+      return { key: tag.slice(0, i).toLowerCase(), value: tag.slice(i + 1), tag };
+    })
+    .filter((t) => wanted.has(t.key) && t.value);
+}
+
+export async function loadEvidence(db: Queryable, orgId: string, resource: StoredResource, org: OrgContext): Promise<ResourceEvidence> {
+  const settings = DEFAULT_ENGINE_SETTINGS;
+  const evidence: ResourceEvidence = {
+    resource: {
+      source: 'resource',
+      version: resource.version,
+      observed_at: iso(resource.observed_at),
+      resource_id: resource.resource_id,
+      resource_type: resource.resource_type,
+      name: resource.name,
+      tags: resource.tags,
+      account: resource.account,
+    },
+    naming: { teams: org.teamHandles, services: org.serviceNames },
+  };
+
+  if (org.preferences) {
+    const p = org.preferences;
+    const meta = { source: 'preferences', version: p.version, observed_at: iso(p.created_at) };
+    const lowered = resource.tags.map((t) => t.toLowerCase());
+    evidence.mappings = p.set.tag_mappings
+      .filter((m) => lowered.some((t) => (m.tag_value ? t === `${m.tag_key}:${m.tag_value}`.toLowerCase() : t.startsWith(`${m.tag_key.toLowerCase()}:`))))
+      .map((m): MappingPiece => ({ ...meta, id: m.id, tag_key: m.tag_key, tag_value: m.tag_value ?? '', owner: m.owner, owner_type: m.owner_type, confidence: m.confidence }));
+    evidence.exclusions = p.set.exclusions.map((e) => ({
+      ...meta,
+      id: e.id,
+      handle: e.handle,
+      ...(e.exclusion_type ? { owner_type: e.exclusion_type } : {}),
+      ...(e.exclusion_resource_type ? { resource_type: e.exclusion_resource_type } : {}),
+    }));
+  }
+
+  const serviceTags = tagValues(resource.tags, settings.service_tag_keys);
+  if (serviceTags.length > 0) {
+    const services = await servicesByName(db, orgId, serviceTags.map((t) => t.value));
+    evidence.catalog = services.map(
+      (s): CatalogPiece => ({
+        source: s.source || 'service_catalog',
+        version: s.version,
+        observed_at: iso(s.observed_at),
+        service: s.name,
+        team: s.team,
+        matched_tag: serviceTags.find((t) => t.value.toLowerCase() === s.name)?.tag,
+      }),
+    );
+  }
+
+  const events = await auditEventsOfResource(db, orgId, resource.resource_id);
+  const userNames = new Set<string>();
+  for (const t of tagValues(resource.tags, settings.owner_tag_keys)) userNames.add(t.value);
+  for (const e of events) if (!e.payload.principal.automation && e.payload.principal.name) userNames.add(e.payload.principal.name);
+
+  const repos = new Set<string>();
+  if (resource.iac_repo) repos.add(normalizeRepo(resource.iac_repo));
+  for (const e of events) if (e.payload.principal.automation && e.payload.principal.repository) repos.add(normalizeRepo(e.payload.principal.repository));
+  const codeowners = await codeownersOf(db, orgId, [...repos]);
+  const pieces: CodeownersPiece[] = [];
+  for (const c of codeowners) {
+    const meta = { source: 'codeowners', version: c.version, observed_at: iso(c.observed_at), repository: c.repo };
+    if (resource.iac_repo && normalizeRepo(resource.iac_repo) === c.repo) {
+      const path = resource.iac_path ?? '';
+      const rules = matchingRules(c.rules, path, { directory: true });
+      if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:${path}`, origin: 'iac', path, pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
+    }
+    if (events.some((e) => e.payload.principal.repository && normalizeRepo(e.payload.principal.repository) === c.repo)) {
+      // The pipeline's repository as a whole: its default (root) owners.
+      const rules = matchingRules(c.rules, '', { directory: true });
+      if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:/`, origin: 'ci', path: '/', pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
+    }
+  }
+  if (pieces.length > 0) evidence.codeowners = pieces;
+  for (const p of pieces) for (const o of p.owners) if (!o.includes('/')) userNames.add(o.replace(/^@/, ''));
+
+  const users = await usersByHandleOrEmail(db, orgId, [...userNames]);
+  const userOf = (name: string): DirectoryUserRow | undefined => {
+    const n = name.toLowerCase();
+    return users.find((u) => u.handle.toLowerCase() === n || u.email?.toLowerCase() === n);
+  };
+  if (events.length > 0) {
+    evidence.audit = events.map(
+      (e): AuditPiece => ({
+        source: 'cloudtrail',
+        version: 1,
+        observed_at: iso(e.observed_at),
+        id: e.event_id,
+        action: e.action === 'created' ? 'create' : 'modify',
+        event_time: iso(e.event_time),
+        principal: {
+          kind: e.payload.principal.kind,
+          name: e.payload.principal.name,
+          ...(e.payload.principal.role ? { role: e.payload.principal.role } : {}),
+          automation: e.payload.principal.automation,
+          ...(e.payload.principal.automation_reason ? { automation_reason: e.payload.principal.automation_reason } : {}),
+          ...(e.payload.principal.repository ? { repository: e.payload.principal.repository } : {}),
+        },
+        ...(userOf(e.payload.principal.name) ? { user: userOf(e.payload.principal.name)!.handle } : {}),
+      }),
+    );
+  }
+  evidence.directory = {
+    users: users.map((u) => ({
+      source: 'directory',
+      version: u.version,
+      observed_at: iso(u.observed_at),
+      handle: u.handle,
+      ...(u.email ? { email: u.email } : {}),
+      active: u.active,
+      teams: u.teams,
+    })),
+    teams: org.teamHandles.length <= 200 ? org.teamHandles.map((h) => ({ source: 'directory', version: 1, observed_at: iso(0), handle: h })) : [],
+    population: org.population,
+  };
+  const rejected = (await feedbackOf(db, orgId, resource.resource_id)).filter((f) => f.action === 'reject' && f.inferred_owner);
+  if (rejected.length > 0) evidence.rejected = rejected.map((f) => ({ owner_type: f.slot, handle: f.inferred_owner! }));
+  return evidence;
+}

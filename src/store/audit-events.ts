@@ -1,0 +1,51 @@
+import type { Queryable } from './db.js';
+import type { AuditEvent } from '../ownership/signals.js';
+
+/** Inserts audit events (immutable: an event id is written once); returns the resource ids they touched. */
+export async function insertAuditEvents(db: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<string[]> {
+  const useful = events.filter((e) => e.resources.length > 0 && !e.error_code);
+  if (useful.length === 0) return [];
+  await db.query(
+    `INSERT INTO audit_events (org_id, event_id, event_time, event_name, principal_name, automation, payload, observed_at)
+     SELECT $1, r.event_id, r.event_time, r.event_name, r.principal_name, r.automation, r.payload, $2
+     FROM jsonb_to_recordset($3::jsonb) AS r(event_id text, event_time bigint, event_name text, principal_name text, automation boolean, payload jsonb)
+     ON CONFLICT (org_id, event_id) DO NOTHING`,
+    [
+      orgId,
+      now,
+      JSON.stringify(
+        useful.map((e) => ({ event_id: e.event_id, event_time: e.event_time, event_name: e.event_name, principal_name: e.principal.name, automation: e.principal.automation, payload: e })),
+      ),
+    ],
+  );
+  const links = useful.flatMap((e) => e.resources.map((r) => ({ resource_id: r.id, event_id: e.event_id, event_time: e.event_time, action: r.action })));
+  await db.query(
+    `INSERT INTO audit_event_resources (org_id, resource_id, event_id, event_time, action)
+     SELECT $1, r.resource_id, r.event_id, r.event_time, r.action FROM jsonb_to_recordset($2::jsonb) AS r(resource_id text, event_id text, event_time bigint, action text)
+     ON CONFLICT DO NOTHING`,
+    [orgId, JSON.stringify(links)],
+  );
+  return [...new Set(links.map((l) => l.resource_id))];
+}
+
+export interface ResourceAuditRow {
+  event_id: string;
+  event_time: number;
+  action: string;
+  payload: AuditEvent;
+  observed_at: number;
+}
+
+/** The creation event and the latest changes of a resource (at most `limit`). */
+export async function auditEventsOfResource(db: Queryable, orgId: string, resourceId: string, limit = 5): Promise<ResourceAuditRow[]> {
+  return (
+    await db.query<ResourceAuditRow>(
+      `(SELECT l.event_id, l.event_time, l.action, e.payload, e.observed_at FROM audit_event_resources l JOIN audit_events e ON e.org_id = l.org_id AND e.event_id = l.event_id
+        WHERE l.org_id = $1 AND l.resource_id = $2 AND l.action = 'created' ORDER BY l.event_time LIMIT 1)
+       UNION
+       (SELECT l.event_id, l.event_time, l.action, e.payload, e.observed_at FROM audit_event_resources l JOIN audit_events e ON e.org_id = l.org_id AND e.event_id = l.event_id
+        WHERE l.org_id = $1 AND l.resource_id = $2 AND l.action <> 'created' ORDER BY l.event_time DESC LIMIT $3)`,
+      [orgId, resourceId, limit],
+    )
+  ).rows;
+}
