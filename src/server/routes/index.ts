@@ -3,10 +3,12 @@ import type { AppContext } from '../context.js';
 import { healthRoutes } from './health.js';
 import { openapiRoutes } from './openapi.js';
 import { resourceRoutes } from './resources.js';
+import { consoleRoutes } from './console.js';
 
 /** Every route family of the service; a new family is one file here and one line below. */
 export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   healthRoutes,
   openapiRoutes,
   resourceRoutes,
+  consoleRoutes,
 ];
