@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/db.js';
+import { muteExpiryJob } from './mute-expiry.js';
 
 export interface Job {
   name: string;
@@ -8,7 +9,7 @@ export interface Job {
 }
 
 /** Jobs the server runs on a timer (mute expiry, the recompute worker); each later capability adds its job here. */
-export const jobs: Job[] = [];
+export const jobs: Job[] = [muteExpiryJob];
 
 export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogger }) {
   const timers: NodeJS.Timeout[] = [];

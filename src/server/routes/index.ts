@@ -4,6 +4,8 @@ import { healthRoutes } from './health.js';
 import { openapiRoutes } from './openapi.js';
 import { resourceRoutes } from './resources.js';
 import { consoleRoutes } from './console.js';
+import { findingsRoutes } from './findings.js';
+import { muteRoutes } from './mutes.js';
 
 /** Every route family of the service; a new family is one file here and one line below. */
 export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
@@ -11,4 +13,6 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   openapiRoutes,
   resourceRoutes,
   consoleRoutes,
+  findingsRoutes,
+  muteRoutes,
 ];

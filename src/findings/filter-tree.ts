@@ -1,0 +1,86 @@
+// The listing's filters as a small tree: parsed from the query string, validated here, compiled to SQL by the store.
+import { InvalidInput } from '../errors.js';
+
+/** Columns a filter may name; the store maps each to one column of finding_states. */
+export const TEXT_FIELDS = ['status', 'evaluation', 'vulnerability_type', 'rule_id', 'rule_name', 'resource_type', 'resource_id'] as const;
+export const NUMBER_FIELDS = ['evaluation_changed_at', 'resource_discovery_date'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+export type NumberField = (typeof NUMBER_FIELDS)[number];
+export type Comparison = '>' | '>=' | '<' | '<=' | '=';
+
+export type FilterNode =
+  | { op: 'and'; nodes: FilterNode[] }
+  | { op: 'or'; nodes: FilterNode[] }
+  | { op: 'not'; node: FilterNode }
+  | { op: 'eq'; field: TextField; value: string }
+  | { op: 'in'; field: TextField; values: string[] }
+  /** `pattern` uses `*` as the only wildcard; everything else is literal. */
+  | { op: 'wildcard'; field: TextField; pattern: string }
+  | { op: 'compare'; field: NumberField; comparison: Comparison; value: number }
+  | { op: 'tags_all'; tags: string[] }
+  /** Muted at the snapshot instant: a mute whose expiry has passed reads as unmuted. */
+  | { op: 'muted'; value: boolean };
+
+export const ALL: FilterNode = { op: 'and', nodes: [] };
+
+function fail(detail: string): never {
+  throw new InvalidInput(`Invalid filter: ${detail}`);
+}
+
+/** Checks that every node is well formed; a tree built by hand (or by a future parser) passes the same gate. */
+export function validateFilter(node: FilterNode): FilterNode {
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      node.nodes.forEach(validateFilter);
+      return node;
+    case 'not':
+      validateFilter(node.node);
+      return node;
+    case 'eq':
+    case 'wildcard':
+      if (!TEXT_FIELDS.includes(node.field)) fail(`unknown field ${node.field}`);
+      if (typeof (node.op === 'eq' ? node.value : node.pattern) !== 'string') fail(`${node.field} needs a string`);
+      return node;
+    case 'in':
+      if (!TEXT_FIELDS.includes(node.field)) fail(`unknown field ${node.field}`);
+      if (node.values.length === 0 || node.values.some((v) => typeof v !== 'string')) fail(`${node.field} needs strings`);
+      return node;
+    case 'compare':
+      if (!NUMBER_FIELDS.includes(node.field)) fail(`unknown field ${node.field}`);
+      if (!Number.isSafeInteger(node.value)) fail(`${node.field} needs an integer`);
+      if (!['>', '>=', '<', '<=', '='].includes(node.comparison)) fail(`unknown comparison ${node.comparison}`);
+      return node;
+    case 'tags_all':
+      if (node.tags.length === 0 || node.tags.some((t) => typeof t !== 'string' || t === '')) fail('tags need non-empty strings');
+      return node;
+    case 'muted':
+      if (typeof node.value !== 'boolean') fail('muted needs a boolean');
+      return node;
+    default:
+      return fail(`unknown node ${(node as { op: string }).op}`);
+  }
+}
+
+/** A stable text of the tree (children sorted), so equal filters given in another order hash alike. */
+export function canonicalFilter(node: FilterNode): string {
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      return `${node.op}(${node.nodes.map(canonicalFilter).sort().join(',')})`;
+    case 'not':
+      return `not(${canonicalFilter(node.node)})`;
+    case 'in':
+      return `in(${node.field},${JSON.stringify([...node.values].sort())})`;
+    case 'tags_all':
+      return `tags_all(${JSON.stringify([...new Set(node.tags)].sort())})`;
+    case 'eq':
+      return `eq(${node.field},${JSON.stringify(node.value)})`;
+    case 'wildcard':
+      return `wildcard(${node.field},${JSON.stringify(node.pattern)})`;
+    case 'compare':
+      return `compare(${node.field},${node.comparison},${node.value})`;
+    case 'muted':
+      return `muted(${node.value})`;
+  }
+}

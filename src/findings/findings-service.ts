@@ -1,0 +1,130 @@
+// The findings service: list (point in time, keyset pages, exact count), get, summary and mute. No HTTP here.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/db.js';
+import { InvalidInput, NotFound, Unprocessable } from '../errors.js';
+import { SEVERITIES } from '../posture/resource.js';
+import { severityRank } from '../posture/finding-identity.js';
+import { safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
+import { cursorSecret } from '../store/cursor-secret.js';
+import {
+  countFindings, findingAt, findingDetails, queryFindingsPage, summarizeFindings,
+  type FindingDetail, type FindingRow, type SummaryCounts,
+} from '../store/findings-query.js';
+import { lockCurrentStates, writeMutes } from '../store/mutes.js';
+import { decodeCursor, encodeCursor } from './cursor-codec.js';
+import type { ListRequest } from './list-query.js';
+import type { FindingPage } from './serializers.js';
+import type { MuteRequest } from './mute-request.js';
+
+/** A finding's Markdown message for rule findings (the rule pack's); imported findings carry their own. */
+export type RuleMessages = (ruleId: string) => string | undefined;
+
+/** The instant a read answers for: the requested one, but never past what no commit in flight can still change. */
+async function readInstant(db: Db, orgId: string, requested: number | undefined): Promise<number> {
+  const safe = await safeSnapshotInstant(db, orgId);
+  return requested === undefined ? safe : Math.min(requested, safe);
+}
+
+export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
+  const secret = await cursorSecret(db);
+  let at: number;
+  let after: { severityRank: number; findingId: string } | undefined;
+  if (req.cursor) {
+    const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
+    if (req.snapshotTimestamp !== undefined && req.snapshotTimestamp !== position.snapshot) {
+      throw new InvalidInput(`Invalid parameter ${req.cursor.parameter}: it belongs to snapshot ${position.snapshot}, not ${req.snapshotTimestamp}`, {
+        parameter: req.cursor.parameter,
+      });
+    }
+    at = position.snapshot;
+    after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
+  } else {
+    at = await readInstant(db, orgId, req.snapshotTimestamp);
+  }
+  const [rows, total] = await Promise.all([
+    queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
+    countFindings(db, orgId, req.filter, at),
+  ]);
+  const findings = rows.slice(0, req.limit);
+  const last = findings[findings.length - 1];
+  const page: FindingPage = { findings, total, snapshot: at };
+  if (rows.length > req.limit && last) {
+    page.cursor = encodeCursor(secret, orgId, req.filter, { afterId: last.finding_id, afterStatus: last.status as (typeof SEVERITIES)[number], snapshot: at });
+  }
+  if (req.detailed) page.details = withRuleMessages(await findingDetails(db, orgId, findings.map((f) => f.finding_id), at), findings, ruleMessages);
+  return page;
+}
+
+function withRuleMessages(details: Map<string, FindingDetail>, rows: FindingRow[], ruleMessages?: RuleMessages): Map<string, FindingDetail> {
+  for (const row of rows) {
+    const d = details.get(row.finding_id);
+    if (d && d.message === null && d.origin === 'rule') d.message = ruleMessages?.(row.rule_id) ?? null;
+  }
+  return details;
+}
+
+export interface FindingAtInstant {
+  row: FindingRow;
+  detail: FindingDetail | undefined;
+  at: number;
+}
+
+/** One finding with its message and resource configuration; 404 when unknown, of another org, or absent at the instant. */
+export async function getFinding(db: Db, orgId: string, findingId: string, snapshotTimestamp: number | undefined, ruleMessages?: RuleMessages): Promise<FindingAtInstant> {
+  const at = await readInstant(db, orgId, snapshotTimestamp);
+  const row = await findingAt(db, orgId, findingId, at);
+  if (!row) throw new NotFound(snapshotTimestamp === undefined ? `No finding ${findingId}` : `No finding ${findingId} at ${snapshotTimestamp}`);
+  const detail = withRuleMessages(await findingDetails(db, orgId, [findingId], at), [row], ruleMessages).get(findingId);
+  return { row, detail, at };
+}
+
+export async function findingsSummary(db: Db, orgId: string, snapshotTimestamp: number | undefined): Promise<{ counts: SummaryCounts; at: number }> {
+  const at = await readInstant(db, orgId, snapshotTimestamp);
+  const counts = await summarizeFindings(db, orgId, at);
+  counts.by_status = Object.fromEntries(SEVERITIES.map((s) => [s, counts.by_status[s] ?? 0]));
+  return { counts, at };
+}
+
+export interface Actor {
+  userId: string;
+  userHandle: string;
+}
+
+/**
+ * Mutes or unmutes every named finding in one transaction, or none: 404 naming the unknown ids. The mute is a new state
+ * in each finding's history, by the actor. Returns the mute's id.
+ */
+export async function muteFindings(db: Db, orgId: string, actor: Actor, req: MuteRequest): Promise<{ muteId: string; at: number }> {
+  const muteId = randomUUID();
+  return withFindingWriteLease(db, orgId, async (now) => {
+    if (req.expireAt !== undefined && req.expireAt <= now) {
+      throw new Unprocessable('Invalid body field /data/attributes/mute/expire_at: must be in the future', { pointer: '/data/attributes/mute/expire_at' });
+    }
+    await db.transaction(async (tx) => {
+      const current = await lockCurrentStates(tx, orgId, req.findingIds);
+      const unknown = req.findingIds.filter((id) => !current.has(id));
+      if (unknown.length > 0) throw new NotFound(`Unknown finding ids: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', ...' : ''}`);
+      const mute = req.muted
+        ? {
+            muted: true,
+            reason: req.reason,
+            ...(req.description !== undefined ? { description: req.description } : {}),
+            start_date: now,
+            ...(req.expireAt !== undefined ? { expiration_date: req.expireAt } : {}),
+            uuid: actor.userId,
+            actor_handle: actor.userHandle,
+            mute_id: muteId,
+          }
+        : {
+            muted: false,
+            reason: req.reason,
+            ...(req.description !== undefined ? { description: req.description } : {}),
+            uuid: actor.userId,
+            actor_handle: actor.userHandle,
+            mute_id: muteId,
+          };
+      await writeMutes(tx, orgId, [...current.values()], { muted: req.muted, mute, expiresAt: req.muted ? req.expireAt ?? null : null }, now, actor.userId);
+    });
+    return { muteId, at: now };
+  });
+}

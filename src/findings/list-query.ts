@@ -1,0 +1,163 @@
+// The listing's query string -> a validated request: filter tree, page size, cursor, snapshot, detail.
+// The query string is read here, not by Fastify, so that duplicates, unknown names and wrong types are all judged in one
+// place and each 400 names the parameter at fault.
+import { InvalidInput } from '../errors.js';
+import { SEVERITIES, VULNERABILITY_TYPES } from '../posture/resource.js';
+import { validateFilter, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
+
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
+export interface ListRequest {
+  filter: FilterNode;
+  limit: number;
+  /** The cursor and the parameter that carried it (errors about it name that parameter). */
+  cursor?: { value: string; parameter: string };
+  snapshotTimestamp?: number;
+  detailed: boolean;
+}
+
+type Kind = 'limit' | 'cursor' | 'snapshot' | 'tags' | 'number' | 'muted' | 'text' | 'evaluation' | 'status' | 'vulnerability_type' | 'detailed';
+
+interface ParameterSpec {
+  /** Parameters that mean the same thing share a name: giving both is a duplicate. */
+  name: string;
+  kind: Kind;
+  repeatable?: boolean;
+  field?: TextField | NumberField;
+  /** The seed's sample writes `filter[x]>=N`, which a URL parser reads as the key `filter[x]>` and the value `N`. */
+  impliedComparison?: Comparison;
+}
+
+function comparisonParameters(name: string, field: NumberField): Record<string, ParameterSpec> {
+  return {
+    [`filter[${name}]`]: { name, kind: 'number', field },
+    [`filter[${name}]>`]: { name, kind: 'number', field, impliedComparison: '>=' },
+    [`filter[${name}]<`]: { name, kind: 'number', field, impliedComparison: '<=' },
+  };
+}
+
+const PARAMETERS: Record<string, ParameterSpec> = {
+  'page[limit]': { name: 'limit', kind: 'limit' },
+  limit: { name: 'limit', kind: 'limit' },
+  'page[cursor]': { name: 'cursor', kind: 'cursor' },
+  cursor: { name: 'cursor', kind: 'cursor' },
+  snapshot_timestamp: { name: 'snapshot_timestamp', kind: 'snapshot' },
+  'filter[tags]': { name: 'tags', kind: 'tags', repeatable: true },
+  'filter[tag]': { name: 'tags', kind: 'tags', repeatable: true },
+  ...comparisonParameters('evaluation_changed_at', 'evaluation_changed_at'),
+  ...comparisonParameters('discovery_timestamp', 'resource_discovery_date'),
+  'filter[muted]': { name: 'muted', kind: 'muted' },
+  'filter[rule_id]': { name: 'rule_id', kind: 'text', field: 'rule_id' },
+  'filter[rule_name]': { name: 'rule_name', kind: 'text', field: 'rule_name' },
+  'filter[resource_type]': { name: 'resource_type', kind: 'text', field: 'resource_type' },
+  'filter[@resource_id]': { name: 'resource_id', kind: 'text', field: 'resource_id' },
+  'filter[evaluation]': { name: 'evaluation', kind: 'evaluation' },
+  'filter[status]': { name: 'status', kind: 'status' },
+  'filter[vulnerability_type]': { name: 'vulnerability_type', kind: 'vulnerability_type', repeatable: true },
+  detailed_findings: { name: 'detailed_findings', kind: 'detailed' },
+};
+
+/** The parameter names a listing accepts (for the OpenAPI document). */
+export const LIST_PARAMETER_NAMES = Object.keys(PARAMETERS).filter((k) => !k.endsWith('>') && !k.endsWith('<'));
+
+function bad(parameter: string, detail: string): never {
+  throw new InvalidInput(`Invalid parameter ${parameter}: ${detail}`, { parameter });
+}
+
+const INTEGER = /^\d{1,16}$/;
+
+export function parseInteger(parameter: string, raw: string): number {
+  const n = Number(raw);
+  if (!INTEGER.test(raw) || !Number.isSafeInteger(n)) bad(parameter, `${JSON.stringify(raw)} is not a non-negative integer`);
+  return n;
+}
+
+export function parseBoolean(parameter: string, raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  return bad(parameter, `${JSON.stringify(raw)} is not true or false`);
+}
+
+function oneOf(parameter: string, raw: string, allowed: readonly string[]): string {
+  if (!allowed.includes(raw)) bad(parameter, `${JSON.stringify(raw)} is not one of ${allowed.join(', ')}`);
+  return raw;
+}
+
+/** `>=N`, `>N`, `<=N`, `<N` or `N`. */
+function comparison(parameter: string, field: NumberField, raw: string, implied?: Comparison): FilterNode {
+  const m = /^(>=|<=|>|<)?(.*)$/.exec(raw)!;
+  if (implied && m[1]) bad(parameter, `${JSON.stringify(raw)} has two comparison operators`);
+  const op = (implied ?? m[1] ?? '=') as Comparison;
+  return { op: 'compare', field, comparison: op, value: parseInteger(parameter, m[2]!) };
+}
+
+/** A leading `-` negates; `*` matches any run of characters. */
+function textMatch(parameter: string, field: TextField, raw: string): FilterNode {
+  const negate = raw.startsWith('-');
+  const value = negate ? raw.slice(1) : raw;
+  if (value === '') bad(parameter, 'is empty');
+  const node: FilterNode = value.includes('*') ? { op: 'wildcard', field, pattern: value } : { op: 'eq', field, value };
+  return negate ? { op: 'not', node } : node;
+}
+
+export function parseListQuery(search: URLSearchParams): ListRequest {
+  const seen = new Map<string, string>();
+  const nodes: FilterNode[] = [];
+  const tags: string[] = [];
+  const vulnerabilityTypes: string[] = [];
+  const out: ListRequest = { filter: { op: 'and', nodes }, limit: DEFAULT_PAGE_LIMIT, detailed: false };
+  for (const [key, raw] of search) {
+    const spec = Object.hasOwn(PARAMETERS, key) ? PARAMETERS[key]! : undefined;
+    if (!spec) bad(key, 'is not a parameter of this endpoint');
+    if (!spec.repeatable) {
+      const earlier = seen.get(spec.name);
+      if (earlier !== undefined) bad(key, earlier === key ? 'is given more than once' : `repeats ${earlier}`);
+      seen.set(spec.name, key);
+    }
+    switch (spec.kind) {
+      case 'limit': {
+        const n = parseInteger(key, raw);
+        if (n < 1 || n > MAX_PAGE_LIMIT) bad(key, `must be between 1 and ${MAX_PAGE_LIMIT}`);
+        out.limit = n;
+        break;
+      }
+      case 'cursor':
+        if (raw === '') bad(key, 'is empty');
+        out.cursor = { value: raw, parameter: key };
+        break;
+      case 'snapshot':
+        out.snapshotTimestamp = parseInteger(key, raw);
+        break;
+      case 'tags':
+        if (raw.trim() === '') bad(key, 'is empty');
+        tags.push(raw);
+        break;
+      case 'number':
+        nodes.push(comparison(key, spec.field as NumberField, raw, spec.impliedComparison));
+        break;
+      case 'muted':
+        nodes.push({ op: 'muted', value: parseBoolean(key, raw) });
+        break;
+      case 'text':
+        nodes.push(textMatch(key, spec.field as TextField, raw));
+        break;
+      case 'evaluation':
+        nodes.push({ op: 'eq', field: 'evaluation', value: oneOf(key, raw, ['pass', 'fail']) });
+        break;
+      case 'status':
+        nodes.push({ op: 'eq', field: 'status', value: oneOf(key, raw, SEVERITIES) });
+        break;
+      case 'vulnerability_type':
+        vulnerabilityTypes.push(oneOf(key, raw, VULNERABILITY_TYPES));
+        break;
+      case 'detailed':
+        out.detailed = parseBoolean(key, raw);
+        break;
+    }
+  }
+  if (tags.length > 0) nodes.push({ op: 'tags_all', tags: [...new Set(tags)] });
+  if (vulnerabilityTypes.length > 0) nodes.push({ op: 'in', field: 'vulnerability_type', values: [...new Set(vulnerabilityTypes)] });
+  validateFilter(out.filter);
+  return out;
+}

@@ -1,0 +1,218 @@
+// The listing's SQL: a filter tree compiled to one parameterized WHERE clause (values only ever travel as parameters),
+// used by one query for the page (keyset on severity, then id) and one for the exact count.
+//
+// State at instant T = current rows opened by T (partial indexes WHERE valid_to = max) plus closed rows with
+// valid_from <= T < valid_to. Each branch is ordered and limited on its own, then merged.
+import type { Queryable } from './db.js';
+import type { FilterNode, NumberField, TextField } from '../findings/filter-tree.js';
+import type { MuteState } from '../posture/finding-state.js';
+import { severityRank } from '../posture/finding-identity.js';
+import { OPEN_ENDED } from './finding-states.js';
+
+export interface FindingRow {
+  finding_id: string;
+  severity_rank: number;
+  status: string;
+  evaluation: 'pass' | 'fail';
+  evaluation_changed_at: number;
+  resource_discovery_date: number;
+  resource_id: string;
+  resource_name: string;
+  resource_type: string;
+  rule_id: string;
+  rule_name: string;
+  vulnerability_type: string;
+  tags: string[];
+  muted: boolean;
+  mute: (MuteState & Record<string, unknown>) | null;
+  mute_expires_at: number | null;
+  valid_from: number;
+  changed_by: string | null;
+}
+
+const COLUMNS = `finding_id, severity_rank, status, evaluation, evaluation_changed_at, resource_discovery_date, resource_id,
+  resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at, valid_from, changed_by`;
+
+const COLUMN: Record<TextField | NumberField, string> = {
+  status: 'status',
+  evaluation: 'evaluation',
+  vulnerability_type: 'vulnerability_type',
+  rule_id: 'rule_id',
+  rule_name: 'rule_name',
+  resource_type: 'resource_type',
+  resource_id: 'resource_id',
+  evaluation_changed_at: 'evaluation_changed_at',
+  resource_discovery_date: 'resource_discovery_date',
+};
+
+const COMPARISONS = new Set(['>', '>=', '<', '<=', '=']);
+
+/** Collects parameter values and hands out their placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** `*` matches any run; LIKE's own wildcards and its escape character are literal. */
+export function likePattern(pattern: string): string {
+  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+/** Compiles a (validated) filter tree; `at` is the placeholder of the snapshot instant. */
+export function compileFilter(node: FilterNode, params: Params, at: string): string {
+  switch (node.op) {
+    case 'and':
+      return node.nodes.length === 0 ? 'TRUE' : `(${node.nodes.map((n) => compileFilter(n, params, at)).join(' AND ')})`;
+    case 'or':
+      return node.nodes.length === 0 ? 'FALSE' : `(${node.nodes.map((n) => compileFilter(n, params, at)).join(' OR ')})`;
+    case 'not':
+      return `(NOT ${compileFilter(node.node, params, at)})`;
+    case 'eq':
+      // Status filters on its rank: the leading column of the listing's order indexes.
+      if (node.field === 'status') return `(severity_rank = ${params.add(severityRank(node.value))}::smallint)`;
+      return `(${COLUMN[node.field]} = ${params.add(node.value)}::text)`;
+    case 'in':
+      return `(${COLUMN[node.field]} = ANY(${params.add(node.values)}::text[]))`;
+    case 'wildcard':
+      return `(${COLUMN[node.field]} LIKE ${params.add(likePattern(node.pattern))}::text)`;
+    case 'compare':
+      if (!COMPARISONS.has(node.comparison)) throw new Error(`unknown comparison ${node.comparison}`);
+      return `(${COLUMN[node.field]} ${node.comparison} ${params.add(node.value)}::bigint)`;
+    case 'tags_all':
+      return `(tags @> ${params.add(node.tags)}::text[])`;
+    case 'muted': {
+      const muted = `(muted AND (mute_expires_at IS NULL OR mute_expires_at > ${at}))`;
+      return node.value ? muted : `(NOT ${muted})`;
+    }
+  }
+}
+
+/** The two halves of "the rows valid at $at". */
+function branches(at: string): [string, string] {
+  return [`valid_to = ${OPEN_ENDED} AND valid_from <= ${at}`, `valid_to <> ${OPEN_ENDED} AND valid_to > ${at} AND valid_from <= ${at}`];
+}
+
+export interface PageQuery {
+  filter: FilterNode;
+  at: number;
+  after?: { severityRank: number; findingId: string };
+  limit: number;
+}
+
+export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const org = p.add(orgId);
+  const at = p.add(q.at);
+  const where = compileFilter(q.filter, p, at);
+  const keyset = q.after ? ` AND (severity_rank, finding_id) > (${p.add(q.after.severityRank)}::smallint, ${p.add(q.after.findingId)}::text)` : '';
+  const limit = p.add(q.limit);
+  const branch = (validity: string) =>
+    `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY severity_rank, finding_id LIMIT ${limit})`;
+  const [current, closed] = branches(at);
+  return {
+    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
+    params: p.values,
+  };
+}
+
+export function buildCountQuery(orgId: string, filter: FilterNode, at: number): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const org = p.add(orgId);
+  const atP = p.add(at);
+  const where = compileFilter(filter, p, atP);
+  const [current, closed] = branches(atP);
+  const count = (validity: string) => `(SELECT count(*) FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where})`;
+  return { sql: `SELECT ${count(current)} + ${count(closed)} AS total`, params: p.values };
+}
+
+export async function queryFindingsPage(db: Queryable, orgId: string, q: PageQuery): Promise<FindingRow[]> {
+  const { sql, params } = buildPageQuery(orgId, q);
+  return (await db.query<FindingRow>(sql, params)).rows.map(normalizeRow);
+}
+
+export async function countFindings(db: Queryable, orgId: string, filter: FilterNode, at: number): Promise<number> {
+  const { sql, params } = buildCountQuery(orgId, filter, at);
+  return Number((await db.query<{ total: number | string }>(sql, params)).rows[0]!.total);
+}
+
+/** One finding's state at an instant, or undefined when it had none (or belongs to another organization). */
+export async function findingAt(db: Queryable, orgId: string, findingId: string, at: number): Promise<FindingRow | undefined> {
+  const row = (
+    await db.query<FindingRow>(
+      `SELECT ${COLUMNS} FROM finding_states WHERE org_id = $1 AND finding_id = $2 AND valid_from <= $3 AND valid_to > $3`,
+      [orgId, findingId, at],
+    )
+  ).rows[0];
+  return row && normalizeRow(row);
+}
+
+export interface FindingDetail {
+  finding_id: string;
+  origin: 'rule' | 'imported';
+  message: string | null;
+  /** Datadog's own (imported findings), else the resource's configuration at the instant. */
+  resource_configuration: Record<string, unknown> | null;
+}
+
+/** What a detailed finding adds: the message and the resource configuration as they stood at `at`. */
+export async function findingDetails(db: Queryable, orgId: string, findingIds: string[], at: number): Promise<Map<string, FindingDetail>> {
+  if (findingIds.length === 0) return new Map();
+  const rows = (
+    await db.query<FindingDetail>(
+      `SELECT f.finding_id, f.origin, f.message, COALESCE(f.resource_configuration, v.configuration) AS resource_configuration
+       FROM findings f
+       LEFT JOIN resource_versions v ON v.org_id = f.org_id AND v.resource_id = f.resource_id AND v.valid_from <= $3 AND v.valid_to > $3
+       WHERE f.org_id = $1 AND f.finding_id = ANY($2::text[])`,
+      [orgId, findingIds, at],
+    )
+  ).rows;
+  return new Map(rows.map((r) => [r.finding_id, r]));
+}
+
+export interface SummaryCounts {
+  total: number;
+  by_status: Record<string, number>;
+  by_evaluation: Record<string, number>;
+  top_teams_failing: Array<{ team: string; count: number }>;
+}
+
+/** Counts at an instant: by status, by evaluation, and the ten `team:` tags with most failing findings. */
+export async function summarizeFindings(db: Queryable, orgId: string, at: number): Promise<SummaryCounts> {
+  const [current, closed] = branches('$2');
+  const rows = (
+    await db.query<{ kind: string; value: string; n: number | string }>(
+      `WITH s AS (
+         SELECT status, evaluation, tags FROM finding_states WHERE org_id = $1 AND ${current}
+         UNION ALL SELECT status, evaluation, tags FROM finding_states WHERE org_id = $1 AND ${closed})
+       SELECT 'status' AS kind, status AS value, count(*) AS n FROM s GROUP BY status
+       UNION ALL SELECT 'evaluation', evaluation, count(*) FROM s GROUP BY evaluation
+       UNION ALL (SELECT 'team', substr(t, 6), count(*) FROM s, unnest(s.tags) AS t
+                  WHERE s.evaluation = 'fail' AND t LIKE 'team:%' GROUP BY t ORDER BY count(*) DESC, t LIMIT 10)`,
+      [orgId, at],
+    )
+  ).rows;
+  const out: SummaryCounts = { total: 0, by_status: {}, by_evaluation: { pass: 0, fail: 0 }, top_teams_failing: [] };
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.kind === 'status') {
+      out.by_status[r.value] = n;
+      out.total += n;
+    } else if (r.kind === 'evaluation') out.by_evaluation[r.value] = n;
+    else out.top_teams_failing.push({ team: r.value, count: n });
+  }
+  return out;
+}
+
+function normalizeRow(r: FindingRow): FindingRow {
+  return {
+    ...r,
+    severity_rank: Number(r.severity_rank),
+    evaluation_changed_at: Number(r.evaluation_changed_at),
+    resource_discovery_date: Number(r.resource_discovery_date),
+    mute_expires_at: r.mute_expires_at === null ? null : Number(r.mute_expires_at),
+    valid_from: Number(r.valid_from),
+  };
+}
