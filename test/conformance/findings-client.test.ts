@@ -6,17 +6,7 @@ import { client, v2 } from '@datadog/datadog-api-client';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { BASE_TIME, listingOrder, makeState, seedFindings, seedStates } from '../integration/findings-seed.js';
 import type { FindingState } from '../../src/posture/finding-state.js';
-
-export function findingsApi(server: { url: string; apiKey: string; appKey: string }): v2.SecurityMonitoringApi {
-  const configuration = client.createConfiguration({
-    authMethods: { apiKeyAuth: server.apiKey, appKeyAuth: server.appKey },
-    baseServer: new client.BaseServerConfiguration(server.url, {}),
-    enableRetry: false,
-  });
-  configuration.unstableOperations['v2.listFindings'] = true;
-  configuration.unstableOperations['v2.getFinding'] = true;
-  return new v2.SecurityMonitoringApi(configuration);
-}
+import { findingsApi } from './findings-client.js';
 
 const N = 120;
 let server: TestServer;
