@@ -5,6 +5,8 @@ export interface ErrorSource {
 }
 
 export class DomainError extends Error {
+  /** Every problem when there are several (the first is also the message); each becomes one error on the wire. */
+  problems?: Array<{ detail: string; source?: ErrorSource }>;
   constructor(
     readonly status: number,
     readonly title: string,

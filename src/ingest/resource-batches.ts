@@ -48,3 +48,11 @@ async function writeAll(
   await flush();
   return summary;
 }
+
+/** An already-parsed list as the record source of an atomic import. */
+export function fromArray<T>(items: T[]): () => AsyncIterable<T> {
+  return () =>
+    (async function* () {
+      yield* items;
+    })();
+}

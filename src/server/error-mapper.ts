@@ -45,7 +45,11 @@ function validationSource(context: string | undefined, v: Validation): ErrorSour
 
 export function registerErrorMapper(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof DomainError) return sendError(reply, err.status, err.message, err.source);
+    if (err instanceof DomainError) {
+      if (!err.problems?.length) return sendError(reply, err.status, err.message, err.source);
+      const errors = err.problems.map((p) => errorBody(err.status, p.detail, p.source).errors[0]!);
+      return reply.code(err.status).type('application/json').send({ errors });
+    }
     if (err.validation && err.validation.length > 0) {
       const v = err.validation[0]!;
       const source = validationSource(err.validationContext, v);

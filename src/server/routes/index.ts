@@ -4,6 +4,7 @@ import { healthRoutes } from './health.js';
 import { openapiRoutes } from './openapi.js';
 import { resourceRoutes } from './resources.js';
 import { consoleRoutes } from './console.js';
+import { signalRoutes } from './signals.js';
 import { findingsRoutes } from './findings.js';
 import { muteRoutes } from './mutes.js';
 

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { createReadStream, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { open } from 'node:fs/promises';
+import { importCommand, printSummary, progressBar } from '../import-command.js';
+import { failWith, requireOrg, withStore } from '../with-store.js';
+import { streamCloudTrailRecords, recordsOf, toAuditEvent } from '../../ingest/cloudtrail.js';
+import { expandInputs, totalBytes } from '../../ingest/input-files.js';
+import { parseJsonText } from '../../ingest/read-records.js';
+import { importAuditEvents } from '../../ownership/signal-imports.js';
+import type { AuditEvent } from '../../ownership/signals.js';
+import type { Db } from '../../store/db.js';
+
+const BATCH = 2000;
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Every record of a file as an audit event: log files stream record by record; other shapes are small documents. */
+async function* eventsOf(file: string, onBytes: (n: number) => void): AsyncIterable<AuditEvent> {
+  const raw = createReadStream(file);
+  const stream = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+  // Peek at the document's start: a log file or array streams; one record or an EventBridge envelope is parsed whole.
+  const chunks: Buffer[] = [];
+  let head = '';
+  const iterator = stream[Symbol.asyncIterator]();
+  while (head.trimStart().length === 0) {
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(next.value as Buffer);
+    onBytes(raw.bytesRead);
+    head = Buffer.concat(chunks).toString('utf8', 0, Math.min(4096, Buffer.concat(chunks).length));
+  }
+  const rest = (async function* () {
+    yield* chunks;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      onBytes(raw.bytesRead);
+      yield next.value as Buffer;
+    }
+  })();
+  const trimmed = head.trimStart();
+  const streaming = trimmed.startsWith('[') || /^\{\s*"Records"\s*:/.test(trimmed);
+  if (streaming) {
+    for await (const { record, place } of streamCloudTrailRecords(rest, file)) yield toAuditEvent(record, place);
+    return;
+  }
+  let text = '';
+  for await (const c of rest) text += c.toString('utf8');
+  let i = 0;
+  for (const record of recordsOf(parseJsonText(text, file), file)) yield toAuditEvent(record, `${file} record ${i++}`);
+}
+
+/** Checks every file first (a bad record names its file and place), then writes all events in one transaction. */
+export async function importCloudTrailFiles(db: Db, orgId: string, files: string[]): Promise<{ events: number; resources: number }> {
+  const size = totalBytes(files);
+  for (const phase of ['checking', 'writing'] as const) {
+    const bar = progressBar(phase, size);
+    let done = 0;
+    try {
+      if (phase === 'checking') {
+        for (const file of files) {
+          const base = done;
+          for await (const _ of eventsOf(file, (n) => bar.update(base + n))) void _;
+          done += statSync(file).size;
+        }
+        continue;
+      }
+      return await db.transaction(async (tx) => {
+        let events = 0;
+        let resources = 0;
+        let batch: AuditEvent[] = [];
+        const now = Date.now();
+        const flush = async () => {
+          const r = await importAuditEvents(tx, orgId, batch, now);
+          events += r.events;
+          resources += r.resources;
+          batch = [];
+        };
+        for (const file of files) {
+          const base = done;
+          for await (const e of eventsOf(file, (n) => bar.update(base + n))) {
+            batch.push(e);
+            if (batch.length >= BATCH) await flush();
+          }
+          done += statSync(file).size;
+        }
+        await flush();
+        return { events, resources };
+      });
+    } finally {
+      bar.stop();
+    }
+  }
+  throw new Error('unreachable');
+}
+
+export function register(program: Command) {
+  importCommand(program)
+    .command('cloudtrail')
+    .description('Import AWS CloudTrail records: log files, arrays, single records, EventBridge envelopes, gzip, or folders of these')
+    .argument('<paths...>', 'files or folders')
+    .requiredOption('--org <name>', 'organization name')
+    .action(async (inputs: string[], opts: { org: string }) => {
+      try {
+        const files = expandInputs(inputs, (n) => /\.json(\.gz)?$|\.gz$/.test(n));
+        const result = await withStore(async (db) => importCloudTrailFiles(db, await requireOrg(db, opts.org), files));
+        printSummary({ files: files.length, ...result });
+      } catch (err) {
+        failWith(err);
+      }
+    });
+}

@@ -1,0 +1,77 @@
+// Writing ownership signals, each in the caller's transaction, and marking the resources each change touches.
+import type { Queryable } from '../store/db.js';
+import { writeDirectory, type DirectoryChange } from '../store/directory.js';
+import { writeServices } from '../store/catalog.js';
+import { insertAuditEvents } from '../store/audit-events.js';
+import { writeCodeowners, normalizeRepo } from '../store/codeowners.js';
+import { savePreferences } from '../store/preferences.js';
+import { markForInference, resourceIdsWithAnyTag, resourceIdsOfRepos } from '../store/ownership-queue.js';
+import { validatePreferences } from '../ingest/preferences-csv.js';
+import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
+import { InvalidInput } from '../errors.js';
+import type { AuditEvent, CodeownersRule, Directory, Service } from './signals.js';
+
+export async function importDirectory(tx: Queryable, orgId: string, directory: Directory, source: string, now: number): Promise<DirectoryChange> {
+  const change = await writeDirectory(tx, orgId, directory, source, now);
+  // Memberships and departures reach inferences through users and teams anywhere: re-infer everything.
+  if (change.changed) await markForInference(tx, orgId, 'all', now);
+  return change;
+}
+
+export async function importServices(tx: Queryable, orgId: string, services: Service[], source: string, now: number): Promise<{ written: number; changed: string[] }> {
+  const changed = await writeServices(tx, orgId, services, source, now);
+  const tags = changed.flatMap((name) => DEFAULT_ENGINE_SETTINGS.service_tag_keys.map((k) => `${k}:${name}`));
+  // Tags are matched case-insensitively by the engine; resources usually carry lower-case service tags.
+  await markForInference(tx, orgId, await resourceIdsWithAnyTag(tx, orgId, tags), now);
+  return { written: services.length, changed };
+}
+
+export async function importAuditEvents(tx: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<{ events: number; resources: number }> {
+  const touched = await insertAuditEvents(tx, orgId, events, now);
+  await markForInference(tx, orgId, touched, now);
+  return { events: events.length, resources: touched.length };
+}
+
+export async function importCodeowners(tx: Queryable, orgId: string, repo: string, rules: CodeownersRule[], now: number): Promise<{ version: number; changed: boolean }> {
+  const result = await writeCodeowners(tx, orgId, repo, rules, now);
+  if (result.changed) {
+    const iac = await resourceIdsOfRepos(tx, orgId, [normalizeRepo(repo)]);
+    const viaCi = (
+      await tx.query<{ resource_id: string }>(
+        `SELECT DISTINCT l.resource_id FROM audit_events e JOIN audit_event_resources l ON l.org_id = e.org_id AND l.event_id = e.event_id
+         WHERE e.org_id = $1 AND e.automation AND lower(e.payload->'principal'->>'repository') = $2`,
+        [orgId, normalizeRepo(repo)],
+      )
+    ).rows.map((r) => r.resource_id);
+    await markForInference(tx, orgId, [...iac, ...viaCi], now);
+  }
+  return result;
+}
+
+/**
+ * Validates the whole CSV and saves it as the current set, or throws naming the first bad row and column (the
+ * previous set stays in force). Every problem is listed in the error's `problems`.
+ */
+export async function importPreferences(tx: Queryable, orgId: string, csv: string, actor: string | null, now: number): Promise<{ version: number; rows: number }> {
+  const result = validatePreferences(csv);
+  if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors);
+  const version = await savePreferences(tx, orgId, csv, result.preferences, actor, now);
+  await markForInference(tx, orgId, 'all', now);
+  const p = result.preferences;
+  return { version, rows: p.tag_mappings.length + p.exclusions.length + p.prompt_texts.length };
+}
+
+export class PreferencesRejected extends InvalidInput {
+  constructor(readonly rows: Array<{ row: number; line: number; column: string; message: string }>) {
+    const problems = rows;
+    const first = problems[0];
+    super(
+      first ? `Row ${first.row}${first.column ? `, column ${first.column}` : ''}: ${first.message}` : 'The preferences CSV is empty or unreadable.',
+      { pointer: first ? `/rows/${first.row}${first.column ? `/${first.column}` : ''}` : '/' },
+    );
+    this.problems = problems.map((p) => ({
+      detail: `Row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`,
+      source: { pointer: `/rows/${p.row}${p.column ? `/${p.column}` : ''}` },
+    }));
+  }
+}
