@@ -16,4 +16,5 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   consoleRoutes,
   findingsRoutes,
   muteRoutes,
+  signalRoutes,
 ];

@@ -1,0 +1,143 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { runCli } from '../helpers/processes.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { ingestResources } from '../../src/posture/inventory-service.js';
+import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
+
+let s: TestServer;
+before(async () => {
+  s = await startTestServer();
+});
+after(async () => s?.stop());
+
+const q = async <T>(sql: string, params: unknown[] = []) => (await s.server.db.query<T>(sql, params)).rows;
+
+test('PUT directory writes users, teams and memberships; a user absent from a newer import becomes inactive', async () => {
+  const doc = {
+    source: 'hr',
+    users: [
+      { handle: 'jane', email: 'jane@example.com', name: 'Jane', teams: ['payments'] },
+      { handle: 'omar', email: 'omar@example.com', teams: ['payments'] },
+    ],
+    teams: [{ handle: 'payments', name: 'Payments' }],
+  };
+  const r = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) });
+  assert.equal(r.status, 200, await r.clone().text());
+  const members = await q<{ user_handle: string }>('SELECT user_handle FROM team_members WHERE org_id = $1 AND team_handle = $2 ORDER BY user_handle', [s.orgId, 'payments']);
+  assert.deepEqual(members.map((m) => m.user_handle), ['jane', 'omar']);
+  const r2 = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify({ ...doc, users: [doc.users[0]] }) });
+  assert.equal(r2.status, 200);
+  const omar = await q<{ active: boolean; version: number }>('SELECT active, version FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'omar']);
+  assert.equal(omar[0]!.active, false, 'kept, inactive');
+  assert.equal(omar[0]!.version, 2, 'a new signal version');
+  const versions = await q<{ version: number; payload: { active: boolean } }>(
+    `SELECT version, payload FROM signal_versions WHERE org_id = $1 AND kind = 'directory_user' AND key = 'omar' ORDER BY version`,
+    [s.orgId],
+  );
+  assert.deepEqual(versions.map((v) => v.payload.active), [true, false], 'the evidence as it was stays readable');
+  const bad = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify({ source: 'hr', users: [{ handle: 'x', email: 'not-an-email' }], teams: [] }) });
+  assert.equal(bad.status, 400);
+  const err = ((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!;
+  assert.equal(err.source.pointer, '/users/0/email');
+  assert.equal((await q('SELECT 1 FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'x'])).length, 0);
+});
+
+test('POST audit_events resolves principals and resources; a changed signal marks its resources for re-inference', async () => {
+  const arn = 'arn:aws:ec2:us-east-1:123456789012:instance/i-1234567890abcdef0';
+  await ingestResources(
+    s.server.db,
+    s.orgId,
+    [{ resource_id: arn, resource_type: 'aws_ec2_instance', name: 'i-1234567890abcdef0', cloud_provider: 'aws', account: '123456789012', region: 'us-east-1', tags: ['service:checkout'], configuration: {}, observed_at: Date.now() }],
+    builtInRuleEngine(),
+    { source: 'test' },
+  );
+  await s.server.db.query('DELETE FROM ownership_queue WHERE org_id = $1', [s.orgId]);
+  const record = JSON.parse(readFileSync(fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-run-instance-creator-assumed.json'), 'utf8'));
+  const r = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify(record) });
+  assert.equal(r.status, 202, await r.clone().text());
+  const events = await q<{ principal_name: string; automation: boolean }>('SELECT principal_name, automation FROM audit_events WHERE org_id = $1', [s.orgId]);
+  assert.ok(events.some((e) => e.principal_name === 'Radiant' && !e.automation), 'the assumed role resolves to its session name');
+  const bad = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify({ Records: [{ eventName: 'RunInstances' }] }) });
+  assert.equal(bad.status, 400);
+
+  // A catalog change marks the resources tagged with that service.
+  const { importServices } = await import('../../src/ownership/signal-imports.js');
+  await s.server.db.transaction((tx) =>
+    importServices(tx, s.orgId, [{ name: 'checkout', team: 'payments', additional_owners: [], contacts: [], repositories: [], links: [], tags: [], schema_version: 'v2.2', source: 'test', languages: [], ci_pipeline_fingerprints: [] }], 'test', Date.now()),
+  );
+  const queued = await q<{ resource_id: string }>('SELECT resource_id FROM ownership_queue WHERE org_id = $1', [s.orgId]);
+  assert.ok(queued.some((x) => x.resource_id === arn));
+  const service = await q<{ version: number }>(`SELECT max(version) AS version FROM signal_versions WHERE org_id = $1 AND kind = 'service' AND key = 'checkout'`, [s.orgId]);
+  assert.equal(service[0]!.version, 1);
+});
+
+test('preferences: PUT validates all or nothing with row and column, GET answers the CSV in force', async () => {
+  const header = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
+  const good = `${header}\n1,tag_mapping,cost-center,cc-42,payments,team,high,,,,,1\n2,exclusion,,,,,,ci-bot,user,,,\n`;
+  const put = await s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: good, headers: { 'content-type': 'text/csv' } });
+  assert.equal(put.status, 200, await put.clone().text());
+  const bad = `${header}\n1,tag_mapping,cost-center,cc-42,payments,squad,high,,,,,1\n2,tag_mapping,env,prod,<script>,team,high,,,,,\n`;
+  const rejected = await s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: bad, headers: { 'content-type': 'text/csv' } });
+  assert.equal(rejected.status, 400);
+  const errors = ((await rejected.json()) as { errors: Array<{ source: { pointer: string } }> }).errors.map((e) => e.source.pointer);
+  assert.ok(errors.includes('/rows/1/owner_type'), JSON.stringify(errors));
+  assert.ok(errors.includes('/rows/2/owner'), JSON.stringify(errors));
+  const current = await s.api('/api/v2/csm/ownership/settings/preferences');
+  assert.equal(current.status, 200);
+  assert.equal(await current.text(), good, 'the previous set stays in force');
+});
+
+test('CLI: Backstage, service definitions, CloudTrail (folder, gzip, streamed) and CODEOWNERS on the real fixtures; broken input writes nothing', async () => {
+  const db = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'steward-signals-'));
+  const env = { DATABASE_URL: db.url ?? '', STEWARD_DATA_DIR: join(dir, 'data') };
+  try {
+    await runCli(['keys', 'create', '--org', 'acme', '--user', 'alice', '--json'], env);
+    const bs = await runCli(['import', 'backstage', fixturePath('backstage', 'acme'), '--org', 'acme'], env);
+    assert.equal(bs.code, 0, bs.stderr);
+    const bsSummary = JSON.parse(bs.stdout) as { users: number; teams: number };
+    assert.ok(bsSummary.users >= 5 && bsSummary.teams >= 5);
+    const sd = await runCli(['import', 'service-definitions', fixturePath('service-definitions'), fixturePath('backstage', 'components'), '--org', 'acme'], env);
+    assert.equal(sd.code, 0, sd.stderr);
+    assert.ok((JSON.parse(sd.stdout) as { services: number }).services >= 15);
+
+    const gz = join(dir, 'trail.json.gz');
+    writeFileSync(gz, gzipSync(readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.persistence.iam-create-admin-user.json'))));
+    const ct = await runCli(['import', 'cloudtrail', fixturePath('cloudtrail', 'stratus-red-team'), gz, fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-run-instance-creator.json'), '--org', 'acme'], env);
+    assert.equal(ct.code, 0, ct.stderr);
+    assert.ok((JSON.parse(ct.stdout) as { events: number }).events > 100);
+
+    const truncated = join(dir, 'truncated.json');
+    writeFileSync(truncated, readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.persistence.iam-create-admin-user.json'), 'utf8').slice(0, 700));
+    const broken = await runCli(['import', 'cloudtrail', truncated, '--org', 'acme'], env);
+    assert.notEqual(broken.code, 0);
+    assert.match(broken.stderr, /truncated\.json/);
+
+    const co = await runCli(['import', 'codeowners', fixturePath('codeowners', 'mojmp-environments.CODEOWNERS'), '--repo', 'https://github.com/ministryofjustice/modernisation-platform-environments', '--org', 'acme'], env);
+    assert.equal(co.code, 0, co.stderr);
+    const badOwners = join(dir, 'CODEOWNERS');
+    writeFileSync(badOwners, '* @acme/platform\n/terraform/ not-an-owner\n');
+    const badCo = await runCli(['import', 'codeowners', badOwners, '--repo', 'acme/other', '--org', 'acme'], env);
+    assert.notEqual(badCo.code, 0);
+    assert.match(badCo.stderr, /line 2/);
+
+    const prefs = join(dir, 'prefs.csv');
+    writeFileSync(prefs, 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n1,tag_mapping,env,,platform,team,maybe,,,,,\n');
+    const badPrefs = await runCli(['import', 'preferences', prefs, '--org', 'acme'], env);
+    assert.notEqual(badPrefs.code, 0);
+    assert.match(badPrefs.stderr, /row 1.*column confidence/);
+
+    const rec = await runCli(['ownership', 'recompute', '--org', 'acme', '--all'], env);
+    assert.equal(rec.code, 0, rec.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  }
+});
