@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import { InvalidInput } from '../../errors.js';
+import { InvalidInput, NotFound } from '../../errors.js';
 import { loadRulePack } from '../../posture/rule-pack.js';
 import { LIST_PARAMETER_NAMES, parseInteger, parseListQuery } from '../../findings/list-query.js';
 import { findingsSummary, getFinding, listFindings, type RuleMessages } from '../../findings/findings-service.js';
@@ -40,7 +40,7 @@ const config = { rateLimit: 'findings' };
 function findingIdOf(request: FastifyRequest): string {
   const params = request.params as { finding_id?: string; '*'?: string };
   const id = params.finding_id ?? params['*'] ?? '';
-  if (id === '' || id.includes('/')) throw new InvalidInput('Invalid finding id', { parameter: 'finding_id' });
+  if (id === '' || id.includes('/')) throw new NotFound(`No finding ${id}`);
   return id;
 }
 
