@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/db.js';
 import { muteExpiryJob } from './mute-expiry.js';
+import { ownershipWorkerJob } from './ownership-worker.js';
 
 export interface Job {
   name: string;
@@ -9,7 +10,7 @@ export interface Job {
 }
 
 /** Jobs the server runs on a timer (mute expiry, the recompute worker); each later capability adds its job here. */
-export const jobs: Job[] = [muteExpiryJob];
+export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob];
 
 export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogger }) {
   const timers: NodeJS.Timeout[] = [];

@@ -18,6 +18,7 @@ import { DEFAULT_ENGINE_SETTINGS, type Inference } from './evidence.js';
 import { defaultWeights, learnWeights, fitCalibration, type SignalWeights, type FeedbackLabel } from './calibration.js';
 import { meetsBand, type ConfidenceBand } from './confidence-bands.js';
 import { loadEvidence, loadOrgContext, type OrgContext } from './evidence-loader.js';
+import { lockQueuedItems } from '../store/ownership-queries.js';
 import { onResourcesChanged } from '../posture/inventory-service.js';
 
 // A resource ingest marks its resources for re-inference in the same transaction.
@@ -185,6 +186,20 @@ export async function recomputeOnce(db: Db, opts: { batchSize?: number; orgId?: 
   return { taken, written, failed };
 }
 
+/**
+ * Infers the given resources of one organization now, whatever their place in the queue (a read that finds no
+ * inference yet answers at once). Waits for a worker that holds one of them.
+ */
+export async function recomputeResources(db: Db, orgId: string, ids: string[], now = Date.now()): Promise<RecomputeResult> {
+  return db.transaction(async (tx) => {
+    await markForInference(tx, orgId, ids, now);
+    const items = await lockQueuedItems(tx, orgId, ids);
+    if (items.length === 0) return { taken: 0, written: 0, failed: 0 };
+    const r = await inferBatch(tx, orgId, items, now, new Map());
+    return { taken: items.length, ...r };
+  });
+}
+
 /** Runs the due queue to empty; `onProgress(done)` after each batch. */
 export async function recomputeUntilEmpty(db: Db, opts: { orgId?: string; batchSize?: number; onProgress?: (done: number) => void } = {}): Promise<{ done: number; failed: number }> {
   let done = 0;
@@ -211,7 +226,7 @@ export async function relearnWeights(tx: Queryable, orgId: string, now: number):
   const weights = learnWeights(defaultWeights(), labels);
   const pairs = feedback
     .filter((f) => f.action !== 'correct' || f.corrected_owner)
-    .map((f) => ({ slot: f.slot, pair: { predicted: Number((f as unknown as { confidence?: number }).confidence ?? NaN), correct: f.action === 'confirm' || f.action === 'persist' } }))
+    .map((f) => ({ slot: f.slot, pair: { predicted: f.confidence ?? NaN, correct: f.action === 'confirm' || f.action === 'persist' } }))
     .filter((p) => Number.isFinite(p.pair.predicted));
   if (pairs.length > 0) {
     weights.calibration = {};

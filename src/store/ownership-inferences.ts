@@ -111,6 +111,11 @@ export async function compareAndSetInference(db: Queryable, orgId: string, resou
   return true;
 }
 
+/** Sets the per-source votes kept with an inference (compareAndSetInference keeps the old ones). */
+export async function setInferenceVotes(db: Queryable, orgId: string, resourceId: string, slot: Slot, votes: unknown[]): Promise<void> {
+  await db.query('UPDATE ownership_inferences SET votes = $4::jsonb WHERE org_id = $1 AND resource_id = $2 AND slot = $3', [orgId, resourceId, slot, JSON.stringify(votes)]);
+}
+
 export interface FeedbackRow {
   resource_id: string;
   slot: Slot;
@@ -123,20 +128,22 @@ export interface FeedbackRow {
   votes: unknown[];
   actor: string;
   created_at: number;
+  /** The reviewed inference's confidence (null for labels recorded before it was kept). */
+  confidence?: number | null;
 }
 
 export async function insertFeedback(db: Queryable, orgId: string, f: FeedbackRow, now: number): Promise<void> {
   await db.query(
-    `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13)`,
-    [orgId, f.resource_id, nextHistoryId(now), f.slot, f.action, f.checksum, f.inferred_owner, f.corrected_owner, f.corrected_type, f.reason, JSON.stringify(f.votes), f.actor, f.created_at],
+    `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at, confidence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
+    [orgId, f.resource_id, nextHistoryId(now), f.slot, f.action, f.checksum, f.inferred_owner, f.corrected_owner, f.corrected_type, f.reason, JSON.stringify(f.votes), f.actor, f.created_at, f.confidence ?? null],
   );
 }
 
 export async function feedbackOf(db: Queryable, orgId: string, resourceId?: string): Promise<FeedbackRow[]> {
   return (
     await db.query<FeedbackRow>(
-      `SELECT resource_id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at
+      `SELECT resource_id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at, confidence
        FROM ownership_feedback WHERE org_id = $1 AND ($2::text IS NULL OR resource_id = $2) ORDER BY created_at, id`,
       [orgId, resourceId ?? null],
     )

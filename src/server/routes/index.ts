@@ -7,6 +7,8 @@ import { consoleRoutes } from './console.js';
 import { signalRoutes } from './signals.js';
 import { findingsRoutes } from './findings.js';
 import { muteRoutes } from './mutes.js';
+import { ownershipRoutes } from './ownership.js';
+import { directoryRoutes } from './directory.js';
 
 /** Every route family of the service; a new family is one file here and one line below. */
 export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
@@ -16,5 +18,7 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   consoleRoutes,
   findingsRoutes,
   muteRoutes,
+  ownershipRoutes,
+  directoryRoutes,
   signalRoutes,
 ];
