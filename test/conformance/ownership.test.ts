@@ -116,7 +116,7 @@ test('list answers one inference per owner type, with the owners the evidence na
     assert.ok(i.checksum.length > 0);
     assert.ok(i.explanation.length > 0);
     assert.ok(i.sources.length > 0);
-    assert.ok(i.evidenceVersions.some((v) => v.source === 'resource' && v.id === CHECKOUT_INSTANCE));
+    assert.ok((i.evidenceVersions ?? []).some((v) => v.source === 'resource' && v.id === CHECKOUT_INSTANCE));
   }
   assert.ok(Number(checkout[0]!.confidence) > 0.85, 'catalog and owner tag agree: high confidence');
 
