@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../store/db.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import type { ResourceRecord } from '../posture/resource.js';
 import type { RuleEngine } from '../posture/rule-engine.js';
 import { ingestResourceBatch, addSummary, emptySummary, type IngestSummary } from '../posture/inventory-service.js';
@@ -22,7 +23,7 @@ export async function importResourcesAtomically(
     if (validated % BATCH_SIZE === 0) opts.onValidated?.(validated);
   }
   opts.onValidated?.(validated);
-  return db.transaction((tx) => writeAll(tx, orgId, records(), rules, opts));
+  return withFindingWriteLease(db, orgId, (now) => db.transaction((tx) => writeAll(tx, orgId, records(), rules, { ...opts, now })));
 }
 
 async function writeAll(
@@ -30,9 +31,9 @@ async function writeAll(
   orgId: string,
   records: AsyncIterable<ResourceRecord>,
   rules: RuleEngine,
-  opts: { source: string; actor?: string | null; onWritten?: (n: number) => void },
+  opts: { source: string; actor?: string | null; now: number; onWritten?: (n: number) => void },
 ): Promise<IngestSummary> {
-  const now = Date.now();
+  const now = opts.now;
   let summary = emptySummary();
   let batch: ResourceRecord[] = [];
   const flush = async () => {

@@ -6,6 +6,7 @@ import { evaluateFindings } from './evaluate-findings.js';
 import { resourceContentHash } from './content-hash.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { FindingState } from './finding-state.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
 
 export interface IngestSummary {
   received: number;
@@ -120,7 +121,7 @@ export async function ingestResourceBatch(
   return summary;
 }
 
-/** One batch in one transaction. */
+/** One batch in one transaction, under a write lease so that no listing's snapshot instant is overtaken by it. */
 export async function ingestResources(db: Db, orgId: string, records: ResourceRecord[], rules: RuleEngine, opts: { source: string; actor?: string | null; now?: number }) {
-  return db.transaction((tx) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? Date.now() }));
+  return withFindingWriteLease(db, orgId, (leaseNow) => db.transaction((tx) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? leaseNow })));
 }
