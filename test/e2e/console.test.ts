@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as helpers from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
+import * as seedHelpers from '../helpers/seed-console.js';
 
 // The review console in a real browser against a real server: every reviewer action is then checked through the API.
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,14 +21,14 @@ const CHROMIUM_ARGS = [
 ];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}docs/screenshots`;
-const seedConsoleScenario = (helpers as unknown as { seedConsoleScenario?: (s: TestServer) => Promise<unknown> }).seedConsoleScenario;
+const seedConsoleScenario: ((s: TestServer) => Promise<unknown>) | undefined = seedHelpers.seedConsoleScenario;
 // Outside CI a missing browser or a missing seed helper skips the test with the reason; in CI it must run (and fail loudly).
 const skip = process.env.CI
   ? false
   : !existsSync(CHROMIUM)
     ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium); in CI this test runs`
     : !seedConsoleScenario && !process.env.STEWARD_E2E_URL
-      ? 'test/helpers/server.ts does not export seedConsoleScenario yet; in CI this test runs'
+      ? 'test/helpers/seed-console.ts does not export seedConsoleScenario yet; in CI this test runs'
       : false;
 
 interface Target {
@@ -48,7 +49,7 @@ async function startTarget(): Promise<Target> {
     return { url: env.STEWARD_E2E_URL.replace(/\/$/, ''), apiKey: env.STEWARD_E2E_API_KEY, appKey: env.STEWARD_E2E_APP_KEY, stop: async () => {} };
   }
   const seed = seedConsoleScenario;
-  assert.ok(seed, 'test/helpers/server.ts must export seedConsoleScenario(server): findings with ownership, a directory (see the e2e test header)');
+  assert.ok(seed, 'test/helpers/seed-console.ts must export seedConsoleScenario(server): findings with ownership, a directory (see the e2e test header)');
   const server = await helpers.startTestServer();
   await seed(server);
   return server;
