@@ -1,0 +1,117 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../src/store/db.js';
+import { openTestStore } from '../helpers/db.js';
+import { seedOwnershipOrganization, CHECKOUT_INSTANCE, CAROL_BUCKET } from '../helpers/seed-console.js';
+import { etagMatches, getInference, listHistory, parseOwnerType, submitFeedback, updateSettings, readSettings } from '../../src/ownership/ownership-api.js';
+import { parseFeedbackBody } from '../../src/ownership/feedback.js';
+import { feedbackOf, getSettings, inferencesOf } from '../../src/store/ownership-inferences.js';
+import { recomputeUntilEmpty } from '../../src/ownership/ownership-service.js';
+import { InvalidInput, NotFound } from '../../src/errors.js';
+
+// Feedback semantics on the service layer, against a real store (PGlite, or PostgreSQL with DATABASE_URL).
+let store: { db: Db; close(): Promise<void> };
+let db: Db;
+const orgId = randomUUID();
+const reviewer = { userHandle: 'reviewer' };
+
+const body = (attributes: Record<string, unknown>) => ({ data: { type: 'ownership_feedback', attributes } });
+const current = async (rid: string, slot: 'team' | 'user' | 'service') => (await inferencesOf(db, orgId, rid)).find((r) => r.slot === slot)!;
+
+before(async () => {
+  store = await openTestStore();
+  db = store.db;
+  await db.query("INSERT INTO orgs (org_id, name, created_at) VALUES ($1, 'feedback-org', 0)", [orgId]);
+  await seedOwnershipOrganization(db, orgId);
+});
+
+after(async () => {
+  await store?.close();
+});
+
+test('the feedback body is validated with pointers; a correction names an owner of the type it corrects', () => {
+  const pointer = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof InvalidInput);
+      return err.source?.pointer;
+    }
+    assert.fail('accepted');
+  };
+  assert.equal(pointer(() => parseFeedbackBody({}, 'team')), '/data');
+  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'approve', inference_checksum: 'c' }), 'team')), '/data/attributes/action');
+  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'confirm' }), 'team')), '/data/attributes/inference_checksum');
+  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c' }), 'team')), '/data/attributes/corrected_owner_handle');
+  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'x' }), 'team')), '/data/attributes/corrected_owner_type');
+  assert.equal(
+    pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'alice', corrected_owner_type: 'user' }), 'team')),
+    '/data/attributes/corrected_owner_type',
+  );
+  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: '<b>', corrected_owner_type: 'team' }), 'team')), '/data/attributes/corrected_owner_handle');
+  const ok = parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: ' payments ', corrected_owner_type: 'team', actor_handle: 'sec-bot', actor_type: 'service' }), 'team');
+  assert.deepEqual(ok.corrected, { owner_type: 'team', handle: 'payments' });
+  assert.equal(ok.actorHandle, 'sec-bot');
+  assert.throws(() => parseOwnerType('unknown'), InvalidInput);
+  assert.equal(parseOwnerType('service'), 'service');
+});
+
+test('If-None-Match compares weakly and understands lists and *', () => {
+  assert.equal(etagMatches('"a"', '"a"'), true);
+  assert.equal(etagMatches('W/"a"', '"a"'), true);
+  assert.equal(etagMatches('"b", W/"a"', 'W/"a"'), true);
+  assert.equal(etagMatches('*', '"a"'), true);
+  assert.equal(etagMatches('"b"', '"a"'), false);
+  assert.equal(etagMatches(undefined, '"a"'), false);
+});
+
+test('the older actor_handle names the actor; confirm and persist need an owner', async () => {
+  const team = await current(CHECKOUT_INSTANCE, 'team');
+  await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'alice', actor_type: 'user' }), reviewer);
+  const labels = await feedbackOf(db, orgId, CHECKOUT_INSTANCE);
+  assert.equal(labels.at(-1)!.actor, 'alice');
+  assert.deepEqual(labels.at(-1)!.votes, team.votes, 'the label keeps the sources that produced the answer');
+  const weights = (await getSettings(db, orgId)).weights as { kinds: Record<string, { alpha: number }> };
+  assert.ok(weights?.kinds, 'weights are re-learnt after the label');
+
+  const user = await current(CAROL_BUCKET, 'user');
+  await submitFeedback(db, orgId, CAROL_BUCKET, 'user', body({ action: 'reject', inference_checksum: user.checksum }), reviewer);
+  const unknown = await current(CAROL_BUCKET, 'user');
+  assert.equal(unknown.owner_handle, null);
+  await assert.rejects(
+    submitFeedback(db, orgId, CAROL_BUCKET, 'user', body({ action: 'persist', inference_checksum: unknown.checksum }), reviewer),
+    (err: unknown) => err instanceof InvalidInput && err.source?.pointer === '/data/attributes/action',
+  );
+  // An unknown answer can still be corrected.
+  const r = await submitFeedback(db, orgId, CAROL_BUCKET, 'user', body({ action: 'correct', inference_checksum: unknown.checksum, corrected_owner_handle: 'bob', corrected_owner_type: 'user' }), reviewer);
+  assert.deepEqual([r.data.attributes.previous_status, r.data.attributes.new_status, r.data.attributes.primary_contact_ref], ['unknown', 'overridden', 'ref:handle/bob']);
+});
+
+test('correcting a team re-tags its findings; overridden answers survive re-inference and settings changes', async () => {
+  const team = await current(CAROL_BUCKET, 'team');
+  await submitFeedback(db, orgId, CAROL_BUCKET, 'team', body({ action: 'correct', inference_checksum: team.checksum, corrected_owner_handle: 'data', corrected_owner_type: 'team' }), reviewer);
+  const tagged = (await db.query<{ tags: string[] }>("SELECT tags FROM finding_states WHERE org_id = $1 AND resource_id = $2 AND valid_to = 9223372036854775807", [orgId, CAROL_BUCKET])).rows;
+  assert.ok(tagged.length > 0 && tagged.every((s) => s.tags.includes('team:data')));
+
+  await updateSettings(db, orgId, { data: { type: 'ownership_settings', attributes: { auto_tag: true, confidence_level: 'high' } } });
+  await recomputeUntilEmpty(db, { orgId });
+  const after = await current(CAROL_BUCKET, 'team');
+  assert.deepEqual([after.status, after.owner_handle], ['overridden', 'data']);
+  assert.equal((await readSettings(db, orgId)).data.attributes.version, 1);
+
+  const history = await listHistory(db, orgId, CAROL_BUCKET, 'team', { limit: '100' });
+  assert.deepEqual(
+    history.data.attributes.items.map((h) => h.status),
+    ['overridden', 'suggested'],
+    'the correction appended one entry; re-inference wrote none',
+  );
+});
+
+test('a known resource with no inference yet is inferred on read; an unknown one is a 404', async () => {
+  await db.query('DELETE FROM ownership_inferences WHERE org_id = $1 AND resource_id = $2', [orgId, CHECKOUT_INSTANCE]);
+  await db.query('DELETE FROM ownership_queue WHERE org_id = $1', [orgId]);
+  const answer = await getInference(db, orgId, CHECKOUT_INSTANCE, 'user');
+  assert.equal((answer.body?.data.attributes as { primary_contact_ref?: string } | undefined)?.primary_contact_ref, 'ref:handle/alice');
+  await assert.rejects(getInference(db, orgId, 'arn:aws:s3:::nobody', 'team'), NotFound);
+});
