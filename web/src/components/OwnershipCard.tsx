@@ -13,6 +13,8 @@ interface Props {
   item: InferenceItem;
   loadDirectory: () => Promise<Directory>;
   onChanged: () => void;
+  /** The owner type this card answers (team, user, service), also when the answer is `unknown`. */
+  slot: OwnerType;
 }
 
 const DONE: Record<FeedbackAction, string> = {
@@ -23,14 +25,14 @@ const DONE: Record<FeedbackAction, string> = {
 };
 
 /** One owner type's inference with the reviewer's four answers; the item's checksum guards against deciding on a stale view. */
-export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged }: Props) {
+export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged, slot }: Props) {
   const [correcting, setCorrecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [corrected, setCorrected] = useState<{ type: OwnerType; handle: string }>({ type: item.owner_type === 'unknown' ? 'team' : item.owner_type, handle: '' });
+  const [corrected, setCorrected] = useState<{ type: OwnerType; handle: string }>({ type: slot, handle: '' });
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>();
-  const titleId = `owner-${item.owner_type}`;
+  const titleId = `owner-${slot}`;
 
   const send = async (action: FeedbackAction) => {
     const input: FeedbackInput = { action, inference_checksum: item.checksum };
@@ -47,7 +49,7 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged 
     setError(undefined);
     setStatus('');
     try {
-      const result = await api.feedback(resourceId, item.owner_type, input);
+      const result = await api.feedback(resourceId, slot, input);
       setStatus(`${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}.`);
       setCorrecting(false);
       onChanged();
@@ -88,8 +90,8 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged 
         </ul>
       </details>
       <div class="field wide">
-        <label for={`reason-${item.owner_type}`}>Reason (optional)</label>
-        <input id={`reason-${item.owner_type}`} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <label for={`reason-${slot}`}>Reason (optional)</label>
+        <input id={`reason-${slot}`} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       </div>
       <div class="actions" role="group" aria-label={`Answer the ${item.owner_type} inference`}>
         <button type="button" class="primary" disabled={busy} onClick={() => send('confirm')}>

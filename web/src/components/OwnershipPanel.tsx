@@ -4,7 +4,7 @@ import { useAsync } from '../use-async.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { OwnershipCard } from './OwnershipCard.js';
 import { HistoryTimeline } from './HistoryTimeline.js';
-import type { Directory } from '../types.js';
+import type { Directory, OwnerType } from '../types.js';
 
 /** The inferred owners of one resource, one card per owner type, and their history. */
 export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: string }) {
@@ -33,11 +33,21 @@ export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: stri
       <ErrorMessage error={inferences.error} context="Ownership could not be loaded" />
       {inferences.data?.length === 0 && <p class="muted">No ownership inference yet.</p>}
       <div class="cards">
-        {inferences.data?.map((item) => (
-          <OwnershipCard key={`${item.owner_type}:${item.checksum}`} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />
-        ))}
+        {inferences.data?.map((item, i) => {
+          // Keyed by owner type, not checksum: feedback changes the checksum, and the card keeps its status line.
+          const slot = slotOf(item.id, i);
+          return <OwnershipCard key={slot} slot={slot} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />;
+        })}
       </div>
       <HistoryTimeline api={api} resourceId={resourceId} version={historyVersion} />
     </div>
   );
+}
+
+const SLOTS: OwnerType[] = ['team', 'user', 'service'];
+
+/** Items are `resource_id:owner_type`, one per owner type in this order. */
+function slotOf(id: string | undefined, index: number): OwnerType {
+  const last = id?.slice(id.lastIndexOf(':') + 1);
+  return SLOTS.includes(last as OwnerType) ? (last as OwnerType) : SLOTS[index] ?? 'team';
 }
