@@ -12,12 +12,15 @@ export interface CursorPosition {
   afterStatus: Severity;
   /** The first page's snapshot instant (Unix ms). */
   snapshot: number;
+  /** The listing's exact count at that instant: it cannot change, so later pages need not count again. */
+  total: number;
 }
 
 interface CursorBody {
   after: string;
   values: [string];
   snapshot: number;
+  total: number;
   filters: string;
   sig: string;
 }
@@ -28,13 +31,13 @@ export function filterHash(filter: FilterNode): string {
 
 function signature(secret: string, orgId: string, body: Omit<CursorBody, 'sig'>): string {
   return createHmac('sha256', secret)
-    .update(JSON.stringify([orgId, body.after, body.values, body.snapshot, body.filters]))
+    .update(JSON.stringify([orgId, body.after, body.values, body.snapshot, body.total, body.filters]))
     .digest('base64url')
     .slice(0, 32);
 }
 
 export function encodeCursor(secret: string, orgId: string, filter: FilterNode, position: CursorPosition): string {
-  const body = { after: position.afterId, values: [position.afterStatus] as [string], snapshot: position.snapshot, filters: filterHash(filter) };
+  const body = { after: position.afterId, values: [position.afterStatus] as [string], snapshot: position.snapshot, total: position.total, filters: filterHash(filter) };
   return Buffer.from(JSON.stringify({ ...body, sig: signature(secret, orgId, body) })).toString('base64');
 }
 
@@ -54,6 +57,7 @@ export function decodeCursor(secret: string, orgId: string, filter: FilterNode, 
     typeof body.after !== 'string' || body.after === '' ||
     !Array.isArray(body.values) || body.values.length !== 1 || !SEVERITIES.includes(body.values[0] as Severity) ||
     !Number.isSafeInteger(body.snapshot) || (body.snapshot as number) < 0 ||
+    !Number.isSafeInteger(body.total) || (body.total as number) < 0 ||
     typeof body.filters !== 'string' || typeof body.sig !== 'string'
   ) {
     return bad('is not a cursor this server issued (wrong shape)');
@@ -62,5 +66,5 @@ export function decodeCursor(secret: string, orgId: string, filter: FilterNode, 
   const given = Buffer.from(body.sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) bad('was not issued by this server to this organization');
   if (body.filters !== filterHash(filter)) bad('was issued for other filters; send the same filters with it, or start again without it');
-  return { afterId: body.after, afterStatus: body.values[0] as Severity, snapshot: body.snapshot as number };
+  return { afterId: body.after, afterStatus: body.values[0] as Severity, snapshot: body.snapshot as number, total: body.total as number };
 }

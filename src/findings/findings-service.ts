@@ -29,6 +29,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const secret = await cursorSecret(db);
   let at: number;
   let after: { severityRank: number; findingId: string } | undefined;
+  let knownTotal: number | undefined;
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
     if (req.snapshotTimestamp !== undefined && req.snapshotTimestamp !== position.snapshot) {
@@ -38,18 +39,20 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
     }
     at = position.snapshot;
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
+    knownTotal = position.total;
   } else {
     at = await readInstant(db, orgId, req.snapshotTimestamp);
   }
   const [rows, total] = await Promise.all([
     queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
-    countFindings(db, orgId, req.filter, at),
+    // The count at a fixed instant never changes: the first page counts, its cursor carries the answer.
+    knownTotal ?? countFindings(db, orgId, req.filter, at),
   ]);
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];
   const page: FindingPage = { findings, total, snapshot: at };
   if (rows.length > req.limit && last) {
-    page.cursor = encodeCursor(secret, orgId, req.filter, { afterId: last.finding_id, afterStatus: last.status as (typeof SEVERITIES)[number], snapshot: at });
+    page.cursor = encodeCursor(secret, orgId, req.filter, { afterId: last.finding_id, afterStatus: last.status as (typeof SEVERITIES)[number], snapshot: at, total });
   }
   if (req.detailed) page.details = withRuleMessages(await findingDetails(db, orgId, findings.map((f) => f.finding_id), at), findings, ruleMessages);
   return page;

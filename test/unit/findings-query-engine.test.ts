@@ -79,15 +79,17 @@ test('wildcards: only * is special', () => {
 
 test('cursors: round trip; tampering, other orgs, other filters and junk are rejected', () => {
   const filter: FilterNode = q('filter[status]=low').filter;
-  const c = encodeCursor('secret', 'org-1', filter, { afterId: 'abc', afterStatus: 'low', snapshot: 42 });
+  const c = encodeCursor('secret', 'org-1', filter, { afterId: 'abc', afterStatus: 'low', snapshot: 42, total: 7 });
   assert.deepEqual(JSON.parse(Buffer.from(c, 'base64').toString()).values, ['low']);
-  assert.deepEqual(decodeCursor('secret', 'org-1', filter, c, 'page[cursor]'), { afterId: 'abc', afterStatus: 'low', snapshot: 42 });
+  assert.deepEqual(decodeCursor('secret', 'org-1', filter, c, 'page[cursor]'), { afterId: 'abc', afterStatus: 'low', snapshot: 42, total: 7 });
   const reject = (fn: () => unknown) => assert.throws(fn, (e: InvalidInput) => e.source?.parameter === 'cursor');
   reject(() => decodeCursor('secret', 'org-2', filter, c, 'cursor'));
   reject(() => decodeCursor('other-secret', 'org-1', filter, c, 'cursor'));
   reject(() => decodeCursor('secret', 'org-1', q('filter[status]=high').filter, c, 'cursor'));
   const body = JSON.parse(Buffer.from(c, 'base64').toString());
   reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, after: 'abd' })).toString('base64'), 'cursor'));
+  // The count a cursor carries is signed too: an edited total is a forged cursor.
+  reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, total: 8 })).toString('base64'), 'cursor'));
   reject(() => decodeCursor('secret', 'org-1', filter, 'bm90IGpzb24=', 'cursor'));
   reject(() => decodeCursor('secret', 'org-1', filter, '%%%', 'cursor'));
 });
