@@ -51,11 +51,8 @@ export async function importSynthetic(db: Db, orgId: string, dir: string, files:
   // The people list, as the directory API takes a document (a separate source so Backstage users stay active).
   if (files['directory/people.json']) {
     await step('directory', async () => {
-      const people = JSON.parse(files['directory/people.json']!) as { display_name?: string; teams: string[] }[];
-      // people.json names the field display_name and lists no teams; the directory document wants name and teams.
-      const teams = [...new Set(people.flatMap((p) => p.teams))].map((handle) => ({ handle }));
-      const doc = parseDirectoryDocument({ source: 'directory', users: people.map(({ display_name, ...u }) => ({ ...u, name: display_name })), teams });
-      await db.transaction((tx) => importDirectory(tx, orgId, doc, 'directory', now));
+      const doc = parseDirectoryDocument(JSON.parse(files['directory/people.json']!));
+      await db.transaction((tx) => importDirectory(tx, orgId, doc, doc.source, now));
     });
   }
   await step('service-definitions', async () => {

@@ -29,8 +29,13 @@ export function renderFiles(model: OrgModel, truth: Record<string, Truth>): Reco
   Object.assign(files, terraformStates(model));
   Object.assign(files, cloudTrailFiles(model));
   files['preferences.csv'] = preferencesCsv(model);
+  // The HR view of people, in the directory document format of PUT /api/v2/csm/directory: it says who has left.
   files['directory/people.json'] = JSON.stringify(
-    model.users.map((u) => ({ handle: u.handle, email: u.email, display_name: u.display_name, active: u.active, teams: u.teams })),
+    {
+      source: 'hr',
+      users: model.users.map((u) => ({ handle: u.handle, email: u.email, name: u.display_name, active: u.active, teams: u.teams })),
+      teams: model.teams.map((t) => ({ handle: t.handle, name: t.handle })),
+    },
     null,
     1,
   );

@@ -9,6 +9,7 @@ import { parseServiceDefinitions } from '../../src/ingest/service-definitions.js
 import { recordsOf, toAuditEvent } from '../../src/ingest/cloudtrail.js';
 import { parseCodeowners, ownersOf } from '../../src/ingest/codeowners.js';
 import { parseTerraformState } from '../../src/ingest/terraform-state.js';
+import { parseDirectoryDocument } from '../../src/ingest/directory-document.js';
 
 const org = generateSyntheticOrg({ resources: 600, seed: 3 });
 const { files, model, truth } = org;
@@ -92,4 +93,13 @@ test('the preferences CSV has the 12 columns and the model rows', () => {
   assert.equal(rows.length, model.preferences.length);
   assert.ok(rows.some((r) => r.preference_type === 'exclusion' && r.handle === 'devex' && r.exclusion_type === 'team'));
   assert.ok(rows.some((r) => r.preference_type === 'tag_mapping' && r.confidence === 'low'));
+});
+
+test('the HR people list is a directory document that marks the people who left', () => {
+  const doc = parseDirectoryDocument(JSON.parse(files['directory/people.json']));
+  assert.equal(doc.users.length, model.users.length);
+  assert.equal(doc.teams.length, model.teams.length);
+  const leavers = model.users.filter((u) => !u.active).map((u) => u.handle).sort();
+  assert.ok(leavers.length > 0);
+  assert.deepEqual(doc.users.filter((u) => !u.active).map((u) => u.handle).sort(), leavers);
 });
