@@ -181,3 +181,19 @@ export function applyCalibration(map: CalibrationMap | undefined, predicted: num
   const out = (n * y + map.shrinkage * predicted) / (n + map.shrinkage);
   return Math.min(1, Math.max(0, out));
 }
+
+/**
+ * How far two sets of weights would move an answer: the largest change of any signal's reliability or of the
+ * calibrated confidence at any tenth. Re-inferring every resource after each review label would be wasteful; this
+ * tells when the change is worth it.
+ */
+export function weightsShift(a: SignalWeights, b: SignalWeights): number {
+  let shift = 0;
+  for (const kind of SIGNAL_KINDS) shift = Math.max(shift, Math.abs(reliabilityOf(a, kind) - reliabilityOf(b, kind)));
+  for (const type of ['team', 'user', 'service'] as const) {
+    for (let p = 0.05; p < 1; p += 0.1) {
+      shift = Math.max(shift, Math.abs(applyCalibration(a.calibration?.[type], p) - applyCalibration(b.calibration?.[type], p)));
+    }
+  }
+  return shift;
+}

@@ -25,13 +25,17 @@ const iso = (ms: number | null | undefined) => new Date(ms ?? 0).toISOString();
 export interface OrgContext {
   preferences?: { version: number; created_at: number; set: PreferenceSet };
   teamHandles: string[];
+  teams: Array<{ handle: string; version: number; observed_at: number }>;
   serviceNames: string[];
   population: Record<OwnerType, number>;
 }
 
 export async function loadOrgContext(db: Queryable, orgId: string): Promise<OrgContext> {
   const prefs = await currentPreferences(db, orgId);
-  const teams = (await db.query<{ handle: string }>('SELECT handle FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])).rows.map((r) => r.handle);
+  const teamRows = (
+    await db.query<{ handle: string; version: number; observed_at: number }>('SELECT handle, version, observed_at FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])
+  ).rows;
+  const teams = teamRows.map((r) => r.handle);
   const counts = (
     await db.query<{ users: number; services: number }>(
       `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1) AS users, (SELECT count(*)::int FROM services WHERE org_id = $1) AS services`,
@@ -42,6 +46,7 @@ export async function loadOrgContext(db: Queryable, orgId: string): Promise<OrgC
   return {
     preferences: prefs && { version: prefs.version, created_at: prefs.created_at, set: prefs.preferences },
     teamHandles: teams,
+    teams: teamRows,
     serviceNames,
     population: { team: Math.max(teams.length, 1), user: Math.max(counts.users, 1), service: Math.max(counts.services, 1) },
   };
@@ -166,7 +171,8 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
       active: u.active,
       teams: u.teams,
     })),
-    teams: org.teamHandles.length <= 200 ? org.teamHandles.map((h) => ({ source: 'directory', version: 1, observed_at: iso(0), handle: h })) : [],
+    // Every team is a candidate name; listing them all in the evidence is affordable for a directory of modest size.
+    teams: org.teams.length <= 200 ? org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle })) : [],
     population: org.population,
   };
   const rejected = (await feedbackOf(db, orgId, resource.resource_id)).filter((f) => f.action === 'reject' && f.inferred_owner);

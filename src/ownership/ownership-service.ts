@@ -8,6 +8,8 @@ import {
   getSettings,
   saveWeights,
   feedbackOf,
+  appliedWeights,
+  saveAppliedWeights,
   type InferenceRow,
   type Slot,
   type SettingsRow,
@@ -15,7 +17,7 @@ import {
 import { currentStatesByResource, writeStates } from '../store/finding-states.js';
 import { infer } from './engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type Inference } from './evidence.js';
-import { defaultWeights, learnWeights, fitCalibration, type SignalWeights, type FeedbackLabel } from './calibration.js';
+import { defaultWeights, learnWeights, fitCalibration, weightsShift, type SignalWeights, type FeedbackLabel } from './calibration.js';
 import { meetsBand, type ConfidenceBand } from './confidence-bands.js';
 import { loadEvidence, loadOrgContext, type OrgContext } from './evidence-loader.js';
 import { lockQueuedItems } from '../store/ownership-queries.js';
@@ -236,5 +238,14 @@ export async function relearnWeights(tx: Queryable, orgId: string, now: number):
     }
   }
   await saveWeights(tx, orgId, weights, now);
+  // Every answer depends on the weights: once they have moved enough, re-infer the whole organization.
+  const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
+  if (weightsShift(applied, weights) >= RELEARN_SHIFT) {
+    await markForInference(tx, orgId, 'all', now);
+    await saveAppliedWeights(tx, orgId, weights);
+  }
   return weights;
 }
+
+/** A change of a signal's reliability or of a calibrated confidence this large re-infers every resource. */
+export const RELEARN_SHIFT = 0.02;

@@ -183,3 +183,11 @@ export async function saveWeights(db: Queryable, orgId: string, weights: unknown
     [orgId, JSON.stringify(weights), now],
   );
 }
+
+export async function appliedWeights(db: Queryable, orgId: string): Promise<unknown> {
+  return (await db.query<{ weights_applied: unknown }>('SELECT weights_applied FROM ownership_settings WHERE org_id = $1', [orgId])).rows[0]?.weights_applied ?? null;
+}
+
+export async function saveAppliedWeights(db: Queryable, orgId: string, weights: unknown): Promise<void> {
+  await db.query('UPDATE ownership_settings SET weights_applied = $2::jsonb WHERE org_id = $1', [orgId, JSON.stringify(weights)]);
+}
