@@ -16,14 +16,18 @@ export interface IngestSummary {
   deleted: number;
   findings_opened: number;
   findings_closed: number;
-  /** Resources whose content changed: the ownership service re-infers these. */
+}
+
+/** One batch's summary also names the resources whose content changed (the ownership service re-infers these). */
+export interface BatchSummary extends IngestSummary {
   changed_resource_ids: string[];
 }
 
 export function emptySummary(): IngestSummary {
-  return { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, findings_opened: 0, findings_closed: 0, changed_resource_ids: [] };
+  return { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, findings_opened: 0, findings_closed: 0 };
 }
 
+/** Totals of several batches; ids are not kept, so a million-resource import holds no list of them. */
 export function addSummary(a: IngestSummary, b: IngestSummary): IngestSummary {
   return {
     received: a.received + b.received,
@@ -33,7 +37,6 @@ export function addSummary(a: IngestSummary, b: IngestSummary): IngestSummary {
     deleted: a.deleted + b.deleted,
     findings_opened: a.findings_opened + b.findings_opened,
     findings_closed: a.findings_closed + b.findings_closed,
-    changed_resource_ids: a.changed_resource_ids.concat(b.changed_resource_ids),
   };
 }
 
@@ -54,8 +57,8 @@ export async function ingestResourceBatch(
   records: ResourceRecord[],
   rules: RuleEngine,
   opts: { now: number; source: string; actor?: string | null },
-): Promise<IngestSummary> {
-  const summary = emptySummary();
+): Promise<BatchSummary> {
+  const summary: BatchSummary = { ...emptySummary(), changed_resource_ids: [] };
   summary.received = records.length;
   // Within one batch the last record of a resource wins.
   const latest = new Map<string, ResourceRecord>();

@@ -23,7 +23,7 @@ export function register(program: Command) {
         const summary = await withStore(async (db) =>
           importResourcesAtomically(db, await requireOrg(db, opts.org), fromArray(records), builtInRuleEngine(), { source: 'import:aws-config' }),
         );
-        printSummary({ files: files.length, ...summary, changed_resource_ids: summary.changed_resource_ids.length });
+        printSummary({ files: files.length, ...summary });
       } catch (err) {
         failWith(err);
       }

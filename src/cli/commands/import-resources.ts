@@ -39,7 +39,7 @@ export function register(program: Command) {
             bar?.stop();
           }
         });
-        printSummary({ ...summary, changed_resource_ids: summary.changed_resource_ids.length });
+        printSummary({ ...summary });
       } catch (err) {
         failWith(err);
       }
