@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/db.js';
 import { muteExpiryJob } from './mute-expiry.js';
 import { ownershipWorkerJob } from './ownership-worker.js';
+import { weightsRefreshJob } from './weights-refresh.js';
 
 export interface Job {
   name: string;
@@ -10,7 +11,7 @@ export interface Job {
 }
 
 /** Jobs the server runs on a timer (mute expiry, the recompute worker); each later capability adds its job here. */
-export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob];
+export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob, weightsRefreshJob];
 
 export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogger }) {
   const timers: NodeJS.Timeout[] = [];

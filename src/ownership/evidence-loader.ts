@@ -1,12 +1,12 @@
 // Assembles the engine's input for resources from the store. I/O lives here so that the engine stays pure.
 import type { Queryable } from '../store/db.js';
 import type { StoredResource } from '../store/resources.js';
-import { auditEventsOfResource } from '../store/audit-events.js';
-import { servicesByName, allServiceNames } from '../store/catalog.js';
-import { codeownersOf, normalizeRepo } from '../store/codeowners.js';
+import { auditEventsOfResources, type ResourceAuditRow } from '../store/audit-events.js';
+import { servicesByName, allServiceNames, type ServiceRow } from '../store/catalog.js';
+import { codeownersOf, normalizeRepo, type CodeownersRow } from '../store/codeowners.js';
 import { usersByHandleOrEmail, type DirectoryUserRow } from '../store/directory.js';
 import { currentPreferences } from '../store/preferences.js';
-import { feedbackOf } from '../store/ownership-inferences.js';
+import { rejectedOwnersOf } from '../store/ownership-inferences.js';
 import { matchingRules } from '../ingest/codeowners.js';
 import type { PreferenceSet } from './signals.js';
 import {
@@ -62,7 +62,50 @@ function tagValues(tags: string[], keys: string[]): Array<{ key: string; value: 
     .filter((t) => wanted.has(t.key) && t.value);
 }
 
+/** The evidence of one resource (see loadEvidenceBatch). */
 export async function loadEvidence(db: Queryable, orgId: string, resource: StoredResource, org: OrgContext): Promise<ResourceEvidence> {
+  return (await loadEvidenceBatch(db, orgId, [resource], org)).get(resource.resource_id)!;
+}
+
+/** What a batch of resources needs from the store, read with one query per kind of signal (never one per resource). */
+interface BatchSignals {
+  services: Map<string, ServiceRow>;
+  events: Map<string, ResourceAuditRow[]>;
+  codeowners: Map<string, CodeownersRow>;
+  users: DirectoryUserRow[];
+  rejected: Map<string, Array<{ owner_type: OwnerType; handle: string }>>;
+}
+
+const isHuman = (e: ResourceAuditRow) => !e.payload.principal.automation && !!e.payload.principal.name;
+
+/** The engine's input for each resource of a batch. */
+export async function loadEvidenceBatch(db: Queryable, orgId: string, resources: StoredResource[], org: OrgContext): Promise<Map<string, ResourceEvidence>> {
+  const settings = DEFAULT_ENGINE_SETTINGS;
+  const ids = resources.map((r) => r.resource_id);
+  const serviceNames = resources.flatMap((r) => tagValues(r.tags, settings.service_tag_keys).map((t) => t.value));
+  const events = await auditEventsOfResources(db, orgId, ids);
+  const repos = new Set<string>();
+  for (const r of resources) if (r.iac_repo) repos.add(normalizeRepo(r.iac_repo));
+  for (const list of events.values()) for (const e of list) if (e.payload.principal.repository) repos.add(normalizeRepo(e.payload.principal.repository));
+  const signals: BatchSignals = {
+    services: new Map((await servicesByName(db, orgId, serviceNames)).map((s) => [s.name, s])),
+    events,
+    codeowners: new Map((await codeownersOf(db, orgId, [...repos])).map((c) => [c.repo, c])),
+    users: [],
+    rejected: await rejectedOwnersOf(db, orgId, ids),
+  };
+  const partial = resources.map((r) => assembleWithoutUsers(r, org, signals));
+  signals.users = await usersByHandleOrEmail(db, orgId, partial.flatMap((p) => [...p.userNames]));
+  return new Map(partial.map((p) => [p.evidence.resource.resource_id, withUsers(p, org, signals)]));
+}
+
+interface PartialEvidence {
+  evidence: ResourceEvidence;
+  events: ResourceAuditRow[];
+  userNames: Set<string>;
+}
+
+function assembleWithoutUsers(resource: StoredResource, org: OrgContext, signals: BatchSignals): PartialEvidence {
   const settings = DEFAULT_ENGINE_SETTINGS;
   const evidence: ResourceEvidence = {
     resource: {
@@ -95,8 +138,8 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
   }
 
   const serviceTags = tagValues(resource.tags, settings.service_tag_keys);
-  if (serviceTags.length > 0) {
-    const services = await servicesByName(db, orgId, serviceTags.map((t) => t.value));
+  const services = [...new Set(serviceTags.map((t) => t.value.toLowerCase()))].flatMap((n) => (signals.services.has(n) ? [signals.services.get(n)!] : []));
+  if (services.length > 0) {
     evidence.catalog = services.map(
       (s): CatalogPiece => ({
         source: s.source || 'service_catalog',
@@ -109,24 +152,24 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
     );
   }
 
-  const events = await auditEventsOfResource(db, orgId, resource.resource_id);
+  const events = signals.events.get(resource.resource_id) ?? [];
   const userNames = new Set<string>();
   for (const t of tagValues(resource.tags, settings.owner_tag_keys)) userNames.add(t.value);
-  for (const e of events) if (!e.payload.principal.automation && e.payload.principal.name) userNames.add(e.payload.principal.name);
+  for (const e of events) if (isHuman(e)) userNames.add(e.payload.principal.name);
 
-  const repos = new Set<string>();
-  if (resource.iac_repo) repos.add(normalizeRepo(resource.iac_repo));
-  for (const e of events) if (e.payload.principal.automation && e.payload.principal.repository) repos.add(normalizeRepo(e.payload.principal.repository));
-  const codeowners = await codeownersOf(db, orgId, [...repos]);
   const pieces: CodeownersPiece[] = [];
-  for (const c of codeowners) {
+  const iacRepo = resource.iac_repo ? normalizeRepo(resource.iac_repo) : undefined;
+  const ciRepos = new Set(events.flatMap((e) => (e.payload.principal.repository ? [normalizeRepo(e.payload.principal.repository)] : [])));
+  for (const repo of [...new Set([...(iacRepo ? [iacRepo] : []), ...ciRepos])].sort()) {
+    const c = signals.codeowners.get(repo);
+    if (!c) continue;
     const meta = { source: 'codeowners', version: c.version, observed_at: iso(c.observed_at), repository: c.repo };
-    if (resource.iac_repo && normalizeRepo(resource.iac_repo) === c.repo) {
+    if (repo === iacRepo) {
       const path = resource.iac_path ?? '';
       const rules = matchingRules(c.rules, path, { directory: true });
       if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:${path}`, origin: 'iac', path, pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
     }
-    if (events.some((e) => e.payload.principal.repository && normalizeRepo(e.payload.principal.repository) === c.repo)) {
+    if (ciRepos.has(repo)) {
       // The pipeline's repository as a whole: its default (root) owners.
       const rules = matchingRules(c.rules, '', { directory: true });
       if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:/`, origin: 'ci', path: '/', pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
@@ -134,15 +177,22 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
   }
   if (pieces.length > 0) evidence.codeowners = pieces;
   for (const p of pieces) for (const o of p.owners) if (!o.includes('/')) userNames.add(o.replace(/^@/, ''));
+  const rejected = signals.rejected.get(resource.resource_id);
+  if (rejected?.length) evidence.rejected = rejected;
+  return { evidence, events, userNames };
+}
 
-  const users = await usersByHandleOrEmail(db, orgId, [...userNames]);
+function withUsers({ evidence, events, userNames }: PartialEvidence, org: OrgContext, signals: BatchSignals): ResourceEvidence {
+  const wanted = new Set([...userNames].map((n) => n.toLowerCase()));
+  const users = signals.users.filter((u) => wanted.has(u.handle.toLowerCase()) || (u.email && wanted.has(u.email.toLowerCase())));
   const userOf = (name: string): DirectoryUserRow | undefined => {
     const n = name.toLowerCase();
     return users.find((u) => u.handle.toLowerCase() === n || u.email?.toLowerCase() === n);
   };
   if (events.length > 0) {
-    evidence.audit = events.map(
-      (e): AuditPiece => ({
+    evidence.audit = events.map((e): AuditPiece => {
+      const user = userOf(e.payload.principal.name);
+      return {
         source: 'cloudtrail',
         version: 1,
         observed_at: iso(e.observed_at),
@@ -157,9 +207,9 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
           ...(e.payload.principal.automation_reason ? { automation_reason: e.payload.principal.automation_reason } : {}),
           ...(e.payload.principal.repository ? { repository: e.payload.principal.repository } : {}),
         },
-        ...(userOf(e.payload.principal.name) ? { user: userOf(e.payload.principal.name)!.handle } : {}),
-      }),
-    );
+        ...(user ? { user: user.handle } : {}),
+      };
+    });
   }
   evidence.directory = {
     users: users.map((u) => ({
@@ -175,7 +225,5 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
     teams: org.teams.length <= 200 ? org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle })) : [],
     population: org.population,
   };
-  const rejected = (await feedbackOf(db, orgId, resource.resource_id)).filter((f) => f.action === 'reject' && f.inferred_owner);
-  if (rejected.length > 0) evidence.rejected = rejected.map((f) => ({ owner_type: f.slot, handle: f.inferred_owner! }));
   return evidence;
 }

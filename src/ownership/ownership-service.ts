@@ -19,7 +19,7 @@ import { infer } from './engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type Inference } from './evidence.js';
 import { defaultWeights, learnWeights, fitCalibration, weightsShift, type SignalWeights, type FeedbackLabel } from './calibration.js';
 import { meetsBand, type ConfidenceBand } from './confidence-bands.js';
-import { loadEvidence, loadOrgContext, type OrgContext } from './evidence-loader.js';
+import { loadEvidenceBatch, loadOrgContext, type OrgContext } from './evidence-loader.js';
 import { lockQueuedItems } from '../store/ownership-queries.js';
 import { onResourcesChanged } from '../posture/inventory-service.js';
 
@@ -111,13 +111,15 @@ async function inferBatch(tx: Queryable, orgId: string, items: QueueItem[], now:
   const rows: InferenceRow[] = [];
   const done: string[] = [];
   let failed = 0;
+  const live = [...resources.values()].filter((r) => r.deleted_at === null);
+  const evidenceOf = await loadEvidenceBatch(tx, orgId, live, org);
   for (const item of items) {
     const resource = resources.get(item.resource_id);
     try {
       if (!resource || resource.deleted_at !== null) {
         throw new Error(resource ? 'The resource was deleted.' : 'The resource is known only by its id: no inventory record yet.');
       }
-      const evidence = await loadEvidence(tx, orgId, resource, org);
+      const evidence = evidenceOf.get(resource.resource_id)!;
       const answers = infer(evidence, DEFAULT_ENGINE_SETTINGS, weights);
       for (const [i, slot] of SLOTS.entries()) {
         const prev = previous.get(`${resource.resource_id}\n${slot}`);
@@ -238,13 +240,28 @@ export async function relearnWeights(tx: Queryable, orgId: string, now: number):
     }
   }
   await saveWeights(tx, orgId, weights, now);
-  // Every answer depends on the weights: once they have moved enough, re-infer the whole organization.
-  const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
-  if (weightsShift(applied, weights) >= RELEARN_SHIFT) {
-    await markForInference(tx, orgId, 'all', now);
-    await saveAppliedWeights(tx, orgId, weights);
-  }
   return weights;
+}
+
+/**
+ * Every answer depends on the weights, but re-inferring an organization after each review label would churn the
+ * answers reviewers are looking at. A periodic pass re-infers an organization once its learnt weights have moved far
+ * enough from those its answers were computed with. Returns the organizations re-marked.
+ */
+export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
+  const orgs = (await db.query<{ org_id: string }>('SELECT org_id FROM ownership_settings WHERE weights IS NOT NULL')).rows.map((r) => r.org_id);
+  const marked: string[] = [];
+  for (const orgId of orgs) {
+    await db.transaction(async (tx) => {
+      const weights = weightsOf(await getSettings(tx, orgId));
+      const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
+      if (weightsShift(applied, weights) < RELEARN_SHIFT) return;
+      await markForInference(tx, orgId, 'all', now);
+      await saveAppliedWeights(tx, orgId, weights);
+      marked.push(orgId);
+    });
+  }
+  return marked;
 }
 
 /** A change of a signal's reliability or of a calibrated confidence this large re-infers every resource. */

@@ -49,3 +49,24 @@ export async function auditEventsOfResource(db: Queryable, orgId: string, resour
     )
   ).rows;
 }
+
+/** auditEventsOfResource for many resources in one query: each one's creation and its latest `limit` changes. */
+export async function auditEventsOfResources(db: Queryable, orgId: string, resourceIds: string[], limit = 5): Promise<Map<string, ResourceAuditRow[]>> {
+  const out = new Map<string, ResourceAuditRow[]>();
+  if (resourceIds.length === 0) return out;
+  const rows = (
+    await db.query<ResourceAuditRow & { resource_id: string }>(
+      `SELECT resource_id, event_id, event_time, action, payload, observed_at FROM (
+         SELECT l.resource_id, l.event_id, l.event_time, l.action, e.payload, e.observed_at,
+           row_number() OVER (PARTITION BY l.resource_id, l.action = 'created'
+             ORDER BY CASE WHEN l.action = 'created' THEN l.event_time ELSE -l.event_time END, l.event_id) AS rank
+         FROM audit_event_resources l JOIN audit_events e ON e.org_id = l.org_id AND e.event_id = l.event_id
+         WHERE l.org_id = $1 AND l.resource_id = ANY($2::text[])) ranked
+       WHERE (action = 'created' AND rank = 1) OR (action <> 'created' AND rank <= $3)
+       ORDER BY resource_id, event_time, event_id`,
+      [orgId, resourceIds, limit],
+    )
+  ).rows;
+  for (const { resource_id, ...row } of rows) (out.get(resource_id) ?? out.set(resource_id, []).get(resource_id)!).push(row);
+  return out;
+}

@@ -191,3 +191,18 @@ export async function appliedWeights(db: Queryable, orgId: string): Promise<unkn
 export async function saveAppliedWeights(db: Queryable, orgId: string, weights: unknown): Promise<void> {
   await db.query('UPDATE ownership_settings SET weights_applied = $2::jsonb WHERE org_id = $1', [orgId, JSON.stringify(weights)]);
 }
+
+/** Owners rejected by review, per resource. */
+export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds: string[]): Promise<Map<string, Array<{ owner_type: Slot; handle: string }>>> {
+  const out = new Map<string, Array<{ owner_type: Slot; handle: string }>>();
+  if (resourceIds.length === 0) return out;
+  const rows = (
+    await db.query<{ resource_id: string; slot: Slot; inferred_owner: string }>(
+      `SELECT resource_id, slot, inferred_owner FROM ownership_feedback
+       WHERE org_id = $1 AND resource_id = ANY($2::text[]) AND action = 'reject' AND inferred_owner IS NOT NULL ORDER BY created_at, id`,
+      [orgId, resourceIds],
+    )
+  ).rows;
+  for (const r of rows) (out.get(r.resource_id) ?? out.set(r.resource_id, []).get(r.resource_id)!).push({ owner_type: r.slot, handle: r.inferred_owner });
+  return out;
+}

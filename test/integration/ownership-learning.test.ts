@@ -7,7 +7,7 @@ import { seedOwnershipOrganization, CHECKOUT_INSTANCE } from '../helpers/seed-co
 import { submitFeedback } from '../../src/ownership/ownership-api.js';
 import { inferencesOf, getSettings } from '../../src/store/ownership-inferences.js';
 import { queueLength } from '../../src/store/ownership-queue.js';
-import { recomputeUntilEmpty, RELEARN_SHIFT } from '../../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty, reinferWhereWeightsMoved, RELEARN_SHIFT } from '../../src/ownership/ownership-service.js';
 import { defaultWeights, learnWeights, weightsShift } from '../../src/ownership/calibration.js';
 
 let store: { db: Db; close(): Promise<void> };
@@ -39,16 +39,24 @@ test('weightsShift is zero for equal weights and grows with the labels that move
   assert.ok(one > 0 && ten > one, `${one} < ${ten}`);
 });
 
-test('a review label that moves the weights enough re-infers the whole organization', async () => {
+test('once review labels move the weights enough, the periodic pass re-infers the whole organization (and only then)', async () => {
   const resources = Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1', [orgId])).rows[0]!.n);
   assert.equal(await queueLength(db, orgId), 0);
   const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
   await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: team.checksum } } }, { userHandle: 'reviewer' });
   const settings = await getSettings(db, orgId);
   const shift = weightsShift(defaultWeights(), settings.weights as ReturnType<typeof defaultWeights>);
-  // A first label on a fresh organization moves its calibration far from the identity: every resource is re-marked.
+  // Feedback itself re-infers only its own resource; the organization waits for the periodic pass.
+  assert.ok((await queueLength(db, orgId)) < resources);
+  await recomputeUntilEmpty(db, { orgId });
+  // A first label on a fresh organization moves its calibration far from the identity: the pass re-marks everything.
   assert.ok(shift >= RELEARN_SHIFT, `shift ${shift}`);
+  assert.deepEqual(await reinferWhereWeightsMoved(db), [orgId]);
   assert.equal(await queueLength(db, orgId), resources);
+  await recomputeUntilEmpty(db, { orgId });
+  // The weights it applied are now the ones in force: a second pass has nothing to do.
+  assert.deepEqual(await reinferWhereWeightsMoved(db), []);
+  assert.equal(await queueLength(db, orgId), 0);
 });
 
 test('the evidence names each team at the version the directory holds', async () => {
