@@ -7,11 +7,13 @@ import { severityRank } from '../posture/finding-identity.js';
 import { safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import {
-  countFindings, findingAt, findingDetails, queryFindingsPage, summarizeFindings,
+  countFindings, findingAt, findingDetails, lastChangeAt, queryFindingsPage, summarizeFindings,
   type FindingDetail, type FindingRow, type SummaryCounts,
 } from '../store/findings-query.js';
 import { lockCurrentStates, writeMutes } from '../store/mutes.js';
-import { decodeCursor, encodeCursor } from './cursor-codec.js';
+import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
+import { CountCache } from './count-cache.js';
+import type { FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
 import type { MuteRequest } from './mute-request.js';
@@ -23,6 +25,18 @@ export type RuleMessages = (ruleId: string) => string | undefined;
 async function readInstant(db: Db, orgId: string, requested: number | undefined): Promise<number> {
   const safe = await safeSnapshotInstant(db, orgId);
   return requested === undefined ? safe : Math.min(requested, safe);
+}
+
+const counts = new CountCache();
+
+/** The exact number of findings a filter selects at an instant, counted once per change of the findings. */
+async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
+  const key = `${orgId}|${filterHash(filter)}|${await lastChangeAt(db, orgId, at)}`;
+  const cached = counts.get(key);
+  if (cached !== undefined) return cached;
+  const total = await countFindings(db, orgId, filter, at);
+  counts.set(key, total);
+  return total;
 }
 
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
@@ -46,7 +60,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const [rows, total] = await Promise.all([
     queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
     // The count at a fixed instant never changes: the first page counts, its cursor carries the answer.
-    knownTotal ?? countFindings(db, orgId, req.filter, at),
+    knownTotal ?? exactCount(db, orgId, req.filter, at),
   ]);
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];

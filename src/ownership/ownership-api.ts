@@ -26,6 +26,7 @@ import { getResource, resourcesById } from '../store/resources.js';
 import { signalVersions } from '../store/signals.js';
 import { listDirectory } from '../store/directory.js';
 import { applyAutoTag, autoTeamTagFor, recomputeResources, relearnWeights } from './ownership-service.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { loadEvidence, loadOrgContext } from './evidence-loader.js';
 import { infer } from './engine.js';
 import { checksumOf } from './engine-checksum.js';
@@ -272,7 +273,8 @@ async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: S
 export async function submitFeedback(db: Db, orgId: string, resourceId: string, slot: Slot, body: unknown, actor: Actor, now = Date.now()) {
   const request = parseFeedbackBody(body, slot);
   await currentInference(db, orgId, resourceId, slot);
-  const outcome = await db.transaction(async (tx) => {
+  // Auto-tag may write finding states: under a write lease, so that no listing's snapshot is overtaken.
+  const outcome = await withFindingWriteLease(db, orgId, (statesAt) => db.transaction(async (tx) => {
     const current = (await inferencesOf(tx, orgId, resourceId, true)).find((r) => r.slot === slot);
     if (!current) throw new NotFound(`No ${slot} inference for resource ${resourceId}`);
     if (current.checksum !== request.inferenceChecksum) {
@@ -310,10 +312,10 @@ export async function submitFeedback(db: Db, orgId: string, resourceId: string, 
     if (request.action === 'reject') await setInferenceVotes(tx, orgId, resourceId, slot, next.votes);
     if (slot === 'team') {
       const resource = await getResource(tx, orgId, resourceId);
-      if (resource && resource.deleted_at === null) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(next, await getSettings(tx, orgId)), now);
+      if (resource && resource.deleted_at === null) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(next, await getSettings(tx, orgId)), statesAt);
     }
     return { action: request.action, previous: current, next };
-  });
+  }));
   return feedbackResultBody(resourceId, outcome);
 }
 
@@ -353,7 +355,7 @@ const AUTO_TAG_BATCH = 500;
  */
 export async function updateSettings(db: Db, orgId: string, body: unknown, now = Date.now()) {
   const change = parseSettingsBody(body);
-  const saved = await db.transaction(async (tx) => {
+  const saved = await withFindingWriteLease(db, orgId, (statesAt) => db.transaction(async (tx) => {
     const current = await getSettings(tx, orgId);
     const settings = await saveSettings(tx, orgId, { auto_tag: change.auto_tag ?? current.auto_tag, confidence_level: change.confidence_level ?? current.confidence_level }, now);
     await markForInference(tx, orgId, 'all', now);
@@ -364,11 +366,11 @@ export async function updateSettings(db: Db, orgId: string, body: unknown, now =
       const teams = new Map((await inferencesOfMany(tx, orgId, batch)).filter((r) => r.slot === 'team').map((r) => [r.resource_id, r]));
       for (const id of batch) {
         const resource = resources.get(id);
-        if (resource) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(teams.get(id), settings), now);
+        if (resource) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(teams.get(id), settings), statesAt);
       }
     }
     return settings;
-  });
+  }));
   return settingsBody(orgId, saved);
 }
 

@@ -1,7 +1,8 @@
 // The service around the pure engine: recompute queue, history, feedback, settings and auto-tag.
 import type { Db, Queryable } from '../store/db.js';
 import { resourcesById, setAutoTeamTag, type StoredResource } from '../store/resources.js';
-import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, type QueueItem } from '../store/ownership-queue.js';
+import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, dueOrgs, type QueueItem } from '../store/ownership-queue.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import {
   inferencesOfMany,
   writeInferences,
@@ -168,40 +169,50 @@ async function inferBatch(tx: Queryable, orgId: string, items: QueueItem[], now:
 
 /** Takes one batch of due resources (any org, or one) and infers them. Several processes can run this at once. */
 export async function recomputeOnce(db: Db, opts: { batchSize?: number; orgId?: string; now?: number } = {}): Promise<RecomputeResult> {
-  const now = opts.now ?? Date.now();
-  let written = 0;
-  let failed = 0;
-  const cache = new Map<string, { org: OrgContext; settings: SettingsRow }>();
-  const taken = await takeDueItems(
-    db,
-    opts.batchSize ?? 200,
-    now,
-    async (tx, items) => {
-      const byOrg = new Map<string, QueueItem[]>();
-      for (const i of items) (byOrg.get(i.org_id) ?? byOrg.set(i.org_id, []).get(i.org_id)!).push(i);
-      for (const [orgId, list] of byOrg) {
-        const r = await inferBatch(tx, orgId, list, now, cache);
+  if (!opts.orgId) {
+    // One organization at a time, each under its own finding write lease (auto-tag writes finding states).
+    const total: RecomputeResult = { taken: 0, written: 0, failed: 0 };
+    for (const orgId of await dueOrgs(db, opts.now ?? Date.now(), 5)) {
+      const r = await recomputeOnce(db, { ...opts, orgId });
+      total.taken += r.taken;
+      total.written += r.written;
+      total.failed += r.failed;
+    }
+    return total;
+  }
+  const orgId = opts.orgId;
+  return withFindingWriteLease(db, orgId, async (leaseNow) => {
+    const now = opts.now ?? leaseNow;
+    let written = 0;
+    let failed = 0;
+    const taken = await takeDueItems(
+      db,
+      opts.batchSize ?? 200,
+      now,
+      async (tx, items) => {
+        const r = await inferBatch(tx, orgId, items, now, new Map());
         written += r.written;
         failed += r.failed;
-      }
-    },
-    opts.orgId,
-  );
-  return { taken, written, failed };
+      },
+      orgId,
+    );
+    return { taken, written, failed };
+  });
 }
 
 /**
  * Infers the given resources of one organization now, whatever their place in the queue (a read that finds no
  * inference yet answers at once). Waits for a worker that holds one of them.
  */
-export async function recomputeResources(db: Db, orgId: string, ids: string[], now = Date.now()): Promise<RecomputeResult> {
-  return db.transaction(async (tx) => {
+export async function recomputeResources(db: Db, orgId: string, ids: string[], at?: number): Promise<RecomputeResult> {
+  return withFindingWriteLease(db, orgId, (leaseNow) => db.transaction(async (tx) => {
+    const now = at ?? leaseNow;
     await markForInference(tx, orgId, ids, now);
     const items = await lockQueuedItems(tx, orgId, ids);
     if (items.length === 0) return { taken: 0, written: 0, failed: 0 };
     const r = await inferBatch(tx, orgId, items, now, new Map());
     return { taken: items.length, ...r };
-  });
+  }));
 }
 
 /** Runs the due queue to empty; `onProgress(done)` after each batch. */

@@ -75,3 +75,13 @@ export async function queueLength(db: Queryable, orgId?: string, dueBy?: number)
   );
   return r.rows[0]!.n;
 }
+
+/** Organizations with resources due for inference, the longest-waiting first. */
+export async function dueOrgs(db: Queryable, now: number, limit: number): Promise<string[]> {
+  return (
+    await db.query<{ org_id: string }>(
+      `SELECT org_id FROM ownership_queue WHERE next_attempt_at <= $1 GROUP BY org_id ORDER BY min(next_attempt_at) LIMIT $2`,
+      [now, limit],
+    )
+  ).rows.map((r) => r.org_id);
+}

@@ -5,6 +5,7 @@ import { readJsonDocument } from '../../ingest/read-records.js';
 import { parseDatadogFindings, type ImportedFinding } from '../../ingest/datadog-findings.js';
 import { importDatadogFindings } from '../../findings/import-datadog-findings.js';
 import { expandInputs } from '../../ingest/input-files.js';
+import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 
 export function register(program: Command) {
   importCommand(program)
@@ -19,7 +20,7 @@ export function register(program: Command) {
         for (const file of files) findings.push(...parseDatadogFindings(await readJsonDocument(file), file));
         const summary = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
-          return db.transaction((tx) => importDatadogFindings(tx, orgId, findings, Date.now()));
+          return withFindingWriteLease(db, orgId, (now) => db.transaction((tx) => importDatadogFindings(tx, orgId, findings, now)));
         });
         printSummary({ files: files.length, ...summary });
       } catch (err) {
