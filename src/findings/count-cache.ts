@@ -4,7 +4,11 @@
  */
 export class CountCache {
   private readonly entries = new Map<string, number>();
-  constructor(private readonly capacity = 2000) {}
+  constructor(public capacity = 2000) {}
+
+  clear(): void {
+    this.entries.clear();
+  }
 
   get(key: string): number | undefined {
     const value = this.entries.get(key);
@@ -16,8 +20,9 @@ export class CountCache {
   }
 
   set(key: string, value: number): void {
+    if (this.capacity <= 0) return;
     this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 }

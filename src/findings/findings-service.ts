@@ -27,7 +27,13 @@ async function readInstant(db: Db, orgId: string, requested: number | undefined)
   return requested === undefined ? safe : Math.min(requested, safe);
 }
 
-const counts = new CountCache();
+const counts = new CountCache(Number(process.env.STEWARD_COUNT_CACHE_SIZE ?? 2000));
+
+/** How many listing counts each process keeps (0: count every first page; benchmarks compare both). */
+export function setCountCacheCapacity(capacity: number): void {
+  counts.capacity = capacity;
+  counts.clear();
+}
 
 /** The exact number of findings a filter selects at an instant, counted once per change of the findings. */
 async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
