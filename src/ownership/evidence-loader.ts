@@ -4,7 +4,7 @@ import type { StoredResource } from '../store/resources.js';
 import { auditEventsOfResources, type ResourceAuditRow } from '../store/audit-events.js';
 import { servicesByName, allServiceNames, type ServiceRow } from '../store/catalog.js';
 import { codeownersOf, normalizeRepo, type CodeownersRow } from '../store/codeowners.js';
-import { usersByHandleOrEmail, type DirectoryUserRow } from '../store/directory.js';
+import { usersByHandleOrEmail, teamVersions, ownerPopulation, type DirectoryUserRow } from '../store/directory.js';
 import { currentPreferences } from '../store/preferences.js';
 import { rejectedOwnersOf } from '../store/ownership-inferences.js';
 import { matchingRules } from '../ingest/codeowners.js';
@@ -32,16 +32,9 @@ export interface OrgContext {
 
 export async function loadOrgContext(db: Queryable, orgId: string): Promise<OrgContext> {
   const prefs = await currentPreferences(db, orgId);
-  const teamRows = (
-    await db.query<{ handle: string; version: number; observed_at: number }>('SELECT handle, version, observed_at FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])
-  ).rows;
+  const teamRows = await teamVersions(db, orgId);
   const teams = teamRows.map((r) => r.handle);
-  const counts = (
-    await db.query<{ users: number; services: number }>(
-      `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1) AS users, (SELECT count(*)::int FROM services WHERE org_id = $1) AS services`,
-      [orgId],
-    )
-  ).rows[0]!;
+  const counts = await ownerPopulation(db, orgId);
   const serviceNames = await allServiceNames(db, orgId);
   return {
     preferences: prefs && { version: prefs.version, created_at: prefs.created_at, set: prefs.preferences },

@@ -10,6 +10,7 @@ import {
   saveWeights,
   feedbackOf,
   appliedWeights,
+  orgsWithLearntWeights,
   saveAppliedWeights,
   type InferenceRow,
   type Slot,
@@ -260,7 +261,7 @@ export async function relearnWeights(tx: Queryable, orgId: string, now: number):
  * enough from those its answers were computed with. Returns the organizations re-marked.
  */
 export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
-  const orgs = (await db.query<{ org_id: string }>('SELECT org_id FROM ownership_settings WHERE weights IS NOT NULL')).rows.map((r) => r.org_id);
+  const orgs = await orgsWithLearntWeights(db);
   const marked: string[] = [];
   for (const orgId of orgs) {
     await db.transaction(async (tx) => {

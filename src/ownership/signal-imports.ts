@@ -2,7 +2,7 @@
 import type { Queryable } from '../store/db.js';
 import { writeDirectory, type DirectoryChange } from '../store/directory.js';
 import { writeServices } from '../store/catalog.js';
-import { insertAuditEvents } from '../store/audit-events.js';
+import { insertAuditEvents, resourceIdsChangedFromRepository } from '../store/audit-events.js';
 import { writeCodeowners, normalizeRepo } from '../store/codeowners.js';
 import { savePreferences } from '../store/preferences.js';
 import { markForInference, resourceIdsWithAnyTag, resourceIdsOfRepos } from '../store/ownership-queue.js';
@@ -36,13 +36,7 @@ export async function importCodeowners(tx: Queryable, orgId: string, repo: strin
   const result = await writeCodeowners(tx, orgId, repo, rules, now);
   if (result.changed) {
     const iac = await resourceIdsOfRepos(tx, orgId, [normalizeRepo(repo)]);
-    const viaCi = (
-      await tx.query<{ resource_id: string }>(
-        `SELECT DISTINCT l.resource_id FROM audit_events e JOIN audit_event_resources l ON l.org_id = e.org_id AND l.event_id = e.event_id
-         WHERE e.org_id = $1 AND e.automation AND lower(e.payload->'principal'->>'repository') = $2`,
-        [orgId, normalizeRepo(repo)],
-      )
-    ).rows.map((r) => r.resource_id);
+    const viaCi = await resourceIdsChangedFromRepository(tx, orgId, normalizeRepo(repo));
     await markForInference(tx, orgId, [...iac, ...viaCi], now);
   }
   return result;

@@ -70,3 +70,14 @@ export async function auditEventsOfResources(db: Queryable, orgId: string, resou
   for (const { resource_id, ...row } of rows) (out.get(resource_id) ?? out.set(resource_id, []).get(resource_id)!).push(row);
   return out;
 }
+
+/** Resources changed by automation that runs from a repository (a CI principal naming it). */
+export async function resourceIdsChangedFromRepository(db: Queryable, orgId: string, repo: string): Promise<string[]> {
+  return (
+    await db.query<{ resource_id: string }>(
+      `SELECT DISTINCT l.resource_id FROM audit_events e JOIN audit_event_resources l ON l.org_id = e.org_id AND l.event_id = e.event_id
+       WHERE e.org_id = $1 AND e.automation AND lower(e.payload->'principal'->>'repository') = $2`,
+      [orgId, repo],
+    )
+  ).rows.map((r) => r.resource_id);
+}

@@ -28,3 +28,8 @@ export async function openDb(options: OpenOptions = {}): Promise<Db> {
   const { openPglite } = await import('./pglite.js');
   return openPglite(options.dataDir ?? process.env.STEWARD_DATA_DIR ?? './data');
 }
+
+/** Whether the store answers (the readiness check). */
+export async function pingStore(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}

@@ -120,3 +120,17 @@ export async function usersByHandleOrEmail(db: Queryable, orgId: string, names: 
     )
   ).rows;
 }
+
+export async function teamVersions(db: Queryable, orgId: string): Promise<Array<{ handle: string; version: number; observed_at: number }>> {
+  return (await db.query<{ handle: string; version: number; observed_at: number }>('SELECT handle, version, observed_at FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])).rows;
+}
+
+/** How many users and catalog services an organization has. */
+export async function ownerPopulation(db: Queryable, orgId: string): Promise<{ users: number; services: number }> {
+  return (
+    await db.query<{ users: number; services: number }>(
+      `SELECT (SELECT count(*)::int FROM users WHERE org_id = $1) AS users, (SELECT count(*)::int FROM services WHERE org_id = $1) AS services`,
+      [orgId],
+    )
+  ).rows[0]!;
+}

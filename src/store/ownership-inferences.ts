@@ -206,3 +206,7 @@ export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds
   for (const r of rows) (out.get(r.resource_id) ?? out.set(r.resource_id, []).get(r.resource_id)!).push({ owner_type: r.slot, handle: r.inferred_owner });
   return out;
 }
+
+export async function orgsWithLearntWeights(db: Queryable): Promise<string[]> {
+  return (await db.query<{ org_id: string }>('SELECT org_id FROM ownership_settings WHERE weights IS NOT NULL ORDER BY org_id')).rows.map((r) => r.org_id);
+}
