@@ -100,6 +100,26 @@ export interface PageQuery {
   at: number;
   after?: { severityRank: number; findingId: string };
   limit: number;
+  /**
+   * How to read the rows closed after `at`: `few` when only a handful closed since (a recent instant): fetch them by
+   * when they closed and sort them; `many` (an old instant): walk them in listing order. Walking in order when few
+   * qualify would examine every row the organization ever had.
+   */
+  closedSince?: 'few' | 'many';
+}
+
+/** Below this many rows closed after an instant, reading them by close time and sorting beats walking in order. */
+export const FEW_CLOSED_ROWS = 5000;
+
+/** Whether few or many rows of the organization closed after `at` (reads at most FEW_CLOSED_ROWS index entries). */
+export async function closedSince(db: Queryable, orgId: string, at: number): Promise<'few' | 'many'> {
+  const row = (
+    await db.query<{ n: number | string }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM finding_states WHERE org_id = $1 AND valid_to <> ${OPEN_ENDED} AND valid_to > $2 LIMIT $3) closed`,
+      [orgId, at, FEW_CLOSED_ROWS],
+    )
+  ).rows[0]!;
+  return Number(row.n) < FEW_CLOSED_ROWS ? 'few' : 'many';
 }
 
 export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
@@ -111,9 +131,13 @@ export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; para
   const limit = p.add(q.limit);
   const branch = (validity: string) =>
     `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY severity_rank, finding_id LIMIT ${limit})`;
+  // OFFSET 0 keeps the planner from pulling the ORDER BY into the scan: it reads the few rows by close time, then sorts.
+  const fewClosed = (validity: string) =>
+    `(SELECT ${COLUMNS} FROM (SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} OFFSET 0) closed ORDER BY severity_rank, finding_id LIMIT ${limit})`;
   const [current, closed] = branches(at);
+  const closedBranch = q.closedSince === 'few' ? fewClosed(closed) : branch(closed);
   return {
-    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
+    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${closedBranch}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
     params: p.values,
   };
 }
@@ -129,7 +153,7 @@ export function buildCountQuery(orgId: string, filter: FilterNode, at: number): 
 }
 
 export async function queryFindingsPage(db: Queryable, orgId: string, q: PageQuery): Promise<FindingRow[]> {
-  const { sql, params } = buildPageQuery(orgId, q);
+  const { sql, params } = buildPageQuery(orgId, { ...q, closedSince: q.closedSince ?? (await closedSince(db, orgId, q.at)) });
   return (await db.query<FindingRow>(sql, params)).rows.map(normalizeRow);
 }
 
