@@ -90,9 +90,13 @@ export function compileFilter(node: FilterNode, params: Params, at: string): str
   }
 }
 
-/** The two halves of "the rows valid at $at". */
+/**
+ * The two halves of "the rows valid at $at". Closed rows are written `valid_to < max` rather than `<> max`: with the
+ * range on one column the planner sees that few rows closed after a recent instant (read by the closed-rows index,
+ * then sorted); with `<>` it judged every closed row to qualify and walked every row the organization ever had.
+ */
 function branches(at: string): [string, string] {
-  return [`valid_to = ${OPEN_ENDED} AND valid_from <= ${at}`, `valid_to <> ${OPEN_ENDED} AND valid_to > ${at} AND valid_from <= ${at}`];
+  return [`valid_to = ${OPEN_ENDED} AND valid_from <= ${at}`, `valid_to < ${OPEN_ENDED} AND valid_to > ${at} AND valid_from <= ${at}`];
 }
 
 export interface PageQuery {
@@ -100,26 +104,6 @@ export interface PageQuery {
   at: number;
   after?: { severityRank: number; findingId: string };
   limit: number;
-  /**
-   * How to read the rows closed after `at`: `few` when only a handful closed since (a recent instant): fetch them by
-   * when they closed and sort them; `many` (an old instant): walk them in listing order. Walking in order when few
-   * qualify would examine every row the organization ever had.
-   */
-  closedSince?: 'few' | 'many';
-}
-
-/** Below this many rows closed after an instant, reading them by close time and sorting beats walking in order. */
-export const FEW_CLOSED_ROWS = 5000;
-
-/** Whether few or many rows of the organization closed after `at` (reads at most FEW_CLOSED_ROWS index entries). */
-export async function closedSince(db: Queryable, orgId: string, at: number): Promise<'few' | 'many'> {
-  const row = (
-    await db.query<{ n: number | string }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM finding_states WHERE org_id = $1 AND valid_to <> ${OPEN_ENDED} AND valid_to > $2 LIMIT $3) closed`,
-      [orgId, at, FEW_CLOSED_ROWS],
-    )
-  ).rows[0]!;
-  return Number(row.n) < FEW_CLOSED_ROWS ? 'few' : 'many';
 }
 
 export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
@@ -131,13 +115,9 @@ export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; para
   const limit = p.add(q.limit);
   const branch = (validity: string) =>
     `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY severity_rank, finding_id LIMIT ${limit})`;
-  // OFFSET 0 keeps the planner from pulling the ORDER BY into the scan: it reads the few rows by close time, then sorts.
-  const fewClosed = (validity: string) =>
-    `(SELECT ${COLUMNS} FROM (SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} OFFSET 0) closed ORDER BY severity_rank, finding_id LIMIT ${limit})`;
   const [current, closed] = branches(at);
-  const closedBranch = q.closedSince === 'few' ? fewClosed(closed) : branch(closed);
   return {
-    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${closedBranch}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
+    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
     params: p.values,
   };
 }
@@ -153,7 +133,7 @@ export function buildCountQuery(orgId: string, filter: FilterNode, at: number): 
 }
 
 export async function queryFindingsPage(db: Queryable, orgId: string, q: PageQuery): Promise<FindingRow[]> {
-  const { sql, params } = buildPageQuery(orgId, { ...q, closedSince: q.closedSince ?? (await closedSince(db, orgId, q.at)) });
+  const { sql, params } = buildPageQuery(orgId, q);
   return (await db.query<FindingRow>(sql, params)).rows.map(normalizeRow);
 }
 
@@ -250,7 +230,7 @@ export async function lastChangeAt(db: Queryable, orgId: string, at: number): Pr
     await db.query<{ v: number | string | null }>(
       `SELECT GREATEST(
          (SELECT max(valid_from) FROM finding_states WHERE org_id = $1 AND valid_from <= $2),
-         (SELECT max(valid_to) FROM finding_states WHERE org_id = $1 AND valid_to <> ${OPEN_ENDED} AND valid_to <= $2),
+         (SELECT max(valid_to) FROM finding_states WHERE org_id = $1 AND valid_to < ${OPEN_ENDED} AND valid_to <= $2),
          (SELECT max(mute_expires_at) FROM finding_states WHERE org_id = $1 AND mute_expires_at IS NOT NULL AND mute_expires_at <= $2)) AS v`,
       [orgId, at],
     )
