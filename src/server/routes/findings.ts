@@ -2,7 +2,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { InvalidInput, NotFound } from '../../errors.js';
-import { loadRulePack } from '../../posture/rule-pack.js';
 import { LIST_PARAMETER_NAMES, parseInteger, parseListQuery } from '../../findings/list-query.js';
 import { findingsSummary, getFinding, listFindings, type RuleMessages } from '../../findings/findings-service.js';
 import { betaDetailBody, betaListBody, summaryBody, v2DetailBody, v2ListBody } from '../../findings/serializers.js';
@@ -45,11 +44,7 @@ function findingIdOf(request: FastifyRequest): string {
 }
 
 export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  let messages: Map<string, string> | undefined;
-  const ruleMessages: RuleMessages = (ruleId) => {
-    messages ??= new Map(loadRulePack().rules.map((r) => [r.id, r.message]));
-    return messages.get(ruleId);
-  };
+  const ruleMessages: RuleMessages = (ruleId) => ctx.rules.ruleById(ruleId)?.message;
 
   for (const [prefix, beta] of [['/api/v2', false], ['/api/unstable', true]] as const) {
     const base = `${prefix}/posture_management/findings`;
