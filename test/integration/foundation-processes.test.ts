@@ -102,3 +102,38 @@ test('two server processes on one PostgreSQL and one Redis let exactly 100 reque
     await database.drop();
   }
 });
+
+test('SIGTERM lets a request in flight finish before the store closes', async () => {
+  const dir = tempDataDir();
+  const env = { STEWARD_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', STEWARD_RATE_LIMITS: 'inventory=100000' };
+  const created = await runCli(['keys', 'create', '--org', 'drain', '--user', 'u', '--json'], env);
+  const keys = JSON.parse(created.stdout) as { api_key: string; app_key: string };
+  const server = await startServerProcess(env);
+  try {
+    // A thousand resources take long enough to evaluate that the signal arrives while the request runs.
+    const data = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'cloud_resource',
+      id: `arn:aws:s3:::drain-${i}`,
+      attributes: { resource_type: 'aws_s3_bucket', cloud_provider: 'aws', account: '1', region: 'us-east-1', configuration: { name: `drain-${i}` } },
+    }));
+    const inFlight = fetch(`${server.url}/api/v2/csm/resources`, {
+      method: 'POST',
+      headers: { 'DD-API-KEY': keys.api_key, 'DD-APPLICATION-KEY': keys.app_key, 'content-type': 'application/json' },
+      body: JSON.stringify({ data }),
+    });
+    let answeredAt = 0;
+    void inFlight.then(() => (answeredAt = Date.now()));
+    await new Promise((r) => setTimeout(r, 30));
+    const signalledAt = Date.now();
+    const exited = server.stop('SIGTERM');
+    const response = await inFlight;
+    assert.ok(answeredAt === 0 || answeredAt >= signalledAt, 'the request was still running when the signal came');
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(((await response.json()) as { data: { attributes: { created: number } } }).data.attributes.created, 1000);
+    assert.equal(await exited, 0);
+    assert.ok(!/Cannot use a pool|PGlite is closed|request failed/.test(server.output()), server.output().slice(-2000));
+  } finally {
+    await server.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
