@@ -1,8 +1,12 @@
 import pg from 'pg';
 import type { Db, Queryable } from './db.js';
 
-// int8 and numeric come back as strings by default; our int8 columns are Unix milliseconds and ids that fit a double.
-pg.types.setTypeParser(20, (v) => Number(v));
+// int8 comes back as a string by default; our int8 columns are Unix milliseconds and ids, which fit a double. A value
+// that does not (the open-ended valid_to) stays a string rather than becoming a different number.
+pg.types.setTypeParser(20, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
 
 export function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.STEWARD_PG_POOL ?? 10) });
