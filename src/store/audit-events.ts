@@ -36,21 +36,7 @@ export interface ResourceAuditRow {
   observed_at: number;
 }
 
-/** The creation event and the latest changes of a resource (at most `limit`). */
-export async function auditEventsOfResource(db: Queryable, orgId: string, resourceId: string, limit = 5): Promise<ResourceAuditRow[]> {
-  return (
-    await db.query<ResourceAuditRow>(
-      `(SELECT l.event_id, l.event_time, l.action, e.payload, e.observed_at FROM audit_event_resources l JOIN audit_events e ON e.org_id = l.org_id AND e.event_id = l.event_id
-        WHERE l.org_id = $1 AND l.resource_id = $2 AND l.action = 'created' ORDER BY l.event_time LIMIT 1)
-       UNION
-       (SELECT l.event_id, l.event_time, l.action, e.payload, e.observed_at FROM audit_event_resources l JOIN audit_events e ON e.org_id = l.org_id AND e.event_id = l.event_id
-        WHERE l.org_id = $1 AND l.resource_id = $2 AND l.action <> 'created' ORDER BY l.event_time DESC LIMIT $3)`,
-      [orgId, resourceId, limit],
-    )
-  ).rows;
-}
-
-/** auditEventsOfResource for many resources in one query: each one's creation and its latest `limit` changes. */
+/** For each resource, in one query: its creation event and its latest `limit` changes. */
 export async function auditEventsOfResources(db: Queryable, orgId: string, resourceIds: string[], limit = 5): Promise<Map<string, ResourceAuditRow[]>> {
   const out = new Map<string, ResourceAuditRow[]>();
   if (resourceIds.length === 0) return out;

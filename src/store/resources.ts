@@ -92,17 +92,6 @@ export async function writeResourceVersions(db: Queryable, orgId: string, writes
   );
 }
 
-/** The configuration a resource had at an instant (for detailed findings at a snapshot). */
-export async function configurationAt(db: Queryable, orgId: string, resourceId: string, at: number): Promise<Record<string, unknown> | undefined> {
-  const row = (
-    await db.query<{ configuration: Record<string, unknown> }>(
-      `SELECT configuration FROM resource_versions WHERE org_id = $1 AND resource_id = $2 AND valid_from <= $3 AND valid_to > $3`,
-      [orgId, resourceId, at],
-    )
-  ).rows[0];
-  return row?.configuration;
-}
-
 export async function setAutoTeamTag(db: Queryable, orgId: string, resourceId: string, tag: string | null): Promise<void> {
   await db.query('UPDATE resources SET auto_team_tag = $3 WHERE org_id = $1 AND resource_id = $2', [orgId, resourceId, tag]);
 }
