@@ -3,15 +3,10 @@ import {
   RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType,
 } from '../posture/resource.js';
 import { isObject, type Json } from './canonical/values.js';
+import type { MuteState } from '../posture/finding-state.js';
 
-export interface ImportedMute {
-  muted: boolean;
-  reason?: string;
-  description?: string;
-  start_date?: number;
-  expiration_date?: number;
-  uuid?: string;
-}
+/** Datadog's mute object is the product's own mute state. */
+export type ImportedMute = MuteState;
 
 /** One finding as Datadog reported it; timestamps are Unix milliseconds. */
 export interface ImportedFinding {

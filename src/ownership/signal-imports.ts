@@ -6,7 +6,7 @@ import { insertAuditEvents, resourceIdsChangedFromRepository } from '../store/au
 import { writeCodeowners, normalizeRepo } from '../store/codeowners.js';
 import { savePreferences } from '../store/preferences.js';
 import { markForInference, resourceIdsWithAnyTag, resourceIdsOfRepos } from '../store/ownership-queue.js';
-import { validatePreferences } from '../ingest/preferences-csv.js';
+import { validatePreferences, type PreferenceProblem } from '../ingest/preferences-csv.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { InvalidInput } from '../errors.js';
 import type { AuditEvent, CodeownersRule, Directory, Service } from './signals.js';
@@ -55,17 +55,14 @@ export async function importPreferences(tx: Queryable, orgId: string, csv: strin
   return { version, rows: p.tag_mappings.length + p.exclusions.length + p.prompt_texts.length };
 }
 
+/** Every problem of a rejected preferences CSV, each one an error on the wire pointing at `/rows/N/column`. */
 export class PreferencesRejected extends InvalidInput {
-  constructor(readonly rows: Array<{ row: number; line: number; column: string; message: string }>) {
-    const problems = rows;
-    const first = problems[0];
-    super(
-      first ? `Row ${first.row}${first.column ? `, column ${first.column}` : ''}: ${first.message}` : 'The preferences CSV is empty or unreadable.',
-      { pointer: first ? `/rows/${first.row}${first.column ? `/${first.column}` : ''}` : '/' },
-    );
-    this.problems = problems.map((p) => ({
+  constructor(readonly rows: PreferenceProblem[]) {
+    const wire = rows.map((p) => ({
       detail: `Row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`,
       source: { pointer: `/rows/${p.row}${p.column ? `/${p.column}` : ''}` },
     }));
+    super(wire[0]?.detail ?? 'The preferences CSV is empty or unreadable.', wire[0]?.source ?? { pointer: '/' });
+    this.problems = wire;
   }
 }

@@ -5,27 +5,14 @@
 // valid_from <= T < valid_to. Each branch is ordered and limited on its own, then merged.
 import type { Queryable } from './db.js';
 import type { FilterNode, NumberField, TextField } from '../findings/filter-tree.js';
-import type { MuteState } from '../posture/finding-state.js';
+import type { FindingState, MuteState } from '../posture/finding-state.js';
 import { severityRank } from '../posture/finding-identity.js';
 import { OPEN_ENDED } from './finding-states.js';
 
-export interface FindingRow {
-  finding_id: string;
+/** A finding state as a listing reads it: the state itself, plus its sort rank and when and by whom it began. */
+export interface FindingRow extends Omit<FindingState, 'mute'> {
   severity_rank: number;
-  status: string;
-  evaluation: 'pass' | 'fail';
-  evaluation_changed_at: number;
-  resource_discovery_date: number;
-  resource_id: string;
-  resource_name: string;
-  resource_type: string;
-  rule_id: string;
-  rule_name: string;
-  vulnerability_type: string;
-  tags: string[];
-  muted: boolean;
   mute: (MuteState & Record<string, unknown>) | null;
-  mute_expires_at: number | null;
   valid_from: number;
   changed_by: string | null;
 }
