@@ -25,7 +25,7 @@ interface ParameterSpec {
   kind: Kind;
   repeatable?: boolean;
   field?: TextField | NumberField;
-  /** The seed's sample writes `filter[x]>=N`, which a URL parser reads as the key `filter[x]>` and the value `N`. */
+  /** Clients write `filter[x]>=N` unencoded, which a URL parser reads as the key `filter[x]>` and the value `N`. */
   impliedComparison?: Comparison;
 }
 

@@ -1,4 +1,4 @@
-// Findings on the wire: the official client's shapes under /api/v2, and the seed's beta envelopes under /api/unstable.
+// Findings on the wire: the official client's shapes under /api/v2, and the 2023 beta envelopes under /api/unstable.
 import type { FindingDetail, FindingRow, SummaryCounts } from '../store/findings-query.js';
 
 export interface FindingPage {
@@ -90,7 +90,7 @@ export function v2DetailBody(row: FindingRow, detail: FindingDetail | undefined,
   };
 }
 
-/** The seed's flat finding: `muted` is a boolean, no vulnerability type. */
+/** The 2023 beta's flat finding: `muted` is a boolean, no vulnerability type. */
 function betaFinding(row: FindingRow, at: number) {
   return {
     id: row.finding_id,
@@ -106,7 +106,7 @@ function betaFinding(row: FindingRow, at: number) {
   };
 }
 
-/** The seed's beta list envelope. `responseId` identifies the answer, as Datadog's did. */
+/** The 2023 beta's list envelope. `responseId` identifies the answer, as Datadog's did. */
 export function betaListBody(page: FindingPage, responseId: string) {
   return {
     data: {

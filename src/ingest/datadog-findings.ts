@@ -1,4 +1,4 @@
-// Datadog CSPM findings answers (v2, the seed's beta envelopes, or recorded request/response pairs) -> ImportedFinding[].
+// Datadog CSPM findings answers (v2, the 2023 beta envelopes, or recorded request/response pairs) -> ImportedFinding[].
 import {
   RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType,
 } from '../posture/resource.js';
@@ -118,7 +118,7 @@ function parseFinding(id: unknown, attributes: unknown, place: string, prefix: s
     return tag;
   });
 
-  // The seed's beta shape has a flat `muted` boolean where v2 has a `mute` object.
+  // The 2023 beta shape has a flat `muted` boolean where v2 has a `mute` object.
   const mute =
     attributes.mute === undefined && typeof attributes.muted === 'boolean'
       ? { muted: attributes.muted }
@@ -168,7 +168,7 @@ function parseAnswer(body: unknown, source: string): ImportedFinding[] {
   if (!isObject(data)) throw new RecordError(source, 'data', 'must be an array of findings or one finding');
   const attributes = isObject(data.attributes) ? data.attributes : undefined;
   if (attributes && Array.isArray(attributes.findings)) {
-    // The seed's beta list: {data:{type:'posture_management_list_findings_resp', attributes:{findings:[...]}}}
+    // The 2023 beta list: {data:{type:'posture_management_list_findings_resp', attributes:{findings:[...]}}}
     return attributes.findings.map((finding, i) => {
       const place = `${source} data.attributes.findings[${i}]`;
       if (!isObject(finding)) throw new RecordError(place, undefined, 'must be an object');
@@ -176,7 +176,7 @@ function parseAnswer(body: unknown, source: string): ImportedFinding[] {
     });
   }
   if (attributes && isObject(attributes.finding)) {
-    // The seed's beta get: {data:{type:'posture_management_fetch_finding_resp', attributes:{finding:{...}}}}
+    // The 2023 beta get: {data:{type:'posture_management_fetch_finding_resp', attributes:{finding:{...}}}}
     const place = `${source} data.attributes.finding`;
     return [parseFinding(attributes.finding.id, attributes.finding, place, '', 'id')];
   }
@@ -188,7 +188,7 @@ function isRecording(doc: unknown): doc is unknown[] {
   return Array.isArray(doc) && doc.length > 0 && doc.every((entry) => isObject(entry) && isObject(entry.response));
 }
 
-/** Any of: a list answer, a get answer, the seed's beta envelopes, or recorded `[{request, response:{status, body}}]`. */
+/** Any of: a list answer, a get answer, the 2023 beta envelopes, or recorded `[{request, response:{status, body}}]`. */
 export function parseDatadogFindings(doc: unknown, source: string): ImportedFinding[] {
   if (!isRecording(doc)) return parseAnswer(doc, source);
   return doc.flatMap((entry, i) => {

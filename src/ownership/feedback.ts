@@ -1,4 +1,4 @@
-// Feedback semantics (ownership.md): what a reviewer's answer does to the inference it names. Pure: no I/O.
+// Feedback semantics: what a reviewer's answer does to the inference it names. Pure: no I/O.
 import { InvalidInput } from '../errors.js';
 import type { InferenceRow, Slot } from '../store/ownership-inferences.js';
 import { checksumOf } from './engine-checksum.js';
@@ -17,7 +17,7 @@ export interface FeedbackRequest {
   actorType?: string;
 }
 
-// The characters preferences allow in structured fields (ownership.md).
+// The characters preferences allow in structured fields.
 const HANDLE = /^[A-Za-z0-9\-_.:/@]{1,256}$/;
 const ATTR = '/data/attributes';
 

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-// shared/ sits beside the project checkout, on developers' machines and in CI alike.
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+// Real public data the tests read (test/fixtures/SOURCES.md says where each file came from).
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export function fixturePath(...parts: string[]): string {
-  return join(FIXTURES, ...parts);
+  return join(FIXTURES_DIR, ...parts);
 }

@@ -1,4 +1,4 @@
-// Wire shapes of the API the console reads (snake_case, as api-contract.md gives them).
+// Wire shapes of the API the console reads (snake_case, as the server's serializers write them).
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
