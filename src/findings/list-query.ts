@@ -2,6 +2,7 @@
 // The query string is read here, not by Fastify, so that duplicates, unknown names and wrong types are all judged in one
 // place and each 400 names the parameter at fault.
 import { InvalidInput } from '../errors.js';
+import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { SEVERITIES, VULNERABILITY_TYPES } from '../posture/resource.js';
 import { validateFilter, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
 
@@ -110,6 +111,9 @@ export function parseListQuery(search: URLSearchParams): ListRequest {
   for (const [key, raw] of search) {
     const spec = Object.hasOwn(PARAMETERS, key) ? PARAMETERS[key]! : undefined;
     if (!spec) bad(key, 'is not a parameter of this endpoint');
+    // Cursors are judged by their signature; every other value is text compared with indexed columns.
+    const unfit = spec.kind === 'cursor' ? undefined : textFieldReason(raw, INPUT_LIMITS.filterBytes);
+    if (unfit) bad(key, unfit);
     if (!spec.repeatable) {
       const earlier = seen.get(spec.name);
       if (earlier !== undefined) bad(key, earlier === key ? 'is given more than once' : `repeats ${earlier}`);

@@ -1,5 +1,6 @@
 // The body of PATCH /api/v2/security/findings/mute (the client's MuteFindingsRequest) -> a validated mute request.
 import { InvalidInput, Unprocessable } from '../errors.js';
+import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 
 export const MUTE_REASONS = [
   'PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'NO_LONGER_ACCEPTED_RISK',
@@ -44,6 +45,8 @@ export function parseMuteRequest(body: unknown, now: number): MuteRequest {
   if (items.length > MAX_MUTE_BATCH) shape('/data/relationships/findings/data', `may name at most ${MAX_MUTE_BATCH} findings`);
   const ids = items.map((item, i) => {
     if (!isObject(item) || typeof item.id !== 'string' || item.id === '') shape(`/data/relationships/findings/data/${i}/id`, 'must be a non-empty string');
+    const unfit = textFieldReason(item.id, INPUT_LIMITS.idBytes);
+    if (unfit) shape(`/data/relationships/findings/data/${i}/id`, unfit);
     if (item.type !== undefined && item.type !== 'findings') shape(`/data/relationships/findings/data/${i}/type`, 'must be "findings"');
     return item.id as string;
   });

@@ -5,7 +5,7 @@ import { configSnakeCase, deepSnake } from './canonical/case.js';
 import { awsConfigType } from './canonical/registry.js';
 import { tagsFromList, tagsFromMap } from './canonical/tags.js';
 import { isObject, str, type Json } from './canonical/values.js';
-import { nameFromId, parseInstant } from './resource-items.js';
+import { checkRecordLimits, nameFromId, parseInstant } from './resource-items.js';
 
 const DELETED_STATUSES = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -109,7 +109,7 @@ export function parseAwsConfigItem(raw: unknown, place: string, now: number): Re
     observed_at: captured === undefined || captured === null ? now : parseInstant(captured, place, 'configurationItemCaptureTime'),
   };
   if (status && DELETED_STATUSES.has(status)) record.deleted = true;
-  return record;
+  return checkRecordLimits(record, place, (name) => name);
 }
 
 /** Items alone, in a list (`[...]` or `{configurationItems:[...]}`), or inside a Config rule invocation event. */

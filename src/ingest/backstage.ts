@@ -3,8 +3,8 @@
 // so a membership declared once in either place counts, and declared twice counts once.
 // Namespaces are dropped: `group:default/team-a` and `group:other/team-a` are both the handle `team-a`;
 // two entities with one handle merge (the fixture's `guest` in namespaces default and development is one user).
-import { parseAllDocuments } from 'yaml';
 import { RecordError } from '../posture/resource.js';
+import { yamlDocuments } from './read-records.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 export interface BackstageCatalog {
@@ -72,11 +72,7 @@ function stringList(value: unknown, place: string, field: string): string[] {
 /** Reads every document of a catalog file; `source` names the file in errors and on services. */
 export function parseBackstageEntities(text: string, source: string): BackstageEntity[] {
   const entities: BackstageEntity[] = [];
-  parseAllDocuments(text).forEach((doc, index) => {
-    const place = `${source} document ${index + 1}`;
-    if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return;
+  yamlDocuments(text, source).forEach(({ value, place }) => {
     if (!isRecord(value)) throw new RecordError(place, undefined, 'an entity must be a mapping');
     const kind = optionalString(value.kind, place, 'kind');
     if (!kind) throw new RecordError(place, 'kind', 'is required');

@@ -6,6 +6,7 @@ import { RecordError } from '../posture/resource.js';
 import { resolvePrincipal } from '../ownership/principal.js';
 import { resourcesOfCall } from '../ownership/cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
+import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 
 export type CloudTrailRecord = Record<string, unknown>;
 
@@ -81,6 +82,8 @@ export function toAuditEvent(record: CloudTrailRecord, place: string): AuditEven
   if (!timeText) throw new RecordError(place, 'eventTime', 'is required: the time orders who last changed a resource');
   const eventTime = Date.parse(timeText);
   if (Number.isNaN(eventTime)) throw new RecordError(place, 'eventTime', `not a timestamp: ${JSON.stringify(timeText)}`);
+  const outOfRange = instantReason(eventTime);
+  if (outOfRange) throw new RecordError(place, 'eventTime', outOfRange);
 
   const identity = isRecord(record.userIdentity) ? record.userIdentity : undefined;
   const issuer = isRecord(identity?.sessionContext) && isRecord(identity.sessionContext.sessionIssuer) ? identity.sessionContext.sessionIssuer : undefined;
@@ -105,6 +108,19 @@ export function toAuditEvent(record: CloudTrailRecord, place: string): AuditEven
   if (userAgent) event.user_agent = userAgent;
   if (sourceIp) event.source_ip = sourceIp;
   if (errorCode) event.error_code = errorCode;
+  return checkEventLimits(event, place);
+}
+
+/** Ids an index holds, and text the store can keep in every field the event keeps from its record. */
+function checkEventLimits(event: AuditEvent, place: string): AuditEvent {
+  const limited: LimitedField[] = [
+    ['eventID', event.event_id, INPUT_LIMITS.idBytes],
+    ['eventName', event.event_name, INPUT_LIMITS.typeBytes],
+    ['eventSource', event.event_source, INPUT_LIMITS.typeBytes],
+    ...event.resource_ids.map((id): LimitedField => ['resources', id, INPUT_LIMITS.idBytes]),
+  ];
+  const problem = findFieldProblem(limited, event);
+  if (problem) throw new RecordError(place, problem.field, problem.reason);
   return event;
 }
 

@@ -3,6 +3,7 @@
 // `[Name][2]`, with optional default owners) are handled: each section picks its own last match, and the
 // owners of all sections combine, as GitLab does. A rule without owners (and no section default) means "no owner".
 import { RecordError } from '../posture/resource.js';
+import { unsafeTextReason } from '../input-limits.js';
 import type { CodeownersOwner, CodeownersRule } from '../ownership/signals.js';
 
 const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
@@ -120,6 +121,8 @@ export function parseCodeowners(text: string, source = 'CODEOWNERS'): Codeowners
     const place = `${source} line ${line}`;
     const trimmed = rawLine.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
+    const unsafe = unsafeTextReason(trimmed);
+    if (unsafe) throw new RecordError(place, undefined, unsafe);
     const sectionMatch = SECTION.exec(trimmed);
     if (sectionMatch) {
       section = sectionMatch[1].trim();

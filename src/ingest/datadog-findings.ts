@@ -4,6 +4,7 @@ import {
 } from '../posture/resource.js';
 import { isObject, type Json } from './canonical/values.js';
 import type { MuteState } from '../posture/finding-state.js';
+import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 
 /** Datadog's mute object is the product's own mute state. */
 export type ImportedMute = MuteState;
@@ -62,6 +63,8 @@ class Fields {
     const value = this.source[key];
     if (!required && (value === undefined || value === null)) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) this.fail(key, 'must be Unix milliseconds (a non-negative integer)');
+    const outOfRange = instantReason(value);
+    if (outOfRange) this.fail(key, outOfRange);
     return value;
   }
 
@@ -151,6 +154,22 @@ function parseFinding(id: unknown, attributes: unknown, place: string, prefix: s
   if (account) finding.account = account;
   const region = tagValue(tags, ['region']);
   if (region) finding.region = region;
+  return checkFindingLimits(finding, place, prefix, idField);
+}
+
+/** Ids, types and tags an index holds, and text the store can keep anywhere in the finding. */
+function checkFindingLimits(finding: ImportedFinding, place: string, prefix: string, idField: string): ImportedFinding {
+  const limited: LimitedField[] = [
+    [idField, finding.finding_id, INPUT_LIMITS.idBytes],
+    [`${prefix}resource`, finding.resource, INPUT_LIMITS.nameBytes],
+    [`${prefix}resource_type`, finding.resource_type, INPUT_LIMITS.typeBytes],
+    [`${prefix}rule.id`, finding.rule_id, INPUT_LIMITS.typeBytes],
+    [`${prefix}rule.name`, finding.rule_name, INPUT_LIMITS.nameBytes],
+    ...finding.tags.map((tag, i): LimitedField => [`${prefix}tags[${i}]`, tag, INPUT_LIMITS.tagBytes]),
+  ];
+  if (finding.tags.length > INPUT_LIMITS.tagsPerRecord) throw new RecordError(place, `${prefix}tags`, `holds ${finding.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
+  const problem = findFieldProblem(limited, finding);
+  if (problem) throw new RecordError(place, problem.field, problem.reason);
   return finding;
 }
 

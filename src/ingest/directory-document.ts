@@ -21,6 +21,7 @@
 // The document replaces the source's whole directory, so it is validated whole: errors name a JSON pointer
 // (`/users/3/email`). Unknown fields are rejected, so a misspelt field is not silently dropped.
 import { RecordError } from '../posture/resource.js';
+import { unsafeTextReason } from '../input-limits.js';
 import type { Directory, DirectoryTeam, DirectoryUser } from '../ownership/signals.js';
 
 export interface DirectoryDocument extends Directory {
@@ -50,6 +51,8 @@ function onlyFields(value: Record<string, unknown>, pointer: string, allowed: st
 function text(value: unknown, pointer: string, pattern?: RegExp, what?: string): string {
   if (typeof value !== 'string' || value.trim() === '') fail(pointer, 'must be a non-empty string');
   const trimmed = value.trim();
+  const unsafe = unsafeTextReason(trimmed);
+  if (unsafe) fail(pointer, unsafe);
   if (trimmed.length > MAX_TEXT) fail(pointer, `is longer than ${MAX_TEXT} characters`);
   if (pattern && !pattern.test(trimmed)) fail(pointer, what ?? 'has characters that are not allowed');
   return trimmed;

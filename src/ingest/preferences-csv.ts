@@ -2,6 +2,7 @@
 // `validatePreferences` reports every problem (row, column, message) for the UI; `parsePreferences` throws the first.
 import { parse } from 'csv-parse/sync';
 import { RecordError } from '../posture/resource.js';
+import { ProblemList, unsafeTextReason } from '../input-limits.js';
 import type {
   Confidence,
   ExclusionPreference,
@@ -56,7 +57,9 @@ export interface PreferenceProblem {
 
 export interface PreferenceValidation {
   preferences?: PreferenceSet;
+  /** The first problems (at most `INPUT_LIMITS.reportedProblems`); `omitted` counts the rest. */
   errors: PreferenceProblem[];
+  omitted: number;
 }
 
 type Row = Record<PreferenceColumn, string>;
@@ -68,7 +71,9 @@ function checkRow(row: Row, problem: (column: PreferenceColumn, message: string)
     problem(column, message);
   };
   for (const column of PREFERENCE_COLUMNS) {
-    if (/[<>]/.test(row[column])) fail(column, 'angle brackets are not allowed');
+    const unsafe = unsafeTextReason(row[column]);
+    if (unsafe) fail(column, unsafe);
+    else if (/[<>]/.test(row[column])) fail(column, 'angle brackets are not allowed');
   }
   const structured = (column: PreferenceColumn, required: boolean, pattern = STRUCTURED): string | undefined => {
     const value = row[column].trim();
@@ -145,34 +150,33 @@ function checkRow(row: Row, problem: (column: PreferenceColumn, message: string)
 
 /** Every problem of a preferences CSV, and the set when there are none. */
 export function validatePreferences(text: string): PreferenceValidation {
-  const errors: PreferenceProblem[] = [];
+  const errors = new ProblemList<PreferenceProblem>();
+  const only = (problem: PreferenceProblem): PreferenceValidation => ({ errors: [problem], omitted: 0 });
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
     parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof parsed;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
-    return { errors: [{ row: 0, line, column: '', message: `not valid CSV: ${(error as Error).message}` }] };
+    return only({ row: 0, line, column: '', message: `not valid CSV: ${(error as Error).message}` });
   }
-  if (parsed.length === 0) return { errors: [{ row: 0, line: 1, column: '', message: `missing the header ${PREFERENCE_COLUMNS.join(',')}` }] };
+  if (parsed.length === 0) return only({ row: 0, line: 1, column: '', message: `missing the header ${PREFERENCE_COLUMNS.join(',')}` });
 
   const header = parsed[0].record.map((name) => name.trim().toLowerCase());
   if (header.length !== PREFERENCE_COLUMNS.length || header.some((name, i) => name !== PREFERENCE_COLUMNS[i])) {
     const at = PREFERENCE_COLUMNS.findIndex((name, i) => header[i] !== name);
-    return {
-      errors: [{
-        row: 0,
-        line: parsed[0].info.lines,
-        column: at >= 0 ? PREFERENCE_COLUMNS[at] : header[PREFERENCE_COLUMNS.length] ?? '',
-        message: `the header must be exactly ${PREFERENCE_COLUMNS.join(',')}`,
-      }],
-    };
+    return only({
+      row: 0,
+      line: parsed[0].info.lines,
+      column: at >= 0 ? PREFERENCE_COLUMNS[at] : header[PREFERENCE_COLUMNS.length] ?? '',
+      message: `the header must be exactly ${PREFERENCE_COLUMNS.join(',')}`,
+    });
   }
 
   const set: PreferenceSet = { tag_mappings: [], exclusions: [], prompt_texts: [] };
   const ids = new Map<string, number>();
   parsed.slice(1).forEach(({ record, info }, index) => {
     const rowNumber = index + 1;
-    const problem = (column: string, message: string) => errors.push({ row: rowNumber, line: info.lines, column, message });
+    const problem = (column: string, message: string) => errors.add({ row: rowNumber, line: info.lines, column, message });
     if (record.length !== PREFERENCE_COLUMNS.length) {
       problem('', `has ${record.length} columns: expected ${PREFERENCE_COLUMNS.length}`);
       return;
@@ -193,7 +197,7 @@ export function validatePreferences(text: string): PreferenceValidation {
       if (set.prompt_texts.length > MAX_PROMPT_TEXT_ROWS) problem('prompt_text', `at most ${MAX_PROMPT_TEXT_ROWS} prompt_text rows`);
     }
   });
-  return errors.length > 0 ? { errors } : { preferences: set, errors };
+  return errors.total > 0 ? { errors: errors.items, omitted: errors.omitted } : { preferences: set, errors: [], omitted: 0 };
 }
 
 /** The set, or a RecordError naming the first bad row and column. */

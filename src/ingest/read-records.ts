@@ -1,11 +1,14 @@
-// Streaming readers for import files: NDJSON line by line, and whole JSON documents; both gunzip on the fly.
+// Readers for import files: NDJSON line by line and whole JSON documents (both gunzip on the fly), YAML documents.
+// Every parsed value is checked against the input limits before an importer reads it.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough, pipeline, Transform, type Duplex, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { parseAllDocuments } from 'yaml';
 import { RecordError } from '../posture/resource.js';
+import { fieldOfPath, findJsonProblem } from '../input-limits.js';
 
 export interface ReadOptions {
   /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
@@ -50,16 +53,38 @@ async function openText(path: string, options: ReadOptions): Promise<Readable> {
   return output;
 }
 
-/** Parses JSON text, turning a syntax error into a RecordError at `place` with JSON.parse's position when it gives one. */
+/**
+ * Parses JSON text, turning a syntax error into a RecordError at `place` with JSON.parse's position when it gives one,
+ * and a value no store can take (NUL, lone surrogate, nesting past `INPUT_LIMITS.jsonDepth`) into one naming its field.
+ */
 export function parseJsonText(text: string, place: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message)?.[1];
     const reason = text.trim() === '' ? 'empty document' : `not valid JSON${position ? ` (at position ${position})` : ''}: ${message}`;
     throw new RecordError(place, undefined, reason);
   }
+  return checkParsed(value, place);
+}
+
+/** Rejects a parsed value no store can take (NUL, lone surrogate, nesting past `INPUT_LIMITS.jsonDepth`), naming its field. */
+function checkParsed(value: unknown, place: string): unknown {
+  const problem = findJsonProblem(value);
+  if (problem) throw new RecordError(place, fieldOfPath(problem.path), problem.reason);
+  return value;
+}
+
+/** Every document of a YAML text as plain values, each with its place (`file document 2`); empty documents are skipped. */
+export function yamlDocuments(text: string, source: string): Array<{ value: unknown; place: string }> {
+  return parseAllDocuments(text).flatMap((doc, index) => {
+    const place = `${source} document ${index + 1}`;
+    if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
+    const value: unknown = doc.toJS();
+    return value === null || value === undefined ? [] : [{ value: checkParsed(value, place), place }];
+  });
 }
 
 /** One JSON value per line; blank lines are skipped; memory holds one line at a time. */

@@ -1,6 +1,7 @@
 // One `cloud_resource` item (API body element or NDJSON line) -> ResourceRecord, validated field by field.
 import { RecordError, type CloudProvider, type ResourceRecord } from '../posture/resource.js';
 import { isObject } from './canonical/values.js';
+import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 
 export const CLOUD_PROVIDERS: readonly CloudProvider[] = ['aws', 'gcp', 'azure'];
 
@@ -17,14 +18,42 @@ export function parseTags(value: unknown, place: string, field: string): string[
   });
 }
 
-/** Unix milliseconds, or an RFC 3339 string. */
+/** Unix milliseconds, or an RFC 3339 string, from 1970 to 9999. */
 export function parseInstant(value: unknown, place: string, field: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(ms)) return ms;
-  }
-  throw new RecordError(place, field, 'must be Unix milliseconds or an RFC 3339 timestamp');
+  let ms: number | undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) ms = value;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) ms = Date.parse(value);
+  if (ms === undefined) throw new RecordError(place, field, 'must be Unix milliseconds or an RFC 3339 timestamp');
+  const outOfRange = instantReason(ms);
+  if (outOfRange) throw new RecordError(place, field, outOfRange);
+  return ms;
+}
+
+/** How a record's fields are named in errors: the `cloud_resource` item's names unless the source names them otherwise. */
+export type RecordFieldNames = (field: keyof ResourceRecord) => string;
+
+const ITEM_FIELDS: RecordFieldNames = (field) => (field === 'resource_id' ? 'id' : `attributes.${field}`);
+
+/**
+ * The limits of `INPUT_LIMITS` on a record, whichever importer made it (API item, NDJSON, Terraform, AWS Config):
+ * text the store can keep, lengths an index holds, an instant in range, configuration shallow enough to hash.
+ */
+export function checkRecordLimits(record: ResourceRecord, place: string, names: RecordFieldNames = ITEM_FIELDS): ResourceRecord {
+  if (record.tags.length > INPUT_LIMITS.tagsPerRecord) throw new RecordError(place, names('tags'), `holds ${record.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
+  const outOfRange = instantReason(record.observed_at);
+  if (outOfRange) throw new RecordError(place, names('observed_at'), outOfRange);
+  const limited: LimitedField[] = [
+    [names('resource_id'), record.resource_id, INPUT_LIMITS.idBytes],
+    [names('resource_type'), record.resource_type, INPUT_LIMITS.typeBytes],
+    [names('name'), record.name, INPUT_LIMITS.nameBytes],
+    [names('account'), record.account, INPUT_LIMITS.accountBytes],
+    [names('region'), record.region, INPUT_LIMITS.accountBytes],
+    ...record.tags.map((tag, i): LimitedField => [`${names('tags')}[${i}]`, tag, INPUT_LIMITS.tagBytes]),
+    ...(record.iac ? [[`${names('iac')}.repo`, record.iac.repo, INPUT_LIMITS.nameBytes], [`${names('iac')}.path`, record.iac.path, INPUT_LIMITS.nameBytes]] as LimitedField[] : []),
+  ];
+  const problem = findFieldProblem(limited, record.configuration, names('configuration'));
+  if (problem) throw new RecordError(place, problem.field, problem.reason);
+  return record;
 }
 
 function requiredString(value: unknown, place: string, field: string): string {
@@ -94,5 +123,5 @@ export function parseResourceItem(item: unknown, place: string, now: number): Re
       path: optionalString(attributes.iac.path, place, 'attributes.iac.path') ?? '',
     };
   }
-  return record;
+  return checkRecordLimits(record, place);
 }

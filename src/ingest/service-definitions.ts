@@ -1,7 +1,7 @@
 // Datadog service definitions (`service.datadog.yaml`): schema v2, v2.1, v2.2 (`schema-version`) and v3 (`apiVersion: v3`),
 // one or several `---` documents per file, each becoming one Service.
-import { parseAllDocuments } from 'yaml';
 import { RecordError } from '../posture/resource.js';
+import { yamlDocuments } from './read-records.js';
 import type { OwnerRef, Service, ServiceContact, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 const V2_VERSIONS = new Set(['v2', 'v2.1', 'v2.2']);
@@ -160,11 +160,7 @@ function fromV3(doc: Record<string, unknown>, version: string, read: Reader, sou
 /** Every service of one `service.datadog.yaml`; `source` names the file in errors and on services. */
 export function parseServiceDefinitions(text: string, source: string): Service[] {
   const services: Service[] = [];
-  parseAllDocuments(text).forEach((yamlDoc, index) => {
-    const place = `${source} document ${index + 1}`;
-    if (yamlDoc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${yamlDoc.errors[0].message}`);
-    const doc: unknown = yamlDoc.toJS();
-    if (doc === null || doc === undefined) return;
+  yamlDocuments(text, source).forEach(({ value: doc, place }) => {
     if (!isRecord(doc)) throw new RecordError(place, undefined, 'a service definition must be a mapping');
     const read = new Reader(place);
     if (doc.apiVersion !== undefined) {

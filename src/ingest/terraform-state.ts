@@ -7,7 +7,7 @@ import { terraformType } from './canonical/registry.js';
 import { tagsFromMap } from './canonical/tags.js';
 import { foldTerraformChildren, isTerraformChild, type TerraformChild } from './canonical/terraform-attachments.js';
 import { isObject, list, str, type Json } from './canonical/values.js';
-import { nameFromId } from './resource-items.js';
+import { checkRecordLimits, nameFromId } from './resource-items.js';
 
 export interface TerraformStateOptions {
   now: number;
@@ -117,7 +117,7 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
         observed_at: opts.now,
       };
       if (opts.iac) record.iac = { repo: opts.iac.repo, path: opts.iac.path };
-      records.push(record);
+      records.push(checkRecordLimits(record, `${place} instances[${i}]`, (name) => name));
     });
   });
   foldTerraformChildren(records, children);

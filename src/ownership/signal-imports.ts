@@ -48,21 +48,27 @@ export async function importCodeowners(tx: Queryable, orgId: string, repo: strin
  */
 export async function importPreferences(tx: Queryable, orgId: string, csv: string, actor: string | null, now: number): Promise<{ version: number; rows: number }> {
   const result = validatePreferences(csv);
-  if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors);
+  if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors, result.omitted);
   const version = await savePreferences(tx, orgId, csv, result.preferences, actor, now);
   await markForInference(tx, orgId, 'all', now);
   const p = result.preferences;
   return { version, rows: p.tag_mappings.length + p.exclusions.length + p.prompt_texts.length };
 }
 
-/** Every problem of a rejected preferences CSV, each one an error on the wire pointing at `/rows/N/column`. */
+/**
+ * The problems of a rejected preferences CSV, each one an error on the wire pointing at `/rows/N/column`; past the
+ * first ones (`rows`), `omitted` more are only counted.
+ */
 export class PreferencesRejected extends InvalidInput {
-  constructor(readonly rows: PreferenceProblem[]) {
+  constructor(
+    readonly rows: PreferenceProblem[],
+    readonly omitted = 0,
+  ) {
     const wire = rows.map((p) => ({
       detail: `Row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`,
       source: { pointer: `/rows/${p.row}${p.column ? `/${p.column}` : ''}` },
     }));
     super(wire[0]?.detail ?? 'The preferences CSV is empty or unreadable.', wire[0]?.source ?? { pointer: '/' });
-    this.problems = wire;
+    this.setProblems(wire, omitted);
   }
 }

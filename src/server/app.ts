@@ -6,6 +6,7 @@ import { registerErrorMapper } from './error-mapper.js';
 import { registerAuthentication } from './authentication.js';
 import { registerRateLimits } from './rate-limits.js';
 import { routeFamilies } from './routes/index.js';
+import { registerInputChecks } from './input-checks.js';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,6 +37,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   registerAuthentication(app, ctx.db);
   registerRateLimits(app, ctx.limiter, ctx.config.rateLimits);
+  registerInputChecks(app);
   for (const family of routeFamilies) await app.register(family, ctx);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { importCommand, printSummary } from '../import-command.js';
 import { CliError, failWith, requireOrg, withStore } from '../with-store.js';
+import { omittedProblemsText } from '../../input-limits.js';
 import { importPreferences, PreferencesRejected } from '../../ownership/signal-imports.js';
 
 export function register(program: Command) {
@@ -20,7 +21,8 @@ export function register(program: Command) {
           if (err instanceof PreferencesRejected) {
             throw new CliError(
               `${file}: rejected, the previous preferences stay in force:\n` +
-                err.rows.map((p) => `  row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`).join('\n'),
+                err.rows.map((p) => `  row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`).join('\n') +
+                (err.omitted > 0 ? `\n  ${omittedProblemsText(err.omitted)}` : ''),
             );
           }
           throw err;

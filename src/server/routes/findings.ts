@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { InvalidInput, NotFound } from '../../errors.js';
 import { LIST_PARAMETER_NAMES, parseInteger, parseListQuery } from '../../findings/list-query.js';
 import { findingsSummary, getFinding, listFindings, type RuleMessages } from '../../findings/findings-service.js';
+import { idParameter } from '../input-checks.js';
 import { betaDetailBody, betaListBody, summaryBody, v2DetailBody, v2ListBody } from '../../findings/serializers.js';
 
 /** The query string as sent: our parsers judge it (duplicates, unknown names, types), not Fastify's coercion. */
@@ -40,7 +41,7 @@ function findingIdOf(request: FastifyRequest): string {
   const params = request.params as { finding_id?: string; '*'?: string };
   const id = params.finding_id ?? params['*'] ?? '';
   if (id === '' || id.includes('/')) throw new NotFound(`No finding ${id}`);
-  return id;
+  return idParameter('finding_id', id);
 }
 
 export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {

@@ -13,6 +13,7 @@ import {
   updateSettings,
   type Conditional,
 } from '../../ownership/ownership-api.js';
+import { idParameter } from '../input-checks.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
@@ -47,7 +48,7 @@ function queryOf(request: FastifyRequest): { cursor?: string; limit?: string } {
 function resourceIdOf(segment: string): string {
   // `settings` is reserved in the resource id position.
   if (segment === '' || segment === 'settings') throw new NotFound(`No resource ${segment}`);
-  return segment;
+  return idParameter('resource_id', segment);
 }
 
 function ifNoneMatch(request: FastifyRequest): string | undefined {

@@ -6,6 +6,7 @@ import { serializeResource } from '../../posture/resource-serializer.js';
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { ingestResources } from '../../posture/inventory-service.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
+import { idParameter } from '../input-checks.js';
 
 const MAX_ITEMS = 1000;
 
@@ -29,7 +30,7 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
       if (items.length === 0 || items.length > MAX_ITEMS) throw new InvalidInput(`data must hold 1 to ${MAX_ITEMS} items, not ${items.length}`, { pointer: '/data' });
       const now = Date.now();
       const records = items.map((item, i) => parseOrReject(() => parseResourceItem(item, `data[${i}]`, now), (e) => pointerFromPlace(e.place, e.field)));
-      const summary = await ingestResources(ctx.db, request.principal.orgId, records, ctx.rules, { source: 'api', actor: request.principal.userHandle, now });
+      const summary = await ingestResources(ctx.db, request.principal.orgId, records, ctx.rules, { source: 'api', actor: request.principal.userHandle });
       const { changed_resource_ids: _ids, ...counts } = summary;
       return reply.code(200).send({ data: { type: 'resource_import', id: String(now), attributes: counts } });
     },
@@ -46,7 +47,7 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
       },
     },
     async (request) => {
-      const resource = await getResource(ctx.db, request.principal.orgId, request.params.resource_id);
+      const resource = await getResource(ctx.db, request.principal.orgId, idParameter('resource_id', request.params.resource_id));
       if (!resource) throw new NotFound(`No resource ${request.params.resource_id}`);
       return { data: serializeResource(resource) };
     },

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InvalidInput } from '../errors.js';
+import { INPUT_LIMITS, findJsonProblem, jsonPointer, textFieldReason, unsafeTextReason } from '../input-limits.js';
+
+/** The first query parameter (name or value) no store can take as text: a NUL (`%00`). */
+function rejectUnsafeQuery(request: FastifyRequest): void {
+  const q = request.url.indexOf('?');
+  if (q < 0) return;
+  for (const [key, value] of new URLSearchParams(request.url.slice(q + 1))) {
+    const reason = unsafeTextReason(key) ?? unsafeTextReason(value);
+    if (reason) throw new InvalidInput(`Invalid parameter ${key}: ${reason}`, { parameter: key });
+  }
+}
+
+/** The first place of a parsed JSON body no store can take (NUL, lone surrogate, deep nesting), as a JSON pointer. */
+function rejectUnsafeBody(request: FastifyRequest): void {
+  const body = request.body;
+  if (body === null || typeof body !== 'object') return;
+  const problem = findJsonProblem(body);
+  if (!problem) return;
+  const pointer = jsonPointer(problem.path);
+  throw new InvalidInput(`Invalid body field ${pointer}: ${problem.reason}`, { pointer });
+}
+
+/** An id taken from the path (a finding id, a resource id): text the store can keep, no longer than an id may be. */
+export function idParameter(name: string, value: string): string {
+  const reason = textFieldReason(value, INPUT_LIMITS.idBytes);
+  if (reason) throw new InvalidInput(`Invalid parameter ${name}: ${reason}`, { parameter: name });
+  return value;
+}
+
+/**
+ * Every request's query string and JSON body are checked once, before any route reads them: what fails is a 400
+ * naming the parameter or pointer. Field lengths and ranges are judged by each route's own parser.
+ */
+export function registerInputChecks(app: FastifyInstance) {
+  app.addHook('preValidation', async (request) => {
+    rejectUnsafeQuery(request);
+    rejectUnsafeBody(request);
+  });
+}
