@@ -15,12 +15,17 @@ export interface Config {
   rateLimits: Record<string, RateLimitRule>;
 }
 
-/** Endpoint families and their budget per API key per window; the findings family is seed 002's 100 a minute. */
+/**
+ * Endpoint families and their budget per API key per window (the findings family is Datadog's 100 a minute); the
+ * last two are budgets per client address: requests whose keys fail, and requests that match no route.
+ */
 export const DEFAULT_RATE_LIMITS: Record<string, RateLimitRule> = {
   findings: { limit: 100, periodSeconds: 60 },
   ownership: { limit: 1000, periodSeconds: 60 },
   inventory: { limit: 300, periodSeconds: 60 },
   meta: { limit: 60, periodSeconds: 60 },
+  unauthenticated: { limit: 30, periodSeconds: 60 },
+  unmatched: { limit: 300, periodSeconds: 60 },
 };
 
 /** Parses `family=limit[/seconds],...`, e.g. `findings=100,ownership=500/60`. */

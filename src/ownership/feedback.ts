@@ -12,7 +12,7 @@ export interface FeedbackRequest {
   inferenceChecksum: string;
   corrected?: { owner_type: Slot; handle: string };
   reason?: string;
-  /** From the older revision of the spec (`actor_handle`); otherwise the application key's user. */
+  /** An older name of the field (`actor_handle`): accepted only when it names the application key's user. */
   actorHandle?: string;
   actorType?: string;
 }

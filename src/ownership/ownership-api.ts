@@ -272,6 +272,10 @@ async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: S
  */
 export async function submitFeedback(db: Db, orgId: string, resourceId: string, slot: Slot, body: unknown, actor: Actor, now = Date.now()) {
   const request = parseFeedbackBody(body, slot);
+  // The actor is always the application key's user: feedback in someone else's name would teach the weights a lie.
+  if (request.actorHandle !== undefined && request.actorHandle.toLowerCase() !== actor.userHandle.toLowerCase()) {
+    throw new InvalidInput(`actor_handle must be the application key's user (${actor.userHandle}) or be left out`, { pointer: '/data/attributes/actor_handle' });
+  }
   await currentInference(db, orgId, resourceId, slot);
   // Auto-tag may write finding states: under a write lease, so that no listing's snapshot is overtaken.
   const outcome = await withFindingWriteLease(db, orgId, (statesAt) => db.transaction(async (tx) => {
@@ -281,7 +285,7 @@ export async function submitFeedback(db: Db, orgId: string, resourceId: string, 
       throw new Conflict(`The ${slot} inference of ${resourceId} changed: its checksum is now ${current.checksum}. Review it and answer again.`);
     }
     assertActionApplies(current, request.action);
-    const by = request.actorHandle ?? actor.userHandle;
+    const by = actor.userHandle;
     await insertFeedback(
       tx,
       orgId,

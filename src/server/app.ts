@@ -1,22 +1,25 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from './context.js';
-import { registerErrorMapper } from './error-mapper.js';
+import { registerErrorMapper, sendFrameworkError } from './error-mapper.js';
 import { registerAuthentication } from './authentication.js';
-import { registerRateLimits } from './rate-limits.js';
+import { registerUnmatchedRequests } from './unmatched-requests.js';
+import { registerRateLimits, requireRateLimitFamilies } from './rate-limits.js';
 import { routeFamilies } from './routes/index.js';
 import { registerInputChecks } from './input-checks.js';
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: ctx.config.logLevel },
+    ...(log ? { loggerInstance: log } : { logger: { level: ctx.config.logLevel } }),
     bodyLimit: ctx.config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Datadog's parameters are named like filter[tags]; they stay flat keys, repeated ones become arrays.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // A URL the router cannot decode is answered before any hook: in the same error shape as every other answer.
+    frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -35,8 +38,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       security: [{ apiKeyAuth: [], appKeyAuth: [] }],
     },
   });
-  registerAuthentication(app, ctx.db);
+  requireRateLimitFamilies(app, ctx.config.rateLimits);
+  registerAuthentication(app, ctx.db, ctx.limiter, ctx.config.rateLimits);
   registerRateLimits(app, ctx.limiter, ctx.config.rateLimits);
+  registerUnmatchedRequests(app, ctx.limiter, ctx.config.rateLimits);
   registerInputChecks(app);
   for (const family of routeFamilies) await app.register(family, ctx);
   return app;

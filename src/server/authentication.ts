@@ -1,31 +1,63 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../store/orgs.js';
 import type { Db } from '../store/db.js';
+import type { RateLimitRule } from '../config.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { sendError } from './error-mapper.js';
+import { sendTooManyRequests } from './rate-limits.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
+  interface FastifyContextConfig {
+    /** Served without keys (the console, the probes). Every other route needs both keys: nothing is public by accident. */
+    public?: boolean;
+  }
 }
+
+/** The per-address budgets of requests that name no route, and of requests whose keys fail. */
+export const UNMATCHED_FAMILY = 'unmatched';
+export const UNAUTHENTICATED_FAMILY = 'unauthenticated';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Every /api/ route needs both keys; the organization comes from the keys alone. */
-export function registerAuthentication(app: FastifyInstance, db: Db) {
+/** Spends one request of a per-address budget; answers 429 once spent. Returns whether it answered. */
+export async function spendAddressBudget(limiter: RateLimiter, rule: RateLimitRule | undefined, family: string, request: FastifyRequest, reply: FastifyReply) {
+  if (!rule) return false;
+  const { count, resetSeconds } = await limiter.hit(family, request.ip, rule);
+  if (count <= rule.limit) return false;
+  sendTooManyRequests(reply, rule, family, count, resetSeconds);
+  return true;
+}
+
+/**
+ * Protection follows the route the router matched, never the raw URL (which may be percent-encoded or in absolute
+ * form): a route needs both keys unless it says `config.public`, and the organization comes from the keys alone.
+ * Requests whose keys fail spend a budget of their client address, and once an address has spent it, its keys are
+ * not even looked up: guessing costs the guesser. (Requests that match no route spend theirs in the 404 handler.)
+ */
+export function registerAuthentication(app: FastifyInstance, db: Db, limiter: RateLimiter, rules: Record<string, RateLimitRule>) {
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (request.is404) return;
+    if (request.routeOptions.config?.public) return;
+    const failures = rules[UNAUTHENTICATED_FAMILY];
+    if (failures && (await limiter.peek(UNAUTHENTICATED_FAMILY, request.ip, failures)) >= failures.limit) {
+      if (await spendAddressBudget(limiter, failures, UNAUTHENTICATED_FAMILY, request, reply)) return;
+    }
     const apiKey = header(request, 'dd-api-key');
     const appKey = header(request, 'dd-application-key');
-    if (!apiKey || !appKey) {
-      return sendError(reply, 401, `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
+    const principal = apiKey && appKey ? await authenticate(db, apiKey, appKey) : undefined;
+    if (principal) {
+      request.principal = principal;
+      return;
     }
-    const principal = await authenticate(db, apiKey, appKey);
-    if (!principal) return sendError(reply, 403, 'Forbidden: unknown or revoked API key or application key.');
-    request.principal = principal;
+    if (await spendAddressBudget(limiter, failures, UNAUTHENTICATED_FAMILY, request, reply)) return;
+    if (!apiKey || !appKey) return sendError(reply, 401, `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
+    return sendError(reply, 403, 'Forbidden: unknown or revoked API key or application key, or an inactive user.');
   });
 }

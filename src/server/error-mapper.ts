@@ -18,6 +18,7 @@ const TITLES: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -32,6 +33,13 @@ export function sendError(reply: FastifyReply, status: number, detail: string, s
   return reply.code(status).type('application/json').send(errorBody(status, detail, source));
 }
 
+/** Errors Fastify answers before routing (a URL it cannot decode, a bad header). */
+export function sendFrameworkError(reply: FastifyReply, err: FastifyError) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const detail = err.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid: it holds a malformed percent-encoding.' : err.message;
+  return sendError(reply, status, detail);
+}
+
 type Validation = NonNullable<FastifyError['validation']>[number];
 
 /** Names the offending parameter (query, path, header) or JSON pointer (body) of the first schema violation. */
@@ -43,6 +51,7 @@ function validationSource(context: string | undefined, v: Validation): ErrorSour
   return { parameter: path.replace(/^\//, '').split('/')[0] || String(missing ?? '') };
 }
 
+/** Every error a route throws, and Fastify's own, answered in the JSON:API error shape. */
 export function registerErrorMapper(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof DomainError) {
@@ -65,5 +74,4 @@ export function registerErrorMapper(app: FastifyInstance) {
     request.log.error({ err }, 'request failed');
     return sendError(reply, 500, 'The server could not answer this request.');
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}`));
 }

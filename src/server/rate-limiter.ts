@@ -7,10 +7,21 @@ export interface WindowCount {
   resetSeconds: number;
 }
 
+/** Where the counts are kept: this process alone, the shared Redis, or this process while Redis is unreachable. */
+export type RateLimiterState = 'process' | 'redis' | 'degraded';
+
 /** Counts requests in fixed windows aligned on the period (a minute starts at :00). */
 export interface RateLimiter {
   hit(family: string, keyId: string, rule: RateLimitRule, now?: number): Promise<WindowCount>;
+  /** The count spent so far in the current window, without spending. */
+  peek(family: string, keyId: string, rule: RateLimitRule, now?: number): Promise<number>;
+  state(): RateLimiterState;
   close(): Promise<void>;
+}
+
+export interface LimiterLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 function windowOf(rule: RateLimitRule, now: number) {
@@ -21,8 +32,16 @@ function windowOf(rule: RateLimitRule, now: number) {
 
 export function memoryRateLimiter(): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
+  let lastSweep = 0;
+  // Windows of past periods are dropped now and then, so counting per client address holds no unbounded map.
+  const sweep = (now: number) => {
+    if (now - lastSweep < 60_000) return;
+    lastSweep = now;
+    for (const [key, w] of windows) if (now - w.start > 3_600_000) windows.delete(key);
+  };
   return {
     async hit(family, keyId, rule, now = Date.now()) {
+      sweep(now);
       const { start, resetSeconds } = windowOf(rule, now);
       const key = `${family}:${keyId}`;
       let w = windows.get(key);
@@ -33,30 +52,86 @@ export function memoryRateLimiter(): RateLimiter {
       w.count++;
       return { count: w.count, resetSeconds };
     },
+    async peek(family, keyId, rule, now = Date.now()) {
+      const w = windows.get(`${family}:${keyId}`);
+      return w && w.start === windowOf(rule, now).start ? w.count : 0;
+    },
+    state: () => 'process',
     async close() {},
   };
 }
 
-/** One budget for every server process that shares the Redis. */
-export function redisRateLimiter(redis: Redis): RateLimiter {
+const redisKey = (family: string, keyId: string, start: number) => `steward:rl:${family}:${keyId}:${start}`;
+
+/**
+ * One budget for every server process that shares the Redis. While Redis is unreachable the budgets are this
+ * process's own (a degraded service beats no service); the client reconnects by itself and the shared counts resume.
+ */
+export function redisRateLimiter(redis: Redis, log?: LimiterLog): RateLimiter {
+  const local = memoryRateLimiter();
+  let state: RateLimiterState = redis.status === 'ready' ? 'redis' : 'degraded';
+  const become = (next: RateLimiterState, err?: unknown) => {
+    if (next === state) return;
+    state = next;
+    if (next === 'degraded') log?.warn({ err, rate_limits: 'process' }, 'Redis unreachable: rate limits are counted per process until it is back');
+    else log?.info({ rate_limits: 'redis' }, 'Redis reachable: rate limits are shared by every process');
+  };
+  redis.on('ready', () => become('redis'));
+  redis.on('error', (err) => become('degraded', err));
+  redis.on('close', () => become('degraded'));
   return {
     async hit(family, keyId, rule, now = Date.now()) {
-      const { start, resetSeconds } = windowOf(rule, now);
-      const key = `steward:rl:${family}:${keyId}:${start}`;
-      const result = await redis.multi().incr(key).pexpire(key, rule.periodSeconds * 2000).exec();
-      const count = Number(result?.[0]?.[1] ?? 0);
-      return { count, resetSeconds };
+      if (state === 'redis') {
+        const { start, resetSeconds } = windowOf(rule, now);
+        const key = redisKey(family, keyId, start);
+        try {
+          const result = await redis.multi().incr(key).pexpire(key, rule.periodSeconds * 2000).exec();
+          const count = Number(result?.[0]?.[1] ?? 0);
+          return { count, resetSeconds };
+        } catch (err) {
+          become('degraded', err);
+        }
+      }
+      return local.hit(family, keyId, rule, now);
     },
+    async peek(family, keyId, rule, now = Date.now()) {
+      if (state === 'redis') {
+        try {
+          return Number((await redis.get(redisKey(family, keyId, windowOf(rule, now).start))) ?? 0);
+        } catch (err) {
+          become('degraded', err);
+        }
+      }
+      return local.peek(family, keyId, rule, now);
+    },
+    state: () => state,
     async close() {
-      await redis.quit();
+      redis.disconnect();
     },
   };
 }
 
-export async function openRateLimiter(redisUrl?: string): Promise<RateLimiter> {
+/** How long one Redis command may take before the request is counted locally instead. */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+export async function openRateLimiter(redisUrl?: string, log?: LimiterLog): Promise<RateLimiter> {
   if (!redisUrl) return memoryRateLimiter();
   const { Redis } = await import('ioredis');
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-  await redis.connect();
-  return redisRateLimiter(redis);
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    // Fail fast while disconnected: a request is never held waiting for Redis.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  const limiter = redisRateLimiter(redis, log);
+  try {
+    await redis.connect();
+  } catch (err) {
+    // Start degraded; the client keeps reconnecting in the background.
+    log?.warn({ err, rate_limits: 'process' }, 'Redis unreachable at start: rate limits are counted per process until it is back');
+  }
+  return limiter;
 }

@@ -1,12 +1,47 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RateLimitRule } from '../config.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { sendError } from './error-mapper.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The endpoint family whose budget this route spends. */
     rateLimit?: string;
   }
+}
+
+function budgetHeaders(reply: FastifyReply, rule: RateLimitRule, family: string, count: number, resetSeconds: number) {
+  reply.header('X-RateLimit-Limit', rule.limit);
+  reply.header('X-RateLimit-Period', rule.periodSeconds);
+  reply.header('X-RateLimit-Remaining', Math.max(0, rule.limit - count));
+  reply.header('X-RateLimit-Reset', resetSeconds);
+  reply.header('X-RateLimit-Name', family);
+}
+
+export function sendTooManyRequests(reply: FastifyReply, rule: RateLimitRule, family: string, count: number, resetSeconds: number) {
+  budgetHeaders(reply, rule, family, count, resetSeconds);
+  reply.header('Retry-After', resetSeconds);
+  return sendError(reply, 429, `Too many requests: the ${family} budget of ${rule.limit} per ${rule.periodSeconds} s is spent; retry in ${resetSeconds} s.`);
+}
+
+/**
+ * Every route that needs keys names the family whose budget it spends: a route added without one stops the server
+ * at start instead of going unlimited. Checked when the app is ready, after every plugin has set its routes' config.
+ */
+export function requireRateLimitFamilies(app: FastifyInstance, rules: Record<string, RateLimitRule>) {
+  const routes: Array<{ method: unknown; url: string; config?: unknown }> = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.addHook('onReady', async () => {
+    for (const route of routes) {
+      const config = route.config as { public?: boolean; rateLimit?: string } | undefined;
+      if (config?.public) continue;
+      if (!config?.rateLimit || !rules[config.rateLimit]) {
+        throw new Error(`Route ${String(route.method)} ${route.url} needs keys but names no rate-limit family (config.rateLimit)`);
+      }
+    }
+  });
 }
 
 /** Spends one request of the route's family budget for the request's API key; 429 once spent. */
@@ -17,14 +52,7 @@ export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter, r
     const rule = rules[family];
     if (!rule) return;
     const { count, resetSeconds } = await limiter.hit(family, request.principal.apiKeyId, rule);
-    reply.header('X-RateLimit-Limit', rule.limit);
-    reply.header('X-RateLimit-Period', rule.periodSeconds);
-    reply.header('X-RateLimit-Remaining', Math.max(0, rule.limit - count));
-    reply.header('X-RateLimit-Reset', resetSeconds);
-    reply.header('X-RateLimit-Name', family);
-    if (count > rule.limit) {
-      reply.header('Retry-After', resetSeconds);
-      return reply.code(429).type('application/json').send({ errors: ['Too many requests'] });
-    }
+    if (count > rule.limit) return sendTooManyRequests(reply, rule, family, count, resetSeconds);
+    budgetHeaders(reply, rule, family, count, resetSeconds);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -18,9 +19,10 @@ export interface RunningServer {
 export async function serve(config: Config = loadConfig(), { handleSignals = true } = {}): Promise<RunningServer> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
-  const limiter = await openRateLimiter(config.redisUrl);
+  const log = pino({ level: config.logLevel });
+  const limiter = await openRateLimiter(config.redisUrl, log);
   const rules = builtInRuleEngine();
-  const app = await buildApp({ db, config, limiter, rules });
+  const app = await buildApp({ db, config, limiter, rules }, log);
   for (const e of rules.errors) app.log.error({ file: e.file, line: e.line }, `rule skipped: ${e.message}`);
   const jobs = startBackgroundJobs({ db, log: app.log });
   await app.listen({ port: config.port, host: config.host });

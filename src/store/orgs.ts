@@ -91,14 +91,14 @@ export async function revokeKey(db: Queryable, keyId: string): Promise<boolean> 
   return (r.affectedRows ?? 0) > 0;
 }
 
-/** Resolves a pair of keys to their organization and user, or undefined when either is unknown, revoked or of another org. */
+/** Resolves a pair of keys to their organization and user, or undefined when either is unknown, revoked, of another org, or the user is inactive. */
 export async function authenticate(db: Queryable, apiKey: string, appKey: string): Promise<Principal | undefined> {
   const row = (
     await db.query<{ org_id: string; api_key_id: string; user_id: string; handle: string }>(
       `SELECT a.org_id, a.key_id AS api_key_id, u.user_id, u.handle
        FROM api_keys a
        JOIN api_keys p ON p.key_hash = $2 AND p.kind = 'app' AND p.revoked_at IS NULL AND p.org_id = a.org_id
-       JOIN users u ON u.org_id = p.org_id AND u.user_id = p.user_id
+       JOIN users u ON u.org_id = p.org_id AND u.user_id = p.user_id AND u.active
        WHERE a.key_hash = $1 AND a.kind = 'api' AND a.revoked_at IS NULL`,
       [hashKey(apiKey), hashKey(appKey)],
     )

@@ -16,12 +16,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+const GENEROUS_LIMITS = 'findings=1000000,ownership=1000000,inventory=1000000,meta=1000000,unauthenticated=1000000,unmatched=1000000';
+
 /**
  * A real server on a free port, on its own store (a fresh PostgreSQL database when DATABASE_URL is set, else in-memory
  * PGlite; Redis limits when REDIS_URL is set), with one organization `test-org` and keys for user `reviewer`.
  * Rate limits are generous unless `rateLimits` says otherwise, so that tests measure behaviour, not budgets.
  */
-export async function startTestServer(opts: { rateLimits?: string; org?: string; user?: string } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = {
     ...loadConfig(),
@@ -30,7 +32,8 @@ export async function startTestServer(opts: { rateLimits?: string; org?: string;
     databaseUrl: database.url,
     dataDir: database.dataDir,
     logLevel: process.env.STEWARD_LOG_LEVEL ?? 'silent',
-    rateLimits: parseRateLimits(opts.rateLimits ?? 'findings=1000000,ownership=1000000,inventory=1000000,meta=1000000'),
+    ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
+    rateLimits: parseRateLimits(`${GENEROUS_LIMITS},${opts.rateLimits ?? ''}`),
   };
   const server = await serve(config, { handleSignals: false });
   const newKeys = async (org: string, user = 'reviewer') => {

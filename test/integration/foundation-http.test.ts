@@ -19,7 +19,10 @@ test('health answers and ready checks the store', async () => {
   assert.deepEqual(await health.json(), { status: 'ok' });
   const ready = await fetch(`${s.url}/ready`);
   assert.equal(ready.status, 200);
-  assert.deepEqual(await ready.json(), { status: 'ready' });
+  const readiness = (await ready.json()) as { status: string; dependencies: { store: { state: string }; redis: { state: string } } };
+  assert.equal(readiness.status, 'ready');
+  assert.equal(readiness.dependencies.store.state, 'up');
+  assert.equal(readiness.dependencies.redis.state, process.env.REDIS_URL ? 'up' : 'not configured');
 });
 
 test('missing keys are a 401, unknown keys a 403, in the JSON:API error shape', async () => {
@@ -98,7 +101,8 @@ test('limited responses carry the rate-limit headers and a spent budget answers 
     }
   }
   assert.deepEqual(statuses, [404, 404, 404, 404, 404, 429]);
-  assert.deepEqual(await last!.json(), { errors: ['Too many requests'] });
+  const spent = (await last!.json()) as { errors: Array<{ status: string; title: string; detail: string }> };
+  assert.deepEqual([spent.errors[0]!.status, spent.errors[0]!.title], ['429', 'Too Many Requests']);
   assert.ok(Number(last!.headers.get('retry-after')) >= 1);
   assert.equal(last!.headers.get('x-ratelimit-remaining'), '0');
   // Another key has its own budget.

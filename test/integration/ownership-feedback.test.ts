@@ -66,11 +66,19 @@ test('If-None-Match compares weakly and understands lists and *', () => {
   assert.equal(etagMatches(undefined, '"a"'), false);
 });
 
-test('the older actor_handle names the actor; confirm and persist need an owner', async () => {
+test("the actor is always the application key's user; confirm and persist need an owner", async () => {
   const team = await current(CHECKOUT_INSTANCE, 'team');
-  await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'alice', actor_type: 'user' }), reviewer);
+  // Feedback in someone else's name is refused, and nothing is recorded.
+  await assert.rejects(
+    submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'ceo@acme.com', actor_type: 'user' }), reviewer),
+    (err: unknown) => err instanceof InvalidInput && err.source?.pointer === '/data/attributes/actor_handle',
+  );
+  assert.equal((await feedbackOf(db, orgId, CHECKOUT_INSTANCE)).length, 0);
+  assert.equal((await current(CHECKOUT_INSTANCE, 'team')).checksum, team.checksum);
+  // The older actor_handle is accepted when it names the key's own user.
+  await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'Reviewer', actor_type: 'user' }), reviewer);
   const labels = await feedbackOf(db, orgId, CHECKOUT_INSTANCE);
-  assert.equal(labels.at(-1)!.actor, 'alice');
+  assert.equal(labels.at(-1)!.actor, 'reviewer');
   assert.deepEqual(labels.at(-1)!.votes, team.votes, 'the label keeps the sources that produced the answer');
   const weights = (await getSettings(db, orgId)).weights as { kinds: Record<string, { alpha: number }> };
   assert.ok(weights?.kinds, 'weights are re-learnt after the label');

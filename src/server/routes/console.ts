@@ -41,6 +41,10 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
  */
 export function consoleRoutesFrom(webRoot: string): FastifyPluginAsync<AppContext> {
   return async (app) => {
+    // Every route of this plugin (the static assets' too) is the console's, served without keys.
+    app.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), public: true };
+    });
     const index = join(webRoot, 'index.html');
     if (!existsSync(index)) {
       app.log.warn({ webRoot }, 'review console not built; serving a notice at /');
@@ -69,7 +73,8 @@ export function consoleRoutesFrom(webRoot: string): FastifyPluginAsync<AppContex
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-      const path = request.url.split('?')[0]!;
+      // The router's decoded path, not the raw URL (which may be percent-encoded).
+      const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
       const last = path.split('/').pop() ?? '';
       // A missing file (favicon.ico, a stale asset) is a 404, not the app.
       if (isServicePath(path) || last.includes('.')) return reply.callNotFound();
