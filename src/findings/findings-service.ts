@@ -10,7 +10,7 @@ import {
   countFindings, findingAt, findingDetails, lastChangeAt, queryFindingsPage, summarizeFindings,
   type FindingDetail, type FindingRow, type SummaryCounts,
 } from '../store/findings-query.js';
-import { lockCurrentStates, writeMutes } from '../store/mutes.js';
+import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
 import type { FilterNode } from './filter-tree.js';
@@ -120,35 +120,35 @@ export interface Actor {
  */
 export async function muteFindings(db: Db, orgId: string, actor: Actor, req: MuteRequest): Promise<{ muteId: string; at: number }> {
   const muteId = randomUUID();
-  return withFindingWriteLease(db, orgId, async (now) => {
+  // A finding's states belong to its resource: the mute takes turns with every other writer of those resources.
+  const resources = await resourcesOfFindings(db, orgId, req.findingIds);
+  return withFindingWriteLease(db, orgId, resources, async (tx, now) => {
     if (req.expireAt !== undefined && req.expireAt <= now) {
       throw new Unprocessable('Invalid body field /data/attributes/mute/expire_at: must be in the future', { pointer: '/data/attributes/mute/expire_at' });
     }
-    await db.transaction(async (tx) => {
-      const current = await lockCurrentStates(tx, orgId, req.findingIds);
-      const unknown = req.findingIds.filter((id) => !current.has(id));
-      if (unknown.length > 0) throw new NotFound(`Unknown finding ids: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', ...' : ''}`);
-      const mute = req.muted
-        ? {
-            muted: true,
-            reason: req.reason,
-            ...(req.description !== undefined ? { description: req.description } : {}),
-            start_date: now,
-            ...(req.expireAt !== undefined ? { expiration_date: req.expireAt } : {}),
-            uuid: actor.userId,
-            actor_handle: actor.userHandle,
-            mute_id: muteId,
-          }
-        : {
-            muted: false,
-            reason: req.reason,
-            ...(req.description !== undefined ? { description: req.description } : {}),
-            uuid: actor.userId,
-            actor_handle: actor.userHandle,
-            mute_id: muteId,
-          };
-      await writeMutes(tx, orgId, [...current.values()], { muted: req.muted, mute, expiresAt: req.muted ? req.expireAt ?? null : null }, now, actor.userId);
-    });
+    const current = await lockCurrentStates(tx, orgId, req.findingIds);
+    const unknown = req.findingIds.filter((id) => !current.has(id));
+    if (unknown.length > 0) throw new NotFound(`Unknown finding ids: ${unknown.slice(0, 20).join(', ')}${unknown.length > 20 ? ', ...' : ''}`);
+    const mute = req.muted
+      ? {
+          muted: true,
+          reason: req.reason,
+          ...(req.description !== undefined ? { description: req.description } : {}),
+          start_date: now,
+          ...(req.expireAt !== undefined ? { expiration_date: req.expireAt } : {}),
+          uuid: actor.userId,
+          actor_handle: actor.userHandle,
+          mute_id: muteId,
+        }
+      : {
+          muted: false,
+          reason: req.reason,
+          ...(req.description !== undefined ? { description: req.description } : {}),
+          uuid: actor.userId,
+          actor_handle: actor.userHandle,
+          mute_id: muteId,
+        };
+    await writeMutes(tx, orgId, [...current.values()], { muted: req.muted, mute, expiresAt: req.muted ? req.expireAt ?? null : null }, now, actor.userId);
     return { muteId, at: now };
   });
 }

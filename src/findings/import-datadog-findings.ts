@@ -44,8 +44,8 @@ function state(f: ImportedFinding): FindingState {
 }
 
 /**
- * Writes the findings within the caller's transaction at `now` (take `now` from withFindingWriteLease so listings stay
- * consistent). A finding imported again opens a new state only when what it reports changed. Tags keep Datadog's order.
+ * Writes the findings within the caller's transaction at `now` (run it in withFindingWriteLease, with the whole
+ * organization as its scope, so that writers take turns and listings stay consistent). A finding imported again opens a new state only when what it reports changed. Tags keep Datadog's order.
  */
 export async function importDatadogFindings(tx: Queryable, orgId: string, findings: ImportedFinding[], now: number): Promise<ImportSummary> {
   const latest = new Map(findings.map((f) => [f.finding_id, f]));

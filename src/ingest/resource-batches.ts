@@ -23,7 +23,8 @@ export async function importResourcesAtomically(
     if (validated % BATCH_SIZE === 0) opts.onValidated?.(validated);
   }
   opts.onValidated?.(validated);
-  return withFindingWriteLease(db, orgId, (now) => db.transaction((tx) => writeAll(tx, orgId, records(), rules, { ...opts, now })));
+  // The resources are known only as they stream: the whole organization's write lock.
+  return withFindingWriteLease(db, orgId, 'org', (tx, now) => writeAll(tx, orgId, records(), rules, { ...opts, now }));
 }
 
 async function writeAll(

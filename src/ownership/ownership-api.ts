@@ -277,8 +277,8 @@ export async function submitFeedback(db: Db, orgId: string, resourceId: string, 
     throw new InvalidInput(`actor_handle must be the application key's user (${actor.userHandle}) or be left out`, { pointer: '/data/attributes/actor_handle' });
   }
   await currentInference(db, orgId, resourceId, slot);
-  // Auto-tag may write finding states: under a write lease, so that no listing's snapshot is overtaken.
-  const outcome = await withFindingWriteLease(db, orgId, (statesAt) => db.transaction(async (tx) => {
+  // Auto-tag may write finding states: under the resource's write lock and a write lease, so that no listing's snapshot is overtaken.
+  const outcome = await withFindingWriteLease(db, orgId, [resourceId], async (tx, statesAt) => {
     const current = (await inferencesOf(tx, orgId, resourceId, true)).find((r) => r.slot === slot);
     if (!current) throw new NotFound(`No ${slot} inference for resource ${resourceId}`);
     if (current.checksum !== request.inferenceChecksum) {
@@ -319,7 +319,7 @@ export async function submitFeedback(db: Db, orgId: string, resourceId: string, 
       if (resource && resource.deleted_at === null) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(next, await getSettings(tx, orgId)), statesAt);
     }
     return { action: request.action, previous: current, next };
-  }));
+  });
   return feedbackResultBody(resourceId, outcome);
 }
 
@@ -359,7 +359,7 @@ const AUTO_TAG_BATCH = 500;
  */
 export async function updateSettings(db: Db, orgId: string, body: unknown, now = Date.now()) {
   const change = parseSettingsBody(body);
-  const saved = await withFindingWriteLease(db, orgId, (statesAt) => db.transaction(async (tx) => {
+  const saved = await withFindingWriteLease(db, orgId, 'org', async (tx, statesAt) => {
     const current = await getSettings(tx, orgId);
     const settings = await saveSettings(tx, orgId, { auto_tag: change.auto_tag ?? current.auto_tag, confidence_level: change.confidence_level ?? current.confidence_level }, now);
     await markForInference(tx, orgId, 'all', now);
@@ -374,7 +374,7 @@ export async function updateSettings(db: Db, orgId: string, body: unknown, now =
       }
     }
     return settings;
-  }));
+  });
   return settingsBody(orgId, saved);
 }
 

@@ -182,22 +182,12 @@ export async function recomputeOnce(db: Db, opts: { batchSize?: number; orgId?: 
     return total;
   }
   const orgId = opts.orgId;
-  return withFindingWriteLease(db, orgId, async (leaseNow) => {
+  // A batch of up to 200 resources: the whole organization's write lock (auto-tag writes finding states).
+  return withFindingWriteLease(db, orgId, 'org', async (tx, leaseNow) => {
     const now = opts.now ?? leaseNow;
-    let written = 0;
-    let failed = 0;
-    const taken = await takeDueItems(
-      db,
-      opts.batchSize ?? 200,
-      now,
-      async (tx, items) => {
-        const r = await inferBatch(tx, orgId, items, now, new Map());
-        written += r.written;
-        failed += r.failed;
-      },
-      orgId,
-    );
-    return { taken, written, failed };
+    const items = await takeDueItems(tx, opts.batchSize ?? 200, now, orgId);
+    if (items.length === 0) return { taken: 0, written: 0, failed: 0 };
+    return { taken: items.length, ...(await inferBatch(tx, orgId, items, now, new Map())) };
   });
 }
 
@@ -206,14 +196,14 @@ export async function recomputeOnce(db: Db, opts: { batchSize?: number; orgId?: 
  * inference yet answers at once). Waits for a worker that holds one of them.
  */
 export async function recomputeResources(db: Db, orgId: string, ids: string[], at?: number): Promise<RecomputeResult> {
-  return withFindingWriteLease(db, orgId, (leaseNow) => db.transaction(async (tx) => {
+  return withFindingWriteLease(db, orgId, ids, async (tx, leaseNow) => {
     const now = at ?? leaseNow;
     await markForInference(tx, orgId, ids, now);
     const items = await lockQueuedItems(tx, orgId, ids);
     if (items.length === 0) return { taken: 0, written: 0, failed: 0 };
     const r = await inferBatch(tx, orgId, items, now, new Map());
     return { taken: items.length, ...r };
-  }));
+  });
 }
 
 /** Runs the due queue to empty; `onProgress(done)` after each batch. */

@@ -49,7 +49,8 @@ export function onResourcesChanged(hook: ResourceChangeHook) {
 
 /**
  * Upserts a batch of resources and evaluates every new version against the rules of its type, within the caller's
- * transaction. Unchanged resources (same content) write nothing.
+ * transaction, which holds the write locks of these resources (withFindingWriteLease). Unchanged resources (same
+ * content) write nothing.
  */
 export async function ingestResourceBatch(
   tx: Queryable,
@@ -124,7 +125,11 @@ export async function ingestResourceBatch(
   return summary;
 }
 
-/** One batch in one transaction, under a write lease so that no listing's snapshot instant is overtaken by it. */
+/**
+ * One batch in one transaction, holding the write locks of its resources and a write lease so that no listing's snapshot
+ * instant is overtaken by it. Leave `now` out unless nothing else writes (a seed): the lease's instant follows every
+ * write the locks waited for.
+ */
 export async function ingestResources(db: Db, orgId: string, records: ResourceRecord[], rules: RuleEngine, opts: { source: string; actor?: string | null; now?: number }) {
-  return withFindingWriteLease(db, orgId, (leaseNow) => db.transaction((tx) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? leaseNow })));
+  return withFindingWriteLease(db, orgId, records.map((r) => r.resource_id), (tx, leaseNow) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? leaseNow }));
 }

@@ -1,4 +1,4 @@
-import type { Queryable, Db } from './db.js';
+import type { Queryable } from './db.js';
 
 /** Marks resources for re-inference (all of the org's resources when ids is 'all'). */
 export async function markForInference(db: Queryable, orgId: string, ids: string[] | 'all', now: number): Promise<void> {
@@ -42,21 +42,17 @@ export interface QueueItem {
 }
 
 /**
- * Takes up to `limit` due resources in one transaction, locking them so that other workers skip them, and runs fn;
- * fn decides per item (remove, or reschedule after a failure). Returns how many were taken.
+ * Takes up to `limit` due resources within the caller's transaction, locking them so that other workers skip them;
+ * the caller decides per item (remove, or reschedule after a failure).
  */
-export async function takeDueItems(db: Db, limit: number, now: number, fn: (tx: Queryable, items: QueueItem[]) => Promise<void>, orgId?: string): Promise<number> {
-  return db.transaction(async (tx) => {
-    const items = (
-      await tx.query<QueueItem>(
-        `SELECT org_id, resource_id, attempts FROM ownership_queue WHERE next_attempt_at <= $1 ${orgId ? 'AND org_id = $3' : ''}
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        orgId ? [now, limit, orgId] : [now, limit],
-      )
-    ).rows;
-    if (items.length > 0) await fn(tx, items);
-    return items.length;
-  });
+export async function takeDueItems(tx: Queryable, limit: number, now: number, orgId?: string): Promise<QueueItem[]> {
+  return (
+    await tx.query<QueueItem>(
+      `SELECT org_id, resource_id, attempts FROM ownership_queue WHERE next_attempt_at <= $1 ${orgId ? 'AND org_id = $3' : ''}
+       ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      orgId ? [now, limit, orgId] : [now, limit],
+    )
+  ).rows;
 }
 
 export async function removeFromQueue(db: Queryable, orgId: string, ids: string[]): Promise<void> {

@@ -1,16 +1,23 @@
-// Snapshot instants that no later commit can change. Writers of finding states hold a lease (committed before they pick
-// their instant, removed after they commit); a reader's instant T is before the oldest live lease and no later than the
-// store's clock. Argument:
+// Snapshot instants that no later commit can change. A writer of finding states, inside its transaction and once it
+// holds its write locks (write-locks.ts), takes a lease: a transaction-scoped shared advisory lock keyed by its
+// organization and its start s (the store's clock, in ms, modulo 2^32), which every session sees in pg_locks from the
+// moment it is granted until the transaction ends: by commit, by rollback, or with its session when the process dies
+// (a killed process's backend ends as soon as its socket closes), so no lease outlives its writer. The writer then reads
+// the clock and writes at now > that reading >= s. A reader's instant T is before the oldest live lease and no later
+// than the store's clock. Argument:
 //  - a lease the reader sees started at s, and its writer writes at now >= s > T: invisible at T;
-//  - a lease the reader does not see committed after the reader read the leases, which is after it read the clock c;
-//    its writer reads the clock after that commit, d >= c, and writes at d + 1 > c >= T.
-// Both instants come from the store's clock, so several server processes agree. A lease older than LEASE_TTL_MS is
-// taken to belong to a writer that died: it is ignored and removed (a write must not outlive it).
-import { randomUUID } from 'node:crypto';
+//  - a lease the reader does not see was granted after the reader read the leases (which is after it read the clock c),
+//    or its transaction had already committed (PostgreSQL makes a commit visible before it releases the locks): the
+//    writer reads the clock after being granted, d >= c, and writes at d + 1 > c >= T; or its writes are visible already.
+// Both instants come from the store's clock, so several server processes agree. The reader recovers s from its low 32
+// bits as the instant nearest its own clock (exact for any transaction younger than 24 days). On PGlite a transaction runs
+// alone, no statement of another between its own: a reader never sees a write in flight, and a lease ends with it too.
 import type { Db, Queryable } from './db.js';
+import { lockWriteScope, lostRace, WRITE_ATTEMPTS, type WriteScope } from './write-locks.js';
 
-export const LEASE_TTL_MS = 10 * 60 * 1000;
 const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+// The leases' first key; the second is the start. pg_locks shows keys as unsigned 32-bit numbers.
+const LEASE_KEY = `hashtext('steward-finding-lease:' || $1::text)`;
 
 async function storeClock(db: Queryable): Promise<number> {
   return Number((await db.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now);
@@ -18,38 +25,49 @@ async function storeClock(db: Queryable): Promise<number> {
 
 /** The latest instant a listing may read for this organization without a commit in flight changing it later. */
 export async function safeSnapshotInstant(db: Queryable, orgId: string): Promise<number> {
-  // The clock first, the leases in a later statement (a later snapshot): the order the argument above needs.
+  // The clock first, the leases in a later statement: the order the argument above needs.
   const clock = await storeClock(db);
   const row = (
     await db.query<{ oldest: number | null }>(
-      `SELECT min(started_at) AS oldest FROM finding_write_leases WHERE org_id = $1 AND started_at > $2`,
-      [orgId, clock - LEASE_TTL_MS],
+      `SELECT min($2::bigint + ((l.objid::bigint - $2::bigint + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648) AS oldest
+       FROM pg_locks l
+       WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::bigint = ${LEASE_KEY}::bigint & 4294967295
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [orgId, clock],
     )
   ).rows[0];
   const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
   return oldest === null ? clock : Math.min(clock, oldest - 1);
 }
 
-/**
- * Runs `fn(now)` under a write lease of the organization; `fn` writes finding states at `now` (in its own transaction,
- * which must commit before `fn` resolves). Every writer of finding states should go through here.
- */
-export async function withFindingWriteLease<T>(db: Db, orgId: string, fn: (now: number) => Promise<T>): Promise<T> {
-  const leaseId = randomUUID();
+/** Takes the lease of the organization within the transaction; returns the instant to write at. */
+async function takeLease(tx: Queryable, orgId: string): Promise<number> {
   const started = (
-    await db.query<{ started_at: number }>(
-      `INSERT INTO finding_write_leases (org_id, lease_id, started_at) VALUES ($1, $2, ${CLOCK}) RETURNING started_at`,
-      [orgId, leaseId],
+    await tx.query<{ started: number }>(
+      `SELECT started, pg_advisory_xact_lock_shared(${LEASE_KEY}, (started % 4294967296)::bit(32)::integer) AS leased
+       FROM (SELECT ${CLOCK} AS started) c`,
+      [orgId],
     )
-  ).rows[0]!.started_at;
-  try {
-    const now = Math.max((await storeClock(db)) + 1, Number(started));
-    return await fn(now);
-  } finally {
-    await db.query(`DELETE FROM finding_write_leases WHERE org_id = $1 AND (lease_id = $2 OR started_at <= $3)`, [
-      orgId,
-      leaseId,
-      Number(started) - LEASE_TTL_MS,
-    ]);
+  ).rows[0]!.started;
+  return Math.max((await storeClock(tx)) + 1, Number(started));
+}
+
+/**
+ * Runs `fn(tx, now)` in one transaction that holds the write locks of `scope` (the resources whose versions or finding
+ * states it changes, or the whole organization) and the organization's lease; `fn` reads what it changes through `tx`
+ * and writes at `now`. A transaction that lost a race (deadlock, serialization failure) runs again from the start, so
+ * `fn` must not act outside `tx`. Every writer of resource versions or finding states goes through here.
+ */
+export async function withFindingWriteLease<T>(db: Db, orgId: string, scope: WriteScope, fn: (tx: Queryable, now: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        await lockWriteScope(tx, orgId, scope);
+        return fn(tx, await takeLease(tx, orgId));
+      });
+    } catch (err) {
+      if (attempt >= WRITE_ATTEMPTS || !lostRace(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
   }
 }

@@ -23,7 +23,7 @@ before(async () => {
   server = await startTestServer();
   const findings = [...parseDatadogFindings(listRecording, 'list'), ...parseDatadogFindings(getRecording, 'get')];
   const { db } = server.server;
-  await withFindingWriteLease(db, server.orgId, (now) => db.transaction((tx) => importDatadogFindings(tx, server.orgId, findings, now)));
+  await withFindingWriteLease(db, server.orgId, 'org', (tx, now) => importDatadogFindings(tx, server.orgId, findings, now));
 });
 after(async () => server?.stop());
 

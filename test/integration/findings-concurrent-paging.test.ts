@@ -24,21 +24,19 @@ after(async () => server?.stop());
 /** One writer round: new findings, and existing ones whose status (the sort key) and evaluation change; held open a while. */
 async function writeRound(round: number, holdMs: number): Promise<number> {
   const { db } = server.server;
-  return withFindingWriteLease(db, server.orgId, (now) =>
-    db.transaction(async (tx) => {
-      const fresh = Array.from({ length: 15 }, (_, i) => makeState(10_000 + round * 100 + i, { finding_id: `a-new-${round}-${i}`, status: 'critical' }));
-      await insertFindingIdentities(tx, server.orgId, fresh.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })));
-      const changed = Array.from({ length: 20 }, (_, i) => seeded[(round * 37 + i * 13) % seeded.length]!).map((s) => ({
-        ...s,
-        status: SEVERITIES[(SEVERITIES.indexOf(s.status as never) + round + 1) % SEVERITIES.length]!,
-        evaluation: (s.evaluation === 'pass' ? 'fail' : 'pass') as 'pass' | 'fail',
-      }));
-      const unique = [...new Map(changed.map((s) => [s.finding_id, s])).values()];
-      await writeStates(tx, server.orgId, unique.map((s) => s.finding_id), [...fresh, ...unique], now, 'concurrent-writer');
-      await sleep(holdMs);
-      return now;
-    }),
-  );
+  return withFindingWriteLease(db, server.orgId, 'org', async (tx, now) => {
+    const fresh = Array.from({ length: 15 }, (_, i) => makeState(10_000 + round * 100 + i, { finding_id: `a-new-${round}-${i}`, status: 'critical' }));
+    await insertFindingIdentities(tx, server.orgId, fresh.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })));
+    const changed = Array.from({ length: 20 }, (_, i) => seeded[(round * 37 + i * 13) % seeded.length]!).map((s) => ({
+      ...s,
+      status: SEVERITIES[(SEVERITIES.indexOf(s.status as never) + round + 1) % SEVERITIES.length]!,
+      evaluation: (s.evaluation === 'pass' ? 'fail' : 'pass') as 'pass' | 'fail',
+    }));
+    const unique = [...new Map(changed.map((s) => [s.finding_id, s])).values()];
+    await writeStates(tx, server.orgId, unique.map((s) => s.finding_id), [...fresh, ...unique], now, 'concurrent-writer');
+    await sleep(holdMs);
+    return now;
+  });
 }
 
 test('paging while writers commit returns exactly the first page\'s instant', async () => {

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli } from '../helpers/processes.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { bucketItem } from '../helpers/resource-items.js';
 
 let s: TestServer;
 before(async () => {
@@ -14,21 +15,7 @@ before(async () => {
 });
 after(async () => s?.stop());
 
-const item = (id: string, attrs: Record<string, unknown> = {}) => ({
-  type: 'cloud_resource',
-  id,
-  attributes: {
-    resource_type: 'aws_s3_bucket',
-    name: id.split(':').pop(),
-    cloud_provider: 'aws',
-    account: '123456789012',
-    region: 'eu-west-1',
-    tags: ['env:prod'],
-    configuration: { name: id.split(':').pop(), versioning: { status: 'Enabled' } },
-    observed_at: 1_700_000_000_000,
-    ...attrs,
-  },
-});
+const item = bucketItem;
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   return Number((await s.server.db.query<{ n: number }>(sql, params)).rows[0]!.n);

@@ -20,7 +20,7 @@ export function register(program: Command) {
         for (const file of files) findings.push(...parseDatadogFindings(await readJsonDocument(file), file));
         const summary = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
-          return withFindingWriteLease(db, orgId, (now) => db.transaction((tx) => importDatadogFindings(tx, orgId, findings, now)));
+          return withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
         });
         printSummary({ files: files.length, ...summary });
       } catch (err) {
