@@ -68,35 +68,31 @@ export function instantReason(ms: number): string | undefined {
  * NUL or a lone surrogate, or nesting deeper than `maxDepth`. Recursion never goes deeper than the limit.
  */
 export function findJsonProblem(value: unknown, maxDepth: number = INPUT_LIMITS.jsonDepth): JsonProblem | undefined {
-  const path: JsonPath = [];
-  const found = (reason: string): JsonProblem => ({ path: [...path], reason });
-  const walk = (v: unknown, depth: number): JsonProblem | undefined => {
-    if (typeof v === 'string') {
-      const reason = unsafeTextReason(v);
-      return reason ? found(reason) : undefined;
-    }
-    if (typeof v !== 'object' || v === null) return undefined;
-    if (depth > maxDepth) return found(`nests deeper than ${maxDepth} levels`);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        const p = walk(v[i], depth + 1);
-        if (p) return p;
-        path.pop();
-      }
-      return undefined;
-    }
-    for (const key of Object.keys(v)) {
-      path.push(key);
-      const keyReason = unsafeTextReason(key);
-      if (keyReason) return found(`its key ${keyReason}`);
-      const p = walk((v as Record<string, unknown>)[key], depth + 1);
-      if (p) return p;
-      path.pop();
+  return walkJson(value, 1, maxDepth);
+}
+
+/** The path is built on the way back up from a problem, so a clean value costs no allocation. */
+function walkJson(v: unknown, depth: number, maxDepth: number): JsonProblem | undefined {
+  if (typeof v === 'string') {
+    const reason = unsafeTextReason(v);
+    return reason ? { path: [], reason } : undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (depth > maxDepth) return { path: [], reason: `nests deeper than ${maxDepth} levels` };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = walkJson(v[i], depth + 1, maxDepth);
+      if (p) return p.path.unshift(i), p;
     }
     return undefined;
-  };
-  return walk(value, 1);
+  }
+  for (const key of Object.keys(v)) {
+    const keyReason = unsafeTextReason(key);
+    if (keyReason) return { path: [key], reason: `its key ${keyReason}` };
+    const p = walkJson((v as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (p) return p.path.unshift(key), p;
+  }
+  return undefined;
 }
 
 /** `['data', 0, 'a/b']` -> `/data/0/a~1b` (RFC 6901); the root is `/`. */

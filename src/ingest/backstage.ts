@@ -5,6 +5,7 @@
 // two entities with one handle merge (the fixture's `guest` in namespaces default and development is one user).
 import { RecordError } from '../posture/resource.js';
 import { yamlDocuments } from './read-records.js';
+import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 export interface BackstageCatalog {
@@ -80,6 +81,9 @@ export function parseBackstageEntities(text: string, source: string): BackstageE
     if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
     const name = optionalString(metadata.name, place, 'metadata.name');
     if (!name) throw new RecordError(place, 'metadata.name', 'is required');
+    // Entity names become team and user handles and service names: keys of the store's indexes.
+    const unfit = textFieldReason(name, INPUT_LIMITS.nameBytes);
+    if (unfit) throw new RecordError(place, 'metadata.name', unfit);
     const spec = value.spec ?? {};
     if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
     const apiVersion = optionalString(value.apiVersion, place, 'apiVersion') ?? 'backstage.io/v1alpha1';

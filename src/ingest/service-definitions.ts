@@ -2,6 +2,7 @@
 // one or several `---` documents per file, each becoming one Service.
 import { RecordError } from '../posture/resource.js';
 import { yamlDocuments } from './read-records.js';
+import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { OwnerRef, Service, ServiceContact, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 const V2_VERSIONS = new Set(['v2', 'v2.1', 'v2.2']);
@@ -24,6 +25,9 @@ class Reader {
   required(value: unknown, field: string): string {
     const text = this.string(value, field);
     if (text === undefined) throw new RecordError(this.place, field, 'is required');
+    // Required fields are names: service names and owner handles are keys of the store's indexes.
+    const unfit = textFieldReason(text, INPUT_LIMITS.nameBytes);
+    if (unfit) throw new RecordError(this.place, field, unfit);
     return text;
   }
 
