@@ -87,7 +87,7 @@ function oneOf(parameter: string, raw: string, allowed: readonly string[]): stri
 
 /** `>=N`, `>N`, `<=N`, `<N` or `N`. */
 function comparison(parameter: string, field: NumberField, raw: string, implied?: Comparison): FilterNode {
-  const m = /^(>=|<=|>|<)?(.*)$/.exec(raw)!;
+  const m = /^(>=|<=|>|<)?([\s\S]*)$/.exec(raw)!;
   if (implied && m[1]) bad(parameter, `${JSON.stringify(raw)} has two comparison operators`);
   const op = (implied ?? m[1] ?? '=') as Comparison;
   return { op: 'compare', field, comparison: op, value: parseInteger(parameter, m[2]!) };

@@ -1,4 +1,5 @@
-// Writing ownership signals, each in the caller's transaction, and marking the resources each change touches.
+// Writing ownership signals, each in the caller's transaction (one signal writer of an organization at a time), and
+// marking the resources each change touches.
 import type { Queryable } from '../store/db.js';
 import { writeDirectory, type DirectoryChange } from '../store/directory.js';
 import { writeServices } from '../store/catalog.js';
@@ -9,9 +10,11 @@ import { markForInference, resourceIdsWithAnyTag, resourceIdsOfRepos } from '../
 import { validatePreferences, type PreferenceProblem } from '../ingest/preferences-csv.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { InvalidInput } from '../errors.js';
+import { lockSignalWrites } from '../store/write-locks.js';
 import type { AuditEvent, CodeownersRule, Directory, Service } from './signals.js';
 
 export async function importDirectory(tx: Queryable, orgId: string, directory: Directory, source: string, now: number): Promise<DirectoryChange> {
+  await lockSignalWrites(tx, orgId);
   const change = await writeDirectory(tx, orgId, directory, source, now);
   // Memberships and departures reach inferences through users and teams anywhere: re-infer everything.
   if (change.changed) await markForInference(tx, orgId, 'all', now);
@@ -19,6 +22,7 @@ export async function importDirectory(tx: Queryable, orgId: string, directory: D
 }
 
 export async function importServices(tx: Queryable, orgId: string, services: Service[], source: string, now: number): Promise<{ written: number; changed: string[] }> {
+  await lockSignalWrites(tx, orgId);
   const changed = await writeServices(tx, orgId, services, source, now);
   const tags = changed.flatMap((name) => DEFAULT_ENGINE_SETTINGS.service_tag_keys.map((k) => `${k}:${name}`));
   // Tags are matched case-insensitively by the engine; resources usually carry lower-case service tags.
@@ -27,12 +31,14 @@ export async function importServices(tx: Queryable, orgId: string, services: Ser
 }
 
 export async function importAuditEvents(tx: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<{ events: number; resources: number }> {
+  await lockSignalWrites(tx, orgId);
   const touched = await insertAuditEvents(tx, orgId, events, now);
   await markForInference(tx, orgId, touched, now);
   return { events: events.length, resources: touched.length };
 }
 
 export async function importCodeowners(tx: Queryable, orgId: string, repo: string, rules: CodeownersRule[], now: number): Promise<{ version: number; changed: boolean }> {
+  await lockSignalWrites(tx, orgId);
   const result = await writeCodeowners(tx, orgId, repo, rules, now);
   if (result.changed) {
     const iac = await resourceIdsOfRepos(tx, orgId, [normalizeRepo(repo)]);
@@ -49,6 +55,7 @@ export async function importCodeowners(tx: Queryable, orgId: string, repo: strin
 export async function importPreferences(tx: Queryable, orgId: string, csv: string, actor: string | null, now: number): Promise<{ version: number; rows: number }> {
   const result = validatePreferences(csv);
   if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors, result.omitted);
+  await lockSignalWrites(tx, orgId);
   const version = await savePreferences(tx, orgId, csv, result.preferences, actor, now);
   await markForInference(tx, orgId, 'all', now);
   const p = result.preferences;

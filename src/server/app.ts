@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from './context.js';
-import { registerErrorMapper, sendFrameworkError } from './error-mapper.js';
+import { answerClientError, registerErrorMapper, sendFrameworkError } from './error-mapper.js';
 import { registerAuthentication } from './authentication.js';
 import { registerUnmatchedRequests } from './unmatched-requests.js';
 import { registerRateLimits, requireRateLimitFamilies } from './rate-limits.js';
@@ -20,6 +20,7 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     // A URL the router cannot decode is answered before any hook: in the same error shape as every other answer.
     frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
+    clientErrorHandler: answerClientError,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorSource } from '../errors.js';
 
 export interface JsonApiError {
@@ -17,6 +19,8 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -38,6 +42,25 @@ export function sendFrameworkError(reply: FastifyReply, err: FastifyError) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   const detail = err.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid: it holds a malformed percent-encoding.' : err.message;
   return sendError(reply, status, detail);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (a request line or headers too large, a timeout,
+ * bytes that are not HTTP): answered on the socket, in the same error shape.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request line and headers exceed the size this server reads.']
+        : [400, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(errorBody(status, detail));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 type Validation = NonNullable<FastifyError['validation']>[number];

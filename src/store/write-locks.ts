@@ -39,3 +39,12 @@ export const WRITE_ATTEMPTS = 5;
 export function lostRace(err: unknown): boolean {
   return typeof err === 'object' && err !== null && RETRIED.has(String((err as { code?: unknown }).code));
 }
+
+/**
+ * Writers of an organization's ownership signals (directory, catalog, audit events, CODEOWNERS, preferences) take
+ * turns: each computes next versions from the latest ones it reads, so two at once would write the same version.
+ * They are rare next to resource writes, so one lock per organization is enough; it ends with the transaction.
+ */
+export async function lockSignalWrites(tx: Queryable, orgId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('steward-signal-writes:' || $1::text, 0))`, [orgId]);
+}

@@ -1,0 +1,201 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { HOSTILE_JSON_BODIES, HOSTILE_JSON_VALUES, HOSTILE_URL_VALUES, leafPaths, toJsonText, withLeaf } from '../hostile/corpus.js';
+
+// Every route of the OpenAPI document, a route added later included, meets the hostile corpus: its path parameters,
+// its query parameters, its body (whole, and field by field from a valid one). No answer may be a 5xx, and every
+// error answer is in the JSON:API error shape.
+
+let s: TestServer;
+const BUCKET = 'arn:aws:s3:::hostile-corpus-bucket';
+let findingId = 'unknown';
+
+before(async () => {
+  s = await startTestServer();
+  const seeded = await s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify(validBodies['POST /api/v2/csm/resources']) });
+  assert.equal(seeded.status < 300, true, await seeded.text());
+  const list = (await (await s.api('/api/v2/posture_management/findings?page[limit]=1')).json()) as { data: Array<{ id: string }> };
+  findingId = list.data[0]?.id ?? findingId;
+});
+after(async () => s?.stop());
+
+/** A valid body for each route that takes one, so that each field can be made hostile in turn. */
+const validBodies: Record<string, unknown> = {
+  'POST /api/v2/csm/resources': {
+    data: [
+      {
+        type: 'cloud_resource',
+        id: BUCKET,
+        attributes: {
+          resource_type: 'aws_s3_bucket',
+          cloud_provider: 'aws',
+          name: 'hostile-corpus-bucket',
+          account: '123456789012',
+          region: 'us-east-1',
+          tags: ['team:payments', 'env:prod'],
+          configuration: { versioning: { status: 'Enabled' }, public_access_block: { block_public_acls: true } },
+          observed_at: Date.now(),
+        },
+      },
+    ],
+  },
+  'PATCH /api/v2/security/findings/mute': {
+    data: {
+      type: 'mute',
+      attributes: { mute: { is_muted: true, reason: 'RISK_ACCEPTED', description: 'accepted', expire_at: Date.now() + 86_400_000 } },
+      relationships: { findings: { data: [{ id: 'FINDING', type: 'findings' }] } },
+    },
+  },
+  'POST /api/v2/csm/ownership/settings': { data: { type: 'ownership_settings', attributes: { auto_tag: true, confidence_level: 'high' } } },
+  'POST /api/v2/csm/ownership/{resource_id}/{owner_type}/feedback': {
+    data: { type: 'ownership_feedback', attributes: { action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'payments', corrected_owner_type: 'team', reason: 'r' } },
+  },
+  'PUT /api/v2/csm/directory': {
+    source: 'hr',
+    users: [{ handle: 'jane.doe', email: 'jane.doe@example.com', name: 'Jane', active: true, teams: ['payments'] }],
+    teams: [{ handle: 'payments', name: 'Payments', members: ['jane.doe'] }],
+  },
+  'POST /api/v2/csm/audit_events': {
+    Records: [
+      {
+        eventVersion: '1.08',
+        eventTime: '2026-01-01T00:00:00Z',
+        eventSource: 's3.amazonaws.com',
+        eventName: 'CreateBucket',
+        awsRegion: 'us-east-1',
+        recipientAccountId: '123456789012',
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/jane', userName: 'jane', accountId: '123456789012' },
+        requestParameters: { bucketName: 'hostile-corpus-bucket' },
+        resources: [{ ARN: BUCKET, type: 'AWS::S3::Bucket' }],
+      },
+    ],
+  },
+};
+
+const HOSTILE_CSV = [
+  '\u0000',
+  'a,b\n\u0000,\ud800',
+  '"unterminated',
+  `${'x,'.repeat(5000)}\n`,
+  `${'a'.repeat(3000)}\n`,
+  'resource_type,resource_tag_key,resource_tag_value,\n\u0000,\u0000,\u0000\n',
+];
+
+interface Operation {
+  method: string;
+  path: string;
+  query: string[];
+  pathParams: string[];
+  takesBody: boolean;
+}
+
+async function operations(): Promise<Operation[]> {
+  const doc = (await (await s.api('/api/v2/openapi.json')).json()) as {
+    paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: unknown }>>;
+  };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+      pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+      takesBody: ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()),
+    })),
+  );
+}
+
+/** A real value for each path parameter, so that hostile values elsewhere reach past the lookups. */
+function realParam(name: string): string {
+  if (name === 'owner_type') return 'team';
+  if (name === 'finding_id') return encodeURIComponent(findingId);
+  return encodeURIComponent(BUCKET);
+}
+
+function concretePath(op: Operation, hostile?: { name: string; value: string }): string {
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => (hostile?.name === name ? hostile.value : realParam(name)));
+}
+
+interface Sent {
+  label: string;
+  path: string;
+  init?: RequestInit;
+}
+
+const failures: string[] = [];
+
+async function check(op: Operation, sent: Sent) {
+  let answer: Response;
+  try {
+    answer = await s.api(sent.path, { method: op.method, ...sent.init });
+  } catch (err) {
+    failures.push(`${op.method} ${sent.path.slice(0, 200)} (${sent.label}): no answer: ${(err as Error).message}`);
+    return;
+  }
+  const text = await answer.text();
+  if (answer.status >= 500) {
+    failures.push(`${op.method} ${sent.path.slice(0, 200)} (${sent.label}): ${answer.status} ${text.slice(0, 300)}`);
+    return;
+  }
+  if (answer.status >= 400) {
+    let shaped = false;
+    try {
+      const body = JSON.parse(text) as { errors?: Array<{ status?: string; detail?: string }> };
+      shaped = Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((e) => e.status === String(answer.status) && typeof e.detail === 'string');
+    } catch {
+      /* not JSON */
+    }
+    if (!shaped) failures.push(`${op.method} ${sent.path.slice(0, 200)} (${sent.label}): ${answer.status} not in the JSON:API error shape: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Sends in small parallel groups: enough to be quick, few enough to leave the store room. */
+async function sendAll(op: Operation, all: Sent[]) {
+  for (let i = 0; i < all.length; i += 8) await Promise.all(all.slice(i, i + 8).map((sent) => check(op, sent)));
+}
+
+function jsonBody(body: string): RequestInit {
+  return { body, headers: { 'content-type': 'application/json' } };
+}
+
+test('no hostile path parameter, query parameter or body makes any route answer a 5xx', async () => {
+  const ops = await operations();
+  assert.ok(ops.length >= 20, `the OpenAPI document lists ${ops.length} operations`);
+  for (const op of ops) {
+    const sent: Sent[] = [];
+    for (const name of op.pathParams) {
+      for (const value of HOSTILE_URL_VALUES) sent.push({ label: `path ${name}`, path: concretePath(op, { name, value }) });
+    }
+    for (const name of op.query) {
+      for (const value of HOSTILE_URL_VALUES) sent.push({ label: `query ${name}`, path: `${concretePath(op)}?${encodeURIComponent(name)}=${value}` });
+    }
+    for (const value of HOSTILE_URL_VALUES) {
+      if (op.query.length) sent.push({ label: 'every query parameter', path: `${concretePath(op)}?${op.query.map((n) => `${encodeURIComponent(n)}=${value}`).join('&')}` });
+      sent.push({ label: 'an undeclared query parameter', path: `${concretePath(op)}?filter[${value}]=${value}` });
+    }
+    if (op.takesBody) {
+      for (const body of HOSTILE_JSON_BODIES) sent.push({ label: 'whole body', path: concretePath(op), init: jsonBody(body) });
+      for (const csv of HOSTILE_CSV) sent.push({ label: 'CSV body', path: concretePath(op), init: { body: csv, headers: { 'content-type': 'text/csv' } } });
+      const valid = validBodies[`${op.method} ${op.path}`];
+      if (valid !== undefined) {
+        const template = JSON.parse(JSON.stringify(valid).replace('"FINDING"', JSON.stringify(findingId))) as unknown;
+        for (const leaf of leafPaths(template)) {
+          for (const value of HOSTILE_JSON_VALUES) {
+            sent.push({ label: `body field /${leaf.join('/')}`, path: concretePath(op), init: jsonBody(toJsonText(withLeaf(template, leaf, value))) });
+          }
+        }
+      }
+    }
+    await sendAll(op, sent);
+  }
+  assert.deepEqual(failures, [], `${failures.length} answers:\n${failures.slice(0, 40).join('\n')}`);
+  // The server is still whole afterwards.
+  assert.equal((await s.api('/api/v2/posture_management/findings?page[limit]=1')).status, 200);
+});
+
+test('every route that takes a body has a valid body here to make hostile field by field', async () => {
+  const missing = (await operations())
+    .filter((op) => op.takesBody && !validBodies[`${op.method} ${op.path}`] && !op.path.endsWith('/preferences'))
+    .map((op) => `${op.method} ${op.path}`);
+  assert.deepEqual(missing, [], 'add a valid body for these routes to validBodies');
+});
