@@ -1,4 +1,4 @@
-// Settings from the environment, read in one place.
+// Settings from the environment, read in one place: nothing else reads process.env; each part is given what it needs.
 export interface RateLimitRule {
   limit: number;
   periodSeconds: number;
@@ -13,6 +13,12 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   rateLimits: Record<string, RateLimitRule>;
+  /** Connections each process keeps to PostgreSQL. */
+  pgPoolSize: number;
+  /** Exact listing counts each process reuses until the findings change (0: always count). */
+  countCacheSize: number;
+  /** How often organizations whose learnt signal weights moved are re-inferred. */
+  weightsRefreshMs: number;
 }
 
 /**
@@ -50,5 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
     bodyLimitBytes: Number(env.STEWARD_BODY_LIMIT ?? 10 * 1024 * 1024),
     rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
+    pgPoolSize: Number(env.STEWARD_PG_POOL ?? 10),
+    countCacheSize: Number(env.STEWARD_COUNT_CACHE_SIZE ?? 2000),
+    weightsRefreshMs: Number(env.STEWARD_WEIGHTS_REFRESH_MS ?? 10 * 60_000),
   };
 }

@@ -1,16 +1,23 @@
 import { openDb, type Db } from '../store/db.js';
+import { loadConfig } from '../config.js';
 import { migrate } from '../store/migrate.js';
 import { findOrg } from '../store/orgs.js';
 
 /** Opens the store (PGlite folder or DATABASE_URL), brings its schema up to date, runs fn, closes it. */
 export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb();
+  const db = await openConfiguredDb();
   try {
     await migrate(db);
     return await fn(db);
   } finally {
     await db.close();
   }
+}
+
+/** The store the environment names (DATABASE_URL, or the PGlite folder STEWARD_DATA_DIR). */
+export function openConfiguredDb(): Promise<Db> {
+  const config = loadConfig();
+  return openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
 }
 
 export async function requireOrg(db: Db, name: string): Promise<string> {

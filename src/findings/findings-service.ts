@@ -27,7 +27,8 @@ async function readInstant(db: Db, orgId: string, requested: number | undefined)
   return requested === undefined ? safe : Math.min(requested, safe);
 }
 
-const counts = new CountCache(Number(process.env.STEWARD_COUNT_CACHE_SIZE ?? 2000));
+// Its capacity comes from the configuration when the server starts (setCountCacheCapacity).
+const counts = new CountCache(2000);
 
 /** How many listing counts each process keeps (0: count every first page; benchmarks compare both). */
 export function setCountCacheCapacity(capacity: number): void {

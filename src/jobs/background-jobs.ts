@@ -13,11 +13,13 @@ export interface Job {
 /** Jobs the server runs on a timer (mute expiry, the recompute worker); each later capability adds its job here. */
 export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob, weightsRefreshJob];
 
-export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogger }) {
+/** Runs every job on its timer; `intervals` overrides a job's interval by name (from the configuration). */
+export function startBackgroundJobs({ db, log, intervals = {} }: { db: Db; log: FastifyBaseLogger; intervals?: Record<string, number> }) {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   for (const job of jobs) {
+    const intervalMs = intervals[job.name] ?? job.intervalMs;
     const tick = () => {
       if (stopped) return;
       const p = job
@@ -25,11 +27,11 @@ export function startBackgroundJobs({ db, log }: { db: Db; log: FastifyBaseLogge
         .catch((err) => log.error({ err, job: job.name }, 'background job failed'))
         .finally(() => {
           running.delete(p);
-          if (!stopped) timers.push(setTimeout(tick, job.intervalMs));
+          if (!stopped) timers.push(setTimeout(tick, intervalMs));
         });
       running.add(p);
     };
-    timers.push(setTimeout(tick, job.intervalMs));
+    timers.push(setTimeout(tick, intervalMs));
   }
   return {
     async stop() {

@@ -4,6 +4,7 @@ import { reinferWhereWeightsMoved } from '../ownership/ownership-service.js';
 /** Re-infers organizations whose learnt signal weights have moved since their answers were computed. */
 export const weightsRefreshJob: Job = {
   name: 'ownership-weights-refresh',
-  intervalMs: Number(process.env.STEWARD_WEIGHTS_REFRESH_MS ?? 10 * 60_000),
+  // The server's configuration (STEWARD_WEIGHTS_REFRESH_MS) overrides this by the job's name.
+  intervalMs: 10 * 60_000,
   run: (db) => reinferWhereWeightsMoved(db),
 };

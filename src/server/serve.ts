@@ -7,6 +7,7 @@ import { openRateLimiter } from './rate-limiter.js';
 import { buildApp } from './app.js';
 import { startBackgroundJobs } from '../jobs/background-jobs.js';
 import { builtInRuleEngine } from '../posture/rule-pack-engine.js';
+import { setCountCacheCapacity } from '../findings/findings-service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,14 +18,15 @@ export interface RunningServer {
 
 /** Opens the store, migrates it, and serves until stop(); SIGTERM and SIGINT finish requests in flight, then close the store. */
 export async function serve(config: Config = loadConfig(), { handleSignals = true } = {}): Promise<RunningServer> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
+  setCountCacheCapacity(config.countCacheSize);
   await migrate(db);
   const log = pino({ level: config.logLevel });
   const limiter = await openRateLimiter(config.redisUrl, log);
   const rules = builtInRuleEngine();
   const app = await buildApp({ db, config, limiter, rules }, log);
   for (const e of rules.errors) app.log.error({ file: e.file, line: e.line }, `rule skipped: ${e.message}`);
-  const jobs = startBackgroundJobs({ db, log: app.log });
+  const jobs = startBackgroundJobs({ db, log: app.log, intervals: { 'ownership-weights-refresh': config.weightsRefreshMs } });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -15,18 +15,22 @@ export interface Db extends Queryable {
 }
 
 export interface OpenOptions {
+  /** PostgreSQL to use; without it, the embedded store in `dataDir`. */
   databaseUrl?: string;
+  /** The embedded store's folder, or 'memory://'. */
   dataDir?: string;
+  /** Connections to PostgreSQL. */
+  poolSize?: number;
 }
 
-export async function openDb(options: OpenOptions = {}): Promise<Db> {
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
-  if (url) {
+export async function openDb(options: OpenOptions): Promise<Db> {
+  if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(url);
+    return openPostgres(options.databaseUrl, options.poolSize);
   }
+  if (!options.dataDir) throw new Error('openDb needs a DATABASE_URL or a data folder');
   const { openPglite } = await import('./pglite.js');
-  return openPglite(options.dataDir ?? process.env.STEWARD_DATA_DIR ?? './data');
+  return openPglite(options.dataDir);
 }
 
 /** Whether the store answers (the readiness check). */

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { openDb } from '../../store/db.js';
 import { migrate } from '../../store/migrate.js';
-import { failWith } from '../with-store.js';
+import { failWith, openConfiguredDb } from '../with-store.js';
 
 export function register(program: Command) {
   program
@@ -9,7 +8,7 @@ export function register(program: Command) {
     .description('Apply the store migrations not yet applied, then exit')
     .action(async () => {
       try {
-        const db = await openDb();
+        const db = await openConfiguredDb();
         try {
           const applied = await migrate(db);
           process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
