@@ -1,6 +1,6 @@
 // AWS Config configuration items -> ResourceRecords, configuration converted to the canonical snake_case schema.
 import { RecordError, type ResourceRecord } from '../posture/resource.js';
-import { parseArn } from './canonical/arn.js';
+import { parseArn, partitionOf, s3BucketArn } from './canonical/arn.js';
 import { configSnakeCase, deepSnake } from './canonical/case.js';
 import { awsConfigType } from './canonical/registry.js';
 import { tagsFromList, tagsFromMap } from './canonical/tags.js';
@@ -81,9 +81,9 @@ export function parseAwsConfigItem(raw: unknown, place: string, now: number): Re
   if (arnText && !arn) throw new RecordError(place, 'ARN', `"${arnText}" is not an ARN`);
   const account = optionalString(raw, 'awsAccountId', place) ?? arn?.account ?? '';
   const region = optionalString(raw, 'awsRegion', place) ?? arn?.region ?? '';
-  const id =
-    arnText ??
-    (cfnType === 'AWS::S3::Bucket' && (resourceName ?? resourceId) ? `arn:aws:s3:::${resourceName ?? resourceId}` : resourceId);
+  const bucket = cfnType === 'AWS::S3::Bucket' ? resourceName ?? resourceId : undefined;
+  // A bucket's ARN names no region: the item's awsRegion gives its partition.
+  const id = arnText ?? (bucket ? s3BucketArn(bucket, partitionOf(region)) : resourceId);
   if (!id) throw new RecordError(place, 'ARN', 'the item has neither an ARN nor a resourceId');
 
   const status = optionalString(raw, 'configurationItemStatus', place);

@@ -1,6 +1,6 @@
 // Terraform state (format version 4) -> ResourceRecords: managed resources only, configuration in the canonical schema.
 import { RecordError, type ResourceRecord } from '../posture/resource.js';
-import { parseArn } from './canonical/arn.js';
+import { parseArn, partitionOf } from './canonical/arn.js';
 import { regionFromZone } from './canonical/aws-ec2.js';
 import type { TerraformContext } from './canonical/mapping.js';
 import { terraformType } from './canonical/registry.js';
@@ -32,6 +32,26 @@ function regionOf(a: Json, fromArn: string | undefined): string {
   if (fromArn) return fromArn;
   const zones = list(a.availability_zones);
   return str(a.region) ?? str(a.home_region) ?? regionFromZone(a.availability_zone) ?? regionFromZone(zones[0]) ?? '';
+}
+
+/**
+ * The partition of a state as a whole, for resources whose own attributes do not say (an S3 bucket's ARN names no
+ * region, and older AWS providers record no `region` on a bucket): the first ARN's partition, else the first region's.
+ * A state is written by one provider configuration per region, so its resources share a partition; `aws` otherwise.
+ */
+function statePartition(resources: unknown[]): string {
+  let fromRegion: string | undefined;
+  for (const resource of resources) {
+    if (!isObject(resource) || !Array.isArray(resource.instances)) continue;
+    for (const instance of resource.instances) {
+      const a = isObject(instance) && isObject(instance.attributes) ? instance.attributes : {};
+      const arn = typeof a.arn === 'string' ? parseArn(a.arn) : undefined;
+      if (arn) return arn.partition;
+      const region = str(a.region) ?? str(a.availability_zone);
+      fromRegion ??= region ? partitionOf(region) : undefined;
+    }
+  }
+  return fromRegion ?? 'aws';
 }
 
 function accountOf(a: Json, fromArn: string | undefined): string {
@@ -66,6 +86,7 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
   if (!Array.isArray(doc.resources)) throw new RecordError(source, 'resources', 'must be an array');
 
   const records: ResourceRecord[] = [];
+  const defaultPartition = statePartition(doc.resources);
   const children: TerraformChild[] = [];
   doc.resources.forEach((resource, r) => {
     const place = `${source} resources[${r}]`;
@@ -88,9 +109,11 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
       // Some resources (CloudFormation stacks, SNS topics) have their ARN as their id and no `arn` attribute.
       const arnText = [a.arn, a.id].find((v): v is string => typeof v === 'string' && v.startsWith('arn:'));
       const arn = arnText ? parseArn(arnText) : undefined;
+      const region = regionOf(a, arn?.region);
       const context: TerraformContext = {
-        region: regionOf(a, arn?.region),
+        region,
         account: accountOf(a, arn?.account),
+        partition: arn?.partition ?? (region ? partitionOf(region) : defaultPartition),
         terraformType: type,
       };
       const id = arnText ?? info.mapping?.terraformArn?.(a, context) ?? str(a.id);

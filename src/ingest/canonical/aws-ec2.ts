@@ -1,5 +1,6 @@
 // EC2 family: aws_security_group, aws_ec2_instance, aws_ebs_volume, aws_vpc, aws_subnet (EC2 API names).
-import type { TypeMapping } from './mapping.js';
+import { buildArn } from './arn.js';
+import type { TerraformContext, TypeMapping } from './mapping.js';
 import { block, compact, list, objects, str, type Json } from './values.js';
 
 const ALL_PROTOCOLS = new Set(['-1', 'all']);
@@ -39,14 +40,18 @@ export function regionFromZone(zone: unknown): string | undefined {
   return typeof zone === 'string' && /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) ? zone.slice(0, -1) : undefined;
 }
 
+/** `arn:<partition>:ec2:<region>:<owner>:<kind>/<id>` when the state says where the resource lives. */
+function terraformEc2Arn(a: Json, c: TerraformContext, kind: string): string | undefined {
+  const id = str(a.id);
+  const account = str(a.owner_id) ?? c.account;
+  return id && c.region && account ? buildArn({ partition: c.partition, service: 'ec2', region: c.region, account, resource: `${kind}/${id}` }) : undefined;
+}
+
 export const awsSecurityGroup: TypeMapping = {
   resourceType: 'aws_security_group',
   terraformTypes: ['aws_security_group', 'aws_default_security_group'],
   terraformReplaces: ['ingress', 'egress', 'name', 'id'],
-  terraformArn: (a, c) =>
-    str(a.id) && c.region && (str(a.owner_id) ?? c.account)
-      ? `arn:aws:ec2:${c.region}:${str(a.owner_id) ?? c.account}:security-group/${a.id}`
-      : undefined,
+  terraformArn: (a, c) => terraformEc2Arn(a, c, 'security-group'),
   fromTerraform(a) {
     const groupId = str(a.id);
     return compact({
@@ -136,8 +141,7 @@ export const awsVpc: TypeMapping = {
   resourceType: 'aws_vpc',
   terraformTypes: ['aws_vpc', 'aws_default_vpc'],
   terraformReplaces: ['id'],
-  terraformArn: (a, c) =>
-    str(a.id) && c.region && (str(a.owner_id) ?? c.account) ? `arn:aws:ec2:${c.region}:${str(a.owner_id) ?? c.account}:vpc/${a.id}` : undefined,
+  terraformArn: (a, c) => terraformEc2Arn(a, c, 'vpc'),
   fromTerraform: (a, c) => compact({ vpc_id: str(a.id), is_default: c.terraformType === 'aws_default_vpc' }),
   awsConfigTypes: ['AWS::EC2::VPC'],
 };
@@ -146,8 +150,7 @@ export const awsSubnet: TypeMapping = {
   resourceType: 'aws_subnet',
   terraformTypes: ['aws_subnet', 'aws_default_subnet'],
   terraformReplaces: ['id', 'arn'],
-  terraformArn: (a, c) =>
-    str(a.id) && c.region && (str(a.owner_id) ?? c.account) ? `arn:aws:ec2:${c.region}:${str(a.owner_id) ?? c.account}:subnet/${a.id}` : undefined,
+  terraformArn: (a, c) => terraformEc2Arn(a, c, 'subnet'),
   fromTerraform: (a) => compact({ subnet_id: str(a.id), subnet_arn: str(a.arn) }),
   awsConfigTypes: ['AWS::EC2::Subnet'],
 };

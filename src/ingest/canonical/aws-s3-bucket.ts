@@ -1,5 +1,6 @@
 // aws_s3_bucket: the S3 API's names, as Datadog's resource catalog keeps them.
-import type { TypeMapping } from './mapping.js';
+import { s3BucketArn } from './arn.js';
+import type { TerraformContext, TypeMapping } from './mapping.js';
 import { policyStatements } from './policy.js';
 import { block, compact, isObject, objects, parsePolicy, str, type Json } from './values.js';
 
@@ -45,13 +46,18 @@ export function bucketPolicyStatements(policy: unknown, bucketArn: string | unde
   return policyStatements(policy, compact({ bucket_arn: bucketArn, account_id: account || undefined }));
 }
 
+function terraformBucketArn(a: Json, context: TerraformContext): string | undefined {
+  const bucket = str(a.bucket);
+  return bucket ? s3BucketArn(bucket, context.partition) : undefined;
+}
+
 export const awsS3Bucket: TypeMapping = {
   resourceType: 'aws_s3_bucket',
   terraformTypes: ['aws_s3_bucket'],
-  terraformArn: (a) => (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined),
+  terraformArn: terraformBucketArn,
   terraformReplaces: ['bucket', 'arn', 'grant', 'acl', 'logging', 'versioning', 'server_side_encryption_configuration', 'policy'],
   fromTerraform(a, context) {
-    const arn = str(a.arn) ?? (str(a.bucket) ? `arn:aws:s3:::${a.bucket}` : undefined);
+    const arn = str(a.arn) ?? terraformBucketArn(a, context);
     const versioning = block(a.versioning);
     const logging = block(a.logging);
     const statements = bucketPolicyStatements(a.policy, arn, context.account);

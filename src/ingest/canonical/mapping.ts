@@ -4,6 +4,11 @@ import type { Json } from './values.js';
 export interface TerraformContext {
   region: string;
   account: string;
+  /**
+   * The AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...): the resource's ARN's, else its region's, else the one
+   * the rest of the state is in (S3 buckets without a `region` attribute); `aws` when nothing in the state says.
+   */
+  partition: string;
   /** The state's own type name, e.g. aws_default_vpc for an aws_vpc. */
   terraformType: string;
 }
