@@ -4,8 +4,8 @@ import { parseArn, partitionOf, s3BucketArn } from './canonical/arn.js';
 import { configSnakeCase, deepSnake } from './canonical/case.js';
 import { awsConfigType } from './canonical/registry.js';
 import { tagsFromList, tagsFromMap } from './canonical/tags.js';
-import { isObject, str, type Json } from './canonical/values.js';
-import { checkRecordLimits, nameFromId, parseInstant } from './resource-items.js';
+import { isRecord, str, type Json } from './canonical/values.js';
+import { checkRecordLimits, nameFromId, optionalString, parseInstant } from './resource-items.js';
 
 const DELETED_STATUSES = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -26,7 +26,7 @@ function parseEmbeddedJson(value: unknown, place: string, field: string): unknow
 /** Finds the configuration items in every shape Config hands them out in. */
 function locateItems(doc: unknown, source: string): PlacedItem[] {
   if (Array.isArray(doc)) return doc.map((item, i) => ({ item, place: `${source} [${i}]` }));
-  if (!isObject(doc)) throw new RecordError(source, undefined, 'must be a configuration item, a list of them, or a Config rule event');
+  if (!isRecord(doc)) throw new RecordError(source, undefined, 'must be a configuration item, a list of them, or a Config rule event');
   if (doc.configurationItems !== undefined) {
     if (!Array.isArray(doc.configurationItems)) throw new RecordError(source, 'configurationItems', 'must be an array');
     return doc.configurationItems.map((item, i) => ({ item, place: `${source} configurationItems[${i}]` }));
@@ -34,31 +34,24 @@ function locateItems(doc: unknown, source: string): PlacedItem[] {
   if (doc.invokingEvent !== undefined) {
     // A Config rule invocation: `invokingEvent` is a JSON string holding the item.
     const event = parseEmbeddedJson(doc.invokingEvent, source, 'invokingEvent');
-    if (!isObject(event) || !isObject(event.configurationItem)) {
-      const kind = isObject(event) && typeof event.messageType === 'string' ? ` (${event.messageType})` : '';
+    if (!isRecord(event) || !isRecord(event.configurationItem)) {
+      const kind = isRecord(event) && typeof event.messageType === 'string' ? ` (${event.messageType})` : '';
       throw new RecordError(source, 'invokingEvent.configurationItem', `the event carries no configuration item${kind}`);
     }
     return [{ item: event.configurationItem, place: `${source} invokingEvent.configurationItem` }];
   }
-  if (isObject(doc.configurationItem)) return [{ item: doc.configurationItem, place: `${source} configurationItem` }];
+  if (isRecord(doc.configurationItem)) return [{ item: doc.configurationItem, place: `${source} configurationItem` }];
   // An EventBridge "Config Configuration Item Change" event.
-  if (isObject(doc.detail) && isObject(doc.detail.configurationItem)) {
+  if (isRecord(doc.detail) && isRecord(doc.detail.configurationItem)) {
     return [{ item: doc.detail.configurationItem, place: `${source} detail.configurationItem` }];
   }
   return [{ item: doc, place: source }];
 }
 
-function optionalString(item: Json, key: string, place: string): string | undefined {
-  const value = item[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new RecordError(place, key, 'must be a string');
-  return value;
-}
-
 /** `configuration` + `supplementaryConfiguration` -> one snake_case object; supplementary keys are PascalCase names. */
 function canonicalConfiguration(configuration: unknown, supplementary: Json, place: string): Json {
   const out: Json = {};
-  if (isObject(configuration)) Object.assign(out, deepSnake(configuration, configSnakeCase) as Json);
+  if (isRecord(configuration)) Object.assign(out, deepSnake(configuration, configSnakeCase) as Json);
   for (const [key, value] of Object.entries(supplementary)) {
     // Some Config exports keep supplementary values as JSON strings.
     const parsed = typeof value === 'string' && /^\s*[[{]/.test(value) ? parseEmbeddedJson(value, place, `supplementaryConfiguration.${key}`) : value;
@@ -68,30 +61,30 @@ function canonicalConfiguration(configuration: unknown, supplementary: Json, pla
 }
 
 export function parseAwsConfigItem(raw: unknown, place: string, now: number): ResourceRecord {
-  if (!isObject(raw)) throw new RecordError(place, undefined, 'a configuration item must be an object');
+  if (!isRecord(raw)) throw new RecordError(place, undefined, 'a configuration item must be an object');
   const cfnType = raw.resourceType;
   if (typeof cfnType !== 'string' || cfnType === '') throw new RecordError(place, 'resourceType', 'is required (e.g. AWS::S3::Bucket)');
   const type = awsConfigType(cfnType);
   if (!type) throw new RecordError(place, 'resourceType', `"${cfnType}" is not an AWS::Service::Type name`);
 
-  const resourceId = optionalString(raw, 'resourceId', place);
-  const resourceName = optionalString(raw, 'resourceName', place);
-  const arnText = optionalString(raw, 'ARN', place) ?? optionalString(raw, 'arn', place);
+  const resourceId = optionalString(raw.resourceId, place, 'resourceId');
+  const resourceName = optionalString(raw.resourceName, place, 'resourceName');
+  const arnText = optionalString(raw.ARN, place, 'ARN') ?? optionalString(raw.arn, place, 'arn');
   const arn = arnText ? parseArn(arnText) : undefined;
   if (arnText && !arn) throw new RecordError(place, 'ARN', `"${arnText}" is not an ARN`);
-  const account = optionalString(raw, 'awsAccountId', place) ?? arn?.account ?? '';
-  const region = optionalString(raw, 'awsRegion', place) ?? arn?.region ?? '';
+  const account = optionalString(raw.awsAccountId, place, 'awsAccountId') ?? arn?.account ?? '';
+  const region = optionalString(raw.awsRegion, place, 'awsRegion') ?? arn?.region ?? '';
   const bucket = cfnType === 'AWS::S3::Bucket' ? resourceName ?? resourceId : undefined;
   // A bucket's ARN names no region: the item's awsRegion gives its partition.
   const id = arnText ?? (bucket ? s3BucketArn(bucket, partitionOf(region)) : resourceId);
   if (!id) throw new RecordError(place, 'ARN', 'the item has neither an ARN nor a resourceId');
 
-  const status = optionalString(raw, 'configurationItemStatus', place);
+  const status = optionalString(raw.configurationItemStatus, place, 'configurationItemStatus');
   const configuration = parseEmbeddedJson(raw.configuration ?? {}, place, 'configuration');
-  if (!isObject(configuration)) throw new RecordError(place, 'configuration', 'must be an object');
+  if (!isRecord(configuration)) throw new RecordError(place, 'configuration', 'must be an object');
   const supplementary = parseEmbeddedJson(raw.supplementaryConfiguration ?? {}, place, 'supplementaryConfiguration');
-  if (!isObject(supplementary)) throw new RecordError(place, 'supplementaryConfiguration', 'must be an object');
-  if (raw.tags !== undefined && raw.tags !== null && !isObject(raw.tags)) throw new RecordError(place, 'tags', 'must be an object');
+  if (!isRecord(supplementary)) throw new RecordError(place, 'supplementaryConfiguration', 'must be an object');
+  if (raw.tags !== undefined && raw.tags !== null && !isRecord(raw.tags)) throw new RecordError(place, 'tags', 'must be an object');
 
   let canonical = canonicalConfiguration(configuration, supplementary, place);
   if (type.mapping?.fromAwsConfig) canonical = type.mapping.fromAwsConfig(canonical, supplementary, { arn: id, account, region });
@@ -104,7 +97,7 @@ export function parseAwsConfigItem(raw: unknown, place: string, now: number): Re
     cloud_provider: 'aws',
     account,
     region,
-    tags: isObject(raw.tags) && Object.keys(raw.tags).length ? tagsFromMap(raw.tags) : tagsFromList(configuration.tags),
+    tags: isRecord(raw.tags) && Object.keys(raw.tags).length ? tagsFromMap(raw.tags) : tagsFromList(configuration.tags),
     configuration: canonical,
     observed_at: captured === undefined || captured === null ? now : parseInstant(captured, place, 'configurationItemCaptureTime'),
   };

@@ -4,6 +4,7 @@
 // Namespaces are dropped: `group:default/team-a` and `group:other/team-a` are both the handle `team-a`;
 // two entities with one handle merge (the fixture's `guest` in namespaces default and development is one user).
 import { RecordError } from '../posture/resource.js';
+import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
@@ -48,10 +49,6 @@ export function parseEntityRef(ref: string): EntityRef {
 export function ownerRefOf(ref: string): OwnerRef {
   const parsed = parseEntityRef(ref);
   return { kind: parsed.kind === 'user' ? 'user' : 'team', handle: parsed.name };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(value: unknown, place: string, field: string): string | undefined {

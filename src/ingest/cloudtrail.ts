@@ -3,6 +3,7 @@
 // `streamCloudTrailRecords` reads a large `{"Records":[...]}` document from text chunks one record at a time.
 import { createHash } from 'node:crypto';
 import { RecordError } from '../posture/resource.js';
+import { isRecord, str } from '../json-values.js';
 import { resolvePrincipal } from '../ownership/principal.js';
 import { resourcesOfCall } from '../ownership/cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
@@ -14,10 +15,6 @@ export interface PlacedRecord {
   record: CloudTrailRecord;
   /** Where the record sits, for errors: `file Records[12]`, `file detail`. */
   place: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isCloudTrailRecord(value: Record<string, unknown>): boolean {
@@ -62,10 +59,6 @@ export function* placedRecordsOf(value: unknown, place: string): Iterable<Placed
 /** Every record of a parsed document: log file, array, single record or EventBridge event. */
 export function* recordsOf(value: unknown, place: string): Iterable<CloudTrailRecord> {
   for (const placed of placedRecordsOf(value, place)) yield placed.record;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** A stable id for records that lack `eventID` (trimmed test data), so re-imports stay idempotent. */

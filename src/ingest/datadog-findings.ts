@@ -2,7 +2,7 @@
 import {
   RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType,
 } from '../posture/resource.js';
-import { isObject, type Json } from './canonical/values.js';
+import { isRecord, type Json } from './canonical/values.js';
 import type { MuteState } from '../posture/finding-state.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 
@@ -87,7 +87,7 @@ function tagValue(tags: string[], keys: string[]): string | undefined {
 }
 
 function parseMute(value: unknown, place: string, prefix: string): ImportedMute {
-  if (!isObject(value)) throw new RecordError(place, `${prefix}mute`, 'must be an object with a boolean muted');
+  if (!isRecord(value)) throw new RecordError(place, `${prefix}mute`, 'must be an object with a boolean muted');
   const f = new Fields(value, place, `${prefix}mute.`);
   if (typeof value.muted !== 'boolean') throw new RecordError(place, `${prefix}mute.muted`, 'must be a boolean');
   const mute: ImportedMute = { muted: value.muted };
@@ -107,11 +107,11 @@ function parseMute(value: unknown, place: string, prefix: string): ImportedMute 
 /** `attributes` is the finding's attribute object; `prefix` is how errors name its fields (`attributes.` in v2). */
 function parseFinding(id: unknown, attributes: unknown, place: string, prefix: string, idField: string): ImportedFinding {
   if (typeof id !== 'string' || id === '') throw new RecordError(place, idField, 'is required and must be a non-empty string');
-  if (!isObject(attributes)) throw new RecordError(place, prefix.replace(/\.$/, '') || undefined, 'must be an object');
+  if (!isRecord(attributes)) throw new RecordError(place, prefix.replace(/\.$/, '') || undefined, 'must be an object');
   const f = new Fields(attributes, place, prefix);
 
   const rule = attributes.rule;
-  if (!isObject(rule)) throw new RecordError(place, `${prefix}rule`, 'must be an object with id and name');
+  if (!isRecord(rule)) throw new RecordError(place, `${prefix}rule`, 'must be an object with id and name');
   const ruleFields = new Fields(rule, place, `${prefix}rule.`);
 
   const rawTags = attributes.tags ?? [];
@@ -145,7 +145,7 @@ function parseFinding(id: unknown, attributes: unknown, place: string, prefix: s
   if (message !== undefined) finding.message = message;
   const configuration = attributes.resource_configuration;
   if (configuration !== undefined && configuration !== null) {
-    if (!isObject(configuration)) throw new RecordError(place, `${prefix}resource_configuration`, 'must be an object');
+    if (!isRecord(configuration)) throw new RecordError(place, `${prefix}resource_configuration`, 'must be an object');
     finding.resource_configuration = configuration;
   }
   const provider = tagValue(tags, ['cloud_provider']);
@@ -174,27 +174,27 @@ function checkFindingLimits(finding: ImportedFinding, place: string, prefix: str
 }
 
 function parseAnswer(body: unknown, source: string): ImportedFinding[] {
-  if (!isObject(body)) throw new RecordError(source, undefined, 'must be a findings answer object with data');
+  if (!isRecord(body)) throw new RecordError(source, undefined, 'must be a findings answer object with data');
   const data = body.data;
   if (Array.isArray(data)) {
     // listFindings (v2): {data:[{id, type:'finding', attributes}], meta}
     return data.map((entry, i) => {
       const place = `${source} data[${i}]`;
-      if (!isObject(entry)) throw new RecordError(place, undefined, 'must be an object');
+      if (!isRecord(entry)) throw new RecordError(place, undefined, 'must be an object');
       return parseFinding(entry.id, entry.attributes, place, 'attributes.', 'id');
     });
   }
-  if (!isObject(data)) throw new RecordError(source, 'data', 'must be an array of findings or one finding');
-  const attributes = isObject(data.attributes) ? data.attributes : undefined;
+  if (!isRecord(data)) throw new RecordError(source, 'data', 'must be an array of findings or one finding');
+  const attributes = isRecord(data.attributes) ? data.attributes : undefined;
   if (attributes && Array.isArray(attributes.findings)) {
     // The 2023 beta list: {data:{type:'posture_management_list_findings_resp', attributes:{findings:[...]}}}
     return attributes.findings.map((finding, i) => {
       const place = `${source} data.attributes.findings[${i}]`;
-      if (!isObject(finding)) throw new RecordError(place, undefined, 'must be an object');
+      if (!isRecord(finding)) throw new RecordError(place, undefined, 'must be an object');
       return parseFinding(finding.id, finding, place, '', 'id');
     });
   }
-  if (attributes && isObject(attributes.finding)) {
+  if (attributes && isRecord(attributes.finding)) {
     // The 2023 beta get: {data:{type:'posture_management_fetch_finding_resp', attributes:{finding:{...}}}}
     const place = `${source} data.attributes.finding`;
     return [parseFinding(attributes.finding.id, attributes.finding, place, '', 'id')];
@@ -204,7 +204,7 @@ function parseAnswer(body: unknown, source: string): ImportedFinding[] {
 }
 
 function isRecording(doc: unknown): doc is unknown[] {
-  return Array.isArray(doc) && doc.length > 0 && doc.every((entry) => isObject(entry) && isObject(entry.response));
+  return Array.isArray(doc) && doc.length > 0 && doc.every((entry) => isRecord(entry) && isRecord(entry.response));
 }
 
 /** Any of: a list answer, a get answer, the 2023 beta envelopes, or recorded `[{request, response:{status, body}}]`. */

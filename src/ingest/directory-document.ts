@@ -21,6 +21,7 @@
 // The document replaces the source's whole directory, so it is validated whole: errors name a JSON pointer
 // (`/users/3/email`). Unknown fields are rejected, so a misspelt field is not silently dropped.
 import { RecordError } from '../posture/resource.js';
+import { isRecord } from '../json-values.js';
 import { unsafeTextReason } from '../input-limits.js';
 import type { Directory, DirectoryTeam, DirectoryUser } from '../ownership/signals.js';
 
@@ -33,10 +34,6 @@ const TEAM_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_./]*$/;
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9\-_.]*$/;
 const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 const MAX_TEXT = 256;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(pointer: string, reason: string): never {
   throw new RecordError(pointer || '/', undefined, reason);

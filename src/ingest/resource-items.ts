@@ -1,6 +1,6 @@
 // One `cloud_resource` item (API body element or NDJSON line) -> ResourceRecord, validated field by field.
 import { RecordError, type CloudProvider, type ResourceRecord } from '../posture/resource.js';
-import { isObject } from './canonical/values.js';
+import { isRecord } from './canonical/values.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 
 export const CLOUD_PROVIDERS: readonly CloudProvider[] = ['aws', 'gcp', 'azure'];
@@ -61,7 +61,8 @@ function requiredString(value: unknown, place: string, field: string): string {
   return value;
 }
 
-function optionalString(value: unknown, place: string, field: string): string | undefined {
+/** Absent (undefined, null) or a string; anything else is the record's error. */
+export function optionalString(value: unknown, place: string, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new RecordError(place, field, 'must be a string');
   return value;
@@ -78,11 +79,11 @@ const KNOWN_ATTRIBUTES = new Set([
 ]);
 
 export function parseResourceItem(item: unknown, place: string, now: number): ResourceRecord {
-  if (!isObject(item)) throw new RecordError(place, undefined, 'must be a JSON object');
+  if (!isRecord(item)) throw new RecordError(place, undefined, 'must be a JSON object');
   if (item.type !== undefined && item.type !== 'cloud_resource') throw new RecordError(place, 'type', 'must be "cloud_resource"');
   const id = requiredString(item.id, place, 'id');
   const attributes = item.attributes;
-  if (!isObject(attributes)) throw new RecordError(place, 'attributes', 'is required and must be an object');
+  if (!isRecord(attributes)) throw new RecordError(place, 'attributes', 'is required and must be an object');
   for (const key of Object.keys(attributes)) {
     if (!KNOWN_ATTRIBUTES.has(key)) throw new RecordError(place, `attributes.${key}`, 'is not a known attribute');
   }
@@ -96,7 +97,7 @@ export function parseResourceItem(item: unknown, place: string, now: number): Re
     throw new RecordError(place, 'attributes.cloud_provider', `is required and must be one of ${CLOUD_PROVIDERS.join(', ')}`);
   }
   const configuration = attributes.configuration ?? {};
-  if (!isObject(configuration)) throw new RecordError(place, 'attributes.configuration', 'must be an object');
+  if (!isRecord(configuration)) throw new RecordError(place, 'attributes.configuration', 'must be an object');
   if (attributes.deleted !== undefined && typeof attributes.deleted !== 'boolean') {
     throw new RecordError(place, 'attributes.deleted', 'must be a boolean');
   }
@@ -117,7 +118,7 @@ export function parseResourceItem(item: unknown, place: string, now: number): Re
   };
   if (attributes.deleted === true) record.deleted = true;
   if (attributes.iac !== undefined && attributes.iac !== null) {
-    if (!isObject(attributes.iac)) throw new RecordError(place, 'attributes.iac', 'must be an object {repo, path}');
+    if (!isRecord(attributes.iac)) throw new RecordError(place, 'attributes.iac', 'must be an object {repo, path}');
     record.iac = {
       repo: requiredString(attributes.iac.repo, place, 'attributes.iac.repo'),
       path: optionalString(attributes.iac.path, place, 'attributes.iac.path') ?? '',

@@ -1,16 +1,13 @@
 // Datadog service definitions (`service.datadog.yaml`): schema v2, v2.1, v2.2 (`schema-version`) and v3 (`apiVersion: v3`),
 // one or several `---` documents per file, each becoming one Service.
 import { RecordError } from '../posture/resource.js';
+import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { OwnerRef, Service, ServiceContact, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 const V2_VERSIONS = new Set(['v2', 'v2.1', 'v2.2']);
 const V3_VERSIONS = new Set(['v3']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 class Reader {
   constructor(readonly place: string) {}

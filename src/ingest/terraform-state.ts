@@ -6,7 +6,7 @@ import type { TerraformContext } from './canonical/mapping.js';
 import { terraformType } from './canonical/registry.js';
 import { tagsFromMap } from './canonical/tags.js';
 import { foldTerraformChildren, isTerraformChild, type TerraformChild } from './canonical/terraform-attachments.js';
-import { isObject, list, str, type Json } from './canonical/values.js';
+import { isRecord, list, str, type Json } from './canonical/values.js';
 import { checkRecordLimits, nameFromId } from './resource-items.js';
 
 export interface TerraformStateOptions {
@@ -23,7 +23,7 @@ function sensitivePaths(instance: Json): Set<string> {
   const names = new Set<string>();
   for (const path of list(instance.sensitive_attributes)) {
     const first = list(path)[0];
-    if (isObject(first) && typeof first.value === 'string') names.add(first.value);
+    if (isRecord(first) && typeof first.value === 'string') names.add(first.value);
   }
   return names;
 }
@@ -42,9 +42,9 @@ function regionOf(a: Json, fromArn: string | undefined): string {
 function statePartition(resources: unknown[]): string {
   let fromRegion: string | undefined;
   for (const resource of resources) {
-    if (!isObject(resource) || !Array.isArray(resource.instances)) continue;
+    if (!isRecord(resource) || !Array.isArray(resource.instances)) continue;
     for (const instance of resource.instances) {
-      const a = isObject(instance) && isObject(instance.attributes) ? instance.attributes : {};
+      const a = isRecord(instance) && isRecord(instance.attributes) ? instance.attributes : {};
       const arn = typeof a.arn === 'string' ? parseArn(a.arn) : undefined;
       if (arn) return arn.partition;
       const region = str(a.region) ?? str(a.availability_zone);
@@ -59,7 +59,7 @@ function accountOf(a: Json, fromArn: string | undefined): string {
 }
 
 function nameOf(a: Json, id: string, configuration: Json): string {
-  const tags = isObject(a.tags) ? a.tags : {};
+  const tags = isRecord(a.tags) ? a.tags : {};
   // An RDS instance's `name` is its database's name: the identifier names the resource.
   return (
     str(a.identifier) ??
@@ -79,7 +79,7 @@ function expectString(value: unknown, place: string, field: string): string {
 }
 
 export function parseTerraformState(doc: unknown, source: string, opts: TerraformStateOptions): ResourceRecord[] {
-  if (!isObject(doc)) throw new RecordError(source, undefined, 'a Terraform state must be a JSON object');
+  if (!isRecord(doc)) throw new RecordError(source, undefined, 'a Terraform state must be a JSON object');
   if (doc.version !== 4) {
     throw new RecordError(source, 'version', `Terraform state format version ${JSON.stringify(doc.version)} is not supported (only 4)`);
   }
@@ -90,7 +90,7 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
   const children: TerraformChild[] = [];
   doc.resources.forEach((resource, r) => {
     const place = `${source} resources[${r}]`;
-    if (!isObject(resource)) throw new RecordError(place, undefined, 'must be an object');
+    if (!isRecord(resource)) throw new RecordError(place, undefined, 'must be an object');
     const mode = expectString(resource.mode, place, 'mode');
     if (mode !== 'managed' && mode !== 'data') throw new RecordError(place, 'mode', 'must be "managed" or "data"');
     const type = expectString(resource.type, place, 'type');
@@ -102,7 +102,7 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
 
     resource.instances.forEach((instance, i) => {
       const field = `instances[${i}].attributes`;
-      if (!isObject(instance) || !isObject(instance.attributes)) throw new RecordError(place, field, 'must be an object');
+      if (!isRecord(instance) || !isRecord(instance.attributes)) throw new RecordError(place, field, 'must be an object');
       const a = instance.attributes;
       if (isTerraformChild(type)) children.push({ terraformType: type, attributes: a });
 

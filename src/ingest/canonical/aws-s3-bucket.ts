@@ -2,7 +2,7 @@
 import { s3BucketArn } from './arn.js';
 import type { TerraformContext, TypeMapping } from './mapping.js';
 import { policyStatements } from './policy.js';
-import { block, compact, isObject, objects, parsePolicy, str, type Json } from './values.js';
+import { block, compact, isRecord, objects, parsePolicy, str, type Json } from './values.js';
 
 function encryptionRule(rule: Json): Json {
   const byDefault = block(rule.apply_server_side_encryption_by_default);
@@ -89,24 +89,24 @@ export const awsS3Bucket: TypeMapping = {
     delete out.access_control_list;
 
     const versioning = supplementary.BucketVersioningConfiguration;
-    if (isObject(versioning)) {
+    if (isRecord(versioning)) {
       out.versioning = compact({
         status: str(versioning.status),
         mfa_delete: versioning.isMfaDeleteEnabled === true ? 'Enabled' : versioning.isMfaDeleteEnabled === false ? 'Disabled' : undefined,
       });
     }
     const logging = supplementary.BucketLoggingConfiguration;
-    if (isObject(logging) && str(logging.destinationBucketName)) {
+    if (isRecord(logging) && str(logging.destinationBucketName)) {
       out.logging = compact({ target_bucket: str(logging.destinationBucketName), target_prefix: str(logging.logFilePrefix) });
     }
     const policy = supplementary.BucketPolicy;
-    const statements = bucketPolicyStatements(isObject(policy) ? policy.policyText : undefined, item.arn, item.account);
+    const statements = bucketPolicyStatements(isRecord(policy) ? policy.policyText : undefined, item.arn, item.account);
     if (statements.length) out.bucket_policy_statement = statements;
     // Config keeps the ACL as a JSON string: {grantList:[{grantee, permission}], owner}.
     const acl = parsePolicy(supplementary.AccessControlList);
     if (acl && Array.isArray(acl.grantList)) {
       out.acl = { grants: objects(acl.grantList).map((grant) => ({
-        grantee: isObject(grant.grantee) ? grant.grantee : { id: grant.grantee },
+        grantee: isRecord(grant.grantee) ? grant.grantee : { id: grant.grantee },
         permission: grant.permission,
       })) };
     }

@@ -1,7 +1,7 @@
 // CloudTrail, KMS, Lambda, DynamoDB, ECR, SQS, SNS, CloudFront and load balancers: each service API's names.
 import type { TypeMapping } from './mapping.js';
 import { canonicalPolicy, policyDocument } from './policy.js';
-import { block, compact, isObject, list, objects, str, type Json } from './values.js';
+import { block, compact, isRecord, list, objects, str, type Json } from './values.js';
 
 const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
@@ -56,7 +56,7 @@ export const awsKmsKey: TypeMapping = {
 
 /** Environment variable values are secrets more often than not: the names are kept, the values are not. */
 function redactedVariables(variables: unknown): Json | undefined {
-  if (!isObject(variables)) return undefined;
+  if (!isRecord(variables)) return undefined;
   return Object.fromEntries(Object.keys(variables).map((name) => [name, '<redacted>']));
 }
 
@@ -88,7 +88,7 @@ export const awsLambdaFunction: TypeMapping = {
   awsConfigTypes: ['AWS::Lambda::Function'],
   fromAwsConfig: (configuration) => {
     const environment = configuration.environment;
-    if (!isObject(environment) || !isObject(environment.variables)) return configuration;
+    if (!isRecord(environment) || !isRecord(environment.variables)) return configuration;
     return { ...configuration, environment: { ...environment, variables: redactedVariables(environment.variables) } };
   },
 };

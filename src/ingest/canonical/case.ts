@@ -1,5 +1,5 @@
 // Key-case conversion into the canonical snake_case schema.
-import { isObject } from './values.js';
+import { isRecord } from './values.js';
 
 /** `ipPermissionsEgress` -> `ip_permissions_egress`, `SSEAlgorithm` -> `sse_algorithm`, `MFADelete` -> `mfa_delete`. */
 export function snakeCase(key: string): string {
@@ -21,7 +21,7 @@ export function configSnakeCase(key: string): string {
 /** Converts every object key to snake_case, deeply; arrays and scalars keep their values. */
 export function deepSnake(value: unknown, convert: (key: string) => string = snakeCase): unknown {
   if (Array.isArray(value)) return value.map((item) => deepSnake(item, convert));
-  if (!isObject(value)) return value;
+  if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) out[convert(key)] = deepSnake(inner, convert);
   return out;

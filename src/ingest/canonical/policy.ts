@@ -1,5 +1,5 @@
 // IAM-style policy documents, flattened the way Datadog's catalog exposes them (bucket_policy_statement).
-import { compact, isObject, parsePolicy, type Json } from './values.js';
+import { compact, isRecord, parsePolicy, type Json } from './values.js';
 
 function strings(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -9,7 +9,7 @@ function strings(value: unknown): string[] | undefined {
 function principal(value: unknown): Json | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return { principal: value };
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   // {"AWS": "*"} is as public as "*": say so where the rules look (`principal`).
   const everyone = Object.values(value).some((v) => v === '*' || (Array.isArray(v) && v.includes('*')));
   return compact({
@@ -26,7 +26,7 @@ export function policyStatements(policy: unknown, extra: Json = {}): Json[] {
   const document = parsePolicy(policy);
   if (!document) return [];
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-  return statements.filter(isObject).map((statement, index) =>
+  return statements.filter(isRecord).map((statement, index) =>
     compact({
       ...extra,
       policy_id: typeof document.Id === 'string' ? document.Id : undefined,
@@ -39,15 +39,15 @@ export function policyStatements(policy: unknown, extra: Json = {}): Json[] {
       statement_not_resource: strings(statement.NotResource),
       policy_principal: principal(statement.Principal),
       policy_not_principal: principal(statement.NotPrincipal),
-      statement_has_condition: isObject(statement.Condition) && Object.keys(statement.Condition).length > 0,
-      condition: isObject(statement.Condition) ? statement.Condition : {},
+      statement_has_condition: isRecord(statement.Condition) && Object.keys(statement.Condition).length > 0,
+      condition: isRecord(statement.Condition) ? statement.Condition : {},
     }),
   );
 }
 
 /** IAM's API returns policy documents URL-encoded; Terraform keeps them as JSON strings. Both become objects. */
 export function policyDocument(value: unknown): Json | undefined {
-  if (isObject(value)) return value;
+  if (isRecord(value)) return value;
   if (typeof value !== 'string') return undefined;
   const direct = parsePolicy(value);
   if (direct) return direct;
@@ -64,12 +64,12 @@ const STATEMENT_KEYS: Record<string, string> = {
 };
 
 function canonicalPrincipal(value: unknown): unknown {
-  if (!isObject(value)) return value;
+  if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.toLowerCase().replace('canonicaluser', 'canonical_user'), v]));
 }
 
 function canonicalStatement(statement: unknown): unknown {
-  if (!isObject(statement)) return statement;
+  if (!isRecord(statement)) return statement;
   const out: Json = {};
   for (const [key, value] of Object.entries(statement)) {
     const name = STATEMENT_KEYS[key] ?? key.toLowerCase();

@@ -1,5 +1,5 @@
 // Provider tags -> the product's `key:value` strings, keys lower-cased as Datadog does.
-import { isObject, list } from './values.js';
+import { isRecord, list } from './values.js';
 
 function tag(key: string, value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
@@ -10,7 +10,7 @@ function tag(key: string, value: unknown): string {
 export function tagsFromMap(...maps: unknown[]): string[] {
   const seen = new Map<string, string>();
   for (const map of maps) {
-    if (!isObject(map)) continue;
+    if (!isRecord(map)) continue;
     for (const [key, value] of Object.entries(map)) seen.set(key.toLowerCase(), tag(key, value));
   }
   return [...seen.values()];
@@ -20,7 +20,7 @@ export function tagsFromMap(...maps: unknown[]): string[] {
 export function tagsFromList(value: unknown): string[] {
   const map: Record<string, unknown> = {};
   for (const item of list(value)) {
-    if (!isObject(item)) continue;
+    if (!isRecord(item)) continue;
     const key = item.key ?? item.Key;
     if (typeof key === 'string') map[key] = item.value ?? item.Value;
   }

@@ -1,27 +1,23 @@
 // Small, total helpers for reading loosely typed provider data (Terraform attributes, Config items).
+import { isRecord } from '../../json-values.js';
+
+export { isRecord, str } from '../../json-values.js';
+
 export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
 export function objects(value: unknown): Json[] {
-  return list(value).filter(isObject);
+  return list(value).filter(isRecord);
 }
 
 /** Terraform keeps a nested block of at most one element as a list: `[ {...} ]`. */
 export function block(value: unknown): Json | undefined {
-  if (isObject(value)) return value;
+  if (isRecord(value)) return value;
   const first = list(value)[0];
-  return isObject(first) ? first : undefined;
+  return isRecord(first) ? first : undefined;
 }
 
 /** Drops keys whose value is undefined, so mapped objects carry only what the source said. */
@@ -32,11 +28,11 @@ export function compact<T extends Json>(object: T): T {
 
 /** Parses a JSON policy document kept as a string (IAM, bucket and key policies); gives undefined when it is not JSON. */
 export function parsePolicy(value: unknown): Json | undefined {
-  if (isObject(value)) return value;
+  if (isRecord(value)) return value;
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(value);
-    return isObject(parsed) ? parsed : undefined;
+    return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
