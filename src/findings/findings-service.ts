@@ -1,6 +1,7 @@
 // The findings service: list (point in time, keyset pages, exact count), get, summary and mute. No HTTP here.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
+import type { Actor } from '../auth/actor.js';
 import { InvalidInput, NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
@@ -108,11 +109,6 @@ export async function findingsSummary(db: Db, orgId: string, snapshotTimestamp: 
   const counts = await summarizeFindings(db, orgId, at);
   counts.by_status = Object.fromEntries(SEVERITIES.map((s) => [s, counts.by_status[s] ?? 0]));
   return { counts, at };
-}
-
-export interface Actor {
-  userId: string;
-  userHandle: string;
 }
 
 /**

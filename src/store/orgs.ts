@@ -1,4 +1,5 @@
 import type { Queryable, Db } from './db.js';
+import type { Actor } from '../auth/actor.js';
 import { hashKey, newApiKey, newAppKey, newId } from '../auth/key-material.js';
 
 export interface Org {
@@ -6,11 +7,10 @@ export interface Org {
   name: string;
 }
 
-export interface Principal {
+/** The keys' organization and user: the request's actor, in its organization. */
+export interface Principal extends Actor {
   orgId: string;
   apiKeyId: string;
-  userId: string;
-  userHandle: string;
 }
 
 export interface KeyRow {
