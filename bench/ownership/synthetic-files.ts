@@ -2,7 +2,8 @@
 // the product's importers: resources NDJSON, Backstage catalog, Datadog service definitions v2.2,
 // CloudTrail log files, CODEOWNERS, Terraform state, the preferences CSV, and the truth file.
 import { stringify } from 'yaml';
-import { prng, type OrgModel, type SynthEvent, type SynthResource, type SynthResourceType, type Truth } from './synthetic-org.js';
+import { prng } from './prng.js';
+import type { OrgModel, SynthEvent, SynthResource, SynthResourceType, Truth } from './synthetic-org.js';
 
 export function renderFiles(model: OrgModel, truth: Record<string, Truth>): Record<string, string> {
   const files: Record<string, string> = {};

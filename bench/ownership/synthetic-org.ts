@@ -3,17 +3,8 @@
 // rendered in the real import formats (for the benchmark that goes through the product's importers).
 import { renderFiles } from './synthetic-files.js';
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same organization. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng.js';
+import { prng } from './prng.js';
 
 /** How noisy the organization is: shares of resources, services, users. Documented, not tuned per run. */
 export const SYNTHETIC_NOISE = {
@@ -284,7 +275,6 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   const resourceCount = options.resources ?? 10_000;
   const resources: SynthResource[] = [];
   const usedNames = new Set<string>();
-  let eventSeq = 0;
   for (let i = 0; i < resourceCount; i++) {
     const team = pickTeam();
     const teamServices = servicesOf.get(team)!;
@@ -331,7 +321,6 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
       const c = N.creator;
       const r = rnd();
       const id = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
-      eventSeq++;
       if (r < c.human) {
         const h = rnd();
         const who =

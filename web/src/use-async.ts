@@ -19,7 +19,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
       (data) => mine === run.current && setState({ data, loading: false }),
       (error) => mine === run.current && setState({ error, loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

@@ -28,7 +28,6 @@ export function HistoryTimeline({ api, resourceId, version }: { api: Api; resour
 
   useEffect(() => {
     void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, resourceId, version]);
 
   return (

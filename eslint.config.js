@@ -1,0 +1,66 @@
+// Lint rules, including the layer rules of docs/ARCHITECTURE.md: SQL and database drivers only in src/store/, an
+// inference engine that does no I/O, and no import cycles anywhere.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const SQL_START = '^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS|CREATE\\s+(TABLE|INDEX)|ALTER\\s+TABLE|DROP\\s+(TABLE|INDEX))\\b';
+
+const DRIVERS = ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'];
+
+/** What the pure parts of the inference engine may not import: anything that reaches a disk, a network or the store. */
+const IO_MODULES = [
+  ...DRIVERS,
+  'ioredis',
+  'fastify',
+  'node:fs',
+  'node:fs/*',
+  'node:net',
+  'node:http',
+  'node:child_process',
+  '**/store/*',
+  '**/server/*',
+  '**/ingest/*',
+  '**/cli/*',
+  '**/jobs/*',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test/fixtures/**', 'bench/results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'web/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Tests read untyped fixtures and answers.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: DRIVERS, message: 'Database drivers are used in src/store/ only.' }] }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: `Literal[value=/${SQL_START}/i]`, message: 'SQL belongs in src/store/.' },
+        { selector: `TemplateElement[value.raw=/${SQL_START}/i]`, message: 'SQL belongs in src/store/.' },
+      ],
+    },
+  },
+  {
+    files: ['src/ownership/engine*.ts', 'src/ownership/calibration.ts', 'src/ownership/evidence.ts', 'src/ownership/confidence-bands.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: IO_MODULES, message: 'The inference engine is pure: it is given its evidence and does no I/O.' }] }],
+    },
+  },
+);
