@@ -2,16 +2,8 @@
 // and bad settings so that rules both pass and fail.
 import type { ResourceRecord } from '../../src/posture/resource.js';
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as rng } from './prng.js';
+import { prng as rng } from './prng.js';
 
 const TEAMS = ['payments', 'platform', 'search', 'identity', 'data', 'growth', 'mobile', 'infra', 'security', 'billing'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];

@@ -2,7 +2,7 @@
 // the product's importers: resources NDJSON, Backstage catalog, Datadog service definitions v2.2,
 // CloudTrail log files, CODEOWNERS, Terraform state, the preferences CSV, and the truth file.
 import { stringify } from 'yaml';
-import { prng } from './prng.js';
+import { prng } from '../lib/prng.js';
 import type { OrgModel, SynthEvent, SynthResource, SynthResourceType, Truth } from './synthetic-org.js';
 
 export function renderFiles(model: OrgModel, truth: Record<string, Truth>): Record<string, string> {

@@ -3,8 +3,8 @@
 // rendered in the real import formats (for the benchmark that goes through the product's importers).
 import { renderFiles } from './synthetic-files.js';
 
-export { prng } from './prng.js';
-import { prng } from './prng.js';
+export { prng } from '../lib/prng.js';
+import { prng } from '../lib/prng.js';
 
 /** How noisy the organization is: shares of resources, services, users. Documented, not tuned per run. */
 export const SYNTHETIC_NOISE = {
