@@ -1,8 +1,9 @@
 // In-memory evaluation of the ownership engine on the synthetic organization: infer every resource,
 // learn weights and a calibration map from review labels on a sample, measure on the rest.
 // Run: npx tsx bench/ownership/in-memory-eval.ts [resources] [seed]
+import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
 import { infer } from '../../src/ownership/engine.js';
-import { DEFAULT_ENGINE_SETTINGS, OWNER_TYPES, type Inference, type OwnerType, type ResourceEvidence } from '../../src/ownership/evidence.js';
+import { DEFAULT_ENGINE_SETTINGS, type Inference, type ResourceEvidence } from '../../src/ownership/evidence.js';
 import { defaultWeights, fitCalibration, learnWeights, type CalibrationPair, type FeedbackLabel, type SignalWeights } from '../../src/ownership/calibration.js';
 import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { evidenceFor, indexModel } from './evidence-from-model.js';

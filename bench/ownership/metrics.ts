@@ -1,6 +1,6 @@
 // Accuracy, precision in the high band, coverage and expected calibration error, per owner type.
+import type { OwnerType } from '../../src/ownership/owner-type.js';
 import { bandOf } from '../../src/ownership/confidence-bands.js';
-import type { OwnerType } from '../../src/ownership/evidence.js';
 
 export interface Prediction {
   /** null when the answer is `unknown`. */

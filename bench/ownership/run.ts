@@ -1,10 +1,11 @@
 // `npm run bench:ownership`: the synthetic organization imported THROUGH THE IMPORTERS into a real store, inferred by
 // the recompute service, review feedback on a 10% sample recorded as the feedback API records it, weights relearned,
 // everything recomputed, and the held-out 90% measured per owner type; beside the in-memory evaluation's figures.
+import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OWNER_TYPES, type Inference, type OwnerType } from '../../src/ownership/evidence.js';
+import { type Inference } from '../../src/ownership/evidence.js';
 import { recomputeUntilEmpty, relearnWeights } from '../../src/ownership/ownership-service.js';
 import { inferencesOfMany, insertFeedback, type InferenceRow } from '../../src/store/ownership-inferences.js';
 import { markForInference } from '../../src/store/ownership-queue.js';

@@ -1,12 +1,12 @@
 // Ownership preferences in Datadog's 12-column CSV. All or nothing: one bad row rejects the whole set.
 // `validatePreferences` reports every problem (row, column, message) for the UI; `parsePreferences` throws the first.
+import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { parse } from 'csv-parse/sync';
 import { RecordError } from '../posture/resource.js';
 import { ProblemList, unsafeTextReason } from '../input-limits.js';
 import type {
   Confidence,
   ExclusionPreference,
-  OwnerType,
   Preference,
   PreferenceSet,
   PromptTextPreference,
@@ -34,7 +34,6 @@ export const MAX_PROMPT_TEXT_BYTES = 4096;
 
 const STRUCTURED = /^[A-Za-z0-9\-_.:/@]+$/;
 const TAG_VALUE = /^[A-Za-z0-9\-_.:/@ ]+$/;
-const OWNER_TYPES: readonly OwnerType[] = ['user', 'team', 'service'];
 const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 const PREFERENCE_TYPES = ['tag_mapping', 'exclusion', 'prompt_text'] as const;
 

@@ -1,6 +1,7 @@
 // Per-signal reliabilities (Beta distributions), learning them from review feedback, and a final
 // recalibration map so that confidence c means "right about c of the time".
-import { SIGNAL_KINDS, type OwnerType, type SignalKind, type SourceVote } from './evidence.js';
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
+import { SIGNAL_KINDS, type SignalKind, type SourceVote } from './evidence.js';
 
 export interface Beta {
   alpha: number;
@@ -190,7 +191,7 @@ export function applyCalibration(map: CalibrationMap | undefined, predicted: num
 export function weightsShift(a: SignalWeights, b: SignalWeights): number {
   let shift = 0;
   for (const kind of SIGNAL_KINDS) shift = Math.max(shift, Math.abs(reliabilityOf(a, kind) - reliabilityOf(b, kind)));
-  for (const type of ['team', 'user', 'service'] as const) {
+  for (const type of OWNER_TYPES) {
     for (let p = 0.05; p < 1; p += 0.1) {
       shift = Math.max(shift, Math.abs(applyCalibration(a.calibration?.[type], p) - applyCalibration(b.calibration?.[type], p)));
     }

@@ -1,8 +1,8 @@
 // Turns one resource's evidence into votes: each a signal kind naming one owner with a reliability.
+import type { OwnerType } from './owner-type.js';
 import type {
   EngineSettings,
   EvidenceVersion,
-  OwnerType,
   ResourceEvidence,
   SignalKind,
   DirectoryUserPiece,

@@ -5,7 +5,8 @@
 // Dividing out the common factor, each candidate's weight is the product over its votes of
 // r (N-1) / (1-r), and every owner nobody named keeps weight 1. So a lone vote of reliability r
 // gives exactly r; agreeing independent votes multiply; votes for rivals take mass away.
-import type { OwnerType } from './evidence.js';
+
+import type { OwnerType } from './owner-type.js';
 import type { Vote } from './engine-candidates.js';
 
 export interface ScoredCandidate {

@@ -1,5 +1,6 @@
 // One or two sentences naming the evidence that decided an inference.
-import type { OwnerType } from './evidence.js';
+
+import type { OwnerType } from './owner-type.js';
 import type { Vote } from './engine-candidates.js';
 import type { ScoredCandidate } from './engine-combination.js';
 

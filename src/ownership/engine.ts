@@ -1,12 +1,11 @@
 // The pure ownership inference engine: evidence in, one answer per owner type out.
 // No I/O, no clock, no randomness: the same input always gives the same output and checksum.
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import {
-  OWNER_TYPES,
   type EngineSettings,
   type EvidenceVersion,
   type Inference,
   type InferenceSource,
-  type OwnerType,
   type ResourceEvidence,
 } from './evidence.js';
 import { applyCalibration, type SignalWeights } from './calibration.js';
@@ -105,5 +104,3 @@ export function evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[] 
     })
     .sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id) || String(a.version).localeCompare(String(b.version)));
 }
-
-export type { OwnerType };

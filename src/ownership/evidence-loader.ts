@@ -1,4 +1,5 @@
 // Assembles the engine's input for resources from the store. I/O lives here so that the engine stays pure.
+import type { OwnerType } from './owner-type.js';
 import type { Queryable } from '../store/db.js';
 import type { StoredResource } from '../store/resources.js';
 import { auditEventsOfResources, type ResourceAuditRow } from '../store/audit-events.js';
@@ -16,7 +17,6 @@ import {
   type CodeownersPiece,
   type MappingPiece,
   type ResourceEvidence,
-  type OwnerType,
 } from './evidence.js';
 
 const iso = (ms: number | null | undefined) => new Date(ms ?? 0).toISOString();

@@ -1,8 +1,8 @@
 // The inference engine's input and output: plain, JSON-serialisable data for one resource.
 // The service layer assembles ResourceEvidence from the store; the engine never reads anything else.
 
-export const OWNER_TYPES = ['team', 'user', 'service'] as const;
-export type OwnerType = (typeof OWNER_TYPES)[number];
+import type { OwnerType } from './owner-type.js';
+
 export type AnswerOwnerType = OwnerType | 'unknown';
 
 /**

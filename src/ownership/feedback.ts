@@ -1,16 +1,16 @@
 // Feedback semantics: what a reviewer's answer does to the inference it names. Pure: no I/O.
+import type { OwnerType } from './owner-type.js';
 import { InvalidInput } from '../errors.js';
-import type { InferenceRow, Slot } from '../store/ownership-inferences.js';
+import type { InferenceRow } from '../store/ownership-inferences.js';
 import { checksumOf } from './engine-checksum.js';
 
 export const FEEDBACK_ACTIONS = ['confirm', 'reject', 'correct', 'persist'] as const;
 export type FeedbackAction = (typeof FEEDBACK_ACTIONS)[number];
-export const SLOTS: readonly Slot[] = ['team', 'user', 'service'];
 
 export interface FeedbackRequest {
   action: FeedbackAction;
   inferenceChecksum: string;
-  corrected?: { owner_type: Slot; handle: string };
+  corrected?: { owner_type: OwnerType; handle: string };
   reason?: string;
   /** An older name of the field (`actor_handle`): accepted only when it names the application key's user. */
   actorHandle?: string;
@@ -31,7 +31,7 @@ function optionalString(attrs: Record<string, unknown>, name: string, max: numbe
 }
 
 /** Validates a feedback body (`{"data":{"type":"ownership_feedback","attributes":{...}}}`) for the owner type in the path. */
-export function parseFeedbackBody(body: unknown, slot: Slot): FeedbackRequest {
+export function parseFeedbackBody(body: unknown, slot: OwnerType): FeedbackRequest {
   if (!isObject(body) || !isObject(body.data)) throw new InvalidInput('The body must be {"data":{"type":"ownership_feedback","attributes":{...}}}', { pointer: '/data' });
   const { data } = body;
   if (data.type !== undefined && data.type !== 'ownership_feedback') throw new InvalidInput('data.type must be ownership_feedback', { pointer: '/data/type' });

@@ -1,4 +1,5 @@
 // The service functions behind the CSM Ownership API: each answers one operation in the client's wire shape.
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { Db, Queryable } from '../store/db.js';
 import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import {
@@ -11,7 +12,6 @@ import {
   saveSettings,
   setInferenceVotes,
   type InferenceRow,
-  type Slot,
 } from '../store/ownership-inferences.js';
 import {
   auditEventsByIds,
@@ -30,10 +30,10 @@ import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { loadEvidence, loadOrgContext } from './evidence-loader.js';
 import { infer } from './engine.js';
 import { checksumOf } from './engine-checksum.js';
-import { DEFAULT_ENGINE_SETTINGS, OWNER_TYPES, type EvidenceVersion } from './evidence.js';
+import { DEFAULT_ENGINE_SETTINGS, type EvidenceVersion } from './evidence.js';
 import type { SignalWeights } from './calibration.js';
 import { HIGH_ABOVE, MEDIUM_FROM } from './confidence-bands.js';
-import { afterFeedback, applyReinference, assertActionApplies, parseFeedbackBody, SLOTS } from './feedback.js';
+import { afterFeedback, applyReinference, assertActionApplies, parseFeedbackBody } from './feedback.js';
 import {
   directoryBody,
   evidenceBody,
@@ -50,9 +50,9 @@ export interface Actor {
 }
 
 /** The owner type in the path: the type asked for. `unknown` is an answer, never a question. */
-export function parseOwnerType(raw: string): Slot {
-  if ((SLOTS as readonly string[]).includes(raw)) return raw as Slot;
-  throw new InvalidInput(`Invalid owner_type ${JSON.stringify(raw)}: must be one of ${SLOTS.join(', ')}`, { parameter: 'owner_type' });
+export function parseOwnerType(raw: string): OwnerType {
+  if ((OWNER_TYPES as readonly string[]).includes(raw)) return raw as OwnerType;
+  throw new InvalidInput(`Invalid owner_type ${JSON.stringify(raw)}: must be one of ${OWNER_TYPES.join(', ')}`, { parameter: 'owner_type' });
 }
 
 /** RFC 9110: If-None-Match compares weakly; `*` matches any current representation. */
@@ -73,7 +73,7 @@ export async function currentInferences(db: Db, orgId: string, resourceId: strin
   return now;
 }
 
-async function currentInference(db: Db, orgId: string, resourceId: string, slot: Slot): Promise<InferenceRow> {
+async function currentInference(db: Db, orgId: string, resourceId: string, slot: OwnerType): Promise<InferenceRow> {
   const row = (await currentInferences(db, orgId, resourceId)).find((r) => r.slot === slot);
   if (!row) throw new NotFound(`No ${slot} inference for resource ${resourceId}`);
   return row;
@@ -89,7 +89,7 @@ export interface Conditional<T> {
   body?: T;
 }
 
-export async function getInference(db: Db, orgId: string, resourceId: string, slot: Slot, ifNoneMatch?: string): Promise<Conditional<ReturnType<typeof inferenceBody>>> {
+export async function getInference(db: Db, orgId: string, resourceId: string, slot: OwnerType, ifNoneMatch?: string): Promise<Conditional<ReturnType<typeof inferenceBody>>> {
   const row = await currentInference(db, orgId, resourceId, slot);
   const etag = `"${row.checksum}"`;
   return etagMatches(ifNoneMatch, etag) ? { etag } : { etag, body: inferenceBody(resourceId, row) };
@@ -133,7 +133,7 @@ function decodeCursor(raw: string, scope: string): number {
 }
 
 /** Newest first, `limit` per page; `slot` null lists every owner type. */
-export async function listHistory(db: Db, orgId: string, resourceId: string, slot: Slot | null, query: { cursor?: string; limit?: string }) {
+export async function listHistory(db: Db, orgId: string, resourceId: string, slot: OwnerType | null, query: { cursor?: string; limit?: string }) {
   const limit = parseHistoryLimit(query.limit);
   const scope = `${resourceId}\n${slot ?? '*'}`;
   const before = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
@@ -219,7 +219,7 @@ async function recordedEvidence(db: Queryable, orgId: string, resourceId: string
   });
 }
 
-export async function getEvidence(db: Db, orgId: string, resourceId: string, slot: Slot, ifNoneMatch?: string): Promise<Conditional<ReturnType<typeof evidenceBody>>> {
+export async function getEvidence(db: Db, orgId: string, resourceId: string, slot: OwnerType, ifNoneMatch?: string): Promise<Conditional<ReturnType<typeof evidenceBody>>> {
   const row = await currentInference(db, orgId, resourceId, slot);
   const versions = (row.evidence_versions ?? []) as EvidenceVersion[];
   // Recorded versions never change: the list of versions names the content exactly.
@@ -231,7 +231,7 @@ export async function getEvidence(db: Db, orgId: string, resourceId: string, slo
 // ---- feedback ----
 
 /** The engine's answer for one owner type now (a reject has just excluded the rejected owner). */
-async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: Slot, weights: SignalWeights) {
+async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: OwnerType, weights: SignalWeights) {
   const resource = await getResource(tx, orgId, resourceId);
   if (!resource || resource.deleted_at !== null) {
     return {
@@ -270,7 +270,7 @@ async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: S
  * 409, nothing changes), the label recorded, the org's weights re-learnt, the new state written with its history entry,
  * and the team auto-tag re-applied.
  */
-export async function submitFeedback(db: Db, orgId: string, resourceId: string, slot: Slot, body: unknown, actor: Actor, now = Date.now()) {
+export async function submitFeedback(db: Db, orgId: string, resourceId: string, slot: OwnerType, body: unknown, actor: Actor, now = Date.now()) {
   const request = parseFeedbackBody(body, slot);
   // The actor is always the application key's user: feedback in someone else's name would teach the weights a lie.
   if (request.actorHandle !== undefined && request.actorHandle.toLowerCase() !== actor.userHandle.toLowerCase()) {

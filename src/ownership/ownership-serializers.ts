@@ -1,5 +1,6 @@
 // The CSM Ownership API's wire shapes (the official client's models). Internal fields (votes, slot) never leave.
-import type { HistoryRow, InferenceRow, SettingsRow, Slot } from '../store/ownership-inferences.js';
+import type { OwnerType } from './owner-type.js';
+import type { HistoryRow, InferenceRow, SettingsRow } from '../store/ownership-inferences.js';
 import type { UntaggedCounts } from '../store/ownership-queries.js';
 import type { DirectoryUserRow } from '../store/directory.js';
 import { formatConfidence } from './engine.js';
@@ -9,7 +10,7 @@ const iso = (ms: number | string | null | undefined): string => new Date(Number(
 export const contactRef = (handle: string | null | undefined): string | undefined => (handle ? `ref:handle/${handle}` : undefined);
 
 /** The item id the client documents: `resource_id:owner_type` (the owner type asked for). */
-export const inferenceId = (resourceId: string, slot: Slot) => `${resourceId}:${slot}`;
+export const inferenceId = (resourceId: string, slot: OwnerType) => `${resourceId}:${slot}`;
 
 function common(row: Omit<InferenceRow, 'votes' | 'updated_at'>) {
   const attrs: Record<string, unknown> = {

@@ -1,4 +1,5 @@
 // The service around the pure engine: recompute queue, history, feedback, settings and auto-tag.
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { Db, Queryable } from '../store/db.js';
 import { resourcesById, setAutoTeamTag, type StoredResource } from '../store/resources.js';
 import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, dueOrgs, type QueueItem } from '../store/ownership-queue.js';
@@ -13,7 +14,6 @@ import {
   orgsWithLearntWeights,
   saveAppliedWeights,
   type InferenceRow,
-  type Slot,
   type SettingsRow,
 } from '../store/ownership-inferences.js';
 import { currentStatesByResource, writeStates } from '../store/finding-states.js';
@@ -23,12 +23,7 @@ import { defaultWeights, learnWeights, fitCalibration, weightsShift, type Signal
 import { meetsBand, type ConfidenceBand } from './confidence-bands.js';
 import { loadEvidenceBatch, loadOrgContext, type OrgContext } from './evidence-loader.js';
 import { lockQueuedItems } from '../store/ownership-queries.js';
-import { onResourcesChanged } from '../posture/inventory-service.js';
 
-// A resource ingest marks its resources for re-inference in the same transaction.
-onResourcesChanged((tx, orgId, ids, now) => markForInference(tx, orgId, ids, now));
-
-const SLOTS: Slot[] = ['team', 'user', 'service'];
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
 
@@ -40,7 +35,7 @@ export function weightsOf(settings: SettingsRow): SignalWeights {
   return (settings.weights as SignalWeights | null) ?? defaultWeights();
 }
 
-function toRow(resourceId: string, slot: Slot, inf: Inference, prev: InferenceRow | undefined, now: number): InferenceRow {
+function toRow(resourceId: string, slot: OwnerType, inf: Inference, prev: InferenceRow | undefined, now: number): InferenceRow {
   return {
     resource_id: resourceId,
     slot,
@@ -123,7 +118,7 @@ async function inferBatch(tx: Queryable, orgId: string, items: QueueItem[], now:
       }
       const evidence = evidenceOf.get(resource.resource_id)!;
       const answers = infer(evidence, DEFAULT_ENGINE_SETTINGS, weights);
-      for (const [i, slot] of SLOTS.entries()) {
+      for (const [i, slot] of OWNER_TYPES.entries()) {
         const prev = previous.get(`${resource.resource_id}\n${slot}`);
         // Persisted and overridden answers are authoritative: re-inference never changes them.
         if (prev && (prev.status === 'persisted' || prev.status === 'overridden')) continue;
@@ -138,7 +133,7 @@ async function inferBatch(tx: Queryable, orgId: string, items: QueueItem[], now:
       const attempts = item.attempts + 1;
       const nextAt = now + backoffMs(attempts);
       const reason = err instanceof Error ? err.message : String(err);
-      for (const slot of SLOTS) {
+      for (const slot of OWNER_TYPES) {
         const prev = previous.get(`${item.resource_id}\n${slot}`);
         if (prev && (prev.status === 'persisted' || prev.status === 'overridden')) continue;
         rows.push({
@@ -236,7 +231,7 @@ export async function relearnWeights(tx: Queryable, orgId: string, now: number):
     .filter((p) => Number.isFinite(p.pair.predicted));
   if (pairs.length > 0) {
     weights.calibration = {};
-    for (const slot of SLOTS) {
+    for (const slot of OWNER_TYPES) {
       const own = pairs.filter((p) => p.slot === slot).map((p) => p.pair);
       if (own.length > 0) weights.calibration[slot] = fitCalibration(own);
     }

@@ -1,7 +1,7 @@
 // The records the ownership importers produce: directory, service catalog, audit events, CODEOWNERS and preferences.
 // Plain data: the store persists them, the inference engine reads them.
 
-export type OwnerType = 'team' | 'user' | 'service';
+import type { OwnerType } from './owner-type.js';
 
 /** A person in the team directory (Backstage User, HR document, ...). */
 export interface DirectoryUser {

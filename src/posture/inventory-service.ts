@@ -7,6 +7,7 @@ import { resourceContentHash } from './content-hash.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { FindingState } from './finding-state.js';
 import { withFindingWriteLease } from '../store/snapshot-clock.js';
+import { markForInference } from '../store/ownership-queue.js';
 
 export interface IngestSummary {
   received: number;
@@ -38,13 +39,6 @@ export function addSummary(a: IngestSummary, b: IngestSummary): IngestSummary {
     findings_opened: a.findings_opened + b.findings_opened,
     findings_closed: a.findings_closed + b.findings_closed,
   };
-}
-
-/** Hooks run inside the same transaction after resources change (the ownership service marks them for re-inference). */
-export type ResourceChangeHook = (tx: Queryable, orgId: string, resourceIds: string[], now: number) => Promise<void>;
-const changeHooks: ResourceChangeHook[] = [];
-export function onResourcesChanged(hook: ResourceChangeHook) {
-  changeHooks.push(hook);
 }
 
 /**
@@ -121,7 +115,8 @@ export async function ingestResourceBatch(
   summary.findings_opened = open.length;
   summary.findings_closed = close.length;
   summary.changed_resource_ids = writes.map((w) => w.record.resource_id);
-  for (const hook of changeHooks) await hook(tx, orgId, summary.changed_resource_ids, opts.now);
+  // Their ownership answers may change: queued for re-inference in the same transaction.
+  await markForInference(tx, orgId, summary.changed_resource_ids, opts.now);
   return summary;
 }
 

@@ -1,10 +1,10 @@
 import type { Queryable } from './db.js';
 
-export type Slot = 'team' | 'user' | 'service';
+import type { OwnerType } from '../ownership/owner-type.js';
 
 export interface InferenceRow {
   resource_id: string;
-  slot: Slot;
+  slot: OwnerType;
   owner_type: string;
   owner_handle: string | null;
   confidence: number;
@@ -79,7 +79,7 @@ export async function writeInferences(db: Queryable, orgId: string, rows: Infere
 }
 
 /** Newest first; `beforeId` continues a page. Returns one more than `limit` so the caller knows whether more remain. */
-export async function historyOf(db: Queryable, orgId: string, resourceId: string, slot: Slot | null, limit: number, beforeId?: number): Promise<HistoryRow[]> {
+export async function historyOf(db: Queryable, orgId: string, resourceId: string, slot: OwnerType | null, limit: number, beforeId?: number): Promise<HistoryRow[]> {
   return (
     await db.query<HistoryRow>(
       `SELECT id, resource_id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at,
@@ -95,7 +95,7 @@ export async function historyOf(db: Queryable, orgId: string, resourceId: string
  * Applies feedback to the inference only if its checksum is still the given one. Returns false when it is not:
  * of concurrent feedbacks on one checksum, exactly one finds it.
  */
-export async function compareAndSetInference(db: Queryable, orgId: string, resourceId: string, slot: Slot, checksum: string, next: InferenceRow, now: number): Promise<boolean> {
+export async function compareAndSetInference(db: Queryable, orgId: string, resourceId: string, slot: OwnerType, checksum: string, next: InferenceRow, now: number): Promise<boolean> {
   const r = await db.query(
     `UPDATE ownership_inferences SET owner_type = $5, owner_handle = $6, confidence = $7, status = $8, explanation = $9, sources = $10::jsonb,
        evidence_versions = $11::jsonb, checksum = $12, updated_at = $13, failed_at = NULL, failure_reason = NULL, retry_schedule = NULL
@@ -112,13 +112,13 @@ export async function compareAndSetInference(db: Queryable, orgId: string, resou
 }
 
 /** Sets the per-source votes kept with an inference (compareAndSetInference keeps the old ones). */
-export async function setInferenceVotes(db: Queryable, orgId: string, resourceId: string, slot: Slot, votes: unknown[]): Promise<void> {
+export async function setInferenceVotes(db: Queryable, orgId: string, resourceId: string, slot: OwnerType, votes: unknown[]): Promise<void> {
   await db.query('UPDATE ownership_inferences SET votes = $4::jsonb WHERE org_id = $1 AND resource_id = $2 AND slot = $3', [orgId, resourceId, slot, JSON.stringify(votes)]);
 }
 
 export interface FeedbackRow {
   resource_id: string;
-  slot: Slot;
+  slot: OwnerType;
   action: string;
   checksum: string;
   inferred_owner: string | null;
@@ -193,11 +193,11 @@ export async function saveAppliedWeights(db: Queryable, orgId: string, weights: 
 }
 
 /** Owners rejected by review, per resource. */
-export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds: string[]): Promise<Map<string, Array<{ owner_type: Slot; handle: string }>>> {
-  const out = new Map<string, Array<{ owner_type: Slot; handle: string }>>();
+export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds: string[]): Promise<Map<string, Array<{ owner_type: OwnerType; handle: string }>>> {
+  const out = new Map<string, Array<{ owner_type: OwnerType; handle: string }>>();
   if (resourceIds.length === 0) return out;
   const rows = (
-    await db.query<{ resource_id: string; slot: Slot; inferred_owner: string }>(
+    await db.query<{ resource_id: string; slot: OwnerType; inferred_owner: string }>(
       `SELECT resource_id, slot, inferred_owner FROM ownership_feedback
        WHERE org_id = $1 AND resource_id = ANY($2::text[]) AND action = 'reject' AND inferred_owner IS NOT NULL ORDER BY created_at, id`,
       [orgId, resourceIds],

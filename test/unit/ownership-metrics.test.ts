@@ -1,7 +1,7 @@
+import type { OwnerType } from '../../src/ownership/owner-type.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { measure, type Prediction } from '../../bench/ownership/metrics.js';
-import type { OwnerType } from '../../src/ownership/evidence.js';
 
 test('accuracy, high-band precision, coverage and ECE on a small hand-made set', () => {
   const p = new Map<string, Partial<Record<OwnerType, Prediction>>>([

@@ -3,7 +3,7 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 export type Evaluation = 'pass' | 'fail';
-export type OwnerType = 'user' | 'team' | 'service' | 'unknown';
+export type OwnerType = 'team' | 'user' | 'service' | 'unknown';
 export type InferenceStatus = 'suggested' | 'persisted' | 'overridden' | 'failed' | 'unknown';
 export type FeedbackAction = 'confirm' | 'reject' | 'correct' | 'persist';
 

@@ -14,6 +14,7 @@ import {
   type Conditional,
 } from '../../ownership/ownership-api.js';
 import { idParameter } from '../input-checks.js';
+import { OWNER_TYPES } from '../../ownership/owner-type.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
@@ -21,7 +22,7 @@ const tags = ['CSM Ownership'];
 // Bodies and parameters are judged by the service's parsers (400 with the pointer or parameter); schemas document.
 const passThrough = () => () => true;
 const resourceParam = { resource_id: { type: 'string', description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' } };
-const ownerTypeParam = { owner_type: { type: 'string', enum: ['team', 'user', 'service'] } };
+const ownerTypeParam = { owner_type: { type: 'string', enum: [...OWNER_TYPES] } };
 const historyQuery = { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100 } } };
 
 /**
