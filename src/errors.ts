@@ -1,4 +1,5 @@
-// Errors the domain raises; the server maps each to its HTTP status and the JSON:API error shape.
+// Errors the domain raises; the server maps each to its HTTP status and the JSON:API error shape, with its code.
+import { ERROR_CODES, type ErrorCode, type ErrorCodeWithStatus } from './error-codes.js';
 import { INPUT_LIMITS, omittedProblemsText } from './input-limits.js';
 
 export interface ErrorSource {
@@ -14,13 +15,16 @@ export interface Problem {
 export class DomainError extends Error {
   /** Every problem when there are several (the first is also the message); each becomes one error on the wire. */
   problems?: Problem[];
+  /** The HTTP status: the code's (`ERROR_CODES`). */
+  readonly status: number;
   constructor(
-    readonly status: number,
+    readonly code: ErrorCode,
     readonly title: string,
     detail: string,
     readonly source?: ErrorSource,
   ) {
     super(detail);
+    this.status = ERROR_CODES[code].status;
   }
 
   /**
@@ -36,26 +40,27 @@ export class DomainError extends Error {
   }
 }
 
+/** A 400: by default `STEWARD_ERR_INVALID_BODY` when the source is a pointer, else `STEWARD_ERR_INVALID_PARAMETER`. */
 export class InvalidInput extends DomainError {
-  constructor(detail: string, source?: ErrorSource) {
-    super(400, 'Bad Request', detail, source);
+  constructor(detail: string, source?: ErrorSource, code?: ErrorCodeWithStatus<400>) {
+    super(code ?? (source?.pointer !== undefined ? 'STEWARD_ERR_INVALID_BODY' : 'STEWARD_ERR_INVALID_PARAMETER'), 'Bad Request', detail, source);
   }
 }
 
 export class NotFound extends DomainError {
-  constructor(detail: string) {
-    super(404, 'Not Found', detail);
+  constructor(detail: string, code: ErrorCodeWithStatus<404> = 'STEWARD_ERR_NOT_FOUND') {
+    super(code, 'Not Found', detail);
   }
 }
 
 export class Conflict extends DomainError {
-  constructor(detail: string) {
-    super(409, 'Conflict', detail);
+  constructor(detail: string, code: ErrorCodeWithStatus<409> = 'STEWARD_ERR_CONFLICT') {
+    super(code, 'Conflict', detail);
   }
 }
 
 export class Unprocessable extends DomainError {
-  constructor(detail: string, source?: ErrorSource) {
-    super(422, 'Unprocessable Entity', detail, source);
+  constructor(detail: string, source?: ErrorSource, code: ErrorCodeWithStatus<422> = 'STEWARD_ERR_UNPROCESSABLE') {
+    super(code, 'Unprocessable Entity', detail, source);
   }
 }

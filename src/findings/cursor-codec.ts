@@ -43,7 +43,7 @@ export function encodeCursor(secret: string, orgId: string, filter: FilterNode, 
 
 export function decodeCursor(secret: string, orgId: string, filter: FilterNode, cursor: string, parameter: string): CursorPosition {
   const bad = (why: string): never => {
-    throw new InvalidInput(`Invalid parameter ${parameter}: ${why}`, { parameter });
+    throw new InvalidInput(`Invalid parameter ${parameter}: ${why}`, { parameter }, 'STEWARD_ERR_INVALID_CURSOR');
   };
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(cursor)) bad('is not a cursor this server issued (not base64)');
   let body: Partial<CursorBody>;

@@ -56,9 +56,11 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
     if (req.snapshotTimestamp !== undefined && req.snapshotTimestamp !== position.snapshot) {
-      throw new InvalidInput(`Invalid parameter ${req.cursor.parameter}: it belongs to snapshot ${position.snapshot}, not ${req.snapshotTimestamp}`, {
-        parameter: req.cursor.parameter,
-      });
+      throw new InvalidInput(
+        `Invalid parameter ${req.cursor.parameter}: it belongs to snapshot ${position.snapshot}, not ${req.snapshotTimestamp}`,
+        { parameter: req.cursor.parameter },
+        'STEWARD_ERR_INVALID_CURSOR',
+      );
     }
     at = position.snapshot;
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };

@@ -57,7 +57,7 @@ export function registerAuthentication(app: FastifyInstance, db: Db, limiter: Ra
       return;
     }
     if (await spendAddressBudget(limiter, failures, UNAUTHENTICATED_FAMILY, request, reply)) return;
-    if (!apiKey || !appKey) return sendError(reply, 401, `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
-    return sendError(reply, 403, 'Forbidden: unknown or revoked API key or application key, or an inactive user.');
+    if (!apiKey || !appKey) return sendError(reply, 'STEWARD_ERR_UNAUTHENTICATED', `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
+    return sendError(reply, 'STEWARD_ERR_FORBIDDEN', 'Forbidden: unknown or revoked API key or application key, or an inactive user.');
   });
 }

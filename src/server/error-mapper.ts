@@ -1,10 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
+import { codeForStatus, ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { DomainError, type ErrorSource } from '../errors.js';
 
 export interface JsonApiError {
   status: string;
+  /** Stable, from `ERROR_CODES` (src/error-codes.ts); JSON:API allows `code` in an error object. */
+  code: ErrorCode;
   title: string;
   detail: string;
   source?: ErrorSource;
@@ -27,21 +30,29 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function errorBody(status: number, detail: string, source?: ErrorSource): { errors: JsonApiError[] } {
-  const error: JsonApiError = { status: String(status), title: TITLES[status] ?? 'Error', detail };
+/** An error code (its status is the registry's), or a bare status whose code `codeForStatus` picks. */
+export type ErrorAnswer = ErrorCode | number;
+
+function statusAndCode(answer: ErrorAnswer, source: ErrorSource | undefined): [number, ErrorCode] {
+  return typeof answer === 'number' ? [answer, codeForStatus(answer, source)] : [ERROR_CODES[answer].status, answer];
+}
+
+export function errorBody(answer: ErrorAnswer, detail: string, source?: ErrorSource): { errors: JsonApiError[] } {
+  const [status, code] = statusAndCode(answer, source);
+  const error: JsonApiError = { status: String(status), code, title: TITLES[status] ?? 'Error', detail };
   if (source) error.source = source;
   return { errors: [error] };
 }
 
-export function sendError(reply: FastifyReply, status: number, detail: string, source?: ErrorSource) {
-  return reply.code(status).type('application/json').send(errorBody(status, detail, source));
+export function sendError(reply: FastifyReply, answer: ErrorAnswer, detail: string, source?: ErrorSource) {
+  return reply.code(statusAndCode(answer, source)[0]).type('application/json').send(errorBody(answer, detail, source));
 }
 
 /** Errors Fastify answers before routing (a URL it cannot decode, a bad header). */
 export function sendFrameworkError(reply: FastifyReply, err: FastifyError) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  const detail = err.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid: it holds a malformed percent-encoding.' : err.message;
-  return sendError(reply, status, detail);
+  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, 'STEWARD_ERR_INVALID_URL', 'The request URL is not valid: it holds a malformed percent-encoding.');
+  return sendError(reply, status, err.message);
 }
 
 /**
@@ -78,8 +89,8 @@ function validationSource(context: string | undefined, v: Validation): ErrorSour
 export function registerErrorMapper(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof DomainError) {
-      if (!err.problems?.length) return sendError(reply, err.status, err.message, err.source);
-      const errors = err.problems.map((p) => errorBody(err.status, p.detail, p.source).errors[0]!);
+      if (!err.problems?.length) return sendError(reply, err.code, err.message, err.source);
+      const errors = err.problems.map((p) => errorBody(err.code, p.detail, p.source).errors[0]!);
       return reply.code(err.status).type('application/json').send({ errors });
     }
     if (err.validation && err.validation.length > 0) {
@@ -95,6 +106,6 @@ export function registerErrorMapper(app: FastifyInstance) {
       return sendError(reply, status, detail, status === 400 ? { pointer: '/' } : undefined);
     }
     request.log.error({ err }, 'request failed');
-    return sendError(reply, 500, 'The server could not answer this request.');
+    return sendError(reply, 'STEWARD_ERR_INTERNAL', 'The server could not answer this request.');
   });
 }

@@ -8,6 +8,6 @@ import { spendAddressBudget, UNMATCHED_FAMILY } from './authentication.js';
 export function registerUnmatchedRequests(app: FastifyInstance, limiter: RateLimiter, rules: Record<string, RateLimitRule>) {
   app.setNotFoundHandler(async (request, reply) => {
     if (await spendAddressBudget(limiter, rules[UNMATCHED_FAMILY], UNMATCHED_FAMILY, request, reply)) return reply;
-    return sendError(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}`);
+    return sendError(reply, 'STEWARD_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { errorBody } from '../error-mapper.js';
 import { pingStore } from '../../store/db.js';
@@ -13,7 +14,7 @@ const REDIS_STATE: Record<RateLimiterState, DependencyState> = { redis: 'up', de
  * unreachable the service answers with per-process rate limits, and says so here.
  */
 export const healthRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  const answer = { type: 'object', properties: { status: { type: 'string' } } };
+  const answer = Type.Object({ status: Type.Literal('ok') });
   app.get('/health', { config: { public: true }, schema: { hide: true, response: { 200: answer } } as object }, async () => ({ status: 'ok' }));
   app.get('/ready', { config: { public: true }, schema: { hide: true } as object }, async (request, reply) => {
     const redis = REDIS_STATE[ctx.limiter.state()];
@@ -26,7 +27,7 @@ export const healthRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       store = 'down';
     }
     const dependencies = { store: { state: store, kind: ctx.db.kind }, redis: { state: redis, rate_limits: rateLimits } };
-    if (store !== 'up') return reply.code(503).send({ ...errorBody(503, 'The store does not answer.'), status: 'not ready', dependencies });
+    if (store !== 'up') return reply.code(503).send({ ...errorBody('STEWARD_ERR_STORE_UNAVAILABLE', 'The store does not answer.'), status: 'not ready', dependencies });
     return { status: redis === 'unreachable' ? 'degraded' : 'ready', dependencies };
   });
 };
