@@ -40,7 +40,7 @@ function rawAnswer(request: string): Promise<string> {
 }
 
 function rawCode(answer: string): string {
-  return ((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { errors: WireError[] }).errors[0]!).code;
+  return (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { errors: WireError[] }).errors[0]!.code;
 }
 
 const FINDINGS = '/api/v2/posture_management/findings';
@@ -74,7 +74,11 @@ test('413, 415, 422: too large, wrong content type, a value that cannot be appli
   const xml = { method: 'POST', body: '<data/>', headers: { 'content-type': 'application/xml' } };
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', xml)), 'STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE');
   const mute = {
-    data: { type: 'mute', attributes: { mute: { is_muted: true, reason: 'BECAUSE' } }, relationships: { findings: { data: [{ id: 'f-1', type: 'findings' }] } } },
+    data: {
+      type: 'mute',
+      attributes: { mute: { is_muted: true, reason: 'BECAUSE' } },
+      relationships: { findings: { data: [{ id: 'f-1', type: 'findings' }] } },
+    },
   };
   assert.equal(await codeOf(s.api('/api/v2/security/findings/mute', { method: 'PATCH', body: JSON.stringify(mute) })), 'STEWARD_ERR_UNPROCESSABLE');
 });

@@ -76,15 +76,24 @@ test('the mapper answers a conflict and an unexpected failure with their codes',
   assert.equal(failure.errors[0]!.code, 'STEWARD_ERR_INTERNAL');
   assert.ok(!failure.errors[0]!.detail.includes('db.ts'));
   const several = await answerOf(() => {
-    throw new InvalidInput('first', { pointer: '/a' }).setProblems([{ detail: 'first', source: { pointer: '/a' } }, { detail: 'second', source: { pointer: '/b' } }]);
+    throw new InvalidInput('first', { pointer: '/a' }).setProblems([
+      { detail: 'first', source: { pointer: '/a' } },
+      { detail: 'second', source: { pointer: '/b' } },
+    ]);
   });
-  assert.deepEqual(several.errors.map((e) => e.code), ['STEWARD_ERR_INVALID_BODY', 'STEWARD_ERR_INVALID_BODY']);
+  assert.deepEqual(
+    several.errors.map((e) => e.code),
+    ['STEWARD_ERR_INVALID_BODY', 'STEWARD_ERR_INVALID_BODY'],
+  );
 });
 
 test('a store that does not answer: /ready is a 503 STEWARD_ERR_STORE_UNAVAILABLE', async () => {
   const app = Fastify({ logger: false });
   registerErrorMapper(app);
-  const ctx = { db: { kind: 'pglite', query: () => Promise.reject(new Error('down')) }, limiter: { state: () => 'process' } } as unknown as AppContext;
+  const ctx = {
+    db: { kind: 'pglite', query: () => Promise.reject(new Error('down')) },
+    limiter: { state: () => 'process' },
+  } as unknown as AppContext;
   await app.register(healthRoutes, ctx);
   const r = await app.inject({ method: 'GET', url: '/ready' });
   await app.close();

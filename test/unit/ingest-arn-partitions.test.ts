@@ -26,7 +26,11 @@ test('buildArn: the partition follows the region unless given', () => {
 /** A state with a bucket (with or without its `region` attribute), an instance and a security group in one region. */
 function stateIn(region: string, partition: string, bucketRegion: boolean) {
   const resource = (type: string, attributes: Record<string, unknown>) => ({
-    mode: 'managed', type, name: 'x', provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ attributes }],
+    mode: 'managed',
+    type,
+    name: 'x',
+    provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+    instances: [{ attributes }],
   });
   return {
     version: 4,
@@ -39,7 +43,10 @@ function stateIn(region: string, partition: string, bucketRegion: boolean) {
   };
 }
 
-for (const [region, partition] of [['us-gov-west-1', 'aws-us-gov'], ['cn-north-1', 'aws-cn']]) {
+for (const [region, partition] of [
+  ['us-gov-west-1', 'aws-us-gov'],
+  ['cn-north-1', 'aws-cn'],
+]) {
   for (const bucketRegion of [true, false]) {
     test(`Terraform in ${region}: ${partition} ARNs (bucket ${bucketRegion ? 'with' : 'without'} a region attribute)`, () => {
       const records = parseTerraformState(stateIn(region, partition, bucketRegion), 'gov.tfstate', { now: NOW });
@@ -56,7 +63,15 @@ for (const [region, partition] of [['us-gov-west-1', 'aws-us-gov'], ['cn-north-1
   test(`Terraform security group in ${region}: ${partition} ARN`, () => {
     const doc = {
       version: 4,
-      resources: [{ mode: 'managed', type: 'aws_security_group', name: 'web', provider: 'provider.aws', instances: [{ attributes: { id: 'sg-1', owner_id: '123456789012', region, ingress: [], egress: [] } }] }],
+      resources: [
+        {
+          mode: 'managed',
+          type: 'aws_security_group',
+          name: 'web',
+          provider: 'provider.aws',
+          instances: [{ attributes: { id: 'sg-1', owner_id: '123456789012', region, ingress: [], egress: [] } }],
+        },
+      ],
     };
     const [sg] = parseTerraformState(doc, 'sg.tfstate', { now: NOW });
     assert.equal(sg!.resource_id, `arn:${partition}:ec2:${region}:123456789012:security-group/sg-1`);
@@ -68,6 +83,9 @@ for (const [region, partition] of [['us-gov-west-1', 'aws-us-gov'], ['cn-north-1
 }
 
 test('a state that says nothing of its partition keeps the commercial one', () => {
-  const doc = { version: 4, resources: [{ mode: 'managed', type: 'aws_s3_bucket', name: 'b', provider: 'provider.aws', instances: [{ attributes: { bucket: 'logs' } }] }] };
+  const doc = {
+    version: 4,
+    resources: [{ mode: 'managed', type: 'aws_s3_bucket', name: 'b', provider: 'provider.aws', instances: [{ attributes: { bucket: 'logs' } }] }],
+  };
   assert.equal(parseTerraformState(doc, 'b.tfstate', { now: NOW })[0]!.resource_id, 'arn:aws:s3:::logs');
 });
