@@ -1,7 +1,10 @@
 // The listing's query string -> a validated request: filter tree, page size, cursor, snapshot, detail.
-// The query string is read here, not by Fastify, so that duplicates, unknown names and wrong types are all judged in one
-// place and each 400 names the parameter at fault.
+// PARAMETERS is the one definition: LIST_QUERY (the route's schema: names, single or repeated, types, ranges, allowed
+// values, and so the OpenAPI document) is built from it, and parseListQuery reads the same names for what a schema
+// cannot say: aliases given together, comparison prefixes, negation and wildcards, byte limits, cursors.
+import { Type, type TSchema } from '@sinclair/typebox';
 import { InvalidInput } from '../errors.js';
+import { StringEnum } from '../schema-types.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { SEVERITIES, VULNERABILITY_TYPES } from '../posture/resource.js';
 import { validateFilter, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
@@ -59,8 +62,57 @@ const PARAMETERS: Record<string, ParameterSpec> = {
   detailed_findings: { name: 'detailed_findings', kind: 'detailed' },
 };
 
-/** The parameter names a listing accepts (for the OpenAPI document). */
-export const LIST_PARAMETER_NAMES = Object.keys(PARAMETERS).filter((k) => !k.endsWith('>') && !k.endsWith('<'));
+const SNAPSHOT = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Unix ms: the answer as things stood then' });
+
+function parameterSchema(key: string, spec: ParameterSpec): TSchema {
+  switch (spec.kind) {
+    case 'limit':
+      return Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: `Page size (default ${DEFAULT_PAGE_LIMIT})` });
+    case 'cursor':
+      return Type.String({ minLength: 1, description: 'The cursor of the previous page (meta.page.cursor)' });
+    case 'snapshot':
+      return SNAPSHOT;
+    case 'tags':
+      return Type.Array(Type.String(), { description: 'key:value; repeat to require several' });
+    case 'number':
+      return Type.String({ description: key.endsWith(']') ? 'Unix ms, with an optional >=, >, <=, < prefix' : 'The unencoded form of >=N or <=N' });
+    case 'muted':
+    case 'detailed':
+      return Type.Boolean();
+    case 'text':
+      return Type.String({ description: 'Exact value; * matches any run of characters; a leading - negates' });
+    case 'evaluation':
+      return StringEnum(['pass', 'fail']);
+    case 'status':
+      return StringEnum(SEVERITIES);
+    case 'vulnerability_type':
+      return Type.Array(StringEnum(VULNERABILITY_TYPES));
+  }
+}
+
+const isUnencodedComparison = (key: string) => key.endsWith('>') || key.endsWith('<');
+
+/** The parameter names a listing accepts (each is in the OpenAPI document). */
+export const LIST_PARAMETER_NAMES = Object.keys(PARAMETERS).filter((k) => !isUnencodedComparison(k));
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The listing's query string: every parameter, nothing else. Clients write `filter[x]>=N` unencoded, which reads as the
+ * key `filter[x]>`: those keys are pattern properties, accepted but not listed as parameters of their own.
+ */
+export const LIST_QUERY = Type.Object(
+  Object.fromEntries(LIST_PARAMETER_NAMES.map((key) => [key, Type.Optional(parameterSchema(key, PARAMETERS[key]!))])),
+  {
+    additionalProperties: false,
+    patternProperties: Object.fromEntries(
+      Object.entries(PARAMETERS).filter(([k]) => isUnencodedComparison(k)).map(([k, spec]) => [`^${escapeRegExp(k)}$`, parameterSchema(k, spec)]),
+    ),
+  },
+);
+
+/** Routes that take only `snapshot_timestamp`. */
+export const SNAPSHOT_QUERY = Type.Object({ snapshot_timestamp: Type.Optional(SNAPSHOT) }, { additionalProperties: false });
 
 function bad(parameter: string, detail: string): never {
   throw new InvalidInput(`Invalid parameter ${parameter}: ${detail}`, { parameter });
@@ -74,16 +126,6 @@ export function parseInteger(parameter: string, raw: string): number {
   return n;
 }
 
-export function parseBoolean(parameter: string, raw: string): boolean {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  return bad(parameter, `${JSON.stringify(raw)} is not true or false`);
-}
-
-function oneOf(parameter: string, raw: string, allowed: readonly string[]): string {
-  if (!allowed.includes(raw)) bad(parameter, `${JSON.stringify(raw)} is not one of ${allowed.join(', ')}`);
-  return raw;
-}
 
 /** `>=N`, `>N`, `<=N`, `<N` or `N`. */
 function comparison(parameter: string, field: NumberField, raw: string, implied?: Comparison): FilterNode {
@@ -102,6 +144,10 @@ function textMatch(parameter: string, field: TextField, raw: string): FilterNode
   return negate ? { op: 'not', node } : node;
 }
 
+/**
+ * The query string as sent (its order and raw text), once LIST_QUERY has accepted it: names, repetition of a
+ * non-repeatable name, limits' range and the allowed values are judged there.
+ */
 export function parseListQuery(search: URLSearchParams): ListRequest {
   const seen = new Map<string, string>();
   const nodes: FilterNode[] = [];
@@ -120,12 +166,9 @@ export function parseListQuery(search: URLSearchParams): ListRequest {
       seen.set(spec.name, key);
     }
     switch (spec.kind) {
-      case 'limit': {
-        const n = parseInteger(key, raw);
-        if (n < 1 || n > MAX_PAGE_LIMIT) bad(key, `must be between 1 and ${MAX_PAGE_LIMIT}`);
-        out.limit = n;
+      case 'limit':
+        out.limit = parseInteger(key, raw);
         break;
-      }
       case 'cursor':
         if (raw === '') bad(key, 'is empty');
         out.cursor = { value: raw, parameter: key };
@@ -141,22 +184,22 @@ export function parseListQuery(search: URLSearchParams): ListRequest {
         nodes.push(comparison(key, spec.field as NumberField, raw, spec.impliedComparison));
         break;
       case 'muted':
-        nodes.push({ op: 'muted', value: parseBoolean(key, raw) });
+        nodes.push({ op: 'muted', value: raw === 'true' });
         break;
       case 'text':
         nodes.push(textMatch(key, spec.field as TextField, raw));
         break;
       case 'evaluation':
-        nodes.push({ op: 'eq', field: 'evaluation', value: oneOf(key, raw, ['pass', 'fail']) });
+        nodes.push({ op: 'eq', field: 'evaluation', value: raw });
         break;
       case 'status':
-        nodes.push({ op: 'eq', field: 'status', value: oneOf(key, raw, SEVERITIES) });
+        nodes.push({ op: 'eq', field: 'status', value: raw });
         break;
       case 'vulnerability_type':
-        vulnerabilityTypes.push(oneOf(key, raw, VULNERABILITY_TYPES));
+        vulnerabilityTypes.push(raw);
         break;
       case 'detailed':
-        out.detailed = parseBoolean(key, raw);
+        out.detailed = raw === 'true';
         break;
     }
   }

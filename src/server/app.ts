@@ -8,6 +8,7 @@ import { registerUnmatchedRequests } from './unmatched-requests.js';
 import { registerRateLimits, requireRateLimitFamilies } from './rate-limits.js';
 import { routeFamilies } from './routes/index.js';
 import { registerInputChecks } from './input-checks.js';
+import { typeboxValidatorCompiler } from './validation.js';
 
 export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -17,7 +18,6 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     genReqId: () => randomUUID(),
     // Datadog's parameters are named like filter[tags]; they stay flat keys, repeated ones become arrays.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     // A URL the router cannot decode is answered before any hook: in the same error shape as every other answer.
     frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
     clientErrorHandler: answerClientError,
@@ -26,6 +26,8 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     reply.header('X-Request-Id', request.id);
   });
   registerErrorMapper(app);
+  // Route schemas are TypeBox types; this checks every request part against them (see validation.ts).
+  app.setValidatorCompiler(typeboxValidatorCompiler);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

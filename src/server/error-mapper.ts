@@ -82,7 +82,8 @@ function validationSource(context: string | undefined, v: Validation): ErrorSour
     (v.params as { additionalProperty?: string })?.additionalProperty;
   const path = v.instancePath + (missing ? `/${missing}` : '');
   if (context === 'body') return { pointer: path || '/' };
-  return { parameter: path.replace(/^\//, '').split('/')[0] || String(missing ?? '') };
+  const name = path.replace(/^\//, '').split('/')[0]?.replace(/~1/g, '/').replace(/~0/g, '~');
+  return { parameter: name || String(missing ?? '') };
 }
 
 /** Every error a route throws, and Fastify's own, answered in the JSON:API error shape. */
@@ -97,7 +98,9 @@ export function registerErrorMapper(app: FastifyInstance) {
       const v = err.validation[0]!;
       const source = validationSource(err.validationContext, v);
       const name = source.parameter ?? source.pointer;
-      return sendError(reply, 400, `Invalid ${err.validationContext === 'body' ? 'body field' : 'parameter'} ${name}: ${v.message}`, source);
+      // A schema may declare that a wrong value is a 422 (src/server/validation.ts); structure errors are a 400.
+      const status = (v.params as { status?: unknown }).status === 422 ? 422 : 400;
+      return sendError(reply, status, `Invalid ${err.validationContext === 'body' ? 'body field' : 'parameter'} ${name}: ${v.message}`, source);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -1,14 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseListQuery } from '../../src/findings/list-query.js';
+import { LIST_QUERY, parseListQuery } from '../../src/findings/list-query.js';
 import { canonicalFilter, validateFilter, type FilterNode } from '../../src/findings/filter-tree.js';
 import { decodeCursor, encodeCursor } from '../../src/findings/cursor-codec.js';
 import { buildCountQuery, buildPageQuery, compileFilter, likePattern, Params } from '../../src/store/findings-query.js';
-import { parseMuteRequest } from '../../src/findings/mute-request.js';
+import { MUTE_BODY, parseMuteRequest, type MuteBody } from '../../src/findings/mute-request.js';
+import { typeboxValidatorCompiler } from '../../src/server/validation.js';
 import { muteAt, privateIpAddresses } from '../../src/findings/serializers.js';
 import { InvalidInput, Unprocessable } from '../../src/errors.js';
 
 const q = (s: string) => parseListQuery(new URLSearchParams(s));
+
+type Checked = { value?: unknown; error?: Array<{ instancePath: string; message: string; params: { status: number } }> };
+const validator = (schema: typeof LIST_QUERY | typeof MUTE_BODY, httpPart: string) =>
+  typeboxValidatorCompiler({ schema, httpPart, method: 'GET', url: '/test' }) as (data: unknown) => Checked;
 
 test('parses every parameter into one filter tree', () => {
   const r = q(
@@ -43,13 +48,33 @@ test('errors name the parameter', () => {
     ['x=1', 'x'],
     ['filter[status]=low&filter[status]=low', 'filter[status]'],
     ['page[cursor]=a&cursor=b', 'cursor'],
-    ['page[limit]=1001', 'page[limit]'],
-    ['filter[muted]=TRUE', 'filter[muted]'],
     ['filter[evaluation_changed_at]=>', 'filter[evaluation_changed_at]'],
     ['snapshot_timestamp=99999999999999999', 'snapshot_timestamp'],
   ]) {
     assert.throws(() => q(s!), (e: InvalidInput) => e instanceof InvalidInput && e.source?.parameter === parameter, s);
   }
+});
+
+test('the listing schema judges names, repetition, ranges and allowed values, naming the parameter', () => {
+  const check = validator(LIST_QUERY, 'querystring');
+  for (const [query, parameter, detail] of [
+    [{ x: '1' }, 'x', 'is not a parameter of this endpoint'],
+    [{ 'a/b': '1' }, 'a~1b', 'is not a parameter of this endpoint'],
+    [{ 'page[limit]': '1001' }, 'page[limit]', 'must be between 1 and 1000'],
+    [{ 'page[limit]': '2.5' }, 'page[limit]', '"2.5" is not a non-negative integer'],
+    [{ 'filter[muted]': 'TRUE' }, 'filter[muted]', '"TRUE" is not true or false'],
+    [{ 'filter[status]': ['low', 'info'] }, 'filter[status]', 'is given more than once'],
+    [{ 'filter[evaluation]': 'maybe' }, 'filter[evaluation]', '"maybe" is not one of pass, fail'],
+    [{ 'filter[vulnerability_type]': ['misconfiguration', 'bug'] }, 'filter[vulnerability_type]', '"bug" is not one of'],
+    [{ 'filter[evaluation_changed_at]>': ['1', '2'] }, 'filter[evaluation_changed_at]>', 'is given more than once'],
+  ] as const) {
+    const violation = check(Object.assign(Object.create(null), query)).error?.[0];
+    // The error mapper names the parameter by the pointer's first segment.
+    assert.equal(violation?.instancePath.split('/')[1], parameter, JSON.stringify(query));
+    assert.ok(violation.message.startsWith(detail), violation.message);
+  }
+  const ok = check({ 'page[limit]': '7', 'filter[tags]': 'a:b', 'filter[discovery_timestamp]<': '5', detailed_findings: 'true' });
+  assert.deepEqual(ok.value, { 'page[limit]': 7, 'filter[tags]': ['a:b'], detailed_findings: true });
 });
 
 test('the filter tree is validated and has an order-free canonical form', () => {
@@ -94,17 +119,29 @@ test('cursors: round trip; tampering, other orgs, other filters and junk are rej
   reject(() => decodeCursor('secret', 'org-1', filter, '%%%', 'cursor'));
 });
 
-test('mute bodies: structure 400, values 422, expiry in the future', () => {
-  const body = (mute: Record<string, unknown>, ids = ['f1', 'f1', 'f2']) => ({
+test('mute bodies: structure 400, values 422 (the schema says which), expiry in the future', () => {
+  const check = validator(MUTE_BODY, 'body');
+  const judge = (b: unknown, now: number) => {
+    const r = check(b);
+    return r.error ? { status: r.error[0]!.params.status, pointer: r.error[0]!.instancePath || '/' } : parseMuteRequest(r.value as MuteBody, now);
+  };
+  const body = (mute: Record<string, unknown>, ids: unknown[] = ['f1', 'f1', 'f2']) => ({
     data: { type: 'mute', attributes: { mute }, relationships: { findings: { data: ids.map((id) => ({ id, type: 'findings' })) } } },
   });
-  assert.deepEqual(parseMuteRequest(body({ is_muted: true, reason: 'PENDING_FIX', description: 'later', expire_at: 2000 }), 1000), {
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'PENDING_FIX', description: 'later', expire_at: 2000 }), 1000), {
     muted: true, reason: 'PENDING_FIX', description: 'later', expireAt: 2000, findingIds: ['f1', 'f2'],
   });
-  assert.throws(() => parseMuteRequest(body({ is_muted: true, reason: 'OTHER', expire_at: 1000 }), 1000), Unprocessable);
-  assert.throws(() => parseMuteRequest(body({ is_muted: 'yes', reason: 'OTHER' }), 1000), Unprocessable);
-  assert.throws(() => parseMuteRequest({ data: [] }, 1000), (e: InvalidInput) => e instanceof InvalidInput && e.source?.pointer === '/data');
-  assert.equal(parseMuteRequest(body({ is_muted: false, reason: 'OTHER', expire_at: 5 }), 1000).expireAt, undefined);
+  assert.throws(() => judge(body({ is_muted: true, reason: 'OTHER', expire_at: 1000 }), 1000), Unprocessable);
+  assert.deepEqual(judge(body({ is_muted: 'yes', reason: 'OTHER' }), 1000), { status: 422, pointer: '/data/attributes/mute/is_muted' });
+  assert.deepEqual(judge(body({ is_muted: true }), 1000), { status: 422, pointer: '/data/attributes/mute/reason' });
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER', expire_at: '5' }), 1000), { status: 422, pointer: '/data/attributes/mute/expire_at' });
+  // Structure first: a body wrong in both ways is a 400.
+  assert.deepEqual(judge(body({ is_muted: 'yes', reason: 'OTHER' }, []), 1000), { status: 400, pointer: '/data/relationships/findings/data' });
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER' }, [5]), 1000), { status: 400, pointer: '/data/relationships/findings/data/0/id' });
+  assert.deepEqual(judge({ data: [] }, 1000), { status: 400, pointer: '/data' });
+  assert.deepEqual(judge('mute', 1000), { status: 400, pointer: '/' });
+  assert.equal((judge(body({ is_muted: false, reason: 'OTHER', expire_at: 5 }), 1000) as { expireAt?: number }).expireAt, undefined);
+  assert.throws(() => parseMuteRequest(body({ is_muted: true, reason: 'OTHER' }, ['bad\u0000id']) as MuteBody, 1000), (e: InvalidInput) => e instanceof InvalidInput && e.source?.pointer === '/data/relationships/findings/data/0/id');
 });
 
 test('a mute reads as ended from its expiry on; private IPs are found in configurations', () => {

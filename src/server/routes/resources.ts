@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { getResource } from '../../store/resources.js';
-import { InvalidInput, NotFound } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { serializeResource } from '../../posture/resource-serializer.js';
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { ingestResources } from '../../posture/inventory-service.js';
@@ -10,24 +11,25 @@ import { idParameter } from '../input-checks.js';
 
 const MAX_ITEMS = 1000;
 
+/** Each item is judged by parseResourceItem (its errors point into the item); the schema takes the batch's shape. */
+const UPSERT_BODY = Type.Object({
+  data: Type.Array(Type.Object({}, { description: '{"type": "cloud_resource", "id": ARN or resource id, "attributes": {...}}' }), { minItems: 1, maxItems: MAX_ITEMS }),
+});
+const RESOURCE_PARAMS = Type.Object({ resource_id: Type.String() });
+
 export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  app.post<{ Body: { data: unknown[] } }>(
+  app.post<{ Body: Static<typeof UPSERT_BODY> }>(
     '/api/v2/csm/resources',
     {
       config: { rateLimit: 'inventory' },
       schema: {
         summary: 'Upsert cloud resources (up to 1000); "deleted": true removes one',
         tags: ['Resources'],
-        body: {
-          type: 'object',
-          required: ['data'],
-          properties: { data: { type: 'array', items: { type: 'object' } } },
-        },
+        body: UPSERT_BODY,
       },
     },
     async (request, reply) => {
       const items = request.body.data;
-      if (items.length === 0 || items.length > MAX_ITEMS) throw new InvalidInput(`data must hold 1 to ${MAX_ITEMS} items, not ${items.length}`, { pointer: '/data' });
       const now = Date.now();
       const records = items.map((item, i) => parseOrReject(() => parseResourceItem(item, `data[${i}]`, now), (e) => pointerFromPlace(e.place, e.field)));
       const summary = await ingestResources(ctx.db, request.principal.orgId, records, ctx.rules, { source: 'api', actor: request.principal.userHandle });
@@ -36,14 +38,14 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     },
   );
 
-  app.get<{ Params: { resource_id: string } }>(
+  app.get<{ Params: Static<typeof RESOURCE_PARAMS> }>(
     '/api/v2/csm/resources/:resource_id',
     {
       config: { rateLimit: 'inventory' },
       schema: {
         summary: 'Get a cloud resource',
         tags: ['Resources'],
-        params: { type: 'object', properties: { resource_id: { type: 'string' } }, required: ['resource_id'] },
+        params: RESOURCE_PARAMS,
       },
     },
     async (request) => {
