@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../src/server/serve.js';
 import { loadConfig } from '../src/config.js';
-import { recomputeUntilEmpty } from '../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../src/ownership/use-cases/recompute.js';
 import { importResourcesAtomically, fromArray } from '../src/ingest/resource-batches.js';
 import { builtInRuleEngine } from '../src/posture/rule-pack-engine.js';
 import { inferencesOfMany } from '../src/store/ownership-inferences.js';

@@ -1,5 +1,5 @@
 import type { Job } from './background-jobs.js';
-import { recomputeOnce } from '../ownership/ownership-service.js';
+import { recomputeOnce } from '../ownership/use-cases/recompute.js';
 
 /** Takes one batch of due resources every second; several server processes share the queue (SKIP LOCKED). */
 export const ownershipWorkerJob: Job = {

@@ -1,5 +1,5 @@
 import type { Job } from './background-jobs.js';
-import { reinferWhereWeightsMoved } from '../ownership/ownership-service.js';
+import { reinferWhereWeightsMoved } from '../ownership/use-cases/relearn.js';
 
 /** Re-infers organizations whose learnt signal weights have moved since their answers were computed. */
 export const weightsRefreshJob: Job = {

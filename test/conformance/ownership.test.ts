@@ -4,7 +4,7 @@ import { client, v2 } from '@datadog/datadog-api-client';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { seedOwnershipOrganization, CHECKOUT_INSTANCE, CAROL_BUCKET, PLATFORM_BUCKET, ORPHAN_BUCKET } from '../helpers/seed-console.js';
 import { markForInference, queueLength } from '../../src/store/ownership-queue.js';
-import { recomputeOnce, recomputeUntilEmpty } from '../../src/ownership/ownership-service.js';
+import { recomputeOnce, recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { feedbackOf } from '../../src/store/ownership-inferences.js';
 import { currentStatesByResource } from '../../src/store/finding-states.js';
 
@@ -187,6 +187,21 @@ test('history lists every change newest first, pages with cursor and limit, and 
   const first = await api.listOwnershipHistory({ resourceId: CHECKOUT_INSTANCE, limit: 1 });
   const foreign = await server.api(path(CHECKOUT_INSTANCE, `/user/history?cursor=${encodeURIComponent(first.data.attributes.pagination.nextCursor!)}`));
   assert.equal(foreign.status, 400, 'a cursor of another listing is refused');
+});
+
+test('history cursors are signed: a tampered or hand-made cursor is a 400 naming the cursor parameter', async () => {
+  const first = await api.listOwnershipHistory({ resourceId: CHECKOUT_INSTANCE, limit: 1 });
+  const issued = first.data.attributes.pagination.nextCursor!;
+  const body = JSON.parse(Buffer.from(issued, 'base64url').toString('utf8')) as { b: number; s: string; sig: string };
+  const tampered = Buffer.from(JSON.stringify({ ...body, b: body.b + 1 })).toString('base64url');
+  const handMade = Buffer.from(JSON.stringify({ b: body.b, s: body.s })).toString('base64url');
+  for (const cursor of [tampered, handMade, `${issued}x`]) {
+    const res = await server.api(path(CHECKOUT_INSTANCE, `/history?limit=1&cursor=${encodeURIComponent(cursor)}`));
+    assert.equal(res.status, 400, cursor);
+    assert.equal(((await res.json()) as { errors: Array<{ source: { parameter: string } }> }).errors[0]!.source.parameter, 'cursor');
+  }
+  const next = await server.api(path(CHECKOUT_INSTANCE, `/history?limit=1&cursor=${encodeURIComponent(issued)}`));
+  assert.equal(next.status, 200, 'the cursor as issued pages on');
 });
 
 test('evidence shows each version the inference used as it was recorded, under a weak ETag', async () => {

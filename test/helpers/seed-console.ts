@@ -6,7 +6,7 @@ import type { AuditEvent, Directory, Service } from '../../src/ownership/signals
 import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { importAuditEvents, importDirectory, importServices } from '../../src/ownership/signal-imports.js';
-import { recomputeUntilEmpty } from '../../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import type { TestServer } from './server.js';
 
 export const ACCOUNT = '111122223333';

@@ -15,7 +15,7 @@ import { importCloudTrailFiles } from '../../src/cli/commands/import-cloudtrail.
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { RecordError, type ResourceRecord } from '../../src/posture/resource.js';
 import { INPUT_LIMITS } from '../../src/input-limits.js';
-import { recomputeUntilEmpty } from '../../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 
 let s: TestServer;
 let dir: string;

@@ -4,10 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/store/db.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedOwnershipOrganization, CHECKOUT_INSTANCE, CAROL_BUCKET } from '../helpers/seed-console.js';
-import { etagMatches, getInference, listHistory, parseOwnerType, submitFeedback, updateSettings, readSettings } from '../../src/ownership/ownership-api.js';
+import { getInference } from '../../src/ownership/use-cases/inference-reads.js';
+import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
+import { updateSettings, readSettings } from '../../src/ownership/use-cases/settings.js';
+import { etagMatches } from '../../src/server/conditional-get.js';
+import { listHistory, parseOwnerType } from '../../src/server/ownership-requests.js';
 import { parseFeedbackBody } from '../../src/ownership/feedback.js';
 import { feedbackOf, getSettings, inferencesOf } from '../../src/store/ownership-inferences.js';
-import { recomputeUntilEmpty } from '../../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { InvalidInput, NotFound } from '../../src/errors.js';
 
 // Feedback semantics on the service layer, against a real store (PGlite, or PostgreSQL with DATABASE_URL).
@@ -122,4 +126,21 @@ test('a known resource with no inference yet is inferred on read; an unknown one
   const answer = await getInference(db, orgId, CHECKOUT_INSTANCE, 'user');
   assert.equal((answer.body?.data.attributes as { primary_contact_ref?: string } | undefined)?.primary_contact_ref, 'ref:handle/alice');
   await assert.rejects(getInference(db, orgId, 'arn:aws:s3:::nobody', 'team'), NotFound);
+});
+
+test('a history cursor is signed for its organization: another organization, or a changed cursor, is refused on cursor', async () => {
+  const first = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: '1' });
+  const cursor = first.data.attributes.pagination.next_cursor as string;
+  assert.ok(cursor);
+  const parameterOf = async (p: Promise<unknown>) => {
+    const err = await p.then(() => assert.fail('accepted'), (e: unknown) => e);
+    assert.ok(err instanceof InvalidInput);
+    return err.source?.parameter;
+  };
+  assert.equal(await parameterOf(listHistory(db, randomUUID(), CAROL_BUCKET, null, { cursor })), 'cursor');
+  const body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const changed = Buffer.from(JSON.stringify({ ...body, b: body.b - 1 })).toString('base64url');
+  assert.equal(await parameterOf(listHistory(db, orgId, CAROL_BUCKET, null, { cursor: changed })), 'cursor');
+  const second = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: '1', cursor });
+  assert.notEqual(second.data.attributes.items[0]!.id, first.data.attributes.items[0]!.id);
 });

@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/store/db.js';
 import { openTestStore } from '../helpers/db.js';
 import { seedOwnershipOrganization, CHECKOUT_INSTANCE } from '../helpers/seed-console.js';
-import { submitFeedback } from '../../src/ownership/ownership-api.js';
+import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
 import { inferencesOf, getSettings } from '../../src/store/ownership-inferences.js';
 import { queueLength } from '../../src/store/ownership-queue.js';
-import { recomputeUntilEmpty, reinferWhereWeightsMoved, RELEARN_SHIFT } from '../../src/ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
+import { reinferWhereWeightsMoved, RELEARN_SHIFT } from '../../src/ownership/use-cases/relearn.js';
 import { defaultWeights, learnWeights, weightsShift } from '../../src/ownership/calibration.js';
 
 let store: { db: Db; close(): Promise<void> };

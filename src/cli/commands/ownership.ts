@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { printSummary, progressBar } from '../import-command.js';
 import { failWith, requireOrg, withStore } from '../with-store.js';
 import { markForInference, queueLength } from '../../store/ownership-queue.js';
-import { recomputeUntilEmpty } from '../../ownership/ownership-service.js';
+import { recomputeUntilEmpty } from '../../ownership/use-cases/recompute.js';
 
 export function register(program: Command) {
   const ownership = program.command('ownership').description('Ownership inference');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
-import { directoryListing } from '../../ownership/ownership-api.js';
+import { directoryListing } from '../../ownership/use-cases/directory-listing.js';
 
 /** The organization's users and teams: the console's owner picker offers them when a reviewer corrects an owner. */
 export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {

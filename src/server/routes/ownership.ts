@@ -1,18 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { InvalidInput, NotFound } from '../../errors.js';
-import {
-  getEvidence,
-  getInference,
-  listHistory,
-  listInferences,
-  parseOwnerType,
-  readSettings,
-  submitFeedback,
-  untaggedFindings,
-  updateSettings,
-  type Conditional,
-} from '../../ownership/ownership-api.js';
+import { getInference, listInferences } from '../../ownership/use-cases/inference-reads.js';
+import { getEvidence } from '../../ownership/use-cases/inference-evidence.js';
+import { submitFeedback } from '../../ownership/use-cases/submit-feedback.js';
+import { readSettings, untaggedFindings, updateSettings } from '../../ownership/use-cases/settings.js';
+import { clientHas, sendConditional } from '../conditional-get.js';
+import { listHistory, parseOwnerType } from '../ownership-requests.js';
 import { idParameter } from '../input-checks.js';
 import { OWNER_TYPES } from '../../ownership/owner-type.js';
 
@@ -52,17 +46,6 @@ function resourceIdOf(segment: string): string {
   return idParameter('resource_id', segment);
 }
 
-function ifNoneMatch(request: FastifyRequest): string | undefined {
-  const v = request.headers['if-none-match'];
-  return Array.isArray(v) ? v.join(',') : v;
-}
-
-function conditional<T>(reply: FastifyReply, answer: Conditional<T>) {
-  reply.header('ETag', answer.etag);
-  if (!answer.body) return reply.code(304).send();
-  return answer.body;
-}
-
 export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   const { db } = ctx;
 
@@ -85,9 +68,9 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
     if (second === undefined) return listInferences(db, orgId, resourceId);
     if (second === 'history' && third === undefined) return listHistory(db, orgId, resourceId, null, queryOf(request));
     const slot = parseOwnerType(second);
-    if (third === undefined) return conditional(reply, await getInference(db, orgId, resourceId, slot, ifNoneMatch(request)));
+    if (third === undefined) return sendConditional(reply, await getInference(db, orgId, resourceId, slot, clientHas(request)));
     if (third === 'history') return listHistory(db, orgId, resourceId, slot, queryOf(request));
-    if (third === 'evidence') return conditional(reply, await getEvidence(db, orgId, resourceId, slot, ifNoneMatch(request)));
+    if (third === 'evidence') return sendConditional(reply, await getEvidence(db, orgId, resourceId, slot, clientHas(request)));
     throw new NotFound(`No route GET ${request.url.split('?')[0]}`);
   };
 

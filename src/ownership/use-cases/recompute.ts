@@ -1,38 +1,23 @@
-// The service around the pure engine: recompute queue, history, feedback, settings and auto-tag.
-import { OWNER_TYPES, type OwnerType } from './owner-type.js';
-import type { Db, Queryable } from '../store/db.js';
-import { resourcesById, setAutoTeamTag, type StoredResource } from '../store/resources.js';
-import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, dueOrgs, type QueueItem } from '../store/ownership-queue.js';
-import { withFindingWriteLease } from '../store/snapshot-clock.js';
-import {
-  inferencesOfMany,
-  writeInferences,
-  getSettings,
-  saveWeights,
-  feedbackOf,
-  appliedWeights,
-  orgsWithLearntWeights,
-  saveAppliedWeights,
-  type InferenceRow,
-  type SettingsRow,
-} from '../store/ownership-inferences.js';
-import { currentStatesByResource, writeStates } from '../store/finding-states.js';
-import { infer } from './engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type Inference } from './evidence.js';
-import { defaultWeights, learnWeights, fitCalibration, weightsShift, type SignalWeights, type FeedbackLabel } from './calibration.js';
-import { meetsBand, type ConfidenceBand } from './confidence-bands.js';
-import { loadEvidenceBatch, loadOrgContext, type OrgContext } from './evidence-loader.js';
-import { lockQueuedItems } from '../store/ownership-queries.js';
+// Recomputing inferences: the queue worker's batches (several processes share the queue), a resource read before
+// its first inference, and `steward ownership recompute`.
+import type { Db, Queryable } from '../../store/db.js';
+import { resourcesById } from '../../store/resources.js';
+import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, dueOrgs, type QueueItem } from '../../store/ownership-queue.js';
+import { withFindingWriteLease } from '../../store/snapshot-clock.js';
+import { inferencesOfMany, writeInferences, getSettings, type InferenceRow, type SettingsRow } from '../../store/ownership-inferences.js';
+import { lockQueuedItems } from '../../store/ownership-queries.js';
+import { infer } from '../engine.js';
+import { DEFAULT_ENGINE_SETTINGS, type Inference } from '../evidence.js';
+import { loadEvidenceBatch, loadOrgContext, type OrgContext } from '../evidence-loader.js';
+import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
+import { applyAutoTag, autoTeamTagFor } from './auto-tag.js';
+import { weightsOf } from './relearn.js';
 
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
 
 export function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
-}
-
-export function weightsOf(settings: SettingsRow): SignalWeights {
-  return (settings.weights as SignalWeights | null) ?? defaultWeights();
 }
 
 function toRow(resourceId: string, slot: OwnerType, inf: Inference, prev: InferenceRow | undefined, now: number): InferenceRow {
@@ -54,36 +39,6 @@ function toRow(resourceId: string, slot: OwnerType, inf: Inference, prev: Infere
     failure_reason: null,
     retry_schedule: null,
   };
-}
-
-/** The `team:<handle>` tag auto-tag writes for a team answer, or null. */
-export function autoTeamTagFor(team: InferenceRow | undefined, settings: SettingsRow): string | null {
-  if (!settings.auto_tag || !team || team.owner_type !== 'team' || !team.owner_handle) return null;
-  const authoritative = team.status === 'persisted' || team.status === 'overridden';
-  if (!authoritative && !meetsBand(team.confidence, settings.confidence_level as ConfidenceBand)) return null;
-  return `team:${team.owner_handle}`;
-}
-
-/**
- * Sets the auto-tag of a resource's findings, as part of their history. A team tag that came with the resource is
- * never touched: when the resource has one, auto-tag adds nothing.
- */
-export async function applyAutoTag(tx: Queryable, orgId: string, resource: StoredResource, tag: string | null, now: number): Promise<void> {
-  const ownTeamTag = resource.tags.some((t) => t.toLowerCase().startsWith('team:'));
-  const effective = ownTeamTag ? null : tag;
-  if ((resource.auto_team_tag ?? null) === effective) return;
-  await setAutoTeamTag(tx, orgId, resource.resource_id, effective);
-  const states = await currentStatesByResource(tx, orgId, [resource.resource_id]);
-  const old = resource.auto_team_tag;
-  const changed = states
-    .map((s) => {
-      const tags = s.tags.filter((t) => t !== old || resource.tags.includes(t));
-      if (effective && !tags.includes(effective)) tags.push(effective);
-      tags.sort();
-      return { ...s, tags };
-    })
-    .filter((s, i) => s.tags.join('\n') !== states[i]!.tags.join('\n'));
-  if (changed.length > 0) await writeStates(tx, orgId, changed.map((s) => s.finding_id), changed, now, 'ownership:auto-tag');
 }
 
 export interface RecomputeResult {
@@ -213,53 +168,3 @@ export async function recomputeUntilEmpty(db: Db, opts: { orgId?: string; batchS
     opts.onProgress?.(done);
   }
 }
-
-/** Re-learns the organization's signal weights and calibration from every review label so far. */
-export async function relearnWeights(tx: Queryable, orgId: string, now: number): Promise<SignalWeights> {
-  const feedback = await feedbackOf(tx, orgId);
-  const labels: FeedbackLabel[] = feedback.map((f) => ({
-    action: f.action as FeedbackLabel['action'],
-    owner_type: f.slot,
-    inferred_owner: f.inferred_owner,
-    ...(f.corrected_owner ? { corrected_owner: f.corrected_owner } : {}),
-    sources: f.votes as FeedbackLabel['sources'],
-  }));
-  const weights = learnWeights(defaultWeights(), labels);
-  const pairs = feedback
-    .filter((f) => f.action !== 'correct' || f.corrected_owner)
-    .map((f) => ({ slot: f.slot, pair: { predicted: f.confidence ?? NaN, correct: f.action === 'confirm' || f.action === 'persist' } }))
-    .filter((p) => Number.isFinite(p.pair.predicted));
-  if (pairs.length > 0) {
-    weights.calibration = {};
-    for (const slot of OWNER_TYPES) {
-      const own = pairs.filter((p) => p.slot === slot).map((p) => p.pair);
-      if (own.length > 0) weights.calibration[slot] = fitCalibration(own);
-    }
-  }
-  await saveWeights(tx, orgId, weights, now);
-  return weights;
-}
-
-/**
- * Every answer depends on the weights, but re-inferring an organization after each review label would churn the
- * answers reviewers are looking at. A periodic pass re-infers an organization once its learnt weights have moved far
- * enough from those its answers were computed with. Returns the organizations re-marked.
- */
-export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
-  const orgs = await orgsWithLearntWeights(db);
-  const marked: string[] = [];
-  for (const orgId of orgs) {
-    await db.transaction(async (tx) => {
-      const weights = weightsOf(await getSettings(tx, orgId));
-      const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
-      if (weightsShift(applied, weights) < RELEARN_SHIFT) return;
-      await markForInference(tx, orgId, 'all', now);
-      await saveAppliedWeights(tx, orgId, weights);
-      marked.push(orgId);
-    });
-  }
-  return marked;
-}
-
-/** A change of a signal's reliability or of a calibrated confidence this large re-infers every resource. */
-export const RELEARN_SHIFT = 0.02;

@@ -1,0 +1,50 @@
+// Listing cursors signed with an HMAC (the per-store secret of src/store/cursor-secret.ts) and bound to the
+// organization they were issued to: a cursor that was not issued by this server, to this organization, is a 400 naming
+// the parameter. Each listing declares its cursor's fields; the signature covers the organization and those fields,
+// in that order.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidInput } from '../errors.js';
+
+export interface CursorCodec<T extends object> {
+  encode(secret: string, orgId: string, body: T): string;
+  /** The cursor's fields, or an InvalidInput naming `parameter`. */
+  decode(secret: string, orgId: string, cursor: string, parameter: string): T;
+}
+
+export function signedCursorCodec<T extends object>(spec: {
+  /** The fields the signature covers, in order. */
+  fields: ReadonlyArray<keyof T & string>;
+  encoding: 'base64' | 'base64url';
+  isShape: (body: Record<string, unknown>) => boolean;
+}): CursorCodec<T> {
+  const signature = (secret: string, orgId: string, body: Record<string, unknown>) =>
+    createHmac('sha256', secret)
+      .update(JSON.stringify([orgId, ...spec.fields.map((f) => body[f])]))
+      .digest('base64url')
+      .slice(0, 32);
+  return {
+    encode(secret, orgId, body) {
+      const fields = Object.fromEntries(spec.fields.map((f) => [f, body[f]]));
+      return Buffer.from(JSON.stringify({ ...fields, sig: signature(secret, orgId, fields) })).toString(spec.encoding);
+    },
+    decode(secret, orgId, cursor, parameter) {
+      const bad = (why: string): never => {
+        throw new InvalidInput(`Invalid parameter ${parameter}: ${why}`, { parameter }, 'STEWARD_ERR_INVALID_CURSOR');
+      };
+      if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(cursor)) bad('is not a cursor this server issued (not base64)');
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.from(cursor, spec.encoding).toString('utf8'));
+      } catch {
+        return bad('is not a cursor this server issued (not JSON)');
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad('is not a cursor this server issued (wrong shape)');
+      const fields = body as Record<string, unknown>;
+      if (typeof fields.sig !== 'string' || !spec.isShape(fields)) return bad('is not a cursor this server issued (wrong shape)');
+      const expected = Buffer.from(signature(secret, orgId, fields));
+      const given = Buffer.from(fields.sig);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) bad('was not issued by this server to this organization');
+      return fields as T;
+    },
+  };
+}
