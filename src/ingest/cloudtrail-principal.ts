@@ -1,7 +1,7 @@
 // Who made a CloudTrail call, as an owner candidate: the person's name where the record carries it
 // (IAM user name, assumed-role session name, SSO email, federated name), and whether it was automation.
 // Automation (CI, IaC, AWS services, instance profiles) is marked with a reason, never guessed into a person.
-import type { DirectoryUser, PrincipalKind, ResolvedPrincipal } from './signals.js';
+import type { DirectoryUser, PrincipalKind, ResolvedPrincipal } from '../ownership/signals.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,6 @@
 // The resources a CloudTrail call created or changed, by the ARN the inventory keys them by.
 // ARNs the response gives are preferred; otherwise they are built from the call's account and region.
-import type { ResourceChange } from './signals.js';
+import type { ResourceChange } from '../ownership/signals.js';
 
 export interface CallScope {
   account: string;

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { RecordError } from '../posture/resource.js';
 import { isRecord, str } from '../json-values.js';
-import { resolvePrincipal } from '../ownership/principal.js';
-import { resourcesOfCall } from '../ownership/cloudtrail-resources.js';
+import { resolvePrincipal } from './cloudtrail-principal.js';
+import { resourcesOfCall } from './cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
 import { placedRecordsOf, recordsOf, streamCloudTrailRecords, toAuditEvent, type CloudTrailRecord } from '../../src/ingest/cloudtrail.js';
-import { baseEventName } from '../../src/ownership/cloudtrail-resources.js';
+import { baseEventName } from '../../src/ingest/cloudtrail-resources.js';
 import { RecordError } from '../../src/posture/resource.js';
 
 function readFixture(...parts: string[]): unknown {

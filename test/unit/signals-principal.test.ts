@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
 import { recordsOf, toAuditEvent } from '../../src/ingest/cloudtrail.js';
-import { matchDirectoryUser, resolvePrincipal } from '../../src/ownership/principal.js';
+import { matchDirectoryUser, resolvePrincipal } from '../../src/ingest/cloudtrail-principal.js';
 import type { DirectoryUser } from '../../src/ownership/signals.js';
 
 function fixtureRecords(...parts: string[]) {
