@@ -9,8 +9,8 @@ import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { SEVERITIES, VULNERABILITY_TYPES } from '../posture/resource.js';
 import { validateFilter, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
 
-export const DEFAULT_PAGE_LIMIT = 100;
-export const MAX_PAGE_LIMIT = 1000;
+const DEFAULT_PAGE_LIMIT = 100;
+const MAX_PAGE_LIMIT = 1000;
 
 export interface ListRequest {
   filter: FilterNode;
@@ -120,7 +120,7 @@ function bad(parameter: string, detail: string): never {
 
 const INTEGER = /^\d{1,16}$/;
 
-export function parseInteger(parameter: string, raw: string): number {
+function parseInteger(parameter: string, raw: string): number {
   const n = Number(raw);
   if (!INTEGER.test(raw) || !Number.isSafeInteger(n)) bad(parameter, `${JSON.stringify(raw)} is not a non-negative integer`);
   return n;

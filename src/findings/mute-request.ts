@@ -9,9 +9,9 @@ import { StringEnum } from '../schema-types.js';
 export const MUTE_REASONS = [
   'PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'NO_LONGER_ACCEPTED_RISK',
 ] as const;
-export type MuteReason = (typeof MUTE_REASONS)[number];
-export const MAX_MUTE_BATCH = 1000;
-export const MAX_MUTE_DESCRIPTION = 10_000;
+type MuteReason = (typeof MUTE_REASONS)[number];
+const MAX_MUTE_BATCH = 1000;
+const MAX_MUTE_DESCRIPTION = 10_000;
 
 /** A value of the mute the request cannot take is a 422 (the error mapper reads this), not a 400. */
 const unprocessable = { 'x-invalid-status': 422 } as const;
