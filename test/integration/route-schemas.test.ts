@@ -65,6 +65,7 @@ const mute = (m: Record<string, unknown>, ids: unknown[] = [{ id: 'f1', type: 'f
 
 const violations: Array<[string, string, string, RequestInit, number, { parameter?: string; pointer?: string }, RegExp]> = [
   ['unknown parameter', 'GET', `${FINDINGS}?sort=status`, {}, 400, { parameter: 'sort' }, /is not a parameter of this endpoint/],
+  ['a name like a prototype', 'GET', `${FINDINGS}/summary?__proto__=1`, {}, 400, { parameter: '__proto__' }, /is not a parameter of this endpoint/],
   ['a name with a slash', 'GET', `${FINDINGS}?a%2Fb=1`, {}, 400, { parameter: 'a/b' }, /is not a parameter/],
   ['not an integer', 'GET', `${FINDINGS}?page[limit]=ten`, {}, 400, { parameter: 'page[limit]' }, /"ten" is not a non-negative integer/],
   ['out of range', 'GET', `${FINDINGS}?limit=5000`, {}, 400, { parameter: 'limit' }, /between 1 and 1000/],

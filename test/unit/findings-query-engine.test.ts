@@ -74,7 +74,7 @@ test('the listing schema judges names, repetition, ranges and allowed values, na
     assert.ok(violation.message.startsWith(detail), violation.message);
   }
   const ok = check({ 'page[limit]': '7', 'filter[tags]': 'a:b', 'filter[discovery_timestamp]<': '5', detailed_findings: 'true' });
-  assert.deepEqual(ok.value, { 'page[limit]': 7, 'filter[tags]': ['a:b'], detailed_findings: true });
+  assert.deepEqual({ ...(ok.value as object) }, { 'page[limit]': 7, 'filter[tags]': ['a:b'], detailed_findings: true });
 });
 
 test('the filter tree is validated and has an order-free canonical form', () => {
