@@ -1,12 +1,9 @@
 // Per-signal reliabilities (Beta distributions), learning them from review feedback, and a final
 // recalibration map so that confidence c means "right about c of the time".
 import { OWNER_TYPES, type OwnerType } from './owner-type.js';
-import { SIGNAL_KINDS, type SignalKind, type SourceVote } from './evidence.js';
-
-export interface Beta {
-  alpha: number;
-  beta: number;
-}
+import type { SourceVote } from './evidence.js';
+import { DEFAULT_PRIORS, SIGNAL_KINDS, type SignalKind } from './signal-kinds/index.js';
+import type { Beta } from './signal-kinds/kind.js';
 
 export interface CalibrationBlock {
   /** Mean predicted confidence of the pooled pairs. */
@@ -27,38 +24,6 @@ export interface SignalWeights {
   kinds: Record<SignalKind, Beta>;
   calibration?: Partial<Record<OwnerType, CalibrationMap>>;
 }
-
-/**
- * Prior reliability of each signal: the chance it names the true owner. Mean = alpha/(alpha+beta);
- * the sum is how many labels the prior is worth (10 unless we are more certain).
- */
-export const DEFAULT_PRIORS: Record<SignalKind, Beta> = {
-  // Set on the resource by its owners; Datadog ranks it first. Wrong mostly when stale. 0.95.
-  owner_tag: { alpha: 19, beta: 1 },
-  // The tagged person's team: right unless they sit in several teams or moved. 0.80.
-  owner_tag_membership: { alpha: 8, beta: 2 },
-  // Preference mappings carry the organisation's own stated level: the middle of each band.
-  mapping_high: { alpha: 18, beta: 2 }, // 0.90, inside high (> 0.85)
-  mapping_medium: { alpha: 7.2, beta: 2.8 }, // 0.72, inside medium
-  mapping_low: { alpha: 4.5, beta: 5.5 }, // 0.45, inside low
-  // Service catalogs are curated but go stale when services change hands. 0.80.
-  catalog: { alpha: 8, beta: 2 },
-  // Whoever created a resource is often not its long-term owner. 0.50.
-  creator: { alpha: 5, beta: 5 },
-  // ...but usually works in the owning team. 0.65.
-  creator_membership: { alpha: 6.5, beta: 3.5 },
-  // The last modifier is weaker still: operators and on-call touch others' resources. 0.30 / 0.50.
-  modifier: { alpha: 3, beta: 7 },
-  modifier_membership: { alpha: 5, beta: 5 },
-  // CODEOWNERS are maintained by the repository's owners: fairly reliable. 0.75 for a pipeline's
-  // repository (one repo may deploy for others), 0.80 for the Terraform root folder.
-  ci_codeowners: { alpha: 7.5, beta: 2.5 },
-  iac_codeowners: { alpha: 8, beta: 2 },
-  // A role's own team tag: roles are often shared. 0.60.
-  role_tag: { alpha: 6, beta: 4 },
-  // A handle inside a resource name: weakest, names collide. 0.30.
-  naming: { alpha: 3, beta: 7 },
-};
 
 export function defaultWeights(): SignalWeights {
   return { kinds: cloneKinds(DEFAULT_PRIORS) };

@@ -7,7 +7,7 @@
 // gives exactly r; agreeing independent votes multiply; votes for rivals take mass away.
 
 import type { OwnerType } from './owner-type.js';
-import type { Vote } from './engine-candidates.js';
+import type { Vote } from './signal-kinds/kind.js';
 
 export interface ScoredCandidate {
   handle: string;

@@ -1,17 +1,19 @@
 // The pure ownership inference engine: evidence in, one answer per owner type out.
 // No I/O, no clock, no randomness: the same input always gives the same output and checksum.
-import { OWNER_TYPES, type OwnerType } from './owner-type.js';
-import {
-  type EngineSettings,
-  type EvidenceVersion,
-  type Inference,
-  type InferenceSource,
-  type ResourceEvidence,
+import { OWNER_TYPES } from './owner-type.js';
+import type {
+  EngineSettings,
+  EvidenceVersion,
+  Inference,
+  InferenceSource,
+  ResourceEvidence,
 } from './evidence.js';
 import { applyCalibration, type SignalWeights } from './calibration.js';
-import { collectVotes, type Vote } from './engine-candidates.js';
+import { collectVotes } from './engine-candidates.js';
+import { SIGNAL_KIND_MODULES } from './signal-kinds/index.js';
+import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { scoreCandidates } from './engine-combination.js';
-import { explain, explainUnknown, sourceLabel } from './engine-explanation.js';
+import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
 
 /** The wire shows confidence as a string with four decimals. */
@@ -87,13 +89,7 @@ export function evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[] 
   const out: EvidenceVersion[] = [];
   const r = evidence.resource;
   out.push({ source: r.source, id: r.resource_id, version: r.version });
-  for (const m of evidence.mappings ?? []) out.push({ source: m.source, id: m.id, version: m.version });
-  for (const e of evidence.exclusions ?? []) out.push({ source: e.source, id: e.id, version: e.version });
-  for (const c of evidence.catalog ?? []) out.push({ source: c.source, id: c.service, version: c.version });
-  for (const a of evidence.audit ?? []) out.push({ source: a.source, id: a.id, version: a.version });
-  for (const c of evidence.codeowners ?? []) out.push({ source: c.source, id: c.id, version: c.version });
-  for (const u of evidence.directory?.users ?? []) out.push({ source: u.source, id: `user:${u.handle}`, version: u.version });
-  for (const t of evidence.directory?.teams ?? []) out.push({ source: t.source, id: `team:${t.handle}`, version: t.version });
+  for (const kind of SIGNAL_KIND_MODULES) out.push(...kind.evidenceVersions(evidence));
   const seen = new Set<string>();
   return out
     .filter((v) => {

@@ -2,31 +2,10 @@
 // The service layer assembles ResourceEvidence from the store; the engine never reads anything else.
 
 import type { OwnerType } from './owner-type.js';
+import type { SignalKind } from './signal-kinds/index.js';
 
 export type AnswerOwnerType = OwnerType | 'unknown';
 
-/**
- * Each way a piece of evidence can name an owner. Derived paths are their own kinds
- * (`*_membership`: a user named by that signal implies their teams) because how often they
- * are right differs from the signal they start from, and feedback learns each separately.
- */
-export const SIGNAL_KINDS = [
-  'owner_tag',
-  'owner_tag_membership',
-  'mapping_high',
-  'mapping_medium',
-  'mapping_low',
-  'catalog',
-  'creator',
-  'creator_membership',
-  'modifier',
-  'modifier_membership',
-  'ci_codeowners',
-  'iac_codeowners',
-  'role_tag',
-  'naming',
-] as const;
-export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 export type StatedConfidence = 'high' | 'medium' | 'low';
 

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_PRIORS,
   applyCalibration,
   defaultWeights,
   fitCalibration,
@@ -9,6 +8,7 @@ import {
   reliabilityOf,
   type FeedbackLabel,
 } from '../../src/ownership/calibration.js';
+import { DEFAULT_PRIORS } from '../../src/ownership/signal-kinds/index.js';
 import { bandOf, meetsBand } from '../../src/ownership/confidence-bands.js';
 
 const label = (over: Partial<FeedbackLabel>): FeedbackLabel => ({

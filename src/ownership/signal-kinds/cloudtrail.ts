@@ -1,0 +1,65 @@
+// CloudTrail: who created or last changed the resource. Automation is never an owner: it is followed to the team
+// behind it (the assumed role's tags here, its repository's CODEOWNERS in codeowners.ts).
+import type { SignalKind } from './index.js';
+import type { Vote, SignalKindModule } from './kind.js';
+import { ref, sourceLabel, splitTag } from './kind.js';
+
+export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'modifier' | 'modifier_membership' | 'role_tag'> = {
+  priors: {
+    // Whoever created a resource is often not its long-term owner. 0.50.
+    creator: { alpha: 5, beta: 5 },
+    // ...but usually works in the owning team. 0.65.
+    creator_membership: { alpha: 6.5, beta: 3.5 },
+    // The last modifier is weaker still: operators and on-call touch others' resources. 0.30 / 0.50.
+    modifier: { alpha: 3, beta: 7 },
+    modifier_membership: { alpha: 5, beta: 5 },
+    // A role's own team tag: roles are often shared. 0.60.
+    role_tag: { alpha: 6, beta: 4 },
+  },
+  vote(evidence, ctx) {
+    const r = ctx.reliability;
+    const votes: Vote[] = [];
+    for (const event of [...(evidence.audit ?? [])].sort((a, b) => a.event_time.localeCompare(b.event_time) || a.id.localeCompare(b.id))) {
+      const p = event.principal;
+      const evRef = ref(event, event.id);
+      if (p.automation) {
+        for (const tag of [...(p.role_tags ?? [])].sort()) {
+          const [key, value] = splitTag(tag);
+          if (value && (ctx.teamKeys.has(key) || ctx.ownerKeys.has(key)) && !value.includes('@')) {
+            votes.push({ owner_type: 'team', handle: value, kind: 'role_tag', reliability: r('role_tag'), evidence: evRef, detail: { tag, role: p.role, principal: p.name } });
+          }
+        }
+        continue;
+      }
+      const kind: SignalKind = event.action === 'create' ? 'creator' : 'modifier';
+      const teamKind: SignalKind = event.action === 'create' ? 'creator_membership' : 'modifier_membership';
+      votes.push(...ctx.userVotes(event.user ?? p.name, kind, teamKind, r(kind), r(teamKind), evRef, { principal: p.name, role: p.role }));
+    }
+    return votes;
+  },
+  lead(who, v) {
+    const d = v.detail;
+    switch (v.kind) {
+      case 'creator':
+      case 'modifier':
+        return `${who} ${v.kind === 'creator' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)}, principal \`${d.principal}\`)`;
+      case 'role_tag':
+        return `${who} is named by the tag \`${d.tag}\` of the role \`${d.role ?? d.principal}\` that created this resource`;
+      default:
+        return `${who} includes \`${d.via_user}\`, who ${v.kind === 'creator_membership' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)})`;
+    }
+  },
+  clause(v) {
+    const d = v.detail;
+    switch (v.kind) {
+      case 'creator':
+      case 'modifier':
+        return `${sourceLabel(v.evidence.source)} shows this user ${v.kind === 'creator' ? 'created' : 'last changed'} it`;
+      case 'role_tag':
+        return `the creating role \`${d.role ?? d.principal}\` is tagged \`${d.tag}\``;
+      default:
+        return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${d.via_user} is a member`;
+    }
+  },
+  evidenceVersions: (evidence) => (evidence.audit ?? []).map((a) => ref(a, a.id)),
+};

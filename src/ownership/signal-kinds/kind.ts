@@ -1,0 +1,86 @@
+// What a signal kind is to the engine: the votes it draws from a resource's evidence, their prior reliabilities, the
+// wording that explains them, and the evidence versions it read. Pure: no I/O (its loading part is a SignalKindLoader,
+// see loaders.ts).
+import type { EngineSettings, EvidenceMeta, EvidenceVersion, ResourceEvidence } from '../evidence.js';
+import type { OwnerType } from '../owner-type.js';
+import type { SignalKind } from './index.js';
+
+/** A Beta distribution over a signal's reliability: mean alpha/(alpha+beta), worth alpha+beta labels. */
+export interface Beta {
+  alpha: number;
+  beta: number;
+}
+
+export interface VoteDetail {
+  tag?: string;
+  service?: string;
+  catalog_source?: string;
+  mapping_id?: string;
+  stated?: string;
+  principal?: string;
+  role?: string;
+  repository?: string;
+  path?: string;
+  via_user?: string;
+  written_as?: string;
+  inactive_user?: string;
+  name?: string;
+}
+
+export interface Vote {
+  owner_type: OwnerType;
+  handle: string;
+  kind: SignalKind;
+  reliability: number;
+  evidence: EvidenceVersion;
+  detail: VoteDetail;
+}
+
+/** What every kind's votes share: the settings, the learnt reliabilities and the directory of the evidence. */
+export interface VoteContext {
+  settings: EngineSettings;
+  reliability(kind: SignalKind): number;
+  teamKeys: Set<string>;
+  ownerKeys: Set<string>;
+  serviceKeys: Set<string>;
+  /** A user the directory knows by this handle or email. */
+  isKnownUser(name: string): boolean;
+  isTeam(handle: string): boolean;
+  /** A user vote, weakened if they left, and the team votes their membership implies. */
+  userVotes(name: string, kind: SignalKind, teamKind: SignalKind, reliability: number, teamReliability: number, evidence: EvidenceVersion, detail: VoteDetail): Vote[];
+}
+
+export interface SignalKindModule<K extends string = string> {
+  /** The vote kinds it emits, each with its prior reliability (the comment on each says why). */
+  priors: Record<K, Beta>;
+  /** Its votes, in a stable order. */
+  vote(evidence: ResourceEvidence, ctx: VoteContext): Vote[];
+  /** The deciding vote as a sentence's main clause, `who` being e.g. ``Team `payments` ``. */
+  lead(who: string, vote: Vote): string;
+  /** A supporting vote as a short clause. */
+  clause(vote: Vote): string;
+  /** Every piece of evidence of this kind the engine read (the resource itself is always listed). */
+  evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export function splitTag(tag: string): [string, string] {
+  const i = tag.indexOf(':');
+  return i < 0 ? [lower(tag), ''] : [lower(tag.slice(0, i)), tag.slice(i + 1)];
+}
+
+export function ref(piece: EvidenceMeta, id: string): EvidenceVersion {
+  return { source: piece.source, id, version: piece.version };
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  datadog_service_catalog: 'Datadog service catalog',
+  service_definition: 'Datadog service catalog',
+  backstage: 'Backstage catalog',
+  cloudtrail: 'CloudTrail',
+};
+
+export function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source] ?? source;
+}
