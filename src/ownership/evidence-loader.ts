@@ -33,7 +33,12 @@ export async function loadEvidence(db: Queryable, orgId: string, resource: Store
 }
 
 /** The engine's input for each resource of a batch, read with one query per kind of signal (never one per resource). */
-export async function loadEvidenceBatch(db: Queryable, orgId: string, resources: StoredResource[], org: OrgContext): Promise<Map<string, ResourceEvidence>> {
+export async function loadEvidenceBatch(
+  db: Queryable,
+  orgId: string,
+  resources: StoredResource[],
+  org: OrgContext,
+): Promise<Map<string, ResourceEvidence>> {
   const evidence = new Map(
     resources.map((resource): [string, ResourceEvidence] => [
       resource.resource_id,

@@ -1,5 +1,5 @@
 // The inference engine's input and output: plain, JSON-serialisable data for one resource.
-// The service layer assembles ResourceEvidence from the store; the engine never reads anything else.
+// evidence-loader.ts assembles ResourceEvidence from the store (through each signal kind's loader); the engine never reads anything else.
 
 import type { OwnerType } from './owner-type.js';
 import type { SignalKind } from './signal-kinds/index.js';

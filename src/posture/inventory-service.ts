@@ -19,7 +19,7 @@ export interface IngestSummary {
   findings_closed: number;
 }
 
-/** One batch's summary also names the resources whose content changed (the ownership service re-infers these). */
+/** One batch's summary also names the resources whose content changed (queued for re-inference, see markForInference). */
 export interface BatchSummary extends IngestSummary {
   changed_resource_ids: string[];
 }

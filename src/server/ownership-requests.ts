@@ -45,7 +45,12 @@ export async function listHistory(db: Db, orgId: string, resourceId: string, slo
   let before: number | undefined;
   if (query.cursor) {
     const cursor = historyCursor.decode(secret, orgId, query.cursor, 'cursor');
-    if (cursor.s !== scope) throw new InvalidInput('Invalid parameter cursor: it belongs to another history listing', { parameter: 'cursor' }, 'STEWARD_ERR_INVALID_CURSOR');
+    if (cursor.s !== scope)
+      throw new InvalidInput(
+        'Invalid parameter cursor: it belongs to another history listing',
+        { parameter: 'cursor' },
+        'STEWARD_ERR_INVALID_CURSOR',
+      );
     before = cursor.b;
   }
   const page = await readHistory(db, orgId, resourceId, slot, { limit, before });

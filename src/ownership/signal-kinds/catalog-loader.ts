@@ -14,16 +14,14 @@ export const catalogLoader: SignalKindLoader = {
       const serviceTags = tagValues(evidence.resource.tags, keys);
       const matched = [...new Set(serviceTags.map((t) => t.value.toLowerCase()))].flatMap((n) => (services.has(n) ? [services.get(n)!] : []));
       if (matched.length === 0) continue;
-      evidence.catalog = matched.map(
-        (s): CatalogPiece => ({
-          source: s.source || 'service_catalog',
-          version: s.version,
-          observed_at: iso(s.observed_at),
-          service: s.name,
-          team: s.team,
-          matched_tag: serviceTags.find((t) => t.value.toLowerCase() === s.name)?.tag,
-        }),
-      );
+      evidence.catalog = matched.map((s): CatalogPiece => ({
+        source: s.source || 'service_catalog',
+        version: s.version,
+        observed_at: iso(s.observed_at),
+        service: s.name,
+        team: s.team,
+        matched_tag: serviceTags.find((t) => t.value.toLowerCase() === s.name)?.tag,
+      }));
     }
   },
   // A catalog's source is whatever the import named it (`service_definition`, `backstage`, a file name): the catalog

@@ -26,7 +26,14 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
         for (const tag of [...(p.role_tags ?? [])].sort()) {
           const [key, value] = splitTag(tag);
           if (value && (ctx.teamKeys.has(key) || ctx.ownerKeys.has(key)) && !value.includes('@')) {
-            votes.push({ owner_type: 'team', handle: value, kind: 'role_tag', reliability: r('role_tag'), evidence: evRef, detail: { tag, role: p.role, principal: p.name } });
+            votes.push({
+              owner_type: 'team',
+              handle: value,
+              kind: 'role_tag',
+              reliability: r('role_tag'),
+              evidence: evRef,
+              detail: { tag, role: p.role, principal: p.name },
+            });
           }
         }
         continue;

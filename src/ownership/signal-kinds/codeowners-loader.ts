@@ -8,7 +8,8 @@ import { recordedSignals } from './recorded-signals.js';
 
 export const codeownersLoader: SignalKindLoader = {
   async load(db, batch) {
-    const ciReposOf = (id: string) => new Set((batch.evidence.get(id)!.audit ?? []).flatMap((a) => (a.principal.repository ? [normalizeRepo(a.principal.repository)] : [])));
+    const ciReposOf = (id: string) =>
+      new Set((batch.evidence.get(id)!.audit ?? []).flatMap((a) => (a.principal.repository ? [normalizeRepo(a.principal.repository)] : [])));
     const repos = new Set<string>();
     for (const r of batch.resources) {
       if (r.iac_repo) repos.add(normalizeRepo(r.iac_repo));
@@ -26,12 +27,28 @@ export const codeownersLoader: SignalKindLoader = {
         if (repo === iacRepo) {
           const path = resource.iac_path ?? '';
           const rules = matchingRules(c.rules, path, { directory: true });
-          if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:${path}`, origin: 'iac', path, pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
+          if (rules.length > 0)
+            pieces.push({
+              ...meta,
+              id: `${c.repo}:${path}`,
+              origin: 'iac',
+              path,
+              pattern: rules.map((r) => r.pattern).join(' '),
+              owners: rules.flatMap((r) => r.owners.map((o) => o.ref)),
+            });
         }
         if (ciRepos.has(repo)) {
           // The pipeline's repository as a whole: its default (root) owners.
           const rules = matchingRules(c.rules, '', { directory: true });
-          if (rules.length > 0) pieces.push({ ...meta, id: `${c.repo}:/`, origin: 'ci', path: '/', pattern: rules.map((r) => r.pattern).join(' '), owners: rules.flatMap((r) => r.owners.map((o) => o.ref)) });
+          if (rules.length > 0)
+            pieces.push({
+              ...meta,
+              id: `${c.repo}:/`,
+              origin: 'ci',
+              path: '/',
+              pattern: rules.map((r) => r.pattern).join(' '),
+              owners: rules.flatMap((r) => r.owners.map((o) => o.ref)),
+            });
         }
       }
       if (pieces.length > 0) batch.evidence.get(resource.resource_id)!.codeowners = pieces;

@@ -29,9 +29,21 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
         for (const raw of [...piece.owners].sort()) {
           const owner = parseCodeowner(raw);
           if (owner.type === 'team') {
-            votes.push({ owner_type: 'team', handle: owner.handle, kind, reliability: r(kind), evidence: ref(piece, piece.id), detail: { ...detail, written_as: raw } });
+            votes.push({
+              owner_type: 'team',
+              handle: owner.handle,
+              kind,
+              reliability: r(kind),
+              evidence: ref(piece, piece.id),
+              detail: { ...detail, written_as: raw },
+            });
           } else {
-            votes.push(...ctx.userVotes(owner.handle, kind, kind, r(kind), r(kind) * r('owner_tag_membership'), ref(piece, piece.id), { ...detail, written_as: raw }));
+            votes.push(
+              ...ctx.userVotes(owner.handle, kind, kind, r(kind), r(kind) * r('owner_tag_membership'), ref(piece, piece.id), {
+                ...detail,
+                written_as: raw,
+              }),
+            );
           }
         }
       }
@@ -42,6 +54,9 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
     v.kind === 'ci_codeowners'
       ? `${who} is the CODEOWNER (\`${v.detail.written_as}\`) of \`${v.detail.repository}\`, the repository whose pipeline deployed this resource`
       : `${who} is the CODEOWNER (\`${v.detail.written_as}\`) of \`${v.detail.path}\` in \`${v.detail.repository}\`, the Terraform root module that manages this resource`,
-  clause: (v) => (v.kind === 'ci_codeowners' ? `CODEOWNERS of \`${v.detail.repository}\`, whose pipeline deployed it, agree` : `CODEOWNERS of its Terraform root \`${v.detail.path}\` agree`),
+  clause: (v) =>
+    v.kind === 'ci_codeowners'
+      ? `CODEOWNERS of \`${v.detail.repository}\`, whose pipeline deployed it, agree`
+      : `CODEOWNERS of its Terraform root \`${v.detail.path}\` agree`,
   evidenceVersions: (evidence) => (evidence.codeowners ?? []).map((c) => ref(c, c.id)),
 };

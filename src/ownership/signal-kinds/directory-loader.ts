@@ -18,7 +18,11 @@ function peopleNamed(evidence: ResourceEvidence): Set<string> {
 export const directoryLoader: SignalKindLoader = {
   async load(db, batch) {
     const named = new Map([...batch.evidence].map(([id, evidence]) => [id, peopleNamed(evidence)]));
-    const all = await usersByHandleOrEmail(db, batch.orgId, [...named.values()].flatMap((n) => [...n]));
+    const all = await usersByHandleOrEmail(
+      db,
+      batch.orgId,
+      [...named.values()].flatMap((n) => [...n]),
+    );
     const org = batch.org;
     for (const [id, evidence] of batch.evidence) {
       const wanted = new Set([...named.get(id)!].map((n) => n.toLowerCase()));
@@ -42,7 +46,10 @@ export const directoryLoader: SignalKindLoader = {
           teams: u.teams,
         })),
         // Every team is a candidate name; listing them all in the evidence is affordable for a directory of modest size.
-        teams: org.teams.length <= 200 ? org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle })) : [],
+        teams:
+          org.teams.length <= 200
+            ? org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle }))
+            : [],
         population: org.population,
       };
     }

@@ -23,7 +23,10 @@ export type SignalKind = KindsOf<(typeof SIGNAL_KIND_MODULES)[number]>;
 export const SIGNAL_KINDS: readonly SignalKind[] = SIGNAL_KIND_MODULES.flatMap((m) => Object.keys(m.priors) as SignalKind[]);
 
 /** Prior reliability of each signal: the chance it names the true owner (each module says why). */
-export const DEFAULT_PRIORS = Object.fromEntries(SIGNAL_KIND_MODULES.flatMap((m) => Object.entries(m.priors as Record<string, Beta>))) as Record<SignalKind, Beta>;
+export const DEFAULT_PRIORS = Object.fromEntries(SIGNAL_KIND_MODULES.flatMap((m) => Object.entries(m.priors as Record<string, Beta>))) as Record<
+  SignalKind,
+  Beta
+>;
 
 /** The module that emits a vote kind. */
 export function moduleOf(kind: SignalKind): SignalKindModule {

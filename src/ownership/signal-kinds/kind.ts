@@ -47,7 +47,15 @@ export interface VoteContext {
   isKnownUser(name: string): boolean;
   isTeam(handle: string): boolean;
   /** A user vote, weakened if they left, and the team votes their membership implies. */
-  userVotes(name: string, kind: SignalKind, teamKind: SignalKind, reliability: number, teamReliability: number, evidence: EvidenceVersion, detail: VoteDetail): Vote[];
+  userVotes(
+    name: string,
+    kind: SignalKind,
+    teamKind: SignalKind,
+    reliability: number,
+    teamReliability: number,
+    evidence: EvidenceVersion,
+    detail: VoteDetail,
+  ): Vote[];
 }
 
 export interface SignalKindModule<K extends string = string> {

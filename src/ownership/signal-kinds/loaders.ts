@@ -10,7 +10,14 @@ import { cloudtrailLoader } from './cloudtrail-loader.js';
 import { codeownersLoader } from './codeowners-loader.js';
 import { directoryLoader } from './directory-loader.js';
 
-export const SIGNAL_KIND_LOADERS: readonly SignalKindLoader[] = [namingLoader, preferenceMappingLoader, catalogLoader, cloudtrailLoader, codeownersLoader, directoryLoader];
+export const SIGNAL_KIND_LOADERS: readonly SignalKindLoader[] = [
+  namingLoader,
+  preferenceMappingLoader,
+  catalogLoader,
+  cloudtrailLoader,
+  codeownersLoader,
+  directoryLoader,
+];
 
 /** The loader that reads back a recorded evidence version: the one that claims its source, else the catalog's. */
 export function recordedBy(version: EvidenceVersion): SignalKindLoader {

@@ -27,10 +27,20 @@ export const naming: SignalKindModule<'naming'> = {
     const resource = evidence.resource;
     const resourceRef = ref(resource, resource.resource_id);
     const votes: Vote[] = [];
-    for (const [type, handles] of [['team', evidence.naming?.teams], ['service', evidence.naming?.services]] as const) {
+    for (const [type, handles] of [
+      ['team', evidence.naming?.teams],
+      ['service', evidence.naming?.services],
+    ] as const) {
       for (const handle of [...new Set(handles ?? [])].sort()) {
         if (nameContains(resource.name, handle)) {
-          votes.push({ owner_type: type, handle, kind: 'naming', reliability: ctx.reliability('naming'), evidence: resourceRef, detail: { name: resource.name } });
+          votes.push({
+            owner_type: type,
+            handle,
+            kind: 'naming',
+            reliability: ctx.reliability('naming'),
+            evidence: resourceRef,
+            detail: { name: resource.name },
+          });
         }
       }
     }

@@ -33,7 +33,12 @@ export const ownerTag: SignalKindModule<'owner_tag' | 'owner_tag_membership'> = 
     return votes;
   },
   lead: (who, v) =>
-    v.kind === 'owner_tag' ? `${who} is named by the resource's tag \`${v.detail.tag}\`` : `${who} includes \`${v.detail.via_user}\`, named by the resource's tag \`${v.detail.tag}\``,
-  clause: (v) => (v.kind === 'owner_tag' ? `the resource's tag \`${v.detail.tag}\` agrees` : `\`${v.detail.via_user}\`, named by the tag \`${v.detail.tag}\`, is a member`),
+    v.kind === 'owner_tag'
+      ? `${who} is named by the resource's tag \`${v.detail.tag}\``
+      : `${who} includes \`${v.detail.via_user}\`, named by the resource's tag \`${v.detail.tag}\``,
+  clause: (v) =>
+    v.kind === 'owner_tag'
+      ? `the resource's tag \`${v.detail.tag}\` agrees`
+      : `\`${v.detail.via_user}\`, named by the tag \`${v.detail.tag}\`, is a member`,
   evidenceVersions: () => [],
 };

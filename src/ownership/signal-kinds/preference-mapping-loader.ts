@@ -12,8 +12,18 @@ export const preferenceMappingLoader: SignalKindLoader = {
     for (const evidence of batch.evidence.values()) {
       const lowered = evidence.resource.tags.map((t) => t.toLowerCase());
       evidence.mappings = p.set.tag_mappings
-        .filter((m) => lowered.some((t) => (m.tag_value ? t === `${m.tag_key}:${m.tag_value}`.toLowerCase() : t.startsWith(`${m.tag_key.toLowerCase()}:`))))
-        .map((m): MappingPiece => ({ ...meta, id: m.id, tag_key: m.tag_key, tag_value: m.tag_value ?? '', owner: m.owner, owner_type: m.owner_type, confidence: m.confidence }));
+        .filter((m) =>
+          lowered.some((t) => (m.tag_value ? t === `${m.tag_key}:${m.tag_value}`.toLowerCase() : t.startsWith(`${m.tag_key.toLowerCase()}:`))),
+        )
+        .map((m): MappingPiece => ({
+          ...meta,
+          id: m.id,
+          tag_key: m.tag_key,
+          tag_value: m.tag_value ?? '',
+          owner: m.owner,
+          owner_type: m.owner_type,
+          confidence: m.confidence,
+        }));
       evidence.exclusions = p.set.exclusions.map((e) => ({
         ...meta,
         id: e.id,
@@ -25,7 +35,15 @@ export const preferenceMappingLoader: SignalKindLoader = {
   },
   claims: (v) => v.source === 'preferences',
   async recorded(db, orgId, _resourceId, versions) {
-    const prefs = new Map((await preferencesVersions(db, orgId, versions.map((v) => Number(v.version)))).map((p) => [p.version, p]));
+    const prefs = new Map(
+      (
+        await preferencesVersions(
+          db,
+          orgId,
+          versions.map((v) => Number(v.version)),
+        )
+      ).map((p) => [p.version, p]),
+    );
     return versions.map((v) => {
       const p = prefs.get(Number(v.version));
       if (!p) return { kind: 'preferences' };

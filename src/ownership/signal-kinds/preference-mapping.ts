@@ -16,12 +16,14 @@ export const preferenceMapping: SignalKindModule<'mapping_high' | 'mapping_mediu
     for (const m of [...(evidence.mappings ?? [])].sort((a, b) => a.id.localeCompare(b.id))) {
       const kind = `mapping_${m.confidence}` as SignalKind;
       const detail: VoteDetail = { mapping_id: m.id, tag: m.tag_value ? `${m.tag_key}:${m.tag_value}` : `${m.tag_key}:*`, stated: m.confidence };
-      if (m.owner_type === 'user') votes.push(...ctx.userVotes(m.owner, kind, kind, r(kind), r(kind) * r('owner_tag_membership'), ref(m, m.id), detail));
+      if (m.owner_type === 'user')
+        votes.push(...ctx.userVotes(m.owner, kind, kind, r(kind), r(kind) * r('owner_tag_membership'), ref(m, m.id), detail));
       else votes.push({ owner_type: m.owner_type, handle: m.owner, kind, reliability: r(kind), evidence: ref(m, m.id), detail });
     }
     return votes;
   },
-  lead: (who, v) => `${who} is assigned by ownership preference \`${v.detail.mapping_id}\` (${v.detail.stated} confidence) to resources tagged \`${v.detail.tag}\``,
+  lead: (who, v) =>
+    `${who} is assigned by ownership preference \`${v.detail.mapping_id}\` (${v.detail.stated} confidence) to resources tagged \`${v.detail.tag}\``,
   clause: (v) => `ownership preference \`${v.detail.mapping_id}\` agrees`,
   evidenceVersions: (evidence) => [...(evidence.mappings ?? []).map((m) => ref(m, m.id)), ...(evidence.exclusions ?? []).map((e) => ref(e, e.id))],
 };

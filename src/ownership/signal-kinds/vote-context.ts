@@ -26,9 +26,18 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
       const handle = user ? user.handle : name;
       const factor = user && !user.active ? settings.inactive_user_factor : 1;
       const inactive = user && !user.active ? { inactive_user: handle } : {};
-      const votes: Vote[] = [{ owner_type: 'user', handle, kind, reliability: reliability * factor, evidence: evidenceRef, detail: { ...detail, ...inactive } }];
+      const votes: Vote[] = [
+        { owner_type: 'user', handle, kind, reliability: reliability * factor, evidence: evidenceRef, detail: { ...detail, ...inactive } },
+      ];
       for (const team of [...(user?.teams ?? [])].sort()) {
-        votes.push({ owner_type: 'team', handle: team, kind: teamKind, reliability: teamReliability * factor, evidence: evidenceRef, detail: { ...detail, via_user: handle, ...inactive } });
+        votes.push({
+          owner_type: 'team',
+          handle: team,
+          kind: teamKind,
+          reliability: teamReliability * factor,
+          evidence: evidenceRef,
+          detail: { ...detail, via_user: handle, ...inactive },
+        });
       }
       return votes;
     },

@@ -34,7 +34,15 @@ export async function applyAutoTag(tx: Queryable, orgId: string, resource: Store
       return { ...s, tags };
     })
     .filter((s, i) => s.tags.join('\n') !== states[i]!.tags.join('\n'));
-  if (changed.length > 0) await writeStates(tx, orgId, changed.map((s) => s.finding_id), changed, now, 'ownership:auto-tag');
+  if (changed.length > 0)
+    await writeStates(
+      tx,
+      orgId,
+      changed.map((s) => s.finding_id),
+      changed,
+      now,
+      'ownership:auto-tag',
+    );
 }
 
 const AUTO_TAG_BATCH = 500;

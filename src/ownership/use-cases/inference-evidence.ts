@@ -10,14 +10,33 @@ import { evidenceBody } from '../ownership-serializers.js';
 import { currentInference, type Tagged } from './inference-reads.js';
 
 /** Each evidence version the inference used, with its content as it was recorded (read back by its signal kind's loader). */
-async function recordedEvidence(db: Queryable, orgId: string, resourceId: string, versions: EvidenceVersion[]): Promise<Array<Record<string, unknown>>> {
+async function recordedEvidence(
+  db: Queryable,
+  orgId: string,
+  resourceId: string,
+  versions: EvidenceVersion[],
+): Promise<Array<Record<string, unknown>>> {
   const isResource = (v: EvidenceVersion) => v.source === 'resource';
   const recorded = new Map<EvidenceVersion, RecordedVersion>();
   const own = versions.filter((v) => isResource(v) && v.id === resourceId);
-  const resourceVersions = new Map((await resourceVersionsOf(db, orgId, resourceId, own.map((v) => Number(v.version)))).map((r) => [r.version, r]));
+  const resourceVersions = new Map(
+    (
+      await resourceVersionsOf(
+        db,
+        orgId,
+        resourceId,
+        own.map((v) => Number(v.version)),
+      )
+    ).map((r) => [r.version, r]),
+  );
   for (const v of versions.filter(isResource)) {
     const r = v.id === resourceId ? resourceVersions.get(Number(v.version)) : undefined;
-    recorded.set(v, r ? { kind: 'resource', content: { name: r.name, tags: r.tags, configuration: r.configuration, deleted: r.deleted }, observed_at: r.valid_from } : { kind: 'resource' });
+    recorded.set(
+      v,
+      r
+        ? { kind: 'resource', content: { name: r.name, tags: r.tags, configuration: r.configuration, deleted: r.deleted }, observed_at: r.valid_from }
+        : { kind: 'resource' },
+    );
   }
   const byLoader = new Map<SignalKindLoader, EvidenceVersion[]>();
   for (const v of versions.filter((v) => !isResource(v))) {
@@ -41,7 +60,13 @@ async function recordedEvidence(db: Queryable, orgId: string, resourceId: string
 }
 
 /** Recorded versions never change: the list of versions names the content exactly, and is the (weak) entity tag. */
-export async function getEvidence(db: Db, orgId: string, resourceId: string, slot: OwnerType, clientHas: (etag: string) => boolean = () => false): Promise<Tagged<ReturnType<typeof evidenceBody>>> {
+export async function getEvidence(
+  db: Db,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType,
+  clientHas: (etag: string) => boolean = () => false,
+): Promise<Tagged<ReturnType<typeof evidenceBody>>> {
   const row = await currentInference(db, orgId, resourceId, slot);
   const versions = (row.evidence_versions ?? []) as EvidenceVersion[];
   const etag = `W/"${checksumOf({ resource: resourceId, versions })}"`;

@@ -36,14 +36,26 @@ export async function listInferences(db: Db, orgId: string, resourceId: string) 
 }
 
 /** The inference of one owner type; its checksum is its entity tag (`clientHas` it: no body). */
-export async function getInference(db: Db, orgId: string, resourceId: string, slot: OwnerType, clientHas: (etag: string) => boolean = () => false): Promise<Tagged<ReturnType<typeof inferenceBody>>> {
+export async function getInference(
+  db: Db,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType,
+  clientHas: (etag: string) => boolean = () => false,
+): Promise<Tagged<ReturnType<typeof inferenceBody>>> {
   const row = await currentInference(db, orgId, resourceId, slot);
   const etag = `"${row.checksum}"`;
   return clientHas(etag) ? { etag } : { etag, body: inferenceBody(resourceId, row) };
 }
 
 /** One page of history, newest first: entries older than `before` (a history entry id); `slot` null: every owner type. */
-export async function readHistory(db: Db, orgId: string, resourceId: string, slot: OwnerType | null, page: { limit: number; before?: number }): Promise<{ rows: HistoryRow[]; nextBefore?: number }> {
+export async function readHistory(
+  db: Db,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType | null,
+  page: { limit: number; before?: number },
+): Promise<{ rows: HistoryRow[]; nextBefore?: number }> {
   await currentInferences(db, orgId, resourceId);
   const rows = await historyOf(db, orgId, resourceId, slot, page.limit, page.before);
   const shown = rows.slice(0, page.limit);

@@ -48,7 +48,13 @@ export interface RecomputeResult {
 }
 
 /** Infers one organization's batch of queued resources inside the worker's transaction. */
-async function inferBatch(tx: Queryable, orgId: string, items: QueueItem[], now: number, ctxCache: Map<string, { org: OrgContext; settings: SettingsRow }>): Promise<{ written: number; failed: number }> {
+async function inferBatch(
+  tx: Queryable,
+  orgId: string,
+  items: QueueItem[],
+  now: number,
+  ctxCache: Map<string, { org: OrgContext; settings: SettingsRow }>,
+): Promise<{ written: number; failed: number }> {
   let cached = ctxCache.get(orgId);
   if (!cached) {
     cached = { org: await loadOrgContext(tx, orgId), settings: await getSettings(tx, orgId) };
@@ -157,7 +163,10 @@ export async function recomputeResources(db: Db, orgId: string, ids: string[], a
 }
 
 /** Runs the due queue to empty; `onProgress(done)` after each batch. */
-export async function recomputeUntilEmpty(db: Db, opts: { orgId?: string; batchSize?: number; onProgress?: (done: number) => void } = {}): Promise<{ done: number; failed: number }> {
+export async function recomputeUntilEmpty(
+  db: Db,
+  opts: { orgId?: string; batchSize?: number; onProgress?: (done: number) => void } = {},
+): Promise<{ done: number; failed: number }> {
   let done = 0;
   let failed = 0;
   for (;;) {

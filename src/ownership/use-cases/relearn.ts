@@ -2,7 +2,15 @@
 // its learnt weights have moved far enough.
 import type { Db, Queryable } from '../../store/db.js';
 import { markForInference } from '../../store/ownership-queue.js';
-import { getSettings, saveWeights, feedbackOf, appliedWeights, orgsWithLearntWeights, saveAppliedWeights, type SettingsRow } from '../../store/ownership-inferences.js';
+import {
+  getSettings,
+  saveWeights,
+  feedbackOf,
+  appliedWeights,
+  orgsWithLearntWeights,
+  saveAppliedWeights,
+  type SettingsRow,
+} from '../../store/ownership-inferences.js';
 import { defaultWeights, learnWeights, fitCalibration, weightsShift, type SignalWeights, type FeedbackLabel } from '../calibration.js';
 import { OWNER_TYPES } from '../owner-type.js';
 

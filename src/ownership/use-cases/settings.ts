@@ -13,8 +13,10 @@ const LEVELS = ['high', 'medium', 'low'] as const;
 
 export function parseSettingsBody(body: unknown): { auto_tag?: boolean; confidence_level?: (typeof LEVELS)[number] } {
   const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!obj(body) || !obj(body.data)) throw new InvalidInput('The body must be {"data":{"type":"ownership_settings","attributes":{...}}}', { pointer: '/data' });
-  if (body.data.type !== undefined && body.data.type !== 'ownership_settings') throw new InvalidInput('data.type must be ownership_settings', { pointer: '/data/type' });
+  if (!obj(body) || !obj(body.data))
+    throw new InvalidInput('The body must be {"data":{"type":"ownership_settings","attributes":{...}}}', { pointer: '/data' });
+  if (body.data.type !== undefined && body.data.type !== 'ownership_settings')
+    throw new InvalidInput('data.type must be ownership_settings', { pointer: '/data/type' });
   const attrs = body.data.attributes;
   if (!obj(attrs)) throw new InvalidInput('data.attributes is required', { pointer: '/data/attributes' });
   const out: { auto_tag?: boolean; confidence_level?: (typeof LEVELS)[number] } = {};
@@ -43,7 +45,12 @@ export async function updateSettings(db: Db, orgId: string, body: unknown, now =
   const change = parseSettingsBody(body);
   const saved = await withFindingWriteLease(db, orgId, 'org', async (tx, statesAt) => {
     const current = await getSettings(tx, orgId);
-    const settings = await saveSettings(tx, orgId, { auto_tag: change.auto_tag ?? current.auto_tag, confidence_level: change.confidence_level ?? current.confidence_level }, now);
+    const settings = await saveSettings(
+      tx,
+      orgId,
+      { auto_tag: change.auto_tag ?? current.auto_tag, confidence_level: change.confidence_level ?? current.confidence_level },
+      now,
+    );
     await markForInference(tx, orgId, 'all', now);
     await reapplyAutoTag(tx, orgId, settings, statesAt);
     return settings;

@@ -57,11 +57,21 @@ async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: O
  * 409, nothing changes), the label recorded, the org's weights re-learnt, the new state written with its history entry,
  * and the team auto-tag re-applied.
  */
-export async function submitFeedback(db: Db, orgId: string, resourceId: string, slot: OwnerType, body: unknown, actor: Pick<Actor, 'userHandle'>, now = Date.now()) {
+export async function submitFeedback(
+  db: Db,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType,
+  body: unknown,
+  actor: Pick<Actor, 'userHandle'>,
+  now = Date.now(),
+) {
   const request = parseFeedbackBody(body, slot);
   // The actor is always the application key's user: feedback in someone else's name would teach the weights a lie.
   if (request.actorHandle !== undefined && request.actorHandle.toLowerCase() !== actor.userHandle.toLowerCase()) {
-    throw new InvalidInput(`actor_handle must be the application key's user (${actor.userHandle}) or be left out`, { pointer: '/data/attributes/actor_handle' });
+    throw new InvalidInput(`actor_handle must be the application key's user (${actor.userHandle}) or be left out`, {
+      pointer: '/data/attributes/actor_handle',
+    });
   }
   await currentInference(db, orgId, resourceId, slot);
   // Auto-tag may write finding states: under the resource's write lock and a write lease, so that no listing's snapshot is overtaken.
@@ -103,7 +113,8 @@ export async function submitFeedback(db: Db, orgId: string, resourceId: string, 
     if (request.action === 'reject') await setInferenceVotes(tx, orgId, resourceId, slot, next.votes);
     if (slot === 'team') {
       const resource = await getResource(tx, orgId, resourceId);
-      if (resource && resource.deleted_at === null) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(next, await getSettings(tx, orgId)), statesAt);
+      if (resource && resource.deleted_at === null)
+        await applyAutoTag(tx, orgId, resource, autoTeamTagFor(next, await getSettings(tx, orgId)), statesAt);
     }
     return { action: request.action, previous: current, next };
   });
