@@ -1,4 +1,5 @@
-import { mkdirSync, openSync, writeSync, closeSync, readFileSync, unlinkSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, linkSync, readFileSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 export class DataDirInUseError extends Error {
@@ -17,28 +18,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Creates `path` holding our pid, only if it does not exist; false when it does. */
+/**
+ * Creates `path` holding our pid, only if it does not exist; false when it does. The pid is written to a file of our
+ * own first and then linked into place, so the file appears whole: no reader ever sees it empty.
+ */
 function createExclusive(path: string): boolean {
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, String(process.pid));
   try {
-    const fd = openSync(path, 'wx');
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
+    linkSync(draft, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    unlinkIfPresent(draft);
   }
 }
 
-/** The pid a lock file names, or undefined when it is gone or unreadable (being written). */
-function holderOf(path: string): number | undefined {
+type Holder = { state: 'absent' } | { state: 'alive' | 'dead'; pid: number } | { state: 'unreadable'; text: string };
+
+/** Who holds a lock file: nobody (no file), a live or dead process, or text that names no process. */
+function holderOf(path: string): Holder {
+  let text: string;
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
+    throw err;
   }
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return { state: 'unreadable', text };
+  return { state: pid === process.pid || isAlive(pid) ? 'alive' : 'dead', pid };
 }
+
+const sameHolder = (a: Holder, b: Holder) => JSON.stringify(a) === JSON.stringify(b);
 
 function unlinkIfPresent(path: string) {
   try {
@@ -48,33 +62,28 @@ function unlinkIfPresent(path: string) {
   }
 }
 
-function ageMs(path: string): number {
-  try {
-    return Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** A takeover left by a process that died within it is abandoned after this long. */
-const TAKEOVER_STALE_MS = 5000;
-
 /**
- * Removes the lock file of a dead holder. Only the process holding the takeover file (created exclusively) may
- * remove it, and it re-reads the lock first: a process that saw the dead holder earlier, and comes second, finds
- * the winner's live lock instead and leaves it alone.
+ * Removes a lock file whose holder is dead (or that names no process). Only the process holding the takeover file
+ * (itself created exclusively) may remove it, and it re-reads the lock first: a process that saw the dead holder
+ * earlier and comes second finds the winner's live lock instead, and leaves it alone. A takeover file is itself
+ * stale only when the process it names is dead, so a slow process is never overtaken.
  */
-function removeDeadLock(lockPath: string, deadPid: number | undefined) {
+function removeDeadLock(lockPath: string, seen: Holder) {
   const takeoverPath = `${lockPath}.takeover`;
   if (!createExclusive(takeoverPath)) {
-    if (ageMs(takeoverPath) > TAKEOVER_STALE_MS) unlinkIfPresent(takeoverPath);
-    pause(10);
+    const taker = holderOf(takeoverPath);
+    if (taker.state === 'dead' || taker.state === 'unreadable') {
+      // A process died within its takeover: remove its file if it is still the one we saw.
+      if (sameHolder(holderOf(takeoverPath), taker)) unlinkIfPresent(takeoverPath);
+    } else {
+      pause(5);
+    }
     return;
   }
   try {
-    if (holderOf(lockPath) === deadPid) unlinkIfPresent(lockPath);
+    if (sameHolder(holderOf(lockPath), seen)) unlinkIfPresent(lockPath);
   } finally {
     unlinkIfPresent(takeoverPath);
   }
@@ -92,20 +101,15 @@ export function acquireDataDirLock(dataDir: string): () => void {
       const release = () => {
         if (released) return;
         released = true;
-        if (holderOf(lockPath) === process.pid) unlinkIfPresent(lockPath);
+        const holder = holderOf(lockPath);
+        if (holder.state === 'alive' && holder.pid === process.pid) unlinkIfPresent(lockPath);
       };
       process.once('exit', release);
       return release;
     }
     const holder = holderOf(lockPath);
-    if (holder === undefined) {
-      // Gone, or its creator has not written its pid yet; a file that names no process for long is taken over.
-      if (ageMs(lockPath) > TAKEOVER_STALE_MS) removeDeadLock(lockPath, undefined);
-      else pause(5);
-      continue;
-    }
-    if (holder === process.pid || isAlive(holder)) throw new DataDirInUseError(dir, holder);
-    removeDeadLock(lockPath, holder);
+    if (holder.state === 'alive') throw new DataDirInUseError(dir, holder.pid);
+    if (holder.state !== 'absent') removeDeadLock(lockPath, holder);
   }
   throw new Error(`Could not lock the data folder ${dir}`);
 }

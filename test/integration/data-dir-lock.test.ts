@@ -21,26 +21,40 @@ for (let round = 0; round < Number(rounds); round++) {
     outcomes.push(err.name === 'DataDirInUseError' ? 'busy' : 'error ' + err.message);
   }
 }
-process.stdout.write(JSON.stringify(outcomes));
+process.stdout.write(JSON.stringify(outcomes) + '\\n');
+// Holding every lock it took until all contenders are done: its exit would release them.
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
 `;
 
-function contend(base: string, rounds: number, at: number, spacing: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', '--input-type=module', '-e', CONTENDER, base, String(rounds), String(at), String(spacing)];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
+interface Contender {
+  outcomes: Promise<string[]>;
+  /** Lets it exit, releasing the locks it holds. */
+  finish(): Promise<void>;
+}
+
+function contend(base: string, rounds: number, at: number, spacing: number): Contender {
+  const args = ['--import', 'tsx', '--input-type=module', '-e', CONTENDER, base, String(rounds), String(at), String(spacing)];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT });
+  let out = '';
+  let err = '';
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const outcomes = new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.endsWith('\n')) resolve(JSON.parse(out) as string[]);
+    });
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out) as string[]);
-      } catch {
-        reject(new Error(out + err));
-      }
-    });
+    child.on('close', () => reject(new Error(`contender exited: ${out}${err}`)));
   });
+  return {
+    outcomes,
+    async finish() {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 /** The pid of a process that has exited: what a lock left by a kill -9 names. */
@@ -59,7 +73,9 @@ test('processes starting at once over a lock left by a dead process: exactly one
       mkdirSync(join(base, String(round)));
       writeFileSync(join(base, String(round), 'steward.lock'), String(dead));
     }
-    const outcomes = await Promise.all(Array.from({ length: contenders }, () => contend(base, rounds, Date.now() + 2000, 15)));
+    const running = Array.from({ length: contenders }, () => contend(base, rounds, Date.now() + 2000, 15));
+    const outcomes = await Promise.all(running.map((c) => c.outcomes));
+    await Promise.all(running.map((c) => c.finish()));
     for (let round = 0; round < rounds; round++) {
       const inRound = outcomes.map((o) => o[round]);
       assert.equal(inRound.filter((o) => o === 'got').length, 1, `round ${round}: ${inRound.join(', ')}`);
@@ -71,14 +87,16 @@ test('processes starting at once over a lock left by a dead process: exactly one
   }
 });
 
-test('a lock file that names no process is taken over once it is old', async () => {
+test('a lock file that names no process is taken over', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-lock-'));
   try {
     const old = new Date(Date.now() - 60_000);
     mkdirSync(join(dir, '0'));
     writeFileSync(join(dir, '0', 'steward.lock'), 'not a pid');
     utimesSync(join(dir, '0', 'steward.lock'), old, old);
-    assert.deepEqual(await contend(dir, 1, Date.now(), 0), ['got']);
+    const contender = contend(dir, 1, Date.now(), 0);
+    assert.deepEqual(await contender.outcomes, ['got']);
+    await contender.finish();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
