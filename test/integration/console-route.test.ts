@@ -7,6 +7,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { consoleRoutesFrom } from '../../src/server/routes/console.js';
 import { registerErrorMapper } from '../../src/server/error-mapper.js';
 import type { AppContext } from '../../src/server/context.js';
+import { registerUnmatchedRequests } from '../../src/server/unmatched-requests.js';
+import { memoryRateLimiter } from '../../src/server/rate-limiter.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/config.js';
 
 // The console route alone, on a web root written here, beside one API route standing for the API families.
 let app: FastifyInstance;
@@ -20,6 +23,7 @@ before(async () => {
   writeFileSync(join(root, 'assets', 'app-1.js'), 'console.log(1)');
   app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
   registerErrorMapper(app);
+  registerUnmatchedRequests(app, memoryRateLimiter(), DEFAULT_RATE_LIMITS);
   app.get('/api/v2/thing', async () => ({ ok: true }));
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(consoleRoutesFrom(root), {} as AppContext);
@@ -69,6 +73,7 @@ test('missing files and unknown API paths keep the JSON 404; API and health rout
 test('without a build the console answers a notice at / and leaves everything else alone', async () => {
   const bare = Fastify({ logger: false });
   registerErrorMapper(bare);
+  registerUnmatchedRequests(bare, memoryRateLimiter(), DEFAULT_RATE_LIMITS);
   await bare.register(consoleRoutesFrom(join(root, 'missing')), {} as AppContext);
   const res = await bare.inject({ method: 'GET', url: '/' });
   assert.equal(res.statusCode, 503);
