@@ -3,13 +3,7 @@
 // Automation (CI, IaC, AWS services, instance profiles) is marked with a reason, never guessed into a person.
 import type { DirectoryUser, PrincipalKind, ResolvedPrincipal } from '../ownership/signals.js';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+import { isRecord, str } from '../json-values.js';
 
 /** The parts of the call beside userIdentity that tell automation apart. */
 export interface CallContext {

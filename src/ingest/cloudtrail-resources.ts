@@ -1,6 +1,8 @@
 // The resources a CloudTrail call created or changed, by the ARN the inventory keys them by.
 // ARNs the response gives are preferred; otherwise they are built from the call's account and region.
 import type { ResourceChange } from '../ownership/signals.js';
+import { isRecord, str } from '../json-values.js';
+import { partitionOf } from './canonical/arn.js';
 
 export interface CallScope {
   account: string;
@@ -8,10 +10,6 @@ export interface CallScope {
 }
 
 type Fields = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function field(value: unknown, ...path: string[]): unknown {
   let at = value;
@@ -23,22 +21,12 @@ function field(value: unknown, ...path: string[]): unknown {
 }
 
 function text(value: unknown, ...path: string[]): string | undefined {
-  const found = field(value, ...path);
-  return typeof found === 'string' && found !== '' ? found : undefined;
+  return str(field(value, ...path));
 }
 
 function items(value: unknown, ...path: string[]): Fields[] {
   const found = field(value, ...path);
   return Array.isArray(found) ? found.filter(isRecord) : [];
-}
-
-/** China and GovCloud regions live in their own partitions. */
-function partition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
 }
 
 /** `CreateFunction20150331`, `UpdateFunctionCode20150331v2`, `CreateDistribution2020_05_31` -> the plain API name. */
@@ -79,7 +67,7 @@ class Builder {
   readonly p: string;
 
   constructor(readonly scope: CallScope) {
-    this.p = partition(scope.region);
+    this.p = partitionOf(scope.region);
   }
 
   add(id: string | undefined, resource_type: string, action: ResourceChange['action']): void {
