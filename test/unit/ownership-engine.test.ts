@@ -33,7 +33,6 @@ function evidence(over: Partial<ResourceEvidence> & { tags?: string[]; name?: st
 
 const run = (ev: ResourceEvidence) => infer(ev, DEFAULT_ENGINE_SETTINGS, defaultWeights());
 const team = (ev: ResourceEvidence): Inference => run(ev)[0];
-const user = (ev: ResourceEvidence): Inference => run(ev)[1];
 
 const mapping = (owner: string, confidence: 'high' | 'medium' | 'low', id = 'm1') => ({
   ...meta('preferences', 3),
