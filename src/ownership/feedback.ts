@@ -3,6 +3,8 @@ import type { OwnerType } from './owner-type.js';
 import { InvalidInput } from '../errors.js';
 import type { InferenceRow } from '../store/ownership-inferences.js';
 import { checksumOf } from './engine-checksum.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../schema-types.js';
 
 export const FEEDBACK_ACTIONS = ['confirm', 'reject', 'correct', 'persist'] as const;
 export type FeedbackAction = (typeof FEEDBACK_ACTIONS)[number];
@@ -21,65 +23,81 @@ export interface FeedbackRequest {
 const HANDLE = /^[A-Za-z0-9\-_.:/@]{1,256}$/;
 const ATTR = '/data/attributes';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A text field the caller may leave out or send as null. */
+const optionalText = (options: Parameters<typeof Type.String>[0]) => Type.Optional(Type.Union([Type.String(options), Type.Null()]));
 
-function optionalString(attrs: Record<string, unknown>, name: string, max: number): string | undefined {
-  const v = attrs[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length > max) throw new InvalidInput(`${name} must be a string of at most ${max} characters`, { pointer: `${ATTR}/${name}` });
-  return v;
-}
+/**
+ * The body of POST /api/v2/csm/ownership/{resource_id}/{owner_type}/feedback (the client's OwnershipFeedbackRequest):
+ * the one definition of its shape (the route's schema, its OpenAPI document and its type). Objects stay open: the
+ * client may send fields of its own.
+ */
+export const FEEDBACK_BODY = Type.Object({
+  data: Type.Object({
+    type: Type.Optional(Type.Literal('ownership_feedback')),
+    attributes: Type.Object({
+      action: StringEnum(FEEDBACK_ACTIONS, { description: 'confirm, reject, persist (the named owner) or correct (name another one)' }),
+      inference_checksum: Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'The checksum of the inference this feedback answers; a stale one is a 409',
+      }),
+      corrected_owner_handle: optionalText({ description: 'Required when action is correct: the owner that replaces the answer' }),
+      corrected_owner_type: optionalText({ description: "Required when action is correct: the path's owner_type" }),
+      reason: optionalText({ maxLength: 4096 }),
+      actor_handle: optionalText({
+        pattern: HANDLE.source,
+        description: "An older field: accepted only when it names the application key's user, who is always the actor",
+      }),
+      actor_type: optionalText({ maxLength: 64, description: 'An older field, recorded with actor_handle' }),
+    }),
+  }),
+});
+export type FeedbackBody = Static<typeof FEEDBACK_BODY>;
 
-/** Validates a feedback body (`{"data":{"type":"ownership_feedback","attributes":{...}}}`) for the owner type in the path. */
-export function parseFeedbackBody(body: unknown, slot: OwnerType): FeedbackRequest {
-  if (!isObject(body) || !isObject(body.data)) throw new InvalidInput('The body must be {"data":{"type":"ownership_feedback","attributes":{...}}}', { pointer: '/data' });
-  const { data } = body;
-  if (data.type !== undefined && data.type !== 'ownership_feedback') throw new InvalidInput('data.type must be ownership_feedback', { pointer: '/data/type' });
-  if (!isObject(data.attributes)) throw new InvalidInput('data.attributes is required', { pointer: ATTR });
-  const attrs = data.attributes;
-  const action = attrs.action;
-  if (typeof action !== 'string' || !(FEEDBACK_ACTIONS as readonly string[]).includes(action)) {
-    throw new InvalidInput(`action must be one of ${FEEDBACK_ACTIONS.join(', ')}`, { pointer: `${ATTR}/action` });
-  }
-  const checksum = attrs.inference_checksum;
-  if (typeof checksum !== 'string' || checksum === '' || checksum.length > 256) {
-    throw new InvalidInput('inference_checksum is required: the checksum of the inference this feedback answers', { pointer: `${ATTR}/inference_checksum` });
-  }
-  const request: FeedbackRequest = { action: action as FeedbackAction, inferenceChecksum: checksum };
-  const reason = optionalString(attrs, 'reason', 4096);
-  if (reason !== undefined && reason.trim() !== '') request.reason = reason.trim();
-  const actorHandle = optionalString(attrs, 'actor_handle', 256);
-  if (actorHandle !== undefined) {
-    if (!HANDLE.test(actorHandle)) throw new InvalidInput('actor_handle may hold letters, digits and - _ . : / @', { pointer: `${ATTR}/actor_handle` });
-    request.actorHandle = actorHandle;
-  }
-  const actorType = optionalString(attrs, 'actor_type', 64);
-  if (actorType !== undefined) request.actorType = actorType;
+/**
+ * A body FEEDBACK_BODY accepted -> the request, for the owner type in the path. Judges what a schema cannot: a
+ * correction names an owner (a handle preferences allow), of the path's owner type.
+ */
+export function parseFeedbackBody(body: FeedbackBody, slot: OwnerType): FeedbackRequest {
+  const attrs = body.data.attributes;
+  const request: FeedbackRequest = { action: attrs.action, inferenceChecksum: attrs.inference_checksum };
+  const reason = attrs.reason?.trim();
+  if (reason) request.reason = reason;
+  if (typeof attrs.actor_handle === 'string') request.actorHandle = attrs.actor_handle;
+  if (typeof attrs.actor_type === 'string') request.actorType = attrs.actor_type;
 
   if (request.action === 'correct') {
-    const handle = attrs.corrected_owner_handle;
-    if (typeof handle !== 'string' || handle.trim() === '') {
-      throw new InvalidInput('corrected_owner_handle is required when action is correct', { pointer: `${ATTR}/corrected_owner_handle` });
-    }
-    if (!HANDLE.test(handle.trim())) {
-      throw new InvalidInput('corrected_owner_handle may hold letters, digits and - _ . : / @ (at most 256)', { pointer: `${ATTR}/corrected_owner_handle` });
+    const handle = attrs.corrected_owner_handle?.trim();
+    if (!handle) throw new InvalidInput('corrected_owner_handle is required when action is correct', { pointer: `${ATTR}/corrected_owner_handle` });
+    if (!HANDLE.test(handle)) {
+      throw new InvalidInput('corrected_owner_handle may hold letters, digits and - _ . : / @ (at most 256)', {
+        pointer: `${ATTR}/corrected_owner_handle`,
+      });
     }
     const type = attrs.corrected_owner_type;
-    if (typeof type !== 'string' || type === '') {
-      throw new InvalidInput('corrected_owner_type is required when action is correct', { pointer: `${ATTR}/corrected_owner_type` });
-    }
+    if (!type) throw new InvalidInput('corrected_owner_type is required when action is correct', { pointer: `${ATTR}/corrected_owner_type` });
     // One inference per owner type: a correction names an owner of the type it corrects.
     if (type !== slot) {
-      throw new InvalidInput(`corrected_owner_type must be ${slot}: the ${slot} inference is corrected with a ${slot}`, { pointer: `${ATTR}/corrected_owner_type` });
+      throw new InvalidInput(`corrected_owner_type must be ${slot}: the ${slot} inference is corrected with a ${slot}`, {
+        pointer: `${ATTR}/corrected_owner_type`,
+      });
     }
-    request.corrected = { owner_type: slot, handle: handle.trim() };
+    request.corrected = { owner_type: slot, handle };
   }
   return request;
 }
 
 /** A new state's checksum: it differs from every earlier one, so a feedback naming the old state is stale. */
 function stateChecksum(current: InferenceRow, action: FeedbackAction, actor: string, next: Partial<InferenceRow>, now: number): string {
-  return checksumOf({ previous: current.checksum, action, actor, owner_type: next.owner_type, owner_handle: next.owner_handle, status: next.status, at: now });
+  return checksumOf({
+    previous: current.checksum,
+    action,
+    actor,
+    owner_type: next.owner_type,
+    owner_handle: next.owner_handle,
+    status: next.status,
+    at: now,
+  });
 }
 
 /** Confirm, reject and persist answer an owner: an inference that names none can only be corrected. */
@@ -125,8 +143,20 @@ export function afterFeedback(current: InferenceRow, request: FeedbackRequest, a
 }
 
 /** After a reject: the re-inferred answer (the engine already excludes the rejected owner) replaces the current one. */
-export function applyReinference(current: InferenceRow, reinferred: Omit<InferenceRow, 'created_at' | 'updated_at' | 'failed_at' | 'failure_reason' | 'retry_schedule'>, actor: string, now: number): InferenceRow {
-  const next: InferenceRow = { ...reinferred, created_at: current.created_at, updated_at: now, failed_at: null, failure_reason: null, retry_schedule: null };
+export function applyReinference(
+  current: InferenceRow,
+  reinferred: Omit<InferenceRow, 'created_at' | 'updated_at' | 'failed_at' | 'failure_reason' | 'retry_schedule'>,
+  actor: string,
+  now: number,
+): InferenceRow {
+  const next: InferenceRow = {
+    ...reinferred,
+    created_at: current.created_at,
+    updated_at: now,
+    failed_at: null,
+    failure_reason: null,
+    retry_schedule: null,
+  };
   // The engine's checksum covers the rejection; the guard keeps a new state distinct even if it did not.
   if (next.checksum === current.checksum) next.checksum = stateChecksum(current, 'reject', actor, next, now);
   return next;

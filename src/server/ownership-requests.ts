@@ -1,5 +1,6 @@
-// The CSM Ownership API's request parameters: the owner type in the path, and the history listing's `limit` and
-// signed `cursor`.
+// The CSM Ownership API's request parameters: the owner type in the path, and the history listing's query (`limit`
+// and the signed `cursor`).
+import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../store/db.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import { InvalidInput } from '../errors.js';
@@ -8,22 +9,27 @@ import { readHistory } from '../ownership/use-cases/inference-reads.js';
 import { historyBody } from '../ownership/ownership-serializers.js';
 import { signedCursorCodec } from './signed-cursor.js';
 
-/** The owner type in the path: the type asked for. `unknown` is an answer, never a question. */
+/**
+ * The owner type in the path: the type asked for. `unknown` is an answer, never a question. The documented routes'
+ * schemas say the same; the wildcard twins (and the dispatcher, which reads the raw path) need it here.
+ */
 export function parseOwnerType(raw: string): OwnerType {
   if ((OWNER_TYPES as readonly string[]).includes(raw)) return raw as OwnerType;
-  throw new InvalidInput(`Invalid owner_type ${JSON.stringify(raw)}: must be one of ${OWNER_TYPES.join(', ')}`, { parameter: 'owner_type' });
+  throw new InvalidInput(`Invalid parameter owner_type: ${JSON.stringify(raw)} is not one of ${OWNER_TYPES.join(', ')}`, { parameter: 'owner_type' });
 }
 
 export const DEFAULT_HISTORY_LIMIT = 20;
 export const MAX_HISTORY_LIMIT = 100;
 
-export function parseHistoryLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_HISTORY_LIMIT;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_HISTORY_LIMIT) {
-    throw new InvalidInput(`Invalid parameter limit: must be an integer from 1 to ${MAX_HISTORY_LIMIT}`, { parameter: 'limit' });
-  }
-  return Number(raw);
-}
+/** The history listings' query string: the schema judges names, `limit`'s range and repeats (400 naming the parameter). */
+export const HISTORY_QUERY = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ description: "The previous page's next_cursor" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT, description: 'Entries per page' })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HISTORY_QUERY>;
 
 /** `b`: the last history entry shown; `s`: the listing (resource and owner type) the cursor pages through. */
 interface HistoryCursor {
@@ -38,8 +44,8 @@ const historyCursor = signedCursorCodec<HistoryCursor>({
 });
 
 /** Newest first, `limit` per page; `slot` null lists every owner type. */
-export async function listHistory(db: Db, orgId: string, resourceId: string, slot: OwnerType | null, query: { cursor?: string; limit?: string }) {
-  const limit = parseHistoryLimit(query.limit);
+export async function listHistory(db: Db, orgId: string, resourceId: string, slot: OwnerType | null, query: HistoryQuery) {
+  const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
   const scope = `${resourceId}\n${slot ?? '*'}`;
   const secret = await cursorSecret(db);
   let before: number | undefined;

@@ -9,7 +9,8 @@ import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js
 import { updateSettings, readSettings } from '../../src/ownership/use-cases/settings.js';
 import { etagMatches } from '../../src/server/conditional-get.js';
 import { listHistory, parseOwnerType } from '../../src/server/ownership-requests.js';
-import { parseFeedbackBody } from '../../src/ownership/feedback.js';
+import { FEEDBACK_BODY, parseFeedbackBody, type FeedbackBody } from '../../src/ownership/feedback.js';
+import { typeboxValidatorCompiler } from '../../src/server/validation.js';
 import { feedbackOf, getSettings, inferencesOf } from '../../src/store/ownership-inferences.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { InvalidInput, NotFound } from '../../src/errors.js';
@@ -20,7 +21,13 @@ let db: Db;
 const orgId = randomUUID();
 const reviewer = { userHandle: 'reviewer' };
 
-const body = (attributes: Record<string, unknown>) => ({ data: { type: 'ownership_feedback', attributes } });
+const body = (attributes: Record<string, unknown>): FeedbackBody => ({
+  data: { type: 'ownership_feedback', attributes: attributes as FeedbackBody['data']['attributes'] },
+});
+/** The route's check of a feedback body: its schema (FEEDBACK_BODY), then the parser for what a schema cannot say. */
+const checkFeedbackSchema = typeboxValidatorCompiler({ schema: FEEDBACK_BODY, httpPart: 'body', method: 'POST', url: '/feedback' }) as (
+  data: unknown,
+) => { error?: Array<{ instancePath: string }> };
 const current = async (rid: string, slot: 'team' | 'user' | 'service') => (await inferencesOf(db, orgId, rid)).find((r) => r.slot === slot)!;
 
 before(async () => {
@@ -35,26 +42,53 @@ after(async () => {
 });
 
 test('the feedback body is validated with pointers; a correction names an owner of the type it corrects', () => {
-  const pointer = (fn: () => unknown) => {
+  const pointer = (raw: unknown, slot: 'team' | 'user' | 'service' = 'team') => {
+    const checked = checkFeedbackSchema(raw);
+    if (checked.error) return checked.error[0]!.instancePath;
     try {
-      fn();
+      parseFeedbackBody(raw as FeedbackBody, slot);
     } catch (err) {
       assert.ok(err instanceof InvalidInput);
       return err.source?.pointer;
     }
     assert.fail('accepted');
   };
-  assert.equal(pointer(() => parseFeedbackBody({}, 'team')), '/data');
-  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'approve', inference_checksum: 'c' }), 'team')), '/data/attributes/action');
-  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'confirm' }), 'team')), '/data/attributes/inference_checksum');
-  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c' }), 'team')), '/data/attributes/corrected_owner_handle');
-  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'x' }), 'team')), '/data/attributes/corrected_owner_type');
+  assert.equal(pointer({}), '/data');
+  assert.equal(pointer(body({ action: 'approve', inference_checksum: 'c' })), '/data/attributes/action');
+  assert.equal(pointer(body({ action: 'confirm' })), '/data/attributes/inference_checksum');
+  assert.equal(pointer(body({ action: 'confirm', inference_checksum: 'c', actor_handle: '<b>' })), '/data/attributes/actor_handle');
+  assert.equal(pointer(body({ action: 'correct', inference_checksum: 'c' })), '/data/attributes/corrected_owner_handle');
+  assert.equal(pointer(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'x' })), '/data/attributes/corrected_owner_type');
   assert.equal(
-    pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'alice', corrected_owner_type: 'user' }), 'team')),
+    pointer(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'alice', corrected_owner_type: 'user' })),
     '/data/attributes/corrected_owner_type',
   );
-  assert.equal(pointer(() => parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: '<b>', corrected_owner_type: 'team' }), 'team')), '/data/attributes/corrected_owner_handle');
-  const ok = parseFeedbackBody(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: ' payments ', corrected_owner_type: 'team', actor_handle: 'sec-bot', actor_type: 'service' }), 'team');
+  assert.equal(
+    pointer(body({ action: 'correct', inference_checksum: 'c', corrected_owner_handle: '<b>', corrected_owner_type: 'team' })),
+    '/data/attributes/corrected_owner_handle',
+  );
+  // Fields of the client's own, and nulls for the optional ones, are accepted.
+  assert.equal(
+    checkFeedbackSchema({
+      data: {
+        type: 'ownership_feedback',
+        extra: 1,
+        attributes: { action: 'confirm', inference_checksum: 'c', reason: null, actor_type: null, note: 'x' },
+      },
+    }).error,
+    undefined,
+  );
+  const ok = parseFeedbackBody(
+    body({
+      action: 'correct',
+      inference_checksum: 'c',
+      corrected_owner_handle: ' payments ',
+      corrected_owner_type: 'team',
+      actor_handle: 'sec-bot',
+      actor_type: 'service',
+    }),
+    'team',
+  );
   assert.deepEqual(ok.corrected, { owner_type: 'team', handle: 'payments' });
   assert.equal(ok.actorHandle, 'sec-bot');
   assert.throws(() => parseOwnerType('unknown'), InvalidInput);
@@ -74,13 +108,27 @@ test("the actor is always the application key's user; confirm and persist need a
   const team = await current(CHECKOUT_INSTANCE, 'team');
   // Feedback in someone else's name is refused, and nothing is recorded.
   await assert.rejects(
-    submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'ceo@acme.com', actor_type: 'user' }), reviewer),
+    submitFeedback(
+      db,
+      orgId,
+      CHECKOUT_INSTANCE,
+      'team',
+      body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'ceo@acme.com', actor_type: 'user' }),
+      reviewer,
+    ),
     (err: unknown) => err instanceof InvalidInput && err.source?.pointer === '/data/attributes/actor_handle',
   );
   assert.equal((await feedbackOf(db, orgId, CHECKOUT_INSTANCE)).length, 0);
   assert.equal((await current(CHECKOUT_INSTANCE, 'team')).checksum, team.checksum);
   // The older actor_handle is accepted when it names the key's own user.
-  await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'Reviewer', actor_type: 'user' }), reviewer);
+  await submitFeedback(
+    db,
+    orgId,
+    CHECKOUT_INSTANCE,
+    'team',
+    body({ action: 'confirm', inference_checksum: team.checksum, actor_handle: 'Reviewer', actor_type: 'user' }),
+    reviewer,
+  );
   const labels = await feedbackOf(db, orgId, CHECKOUT_INSTANCE);
   assert.equal(labels.at(-1)!.actor, 'reviewer');
   assert.deepEqual(labels.at(-1)!.votes, team.votes, 'the label keeps the sources that produced the answer');
@@ -96,14 +144,36 @@ test("the actor is always the application key's user; confirm and persist need a
     (err: unknown) => err instanceof InvalidInput && err.source?.pointer === '/data/attributes/action',
   );
   // An unknown answer can still be corrected.
-  const r = await submitFeedback(db, orgId, CAROL_BUCKET, 'user', body({ action: 'correct', inference_checksum: unknown.checksum, corrected_owner_handle: 'bob', corrected_owner_type: 'user' }), reviewer);
-  assert.deepEqual([r.data.attributes.previous_status, r.data.attributes.new_status, r.data.attributes.primary_contact_ref], ['unknown', 'overridden', 'ref:handle/bob']);
+  const r = await submitFeedback(
+    db,
+    orgId,
+    CAROL_BUCKET,
+    'user',
+    body({ action: 'correct', inference_checksum: unknown.checksum, corrected_owner_handle: 'bob', corrected_owner_type: 'user' }),
+    reviewer,
+  );
+  assert.deepEqual(
+    [r.data.attributes.previous_status, r.data.attributes.new_status, r.data.attributes.primary_contact_ref],
+    ['unknown', 'overridden', 'ref:handle/bob'],
+  );
 });
 
 test('correcting a team re-tags its findings; overridden answers survive re-inference and settings changes', async () => {
   const team = await current(CAROL_BUCKET, 'team');
-  await submitFeedback(db, orgId, CAROL_BUCKET, 'team', body({ action: 'correct', inference_checksum: team.checksum, corrected_owner_handle: 'data', corrected_owner_type: 'team' }), reviewer);
-  const tagged = (await db.query<{ tags: string[] }>("SELECT tags FROM finding_states WHERE org_id = $1 AND resource_id = $2 AND valid_to = 9223372036854775807", [orgId, CAROL_BUCKET])).rows;
+  await submitFeedback(
+    db,
+    orgId,
+    CAROL_BUCKET,
+    'team',
+    body({ action: 'correct', inference_checksum: team.checksum, corrected_owner_handle: 'data', corrected_owner_type: 'team' }),
+    reviewer,
+  );
+  const tagged = (
+    await db.query<{ tags: string[] }>('SELECT tags FROM finding_states WHERE org_id = $1 AND resource_id = $2 AND valid_to = 9223372036854775807', [
+      orgId,
+      CAROL_BUCKET,
+    ])
+  ).rows;
   assert.ok(tagged.length > 0 && tagged.every((s) => s.tags.includes('team:data')));
 
   await updateSettings(db, orgId, { data: { type: 'ownership_settings', attributes: { auto_tag: true, confidence_level: 'high' } } });
@@ -112,7 +182,7 @@ test('correcting a team re-tags its findings; overridden answers survive re-infe
   assert.deepEqual([after.status, after.owner_handle], ['overridden', 'data']);
   assert.equal((await readSettings(db, orgId)).data.attributes.version, 1);
 
-  const history = await listHistory(db, orgId, CAROL_BUCKET, 'team', { limit: '100' });
+  const history = await listHistory(db, orgId, CAROL_BUCKET, 'team', { limit: 100 });
   assert.deepEqual(
     history.data.attributes.items.map((h) => h.status),
     ['overridden', 'suggested'],
@@ -129,11 +199,14 @@ test('a known resource with no inference yet is inferred on read; an unknown one
 });
 
 test('a history cursor is signed for its organization: another organization, or a changed cursor, is refused on cursor', async () => {
-  const first = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: '1' });
+  const first = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: 1 });
   const cursor = first.data.attributes.pagination.next_cursor as string;
   assert.ok(cursor);
   const parameterOf = async (p: Promise<unknown>) => {
-    const err = await p.then(() => assert.fail('accepted'), (e: unknown) => e);
+    const err = await p.then(
+      () => assert.fail('accepted'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof InvalidInput);
     return err.source?.parameter;
   };
@@ -141,6 +214,6 @@ test('a history cursor is signed for its organization: another organization, or 
   const body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   const changed = Buffer.from(JSON.stringify({ ...body, b: body.b - 1 })).toString('base64url');
   assert.equal(await parameterOf(listHistory(db, orgId, CAROL_BUCKET, null, { cursor: changed })), 'cursor');
-  const second = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: '1', cursor });
+  const second = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: 1, cursor });
   assert.notEqual(second.data.attributes.items[0]!.id, first.data.attributes.items[0]!.id);
 });

@@ -10,7 +10,7 @@ import { infer } from '../engine.js';
 import { checksumOf } from '../engine-checksum.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../evidence.js';
 import type { SignalWeights } from '../calibration.js';
-import { afterFeedback, applyReinference, assertActionApplies, parseFeedbackBody } from '../feedback.js';
+import { afterFeedback, applyReinference, assertActionApplies, parseFeedbackBody, type FeedbackBody } from '../feedback.js';
 import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
 import { feedbackResultBody } from '../ownership-serializers.js';
 import { currentInference } from './inference-reads.js';
@@ -62,7 +62,7 @@ export async function submitFeedback(
   orgId: string,
   resourceId: string,
   slot: OwnerType,
-  body: unknown,
+  body: FeedbackBody,
   actor: Pick<Actor, 'userHandle'>,
   now = Date.now(),
 ) {

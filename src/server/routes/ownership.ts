@@ -1,30 +1,43 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { InvalidInput, NotFound } from '../../errors.js';
 import { getInference, listInferences } from '../../ownership/use-cases/inference-reads.js';
 import { getEvidence } from '../../ownership/use-cases/inference-evidence.js';
 import { submitFeedback } from '../../ownership/use-cases/submit-feedback.js';
-import { readSettings, untaggedFindings, updateSettings } from '../../ownership/use-cases/settings.js';
+import { SETTINGS_BODY, readSettings, untaggedFindings, updateSettings, type SettingsBody } from '../../ownership/use-cases/settings.js';
+import { FEEDBACK_BODY, type FeedbackBody } from '../../ownership/feedback.js';
 import { clientHas, sendConditional } from '../conditional-get.js';
-import { listHistory, parseOwnerType } from '../ownership-requests.js';
+import { HISTORY_QUERY, listHistory, parseOwnerType, type HistoryQuery } from '../ownership-requests.js';
 import { idParameter } from '../input-checks.js';
-import { OWNER_TYPES } from '../../ownership/owner-type.js';
+import { OWNER_TYPES, type OwnerType } from '../../ownership/owner-type.js';
+import { StringEnum } from '../../schema-types.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
 const tags = ['CSM Ownership'];
-// Bodies and parameters are judged by the service's parsers (400 with the pointer or parameter); schemas document.
-const passThrough = () => () => true;
-const resourceParam = { resource_id: { type: 'string', description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' } };
-const ownerTypeParam = { owner_type: { type: 'string', enum: [...OWNER_TYPES] } };
-const historyQuery = { type: 'object', properties: { cursor: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100 } } };
+const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
+const RESOURCE_ID = Type.String({ description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' });
+const ResourceParams = Type.Object({ resource_id: RESOURCE_ID });
+const InferenceParams = Type.Object({ resource_id: RESOURCE_ID, owner_type: StringEnum(OWNER_TYPES) });
+/** Resource ids longer than the router's parameter limit: the hidden wildcard twins take those. */
+const WildcardParams = Type.Object({ '*': Type.String() });
+
+/** What a path under BASE names once resolved: the dispatcher's one answer for a documented route and its wildcard twin. */
+type Target =
+  | { kind: 'list'; resourceId: string }
+  | { kind: 'history'; resourceId: string; slot: OwnerType | null }
+  | { kind: 'inference' | 'evidence' | 'feedback'; resourceId: string; slot: OwnerType };
 
 /**
  * The path after /api/v2/csm/ownership/, split on its literal slashes and then decoded: a resource id (an ARN holding
  * `/` and `:`) travels as one URL-encoded segment, whatever its length.
  */
 function segmentsOf(request: FastifyRequest): string[] {
-  const path = request.url.split('?')[0]!.slice(BASE.length + 1).replace(/\/+$/, '');
+  const path = request.url
+    .split('?')[0]!
+    .slice(BASE.length + 1)
+    .replace(/\/+$/, '');
   return path.split('/').map((s, i) => {
     try {
       return decodeURIComponent(s);
@@ -34,80 +47,135 @@ function segmentsOf(request: FastifyRequest): string[] {
   });
 }
 
-function queryOf(request: FastifyRequest): { cursor?: string; limit?: string } {
-  const q = request.url.indexOf('?');
-  const params = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
-  return { cursor: params.get('cursor') ?? undefined, limit: params.get('limit') ?? undefined };
-}
-
 function resourceIdOf(segment: string): string {
   // `settings` is reserved in the resource id position.
   if (segment === '' || segment === 'settings') throw new NotFound(`No resource ${segment}`);
   return idParameter('resource_id', segment);
 }
 
+/**
+ * The raw path -> its target, judged in the order the path reads: an unknown route is a 404 and a bad resource id or
+ * owner type a 400 naming it, before any query or body is looked at.
+ */
+function targetOf(request: FastifyRequest): Target {
+  const [first, second, third, ...extra] = segmentsOf(request);
+  const none = () => new NotFound(`No route ${request.method} ${request.url.split('?')[0]}`);
+  if (first === undefined || extra.length > 0) throw none();
+  if (request.method === 'POST') {
+    if (second === undefined || third !== 'feedback') throw none();
+    return { kind: 'feedback', resourceId: resourceIdOf(first), slot: parseOwnerType(second) };
+  }
+  const resourceId = resourceIdOf(first);
+  if (second === undefined) return { kind: 'list', resourceId };
+  if (second === 'history' && third === undefined) return { kind: 'history', resourceId, slot: null };
+  const slot = parseOwnerType(second);
+  if (third === undefined) return { kind: 'inference', resourceId, slot };
+  if (third === 'history' || third === 'evidence') return { kind: third, resourceId, slot };
+  throw none();
+}
+
+const targets = new WeakMap<FastifyRequest, Target>();
+
+/** Resolves the target before the schemas run (preValidation), so a path error is answered before a query or body one. */
+async function resolveTarget(request: FastifyRequest) {
+  const target = targetOf(request);
+  // The wildcard twin takes every GET under one query schema (the history one): only history reads a query.
+  if (target.kind !== 'history' && target.kind !== 'feedback') {
+    const name = Object.keys(request.query as object)[0];
+    if (name !== undefined) throw new InvalidInput(`Invalid parameter ${name}: is not a parameter of this endpoint`, { parameter: name });
+  }
+  targets.set(request, target);
+}
+
 export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   const { db } = ctx;
 
   // Static routes win over the parametric and wildcard ones below: `settings` never reads as a resource id.
-  app.get(`${BASE}/settings`, { config, schema: { tags, summary: 'Get ownership settings' } }, async (request) => readSettings(db, request.principal.orgId));
-  app.post(
+  app.get(`${BASE}/settings`, { config, schema: { tags, summary: 'Get ownership settings', querystring: NO_PARAMETERS } }, async (request) =>
+    readSettings(db, request.principal.orgId),
+  );
+  app.post<{ Body: SettingsBody }>(
     `${BASE}/settings`,
-    { config, validatorCompiler: passThrough, schema: { tags, summary: 'Update ownership settings', body: { type: 'object' } } },
+    { config, schema: { tags, summary: 'Update ownership settings', querystring: NO_PARAMETERS, body: SETTINGS_BODY } },
     async (request) => updateSettings(db, request.principal.orgId, request.body),
   );
-  app.get(`${BASE}/settings/untagged`, { config, schema: { tags, summary: 'Count findings without a team tag by confidence band' } }, async (request) =>
-    untaggedFindings(db, request.principal.orgId),
+  app.get(
+    `${BASE}/settings/untagged`,
+    { config, schema: { tags, summary: 'Count findings without a team tag by confidence band', querystring: NO_PARAMETERS } },
+    async (request) => untaggedFindings(db, request.principal.orgId),
   );
 
-  const getByPath = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Documented routes and their hidden wildcard twins (ids longer than the router's parameter limit reach the wildcard)
+  // share one dispatcher over the raw path, and the same query and body schemas.
+  const getByPath = async (request: FastifyRequest<{ Querystring: HistoryQuery }>, reply: FastifyReply) => {
     const orgId = request.principal.orgId;
-    const [first, second, third, ...extra] = segmentsOf(request);
-    if (extra.length > 0 || first === undefined) throw new NotFound(`No route GET ${request.url.split('?')[0]}`);
-    const resourceId = resourceIdOf(first);
-    if (second === undefined) return listInferences(db, orgId, resourceId);
-    if (second === 'history' && third === undefined) return listHistory(db, orgId, resourceId, null, queryOf(request));
-    const slot = parseOwnerType(second);
-    if (third === undefined) return sendConditional(reply, await getInference(db, orgId, resourceId, slot, clientHas(request)));
-    if (third === 'history') return listHistory(db, orgId, resourceId, slot, queryOf(request));
-    if (third === 'evidence') return sendConditional(reply, await getEvidence(db, orgId, resourceId, slot, clientHas(request)));
-    throw new NotFound(`No route GET ${request.url.split('?')[0]}`);
+    const target = targets.get(request)!;
+    switch (target.kind) {
+      case 'list':
+        return listInferences(db, orgId, target.resourceId);
+      case 'history':
+        return listHistory(db, orgId, target.resourceId, target.slot, request.query);
+      case 'inference':
+        return sendConditional(reply, await getInference(db, orgId, target.resourceId, target.slot, clientHas(request)));
+      case 'evidence':
+        return sendConditional(reply, await getEvidence(db, orgId, target.resourceId, target.slot, clientHas(request)));
+      default:
+        throw new NotFound(`No route GET ${request.url.split('?')[0]}`);
+    }
   };
 
-  const postByPath = async (request: FastifyRequest, reply: FastifyReply) => {
-    const [first, second, third, ...extra] = segmentsOf(request);
-    if (first === undefined || second === undefined || third !== 'feedback' || extra.length > 0) throw new NotFound(`No route POST ${request.url.split('?')[0]}`);
-    const resourceId = resourceIdOf(first);
-    const slot = parseOwnerType(second);
-    const body = await submitFeedback(db, request.principal.orgId, resourceId, slot, request.body, { userHandle: request.principal.userHandle });
+  const postByPath = async (request: FastifyRequest<{ Body: FeedbackBody }>, reply: FastifyReply) => {
+    const target = targets.get(request)!;
+    if (target.kind !== 'feedback') throw new NotFound(`No route POST ${request.url.split('?')[0]}`);
+    const body = await submitFeedback(db, request.principal.orgId, target.resourceId, target.slot, request.body, {
+      userHandle: request.principal.userHandle,
+    });
     return reply.code(201).send(body);
   };
 
-  // Documented routes; they and the wildcard twins share one dispatcher over the raw path (ids longer than the
-  // router's parameter limit reach the wildcard).
-  const documented: Array<[string, string, Record<string, unknown>]> = [
-    ['/:resource_id', 'List ownership inferences for a resource', { params: { type: 'object', properties: resourceParam } }],
-    ['/:resource_id/history', 'List ownership inference history for a resource', { params: { type: 'object', properties: resourceParam }, querystring: historyQuery }],
-    ['/:resource_id/:owner_type', 'Get an ownership inference by owner type', { params: { type: 'object', properties: { ...resourceParam, ...ownerTypeParam } } }],
-    [
-      '/:resource_id/:owner_type/history',
-      'List ownership history by owner type',
-      { params: { type: 'object', properties: { ...resourceParam, ...ownerTypeParam } }, querystring: historyQuery },
-    ],
-    ['/:resource_id/:owner_type/evidence', 'Get the evidence for an ownership inference', { params: { type: 'object', properties: { ...resourceParam, ...ownerTypeParam } } }],
+  const documented: Array<
+    [string, string, { params: typeof ResourceParams | typeof InferenceParams; querystring: typeof HISTORY_QUERY | typeof NO_PARAMETERS }]
+  > = [
+    ['/:resource_id', 'List ownership inferences for a resource', { params: ResourceParams, querystring: NO_PARAMETERS }],
+    ['/:resource_id/history', 'List ownership inference history for a resource', { params: ResourceParams, querystring: HISTORY_QUERY }],
+    ['/:resource_id/:owner_type', 'Get an ownership inference by owner type', { params: InferenceParams, querystring: NO_PARAMETERS }],
+    ['/:resource_id/:owner_type/history', 'List ownership history by owner type', { params: InferenceParams, querystring: HISTORY_QUERY }],
+    ['/:resource_id/:owner_type/evidence', 'Get the evidence for an ownership inference', { params: InferenceParams, querystring: NO_PARAMETERS }],
   ];
   for (const [path, summary, schema] of documented) {
-    app.get(`${BASE}${path}`, { config, validatorCompiler: passThrough, schema: { tags, summary, ...schema } }, getByPath);
+    app.get<{ Querystring: HistoryQuery }>(
+      `${BASE}${path}`,
+      { config, preValidation: resolveTarget, schema: { tags, summary, ...schema } },
+      getByPath,
+    );
   }
-  app.post(
+  app.post<{ Body: FeedbackBody }>(
     `${BASE}/:resource_id/:owner_type/feedback`,
     {
       config,
-      validatorCompiler: passThrough,
-      schema: { tags, summary: 'Submit feedback on an ownership inference', params: { type: 'object', properties: { ...resourceParam, ...ownerTypeParam } }, body: { type: 'object' } },
+      preValidation: resolveTarget,
+      schema: {
+        tags,
+        summary: 'Submit feedback on an ownership inference',
+        params: InferenceParams,
+        querystring: NO_PARAMETERS,
+        body: FEEDBACK_BODY,
+      },
     },
     postByPath,
   );
-  app.get(`${BASE}/*`, { config, schema: { hide: true } }, getByPath);
-  app.post(`${BASE}/*`, { config, schema: { hide: true } }, postByPath);
+  app.get<{ Querystring: HistoryQuery }>(
+    `${BASE}/*`,
+    { config, preValidation: resolveTarget, schema: { hide: true, params: WildcardParams, querystring: HISTORY_QUERY } as object },
+    getByPath,
+  );
+  app.post<{ Body: FeedbackBody }>(
+    `${BASE}/*`,
+    {
+      config,
+      preValidation: resolveTarget,
+      schema: { hide: true, params: WildcardParams, querystring: NO_PARAMETERS, body: FEEDBACK_BODY } as object,
+    },
+    postByPath,
+  );
 };
