@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const SQL_START = '^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS|CREATE\\s+(TABLE|INDEX)|ALTER\\s+TABLE|DROP\\s+(TABLE|INDEX))\\b';
+const SQL_START =
+  '^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS|CREATE\\s+(TABLE|INDEX)|ALTER\\s+TABLE|DROP\\s+(TABLE|INDEX))\\b';
 
 const DRIVERS = ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'];
 
@@ -69,7 +70,10 @@ export default tseslint.config(
     ],
     ignores: ['src/ownership/signal-kinds/*loader*.ts', 'src/ownership/signal-kinds/recorded-signals.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: IO_MODULES, message: 'The inference engine is pure: it is given its evidence and does no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: IO_MODULES, message: 'The inference engine is pure: it is given its evidence and does no I/O.' }] },
+      ],
     },
   },
 );

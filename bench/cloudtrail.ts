@@ -24,22 +24,67 @@ function record(i: number, rnd: () => number, t0: number): object {
     arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_${team}_0123456789abcdef/${user}`,
     accountId: ACCOUNT,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: `AROAEXAMPLE${team.toUpperCase()}`, arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${team}_0123456789abcdef`, accountId: ACCOUNT, userName: `AWSReservedSSO_${team}_0123456789abcdef` },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROAEXAMPLE${team.toUpperCase()}`,
+        arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${team}_0123456789abcdef`,
+        accountId: ACCOUNT,
+        userName: `AWSReservedSSO_${team}_0123456789abcdef`,
+      },
       attributes: { creationDate: new Date(t0 + i * 1000).toISOString(), mfaAuthenticated: 'false' },
     },
   };
-  const base = { eventVersion: '1.08', userIdentity: identity, eventTime: new Date(t0 + i * 1000).toISOString(), awsRegion: region, sourceIPAddress: '198.51.100.7', userAgent: 'aws-cli/2.15.0', eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, readOnly: false, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: ACCOUNT, requestID: `req-${i}` };
+  const base = {
+    eventVersion: '1.08',
+    userIdentity: identity,
+    eventTime: new Date(t0 + i * 1000).toISOString(),
+    awsRegion: region,
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'aws-cli/2.15.0',
+    eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: ACCOUNT,
+    requestID: `req-${i}`,
+  };
   switch (i % 4) {
     case 0:
-      return { ...base, eventSource: 's3.amazonaws.com', eventName: 'CreateBucket', requestParameters: { bucketName: `${team}-bucket-${i}`, Host: `${team}-bucket-${i}.s3.amazonaws.com` }, responseElements: null };
+      return {
+        ...base,
+        eventSource: 's3.amazonaws.com',
+        eventName: 'CreateBucket',
+        requestParameters: { bucketName: `${team}-bucket-${i}`, Host: `${team}-bucket-${i}.s3.amazonaws.com` },
+        responseElements: null,
+      };
     case 1: {
       const id = `i-${i.toString(16).padStart(17, '0')}`;
-      return { ...base, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', requestParameters: { instanceType: 't3.medium', minCount: 1, maxCount: 1 }, responseElements: { instancesSet: { items: [{ instanceId: id, instanceType: 't3.medium' }] } } };
+      return {
+        ...base,
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RunInstances',
+        requestParameters: { instanceType: 't3.medium', minCount: 1, maxCount: 1 },
+        responseElements: { instancesSet: { items: [{ instanceId: id, instanceType: 't3.medium' }] } },
+      };
     }
     case 2:
-      return { ...base, eventSource: 'iam.amazonaws.com', eventName: 'CreateRole', requestParameters: { roleName: `${team}-role-${i}`, assumeRolePolicyDocument: '{"Version":"2012-10-17"}' }, responseElements: { role: { roleName: `${team}-role-${i}`, arn: `arn:aws:iam::${ACCOUNT}:role/${team}-role-${i}`, createDate: base.eventTime } } };
+      return {
+        ...base,
+        eventSource: 'iam.amazonaws.com',
+        eventName: 'CreateRole',
+        requestParameters: { roleName: `${team}-role-${i}`, assumeRolePolicyDocument: '{"Version":"2012-10-17"}' },
+        responseElements: {
+          role: { roleName: `${team}-role-${i}`, arn: `arn:aws:iam::${ACCOUNT}:role/${team}-role-${i}`, createDate: base.eventTime },
+        },
+      };
     default:
-      return { ...base, eventSource: 'rds.amazonaws.com', eventName: 'CreateDBInstance', requestParameters: { dBInstanceIdentifier: `${team}-db-${i}`, engine: 'postgres' }, responseElements: { dBInstanceArn: `arn:aws:rds:${region}:${ACCOUNT}:db:${team}-db-${i}`, dBInstanceIdentifier: `${team}-db-${i}` } };
+      return {
+        ...base,
+        eventSource: 'rds.amazonaws.com',
+        eventName: 'CreateDBInstance',
+        requestParameters: { dBInstanceIdentifier: `${team}-db-${i}`, engine: 'postgres' },
+        responseElements: { dBInstanceArn: `arn:aws:rds:${region}:${ACCOUNT}:db:${team}-db-${i}`, dBInstanceIdentifier: `${team}-db-${i}` },
+      };
   }
 }
 

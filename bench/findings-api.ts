@@ -43,7 +43,24 @@ export async function loadFindings(db: Queryable, orgId: string, count: number, 
                1 + floor(r8 * 8)::int AS rt, 1 + floor(random() * 8)::int AS rule,
                $4::bigint - floor(random() * ${180 * DAY})::bigint AS changed
              FROM (SELECT g, random() AS r1, random() AS r8 FROM generate_series($2::int, $3::int) g) s0) s`,
-      [orgId, from, to, now, ranks, [...SEVERITIES], ['aws_s3_bucket', 'aws_security_group', 'aws_ec2_instance', 'aws_rds_instance', 'aws_iam_role', 'aws_iam_user', 'aws_lambda_function', 'aws_kms_key']],
+      [
+        orgId,
+        from,
+        to,
+        now,
+        ranks,
+        [...SEVERITIES],
+        [
+          'aws_s3_bucket',
+          'aws_security_group',
+          'aws_ec2_instance',
+          'aws_rds_instance',
+          'aws_iam_role',
+          'aws_iam_user',
+          'aws_lambda_function',
+          'aws_kms_key',
+        ],
+      ],
     );
   }
   // History: every 10th finding had an earlier state with the other evaluation, closed when the current one opened.
@@ -113,7 +130,10 @@ export async function benchFindingsApi(): Promise<string> {
     ['filter[muted]=true', 'filter[muted]=true'],
     ['filter[evaluation_changed_at]=>=(now - 7 days)', `filter[evaluation_changed_at]=>=${now - 7 * DAY}`],
     ['filter[vulnerability_type]=identity_risk', 'filter[vulnerability_type]=identity_risk'],
-    ['combined: fail + high + team tag + S3', 'filter[evaluation]=fail&filter[status]=high&filter[tags]=team:team-3&filter[resource_type]=aws_s3_bucket'],
+    [
+      'combined: fail + high + team tag + S3',
+      'filter[evaluation]=fail&filter[status]=high&filter[tags]=team:team-3&filter[resource_type]=aws_s3_bucket',
+    ],
     ['page of 1000, no filter', 'page[limit]=1000'],
     ['current, filter[evaluation]=fail', 'filter[evaluation]=fail'],
     ['snapshot 30 days ago, filter[evaluation]=fail', `filter[evaluation]=fail&snapshot_timestamp=${snapshot}`],
@@ -141,13 +161,25 @@ export async function benchFindingsApi(): Promise<string> {
       const countQ = buildCountQuery(keys.org_id, req.filter, at);
       const direct = summarize(await time(() => Promise.all([db.query(page.sql, page.params), db.query(countQ.sql, countQ.params)]), iterations));
       p50.set(label, api.p50);
-      rows.push([label, body.data.length, int(body.meta?.page?.total_filtered_count ?? NaN), ms(api.p50), ms(api.p99), ms(direct.p50), ms(direct.p99), `${(api.p50 / direct.p50).toFixed(2)}x`, ms(reused.p50)]);
+      rows.push([
+        label,
+        body.data.length,
+        int(body.meta?.page?.total_filtered_count ?? NaN),
+        ms(api.p50),
+        ms(api.p99),
+        ms(direct.p50),
+        ms(direct.p99),
+        `${(api.p50 / direct.p50).toFixed(2)}x`,
+        ms(reused.p50),
+      ]);
       console.log(`findings: ${label}: api p50 ${ms(api.p50)} ms, direct ${ms(direct.p50)} ms`);
     }
 
     // Concurrent load on a typical filter.
     const require = createRequire(import.meta.url);
-    const autocannon = require('autocannon') as (o: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
+    const autocannon = require('autocannon') as (
+      o: object,
+    ) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
     const loadUrl = `${server.url}/api/v2/posture_management/findings?filter[evaluation]=fail`;
     setCountCacheCapacity(0);
     const coldLoad = await autocannon({ url: loadUrl, connections: 10, duration: Number(process.env.BENCH_LOAD_SECONDS ?? 10), headers });
@@ -161,7 +193,9 @@ export async function benchFindingsApi(): Promise<string> {
       const q = buildPageQuery(keys.org_id, { filter: req.filter, at: Date.now(), limit: req.limit + 1 });
       const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.sql}`, q.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
       const seq = /Seq Scan on finding_states/.test(plan);
-      plans.push(`\`${qs}\`${seq ? ' — **sequential scan on finding_states**' : ' — no sequential scan on finding_states'}:\n\n\`\`\`\n${plan}\n\`\`\``);
+      plans.push(
+        `\`${qs}\`${seq ? ' — **sequential scan on finding_states**' : ' — no sequential scan on finding_states'}:\n\n\`\`\`\n${plan}\n\`\`\``,
+      );
     }
 
     const snap = p50.get('snapshot 30 days ago, filter[evaluation]=fail');
@@ -173,11 +207,16 @@ export async function benchFindingsApi(): Promise<string> {
         `Latency of \`GET /api/v2/posture_management/findings\` (page size 100 unless said), measured by the client over ${iterations} requests after 3 warm-ups, ` +
         `beside the page + exact-count SQL that the product's compiler builds for the same parsed filter, run directly on the same store connection. Target: API within 1.5x of direct SQL.`,
       ``,
-      table(['filter', 'returned', 'total', 'API p50 ms', 'API p99 ms', 'SQL p50 ms', 'SQL p99 ms', 'API / SQL (p50)', 'API p50 ms, count reused'], rows),
+      table(
+        ['filter', 'returned', 'total', 'API p50 ms', 'API p99 ms', 'SQL p50 ms', 'SQL p99 ms', 'API / SQL (p50)', 'API p50 ms, count reused'],
+        rows,
+      ),
       ``,
       `The API columns count on every request, as the first listing after any change does; the last column is the same request while the findings have not changed, when the exact count is reused (it is keyed on the last change's instant, so it is still exact).`,
       ``,
-      snap !== undefined && cur !== undefined ? `Snapshot (30 days ago) / current p50: **${(snap / cur).toFixed(2)}x** (target 1.5x).` : 'Snapshot comparison unavailable.',
+      snap !== undefined && cur !== undefined
+        ? `Snapshot (30 days ago) / current p50: **${(snap / cur).toFixed(2)}x** (target 1.5x).`
+        : 'Snapshot comparison unavailable.',
       ``,
       `Concurrent load (autocannon, 10 connections, ${process.env.BENCH_LOAD_SECONDS ?? 10} s, \`filter[evaluation]=fail\`): **${load.requests.average.toFixed(0)} requests/s** with counts reused while the findings do not change (latency p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}); **${coldLoad.requests.average.toFixed(0)} requests/s** when every request counts again (p50 ${coldLoad.latency.p50} ms, p99 ${coldLoad.latency.p99} ms).`,
       ``,

@@ -44,7 +44,13 @@ export async function benchIngest(): Promise<string> {
         ['path', 'seconds', 'resources / s'],
         [
           ['`importResourcesAtomically` (check pass, then write + evaluate in one transaction)', (productMs / 1000).toFixed(1), int(perSec)],
-          [`bulk INSERT ... jsonb_to_recordset of the same rows (${Object.entries(rows).map(([t, n]) => `${int(n)} ${t}`).join(', ')})`, (bulkMs / 1000).toFixed(1), int(bulkPerSec)],
+          [
+            `bulk INSERT ... jsonb_to_recordset of the same rows (${Object.entries(rows)
+              .map(([t, n]) => `${int(n)} ${t}`)
+              .join(', ')})`,
+            (bulkMs / 1000).toFixed(1),
+            int(bulkPerSec),
+          ],
         ],
       ),
       ``,

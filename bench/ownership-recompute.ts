@@ -38,7 +38,10 @@ export async function benchOwnershipRecompute(): Promise<string> {
     console.log(`recompute: ${r.done} in ${s.toFixed(1)} s`);
     await db.close();
 
-    server = await serve({ ...loadConfig({}), port: 0, databaseUrl: store.databaseUrl, dataDir: store.dataDir, logLevel: 'error' }, { handleSignals: false });
+    server = await serve(
+      { ...loadConfig({}), port: 0, databaseUrl: store.databaseUrl, dataDir: store.dataDir, logLevel: 'error' },
+      { handleSignals: false },
+    );
     db = server.db;
     const delays: number[] = [];
     let timeouts = 0;
@@ -50,8 +53,15 @@ export async function benchOwnershipRecompute(): Promise<string> {
       const before = (await inferencesOfMany(db, orgId, [id])).find((x) => x.slot === 'team')?.checksum;
       const s0 = stored as unknown as ResourceRecord & { tags: string[] };
       const record: ResourceRecord = {
-        resource_id: id, resource_type: s0.resource_type, name: s0.name, cloud_provider: s0.cloud_provider, account: s0.account, region: s0.region,
-        tags: [...s0.tags.filter((x) => !x.startsWith('team:')), `team:bench-change-${i}`], configuration: s0.configuration, observed_at: Date.now(),
+        resource_id: id,
+        resource_type: s0.resource_type,
+        name: s0.name,
+        cloud_provider: s0.cloud_provider,
+        account: s0.account,
+        region: s0.region,
+        tags: [...s0.tags.filter((x) => !x.startsWith('team:')), `team:bench-change-${i}`],
+        configuration: s0.configuration,
+        observed_at: Date.now(),
       };
       const changed = performance.now();
       await importResourcesAtomically(db, orgId, fromArray([record]), rules, { source: 'bench' });

@@ -13,9 +13,8 @@ function find(dir) {
 
 const only = process.argv.slice(2);
 const files = (only.length ? only.flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p])) : find('test')).sort();
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, STEWARD_LOG_LEVEL: process.env.STEWARD_LOG_LEVEL ?? 'silent' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, STEWARD_LOG_LEVEL: process.env.STEWARD_LOG_LEVEL ?? 'silent' },
+});
 process.exit(result.status ?? 1);

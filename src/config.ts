@@ -38,10 +38,13 @@ export const DEFAULT_RATE_LIMITS: Record<string, RateLimitRule> = {
 export function parseRateLimits(spec: string | undefined, base = DEFAULT_RATE_LIMITS): Record<string, RateLimitRule> {
   const out: Record<string, RateLimitRule> = structuredClone(base);
   if (!spec) return out;
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z_]+)=(\d+)(?:\/(\d+))?$/.exec(part);
     if (!m) throw new Error(`STEWARD_RATE_LIMITS: cannot read "${part}" (expected family=limit or family=limit/seconds)`);
-    out[m[1]!] = { limit: Number(m[2]), periodSeconds: m[3] ? Number(m[3]) : out[m[1]!]?.periodSeconds ?? 60 };
+    out[m[1]!] = { limit: Number(m[2]), periodSeconds: m[3] ? Number(m[3]) : (out[m[1]!]?.periodSeconds ?? 60) };
   }
   return out;
 }

@@ -82,7 +82,7 @@ function walkJson(v: unknown, depth: number, maxDepth: number): JsonProblem | un
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const p = walkJson(v[i], depth + 1, maxDepth);
-      if (p) return p.path.unshift(i), p;
+      if (p) return (p.path.unshift(i), p);
     }
     return undefined;
   }
@@ -90,7 +90,7 @@ function walkJson(v: unknown, depth: number, maxDepth: number): JsonProblem | un
     const keyReason = unsafeTextReason(key);
     if (keyReason) return { path: [key], reason: `its key ${keyReason}` };
     const p = walkJson((v as Record<string, unknown>)[key], depth + 1, maxDepth);
-    if (p) return p.path.unshift(key), p;
+    if (p) return (p.path.unshift(key), p);
   }
   return undefined;
 }

@@ -12,13 +12,18 @@ export async function bulkCopyOrg(db: Queryable, table: string, from: string, to
   ).rows;
   const names = cols.map((c) => c.column_name).filter((c) => c !== 'org_id');
   const typeOf = (c: (typeof cols)[number]) => (c.data_type === 'ARRAY' ? 'jsonb' : c.data_type === 'USER-DEFINED' ? c.udt_name : c.data_type);
-  const spec = cols.filter((c) => c.column_name !== 'org_id').map((c) => `"${c.column_name}" ${typeOf(c)}`).join(', ');
+  const spec = cols
+    .filter((c) => c.column_name !== 'org_id')
+    .map((c) => `"${c.column_name}" ${typeOf(c)}`)
+    .join(', ');
   const select = cols
     .filter((c) => c.column_name !== 'org_id')
     .map((c) => (c.data_type === 'ARRAY' ? `ARRAY(SELECT jsonb_array_elements_text(r."${c.column_name}"))` : `r."${c.column_name}"`))
     .join(', ');
   // bigint as text: a JavaScript number cannot hold the open-ended valid_to (the largest bigint).
-  const read = cols.filter((c) => c.column_name !== 'org_id').map((c) => (c.data_type === 'bigint' ? `"${c.column_name}"::text AS "${c.column_name}"` : `"${c.column_name}"`));
+  const read = cols
+    .filter((c) => c.column_name !== 'org_id')
+    .map((c) => (c.data_type === 'bigint' ? `"${c.column_name}"::text AS "${c.column_name}"` : `"${c.column_name}"`));
   const rows = (await db.query<Record<string, unknown>>(`SELECT ${read.join(', ')} FROM ${table} WHERE org_id = $1`, [from])).rows;
   const started = performance.now();
   for (let i = 0; i < rows.length; i += chunk) {

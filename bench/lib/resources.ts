@@ -33,14 +33,29 @@ export function generateResource(i: number, rnd: () => number, now: number): Res
       configuration: {
         name,
         bucket_arn: `arn:aws:s3:::${name}`,
-        public_access_block_configuration: { block_public_acls: block, ignore_public_acls: block, block_public_policy: block || yes(0.5), restrict_public_buckets: block },
+        public_access_block_configuration: {
+          block_public_acls: block,
+          ignore_public_acls: block,
+          block_public_policy: block || yes(0.5),
+          restrict_public_buckets: block,
+        },
         policy_status: { is_public: !block && yes(0.2) },
         bucket_policy_statement: yes(0.5)
-          ? [{ statement_effect: 'Deny', statement_action: ['s3:*'], policy_principal: { principal: '*' }, statement_has_condition: true, condition: { Bool: { 'aws:SecureTransport': 'false' } } }]
+          ? [
+              {
+                statement_effect: 'Deny',
+                statement_action: ['s3:*'],
+                policy_principal: { principal: '*' },
+                statement_has_condition: true,
+                condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ]
           : [],
         acl: { grants: [{ grantee: { type: 'CanonicalUser', id: hex(64) }, permission: 'FULL_CONTROL' }] },
         ownership_controls: { rules: [{ object_ownership: yes(0.7) ? 'BucketOwnerEnforced' : 'ObjectWriter' }] },
-        server_side_encryption_configuration: { rules: [{ apply_server_side_encryption_by_default: { sse_algorithm: yes(0.4) ? 'aws:kms' : 'AES256' } }] },
+        server_side_encryption_configuration: {
+          rules: [{ apply_server_side_encryption_by_default: { sse_algorithm: yes(0.4) ? 'aws:kms' : 'AES256' } }],
+        },
         versioning: { status: yes(0.6) ? 'Enabled' : 'Suspended', mfa_delete: 'Disabled' },
         ...(yes(0.5) ? { logging: { target_bucket: `${team}-access-logs` } } : {}),
       },
@@ -60,7 +75,18 @@ export function generateResource(i: number, rnd: () => number, now: number): Res
         vpc_id: `vpc-${hex(8)}`,
         ip_permissions: [
           { ip_protocol: 'tcp', from_port: 443, to_port: 443, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }], ipv6_ranges: [], user_id_group_pairs: [] },
-          ...(open ? [{ ip_protocol: 'tcp', from_port: pick([22, 3389, 5432, 3306]), to_port: 22, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }], ipv6_ranges: [], user_id_group_pairs: [] }] : []),
+          ...(open
+            ? [
+                {
+                  ip_protocol: 'tcp',
+                  from_port: pick([22, 3389, 5432, 3306]),
+                  to_port: 22,
+                  ip_ranges: [{ cidr_ip: '0.0.0.0/0' }],
+                  ipv6_ranges: [],
+                  user_id_group_pairs: [],
+                },
+              ]
+            : []),
         ],
         ip_permissions_egress: [{ ip_protocol: '-1', ip_ranges: [{ cidr_ip: '0.0.0.0/0' }], ipv6_ranges: [], user_id_group_pairs: [] }],
       },
@@ -116,7 +142,9 @@ export function generateResource(i: number, rnd: () => number, now: number): Res
         arn: `arn:aws:iam::${account}:role/${role}`,
         path: '/',
         create_date: iso(400 * DAY),
-        assume_role_policy_document: { statement: [{ effect: 'Allow', action: 'sts:AssumeRole', principal: yes(0.02) ? '*' : { service: 'ec2.amazonaws.com' } }] },
+        assume_role_policy_document: {
+          statement: [{ effect: 'Allow', action: 'sts:AssumeRole', principal: yes(0.02) ? '*' : { service: 'ec2.amazonaws.com' } }],
+        },
         attached_policies: yes(0.05)
           ? [{ policy_name: 'AdministratorAccess', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]
           : [{ policy_name: 'ReadOnlyAccess', policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
@@ -139,7 +167,14 @@ export function generateResource(i: number, rnd: () => number, now: number): Res
       password_last_used: iso(Math.floor(rnd() * 120) * DAY),
       mfa_active: yes(0.7),
       mfa_devices: [],
-      access_keys: [{ access_key_id: `AKIA${hex(16).toUpperCase()}`, status: 'Active', create_date: iso(Math.floor(rnd() * 300) * DAY), last_used_date: iso(Math.floor(rnd() * 60) * DAY) }],
+      access_keys: [
+        {
+          access_key_id: `AKIA${hex(16).toUpperCase()}`,
+          status: 'Active',
+          create_date: iso(Math.floor(rnd() * 300) * DAY),
+          last_used_date: iso(Math.floor(rnd() * 60) * DAY),
+        },
+      ],
       attached_policies: yes(0.1) ? [{ policy_name: 'PowerUserAccess', policy_arn: 'arn:aws:iam::aws:policy/PowerUserAccess' }] : [],
       user_policy_list: [],
     },

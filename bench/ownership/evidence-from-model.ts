@@ -49,17 +49,42 @@ export function evidenceFor(index: ModelIndex, r: SynthResource): ResourceEviden
   const mappings = model.preferences
     .filter((p) => p.preference_type === 'tag_mapping')
     .filter((p) => tags.some((t) => t.toLowerCase() === `${p.tag_key}:${p.tag_value}`.toLowerCase()))
-    .map((p) => ({ source: 'preferences', version: 1, observed_at: at, id: p.id, tag_key: p.tag_key!, tag_value: p.tag_value ?? '', owner: p.owner!, owner_type: p.owner_type!, confidence: p.confidence! }));
+    .map((p) => ({
+      source: 'preferences',
+      version: 1,
+      observed_at: at,
+      id: p.id,
+      tag_key: p.tag_key!,
+      tag_value: p.tag_value ?? '',
+      owner: p.owner!,
+      owner_type: p.owner_type!,
+      confidence: p.confidence!,
+    }));
   const exclusions = model.preferences
     .filter((p) => p.preference_type === 'exclusion')
-    .map((p) => ({ source: 'preferences', version: 1, observed_at: at, id: p.id, handle: p.handle!, ...(p.exclusion_type ? { owner_type: p.exclusion_type } : {}), ...(p.exclusion_resource_type ? { resource_type: p.exclusion_resource_type } : {}) }));
+    .map((p) => ({
+      source: 'preferences',
+      version: 1,
+      observed_at: at,
+      id: p.id,
+      handle: p.handle!,
+      ...(p.exclusion_type ? { owner_type: p.exclusion_type } : {}),
+      ...(p.exclusion_resource_type ? { resource_type: p.exclusion_resource_type } : {}),
+    }));
 
   const catalog = tags
     .map((t) => t.split(':'))
     .filter(([k, v]) => SERVICE_KEYS.has(k) && index.services.has(v))
     .map(([k, v]) => {
       const s = index.services.get(v)!;
-      return { source: s.catalog === 'datadog' ? 'datadog_service_catalog' : 'backstage', version: s.catalog_version, observed_at: at, service: s.name, team: s.catalog_team, matched_tag: `${k}:${v}` };
+      return {
+        source: s.catalog === 'datadog' ? 'datadog_service_catalog' : 'backstage',
+        version: s.catalog_version,
+        observed_at: at,
+        service: s.name,
+        team: s.catalog_team,
+        matched_tag: `${k}:${v}`,
+      };
     });
 
   for (const t of tags) if (t.startsWith('owner:')) involved.add(t.slice(6));
@@ -71,7 +96,18 @@ export function evidenceFor(index: ModelIndex, r: SynthResource): ResourceEviden
     if (e.form === 'github_actions' && e.repo) {
       const repo = index.repos.get(e.repo);
       const rule = repo && codeownersFor(repo, '');
-      if (repo && rule) codeowners.push({ source: 'codeowners', version: repo.sha, observed_at: at, id: `${repo.name}:.github/CODEOWNERS`, origin: 'ci', repository: repo.name, path: '/', pattern: rule.pattern, owners: rule.owners });
+      if (repo && rule)
+        codeowners.push({
+          source: 'codeowners',
+          version: repo.sha,
+          observed_at: at,
+          id: `${repo.name}:.github/CODEOWNERS`,
+          origin: 'ci',
+          repository: repo.name,
+          path: '/',
+          pattern: rule.pattern,
+          owners: rule.owners,
+        });
     }
   }
   if (r.tf_root) {
@@ -79,7 +115,17 @@ export function evidenceFor(index: ModelIndex, r: SynthResource): ResourceEviden
     const repo = index.repos.get(root.repo)!;
     const rule = codeownersFor(repo, root.path);
     if (rule) {
-      codeowners.push({ source: 'codeowners', version: repo.sha, observed_at: at, id: `${repo.name}:.github/CODEOWNERS#${rule.pattern}`, origin: 'iac', repository: repo.name, path: root.path, pattern: rule.pattern, owners: rule.owners });
+      codeowners.push({
+        source: 'codeowners',
+        version: repo.sha,
+        observed_at: at,
+        id: `${repo.name}:.github/CODEOWNERS#${rule.pattern}`,
+        origin: 'iac',
+        repository: repo.name,
+        path: root.path,
+        pattern: rule.pattern,
+        owners: rule.owners,
+      });
       for (const o of rule.owners) if (!o.startsWith('@')) involved.add(o);
     }
   }
@@ -93,7 +139,16 @@ export function evidenceFor(index: ModelIndex, r: SynthResource): ResourceEviden
   }
 
   return {
-    resource: { source: 'resource', version: r.observed_at, observed_at: at, resource_id: r.arn, resource_type: r.resource_type, name: r.name, tags, account: r.account },
+    resource: {
+      source: 'resource',
+      version: r.observed_at,
+      observed_at: at,
+      resource_id: r.arn,
+      resource_type: r.resource_type,
+      name: r.name,
+      tags,
+      account: r.account,
+    },
     mappings,
     exclusions,
     catalog,
@@ -120,10 +175,33 @@ function auditPiece(index: ModelIndex, e: SynthEvent, at: string): AuditPiece {
     case 'iam_user':
       return { ...base, principal: { kind: 'iam_user', name: e.user!, automation: false }, user: e.user };
     case 'github_actions':
-      return { ...base, principal: { kind: 'assumed_role', name: e.session!, role: e.role, automation: true, automation_reason: 'GitHub Actions OIDC web identity', repository: e.repo } };
+      return {
+        ...base,
+        principal: {
+          kind: 'assumed_role',
+          name: e.session!,
+          role: e.role,
+          automation: true,
+          automation_reason: 'GitHub Actions OIDC web identity',
+          repository: e.repo,
+        },
+      };
     case 'terraform':
-      return { ...base, principal: { kind: 'assumed_role', name: e.session!, role: e.role, automation: true, automation_reason: 'Terraform user agent' } };
+      return {
+        ...base,
+        principal: { kind: 'assumed_role', name: e.session!, role: e.role, automation: true, automation_reason: 'Terraform user agent' },
+      };
     case 'shared_role':
-      return { ...base, principal: { kind: 'assumed_role', name: e.session!, role: e.role, automation: true, automation_reason: `role ${e.role} is a deploy automation role`, role_tags: index.roles.get(e.role!)?.tags ?? [] } };
+      return {
+        ...base,
+        principal: {
+          kind: 'assumed_role',
+          name: e.session!,
+          role: e.role,
+          automation: true,
+          automation_reason: `role ${e.role} is a deploy automation role`,
+          role_tags: index.roles.get(e.role!)?.tags ?? [],
+        },
+      };
   }
 }

@@ -24,7 +24,13 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 /** Returns seconds per step. `notes` collects what an importer refused. */
-export async function importSynthetic(db: Db, orgId: string, dir: string, files: Record<string, string>, notes: string[]): Promise<Record<string, number>> {
+export async function importSynthetic(
+  db: Db,
+  orgId: string,
+  dir: string,
+  files: Record<string, string>,
+  notes: string[],
+): Promise<Record<string, number>> {
   const took: Record<string, number> = {};
   const step = async (name: string, fn: () => Promise<unknown>) => {
     const t = performance.now();
@@ -75,7 +81,13 @@ export async function importSynthetic(db: Db, orgId: string, dir: string, files:
       await importResourcesAtomically(db, orgId, fromArray(records), rules, { source: 'import:terraform-state' });
     }
   });
-  await step('cloudtrail', () => importCloudTrailFiles(db, orgId, names.filter((n) => n.startsWith('cloudtrail/')).map((n) => join(dir, n))));
+  await step('cloudtrail', () =>
+    importCloudTrailFiles(
+      db,
+      orgId,
+      names.filter((n) => n.startsWith('cloudtrail/')).map((n) => join(dir, n)),
+    ),
+  );
   await step('codeowners', async () => {
     for (const n of names.filter((x) => x.endsWith('/.github/CODEOWNERS'))) {
       const repo = n.slice('repos/'.length, n.indexOf('/.github/'));

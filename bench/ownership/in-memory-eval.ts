@@ -4,7 +4,14 @@
 import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
 import { infer } from '../../src/ownership/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type Inference, type ResourceEvidence } from '../../src/ownership/evidence.js';
-import { defaultWeights, fitCalibration, learnWeights, type CalibrationPair, type FeedbackLabel, type SignalWeights } from '../../src/ownership/calibration.js';
+import {
+  defaultWeights,
+  fitCalibration,
+  learnWeights,
+  type CalibrationPair,
+  type FeedbackLabel,
+  type SignalWeights,
+} from '../../src/ownership/calibration.js';
 import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { evidenceFor, indexModel } from './evidence-from-model.js';
 import { measure, type Prediction, type TypeMetrics } from './metrics.js';
@@ -104,5 +111,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`${type.padEnd(7)} learned: ${fmt(result.after[type])}`);
   }
   const w = result.weights.kinds;
-  console.log(Object.entries(w).map(([k, b]) => `${k}=${(b.alpha / (b.alpha + b.beta)).toFixed(3)}`).join(' '));
+  console.log(
+    Object.entries(w)
+      .map(([k, b]) => `${k}=${(b.alpha / (b.alpha + b.beta)).toFixed(3)}`)
+      .join(' '),
+  );
 }

@@ -23,7 +23,8 @@ import type { Db } from '../../src/store/db.js';
 async function allInferences(db: Db, orgId: string, ids: string[]): Promise<Map<string, InferenceRow[]>> {
   const out = new Map<string, InferenceRow[]>();
   for (let i = 0; i < ids.length; i += 1000) {
-    for (const row of await inferencesOfMany(db, orgId, ids.slice(i, i + 1000))) (out.get(row.resource_id) ?? out.set(row.resource_id, []).get(row.resource_id)!).push(row);
+    for (const row of await inferencesOfMany(db, orgId, ids.slice(i, i + 1000)))
+      (out.get(row.resource_id) ?? out.set(row.resource_id, []).get(row.resource_id)!).push(row);
   }
   return out;
 }
@@ -70,7 +71,11 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
     await db.transaction(async (tx) => {
       for (const id of [...sample].sort()) {
         for (const row of before.get(id) ?? []) {
-          const label = reviewLabel({ owner_handle: row.owner_handle, votes: row.votes } as unknown as Inference, org.truth[id]?.[row.slot], row.slot);
+          const label = reviewLabel(
+            { owner_handle: row.owner_handle, votes: row.votes } as unknown as Inference,
+            org.truth[id]?.[row.slot],
+            row.slot,
+          );
           if (!label) continue;
           labels++;
           await insertFeedback(
@@ -104,16 +109,41 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
     const mem = evaluateInMemory({ resources, seed });
 
     const rows = OWNER_TYPES.flatMap((type) => [
-      [`${type}`, 'importers, priors', f3(priors[type].accuracy), `${f3(priors[type].high_precision)} (n=${priors[type].high_count})`, f3(priors[type].coverage), f3(priors[type].ece)],
-      [`${type}`, 'importers, learned', f3(learned[type].accuracy), `${f3(learned[type].high_precision)} (n=${learned[type].high_count})`, f3(learned[type].coverage), f3(learned[type].ece)],
-      [`${type}`, 'in-memory, learned', f3(mem.after[type].accuracy), `${f3(mem.after[type].high_precision)} (n=${mem.after[type].high_count})`, f3(mem.after[type].coverage), f3(mem.after[type].ece)],
+      [
+        `${type}`,
+        'importers, priors',
+        f3(priors[type].accuracy),
+        `${f3(priors[type].high_precision)} (n=${priors[type].high_count})`,
+        f3(priors[type].coverage),
+        f3(priors[type].ece),
+      ],
+      [
+        `${type}`,
+        'importers, learned',
+        f3(learned[type].accuracy),
+        `${f3(learned[type].high_precision)} (n=${learned[type].high_count})`,
+        f3(learned[type].coverage),
+        f3(learned[type].ece),
+      ],
+      [
+        `${type}`,
+        'in-memory, learned',
+        f3(mem.after[type].accuracy),
+        `${f3(mem.after[type].high_precision)} (n=${mem.after[type].high_count})`,
+        f3(mem.after[type].coverage),
+        f3(mem.after[type].ece),
+      ],
     ]);
     const team = learned.team;
-    console.log(`ownership eval: team precision ${f3(team.high_precision)} ece ${f3(team.ece)} coverage ${f3(team.coverage)} (in-memory ${f3(mem.after.team.high_precision)} / ${f3(mem.after.team.ece)} / ${f3(mem.after.team.coverage)})`);
+    console.log(
+      `ownership eval: team precision ${f3(team.high_precision)} ece ${f3(team.ece)} coverage ${f3(team.coverage)} (in-memory ${f3(mem.after.team.high_precision)} / ${f3(mem.after.team.ece)} / ${f3(mem.after.team.coverage)})`,
+    );
     return [
       `### Ownership inference accuracy (\`npm run bench:ownership\`)`,
       ``,
-      `Synthetic organization, ${int(resources)} resources, seed ${seed}, imported through the importers (${Object.entries(took).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}); ` +
+      `Synthetic organization, ${int(resources)} resources, seed ${seed}, imported through the importers (${Object.entries(took)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}); ` +
         `first recompute ${int(first.done)} resources in ${firstS.toFixed(1)} s (${first.failed} failed). ${int(labels)} review labels on ${int(sample.size)} sampled resources (10%), weights relearned, ` +
         `recompute of all in ${secondS.toFixed(1)} s. Measured on the ${int(heldOut.length)} held-out resources.`,
       ``,

@@ -94,7 +94,12 @@ function backstageCatalog(model: OrgModel): string {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Group',
       metadata: { name: t.handle },
-      spec: { type: 'team', profile: { displayName: t.handle }, children: [], members: model.users.filter((u) => u.teams.includes(t.handle)).map((u) => u.handle) },
+      spec: {
+        type: 'team',
+        profile: { displayName: t.handle },
+        children: [],
+        members: model.users.filter((u) => u.teams.includes(t.handle)).map((u) => u.handle),
+      },
     });
   }
   for (const u of model.users) {
@@ -196,42 +201,127 @@ function call(r: SynthResource, action: 'create' | 'modify'): { source: string; 
     case 'aws_s3_bucket':
       return create
         ? { source: 's3.amazonaws.com', name: 'CreateBucket', request: { bucketName: r.name, Host: `${r.name}.s3.amazonaws.com` }, response: null }
-        : { source: 's3.amazonaws.com', name: 'PutBucketEncryption', request: { bucketName: r.name, Host: `${r.name}.s3.amazonaws.com` }, response: null };
+        : {
+            source: 's3.amazonaws.com',
+            name: 'PutBucketEncryption',
+            request: { bucketName: r.name, Host: `${r.name}.s3.amazonaws.com` },
+            response: null,
+          };
     case 'aws_ec2_instance':
       return create
-        ? { source: 'ec2.amazonaws.com', name: 'RunInstances', request: { instanceType: 't3.medium', minCount: 1, maxCount: 1 }, response: { instancesSet: { items: [{ instanceId: r.native_id, instanceType: 't3.medium' }] } } }
-        : { source: 'ec2.amazonaws.com', name: 'ModifyInstanceAttribute', request: { instanceId: r.native_id, instanceType: { value: 't3.large' } }, response: { _return: true } };
+        ? {
+            source: 'ec2.amazonaws.com',
+            name: 'RunInstances',
+            request: { instanceType: 't3.medium', minCount: 1, maxCount: 1 },
+            response: { instancesSet: { items: [{ instanceId: r.native_id, instanceType: 't3.medium' }] } },
+          }
+        : {
+            source: 'ec2.amazonaws.com',
+            name: 'ModifyInstanceAttribute',
+            request: { instanceId: r.native_id, instanceType: { value: 't3.large' } },
+            response: { _return: true },
+          };
     case 'aws_security_group':
       return create
-        ? { source: 'ec2.amazonaws.com', name: 'CreateSecurityGroup', request: { groupName: r.name, groupDescription: r.name }, response: { _return: true, groupId: r.native_id } }
-        : { source: 'ec2.amazonaws.com', name: 'AuthorizeSecurityGroupIngress', request: { groupId: r.native_id, ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443 }] } }, response: { _return: true } };
+        ? {
+            source: 'ec2.amazonaws.com',
+            name: 'CreateSecurityGroup',
+            request: { groupName: r.name, groupDescription: r.name },
+            response: { _return: true, groupId: r.native_id },
+          }
+        : {
+            source: 'ec2.amazonaws.com',
+            name: 'AuthorizeSecurityGroupIngress',
+            request: { groupId: r.native_id, ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443 }] } },
+            response: { _return: true },
+          };
     case 'aws_iam_role':
       return create
-        ? { source: 'iam.amazonaws.com', name: 'CreateRole', request: { roleName: r.name, path: '/' }, response: { role: { arn: r.arn, roleName: r.name, path: '/' } } }
-        : { source: 'iam.amazonaws.com', name: 'AttachRolePolicy', request: { roleName: r.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, response: null };
+        ? {
+            source: 'iam.amazonaws.com',
+            name: 'CreateRole',
+            request: { roleName: r.name, path: '/' },
+            response: { role: { arn: r.arn, roleName: r.name, path: '/' } },
+          }
+        : {
+            source: 'iam.amazonaws.com',
+            name: 'AttachRolePolicy',
+            request: { roleName: r.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+            response: null,
+          };
     case 'aws_rds_instance':
       return create
-        ? { source: 'rds.amazonaws.com', name: 'CreateDBInstance', request: { dBInstanceIdentifier: r.name, engine: 'postgres' }, response: { dBInstanceIdentifier: r.name, dBInstanceArn: r.arn } }
-        : { source: 'rds.amazonaws.com', name: 'ModifyDBInstance', request: { dBInstanceIdentifier: r.name, applyImmediately: true }, response: { dBInstanceIdentifier: r.name, dBInstanceArn: r.arn } };
+        ? {
+            source: 'rds.amazonaws.com',
+            name: 'CreateDBInstance',
+            request: { dBInstanceIdentifier: r.name, engine: 'postgres' },
+            response: { dBInstanceIdentifier: r.name, dBInstanceArn: r.arn },
+          }
+        : {
+            source: 'rds.amazonaws.com',
+            name: 'ModifyDBInstance',
+            request: { dBInstanceIdentifier: r.name, applyImmediately: true },
+            response: { dBInstanceIdentifier: r.name, dBInstanceArn: r.arn },
+          };
     case 'aws_lambda_function':
       return create
-        ? { source: 'lambda.amazonaws.com', name: 'CreateFunction20150331', request: { functionName: r.name, runtime: 'nodejs20.x' }, response: { functionName: r.name, functionArn: r.arn } }
-        : { source: 'lambda.amazonaws.com', name: 'UpdateFunctionConfiguration20150331v2', request: { functionName: r.name, timeout: 30 }, response: { functionName: r.name, functionArn: r.arn } };
+        ? {
+            source: 'lambda.amazonaws.com',
+            name: 'CreateFunction20150331',
+            request: { functionName: r.name, runtime: 'nodejs20.x' },
+            response: { functionName: r.name, functionArn: r.arn },
+          }
+        : {
+            source: 'lambda.amazonaws.com',
+            name: 'UpdateFunctionConfiguration20150331v2',
+            request: { functionName: r.name, timeout: 30 },
+            response: { functionName: r.name, functionArn: r.arn },
+          };
     case 'aws_sqs_queue':
       return create
-        ? { source: 'sqs.amazonaws.com', name: 'CreateQueue', request: { queueName: r.name }, response: { queueUrl: `https://sqs.${r.region}.amazonaws.com/${r.account}/${r.name}` } }
-        : { source: 'sqs.amazonaws.com', name: 'SetQueueAttributes', request: { queueUrl: `https://sqs.${r.region}.amazonaws.com/${r.account}/${r.name}` }, response: null };
+        ? {
+            source: 'sqs.amazonaws.com',
+            name: 'CreateQueue',
+            request: { queueName: r.name },
+            response: { queueUrl: `https://sqs.${r.region}.amazonaws.com/${r.account}/${r.name}` },
+          }
+        : {
+            source: 'sqs.amazonaws.com',
+            name: 'SetQueueAttributes',
+            request: { queueUrl: `https://sqs.${r.region}.amazonaws.com/${r.account}/${r.name}` },
+            response: null,
+          };
     case 'aws_dynamodb_table':
       return create
-        ? { source: 'dynamodb.amazonaws.com', name: 'CreateTable', request: { tableName: r.name }, response: { tableDescription: { tableName: r.name, tableArn: r.arn } } }
-        : { source: 'dynamodb.amazonaws.com', name: 'UpdateTable', request: { tableName: r.name }, response: { tableDescription: { tableName: r.name, tableArn: r.arn } } };
+        ? {
+            source: 'dynamodb.amazonaws.com',
+            name: 'CreateTable',
+            request: { tableName: r.name },
+            response: { tableDescription: { tableName: r.name, tableArn: r.arn } },
+          }
+        : {
+            source: 'dynamodb.amazonaws.com',
+            name: 'UpdateTable',
+            request: { tableName: r.name },
+            response: { tableDescription: { tableName: r.name, tableArn: r.arn } },
+          };
     case 'aws_kms_key':
       return create
-        ? { source: 'kms.amazonaws.com', name: 'CreateKey', request: { keyUsage: 'ENCRYPT_DECRYPT' }, response: { keyMetadata: { keyId: r.native_id, arn: r.arn } } }
+        ? {
+            source: 'kms.amazonaws.com',
+            name: 'CreateKey',
+            request: { keyUsage: 'ENCRYPT_DECRYPT' },
+            response: { keyMetadata: { keyId: r.native_id, arn: r.arn } },
+          }
         : { source: 'kms.amazonaws.com', name: 'EnableKeyRotation', request: { keyId: r.native_id }, response: null };
     case 'aws_ebs_volume':
       return create
-        ? { source: 'ec2.amazonaws.com', name: 'CreateVolume', request: { size: 100, availabilityZone: `${r.region}a` }, response: { volumeId: r.native_id, size: 100 } }
+        ? {
+            source: 'ec2.amazonaws.com',
+            name: 'CreateVolume',
+            request: { size: 100, availabilityZone: `${r.region}a` },
+            response: { volumeId: r.native_id, size: 100 },
+          }
         : { source: 'ec2.amazonaws.com', name: 'ModifyVolume', request: { volumeId: r.native_id, size: 200 }, response: null };
   }
 }
@@ -258,7 +348,17 @@ function userIdentity(model: OrgModel, r: SynthResource, e: SynthEvent, hex: (n:
   });
   switch (e.form) {
     case 'iam_user':
-      return { identity: { type: 'IAMUser', principalId: `AIDA${hex(17).toUpperCase()}`, arn: `arn:aws:iam::${account}:user/${user!.handle}`, accountId: account, accessKeyId: `AKIA${hex(16).toUpperCase()}`, userName: user!.handle }, agent: CLI_AGENT };
+      return {
+        identity: {
+          type: 'IAMUser',
+          principalId: `AIDA${hex(17).toUpperCase()}`,
+          arn: `arn:aws:iam::${account}:user/${user!.handle}`,
+          accountId: account,
+          accessKeyId: `AKIA${hex(16).toUpperCase()}`,
+          userName: user!.handle,
+        },
+        agent: CLI_AGENT,
+      };
     case 'sso':
       return { identity: assumed(e.role!, user!.email, `aws-reserved/sso.amazonaws.com/${r.region}/`), agent: CLI_AGENT };
     case 'assumed_role':
@@ -301,7 +401,10 @@ function cloudTrailFiles(model: OrgModel): Record<string, string> {
         eventSource: c.source,
         eventName: c.name,
         awsRegion: region,
-        sourceIPAddress: e.form === 'github_actions' ? `20.${Number.parseInt(hex(2), 16)}.${Number.parseInt(hex(2), 16)}.7` : `203.0.113.${Number.parseInt(hex(2), 16)}`,
+        sourceIPAddress:
+          e.form === 'github_actions'
+            ? `20.${Number.parseInt(hex(2), 16)}.${Number.parseInt(hex(2), 16)}.7`
+            : `203.0.113.${Number.parseInt(hex(2), 16)}`,
         userAgent: agent,
         requestParameters: c.request,
         responseElements: c.response,
@@ -322,14 +425,25 @@ function cloudTrailFiles(model: OrgModel): Record<string, string> {
     const [account, region, month] = key.split('/');
     const [y, m] = month.split('-');
     (records as { eventTime: string }[]).sort((a, b) => a.eventTime.localeCompare(b.eventTime));
-    files[`cloudtrail/AWSLogs/${account}/CloudTrail/${region}/${y}/${m}/01/${account}_CloudTrail_${region}_${y}${m}01T0000Z_${hex(16)}.json`] = JSON.stringify({ Records: records });
+    files[`cloudtrail/AWSLogs/${account}/CloudTrail/${region}/${y}/${m}/01/${account}_CloudTrail_${region}_${y}${m}01T0000Z_${hex(16)}.json`] =
+      JSON.stringify({ Records: records });
   }
   return files;
 }
 
 const PREFERENCE_COLUMNS = [
-  'id', 'preference_type', 'tag_key', 'tag_value', 'owner', 'owner_type', 'confidence', 'handle',
-  'exclusion_type', 'exclusion_resource_type', 'prompt_text', 'priority',
+  'id',
+  'preference_type',
+  'tag_key',
+  'tag_value',
+  'owner',
+  'owner_type',
+  'confidence',
+  'handle',
+  'exclusion_type',
+  'exclusion_resource_type',
+  'prompt_text',
+  'priority',
 ] as const;
 
 function csvCell(value: unknown): string {

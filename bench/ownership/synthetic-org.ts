@@ -35,26 +35,156 @@ export const ORG = 'acme';
 const ACCOUNTS = ['111122223333', '222233334444', '333344445555', '444455556666'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TEAM_WORDS = [
-  'platform', 'payments', 'checkout', 'identity', 'search', 'catalog', 'billing', 'fraud', 'ledger', 'growth',
-  'messaging', 'mobile', 'web-core', 'data-platform', 'ml-infra', 'analytics', 'security', 'observability',
-  'storage', 'network', 'edge', 'inventory', 'pricing', 'shipping', 'returns', 'loyalty', 'ads', 'recommendations',
-  'support-tools', 'onboarding', 'compliance', 'risk', 'treasury', 'partners', 'marketplace', 'media', 'notifications',
-  'devex', 'reliability', 'databases', 'streaming', 'experiments', 'localization', 'accessibility',
+  'platform',
+  'payments',
+  'checkout',
+  'identity',
+  'search',
+  'catalog',
+  'billing',
+  'fraud',
+  'ledger',
+  'growth',
+  'messaging',
+  'mobile',
+  'web-core',
+  'data-platform',
+  'ml-infra',
+  'analytics',
+  'security',
+  'observability',
+  'storage',
+  'network',
+  'edge',
+  'inventory',
+  'pricing',
+  'shipping',
+  'returns',
+  'loyalty',
+  'ads',
+  'recommendations',
+  'support-tools',
+  'onboarding',
+  'compliance',
+  'risk',
+  'treasury',
+  'partners',
+  'marketplace',
+  'media',
+  'notifications',
+  'devex',
+  'reliability',
+  'databases',
+  'streaming',
+  'experiments',
+  'localization',
+  'accessibility',
 ];
 const SERVICE_NOUNS = ['api', 'worker', 'gateway', 'store', 'sync', 'router', 'scheduler', 'indexer', 'exporter', 'ingest', 'cache', 'engine'];
-const SERVICE_STEMS = ['orders', 'carts', 'invoices', 'tokens', 'sessions', 'profiles', 'events', 'ledgers', 'quotes', 'rates', 'labels', 'offers', 'reviews', 'images', 'feeds', 'alerts', 'reports', 'audits', 'rules', 'accounts'];
-const FIRST = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'nina', 'oscar', 'peggy', 'quinn', 'rupert', 'sybil', 'trent', 'uma', 'victor', 'wendy', 'xavier', 'yara', 'zoe', 'amir', 'bea', 'chen', 'dara', 'emeka', 'fatima'];
-const LAST = ['smith', 'jones', 'garcia', 'kim', 'nguyen', 'patel', 'muller', 'rossi', 'silva', 'cohen', 'okafor', 'tanaka', 'ivanova', 'dubois', 'larsen', 'haddad', 'novak', 'reyes', 'walsh', 'berg'];
+const SERVICE_STEMS = [
+  'orders',
+  'carts',
+  'invoices',
+  'tokens',
+  'sessions',
+  'profiles',
+  'events',
+  'ledgers',
+  'quotes',
+  'rates',
+  'labels',
+  'offers',
+  'reviews',
+  'images',
+  'feeds',
+  'alerts',
+  'reports',
+  'audits',
+  'rules',
+  'accounts',
+];
+const FIRST = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'nina',
+  'oscar',
+  'peggy',
+  'quinn',
+  'rupert',
+  'sybil',
+  'trent',
+  'uma',
+  'victor',
+  'wendy',
+  'xavier',
+  'yara',
+  'zoe',
+  'amir',
+  'bea',
+  'chen',
+  'dara',
+  'emeka',
+  'fatima',
+];
+const LAST = [
+  'smith',
+  'jones',
+  'garcia',
+  'kim',
+  'nguyen',
+  'patel',
+  'muller',
+  'rossi',
+  'silva',
+  'cohen',
+  'okafor',
+  'tanaka',
+  'ivanova',
+  'dubois',
+  'larsen',
+  'haddad',
+  'novak',
+  'reyes',
+  'walsh',
+  'berg',
+];
 const PERMISSION_SETS = ['AdministratorAccess', 'PowerUserAccess', 'DeveloperAccess'];
 
 export const RESOURCE_TYPES = [
-  'aws_s3_bucket', 'aws_ec2_instance', 'aws_security_group', 'aws_iam_role', 'aws_rds_instance',
-  'aws_lambda_function', 'aws_sqs_queue', 'aws_dynamodb_table', 'aws_kms_key', 'aws_ebs_volume',
+  'aws_s3_bucket',
+  'aws_ec2_instance',
+  'aws_security_group',
+  'aws_iam_role',
+  'aws_rds_instance',
+  'aws_lambda_function',
+  'aws_sqs_queue',
+  'aws_dynamodb_table',
+  'aws_kms_key',
+  'aws_ebs_volume',
 ] as const;
 export type SynthResourceType = (typeof RESOURCE_TYPES)[number];
 
-export interface SynthTeam { handle: string; cost_center: string; mapping?: 'high' | 'medium' }
-export interface SynthUser { handle: string; email: string; display_name: string; active: boolean; teams: string[] }
+export interface SynthTeam {
+  handle: string;
+  cost_center: string;
+  mapping?: 'high' | 'medium';
+}
+export interface SynthUser {
+  handle: string;
+  email: string;
+  display_name: string;
+  active: boolean;
+  teams: string[];
+}
 export interface SynthService {
   name: string;
   team: string;
@@ -64,9 +194,21 @@ export interface SynthService {
   catalog_version: number;
   repo: string;
 }
-export interface SynthRepo { name: string; rules: { pattern: string; owners: string[] }[]; sha: string }
-export interface SynthTfRoot { id: string; repo: string; path: string; team: string }
-export interface SynthSharedRole { role: string; tags: string[] }
+export interface SynthRepo {
+  name: string;
+  rules: { pattern: string; owners: string[] }[];
+  sha: string;
+}
+export interface SynthTfRoot {
+  id: string;
+  repo: string;
+  path: string;
+  team: string;
+}
+export interface SynthSharedRole {
+  role: string;
+  tags: string[];
+}
 export type PrincipalForm = 'sso' | 'assumed_role' | 'iam_user' | 'github_actions' | 'terraform' | 'shared_role';
 export interface SynthEvent {
   id: string;
@@ -93,7 +235,11 @@ export interface SynthResource {
   tf_root?: string;
   truth: Truth;
 }
-export interface Truth { team: string; user?: string; service?: string }
+export interface Truth {
+  team: string;
+  user?: string;
+  service?: string;
+}
 export interface SynthPreference {
   id: string;
   preference_type: 'tag_mapping' | 'exclusion' | 'prompt_text';
@@ -238,7 +384,14 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   // Repositories: one per service (its pipeline deploys it), and one Terraform monorepo.
   const repos: SynthRepo[] = services.map((s) => {
     const owner = chance(N.stale_repo_codeowners) ? other(teamHandles, s.team) : s.team;
-    return { name: s.repo, sha: hex(40), rules: [{ pattern: '*', owners: [`@${ORG}/${owner}`] }, { pattern: '/.github/', owners: [`@${ORG}/devex`] }] };
+    return {
+      name: s.repo,
+      sha: hex(40),
+      rules: [
+        { pattern: '*', owners: [`@${ORG}/${owner}`] },
+        { pattern: '/.github/', owners: [`@${ORG}/devex`] },
+      ],
+    };
   });
   const tfRoots: SynthTfRoot[] = [];
   const infra: SynthRepo = { name: `${ORG}/infra-live`, sha: hex(40), rules: [{ pattern: '*', owners: [`@${ORG}/platform`] }] };
@@ -264,12 +417,35 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   const preferences: SynthPreference[] = [];
   for (const t of teams) {
     if (!t.mapping) continue;
-    preferences.push({ id: `map-${t.handle}`, preference_type: 'tag_mapping', tag_key: 'cost-center', tag_value: t.cost_center, owner: t.handle, owner_type: 'team', confidence: t.mapping, priority: 10 });
+    preferences.push({
+      id: `map-${t.handle}`,
+      preference_type: 'tag_mapping',
+      tag_key: 'cost-center',
+      tag_value: t.cost_center,
+      owner: t.handle,
+      owner_type: 'team',
+      confidence: t.mapping,
+      priority: 10,
+    });
   }
-  preferences.push({ id: 'map-sandbox', preference_type: 'tag_mapping', tag_key: 'env', tag_value: 'sandbox', owner: 'platform', owner_type: 'team', confidence: 'low', priority: 50 });
+  preferences.push({
+    id: 'map-sandbox',
+    preference_type: 'tag_mapping',
+    tag_key: 'env',
+    tag_value: 'sandbox',
+    owner: 'platform',
+    owner_type: 'team',
+    confidence: 'low',
+    priority: 50,
+  });
   preferences.push({ id: 'excl-devex', preference_type: 'exclusion', handle: 'devex', exclusion_type: 'team', priority: 1 });
   preferences.push({ id: 'excl-breakglass', preference_type: 'exclusion', handle: 'breakglass-admin', priority: 1 });
-  preferences.push({ id: 'prompt-1', preference_type: 'prompt_text', prompt_text: 'Teams own what their pipelines deploy; the platform team owns shared roles only.', priority: 100 });
+  preferences.push({
+    id: 'prompt-1',
+    preference_type: 'prompt_text',
+    prompt_text: 'Teams own what their pipelines deploy; the platform team owns shared roles only.',
+    priority: 100,
+  });
 
   // Resources.
   const resourceCount = options.resources ?? 10_000;
@@ -328,8 +504,16 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
         const form = pick<PrincipalForm>(['sso', 'sso', 'sso', 'assumed_role', 'assumed_role', 'iam_user']);
         events.push({ id, time: at(created), action: 'create', form, user: who.handle, ...humanRole(form, pick) });
       } else if (r < c.human + c.github_actions) {
-        const repo = service ? service.repo : (teamServices.length > 0 ? pick(teamServices).repo : pick(services).repo);
-        events.push({ id, time: at(created), action: 'create', form: 'github_actions', repo, role: `github-actions-${repo.split('/')[1]}`, session: `GitHubActions-${hex(10)}` });
+        const repo = service ? service.repo : teamServices.length > 0 ? pick(teamServices).repo : pick(services).repo;
+        events.push({
+          id,
+          time: at(created),
+          action: 'create',
+          form: 'github_actions',
+          repo,
+          role: `github-actions-${repo.split('/')[1]}`,
+          session: `GitHubActions-${hex(10)}`,
+        });
       } else if (r < c.human + c.github_actions + c.terraform) {
         tfRoot = `${ORG}/infra-live//teams/${team}/${env === 'prod' ? 'prod' : 'staging'}`;
         events.push({ id, time: at(created), action: 'create', form: 'terraform', role: 'terraform-apply', session: `terraform-run-${hex(12)}` });
@@ -341,7 +525,14 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
     if (!silent && chance(N.modified)) {
       const who = chance(N.modifier_other_team) ? pick(users) : pick(members);
       const form = pick<PrincipalForm>(['sso', 'assumed_role']);
-      events.push({ id: `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`, time: at(created + 3_600_000 + Math.floor(rnd() * 86_400_000 * 20)), action: 'modify', form, user: who.handle, ...humanRole(form, pick) });
+      events.push({
+        id: `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
+        time: at(created + 3_600_000 + Math.floor(rnd() * 86_400_000 * 20)),
+        action: 'modify',
+        form,
+        user: who.handle,
+        ...humanRole(form, pick),
+      });
     }
 
     const native = nativeId(type, name, hex);

@@ -34,21 +34,36 @@ const codec = signedCursorCodec<CursorBody>({
   fields: ['after', 'values', 'snapshot', 'total', 'filters'],
   encoding: 'base64',
   isShape: (body) =>
-    typeof body.after === 'string' && body.after !== '' &&
-    Array.isArray(body.values) && body.values.length === 1 && SEVERITIES.includes(body.values[0] as Severity) &&
-    Number.isSafeInteger(body.snapshot) && (body.snapshot as number) >= 0 &&
-    Number.isSafeInteger(body.total) && (body.total as number) >= 0 &&
+    typeof body.after === 'string' &&
+    body.after !== '' &&
+    Array.isArray(body.values) &&
+    body.values.length === 1 &&
+    SEVERITIES.includes(body.values[0] as Severity) &&
+    Number.isSafeInteger(body.snapshot) &&
+    (body.snapshot as number) >= 0 &&
+    Number.isSafeInteger(body.total) &&
+    (body.total as number) >= 0 &&
     typeof body.filters === 'string',
 });
 
 export function encodeCursor(secret: string, orgId: string, filter: FilterNode, position: CursorPosition): string {
-  return codec.encode(secret, orgId, { after: position.afterId, values: [position.afterStatus], snapshot: position.snapshot, total: position.total, filters: filterHash(filter) });
+  return codec.encode(secret, orgId, {
+    after: position.afterId,
+    values: [position.afterStatus],
+    snapshot: position.snapshot,
+    total: position.total,
+    filters: filterHash(filter),
+  });
 }
 
 export function decodeCursor(secret: string, orgId: string, filter: FilterNode, cursor: string, parameter: string): CursorPosition {
   const body = codec.decode(secret, orgId, cursor, parameter);
   if (body.filters !== filterHash(filter)) {
-    throw new InvalidInput(`Invalid parameter ${parameter}: was issued for other filters; send the same filters with it, or start again without it`, { parameter }, 'STEWARD_ERR_INVALID_CURSOR');
+    throw new InvalidInput(
+      `Invalid parameter ${parameter}: was issued for other filters; send the same filters with it, or start again without it`,
+      { parameter },
+      'STEWARD_ERR_INVALID_CURSOR',
+    );
   }
   return { afterId: body.after, afterStatus: body.values[0] as Severity, snapshot: body.snapshot, total: body.total };
 }

@@ -8,8 +8,15 @@ import { severityRank } from '../posture/finding-identity.js';
 import { safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import {
-  countFindings, findingAt, findingDetails, lastChangeAt, queryFindingsPage, summarizeFindings,
-  type FindingDetail, type FindingRow, type SummaryCounts,
+  countFindings,
+  findingAt,
+  findingDetails,
+  lastChangeAt,
+  queryFindingsPage,
+  summarizeFindings,
+  type FindingDetail,
+  type FindingRow,
+  type SummaryCounts,
 } from '../store/findings-query.js';
 import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
@@ -77,9 +84,24 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const last = findings[findings.length - 1];
   const page: FindingPage = { findings, total, snapshot: at };
   if (rows.length > req.limit && last) {
-    page.cursor = encodeCursor(secret, orgId, req.filter, { afterId: last.finding_id, afterStatus: last.status as (typeof SEVERITIES)[number], snapshot: at, total });
+    page.cursor = encodeCursor(secret, orgId, req.filter, {
+      afterId: last.finding_id,
+      afterStatus: last.status as (typeof SEVERITIES)[number],
+      snapshot: at,
+      total,
+    });
   }
-  if (req.detailed) page.details = withRuleMessages(await findingDetails(db, orgId, findings.map((f) => f.finding_id), at), findings, ruleMessages);
+  if (req.detailed)
+    page.details = withRuleMessages(
+      await findingDetails(
+        db,
+        orgId,
+        findings.map((f) => f.finding_id),
+        at,
+      ),
+      findings,
+      ruleMessages,
+    );
   return page;
 }
 
@@ -98,7 +120,13 @@ export interface FindingAtInstant {
 }
 
 /** One finding with its message and resource configuration; 404 when unknown, of another org, or absent at the instant. */
-export async function getFinding(db: Db, orgId: string, findingId: string, snapshotTimestamp: number | undefined, ruleMessages?: RuleMessages): Promise<FindingAtInstant> {
+export async function getFinding(
+  db: Db,
+  orgId: string,
+  findingId: string,
+  snapshotTimestamp: number | undefined,
+  ruleMessages?: RuleMessages,
+): Promise<FindingAtInstant> {
   const at = await readInstant(db, orgId, snapshotTimestamp);
   const row = await findingAt(db, orgId, findingId, at);
   if (!row) throw new NotFound(snapshotTimestamp === undefined ? `No finding ${findingId}` : `No finding ${findingId} at ${snapshotTimestamp}`);
@@ -123,7 +151,9 @@ export async function muteFindings(db: Db, orgId: string, actor: Actor, req: Mut
   const resources = await resourcesOfFindings(db, orgId, req.findingIds);
   return withFindingWriteLease(db, orgId, resources, async (tx, now) => {
     if (req.expireAt !== undefined && req.expireAt <= now) {
-      throw new Unprocessable('Invalid body field /data/attributes/mute/expire_at: must be in the future', { pointer: '/data/attributes/mute/expire_at' });
+      throw new Unprocessable('Invalid body field /data/attributes/mute/expire_at: must be in the future', {
+        pointer: '/data/attributes/mute/expire_at',
+      });
     }
     const current = await lockCurrentStates(tx, orgId, req.findingIds);
     const unknown = req.findingIds.filter((id) => !current.has(id));
@@ -147,7 +177,14 @@ export async function muteFindings(db: Db, orgId: string, actor: Actor, req: Mut
           actor_handle: actor.userHandle,
           mute_id: muteId,
         };
-    await writeMutes(tx, orgId, [...current.values()], { muted: req.muted, mute, expiresAt: req.muted ? req.expireAt ?? null : null }, now, actor.userId);
+    await writeMutes(
+      tx,
+      orgId,
+      [...current.values()],
+      { muted: req.muted, mute, expiresAt: req.muted ? (req.expireAt ?? null) : null },
+      now,
+      actor.userId,
+    );
     return { muteId, at: now };
   });
 }

@@ -39,7 +39,7 @@ function state(f: ImportedFinding): FindingState {
     tags: f.tags,
     muted: f.mute.muted,
     mute,
-    mute_expires_at: f.mute.muted ? f.mute.expiration_date ?? null : null,
+    mute_expires_at: f.mute.muted ? (f.mute.expiration_date ?? null) : null,
   };
 }
 
@@ -62,13 +62,36 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
       resource_configuration: f.resource_configuration ?? null,
     })),
   );
-  const previous = await currentStatesByFinding(tx, orgId, list.map((f) => f.finding_id));
+  const previous = await currentStatesByFinding(
+    tx,
+    orgId,
+    list.map((f) => f.finding_id),
+  );
   const open: FindingState[] = [];
   for (const f of list) {
     const next = state(f);
     const prev = previous.get(f.finding_id);
-    if (!prev || stateChanged({ ...prev, evaluation_changed_at: Number(prev.evaluation_changed_at), resource_discovery_date: Number(prev.resource_discovery_date), mute_expires_at: prev.mute_expires_at === null ? null : Number(prev.mute_expires_at) }, next)) open.push(next);
+    if (
+      !prev ||
+      stateChanged(
+        {
+          ...prev,
+          evaluation_changed_at: Number(prev.evaluation_changed_at),
+          resource_discovery_date: Number(prev.resource_discovery_date),
+          mute_expires_at: prev.mute_expires_at === null ? null : Number(prev.mute_expires_at),
+        },
+        next,
+      )
+    )
+      open.push(next);
   }
-  await writeStates(tx, orgId, open.filter((s) => previous.has(s.finding_id)).map((s) => s.finding_id), open, now, 'datadog-import');
+  await writeStates(
+    tx,
+    orgId,
+    open.filter((s) => previous.has(s.finding_id)).map((s) => s.finding_id),
+    open,
+    now,
+    'datadog-import',
+  );
   return { received: findings.length, opened: open.length, unchanged: list.length - open.length };
 }

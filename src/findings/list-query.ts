@@ -106,7 +106,9 @@ export const LIST_QUERY = Type.Object(
   {
     additionalProperties: false,
     patternProperties: Object.fromEntries(
-      Object.entries(PARAMETERS).filter(([k]) => isUnencodedComparison(k)).map(([k, spec]) => [`^${escapeRegExp(k)}$`, parameterSchema(k, spec)]),
+      Object.entries(PARAMETERS)
+        .filter(([k]) => isUnencodedComparison(k))
+        .map(([k, spec]) => [`^${escapeRegExp(k)}$`, parameterSchema(k, spec)]),
     ),
   },
 );
@@ -125,7 +127,6 @@ function parseInteger(parameter: string, raw: string): number {
   if (!INTEGER.test(raw) || !Number.isSafeInteger(n)) bad(parameter, `${JSON.stringify(raw)} is not a non-negative integer`);
   return n;
 }
-
 
 /** `>=N`, `>N`, `<=N`, `<N` or `N`. */
 function comparison(parameter: string, field: NumberField, raw: string, implied?: Comparison): FilterNode {

@@ -7,7 +7,15 @@ import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { StringEnum } from '../schema-types.js';
 
 export const MUTE_REASONS = [
-  'PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'NO_LONGER_ACCEPTED_RISK',
+  'PENDING_FIX',
+  'FALSE_POSITIVE',
+  'OTHER',
+  'NO_FIX',
+  'DUPLICATE',
+  'RISK_ACCEPTED',
+  'NO_PENDING_FIX',
+  'HUMAN_ERROR',
+  'NO_LONGER_ACCEPTED_RISK',
 ] as const;
 type MuteReason = (typeof MUTE_REASONS)[number];
 const MAX_MUTE_BATCH = 1000;
@@ -25,13 +33,19 @@ export const MUTE_BODY = Type.Object({
         reason: StringEnum(MUTE_REASONS, unprocessable),
         description: Type.Optional(Type.Union([Type.String({ maxLength: MAX_MUTE_DESCRIPTION }), Type.Null()], unprocessable)),
         expire_at: Type.Optional(
-          Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], { ...unprocessable, description: 'Unix ms, in the future' }),
+          Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], {
+            ...unprocessable,
+            description: 'Unix ms, in the future',
+          }),
         ),
       }),
     }),
     relationships: Type.Object({
       findings: Type.Object({
-        data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Optional(Type.Literal('findings')) }), { minItems: 1, maxItems: MAX_MUTE_BATCH }),
+        data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Optional(Type.Literal('findings')) }), {
+          minItems: 1,
+          maxItems: MAX_MUTE_BATCH,
+        }),
       }),
     }),
   }),

@@ -134,7 +134,12 @@ export function summaryBody(counts: SummaryCounts, at: number) {
     data: {
       type: 'findings_summary',
       id: 'summary',
-      attributes: { total: counts.total, by_status: counts.by_status, by_evaluation: counts.by_evaluation, top_teams_failing: counts.top_teams_failing },
+      attributes: {
+        total: counts.total,
+        by_status: counts.by_status,
+        by_evaluation: counts.by_evaluation,
+        top_teams_failing: counts.top_teams_failing,
+      },
     },
     meta: { snapshot_timestamp: at },
   };

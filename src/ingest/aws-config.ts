@@ -74,7 +74,7 @@ export function parseAwsConfigItem(raw: unknown, place: string, now: number): Re
   if (arnText && !arn) throw new RecordError(place, 'ARN', `"${arnText}" is not an ARN`);
   const account = optionalString(raw.awsAccountId, place, 'awsAccountId') ?? arn?.account ?? '';
   const region = optionalString(raw.awsRegion, place, 'awsRegion') ?? arn?.region ?? '';
-  const bucket = cfnType === 'AWS::S3::Bucket' ? resourceName ?? resourceId : undefined;
+  const bucket = cfnType === 'AWS::S3::Bucket' ? (resourceName ?? resourceId) : undefined;
   // A bucket's ARN names no region: the item's awsRegion gives its partition.
   const id = arnText ?? (bucket ? s3BucketArn(bucket, partitionOf(region)) : resourceId);
   if (!id) throw new RecordError(place, 'ARN', 'the item has neither an ARN nor a resourceId');

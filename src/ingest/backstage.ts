@@ -105,7 +105,13 @@ function repositoriesOf(annotations: Record<string, unknown>): ServiceRepository
     if (match) {
       const url = match[1].replace(/\/+$/, '');
       const host = /^https?:\/\/([^/]+)/.exec(url)?.[1]?.toLowerCase();
-      const provider = host?.includes('github') ? 'github' : host?.includes('gitlab') ? 'gitlab' : host?.includes('bitbucket') ? 'bitbucket' : undefined;
+      const provider = host?.includes('github')
+        ? 'github'
+        : host?.includes('gitlab')
+          ? 'gitlab'
+          : host?.includes('bitbucket')
+            ? 'bitbucket'
+            : undefined;
       if (!repos.some((repo) => url.startsWith(repo.url))) repos.push({ url, ...(provider ? { provider } : {}) });
     }
   }

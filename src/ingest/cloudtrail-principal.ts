@@ -30,7 +30,12 @@ function assumedRoleParts(arn: string | undefined): { role: string; session: str
 
 function lastSegment(arn: string | undefined, marker: string): string | undefined {
   const at = arn?.indexOf(marker) ?? -1;
-  return arn && at >= 0 ? arn.slice(at + marker.length).split('/').pop() : undefined;
+  return arn && at >= 0
+    ? arn
+        .slice(at + marker.length)
+        .split('/')
+        .pop()
+    : undefined;
 }
 
 function afterColon(value: string | undefined): string | undefined {
@@ -59,7 +64,11 @@ function parseIdentity(identity: Record<string, unknown>, context: CallContext):
       return { kind, name: session, session, ...(role ? { role } : {}), ...base };
     }
     case 'FederatedUser':
-      return { kind: 'federated_user', name: lastSegment(arn, ':federated-user/') ?? afterColon(principalId) ?? str(identity.userName) ?? '', ...base };
+      return {
+        kind: 'federated_user',
+        name: lastSegment(arn, ':federated-user/') ?? afterColon(principalId) ?? str(identity.userName) ?? '',
+        ...base,
+      };
     case 'WebIdentityUser':
     case 'SAMLUser':
       return { kind: 'federated_user', name: str(identity.userName) ?? principalId ?? '', ...base };
@@ -83,7 +92,21 @@ const HUMAN_INVOKERS = new Set(['signin.amazonaws.com', 'console.amazonaws.com',
 
 /** Role-name words that mean a pipeline or an IaC runner. `ci` and `cd` only as whole words (not in "specific"). */
 const AUTOMATION_ROLE_WORDS = ['cicd', 'ci', 'cd'];
-const AUTOMATION_ROLE_PARTS = ['deploy', 'jenkins', 'gitlab', 'github', 'circleci', 'atlantis', 'spacelift', 'terraform', 'pipeline', 'buildkite', 'codebuild', 'argocd', 'pulumi'];
+const AUTOMATION_ROLE_PARTS = [
+  'deploy',
+  'jenkins',
+  'gitlab',
+  'github',
+  'circleci',
+  'atlantis',
+  'spacelift',
+  'terraform',
+  'pipeline',
+  'buildkite',
+  'codebuild',
+  'argocd',
+  'pulumi',
+];
 
 function automationRoleReason(role: string): string | undefined {
   const lower = role.toLowerCase();
@@ -150,7 +173,9 @@ export function resolvePrincipal(userIdentity: unknown, context: CallContext = {
     parsed.kind === 'service' ? `AWS service principal ${parsed.name}` : undefined,
     invokedBy && !HUMAN_INVOKERS.has(invokedBy) ? `invoked by ${invokedBy}` : undefined,
     githubOidc ? 'GitHub Actions OIDC web identity' : undefined,
-    web.provider && !githubOidc && /gitlab|circleci|buildkite|bitbucket|terraform|spacelift/i.test(web.provider) ? `CI web identity ${web.provider}` : undefined,
+    web.provider && !githubOidc && /gitlab|circleci|buildkite|bitbucket|terraform|spacelift/i.test(web.provider)
+      ? `CI web identity ${web.provider}`
+      : undefined,
     userAgentReason(str(context.userAgent)),
     sessionReason(parsed.session, sessionContext),
     parsed.role ? automationRoleReason(parsed.role) : undefined,

@@ -109,7 +109,10 @@ const S3: Handler = (b, request) => {
 const IAM_ROLE_CHANGE: Handler = (b, request) => b.add(b.iamPathed('role', text(request, 'roleName'), undefined), 'aws_iam_role', 'changed');
 const IAM_USER_CHANGE: Handler = (b, request, response, record) => {
   // CreateAccessKey without userName creates a key for the caller itself.
-  const name = text(request, 'userName') ?? text(response, 'accessKey', 'userName') ?? (text(record, 'userIdentity', 'type') === 'IAMUser' ? text(record, 'userIdentity', 'userName') : undefined);
+  const name =
+    text(request, 'userName') ??
+    text(response, 'accessKey', 'userName') ??
+    (text(record, 'userIdentity', 'type') === 'IAMUser' ? text(record, 'userIdentity', 'userName') : undefined);
   b.add(b.iamPathed('user', name, undefined), 'aws_iam_user', 'changed');
 };
 const LAMBDA_CHANGE: Handler = (b, request, response) =>
@@ -119,14 +122,18 @@ const SG_CHANGE: Handler = (b, request, response) => {
   if (typeof groupId === 'string') b.add(b.regional('ec2', `security-group/${groupId}`), 'aws_security_group', 'changed');
 };
 // RDS stores identifiers in lower case, and so do its ARNs.
-const rdsInstance = (action: ResourceChange['action']): Handler => (b, request, response) => {
-  const id = text(response, 'dBInstanceIdentifier') ?? text(request, 'dBInstanceIdentifier');
-  b.add(text(response, 'dBInstanceArn') ?? (id ? b.regional('rds', `db:${id.toLowerCase()}`) : undefined), 'aws_rds_instance', action);
-};
-const rdsCluster = (action: ResourceChange['action']): Handler => (b, request, response) => {
-  const id = text(response, 'dBClusterIdentifier') ?? text(request, 'dBClusterIdentifier');
-  b.add(text(response, 'dBClusterArn') ?? (id ? b.regional('rds', `cluster:${id.toLowerCase()}`) : undefined), 'aws_rds_cluster', action);
-};
+const rdsInstance =
+  (action: ResourceChange['action']): Handler =>
+  (b, request, response) => {
+    const id = text(response, 'dBInstanceIdentifier') ?? text(request, 'dBInstanceIdentifier');
+    b.add(text(response, 'dBInstanceArn') ?? (id ? b.regional('rds', `db:${id.toLowerCase()}`) : undefined), 'aws_rds_instance', action);
+  };
+const rdsCluster =
+  (action: ResourceChange['action']): Handler =>
+  (b, request, response) => {
+    const id = text(response, 'dBClusterIdentifier') ?? text(request, 'dBClusterIdentifier');
+    b.add(text(response, 'dBClusterArn') ?? (id ? b.regional('rds', `cluster:${id.toLowerCase()}`) : undefined), 'aws_rds_cluster', action);
+  };
 const KMS_CHANGE: Handler = (b, request) => {
   const keyId = text(request, 'keyId');
   // Aliases name no key by themselves.
@@ -138,7 +145,11 @@ const ECR_CHANGE: Handler = (b, request) => {
 };
 const DYNAMODB_CHANGE: Handler = (b, request, response) => {
   const name = text(request, 'tableName');
-  b.add(text(response, 'tableDescription', 'tableArn') ?? (name ? (name.startsWith('arn:') ? name : b.regional('dynamodb', `table/${name}`)) : undefined), 'aws_dynamodb_table', 'changed');
+  b.add(
+    text(response, 'tableDescription', 'tableArn') ?? (name ? (name.startsWith('arn:') ? name : b.regional('dynamodb', `table/${name}`)) : undefined),
+    'aws_dynamodb_table',
+    'changed',
+  );
 };
 /** Tagging calls name the resource by ARN under one of these keys, whatever the service. */
 const TAGGED_ARN: Handler = (b, request) => {
@@ -196,7 +207,11 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
     CreateUser: (b, request, response) =>
       b.add(text(response, 'user', 'arn') ?? b.iamPathed('user', text(request, 'userName'), text(request, 'path')), 'aws_iam_user', 'created'),
     CreatePolicy: (b, request, response) =>
-      b.add(text(response, 'policy', 'arn') ?? b.iamPathed('policy', text(request, 'policyName'), text(request, 'path')), 'aws_iam_policy', 'created'),
+      b.add(
+        text(response, 'policy', 'arn') ?? b.iamPathed('policy', text(request, 'policyName'), text(request, 'path')),
+        'aws_iam_policy',
+        'created',
+      ),
     CreatePolicyVersion: (b, request) => {
       const arn = text(request, 'policyArn');
       // AWS-managed policies (arn:aws:iam::aws:policy/...) cannot be versioned by anyone but AWS; only customer policies count.
@@ -255,7 +270,11 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
   'ecr.amazonaws.com': {
     CreateRepository: (b, request, response) => {
       const name = text(request, 'repositoryName');
-      b.add(text(response, 'repository', 'repositoryArn') ?? (name ? b.regional('ecr', `repository/${name}`) : undefined), 'aws_ecr_repository', 'created');
+      b.add(
+        text(response, 'repository', 'repositoryArn') ?? (name ? b.regional('ecr', `repository/${name}`) : undefined),
+        'aws_ecr_repository',
+        'created',
+      );
     },
     SetRepositoryPolicy: ECR_CHANGE,
     PutLifecyclePolicy: ECR_CHANGE,
@@ -265,7 +284,11 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
   'dynamodb.amazonaws.com': {
     CreateTable: (b, request, response) => {
       const name = text(request, 'tableName');
-      b.add(text(response, 'tableDescription', 'tableArn') ?? (name ? b.regional('dynamodb', `table/${name}`) : undefined), 'aws_dynamodb_table', 'created');
+      b.add(
+        text(response, 'tableDescription', 'tableArn') ?? (name ? b.regional('dynamodb', `table/${name}`) : undefined),
+        'aws_dynamodb_table',
+        'created',
+      );
     },
     UpdateTable: DYNAMODB_CHANGE,
     UpdateContinuousBackups: DYNAMODB_CHANGE,

@@ -79,7 +79,8 @@ export function toAuditEvent(record: CloudTrailRecord, place: string): AuditEven
   if (outOfRange) throw new RecordError(place, 'eventTime', outOfRange);
 
   const identity = isRecord(record.userIdentity) ? record.userIdentity : undefined;
-  const issuer = isRecord(identity?.sessionContext) && isRecord(identity.sessionContext.sessionIssuer) ? identity.sessionContext.sessionIssuer : undefined;
+  const issuer =
+    isRecord(identity?.sessionContext) && isRecord(identity.sessionContext.sessionIssuer) ? identity.sessionContext.sessionIssuer : undefined;
   const account = str(record.recipientAccountId) ?? str(identity?.accountId) ?? str(issuer?.accountId) ?? '';
   const region = str(record.awsRegion) ?? '';
   const userAgent = str(record.userAgent);
@@ -122,7 +123,10 @@ function checkEventLimits(event: AuditEvent, place: string): AuditEvent {
  * one at a time: memory holds one record's text, never the file. A small scanner tracks strings, escapes and
  * nesting depth to find where each element of the records array starts and ends, then parses that element.
  */
-export async function* streamCloudTrailRecords(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, place: string): AsyncGenerator<PlacedRecord> {
+export async function* streamCloudTrailRecords(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  place: string,
+): AsyncGenerator<PlacedRecord> {
   const decoder = new TextDecoder('utf-8');
   let depth = 0;
   let inString = false;

@@ -105,7 +105,11 @@ function compiledOf(rule: CodeownersRule, raw?: string): Compiled {
   let entry = compiled.get(rule);
   if (!entry) {
     const written = raw ?? rule.pattern.replace(/[\\ ]/g, '\\$&').replace(/^!/, '\\!');
-    entry = { regex: compile(written, `line ${rule.line}`), directoryOnly: rule.pattern.endsWith('/'), shallow: /(^|\/)\*$/.test(rule.pattern) && rule.pattern !== '*' };
+    entry = {
+      regex: compile(written, `line ${rule.line}`),
+      directoryOnly: rule.pattern.endsWith('/'),
+      shallow: /(^|\/)\*$/.test(rule.pattern) && rule.pattern !== '*',
+    };
     compiled.set(rule, entry);
   }
   return entry;
@@ -126,7 +130,9 @@ export function parseCodeowners(text: string, source = 'CODEOWNERS'): Codeowners
     const sectionMatch = SECTION.exec(trimmed);
     if (sectionMatch) {
       section = sectionMatch[1].trim();
-      sectionOwners = withoutComment(['', ...tokens(sectionMatch[2] ?? '')]).slice(1).map((t) => ownerOf(t, place));
+      sectionOwners = withoutComment(['', ...tokens(sectionMatch[2] ?? '')])
+        .slice(1)
+        .map((t) => ownerOf(t, place));
       return;
     }
     const parts = withoutComment(tokens(trimmed));

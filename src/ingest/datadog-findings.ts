@@ -1,7 +1,5 @@
 // Datadog CSPM findings answers (v2, the 2023 beta envelopes, or recorded request/response pairs) -> ImportedFinding[].
-import {
-  RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType,
-} from '../posture/resource.js';
+import { RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType } from '../posture/resource.js';
 import { isRecord, type Json } from './canonical/values.js';
 import type { MuteState } from '../posture/finding-state.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
@@ -123,9 +121,7 @@ function parseFinding(id: unknown, attributes: unknown, place: string, prefix: s
 
   // The 2023 beta shape has a flat `muted` boolean where v2 has a `mute` object.
   const mute =
-    attributes.mute === undefined && typeof attributes.muted === 'boolean'
-      ? { muted: attributes.muted }
-      : parseMute(attributes.mute, place, prefix);
+    attributes.mute === undefined && typeof attributes.muted === 'boolean' ? { muted: attributes.muted } : parseMute(attributes.mute, place, prefix);
 
   const finding: ImportedFinding = {
     finding_id: id,
@@ -167,7 +163,8 @@ function checkFindingLimits(finding: ImportedFinding, place: string, prefix: str
     [`${prefix}rule.name`, finding.rule_name, INPUT_LIMITS.nameBytes],
     ...finding.tags.map((tag, i): LimitedField => [`${prefix}tags[${i}]`, tag, INPUT_LIMITS.tagBytes]),
   ];
-  if (finding.tags.length > INPUT_LIMITS.tagsPerRecord) throw new RecordError(place, `${prefix}tags`, `holds ${finding.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
+  if (finding.tags.length > INPUT_LIMITS.tagsPerRecord)
+    throw new RecordError(place, `${prefix}tags`, `holds ${finding.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
   const problem = findFieldProblem(limited, finding);
   if (problem) throw new RecordError(place, problem.field, problem.reason);
   return finding;

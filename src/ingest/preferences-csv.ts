@@ -4,14 +4,7 @@ import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { parse } from 'csv-parse/sync';
 import { RecordError } from '../posture/resource.js';
 import { ProblemList, unsafeTextReason } from '../input-limits.js';
-import type {
-  Confidence,
-  ExclusionPreference,
-  Preference,
-  PreferenceSet,
-  PromptTextPreference,
-  TagMappingPreference,
-} from '../ownership/signals.js';
+import type { Confidence, ExclusionPreference, Preference, PreferenceSet, PromptTextPreference, TagMappingPreference } from '../ownership/signals.js';
 
 export const PREFERENCE_COLUMNS = [
   'id',
@@ -166,7 +159,7 @@ export function validatePreferences(text: string): PreferenceValidation {
     return only({
       row: 0,
       line: parsed[0].info.lines,
-      column: at >= 0 ? PREFERENCE_COLUMNS[at] : header[PREFERENCE_COLUMNS.length] ?? '',
+      column: at >= 0 ? PREFERENCE_COLUMNS[at] : (header[PREFERENCE_COLUMNS.length] ?? ''),
       message: `the header must be exactly ${PREFERENCE_COLUMNS.join(',')}`,
     });
   }
@@ -217,7 +210,11 @@ function cell(value: string | number | undefined): string {
 export function preferencesToCsv(set: PreferenceSet): string {
   const rows: Preference[] = [...set.tag_mappings, ...set.exclusions, ...set.prompt_texts];
   const lines = rows.map((p) => {
-    const values: Partial<Record<PreferenceColumn, string | number | undefined>> = { id: p.id, preference_type: p.preference_type, priority: p.priority };
+    const values: Partial<Record<PreferenceColumn, string | number | undefined>> = {
+      id: p.id,
+      preference_type: p.preference_type,
+      priority: p.priority,
+    };
     if (p.preference_type === 'tag_mapping') {
       Object.assign(values, { tag_key: p.tag_key, tag_value: p.tag_value, owner: p.owner, owner_type: p.owner_type, confidence: p.confidence });
     } else if (p.preference_type === 'exclusion') {

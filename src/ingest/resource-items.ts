@@ -39,7 +39,8 @@ const ITEM_FIELDS: RecordFieldNames = (field) => (field === 'resource_id' ? 'id'
  * text the store can keep, lengths an index holds, an instant in range, configuration shallow enough to hash.
  */
 export function checkRecordLimits(record: ResourceRecord, place: string, names: RecordFieldNames = ITEM_FIELDS): ResourceRecord {
-  if (record.tags.length > INPUT_LIMITS.tagsPerRecord) throw new RecordError(place, names('tags'), `holds ${record.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
+  if (record.tags.length > INPUT_LIMITS.tagsPerRecord)
+    throw new RecordError(place, names('tags'), `holds ${record.tags.length} tags: at most ${INPUT_LIMITS.tagsPerRecord}`);
   const outOfRange = instantReason(record.observed_at);
   if (outOfRange) throw new RecordError(place, names('observed_at'), outOfRange);
   const limited: LimitedField[] = [
@@ -49,7 +50,12 @@ export function checkRecordLimits(record: ResourceRecord, place: string, names: 
     [names('account'), record.account, INPUT_LIMITS.accountBytes],
     [names('region'), record.region, INPUT_LIMITS.accountBytes],
     ...record.tags.map((tag, i): LimitedField => [`${names('tags')}[${i}]`, tag, INPUT_LIMITS.tagBytes]),
-    ...(record.iac ? [[`${names('iac')}.repo`, record.iac.repo, INPUT_LIMITS.nameBytes], [`${names('iac')}.path`, record.iac.path, INPUT_LIMITS.nameBytes]] as LimitedField[] : []),
+    ...(record.iac
+      ? ([
+          [`${names('iac')}.repo`, record.iac.repo, INPUT_LIMITS.nameBytes],
+          [`${names('iac')}.path`, record.iac.path, INPUT_LIMITS.nameBytes],
+        ] as LimitedField[])
+      : []),
   ];
   const problem = findFieldProblem(limited, record.configuration, names('configuration'));
   if (problem) throw new RecordError(place, problem.field, problem.reason);
@@ -75,7 +81,16 @@ export function nameFromId(id: string): string {
 }
 
 const KNOWN_ATTRIBUTES = new Set([
-  'resource_type', 'name', 'cloud_provider', 'account', 'region', 'tags', 'configuration', 'observed_at', 'deleted', 'iac',
+  'resource_type',
+  'name',
+  'cloud_provider',
+  'account',
+  'region',
+  'tags',
+  'configuration',
+  'observed_at',
+  'deleted',
+  'iac',
 ]);
 
 export function parseResourceItem(item: unknown, place: string, now: number): ResourceRecord {

@@ -74,7 +74,12 @@ function uniqueRepositories(repos: ServiceRepository[]): ServiceRepository[] {
   return repos.filter((repo) => (seen.has(repo.url) ? false : (seen.add(repo.url), true)));
 }
 
-function setOptional(service: Service, read: Reader, values: Partial<Record<'application' | 'tier' | 'lifecycle' | 'type' | 'description' | 'system', unknown>>, prefix: string) {
+function setOptional(
+  service: Service,
+  read: Reader,
+  values: Partial<Record<'application' | 'tier' | 'lifecycle' | 'type' | 'description' | 'system', unknown>>,
+  prefix: string,
+) {
   for (const [key, value] of Object.entries(values)) {
     const text = read.string(value, `${prefix}${key}`);
     if (text !== undefined) service[key as 'application'] = text;
@@ -104,7 +109,12 @@ function fromV2(doc: Record<string, unknown>, version: string, read: Reader, sou
     service.team = team;
     service.owner = { kind: 'team', handle: team };
   }
-  setOptional(service, read, { application: doc.application, tier: doc.tier, lifecycle: doc.lifecycle, type: doc.type, description: doc.description }, '');
+  setOptional(
+    service,
+    read,
+    { application: doc.application, tier: doc.tier, lifecycle: doc.lifecycle, type: doc.type, description: doc.description },
+    '',
+  );
   const integrations = read.mapping(doc.integrations, 'integrations');
   if (Object.keys(integrations).length > 0) service.integrations = integrations;
   return service;
@@ -172,7 +182,8 @@ export function parseServiceDefinitions(text: string, source: string): Service[]
     }
     const version = read.string(doc['schema-version'], 'schema-version');
     if (version === undefined) throw new RecordError(place, 'schema-version', 'is required (or apiVersion: v3)');
-    if (!V2_VERSIONS.has(version)) throw new RecordError(place, 'schema-version', `unknown version ${JSON.stringify(version)}: expected v2, v2.1 or v2.2`);
+    if (!V2_VERSIONS.has(version))
+      throw new RecordError(place, 'schema-version', `unknown version ${JSON.stringify(version)}: expected v2, v2.1 or v2.2`);
     services.push(fromV2(doc, version, read, source));
   });
   return services;

@@ -45,8 +45,7 @@ export interface FeedbackLabel {
   sources: SourceVote[];
 }
 
-const same = (a: string | null | undefined, b: string | null | undefined) =>
-  a != null && b != null && a.toLowerCase() === b.toLowerCase();
+const same = (a: string | null | undefined, b: string | null | undefined) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
 
 /**
  * Adds each label's evidence to the priors: a source that named the owner the reviewer settled on
@@ -57,8 +56,7 @@ const same = (a: string | null | undefined, b: string | null | undefined) =>
 export function learnWeights(priors: SignalWeights | Record<SignalKind, Beta>, labels: FeedbackLabel[]): SignalWeights {
   const kinds = cloneKinds('kinds' in priors ? (priors.kinds as Record<SignalKind, Beta>) : priors);
   for (const label of labels) {
-    const truth =
-      label.action === 'correct' ? label.corrected_owner : label.action === 'reject' ? undefined : label.inferred_owner;
+    const truth = label.action === 'correct' ? label.corrected_owner : label.action === 'reject' ? undefined : label.inferred_owner;
     // One count per kind and label, even when a kind named several owners.
     const outcome = new Map<SignalKind, boolean>();
     for (const vote of label.sources) {
@@ -96,7 +94,7 @@ export interface CalibrationPair {
 export function fitCalibration(pairs: CalibrationPair[], shrinkage = 20): CalibrationMap {
   const sorted = [...pairs].sort((a, b) => a.predicted - b.predicted);
   const blocks: { sumX: number; sumY: number; count: number }[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     // Pairs with the same prediction start as one block: their order must not matter.
     const start = { sumX: 0, sumY: 0, count: 0 };
     const x = sorted[i].predicted;

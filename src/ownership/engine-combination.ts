@@ -40,9 +40,7 @@ export function scoreCandidates(votes: Vote[], ownerType: OwnerType, population:
   const n = byHandle.size;
   const N = Math.max(population, n + 1);
   const scored = [...byHandle.entries()].map(([, kinds]) => {
-    const list = [...kinds.values()].sort(
-      (a, b) => b.reliability - a.reliability || a.kind.localeCompare(b.kind),
-    );
+    const list = [...kinds.values()].sort((a, b) => b.reliability - a.reliability || a.kind.localeCompare(b.kind));
     const logWeight = list.reduce((sum, v) => sum + logLikelihoodRatio(v.reliability, N), 0);
     return { handle: displayHandle(list), logWeight, posterior: 0, votes: list };
   });

@@ -1,13 +1,7 @@
 // The pure ownership inference engine: evidence in, one answer per owner type out.
 // No I/O, no clock, no randomness: the same input always gives the same output and checksum.
 import { OWNER_TYPES } from './owner-type.js';
-import type {
-  EngineSettings,
-  EvidenceVersion,
-  Inference,
-  InferenceSource,
-  ResourceEvidence,
-} from './evidence.js';
+import type { EngineSettings, EvidenceVersion, Inference, InferenceSource, ResourceEvidence } from './evidence.js';
 import { applyCalibration, type SignalWeights } from './calibration.js';
 import { collectVotes } from './engine-candidates.js';
 import { SIGNAL_KIND_MODULES } from './signal-kinds/index.js';
@@ -68,8 +62,7 @@ function round4(x: number): number {
 
 function toSource(v: Vote): InferenceSource {
   const d = v.detail;
-  const name =
-    d.service ?? d.repository ?? d.via_user ?? d.principal ?? d.mapping_id ?? d.tag ?? d.name ?? v.evidence.id;
+  const name = d.service ?? d.repository ?? d.via_user ?? d.principal ?? d.mapping_id ?? d.tag ?? d.name ?? v.evidence.id;
   const source: InferenceSource = {
     type: v.kind,
     name,

@@ -6,7 +6,6 @@ import type { SignalKind } from './signal-kinds/index.js';
 
 export type AnswerOwnerType = OwnerType | 'unknown';
 
-
 export type StatedConfidence = 'high' | 'medium' | 'low';
 
 /** Every piece of evidence says where it came from and which version of it was read. */

@@ -96,7 +96,13 @@ export function feedbackResultBody(resourceId: string, o: FeedbackOutcome) {
 }
 
 export function settingsBody(orgId: string, s: Pick<SettingsRow, 'auto_tag' | 'confidence_level' | 'version'>) {
-  return { data: { id: orgId, type: 'ownership_settings', attributes: { auto_tag: s.auto_tag, confidence_level: s.confidence_level, version: Number(s.version) } } };
+  return {
+    data: {
+      id: orgId,
+      type: 'ownership_settings',
+      attributes: { auto_tag: s.auto_tag, confidence_level: s.confidence_level, version: Number(s.version) },
+    },
+  };
 }
 
 export function untaggedBody(orgId: string, c: UntaggedCounts) {

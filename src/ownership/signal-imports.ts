@@ -21,7 +21,13 @@ export async function importDirectory(tx: Queryable, orgId: string, directory: D
   return change;
 }
 
-export async function importServices(tx: Queryable, orgId: string, services: Service[], source: string, now: number): Promise<{ written: number; changed: string[] }> {
+export async function importServices(
+  tx: Queryable,
+  orgId: string,
+  services: Service[],
+  source: string,
+  now: number,
+): Promise<{ written: number; changed: string[] }> {
   await lockSignalWrites(tx, orgId);
   const changed = await writeServices(tx, orgId, services, source, now);
   const tags = changed.flatMap((name) => DEFAULT_ENGINE_SETTINGS.service_tag_keys.map((k) => `${k}:${name}`));
@@ -30,14 +36,25 @@ export async function importServices(tx: Queryable, orgId: string, services: Ser
   return { written: services.length, changed };
 }
 
-export async function importAuditEvents(tx: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<{ events: number; resources: number }> {
+export async function importAuditEvents(
+  tx: Queryable,
+  orgId: string,
+  events: AuditEvent[],
+  now: number,
+): Promise<{ events: number; resources: number }> {
   await lockSignalWrites(tx, orgId);
   const touched = await insertAuditEvents(tx, orgId, events, now);
   await markForInference(tx, orgId, touched, now);
   return { events: events.length, resources: touched.length };
 }
 
-export async function importCodeowners(tx: Queryable, orgId: string, repo: string, rules: CodeownersRule[], now: number): Promise<{ version: number; changed: boolean }> {
+export async function importCodeowners(
+  tx: Queryable,
+  orgId: string,
+  repo: string,
+  rules: CodeownersRule[],
+  now: number,
+): Promise<{ version: number; changed: boolean }> {
   await lockSignalWrites(tx, orgId);
   const result = await writeCodeowners(tx, orgId, repo, rules, now);
   if (result.changed) {
@@ -52,7 +69,13 @@ export async function importCodeowners(tx: Queryable, orgId: string, repo: strin
  * Validates the whole CSV and saves it as the current set, or throws naming the first bad row and column (the
  * previous set stays in force). Every problem is listed in the error's `problems`.
  */
-export async function importPreferences(tx: Queryable, orgId: string, csv: string, actor: string | null, now: number): Promise<{ version: number; rows: number }> {
+export async function importPreferences(
+  tx: Queryable,
+  orgId: string,
+  csv: string,
+  actor: string | null,
+  now: number,
+): Promise<{ version: number; rows: number }> {
   const result = validatePreferences(csv);
   if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors, result.omitted);
   await lockSignalWrites(tx, orgId);

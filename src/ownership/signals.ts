@@ -84,15 +84,7 @@ export interface Service {
   integrations?: Record<string, unknown>;
 }
 
-export type PrincipalKind =
-  | 'iam_user'
-  | 'assumed_role'
-  | 'sso_user'
-  | 'federated_user'
-  | 'root'
-  | 'service'
-  | 'aws_account'
-  | 'unknown';
+export type PrincipalKind = 'iam_user' | 'assumed_role' | 'sso_user' | 'federated_user' | 'root' | 'service' | 'aws_account' | 'unknown';
 
 /** Who made an API call, reduced to the name that could own what it touched. */
 export interface ResolvedPrincipal {

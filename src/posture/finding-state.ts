@@ -31,7 +31,11 @@ export interface MuteState {
 const ACCOUNT_TAG: Record<string, string> = { aws: 'aws_account', gcp: 'project_id', azure: 'subscription_id' };
 
 /** The tags a finding carries: the resource's, the rule's, and where the resource lives. Sorted and without repeats. */
-export function findingTags(resource: Pick<ResourceRecord, 'tags' | 'cloud_provider' | 'account' | 'region'>, ruleTags: string[], extra: string[] = []): string[] {
+export function findingTags(
+  resource: Pick<ResourceRecord, 'tags' | 'cloud_provider' | 'account' | 'region'>,
+  ruleTags: string[],
+  extra: string[] = [],
+): string[] {
   const tags = new Set<string>([...resource.tags, ...ruleTags, ...extra, `cloud_provider:${resource.cloud_provider}`]);
   if (resource.account) tags.add(`${ACCOUNT_TAG[resource.cloud_provider] ?? 'account'}:${resource.account}`);
   if (resource.region) tags.add(`region:${resource.region}`);

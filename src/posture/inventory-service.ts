@@ -78,14 +78,19 @@ export async function ingestResourceBatch(
       record,
       content_hash: hash,
       version: (prev?.version ?? 0) + 1,
-      first_seen_at: prev && prev.deleted_at === null ? prev.first_seen_at : prev ? Math.min(prev.first_seen_at, record.observed_at) : record.observed_at,
+      first_seen_at:
+        prev && prev.deleted_at === null ? prev.first_seen_at : prev ? Math.min(prev.first_seen_at, record.observed_at) : record.observed_at,
       source: opts.source,
     });
   }
   if (writes.length === 0) return summary;
   await writeResourceVersions(tx, orgId, writes, opts.now);
 
-  const previousStates = await currentStatesByResource(tx, orgId, writes.map((w) => w.record.resource_id));
+  const previousStates = await currentStatesByResource(
+    tx,
+    orgId,
+    writes.map((w) => w.record.resource_id),
+  );
   const byResource = new Map<string, FindingState[]>();
   for (const s of previousStates) {
     const list = byResource.get(s.resource_id) ?? [];
@@ -125,6 +130,17 @@ export async function ingestResourceBatch(
  * instant is overtaken by it. Leave `now` out unless nothing else writes (a seed): the lease's instant follows every
  * write the locks waited for.
  */
-export async function ingestResources(db: Db, orgId: string, records: ResourceRecord[], rules: RuleEngine, opts: { source: string; actor?: string | null; now?: number }) {
-  return withFindingWriteLease(db, orgId, records.map((r) => r.resource_id), (tx, leaseNow) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? leaseNow }));
+export async function ingestResources(
+  db: Db,
+  orgId: string,
+  records: ResourceRecord[],
+  rules: RuleEngine,
+  opts: { source: string; actor?: string | null; now?: number },
+) {
+  return withFindingWriteLease(
+    db,
+    orgId,
+    records.map((r) => r.resource_id),
+    (tx, leaseNow) => ingestResourceBatch(tx, orgId, records, rules, { ...opts, now: opts.now ?? leaseNow }),
+  );
 }

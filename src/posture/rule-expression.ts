@@ -57,7 +57,6 @@ export function compileExpression(source: string): CompileResult {
   }
   const checked = parsed.check();
   if (!checked.valid) return { ok: false, message: `CEL type error: ${firstLine(checked.error)}` };
-  if (checked.type !== 'bool' && checked.type !== 'dyn')
-    return { ok: false, message: `CEL expression must return bool, not ${checked.type}` };
+  if (checked.type !== 'bool' && checked.type !== 'dyn') return { ok: false, message: `CEL expression must return bool, not ${checked.type}` };
   return { ok: true, evaluate: (variables) => parsed(variables as unknown as Record<string, unknown>) };
 }

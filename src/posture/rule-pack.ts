@@ -141,7 +141,9 @@ export function parseRuleText(text: string, file: string): ParsedRule {
       if (problem) throw new FieldError(keyLine(key), problem);
       return value;
     };
-    const id = stringField('id', (v) => (ID_PATTERN.test(v) ? undefined : `id ${v} is not three groups of three lowercase letters or digits (abc-def-123)`));
+    const id = stringField('id', (v) =>
+      ID_PATTERN.test(v) ? undefined : `id ${v} is not three groups of three lowercase letters or digits (abc-def-123)`,
+    );
     const name = stringField('name');
     const resourceType = stringField('resource_type', (v) =>
       RESOURCE_TYPE_PATTERN.test(v) ? undefined : `resource_type ${v} is not <aws|gcp|azure>_<type>`,
@@ -183,8 +185,7 @@ export function parseRuleText(text: string, file: string): ParsedRule {
 function readTags(data: Record<string, unknown>, present: boolean, line: number, rootLine: number): string[] {
   if (!present) throw new FieldError(rootLine, 'missing field tags');
   const tags = data.tags;
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string'))
-    throw new FieldError(line, 'tags must be a list of strings');
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new FieldError(line, 'tags must be a list of strings');
   const bad = (tags as string[]).find((t) => !TAG_PATTERN.test(t));
   if (bad !== undefined) throw new FieldError(line, `tag ${JSON.stringify(bad)} is not key:value`);
   return tags as string[];

@@ -26,7 +26,13 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** Spends one request of a per-address budget; answers 429 once spent. Returns whether it answered. */
-export async function spendAddressBudget(limiter: RateLimiter, rule: RateLimitRule | undefined, family: string, request: FastifyRequest, reply: FastifyReply) {
+export async function spendAddressBudget(
+  limiter: RateLimiter,
+  rule: RateLimitRule | undefined,
+  family: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   if (!rule) return false;
   const { count, resetSeconds } = await limiter.hit(family, request.ip, rule);
   if (count <= rule.limit) return false;
@@ -57,7 +63,8 @@ export function registerAuthentication(app: FastifyInstance, db: Db, limiter: Ra
       return;
     }
     if (await spendAddressBudget(limiter, failures, UNAUTHENTICATED_FAMILY, request, reply)) return;
-    if (!apiKey || !appKey) return sendError(reply, 'STEWARD_ERR_UNAUTHENTICATED', `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
+    if (!apiKey || !appKey)
+      return sendError(reply, 'STEWARD_ERR_UNAUTHENTICATED', `Missing ${!apiKey ? 'DD-API-KEY' : 'DD-APPLICATION-KEY'} header.`);
     return sendError(reply, 'STEWARD_ERR_FORBIDDEN', 'Forbidden: unknown or revoked API key or application key, or an inactive user.');
   });
 }

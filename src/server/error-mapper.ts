@@ -45,13 +45,17 @@ export function errorBody(answer: ErrorAnswer, detail: string, source?: ErrorSou
 }
 
 export function sendError(reply: FastifyReply, answer: ErrorAnswer, detail: string, source?: ErrorSource) {
-  return reply.code(statusAndCode(answer, source)[0]).type('application/json').send(errorBody(answer, detail, source));
+  return reply
+    .code(statusAndCode(answer, source)[0])
+    .type('application/json')
+    .send(errorBody(answer, detail, source));
 }
 
 /** Errors Fastify answers before routing (a URL it cannot decode, a bad header). */
 export function sendFrameworkError(reply: FastifyReply, err: FastifyError) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, 'STEWARD_ERR_INVALID_URL', 'The request URL is not valid: it holds a malformed percent-encoding.');
+  if (err.code === 'FST_ERR_BAD_URL')
+    return sendError(reply, 'STEWARD_ERR_INVALID_URL', 'The request URL is not valid: it holds a malformed percent-encoding.');
   return sendError(reply, status, err.message);
 }
 
@@ -69,7 +73,9 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
         : [400, 'The request is not valid HTTP.'];
   const body = JSON.stringify(errorBody(status, detail));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }
@@ -78,7 +84,8 @@ type Validation = NonNullable<FastifyError['validation']>[number];
 
 /** Names the offending parameter (query, path, header) or JSON pointer (body) of the first schema violation. */
 function validationSource(context: string | undefined, v: Validation): ErrorSource {
-  const missing = (v.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
+  const missing =
+    (v.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
     (v.params as { additionalProperty?: string })?.additionalProperty;
   const path = v.instancePath + (missing ? `/${missing}` : '');
   if (context === 'body') return { pointer: path || '/' };
@@ -105,7 +112,8 @@ export function registerErrorMapper(app: FastifyInstance) {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, wrong content type): their messages hold no internals.
-      const detail = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Unsupported content type: ${request.headers['content-type'] ?? 'none'}` : err.message;
+      const detail =
+        err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Unsupported content type: ${request.headers['content-type'] ?? 'none'}` : err.message;
       return sendError(reply, status, detail, status === 400 ? { pointer: '/' } : undefined);
     }
     request.log.error({ err }, 'request failed');

@@ -85,7 +85,11 @@ export function redisRateLimiter(redis: Redis, log?: LimiterLog): RateLimiter {
         const { start, resetSeconds } = windowOf(rule, now);
         const key = redisKey(family, keyId, start);
         try {
-          const result = await redis.multi().incr(key).pexpire(key, rule.periodSeconds * 2000).exec();
+          const result = await redis
+            .multi()
+            .incr(key)
+            .pexpire(key, rule.periodSeconds * 2000)
+            .exec();
           const count = Number(result?.[0]?.[1] ?? 0);
           return { count, resetSeconds };
         } catch (err) {

@@ -21,7 +21,11 @@ function budgetHeaders(reply: FastifyReply, rule: RateLimitRule, family: string,
 export function sendTooManyRequests(reply: FastifyReply, rule: RateLimitRule, family: string, count: number, resetSeconds: number) {
   budgetHeaders(reply, rule, family, count, resetSeconds);
   reply.header('Retry-After', resetSeconds);
-  return sendError(reply, 'STEWARD_ERR_RATE_LIMITED', `Too many requests: the ${family} budget of ${rule.limit} per ${rule.periodSeconds} s is spent; retry in ${resetSeconds} s.`);
+  return sendError(
+    reply,
+    'STEWARD_ERR_RATE_LIMITED',
+    `Too many requests: the ${family} budget of ${rule.limit} per ${rule.periodSeconds} s is spent; retry in ${resetSeconds} s.`,
+  );
 }
 
 /**

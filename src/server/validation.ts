@@ -45,7 +45,7 @@ const compile = (schema: TSchema): TypeCheck<TSchema> => {
   return check;
 };
 
-const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
 function messageOf(error: ValueError, part: Part): string {
   const s = error.schema as Record<string, unknown>;
@@ -75,7 +75,9 @@ function messageOf(error: ValueError, part: Part): string {
       return part === 'body' ? 'must be an integer' : `${shown(error.value)} is not a non-negative integer`;
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.NumberMinimum:
-      return part === 'body' ? `must be at least ${String(s.minimum)}` : `must be between ${String(s.minimum)} and ${String(s.maximum ?? Number.MAX_SAFE_INTEGER)}`;
+      return part === 'body'
+        ? `must be at least ${String(s.minimum)}`
+        : `must be between ${String(s.minimum)} and ${String(s.maximum ?? Number.MAX_SAFE_INTEGER)}`;
     case ValueErrorType.IntegerMaximum:
     case ValueErrorType.NumberMaximum:
       return part === 'body' ? `must be at most ${String(s.maximum)}` : `must be between ${String(s.minimum ?? 0)} and ${String(s.maximum)}`;
@@ -105,7 +107,13 @@ const statusOf = (error: ValueError): number => Number((error.schema as Record<s
 
 function violation(error: ValueError, part: Part, prefix = ''): SchemaViolation {
   const params = { status: statusOf(error) };
-  return { keyword: ValueErrorType[error.type] ?? 'schema', instancePath: prefix + error.path, schemaPath: '', params, message: messageOf(error, part) };
+  return {
+    keyword: ValueErrorType[error.type] ?? 'schema',
+    instancePath: prefix + error.path,
+    schemaPath: '',
+    params,
+    message: messageOf(error, part),
+  };
 }
 
 /**

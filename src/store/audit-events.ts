@@ -14,11 +14,20 @@ export async function insertAuditEvents(db: Queryable, orgId: string, events: Au
       orgId,
       now,
       JSON.stringify(
-        useful.map((e) => ({ event_id: e.event_id, event_time: e.event_time, event_name: e.event_name, principal_name: e.principal.name, automation: e.principal.automation, payload: e })),
+        useful.map((e) => ({
+          event_id: e.event_id,
+          event_time: e.event_time,
+          event_name: e.event_name,
+          principal_name: e.principal.name,
+          automation: e.principal.automation,
+          payload: e,
+        })),
       ),
     ],
   );
-  const links = useful.flatMap((e) => e.resources.map((r) => ({ resource_id: r.id, event_id: e.event_id, event_time: e.event_time, action: r.action })));
+  const links = useful.flatMap((e) =>
+    e.resources.map((r) => ({ resource_id: r.id, event_id: e.event_id, event_time: e.event_time, action: r.action })),
+  );
   await db.query(
     `INSERT INTO audit_event_resources (org_id, resource_id, event_id, event_time, action)
      SELECT $1, r.resource_id, r.event_id, r.event_time, r.action FROM jsonb_to_recordset($2::jsonb) AS r(resource_id text, event_id text, event_time bigint, action text)
@@ -37,7 +46,12 @@ export interface ResourceAuditRow {
 }
 
 /** For each resource, in one query: its creation event and its latest `limit` changes. */
-export async function auditEventsOfResources(db: Queryable, orgId: string, resourceIds: string[], limit = 5): Promise<Map<string, ResourceAuditRow[]>> {
+export async function auditEventsOfResources(
+  db: Queryable,
+  orgId: string,
+  resourceIds: string[],
+  limit = 5,
+): Promise<Map<string, ResourceAuditRow[]>> {
   const out = new Map<string, ResourceAuditRow[]>();
   if (resourceIds.length === 0) return out;
   const rows = (

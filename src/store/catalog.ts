@@ -6,7 +6,14 @@ import type { Service } from '../ownership/signals.js';
 export async function writeServices(db: Queryable, orgId: string, services: Service[], source: string, now: number): Promise<string[]> {
   const latest = new Map<string, Service>();
   for (const s of services) latest.set(s.name.toLowerCase(), s);
-  const versions = await recordSignalVersions(db, orgId, 'service', [...latest].map(([key, payload]) => ({ key, payload })), source, now);
+  const versions = await recordSignalVersions(
+    db,
+    orgId,
+    'service',
+    [...latest].map(([key, payload]) => ({ key, payload })),
+    source,
+    now,
+  );
   const changed = [...latest.keys()].filter((k) => versions.get(k)!.changed);
   if (changed.length === 0) return [];
   const rows = changed.map((k) => ({ name: k, team: latest.get(k)!.team ?? null, payload: latest.get(k)!, version: versions.get(k)!.version }));

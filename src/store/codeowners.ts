@@ -3,7 +3,13 @@ import { recordSignalVersions } from './signals.js';
 import type { CodeownersRule } from '../ownership/signals.js';
 
 /** Stores a repository's CODEOWNERS rules as a versioned signal; returns whether they changed. */
-export async function writeCodeowners(db: Queryable, orgId: string, repo: string, rules: CodeownersRule[], now: number): Promise<{ version: number; changed: boolean }> {
+export async function writeCodeowners(
+  db: Queryable,
+  orgId: string,
+  repo: string,
+  rules: CodeownersRule[],
+  now: number,
+): Promise<{ version: number; changed: boolean }> {
   const key = normalizeRepo(repo);
   const v = (await recordSignalVersions(db, orgId, 'codeowners', [{ key, payload: rules }], key, now)).get(key)!;
   if (v.changed) {
@@ -25,7 +31,12 @@ export interface CodeownersRow {
 
 export async function codeownersOf(db: Queryable, orgId: string, repos: string[]): Promise<CodeownersRow[]> {
   if (repos.length === 0) return [];
-  return (await db.query<CodeownersRow>('SELECT repo, rules, version, observed_at FROM codeowners WHERE org_id = $1 AND repo = ANY($2::text[])', [orgId, repos.map(normalizeRepo)])).rows;
+  return (
+    await db.query<CodeownersRow>('SELECT repo, rules, version, observed_at FROM codeowners WHERE org_id = $1 AND repo = ANY($2::text[])', [
+      orgId,
+      repos.map(normalizeRepo),
+    ])
+  ).rows;
 }
 
 /** `https://github.com/org/repo.git`, `git@github.com:org/repo` and `org/repo` name the same repository: `org/repo`. */

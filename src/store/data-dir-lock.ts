@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
-    super(`The data folder ${dataDir} is in use by process ${pid}. PGlite serves one process: stop that process, or set DATABASE_URL to share a PostgreSQL server.`);
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The data folder ${dataDir} is in use by process ${pid}. PGlite serves one process: stop that process, or set DATABASE_URL to share a PostgreSQL server.`,
+    );
     this.name = 'DataDirInUseError';
   }
 }

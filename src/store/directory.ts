@@ -19,7 +19,8 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
   for (const u of dir.users) for (const t of u.teams) (membership.get(t) ?? membership.set(t, new Set()).get(t)!).add(u.handle);
   for (const t of dir.teams) for (const m of t.members) (membership.get(t.handle) ?? membership.set(t.handle, new Set()).get(t.handle)!).add(m);
   const teamsOf = new Map<string, string[]>();
-  for (const [team, members] of membership) for (const m of members) (teamsOf.get(m.toLowerCase()) ?? teamsOf.set(m.toLowerCase(), []).get(m.toLowerCase())!).push(team);
+  for (const [team, members] of membership)
+    for (const m of members) (teamsOf.get(m.toLowerCase()) ?? teamsOf.set(m.toLowerCase(), []).get(m.toLowerCase())!).push(team);
 
   const previous = (
     await db.query<{ handle: string; active: boolean; email: string | null; display_name: string | null }>(
@@ -31,9 +32,19 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
   const departed: DirectoryUser[] = previous
     .filter((p) => !listed.has(p.handle.toLowerCase()) && p.active)
     .map((p) => ({ handle: p.handle, email: p.email ?? undefined, display_name: p.display_name ?? undefined, active: false, teams: [] }));
-  const users = [...dir.users.map((u) => ({ ...u, teams: [...new Set([...u.teams, ...(teamsOf.get(u.handle.toLowerCase()) ?? [])])].sort() })), ...departed];
+  const users = [
+    ...dir.users.map((u) => ({ ...u, teams: [...new Set([...u.teams, ...(teamsOf.get(u.handle.toLowerCase()) ?? [])])].sort() })),
+    ...departed,
+  ];
 
-  const userVersions = await recordSignalVersions(db, orgId, 'directory_user', users.map((u) => ({ key: u.handle.toLowerCase(), payload: u })), source, now);
+  const userVersions = await recordSignalVersions(
+    db,
+    orgId,
+    'directory_user',
+    users.map((u) => ({ key: u.handle.toLowerCase(), payload: u })),
+    source,
+    now,
+  );
   const teamVersions = await recordSignalVersions(
     db,
     orgId,
@@ -67,7 +78,12 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
        SELECT $1, r.handle, r.name, r.parent, $2, r.version, $3 FROM jsonb_to_recordset($4::jsonb) AS r(handle text, name text, parent text, version integer)
        ON CONFLICT (org_id, handle) DO UPDATE SET name = EXCLUDED.name, parent = EXCLUDED.parent, source = EXCLUDED.source,
          version = EXCLUDED.version, observed_at = EXCLUDED.observed_at`,
-      [orgId, source, now, JSON.stringify(dir.teams.map((t) => ({ ...t, parent: t.parent ?? null, version: teamVersions.get(t.handle.toLowerCase())!.version })))],
+      [
+        orgId,
+        source,
+        now,
+        JSON.stringify(dir.teams.map((t) => ({ ...t, parent: t.parent ?? null, version: teamVersions.get(t.handle.toLowerCase())!.version }))),
+      ],
     );
   }
   await db.query('DELETE FROM team_members WHERE org_id = $1 AND source = $2', [orgId, source]);
@@ -94,7 +110,10 @@ export interface DirectoryUserRow {
   teams: string[];
 }
 
-export async function listDirectory(db: Queryable, orgId: string): Promise<{ users: DirectoryUserRow[]; teams: Array<{ handle: string; name: string; parent: string | null; version: number }> }> {
+export async function listDirectory(
+  db: Queryable,
+  orgId: string,
+): Promise<{ users: DirectoryUserRow[]; teams: Array<{ handle: string; name: string; parent: string | null; version: number }> }> {
   const users = (
     await db.query<DirectoryUserRow>(
       `SELECT u.handle, u.email, u.display_name, u.active, u.version, u.observed_at,
@@ -103,7 +122,12 @@ export async function listDirectory(db: Queryable, orgId: string): Promise<{ use
       [orgId],
     )
   ).rows;
-  const teams = (await db.query<{ handle: string; name: string; parent: string | null; version: number }>('SELECT handle, name, parent, version FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])).rows;
+  const teams = (
+    await db.query<{ handle: string; name: string; parent: string | null; version: number }>(
+      'SELECT handle, name, parent, version FROM teams WHERE org_id = $1 ORDER BY handle',
+      [orgId],
+    )
+  ).rows;
   return { users, teams };
 }
 
@@ -122,7 +146,12 @@ export async function usersByHandleOrEmail(db: Queryable, orgId: string, names: 
 }
 
 export async function teamVersions(db: Queryable, orgId: string): Promise<Array<{ handle: string; version: number; observed_at: number }>> {
-  return (await db.query<{ handle: string; version: number; observed_at: number }>('SELECT handle, version, observed_at FROM teams WHERE org_id = $1 ORDER BY handle', [orgId])).rows;
+  return (
+    await db.query<{ handle: string; version: number; observed_at: number }>(
+      'SELECT handle, version, observed_at FROM teams WHERE org_id = $1 ORDER BY handle',
+      [orgId],
+    )
+  ).rows;
 }
 
 /** How many users and catalog services an organization has. */

@@ -50,10 +50,11 @@ export async function writeStates(
       `DELETE FROM finding_states WHERE org_id = $1 AND finding_id = ANY($2::text[]) AND valid_to = ${OPEN_ENDED} AND valid_from >= $3`,
       [orgId, close, now],
     );
-    await db.query(
-      `UPDATE finding_states SET valid_to = $3 WHERE org_id = $1 AND finding_id = ANY($2::text[]) AND valid_to = ${OPEN_ENDED}`,
-      [orgId, close, now],
-    );
+    await db.query(`UPDATE finding_states SET valid_to = $3 WHERE org_id = $1 AND finding_id = ANY($2::text[]) AND valid_to = ${OPEN_ENDED}`, [
+      orgId,
+      close,
+      now,
+    ]);
   }
   if (open.length === 0) return;
   const rows = open.map((s) => ({ ...s, severity_rank: severityRank(s.status), changed_by: changedBy }));

@@ -132,10 +132,11 @@ export async function countFindings(db: Queryable, orgId: string, filter: Filter
 /** One finding's state at an instant, or undefined when it had none (or belongs to another organization). */
 export async function findingAt(db: Queryable, orgId: string, findingId: string, at: number): Promise<FindingRow | undefined> {
   const row = (
-    await db.query<FindingRow>(
-      `SELECT ${COLUMNS} FROM finding_states WHERE org_id = $1 AND finding_id = $2 AND valid_from <= $3 AND valid_to > $3`,
-      [orgId, findingId, at],
-    )
+    await db.query<FindingRow>(`SELECT ${COLUMNS} FROM finding_states WHERE org_id = $1 AND finding_id = $2 AND valid_from <= $3 AND valid_to > $3`, [
+      orgId,
+      findingId,
+      at,
+    ])
   ).rows[0];
   return row && normalizeRow(row);
 }

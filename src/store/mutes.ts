@@ -41,7 +41,14 @@ export interface MuteChange {
 }
 
 /** Writes one new state per finding at `now`, identical but for the mute; `actor` is recorded as who changed it. */
-export async function writeMutes(tx: Queryable, orgId: string, current: StoredState[], change: MuteChange, now: number, actor: string): Promise<void> {
+export async function writeMutes(
+  tx: Queryable,
+  orgId: string,
+  current: StoredState[],
+  change: MuteChange,
+  now: number,
+  actor: string,
+): Promise<void> {
   const open: FindingState[] = current.map((s) => ({
     finding_id: s.finding_id,
     resource_id: s.resource_id,
@@ -59,7 +66,14 @@ export async function writeMutes(tx: Queryable, orgId: string, current: StoredSt
     mute: change.mute,
     mute_expires_at: change.expiresAt,
   }));
-  await writeStates(tx, orgId, open.map((s) => s.finding_id), open, now, actor);
+  await writeStates(
+    tx,
+    orgId,
+    open.map((s) => s.finding_id),
+    open,
+    now,
+    actor,
+  );
 }
 
 export const MUTE_EXPIRY_ACTOR = 'mute-expiry';

@@ -27,11 +27,7 @@ export async function findOrg(db: Queryable, name: string): Promise<Org | undefi
 }
 
 export async function ensureOrg(db: Queryable, name: string): Promise<Org> {
-  await db.query('INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [
-    newId(),
-    name,
-    Date.now(),
-  ]);
+  await db.query('INSERT INTO orgs (org_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [newId(), name, Date.now()]);
   return (await findOrg(db, name))!;
 }
 
@@ -42,7 +38,8 @@ export async function ensureUser(db: Queryable, orgId: string, handle: string): 
      ON CONFLICT (org_id, lower(handle)) DO NOTHING`,
     [orgId, newId(), handle, now],
   );
-  const row = (await db.query<{ user_id: string }>('SELECT user_id FROM users WHERE org_id = $1 AND lower(handle) = lower($2)', [orgId, handle])).rows[0];
+  const row = (await db.query<{ user_id: string }>('SELECT user_id FROM users WHERE org_id = $1 AND lower(handle) = lower($2)', [orgId, handle]))
+    .rows[0];
   return row!.user_id;
 }
 

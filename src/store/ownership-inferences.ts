@@ -39,7 +39,9 @@ export async function inferencesOf(db: Queryable, orgId: string, resourceId: str
 
 export async function inferencesOfMany(db: Queryable, orgId: string, resourceIds: string[]): Promise<InferenceRow[]> {
   if (resourceIds.length === 0) return [];
-  return (await db.query<InferenceRow>(`SELECT ${COLS} FROM ownership_inferences WHERE org_id = $1 AND resource_id = ANY($2::text[])`, [orgId, resourceIds])).rows;
+  return (
+    await db.query<InferenceRow>(`SELECT ${COLS} FROM ownership_inferences WHERE org_id = $1 AND resource_id = ANY($2::text[])`, [orgId, resourceIds])
+  ).rows;
 }
 
 let lastId = 0;
@@ -79,7 +81,14 @@ export async function writeInferences(db: Queryable, orgId: string, rows: Infere
 }
 
 /** Newest first; `beforeId` continues a page. Returns one more than `limit` so the caller knows whether more remain. */
-export async function historyOf(db: Queryable, orgId: string, resourceId: string, slot: OwnerType | null, limit: number, beforeId?: number): Promise<HistoryRow[]> {
+export async function historyOf(
+  db: Queryable,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType | null,
+  limit: number,
+  beforeId?: number,
+): Promise<HistoryRow[]> {
   return (
     await db.query<HistoryRow>(
       `SELECT id, resource_id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at,
@@ -95,25 +104,66 @@ export async function historyOf(db: Queryable, orgId: string, resourceId: string
  * Applies feedback to the inference only if its checksum is still the given one. Returns false when it is not:
  * of concurrent feedbacks on one checksum, exactly one finds it.
  */
-export async function compareAndSetInference(db: Queryable, orgId: string, resourceId: string, slot: OwnerType, checksum: string, next: InferenceRow, now: number): Promise<boolean> {
+export async function compareAndSetInference(
+  db: Queryable,
+  orgId: string,
+  resourceId: string,
+  slot: OwnerType,
+  checksum: string,
+  next: InferenceRow,
+  now: number,
+): Promise<boolean> {
   const r = await db.query(
     `UPDATE ownership_inferences SET owner_type = $5, owner_handle = $6, confidence = $7, status = $8, explanation = $9, sources = $10::jsonb,
        evidence_versions = $11::jsonb, checksum = $12, updated_at = $13, failed_at = NULL, failure_reason = NULL, retry_schedule = NULL
      WHERE org_id = $1 AND resource_id = $2 AND slot = $3 AND checksum = $4`,
-    [orgId, resourceId, slot, checksum, next.owner_type, next.owner_handle, next.confidence, next.status, next.explanation, JSON.stringify(next.sources), JSON.stringify(next.evidence_versions), next.checksum, now],
+    [
+      orgId,
+      resourceId,
+      slot,
+      checksum,
+      next.owner_type,
+      next.owner_handle,
+      next.confidence,
+      next.status,
+      next.explanation,
+      JSON.stringify(next.sources),
+      JSON.stringify(next.evidence_versions),
+      next.checksum,
+      now,
+    ],
   );
   if ((r.affectedRows ?? 0) !== 1) return false;
   await db.query(
     `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13)`,
-    [orgId, resourceId, nextHistoryId(now), slot, next.owner_type, next.owner_handle, next.confidence, next.status, next.explanation, JSON.stringify(next.sources), JSON.stringify(next.evidence_versions), next.checksum, now],
+    [
+      orgId,
+      resourceId,
+      nextHistoryId(now),
+      slot,
+      next.owner_type,
+      next.owner_handle,
+      next.confidence,
+      next.status,
+      next.explanation,
+      JSON.stringify(next.sources),
+      JSON.stringify(next.evidence_versions),
+      next.checksum,
+      now,
+    ],
   );
   return true;
 }
 
 /** Sets the per-source votes kept with an inference (compareAndSetInference keeps the old ones). */
 export async function setInferenceVotes(db: Queryable, orgId: string, resourceId: string, slot: OwnerType, votes: unknown[]): Promise<void> {
-  await db.query('UPDATE ownership_inferences SET votes = $4::jsonb WHERE org_id = $1 AND resource_id = $2 AND slot = $3', [orgId, resourceId, slot, JSON.stringify(votes)]);
+  await db.query('UPDATE ownership_inferences SET votes = $4::jsonb WHERE org_id = $1 AND resource_id = $2 AND slot = $3', [
+    orgId,
+    resourceId,
+    slot,
+    JSON.stringify(votes),
+  ]);
 }
 
 export interface FeedbackRow {
@@ -136,7 +186,22 @@ export async function insertFeedback(db: Queryable, orgId: string, f: FeedbackRo
   await db.query(
     `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at, confidence)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
-    [orgId, f.resource_id, nextHistoryId(now), f.slot, f.action, f.checksum, f.inferred_owner, f.corrected_owner, f.corrected_type, f.reason, JSON.stringify(f.votes), f.actor, f.created_at, f.confidence ?? null],
+    [
+      orgId,
+      f.resource_id,
+      nextHistoryId(now),
+      f.slot,
+      f.action,
+      f.checksum,
+      f.inferred_owner,
+      f.corrected_owner,
+      f.corrected_type,
+      f.reason,
+      JSON.stringify(f.votes),
+      f.actor,
+      f.created_at,
+      f.confidence ?? null,
+    ],
   );
 }
 
@@ -159,11 +224,18 @@ export interface SettingsRow {
 }
 
 export async function getSettings(db: Queryable, orgId: string): Promise<SettingsRow> {
-  const row = (await db.query<SettingsRow>('SELECT auto_tag, confidence_level, version, weights, updated_at FROM ownership_settings WHERE org_id = $1', [orgId])).rows[0];
+  const row = (
+    await db.query<SettingsRow>('SELECT auto_tag, confidence_level, version, weights, updated_at FROM ownership_settings WHERE org_id = $1', [orgId])
+  ).rows[0];
   return row ?? { auto_tag: true, confidence_level: 'high', version: 0, weights: null, updated_at: 0 };
 }
 
-export async function saveSettings(db: Queryable, orgId: string, s: { auto_tag: boolean; confidence_level: string }, now: number): Promise<SettingsRow> {
+export async function saveSettings(
+  db: Queryable,
+  orgId: string,
+  s: { auto_tag: boolean; confidence_level: string },
+  now: number,
+): Promise<SettingsRow> {
   const row = (
     await db.query<SettingsRow>(
       `INSERT INTO ownership_settings (org_id, auto_tag, confidence_level, version, updated_at) VALUES ($1, $2, $3, 1, $4)
@@ -185,7 +257,10 @@ export async function saveWeights(db: Queryable, orgId: string, weights: unknown
 }
 
 export async function appliedWeights(db: Queryable, orgId: string): Promise<unknown> {
-  return (await db.query<{ weights_applied: unknown }>('SELECT weights_applied FROM ownership_settings WHERE org_id = $1', [orgId])).rows[0]?.weights_applied ?? null;
+  return (
+    (await db.query<{ weights_applied: unknown }>('SELECT weights_applied FROM ownership_settings WHERE org_id = $1', [orgId])).rows[0]
+      ?.weights_applied ?? null
+  );
 }
 
 export async function saveAppliedWeights(db: Queryable, orgId: string, weights: unknown): Promise<void> {
@@ -193,7 +268,11 @@ export async function saveAppliedWeights(db: Queryable, orgId: string, weights: 
 }
 
 /** Owners rejected by review, per resource. */
-export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds: string[]): Promise<Map<string, Array<{ owner_type: OwnerType; handle: string }>>> {
+export async function rejectedOwnersOf(
+  db: Queryable,
+  orgId: string,
+  resourceIds: string[],
+): Promise<Map<string, Array<{ owner_type: OwnerType; handle: string }>>> {
   const out = new Map<string, Array<{ owner_type: OwnerType; handle: string }>>();
   if (resourceIds.length === 0) return out;
   const rows = (
@@ -203,10 +282,13 @@ export async function rejectedOwnersOf(db: Queryable, orgId: string, resourceIds
       [orgId, resourceIds],
     )
   ).rows;
-  for (const r of rows) (out.get(r.resource_id) ?? out.set(r.resource_id, []).get(r.resource_id)!).push({ owner_type: r.slot, handle: r.inferred_owner });
+  for (const r of rows)
+    (out.get(r.resource_id) ?? out.set(r.resource_id, []).get(r.resource_id)!).push({ owner_type: r.slot, handle: r.inferred_owner });
   return out;
 }
 
 export async function orgsWithLearntWeights(db: Queryable): Promise<string[]> {
-  return (await db.query<{ org_id: string }>('SELECT org_id FROM ownership_settings WHERE weights IS NOT NULL ORDER BY org_id')).rows.map((r) => r.org_id);
+  return (await db.query<{ org_id: string }>('SELECT org_id FROM ownership_settings WHERE weights IS NOT NULL ORDER BY org_id')).rows.map(
+    (r) => r.org_id,
+  );
 }

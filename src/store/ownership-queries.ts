@@ -18,7 +18,10 @@ export async function resourceIsKnown(db: Queryable, orgId: string, resourceId: 
 export async function lockQueuedItems(db: Queryable, orgId: string, ids: string[]): Promise<QueueItem[]> {
   if (ids.length === 0) return [];
   return (
-    await db.query<QueueItem>('SELECT org_id, resource_id, attempts FROM ownership_queue WHERE org_id = $1 AND resource_id = ANY($2::text[]) FOR UPDATE', [orgId, ids])
+    await db.query<QueueItem>(
+      'SELECT org_id, resource_id, attempts FROM ownership_queue WHERE org_id = $1 AND resource_id = ANY($2::text[]) FOR UPDATE',
+      [orgId, ids],
+    )
   ).rows;
 }
 
@@ -69,7 +72,12 @@ export interface RecordedAuditEvent {
 
 export async function auditEventsByIds(db: Queryable, orgId: string, ids: string[]): Promise<RecordedAuditEvent[]> {
   if (ids.length === 0) return [];
-  return (await db.query<RecordedAuditEvent>('SELECT event_id, observed_at, payload FROM audit_events WHERE org_id = $1 AND event_id = ANY($2::text[])', [orgId, ids])).rows;
+  return (
+    await db.query<RecordedAuditEvent>('SELECT event_id, observed_at, payload FROM audit_events WHERE org_id = $1 AND event_id = ANY($2::text[])', [
+      orgId,
+      ids,
+    ])
+  ).rows;
 }
 
 export interface RecordedResourceVersion {
@@ -100,6 +108,9 @@ export interface RecordedPreferences {
 export async function preferencesVersions(db: Queryable, orgId: string, versions: number[]): Promise<RecordedPreferences[]> {
   if (versions.length === 0) return [];
   return (
-    await db.query<RecordedPreferences>('SELECT version, created_at, preferences FROM ownership_preferences WHERE org_id = $1 AND version = ANY($2::int[])', [orgId, versions])
+    await db.query<RecordedPreferences>(
+      'SELECT version, created_at, preferences FROM ownership_preferences WHERE org_id = $1 AND version = ANY($2::int[])',
+      [orgId, versions],
+    )
   ).rows;
 }

@@ -23,16 +23,22 @@ export async function markForInference(db: Queryable, orgId: string, ids: string
 /** Resources tagged with any of the given `key:value` tags. */
 export async function resourceIdsWithAnyTag(db: Queryable, orgId: string, tags: string[]): Promise<string[]> {
   if (tags.length === 0) return [];
-  return (await db.query<{ resource_id: string }>('SELECT resource_id FROM resources WHERE org_id = $1 AND tags && $2::text[] AND deleted_at IS NULL', [orgId, tags])).rows.map(
-    (r) => r.resource_id,
-  );
+  return (
+    await db.query<{ resource_id: string }>('SELECT resource_id FROM resources WHERE org_id = $1 AND tags && $2::text[] AND deleted_at IS NULL', [
+      orgId,
+      tags,
+    ])
+  ).rows.map((r) => r.resource_id);
 }
 
 export async function resourceIdsOfRepos(db: Queryable, orgId: string, repos: string[]): Promise<string[]> {
   if (repos.length === 0) return [];
-  return (await db.query<{ resource_id: string }>('SELECT resource_id FROM resources WHERE org_id = $1 AND lower(iac_repo) = ANY($2::text[]) AND deleted_at IS NULL', [orgId, repos])).rows.map(
-    (r) => r.resource_id,
-  );
+  return (
+    await db.query<{ resource_id: string }>(
+      'SELECT resource_id FROM resources WHERE org_id = $1 AND lower(iac_repo) = ANY($2::text[]) AND deleted_at IS NULL',
+      [orgId, repos],
+    )
+  ).rows.map((r) => r.resource_id);
 }
 
 export interface QueueItem {
@@ -61,7 +67,12 @@ export async function removeFromQueue(db: Queryable, orgId: string, ids: string[
 }
 
 export async function rescheduleInQueue(db: Queryable, orgId: string, id: string, attempts: number, nextAttemptAt: number): Promise<void> {
-  await db.query('UPDATE ownership_queue SET attempts = $3, next_attempt_at = $4 WHERE org_id = $1 AND resource_id = $2', [orgId, id, attempts, nextAttemptAt]);
+  await db.query('UPDATE ownership_queue SET attempts = $3, next_attempt_at = $4 WHERE org_id = $1 AND resource_id = $2', [
+    orgId,
+    id,
+    attempts,
+    nextAttemptAt,
+  ]);
 }
 
 export async function queueLength(db: Queryable, orgId?: string, dueBy?: number): Promise<number> {

@@ -11,22 +11,28 @@ export interface StoredPreferences {
 
 export async function currentPreferences(db: Queryable, orgId: string): Promise<StoredPreferences | undefined> {
   return (
-    await db.query<StoredPreferences>('SELECT version, csv, preferences, created_at FROM ownership_preferences WHERE org_id = $1 ORDER BY version DESC LIMIT 1', [orgId])
+    await db.query<StoredPreferences>(
+      'SELECT version, csv, preferences, created_at FROM ownership_preferences WHERE org_id = $1 ORDER BY version DESC LIMIT 1',
+      [orgId],
+    )
   ).rows[0];
 }
 
 /** Saves a validated set as the new current one (the old ones stay as history). */
-export async function savePreferences(db: Queryable, orgId: string, csv: string, preferences: PreferenceSet, actor: string | null, now: number): Promise<number> {
+export async function savePreferences(
+  db: Queryable,
+  orgId: string,
+  csv: string,
+  preferences: PreferenceSet,
+  actor: string | null,
+  now: number,
+): Promise<number> {
   const prev = await currentPreferences(db, orgId);
   const version = (prev?.version ?? 0) + 1;
-  await db.query('INSERT INTO ownership_preferences (org_id, version, csv, preferences, created_at, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)', [
-    orgId,
-    version,
-    csv,
-    JSON.stringify(preferences),
-    now,
-    actor,
-  ]);
+  await db.query(
+    'INSERT INTO ownership_preferences (org_id, version, csv, preferences, created_at, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
+    [orgId, version, csv, JSON.stringify(preferences), now, actor],
+  );
   await recordSignalVersions(db, orgId, 'preferences', [{ key: 'preferences', payload: preferences }], 'preferences', now);
   return version;
 }

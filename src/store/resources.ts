@@ -25,7 +25,8 @@ const COLUMNS = `resource_id, resource_type, name, cloud_provider, account, regi
 
 export async function resourcesById(db: Queryable, orgId: string, ids: string[]): Promise<Map<string, StoredResource>> {
   if (ids.length === 0) return new Map();
-  const rows = (await db.query<StoredResource>(`SELECT ${COLUMNS} FROM resources WHERE org_id = $1 AND resource_id = ANY($2::text[])`, [orgId, ids])).rows;
+  const rows = (await db.query<StoredResource>(`SELECT ${COLUMNS} FROM resources WHERE org_id = $1 AND resource_id = ANY($2::text[])`, [orgId, ids]))
+    .rows;
   return new Map(rows.map((r) => [r.resource_id, r]));
 }
 

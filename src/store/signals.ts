@@ -55,7 +55,11 @@ export async function recordSignalVersions(
 }
 
 /** The versions named, as they were recorded. */
-export async function signalVersions(db: Queryable, orgId: string, refs: Array<{ kind: string; key: string; version: number }>): Promise<SignalVersion[]> {
+export async function signalVersions(
+  db: Queryable,
+  orgId: string,
+  refs: Array<{ kind: string; key: string; version: number }>,
+): Promise<SignalVersion[]> {
   if (refs.length === 0) return [];
   return (
     await db.query<SignalVersion>(

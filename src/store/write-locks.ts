@@ -21,7 +21,10 @@ export type WriteScope = readonly string[] | 'org';
 export async function lockWriteScope(tx: Queryable, orgId: string, scope: WriteScope): Promise<void> {
   const ids = scope === 'org' ? undefined : [...new Set(scope)];
   const exclusive = ids === undefined || ids.length > RESOURCE_LOCK_LIMIT;
-  await tx.query(`SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(hashtextextended('steward-org-writes:' || $1::text, 0))`, [orgId]);
+  await tx.query(
+    `SELECT ${exclusive ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(hashtextextended('steward-org-writes:' || $1::text, 0))`,
+    [orgId],
+  );
   if (exclusive || ids.length === 0) return;
   // The subquery's order is the order the locks are taken in.
   await tx.query(

@@ -92,7 +92,7 @@ describe('listFindings through the official client', () => {
   for (const [name, params, predicate] of cases) {
     test(`filter: ${name}`, async () => {
       const expected = seeded.filter(predicate);
-      assert.ok(expected.length > 0 && expected.length < N || name === 'muted=false', `the case must select a proper subset (${expected.length})`);
+      assert.ok((expected.length > 0 && expected.length < N) || name === 'muted=false', `the case must select a proper subset (${expected.length})`);
       const first = await api.listFindings({ ...params, pageLimit: 5 });
       assert.equal(first.meta?.page?.totalFilteredCount, expected.length);
       expectIds(await listAll(params), expected);
@@ -122,7 +122,7 @@ describe('getFinding through the official client', () => {
     assert.ok(r.data?.attributes?.resourceConfiguration !== undefined);
   });
 
-  test('404 for an unknown id and for another organization\'s', async () => {
+  test("404 for an unknown id and for another organization's", async () => {
     for (const id of ['no-such-finding', otherOrgFinding.finding_id]) {
       await assert.rejects(api.getFinding({ findingId: id }), (err: client.ApiException<unknown>) => err.code === 404);
     }
@@ -142,19 +142,27 @@ describe('muteSecurityFindings through the official client', () => {
     assert.match(r.data?.id ?? '', /^[0-9a-f-]{36}$/);
 
     const muted = await listAll({ filterMuted: true });
-    expectIds(muted, seeded.filter((s) => ids.includes(s.finding_id)));
+    expectIds(
+      muted,
+      seeded.filter((s) => ids.includes(s.finding_id)),
+    );
     const m = muted[0]!.attributes!.mute!;
     assert.equal(m.muted, true);
     assert.equal(m.reason, 'PENDING_FIX');
     assert.equal(m.description, 'To be resolved later.');
     assert.equal(m.expirationDate, expireAt);
     assert.ok(m.startDate! <= Date.now() + 1000 && m.startDate! > Date.now() - 60_000);
-    const userId = (await server.server.db.query<{ user_id: string }>(`SELECT user_id FROM users WHERE org_id = $1 AND handle = 'reviewer'`, [server.orgId])).rows[0]!.user_id;
+    const userId = (
+      await server.server.db.query<{ user_id: string }>(`SELECT user_id FROM users WHERE org_id = $1 AND handle = 'reviewer'`, [server.orgId])
+    ).rows[0]!.user_id;
     assert.equal(m.uuid, userId);
     assert.equal((await api.listFindings({ filterMuted: false, pageLimit: 1 })).meta?.page?.totalFilteredCount, N - 3);
 
     await api.muteSecurityFindings(body([ids[0]!], { isMuted: false, reason: 'HUMAN_ERROR' }));
-    expectIds(await listAll({ filterMuted: true }), seeded.filter((s) => ids.slice(1).includes(s.finding_id)));
+    expectIds(
+      await listAll({ filterMuted: true }),
+      seeded.filter((s) => ids.slice(1).includes(s.finding_id)),
+    );
     const history = await server.server.db.query<{ muted: boolean; changed_by: string | null }>(
       `SELECT muted, changed_by FROM finding_states WHERE org_id = $1 AND finding_id = $2 ORDER BY valid_from`,
       [server.orgId, ids[0]],

@@ -22,7 +22,10 @@ for (const pageLimit of [7, 1000]) {
     for await (const f of api.listFindingsWithPagination({ pageLimit })) ids.push(f.id!);
     assert.equal(ids.length, 2500);
     assert.equal(new Set(ids).size, 2500);
-    assert.deepEqual(ids, [...seeded].sort(listingOrder).map((s) => s.finding_id));
+    assert.deepEqual(
+      ids,
+      [...seeded].sort(listingOrder).map((s) => s.finding_id),
+    );
   });
 }
 

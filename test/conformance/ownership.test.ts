@@ -46,7 +46,9 @@ async function settle() {
   throw new Error('the ownership queue did not settle');
 }
 
-async function apiError(p: Promise<unknown>): Promise<{ code: number; body: { errors?: Array<{ source?: { pointer?: string; parameter?: string } }> } }> {
+async function apiError(
+  p: Promise<unknown>,
+): Promise<{ code: number; body: { errors?: Array<{ source?: { pointer?: string; parameter?: string } }> } }> {
   try {
     await p;
   } catch (err) {
@@ -57,7 +59,8 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; body: { er
 }
 
 const items = async (rid: string) => (await api.listOwnershipInferences({ resourceId: rid })).data.attributes.items;
-const itemOf = async (rid: string, type: v2.OwnershipOwnerType) => (await api.getOwnershipInference({ resourceId: rid, ownerType: type })).data.attributes;
+const itemOf = async (rid: string, type: v2.OwnershipOwnerType) =>
+  (await api.getOwnershipInference({ resourceId: rid, ownerType: type })).data.attributes;
 const path = (rid: string, rest = '') => `/api/v2/csm/ownership/${encodeURIComponent(rid)}${rest}`;
 
 async function findingsTagged(tag: string): Promise<Array<{ attributes: { resource_id: string; tags: string[] } }>> {
@@ -125,11 +128,14 @@ test('list answers one inference per owner type, with the owners the evidence na
   assert.equal(carol.find((i) => i.ownerType === 'team')?.primaryContactRef, 'ref:handle/platform', "the creator's team");
 
   const orphan = await items(ORPHAN_BUCKET);
-  assert.deepEqual(orphan.map((i) => [i.id.split(':').pop(), i.ownerType, i.status, i.primaryContactRef, i.confidence]), [
-    ['team', 'unknown', 'unknown', undefined, '0.0000'],
-    ['user', 'unknown', 'unknown', undefined, '0.0000'],
-    ['service', 'unknown', 'unknown', undefined, '0.0000'],
-  ]);
+  assert.deepEqual(
+    orphan.map((i) => [i.id.split(':').pop(), i.ownerType, i.status, i.primaryContactRef, i.confidence]),
+    [
+      ['team', 'unknown', 'unknown', undefined, '0.0000'],
+      ['user', 'unknown', 'unknown', undefined, '0.0000'],
+      ['service', 'unknown', 'unknown', undefined, '0.0000'],
+    ],
+  );
 
   // The wire keeps internal fields to itself.
   const raw = (await (await server.api(path(CHECKOUT_INSTANCE))).json()) as { data: { attributes: { items: Array<Record<string, unknown>> } } };
@@ -160,7 +166,19 @@ test('a resource imported but not yet inferred answers at once', async () => {
   await ingestResources(
     server.server.db,
     server.orgId,
-    [{ resource_id: rid, resource_type: 'aws_s3_bucket', name: 'acme-payments-late-arrival', cloud_provider: 'aws', account: '111122223333', region: 'us-east-1', tags: ['owner:bob'], configuration: {}, observed_at: Date.now() }],
+    [
+      {
+        resource_id: rid,
+        resource_type: 'aws_s3_bucket',
+        name: 'acme-payments-late-arrival',
+        cloud_provider: 'aws',
+        account: '111122223333',
+        region: 'us-east-1',
+        tags: ['owner:bob'],
+        configuration: {},
+        observed_at: Date.now(),
+      },
+    ],
     builtInRuleEngine(),
     { source: 'test' },
   );
@@ -172,7 +190,11 @@ test('a resource imported but not yet inferred answers at once', async () => {
 test('history lists every change newest first, pages with cursor and limit, and filters by owner type', async () => {
   const all = await allHistory(CHECKOUT_INSTANCE);
   assert.equal(all.length, 3, 'one entry per owner type after the first inference');
-  assert.deepEqual([...all].sort((a, b) => b - a), all, 'newest first');
+  assert.deepEqual(
+    [...all].sort((a, b) => b - a),
+    all,
+    'newest first',
+  );
   assert.equal(new Set(all).size, all.length, 'pages never repeat an entry');
   const team = await allHistory(CHECKOUT_INSTANCE, 'team', 1);
   assert.equal(team.length, 1);
@@ -185,7 +207,9 @@ test('history lists every change newest first, pages with cursor and limit, and 
   assert.equal(bad.status, 400);
   assert.equal(((await bad.json()) as { errors: Array<{ source: { parameter: string } }> }).errors[0]!.source.parameter, 'limit');
   const first = await api.listOwnershipHistory({ resourceId: CHECKOUT_INSTANCE, limit: 1 });
-  const foreign = await server.api(path(CHECKOUT_INSTANCE, `/user/history?cursor=${encodeURIComponent(first.data.attributes.pagination.nextCursor!)}`));
+  const foreign = await server.api(
+    path(CHECKOUT_INSTANCE, `/user/history?cursor=${encodeURIComponent(first.data.attributes.pagination.nextCursor!)}`),
+  );
   assert.equal(foreign.status, 400, 'a cursor of another listing is refused');
 });
 
@@ -207,7 +231,13 @@ test('history cursors are signed: a tampered or hand-made cursor is a 400 naming
 test('evidence shows each version the inference used as it was recorded, under a weak ETag', async () => {
   const evidence = (await api.getOwnershipEvidence({ resourceId: CHECKOUT_INSTANCE, ownerType: 'team' })).data;
   assert.equal(evidence.id, CHECKOUT_INSTANCE);
-  const versions = evidence.attributes.evidenceVersions as Array<{ source: string; id: string; version: number; recorded: boolean; content: Record<string, unknown> }>;
+  const versions = evidence.attributes.evidenceVersions as Array<{
+    source: string;
+    id: string;
+    version: number;
+    recorded: boolean;
+    content: Record<string, unknown>;
+  }>;
   const resource = versions.find((v) => v.source === 'resource')!;
   assert.equal(resource.recorded, true);
   assert.ok((resource.content.tags as string[]).includes('owner:alice'));
@@ -238,7 +268,10 @@ test('settings: defaults, version increments, auto-tag adds and removes team tag
   assert.ok(payments.length >= 3);
   assert.ok(payments.every((f) => f.attributes.resource_id === CHECKOUT_INSTANCE));
   const platformOwn = await findingsTagged('team:platform');
-  assert.ok(platformOwn.length > 0 && platformOwn.every((f) => f.attributes.resource_id === PLATFORM_BUCKET), 'medium answers are not tagged at high');
+  assert.ok(
+    platformOwn.length > 0 && platformOwn.every((f) => f.attributes.resource_id === PLATFORM_BUCKET),
+    'medium answers are not tagged at high',
+  );
 
   // Expected counts from the store's current findings and the API's team answers (bands: > 0.85, >= 0.60, below).
   const db = server.server.db;
@@ -253,32 +286,53 @@ test('settings: defaults, version increments, auto-tag adds and removes team tag
   }
   assert.ok(expected.medium > 0 && expected.total > expected.medium, 'the organization has medium and unanswered findings');
   const untagged = (await api.getOwnershipUntaggedFindings()).data.attributes;
-  assert.deepEqual({ total: untagged.total, high: untagged.highConfidence, medium: untagged.mediumConfidence, low: untagged.lowConfidence }, expected);
+  assert.deepEqual(
+    { total: untagged.total, high: untagged.highConfidence, medium: untagged.mediumConfidence, low: untagged.lowConfidence },
+    expected,
+  );
 
-  const medium = (await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: true, confidenceLevel: 'medium' } } } })).data.attributes;
+  const medium = (
+    await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: true, confidenceLevel: 'medium' } } } })
+  ).data.attributes;
   assert.deepEqual([medium.autoTag, medium.confidenceLevel, medium.version], [true, 'medium', 1]);
   const platform = await findingsTagged('team:platform');
-  assert.ok(platform.some((f) => f.attributes.resource_id === CAROL_BUCKET), 'the medium answer is tagged once the band allows it');
+  assert.ok(
+    platform.some((f) => f.attributes.resource_id === CAROL_BUCKET),
+    'the medium answer is tagged once the band allows it',
+  );
   assert.equal((await api.getOwnershipUntaggedFindings()).data.attributes.mediumConfidence, 0);
 
-  const off = (await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: false, confidenceLevel: 'medium' } } } })).data.attributes;
+  const off = (
+    await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: false, confidenceLevel: 'medium' } } } })
+  ).data.attributes;
   assert.equal(off.version, 2);
   assert.equal((await findingsTagged('team:payments')).length, 0, 'turning auto-tag off removes the tags it wrote');
   const kept = await findingsTagged('team:platform');
   assert.ok(kept.length > 0 && kept.every((f) => f.attributes.resource_id === PLATFORM_BUCKET), "a resource's own team tag is never touched");
 
-  const back = (await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: true, confidenceLevel: 'high' } } } })).data.attributes;
+  const back = (
+    await api.postOwnershipSettings({ body: { data: { type: 'ownership_settings', attributes: { autoTag: true, confidenceLevel: 'high' } } } })
+  ).data.attributes;
   assert.equal(back.version, 3);
   assert.equal((await findingsTagged('team:payments')).length, payments.length);
-  assert.ok((await findingsTagged('team:platform')).every((f) => f.attributes.resource_id === PLATFORM_BUCKET), 'raising the band removes tags below it');
+  assert.ok(
+    (await findingsTagged('team:platform')).every((f) => f.attributes.resource_id === PLATFORM_BUCKET),
+    'raising the band removes tags below it',
+  );
 
   const bad = await server.api('/api/v2/csm/ownership/settings', {
     method: 'POST',
     body: JSON.stringify({ data: { type: 'ownership_settings', attributes: { auto_tag: true, confidence_level: 'certain' } } }),
   });
   assert.equal(bad.status, 400);
-  assert.equal(((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!.source.pointer, '/data/attributes/confidence_level');
-  const badTag = await server.api('/api/v2/csm/ownership/settings', { method: 'POST', body: JSON.stringify({ data: { attributes: { auto_tag: 'yes', confidence_level: 'high' } } }) });
+  assert.equal(
+    ((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!.source.pointer,
+    '/data/attributes/confidence_level',
+  );
+  const badTag = await server.api('/api/v2/csm/ownership/settings', {
+    method: 'POST',
+    body: JSON.stringify({ data: { attributes: { auto_tag: 'yes', confidence_level: 'high' } } }),
+  });
   assert.equal(((await badTag.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!.source.pointer, '/data/attributes/auto_tag');
   assert.equal((await api.getOwnershipSettings()).data.attributes.version, 3, 'a refused change changes nothing');
   await settle();
@@ -290,10 +344,15 @@ const feedback = (rid: string, type: v2.OwnershipOwnerType, attributes: v2.Owner
 test('confirm keeps the status, gives a new checksum and records a label; a stale checksum is a 409 that changes nothing', async () => {
   const before = await itemOf(CHECKOUT_INSTANCE, 'team');
   const historyBefore = (await allHistory(CHECKOUT_INSTANCE, 'team')).length;
-  const result = (await feedback(CHECKOUT_INSTANCE, 'team', { action: 'confirm', inferenceChecksum: before.checksum, reason: 'Payments run checkout.' })).data;
+  const result = (
+    await feedback(CHECKOUT_INSTANCE, 'team', { action: 'confirm', inferenceChecksum: before.checksum, reason: 'Payments run checkout.' })
+  ).data;
   assert.equal(result.id, CHECKOUT_INSTANCE);
   assert.equal(result.type, 'ownership_feedback_result');
-  assert.deepEqual([result.attributes.action, result.attributes.previousStatus, result.attributes.newStatus, result.attributes.ownerType], ['confirm', 'suggested', 'suggested', 'team']);
+  assert.deepEqual(
+    [result.attributes.action, result.attributes.previousStatus, result.attributes.newStatus, result.attributes.ownerType],
+    ['confirm', 'suggested', 'suggested', 'team'],
+  );
   assert.equal(result.attributes.primaryContactRef, 'ref:handle/payments');
   assert.notEqual(result.attributes.checksum, before.checksum);
   const after = await itemOf(CHECKOUT_INSTANCE, 'team');
@@ -321,9 +380,15 @@ test('of five concurrent feedbacks on one checksum exactly one wins', async () =
   const won = outcomes.filter((o) => o.status === 'fulfilled');
   const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
   assert.equal(won.length, 1);
-  assert.deepEqual(lost.map((o) => (o.reason as { code: number }).code), [409, 409, 409, 409]);
+  assert.deepEqual(
+    lost.map((o) => (o.reason as { code: number }).code),
+    [409, 409, 409, 409],
+  );
   assert.equal((await feedbackOf(server.server.db, server.orgId, CHECKOUT_INSTANCE)).length, labelsBefore + 1);
-  assert.equal((await itemOf(CHECKOUT_INSTANCE, 'user')).checksum, (won[0] as PromiseFulfilledResult<v2.OwnershipFeedbackResponse>).value.data.attributes.checksum);
+  assert.equal(
+    (await itemOf(CHECKOUT_INSTANCE, 'user')).checksum,
+    (won[0] as PromiseFulfilledResult<v2.OwnershipFeedbackResponse>).value.data.attributes.checksum,
+  );
 });
 
 test('persist makes the answer authoritative: re-inference never changes it', async () => {
@@ -340,7 +405,8 @@ test('persist makes the answer authoritative: re-inference never changes it', as
 test('reject excludes the owner and re-infers now; correct replaces the owner for good', async () => {
   const user = await itemOf(CAROL_BUCKET, 'user');
   assert.equal(user.primaryContactRef, 'ref:handle/carol');
-  const rejected = (await feedback(CAROL_BUCKET, 'user', { action: 'reject', inferenceChecksum: user.checksum, reason: 'Carol only created it.' })).data.attributes;
+  const rejected = (await feedback(CAROL_BUCKET, 'user', { action: 'reject', inferenceChecksum: user.checksum, reason: 'Carol only created it.' }))
+    .data.attributes;
   assert.equal(rejected.previousStatus, 'suggested');
   assert.notEqual(rejected.primaryContactRef, 'ref:handle/carol');
   assert.equal(rejected.newStatus, 'unknown', 'no other user candidate');
@@ -349,13 +415,20 @@ test('reject excludes the owner and re-infers now; correct replaces the owner fo
   await settle();
   assert.notEqual((await itemOf(CAROL_BUCKET, 'user')).primaryContactRef, 'ref:handle/carol', 'the rejection holds through re-inference');
 
-  const noOwner = await apiError(feedback(CAROL_BUCKET, 'team', { action: 'correct', inferenceChecksum: (await itemOf(CAROL_BUCKET, 'team')).checksum }));
+  const noOwner = await apiError(
+    feedback(CAROL_BUCKET, 'team', { action: 'correct', inferenceChecksum: (await itemOf(CAROL_BUCKET, 'team')).checksum }),
+  );
   assert.equal(noOwner.code, 400);
   assert.equal(noOwner.body.errors?.[0]?.source?.pointer, '/data/attributes/corrected_owner_handle');
 
   const team = await itemOf(CAROL_BUCKET, 'team');
   const corrected = (
-    await feedback(CAROL_BUCKET, 'team', { action: 'correct', inferenceChecksum: team.checksum, correctedOwnerHandle: 'payments', correctedOwnerType: 'team' })
+    await feedback(CAROL_BUCKET, 'team', {
+      action: 'correct',
+      inferenceChecksum: team.checksum,
+      correctedOwnerHandle: 'payments',
+      correctedOwnerType: 'team',
+    })
   ).data.attributes;
   assert.deepEqual([corrected.previousStatus, corrected.newStatus, corrected.primaryContactRef], ['suggested', 'overridden', 'ref:handle/payments']);
   await markForInference(server.server.db, server.orgId, [CAROL_BUCKET], Date.now());
@@ -373,7 +446,10 @@ test('bad requests: unknown owner type 400, unknown resource 404, another organi
   const badType = await apiError(api.getOwnershipInference({ resourceId: CHECKOUT_INSTANCE, ownerType: 'robot' as v2.OwnershipOwnerType }));
   assert.equal(badType.code, 400);
   assert.equal(badType.body.errors?.[0]?.source?.parameter, 'owner_type');
-  assert.equal((await apiError(feedback(CHECKOUT_INSTANCE, 'robot' as v2.OwnershipOwnerType, { action: 'confirm', inferenceChecksum: item.checksum }))).code, 400);
+  assert.equal(
+    (await apiError(feedback(CHECKOUT_INSTANCE, 'robot' as v2.OwnershipOwnerType, { action: 'confirm', inferenceChecksum: item.checksum }))).code,
+    400,
+  );
   assert.equal((await apiError(api.listOwnershipInferences({ resourceId: 'arn:aws:s3:::no-such-bucket' }))).code, 404);
   assert.equal((await apiError(feedback('arn:aws:s3:::no-such-bucket', 'team', { action: 'confirm', inferenceChecksum: 'x' }))).code, 404);
   const longId = `arn:aws:ecs:us-east-1:111122223333:task-definition/${'a'.repeat(160)}:7`;
@@ -384,7 +460,18 @@ test('bad requests: unknown owner type 400, unknown resource 404, another organi
   const other = await server.newKeys('other-org');
   const otherApi = clientFor(server.url, other);
   assert.equal((await apiError(otherApi.listOwnershipInferences({ resourceId: CHECKOUT_INSTANCE }))).code, 404);
-  assert.equal((await apiError(otherApi.createOwnershipFeedback({ resourceId: CHECKOUT_INSTANCE, ownerType: 'team', body: { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inferenceChecksum: item.checksum } } } }))).code, 404);
+  assert.equal(
+    (
+      await apiError(
+        otherApi.createOwnershipFeedback({
+          resourceId: CHECKOUT_INSTANCE,
+          ownerType: 'team',
+          body: { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inferenceChecksum: item.checksum } } },
+        }),
+      )
+    ).code,
+    404,
+  );
   assert.equal((await itemOf(CHECKOUT_INSTANCE, 'team')).checksum, item.checksum);
   assert.equal((await otherApi.getOwnershipSettings()).data.attributes.version, 0, 'settings are per organization');
 });
@@ -398,17 +485,32 @@ test('an inference that cannot be computed shows failed with its reason and retr
     assert.ok(h.failedAt instanceof Date);
     assert.ok(h.retrySchedule instanceof Date && h.retrySchedule > h.failedAt!);
   }
-  assert.deepEqual((await items(GHOST)).map((i) => i.status), ['failed', 'failed', 'failed']);
+  assert.deepEqual(
+    (await items(GHOST)).map((i) => i.status),
+    ['failed', 'failed', 'failed'],
+  );
 });
 
 test('the directory lists users with their teams, and teams', async () => {
   const res = await server.api('/api/v2/csm/directory');
   assert.equal(res.status, 200);
-  const body = (await res.json()) as { data: { type: string; id: string; attributes: { users: Array<{ handle: string; email?: string; name: string; active: boolean; teams: string[] }>; teams: Array<{ handle: string; name: string }> } } };
+  const body = (await res.json()) as {
+    data: {
+      type: string;
+      id: string;
+      attributes: {
+        users: Array<{ handle: string; email?: string; name: string; active: boolean; teams: string[] }>;
+        teams: Array<{ handle: string; name: string }>;
+      };
+    };
+  };
   assert.equal(body.data.type, 'directory');
   assert.equal(body.data.id, server.orgId);
   const alice = body.data.attributes.users.find((u) => u.handle === 'alice')!;
   assert.deepEqual(alice, { handle: 'alice', email: 'alice@acme.example', name: 'Alice Ng', active: true, teams: ['payments'] });
   assert.equal(body.data.attributes.users.find((u) => u.handle === 'dave')?.active, false);
-  assert.deepEqual(body.data.attributes.teams.map((t) => t.handle), ['data', 'payments', 'platform']);
+  assert.deepEqual(
+    body.data.attributes.teams.map((t) => t.handle),
+    ['data', 'payments', 'platform'],
+  );
 });

@@ -49,7 +49,10 @@ async function startTarget(): Promise<Target> {
     return { url: env.STEWARD_E2E_URL.replace(/\/$/, ''), apiKey: env.STEWARD_E2E_API_KEY, appKey: env.STEWARD_E2E_APP_KEY, stop: async () => {} };
   }
   const seed = seedConsoleScenario;
-  assert.ok(seed, 'test/helpers/seed-console.ts must export seedConsoleScenario(server): findings with ownership, a directory (see the e2e test header)');
+  assert.ok(
+    seed,
+    'test/helpers/seed-console.ts must export seedConsoleScenario(server): findings with ownership, a directory (see the e2e test header)',
+  );
   const server = await helpers.startTestServer();
   await seed(server);
   return server;
@@ -112,7 +115,10 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await page.getByLabel('API key').fill('0'.repeat(32));
     await page.getByLabel('Application key').fill('0'.repeat(40));
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: /refused|sign in/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /refused|sign in/i })
+      .waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   });
 
@@ -210,9 +216,11 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
   await t.test('the overview charts the summary the API gives', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-    const summary = (await api<{ data: { attributes: { by_status: Record<string, number>; by_evaluation: Record<string, number> } } }>(
-      '/api/v2/posture_management/findings/summary',
-    )).data.attributes;
+    const summary = (
+      await api<{ data: { attributes: { by_status: Record<string, number>; by_evaluation: Record<string, number> } } }>(
+        '/api/v2/posture_management/findings/summary',
+      )
+    ).data.attributes;
     const severity = await page.locator('svg[data-chart="by-severity"]').getAttribute('aria-label');
     for (const sev of ['critical', 'high', 'medium', 'low', 'info']) assert.match(severity!, new RegExp(`${sev}: ${summary.by_status[sev] ?? 0}\\b`));
     const evaluation = await page.locator('svg[data-chart="by-evaluation"]').getAttribute('aria-label');
@@ -229,17 +237,20 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await page.locator('#confidence-level').selectOption('medium');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText(/^Saved \(version/).waitFor();
-    const after = (await api<{ data: { attributes: { auto_tag: boolean; confidence_level: string; version: number } } }>('/api/v2/csm/ownership/settings')).data
-      .attributes;
+    const after = (
+      await api<{ data: { attributes: { auto_tag: boolean; confidence_level: string; version: number } } }>('/api/v2/csm/ownership/settings')
+    ).data.attributes;
     assert.equal(after.auto_tag, !before.auto_tag);
     assert.equal(after.confidence_level, 'medium');
     assert.equal(after.version, before.version + 1);
 
     await page.locator('#prefs-text:not([disabled])').waitFor();
-    await page.locator('#prefs-text').fill(
-      'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n' +
-        'p1,tag_mapping,service,checkout,payments,squad,high,,,,,1\n',
-    );
+    await page
+      .locator('#prefs-text')
+      .fill(
+        'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n' +
+          'p1,tag_mapping,service,checkout,payments,squad,high,,,,,1\n',
+      );
     await page.getByRole('button', { name: 'Validate and save' }).click();
     const problems = page.getByRole('table', { name: 'Problems in the CSV' });
     await problems.waitFor();

@@ -64,7 +64,11 @@ function allResources(now: number): ResourceRecord[] {
       region: 'us-east-1',
       tags: ['service:checkout', 'owner:alice', 'env:prod'],
       // IMDSv1 allowed, public address, no instance profile: three failing rules.
-      configuration: { instance_id: 'i-0a1b2c3d4e5f60718', metadata_options: { http_tokens: 'optional', http_endpoint: 'enabled' }, public_ip_address: '54.210.10.20' },
+      configuration: {
+        instance_id: 'i-0a1b2c3d4e5f60718',
+        metadata_options: { http_tokens: 'optional', http_endpoint: 'enabled' },
+        public_ip_address: '54.210.10.20',
+      },
     },
     {
       ...base,

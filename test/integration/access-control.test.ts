@@ -115,7 +115,9 @@ test('bad keys spend a budget of their address; once spent, even keys are not lo
   const from = address(15);
   const statuses: number[] = [];
   for (let i = 0; i < 5; i++) {
-    statuses.push((await raw('/api/v2/posture_management/findings', { headers: { 'DD-API-KEY': `guess-${i}`, 'DD-APPLICATION-KEY': 'guess' }, from })).status);
+    statuses.push(
+      (await raw('/api/v2/posture_management/findings', { headers: { 'DD-API-KEY': `guess-${i}`, 'DD-APPLICATION-KEY': 'guess' }, from })).status,
+    );
   }
   assert.deepEqual(statuses, [403, 403, 403, 403, 403]);
   const spent = await raw('/api/v2/posture_management/findings', { headers: { 'DD-API-KEY': 'guess-6', 'DD-APPLICATION-KEY': 'guess' }, from });

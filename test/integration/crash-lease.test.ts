@@ -40,7 +40,8 @@ function api(server: ServerProcess, keys: Keys, path: string, body?: unknown): P
 }
 
 /** A batch whose write takes a while: its lease is held long enough to be killed with it. */
-const bigBatch = (round: number) => Array.from({ length: 1000 }, (_, i) => bucketItem(`arn:aws:s3:::crash-${round}-${i}`, { tags: ['env:prod', `round:${round}`] }));
+const bigBatch = (round: number) =>
+  Array.from({ length: 1000 }, (_, i) => bucketItem(`arn:aws:s3:::crash-${round}-${i}`, { tags: ['env:prod', `round:${round}`] }));
 
 /** Ingests one new resource and expects its findings listed (and each readable) within a few seconds. */
 async function expectListedSoon(server: ServerProcess, keys: Keys, id: string): Promise<void> {
@@ -64,48 +65,52 @@ async function expectListedSoon(server: ServerProcess, keys: Keys, id: string): 
   }
 }
 
-test('PostgreSQL: kill -9 of a process mid-write freezes neither the surviving process nor its restart', { skip: !onPostgres && 'needs DATABASE_URL' }, async () => {
-  const database = await createTestDatabase();
-  try {
-    const db = await openDb({ databaseUrl: database.url });
-    await migrate(db);
-    const keys = await createKeys(db, 'crashing-org', 'crasher');
-    const env = { DATABASE_URL: database.url };
-    let victim = await start({ ...env, PGAPPNAME: 'steward-victim' });
-    const survivor = await start(env);
-    // A transaction of the victim's is open: a write in flight, its lease held. Kill the process right then.
-    let killed = false;
-    for (let round = 0; round < 10 && !killed; round++) {
-      let done = false;
-      const inFlight = api(victim, keys, '/api/v2/csm/resources', bigBatch(round)).then(
-        () => (done = true),
-        () => (done = true),
-      );
-      while (!done && !killed) {
-        const open = await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'steward-victim'
-             AND xact_start IS NOT NULL AND state <> 'idle'`,
+test(
+  'PostgreSQL: kill -9 of a process mid-write freezes neither the surviving process nor its restart',
+  { skip: !onPostgres && 'needs DATABASE_URL' },
+  async () => {
+    const database = await createTestDatabase();
+    try {
+      const db = await openDb({ databaseUrl: database.url });
+      await migrate(db);
+      const keys = await createKeys(db, 'crashing-org', 'crasher');
+      const env = { DATABASE_URL: database.url };
+      let victim = await start({ ...env, PGAPPNAME: 'steward-victim' });
+      const survivor = await start(env);
+      // A transaction of the victim's is open: a write in flight, its lease held. Kill the process right then.
+      let killed = false;
+      for (let round = 0; round < 10 && !killed; round++) {
+        let done = false;
+        const inFlight = api(victim, keys, '/api/v2/csm/resources', bigBatch(round)).then(
+          () => (done = true),
+          () => (done = true),
         );
-        if (open.rows[0]!.n > 0) {
-          victim.child.kill('SIGKILL');
-          killed = true;
-        } else await sleep(2);
+        while (!done && !killed) {
+          const open = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'steward-victim'
+             AND xact_start IS NOT NULL AND state <> 'idle'`,
+          );
+          if (open.rows[0]!.n > 0) {
+            victim.child.kill('SIGKILL');
+            killed = true;
+          } else await sleep(2);
+        }
+        await inFlight;
       }
-      await inFlight;
-    }
-    assert.ok(killed, 'the victim was killed with a write in flight');
-    await victim.stop();
-    await db.close();
+      assert.ok(killed, 'the victim was killed with a write in flight');
+      await victim.stop();
+      await db.close();
 
-    await expectListedSoon(survivor, keys, 'arn:aws:s3:::after-crash-survivor');
-    victim = await start(env);
-    await expectListedSoon(victim, keys, 'arn:aws:s3:::after-crash-restarted');
-    await expectListedSoon(survivor, keys, 'arn:aws:s3:::after-crash-survivor-again');
-  } finally {
-    await Promise.all(started.splice(0).map((s) => s.stop('SIGKILL')));
-    await database.drop();
-  }
-});
+      await expectListedSoon(survivor, keys, 'arn:aws:s3:::after-crash-survivor');
+      victim = await start(env);
+      await expectListedSoon(victim, keys, 'arn:aws:s3:::after-crash-restarted');
+      await expectListedSoon(survivor, keys, 'arn:aws:s3:::after-crash-survivor-again');
+    } finally {
+      await Promise.all(started.splice(0).map((s) => s.stop('SIGKILL')));
+      await database.drop();
+    }
+  },
+);
 
 test('PGlite: a process killed mid-write leaves nothing that freezes the restarted one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'steward-crash-'));

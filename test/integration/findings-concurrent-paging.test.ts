@@ -13,7 +13,10 @@ import { withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 let server: TestServer;
 let seeded: FindingState[];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type ListBody = { data: Array<{ id: string; attributes: { status: string } }>; meta: { page: { total_filtered_count: number; cursor?: string }; snapshot_timestamp: number } };
+type ListBody = {
+  data: Array<{ id: string; attributes: { status: string } }>;
+  meta: { page: { total_filtered_count: number; cursor?: string }; snapshot_timestamp: number };
+};
 
 before(async () => {
   server = await startTestServer();
@@ -25,21 +28,34 @@ after(async () => server?.stop());
 async function writeRound(round: number, holdMs: number): Promise<number> {
   const { db } = server.server;
   return withFindingWriteLease(db, server.orgId, 'org', async (tx, now) => {
-    const fresh = Array.from({ length: 15 }, (_, i) => makeState(10_000 + round * 100 + i, { finding_id: `a-new-${round}-${i}`, status: 'critical' }));
-    await insertFindingIdentities(tx, server.orgId, fresh.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })));
+    const fresh = Array.from({ length: 15 }, (_, i) =>
+      makeState(10_000 + round * 100 + i, { finding_id: `a-new-${round}-${i}`, status: 'critical' }),
+    );
+    await insertFindingIdentities(
+      tx,
+      server.orgId,
+      fresh.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })),
+    );
     const changed = Array.from({ length: 20 }, (_, i) => seeded[(round * 37 + i * 13) % seeded.length]!).map((s) => ({
       ...s,
       status: SEVERITIES[(SEVERITIES.indexOf(s.status as never) + round + 1) % SEVERITIES.length]!,
       evaluation: (s.evaluation === 'pass' ? 'fail' : 'pass') as 'pass' | 'fail',
     }));
     const unique = [...new Map(changed.map((s) => [s.finding_id, s])).values()];
-    await writeStates(tx, server.orgId, unique.map((s) => s.finding_id), [...fresh, ...unique], now, 'concurrent-writer');
+    await writeStates(
+      tx,
+      server.orgId,
+      unique.map((s) => s.finding_id),
+      [...fresh, ...unique],
+      now,
+      'concurrent-writer',
+    );
     await sleep(holdMs);
     return now;
   });
 }
 
-test('paging while writers commit returns exactly the first page\'s instant', async () => {
+test("paging while writers commit returns exactly the first page's instant", async () => {
   const { db } = server.server;
   // A writer whose transaction is open when the first page picks its instant, and commits right after.
   const slowWriter = writeRound(0, 400);
@@ -79,7 +95,10 @@ test('paging while writers commit returns exactly the first page\'s instant', as
 
   // On PostgreSQL the first page runs while the slow writer's transaction is open (PGlite, one connection, waits for it).
   if (db.kind === 'postgres') assert.ok(slowAt > snapshot, 'the open writer commits after the instant the listing picked');
-  assert.ok(writes.some((w) => w > snapshot), 'writers committed while the listing was paged');
+  assert.ok(
+    writes.some((w) => w > snapshot),
+    'writers committed while the listing was paged',
+  );
   assert.equal(new Set(seen).size, seen.length, 'no finding twice');
   // The rows valid at the instant, read after every writer is done, by the plainest query.
   const expected = (

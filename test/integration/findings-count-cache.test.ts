@@ -19,7 +19,12 @@ const total = async (query = '') => {
 
 test('counts stay exact through new findings, changed states and mutes that run out', async () => {
   const now = Date.now();
-  await seedStates(s.server.db, s.orgId, [0, 1, 2].map((i) => makeState(i, { evaluation: 'fail' })), now - 10_000);
+  await seedStates(
+    s.server.db,
+    s.orgId,
+    [0, 1, 2].map((i) => makeState(i, { evaluation: 'fail' })),
+    now - 10_000,
+  );
   assert.equal(await total('&filter[evaluation]=fail'), 3);
   assert.equal(await total('&filter[evaluation]=fail'), 3, 'the same answer from the reused count');
 

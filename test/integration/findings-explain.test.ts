@@ -41,7 +41,11 @@ async function explain(sql: string, params: unknown[]): Promise<PlanNode[]> {
 function rowsRead(plan: PlanNode[]): number {
   return plan
     .filter((n) => n['Relation Name'] === 'finding_states' || /Bitmap Index Scan/.test(n['Node Type']))
-    .reduce((sum, n) => sum + ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * (n['Actual Loops'] ?? 1), 0);
+    .reduce(
+      (sum, n) =>
+        sum + ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * (n['Actual Loops'] ?? 1),
+      0,
+    );
 }
 
 before(async () => {
@@ -53,10 +57,19 @@ before(async () => {
   );
   await seedStates(store.db, orgId, states, Date.now() - 60_000);
   // History: a fifth of the findings changed since, so closed rows exist, all of them before the instant read.
-  const changed = states.filter((_, i) => i % 5 === 0).map((st) => ({ ...st, evaluation: st.evaluation === 'pass' ? ('fail' as const) : ('pass' as const) }));
+  const changed = states
+    .filter((_, i) => i % 5 === 0)
+    .map((st) => ({ ...st, evaluation: st.evaluation === 'pass' ? ('fail' as const) : ('pass' as const) }));
   for (let i = 0; i < changed.length; i += 2000) {
     const batch = changed.slice(i, i + 2000);
-    await writeStates(store.db, orgId, batch.map((st) => st.finding_id), batch, Date.now() - 30_000, null);
+    await writeStates(
+      store.db,
+      orgId,
+      batch.map((st) => st.finding_id),
+      batch,
+      Date.now() - 30_000,
+      null,
+    );
   }
   await store.db.query('ANALYZE finding_states');
   at = Date.now();
@@ -82,11 +95,18 @@ for (const [name, query] of cases) {
   });
 }
 
-test('the first page of an unfiltered listing walks the order index (no sort of every finding)', { skip: !onPostgres && 'needs DATABASE_URL' }, async () => {
-  const q = buildPageQuery(orgId, { filter: { op: 'and', nodes: [] }, at, limit: 101 });
-  const plan = await explain(q.sql, q.params);
-  // The closed-rows branch may sort its few rows (those closed since the instant); the current rows come in index order.
-  assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), plan.map((n) => n['Node Type']).join(' > '));
-  assert.ok(!plan.some((n) => n['Node Type'] === 'Sort' && (n['Actual Rows'] ?? 0) > 101), plan.map((n) => `${n['Node Type']}(${n['Actual Rows']})`).join(' > '));
-  assert.ok(rowsRead(plan) < 1000, `read ${rowsRead(plan)} rows`);
-});
+test(
+  'the first page of an unfiltered listing walks the order index (no sort of every finding)',
+  { skip: !onPostgres && 'needs DATABASE_URL' },
+  async () => {
+    const q = buildPageQuery(orgId, { filter: { op: 'and', nodes: [] }, at, limit: 101 });
+    const plan = await explain(q.sql, q.params);
+    // The closed-rows branch may sort its few rows (those closed since the instant); the current rows come in index order.
+    assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), plan.map((n) => n['Node Type']).join(' > '));
+    assert.ok(
+      !plan.some((n) => n['Node Type'] === 'Sort' && (n['Actual Rows'] ?? 0) > 101),
+      plan.map((n) => `${n['Node Type']}(${n['Actual Rows']})`).join(' > '),
+    );
+    assert.ok(rowsRead(plan) < 1000, `read ${rowsRead(plan)} rows`);
+  },
+);

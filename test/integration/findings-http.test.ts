@@ -12,7 +12,10 @@ let server: TestServer;
 let seeded: FindingState[];
 const LIST = '/api/v2/posture_management/findings';
 
-type ListBody = { data: Array<{ id: string; attributes: Record<string, unknown> }>; meta: { page: { total_filtered_count: number; cursor?: string }; snapshot_timestamp: number } };
+type ListBody = {
+  data: Array<{ id: string; attributes: Record<string, unknown> }>;
+  meta: { page: { total_filtered_count: number; cursor?: string }; snapshot_timestamp: number };
+};
 type ErrorBody = { errors: Array<{ status: string; detail: string; source?: { parameter?: string; pointer?: string } }> };
 
 async function get<T = ListBody>(path: string): Promise<{ status: number; body: T }> {
@@ -42,26 +45,35 @@ describe('filters the client cannot send', () => {
     for (const q of ['filter[tags]=team:payments&filter[tags]=env:prod', 'filter[tag]=team:payments&filter[tags]=env:prod']) {
       const r = await get(`${LIST}?${q}&page[limit]=1000`);
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body.data.map((f) => f.id), ids(expected));
+      assert.deepEqual(
+        r.body.data.map((f) => f.id),
+        ids(expected),
+      );
       assert.equal(r.body.meta.page.total_filtered_count, expected.length);
     }
   });
 
-  test('the seed\'s limit and cursor page like page[limit] and page[cursor]', async () => {
+  test("the seed's limit and cursor page like page[limit] and page[cursor]", async () => {
     const first = await get(`${LIST}?limit=15`);
     assert.equal(first.body.data.length, 15);
     const second = await get(`${LIST}?limit=15&cursor=${encodeURIComponent(first.body.meta.page.cursor!)}`);
-    assert.deepEqual([...first.body.data, ...second.body.data].map((f) => f.id), ids(seeded).slice(0, 30));
+    assert.deepEqual(
+      [...first.body.data, ...second.body.data].map((f) => f.id),
+      ids(seeded).slice(0, 30),
+    );
   });
 
-  test('the seed\'s sample form filter[evaluation_changed_at]>=N means >= N', async () => {
+  test("the seed's sample form filter[evaluation_changed_at]>=N means >= N", async () => {
     const t = seeded[20]!.evaluation_changed_at;
     const r = await get(`${LIST}?filter[evaluation_changed_at]>=${t}&page[limit]=1000`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.data.map((f) => f.id), ids(seeded.filter((s) => s.evaluation_changed_at >= t)));
+    assert.deepEqual(
+      r.body.data.map((f) => f.id),
+      ids(seeded.filter((s) => s.evaluation_changed_at >= t)),
+    );
   });
 
-  test('a wildcard matches LIKE\'s own wildcard characters literally', async () => {
+  test("a wildcard matches LIKE's own wildcard characters literally", async () => {
     const r = await get(`${LIST}?filter[rule_id]=rule_%25*`);
     assert.equal(r.status, 200);
     assert.equal(r.body.meta.page.total_filtered_count, 0);
@@ -102,8 +114,15 @@ describe('bad input is a 400 naming the parameter', () => {
     const body = JSON.parse(Buffer.from(first.body.meta.page.cursor!, 'base64').toString());
     assert.equal(typeof body.after, 'string');
     assert.deepEqual(body.values, [seeded.find((s) => s.finding_id === body.after)!.status]);
-    for (const forged of [{ ...body, after: ids(seeded)[30] }, { ...body, snapshot: body.snapshot - 1000 }, { ...body, values: ['info'] }]) {
-      await expect400(`${LIST}?page[limit]=5&page[cursor]=${encodeURIComponent(Buffer.from(JSON.stringify(forged)).toString('base64'))}`, 'page[cursor]');
+    for (const forged of [
+      { ...body, after: ids(seeded)[30] },
+      { ...body, snapshot: body.snapshot - 1000 },
+      { ...body, values: ['info'] },
+    ]) {
+      await expect400(
+        `${LIST}?page[limit]=5&page[cursor]=${encodeURIComponent(Buffer.from(JSON.stringify(forged)).toString('base64'))}`,
+        'page[cursor]',
+      );
     }
   });
 
@@ -112,9 +131,14 @@ describe('bad input is a 400 naming the parameter', () => {
     const cursor = encodeURIComponent(first.body.meta.page.cursor!);
     await expect400(`${LIST}?page[limit]=5&page[cursor]=${cursor}`, 'page[cursor]');
     await expect400(`${LIST}?page[limit]=5&filter[evaluation]=pass&page[cursor]=${cursor}`, 'page[cursor]');
-    await expect400(`${LIST}?filter[evaluation]=fail&snapshot_timestamp=${first.body.meta.snapshot_timestamp - 1}&page[cursor]=${cursor}`, 'page[cursor]');
+    await expect400(
+      `${LIST}?filter[evaluation]=fail&snapshot_timestamp=${first.body.meta.snapshot_timestamp - 1}&page[cursor]=${cursor}`,
+      'page[cursor]',
+    );
     // The same filters, the same snapshot and another page size are fine.
-    const ok = await get(`${LIST}?page[limit]=7&filter[evaluation]=fail&snapshot_timestamp=${first.body.meta.snapshot_timestamp}&page[cursor]=${cursor}`);
+    const ok = await get(
+      `${LIST}?page[limit]=7&filter[evaluation]=fail&snapshot_timestamp=${first.body.meta.snapshot_timestamp}&page[cursor]=${cursor}`,
+    );
     assert.equal(ok.status, 200);
     const other = await server.newKeys('other-org-cursor');
     const r = await server.api(`${LIST}?page[limit]=5&filter[evaluation]=fail&page[cursor]=${cursor}`, { keys: other });
@@ -129,7 +153,7 @@ describe('bad input is a 400 naming the parameter', () => {
   });
 });
 
-describe('the seed\'s beta envelope', () => {
+describe("the seed's beta envelope", () => {
   test('list', async () => {
     const r = await get<{ data: { id: string; type: string; attributes: { findings: Array<Record<string, unknown>> } }; meta: ListBody['meta'] }>(
       `/api/unstable/posture_management/findings?limit=3&filter[status]=critical`,
@@ -137,9 +161,23 @@ describe('the seed\'s beta envelope', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body.data.type, 'posture_management_list_findings_resp');
     const expected = seeded.filter((s) => s.status === 'critical').sort(listingOrder);
-    assert.deepEqual(r.body.data.attributes.findings.map((f) => f.id), expected.slice(0, 3).map((s) => s.finding_id));
+    assert.deepEqual(
+      r.body.data.attributes.findings.map((f) => f.id),
+      expected.slice(0, 3).map((s) => s.finding_id),
+    );
     const f = r.body.data.attributes.findings[0]!;
-    assert.deepEqual(Object.keys(f).sort(), ['evaluation', 'evaluation_changed_at', 'id', 'muted', 'resource', 'resource_discovery_date', 'resource_type', 'rule', 'status', 'tags']);
+    assert.deepEqual(Object.keys(f).sort(), [
+      'evaluation',
+      'evaluation_changed_at',
+      'id',
+      'muted',
+      'resource',
+      'resource_discovery_date',
+      'resource_type',
+      'rule',
+      'status',
+      'tags',
+    ]);
     assert.equal(f.muted, false);
     assert.equal(r.body.meta.page.total_filtered_count, expected.length);
     assert.ok(r.body.meta.page.cursor);
@@ -147,7 +185,9 @@ describe('the seed\'s beta envelope', () => {
 
   test('detail', async () => {
     const s = seeded[9]!;
-    const r = await get<{ data: { type: string; attributes: { finding: Record<string, unknown> } } }>(`/api/unstable/posture_management/findings/${s.finding_id}`);
+    const r = await get<{ data: { type: string; attributes: { finding: Record<string, unknown> } } }>(
+      `/api/unstable/posture_management/findings/${s.finding_id}`,
+    );
     assert.equal(r.status, 200);
     assert.equal(r.body.data.type, 'posture_management_fetch_finding_resp');
     assert.equal(r.body.data.attributes.finding.id, s.finding_id);
@@ -170,7 +210,10 @@ describe('point in time', () => {
     assert.ok(!passNow.body.data.some((f) => f.id === target.finding_id));
     const passThen = await get(`${LIST}?filter[evaluation]=pass&page[limit]=1000&snapshot_timestamp=${t}`);
     assert.equal(passThen.body.meta.snapshot_timestamp, t);
-    assert.deepEqual(passThen.body.data.map((f) => f.id), ids(seeded.filter((s) => s.evaluation === 'pass')));
+    assert.deepEqual(
+      passThen.body.data.map((f) => f.id),
+      ids(seeded.filter((s) => s.evaluation === 'pass')),
+    );
     const detailThen = await get<{ data: { attributes: { evaluation: string } } }>(`${LIST}/${target.finding_id}?snapshot_timestamp=${t}`);
     assert.equal(detailThen.body.data.attributes.evaluation, 'pass');
     const detailNow = await get<{ data: { attributes: { evaluation: string } } }>(`${LIST}/${target.finding_id}`);
@@ -187,7 +230,14 @@ describe('point in time', () => {
     const t0 = Date.now() - 10_000;
     await seedStates(db, server.orgId, [s], t0);
     const expires = Date.now() - 5_000;
-    await writeStates(db, server.orgId, [s.finding_id], [{ ...s, muted: true, mute: { muted: true, reason: 'OTHER', start_date: t0 + 1000, expiration_date: expires }, mute_expires_at: expires }], t0 + 1000, 'someone');
+    await writeStates(
+      db,
+      server.orgId,
+      [s.finding_id],
+      [{ ...s, muted: true, mute: { muted: true, reason: 'OTHER', start_date: t0 + 1000, expiration_date: expires }, mute_expires_at: expires }],
+      t0 + 1000,
+      'someone',
+    );
     const mutedIds = async (at?: number) =>
       (await get(`${LIST}?filter[muted]=true&page[limit]=1000${at ? `&snapshot_timestamp=${at}` : ''}`)).body.data.map((f) => f.id);
     assert.deepEqual(await mutedIds(expires - 1), ['expiring-mute']);
@@ -203,11 +253,14 @@ describe('point in time', () => {
       `SELECT valid_from, valid_to::text, muted, changed_by FROM finding_states WHERE org_id = $1 AND finding_id = 'expiring-mute' ORDER BY valid_from`,
       [server.orgId],
     );
-    assert.deepEqual(history.rows.map((r) => [Number(r.valid_from), r.muted, r.changed_by]), [
-      [t0, false, null],
-      [t0 + 1000, true, 'someone'],
-      [expires, false, 'mute-expiry'],
-    ]);
+    assert.deepEqual(
+      history.rows.map((r) => [Number(r.valid_from), r.muted, r.changed_by]),
+      [
+        [t0, false, null],
+        [t0 + 1000, true, 'someone'],
+        [expires, false, 'mute-expiry'],
+      ],
+    );
     assert.equal(history.rows[1]!.valid_to, String(expires));
     // Answers did not change.
     assert.deepEqual(await mutedIds(expires - 1), ['expiring-mute']);
@@ -218,9 +271,18 @@ describe('point in time', () => {
 
 describe('summary', () => {
   test('counts by status and evaluation, top failing teams; does not collide with a finding id', async () => {
-    const r = await get<{ data: { type: string; id: string; attributes: { total: number; by_status: Record<string, number>; by_evaluation: Record<string, number>; top_teams_failing: Array<{ team: string; count: number }> } } }>(
-      `${LIST}/summary`,
-    );
+    const r = await get<{
+      data: {
+        type: string;
+        id: string;
+        attributes: {
+          total: number;
+          by_status: Record<string, number>;
+          by_evaluation: Record<string, number>;
+          top_teams_failing: Array<{ team: string; count: number }>;
+        };
+      };
+    }>(`${LIST}/summary`);
     assert.equal(r.status, 200);
     assert.equal(r.body.data.type, 'findings_summary');
     const all = (await get(`${LIST}?page[limit]=1000`)).body.data;
@@ -237,7 +299,10 @@ describe('summary', () => {
     }
     assert.deepEqual(
       a.top_teams_failing,
-      [...failingTeams].map(([team, count]) => ({ team, count })).sort((x, y) => y.count - x.count || (x.team < y.team ? -1 : 1)).slice(0, 10),
+      [...failingTeams]
+        .map(([team, count]) => ({ team, count }))
+        .sort((x, y) => y.count - x.count || (x.team < y.team ? -1 : 1))
+        .slice(0, 10),
     );
     await expect400(`${LIST}/summary?filter[status]=low`, 'filter[status]');
   });
@@ -263,7 +328,7 @@ describe('mute body errors', () => {
     assert.equal(r.status, 400);
   });
 
-  test('another organization\'s finding is a 404', async () => {
+  test("another organization's finding is a 404", async () => {
     const other = await server.newKeys('other-org-mute');
     const r = await server.api('/api/v2/security/findings/mute', {
       method: 'PATCH',
@@ -283,11 +348,14 @@ describe('around the routes', () => {
   });
 
   test('the OpenAPI document shows the findings routes and their parameters', async () => {
-    const doc = (await (await server.api('/api/v2/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> };
+    const doc = (await (await server.api('/api/v2/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
     const list = doc.paths['/api/v2/posture_management/findings']?.get;
     assert.ok(list);
     const names = list.parameters!.map((p) => p.name);
-    for (const n of ['page[limit]', 'page[cursor]', 'filter[tags]', 'filter[@resource_id]', 'snapshot_timestamp', 'detailed_findings']) assert.ok(names.includes(n), n);
+    for (const n of ['page[limit]', 'page[cursor]', 'filter[tags]', 'filter[@resource_id]', 'snapshot_timestamp', 'detailed_findings'])
+      assert.ok(names.includes(n), n);
     assert.ok(doc.paths['/api/v2/posture_management/findings/{finding_id}']?.get);
     assert.ok(doc.paths['/api/v2/security/findings/mute']?.patch);
   });

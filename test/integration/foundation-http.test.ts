@@ -45,7 +45,9 @@ test('a revoked key is a 403', async () => {
   const ok = await s.api('/api/v2/openapi.json', { keys: other });
   assert.equal(ok.status, 200);
   const keyId = (
-    await s.server.db.query<{ key_id: string }>(`SELECT k.key_id FROM api_keys k JOIN orgs o USING (org_id) WHERE o.name = 'revocation-org' AND k.kind = 'app'`)
+    await s.server.db.query<{ key_id: string }>(
+      `SELECT k.key_id FROM api_keys k JOIN orgs o USING (org_id) WHERE o.name = 'revocation-org' AND k.kind = 'app'`,
+    )
   ).rows[0]!.key_id;
   assert.equal(await revokeKey(s.server.db, keyId), true);
   const revoked = await s.api('/api/v2/openapi.json', { keys: other });
@@ -71,7 +73,19 @@ test("another organization's resource is a 404, never its data", async () => {
   await ingestResources(
     s.server.db,
     s.orgId,
-    [{ resource_id: id, resource_type: 'aws_s3_bucket', name: 'private-of-test-org', cloud_provider: 'aws', account: '1', region: 'us-east-1', tags: [], configuration: {}, observed_at: Date.now() }],
+    [
+      {
+        resource_id: id,
+        resource_type: 'aws_s3_bucket',
+        name: 'private-of-test-org',
+        cloud_provider: 'aws',
+        account: '1',
+        region: 'us-east-1',
+        tags: [],
+        configuration: {},
+        observed_at: Date.now(),
+      },
+    ],
     noRules,
     { source: 'test' },
   );

@@ -76,7 +76,10 @@ test('two processes migrating one PostgreSQL at once leave one correct schema', 
     await client.connect();
     const versions = (await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
     await client.end();
-    assert.deepEqual(versions, loadMigrations().map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      loadMigrations().map((m) => m.version),
+    );
     const again = await runCli(['migrate'], env);
     assert.match(again.stdout, /up to date/);
   } finally {
@@ -84,24 +87,33 @@ test('two processes migrating one PostgreSQL at once leave one correct schema', 
   }
 });
 
-test('two server processes on one PostgreSQL and one Redis let exactly 100 requests of one key through per window', { skip: !withRedis && 'needs DATABASE_URL and REDIS_URL' }, async () => {
-  const database = await createTestDatabase();
-  // An hour-long window, so the test never straddles a window boundary by chance.
-  const env = { DATABASE_URL: database.url!, REDIS_URL: process.env.REDIS_URL!, STEWARD_RATE_LIMITS: 'inventory=100/3600', STEWARD_LOG_LEVEL: 'warn' };
-  const created = await runCli(['keys', 'create', '--org', 'shared', '--user', 'u', '--json'], env);
-  const keys = JSON.parse(created.stdout) as { api_key: string; app_key: string };
-  const [one, two] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
-  try {
-    const headers = { 'DD-API-KEY': keys.api_key, 'DD-APPLICATION-KEY': keys.app_key };
-    const requests = Array.from({ length: 160 }, (_, i) => fetch(`${(i % 2 ? one : two).url}/api/v2/csm/resources/x${i}`, { headers }));
-    const statuses = (await Promise.all(requests)).map((r) => r.status);
-    assert.equal(statuses.filter((s) => s !== 429).length, 100);
-    assert.equal(statuses.filter((s) => s === 429).length, 60);
-  } finally {
-    await Promise.all([one.stop(), two.stop()]);
-    await database.drop();
-  }
-});
+test(
+  'two server processes on one PostgreSQL and one Redis let exactly 100 requests of one key through per window',
+  { skip: !withRedis && 'needs DATABASE_URL and REDIS_URL' },
+  async () => {
+    const database = await createTestDatabase();
+    // An hour-long window, so the test never straddles a window boundary by chance.
+    const env = {
+      DATABASE_URL: database.url!,
+      REDIS_URL: process.env.REDIS_URL!,
+      STEWARD_RATE_LIMITS: 'inventory=100/3600',
+      STEWARD_LOG_LEVEL: 'warn',
+    };
+    const created = await runCli(['keys', 'create', '--org', 'shared', '--user', 'u', '--json'], env);
+    const keys = JSON.parse(created.stdout) as { api_key: string; app_key: string };
+    const [one, two] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    try {
+      const headers = { 'DD-API-KEY': keys.api_key, 'DD-APPLICATION-KEY': keys.app_key };
+      const requests = Array.from({ length: 160 }, (_, i) => fetch(`${(i % 2 ? one : two).url}/api/v2/csm/resources/x${i}`, { headers }));
+      const statuses = (await Promise.all(requests)).map((r) => r.status);
+      assert.equal(statuses.filter((s) => s !== 429).length, 100);
+      assert.equal(statuses.filter((s) => s === 429).length, 60);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+      await database.drop();
+    }
+  },
+);
 
 test('SIGTERM lets a request in flight finish before the store closes', async () => {
   const dir = tempDataDir();

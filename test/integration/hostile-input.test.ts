@@ -75,7 +75,15 @@ test('the limits are what the README documents', () => {
 
 test('every text filter of both findings listings: a NUL or an over-long value is a 400 naming the parameter', async () => {
   for (const prefix of ['/api/v2', '/api/unstable']) {
-    for (const name of ['filter[tags]', 'filter[rule_id]', 'filter[rule_name]', 'filter[resource_type]', 'filter[@resource_id]', 'filter[status]', 'page[cursor]']) {
+    for (const name of [
+      'filter[tags]',
+      'filter[rule_id]',
+      'filter[rule_name]',
+      'filter[resource_type]',
+      'filter[@resource_id]',
+      'filter[status]',
+      'page[cursor]',
+    ]) {
       const key = encodeURIComponent(name);
       await expect400(await s.api(`${prefix}/posture_management/findings?${key}=a%00b`), { parameter: name });
     }
@@ -101,11 +109,20 @@ test('POST resources: NUL, lone surrogates, 1e30, ids/tags/types past an index r
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { name: 'x\u0000' })] }), '/data/0/attributes/name'],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { account: '\u0000' })] }), '/data/0/attributes/account'],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { tags: ['team:a', 'team:\u0000'] })] }), '/data/0/attributes/tags/1'],
-    [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { configuration: { policy: { Statement: ['\u0000'] } } })] }), '/data/0/attributes/configuration/policy/Statement/0'],
+    [
+      JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { configuration: { policy: { Statement: ['\u0000'] } } })] }),
+      '/data/0/attributes/configuration/policy/Statement/0',
+    ],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { configuration: { 'a/\u0000': 1 } })] }), '/data/0/attributes/configuration/a~1\u0000'],
     // JSON.stringify writes a lone surrogate as the escape \ud800, which JSON.parse reads back as one.
-    [`{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::ok","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws","name":"\\ud800"}}]}`, '/data/0/attributes/name'],
-    [`{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::ok","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws","configuration":{"k":"\\udc00x"}}}]}`, '/data/0/attributes/configuration/k'],
+    [
+      `{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::ok","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws","name":"\\ud800"}}]}`,
+      '/data/0/attributes/name',
+    ],
+    [
+      `{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::ok","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws","configuration":{"k":"\\udc00x"}}}]}`,
+      '/data/0/attributes/configuration/k',
+    ],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { observed_at: 1e30 })] }), '/data/0/attributes/observed_at'],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { observed_at: '0001-01-01T00:00:00Z' })] }), '/data/0/attributes/observed_at'],
     [JSON.stringify({ data: [resourceItem(`arn:aws:s3:::${randomText(2700)}`)] }), '/data/0/id'],
@@ -124,7 +141,9 @@ test('POST resources: NUL, lone surrogates, 1e30, ids/tags/types past an index r
   assert.match(deep[0]!.detail, /deeper than 64/);
   assert.equal(await resourceCount(), 0, 'nothing written');
   // The same item, fit, is taken.
-  const ok = await postResources(JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { configuration: nested(40), observed_at: '9999-12-31T00:00:00Z' })] }));
+  const ok = await postResources(
+    JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { configuration: nested(40), observed_at: '9999-12-31T00:00:00Z' })] }),
+  );
   assert.equal(ok.status, 200, await ok.text());
   assert.equal(await resourceCount(), 1);
 });
@@ -137,7 +156,11 @@ test('PATCH mute: a NUL in the description, a NUL or over-long finding id are 40
     s.api('/api/v2/security/findings/mute', {
       method: 'PATCH',
       body: JSON.stringify({
-        data: { type: 'mute', attributes: { mute: { is_muted: true, reason: 'OTHER', description } }, relationships: { findings: { data: [{ id, type: 'findings' }] } } },
+        data: {
+          type: 'mute',
+          attributes: { mute: { is_muted: true, reason: 'OTHER', description } },
+          relationships: { findings: { data: [{ id, type: 'findings' }] } },
+        },
       }),
     });
   await expect400(await mute('why\u0000', findingId), { pointer: '/data/attributes/mute/description' });
@@ -162,12 +185,18 @@ test('PUT directory: NUL and lone surrogates in names are 400s naming the pointe
   const put = (body: string) => s.api('/api/v2/csm/directory', { method: 'PUT', body });
   await expect400(await put(JSON.stringify({ source: 'hr', users: [{ handle: 'jane', name: 'Jane\u0000' }] })), { pointer: '/users/0/name' });
   await expect400(await put('{"source":"hr","teams":[{"handle":"pay","name":"\\ud83d"}]}'), { pointer: '/teams/0/name' });
-  assert.equal(await count('SELECT count(*) AS n FROM users WHERE org_id = $1 AND handle = \'jane\''), 0);
+  assert.equal(await count("SELECT count(*) AS n FROM users WHERE org_id = $1 AND handle = 'jane'"), 0);
   assert.equal(await count('SELECT count(*) AS n FROM teams WHERE org_id = $1'), 0);
 });
 
 test('POST audit_events: NUL, an out-of-range time and an over-long event id are 400s naming the pointer', async () => {
-  const record = { eventID: 'e-1', eventTime: '2024-05-01T10:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'CreateBucket', userIdentity: { type: 'IAMUser', userName: 'jane' } };
+  const record = {
+    eventID: 'e-1',
+    eventTime: '2024-05-01T10:00:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'CreateBucket',
+    userIdentity: { type: 'IAMUser', userName: 'jane' },
+  };
   const post = (body: unknown) => s.api('/api/v2/csm/audit_events', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
   await expect400(await post({ Records: [{ ...record, eventName: 'Create\u0000' }] }), { pointer: '/Records/0/eventName' });
   await expect400(await post([{ ...record, userIdentity: { type: 'IAMUser', userName: 'ja\u0000ne' } }]), { pointer: '/0/userIdentity/userName' });
@@ -180,7 +209,8 @@ test('POST audit_events: NUL, an out-of-range time and an over-long event id are
 });
 
 const HEADER = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
-const putCsv = (csv: string) => s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } });
+const putCsv = (csv: string) =>
+  s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } });
 
 test('PUT preferences CSV: a NUL in a cell is a 400 naming its row and column; nothing is saved', async () => {
   await expect400(await putCsv(`${HEADER}\np1,prompt_text,,,,,,,,,"be\u0000 nice",\n`), { pointer: '/rows/1/prompt_text' });
@@ -208,7 +238,10 @@ test('a large CSV of bad rows answers the first 100 errors and how many more the
 
 test('CLI importers: the NDJSON and Terraform readers reject what the API rejects, naming the line and field; nothing is written', async () => {
   const ndjson = join(dir, 'resources.ndjson');
-  writeFileSync(ndjson, [resourceItem('arn:aws:s3:::one'), resourceItem('arn:aws:s3:::two', { tags: ['team:\u0000'] })].map((i) => JSON.stringify(i)).join('\n') + '\n');
+  writeFileSync(
+    ndjson,
+    [resourceItem('arn:aws:s3:::one'), resourceItem('arn:aws:s3:::two', { tags: ['team:\u0000'] })].map((i) => JSON.stringify(i)).join('\n') + '\n',
+  );
   const records = () =>
     (async function* (): AsyncIterable<ResourceRecord> {
       for await (const { value, line } of readNdjson(ndjson)) yield parseResourceItem(value, `resources.ndjson line ${line}`, Date.now());
@@ -229,17 +262,26 @@ test('CLI importers: the NDJSON and Terraform readers reject what the API reject
   const instance = { attributes: { id: 'b', arn: `arn:aws:s3:::${randomText(3000)}`, bucket: 'b' } };
   writeFileSync(state, JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'aws_s3_bucket', name: 'b', instances: [instance] }] }));
   const doc = await readJsonDocument(state);
-  assert.throws(() => parseTerraformState(doc, 'big.tfstate', { now: Date.now() }), (err: unknown) => {
-    assert.ok(err instanceof RecordError);
-    assert.equal(err.field, 'resource_id');
-    assert.match(err.reason, /at most 1024/);
-    return true;
-  });
+  assert.throws(
+    () => parseTerraformState(doc, 'big.tfstate', { now: Date.now() }),
+    (err: unknown) => {
+      assert.ok(err instanceof RecordError);
+      assert.equal(err.field, 'resource_id');
+      assert.match(err.reason, /at most 1024/);
+      return true;
+    },
+  );
 });
 
 test('CLI CloudTrail import: a NUL inside a streamed log file is rejected before anything is written', async () => {
   const file = join(dir, 'trail.json');
-  const record = { eventID: 'e-cli', eventTime: '2024-05-01T10:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'CreateBucket', userAgent: 'aws-cli\u0000' };
+  const record = {
+    eventID: 'e-cli',
+    eventTime: '2024-05-01T10:00:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'CreateBucket',
+    userAgent: 'aws-cli\u0000',
+  };
   writeFileSync(file, JSON.stringify({ Records: [{ ...record, eventID: 'e-ok', userAgent: 'aws-cli' }, record] }));
   await assert.rejects(importCloudTrailFiles(s.server.db, s.orgId, [file]), (err: unknown) => {
     assert.ok(err instanceof RecordError);

@@ -49,7 +49,10 @@ const validBodies: Record<string, unknown> = {
   },
   'POST /api/v2/csm/ownership/settings': { data: { type: 'ownership_settings', attributes: { auto_tag: true, confidence_level: 'high' } } },
   'POST /api/v2/csm/ownership/{resource_id}/{owner_type}/feedback': {
-    data: { type: 'ownership_feedback', attributes: { action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'payments', corrected_owner_type: 'team', reason: 'r' } },
+    data: {
+      type: 'ownership_feedback',
+      attributes: { action: 'correct', inference_checksum: 'c', corrected_owner_handle: 'payments', corrected_owner_type: 'team', reason: 'r' },
+    },
   },
   'PUT /api/v2/csm/directory': {
     source: 'hr',
@@ -141,11 +144,17 @@ async function check(op: Operation, sent: Sent) {
     let shaped = false;
     try {
       const body = JSON.parse(text) as { errors?: Array<{ status?: string; detail?: string }> };
-      shaped = Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((e) => e.status === String(answer.status) && typeof e.detail === 'string');
+      shaped =
+        Array.isArray(body.errors) &&
+        body.errors.length > 0 &&
+        body.errors.every((e) => e.status === String(answer.status) && typeof e.detail === 'string');
     } catch {
       /* not JSON */
     }
-    if (!shaped) failures.push(`${op.method} ${sent.path.slice(0, 200)} (${sent.label}): ${answer.status} not in the JSON:API error shape: ${text.slice(0, 200)}`);
+    if (!shaped)
+      failures.push(
+        `${op.method} ${sent.path.slice(0, 200)} (${sent.label}): ${answer.status} not in the JSON:API error shape: ${text.slice(0, 200)}`,
+      );
   }
 }
 
@@ -170,18 +179,27 @@ test('no hostile path parameter, query parameter or body makes any route answer 
       for (const value of HOSTILE_URL_VALUES) sent.push({ label: `query ${name}`, path: `${concretePath(op)}?${encodeURIComponent(name)}=${value}` });
     }
     for (const value of HOSTILE_URL_VALUES) {
-      if (op.query.length) sent.push({ label: 'every query parameter', path: `${concretePath(op)}?${op.query.map((n) => `${encodeURIComponent(n)}=${value}`).join('&')}` });
+      if (op.query.length)
+        sent.push({
+          label: 'every query parameter',
+          path: `${concretePath(op)}?${op.query.map((n) => `${encodeURIComponent(n)}=${value}`).join('&')}`,
+        });
       sent.push({ label: 'an undeclared query parameter', path: `${concretePath(op)}?filter[${value}]=${value}` });
     }
     if (op.takesBody) {
       for (const body of HOSTILE_JSON_BODIES) sent.push({ label: 'whole body', path: concretePath(op), init: jsonBody(body) });
-      for (const csv of HOSTILE_CSV) sent.push({ label: 'CSV body', path: concretePath(op), init: { body: csv, headers: { 'content-type': 'text/csv' } } });
+      for (const csv of HOSTILE_CSV)
+        sent.push({ label: 'CSV body', path: concretePath(op), init: { body: csv, headers: { 'content-type': 'text/csv' } } });
       const valid = validBodies[`${op.method} ${op.path}`];
       if (valid !== undefined) {
         const template = JSON.parse(JSON.stringify(valid).replace('"FINDING"', JSON.stringify(findingId))) as unknown;
         for (const leaf of leafPaths(template)) {
           for (const value of HOSTILE_JSON_VALUES) {
-            sent.push({ label: `body field /${leaf.join('/')}`, path: concretePath(op), init: jsonBody(toJsonText(withLeaf(template, leaf, value))) });
+            sent.push({
+              label: `body field /${leaf.join('/')}`,
+              path: concretePath(op),
+              init: jsonBody(toJsonText(withLeaf(template, leaf, value))),
+            });
           }
         }
       }

@@ -44,7 +44,14 @@ test('once review labels move the weights enough, the periodic pass re-infers th
   const resources = Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1', [orgId])).rows[0]!.n);
   assert.equal(await queueLength(db, orgId), 0);
   const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
-  await submitFeedback(db, orgId, CHECKOUT_INSTANCE, 'team', { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: team.checksum } } }, { userHandle: 'reviewer' });
+  await submitFeedback(
+    db,
+    orgId,
+    CHECKOUT_INSTANCE,
+    'team',
+    { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: team.checksum } } },
+    { userHandle: 'reviewer' },
+  );
   const settings = await getSettings(db, orgId);
   const shift = weightsShift(defaultWeights(), settings.weights as ReturnType<typeof defaultWeights>);
   // Feedback itself re-infers only its own resource; the organization waits for the periodic pass.
@@ -67,7 +74,8 @@ test('the evidence names each team at the version the directory holds', async ()
   const source = (await db.query<{ source: string }>("SELECT source FROM teams WHERE org_id = $1 AND handle = 'platform'", [orgId])).rows[0]!.source;
   await db.transaction((tx) => importDirectory(tx, orgId, renamed, source, Date.now()));
   await recomputeUntilEmpty(db, { orgId });
-  const version = (await db.query<{ version: number }>("SELECT version FROM teams WHERE org_id = $1 AND handle = 'platform'", [orgId])).rows[0]!.version;
+  const version = (await db.query<{ version: number }>("SELECT version FROM teams WHERE org_id = $1 AND handle = 'platform'", [orgId])).rows[0]!
+    .version;
   assert.equal(version, 2);
   const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
   const platform = (team.evidence_versions as Array<{ id: string; version: number }>).find((e) => e.id === 'team:platform');

@@ -38,8 +38,16 @@ test('POST resources upserts, evaluates every rule of the type and tags the find
   ).rows;
   assert.equal(states.length, s3Rules);
   for (const st of states) {
-    assert.ok(st.tags.includes('env:prod') && st.tags.includes('cloud_provider:aws') && st.tags.includes('aws_account:123456789012') && st.tags.includes('region:eu-west-1'));
-    assert.ok(st.tags.some((t) => t.startsWith('framework:')), 'rule tags are carried');
+    assert.ok(
+      st.tags.includes('env:prod') &&
+        st.tags.includes('cloud_provider:aws') &&
+        st.tags.includes('aws_account:123456789012') &&
+        st.tags.includes('region:eu-west-1'),
+    );
+    assert.ok(
+      st.tags.some((t) => t.startsWith('framework:')),
+      'rule tags are carried',
+    );
     assert.equal(st.resource_discovery_date, 1_700_000_000_000);
   }
   // The same content again writes nothing; the finding ids are stable.
@@ -80,8 +88,17 @@ test('a new version flips evaluations with history; delete ends the findings and
   );
   assert.equal(atT1.rows[0]!.evaluation, 'pass');
   await s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: [item(id, { deleted: true })] }) });
-  assert.equal(await count(`SELECT count(*)::int AS n FROM finding_states WHERE org_id = $1 AND resource_id = $2 AND valid_to = 9223372036854775807`, [s.orgId, id]), 0);
-  assert.ok((await count(`SELECT count(*)::int AS n FROM finding_states WHERE org_id = $1 AND resource_id = $2`, [s.orgId, id])) >= 2, 'history stays');
+  assert.equal(
+    await count(`SELECT count(*)::int AS n FROM finding_states WHERE org_id = $1 AND resource_id = $2 AND valid_to = 9223372036854775807`, [
+      s.orgId,
+      id,
+    ]),
+    0,
+  );
+  assert.ok(
+    (await count(`SELECT count(*)::int AS n FROM finding_states WHERE org_id = $1 AND resource_id = $2`, [s.orgId, id])) >= 2,
+    'history stays',
+  );
 });
 
 test('a batch with one bad item is rejected whole, naming the item and field', async () => {
@@ -94,7 +111,10 @@ test('a batch with one bad item is rejected whole, naming the item and field', a
   const err = ((await bad.json()) as { errors: Array<{ source: { pointer: string }; detail: string }> }).errors[0]!;
   assert.equal(err.source.pointer, '/data/1/attributes/cloud_provider');
   assert.equal(await count('SELECT count(*)::int AS n FROM resources WHERE org_id = $1', [s.orgId]), beforeCount);
-  const tooMany = await s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: Array.from({ length: 1001 }, (_, i) => item(`arn:aws:s3:::b${i}`)) }) });
+  const tooMany = await s.api('/api/v2/csm/resources', {
+    method: 'POST',
+    body: JSON.stringify({ data: Array.from({ length: 1001 }, (_, i) => item(`arn:aws:s3:::b${i}`)) }),
+  });
   assert.equal(tooMany.status, 400);
 });
 
@@ -105,7 +125,17 @@ test('CLI imports: Terraform states with their root module, AWS Config events, N
   try {
     assert.equal((await runCli(['keys', 'create', '--org', 'acme', '--user', 'alice', '--json'], env)).code, 0);
     const tf = await runCli(
-      ['import', 'terraform-state', fixturePath('terraform-state'), '--org', 'acme', '--repo', 'https://github.com/acme/infra', '--path', 'terraform/prod'],
+      [
+        'import',
+        'terraform-state',
+        fixturePath('terraform-state'),
+        '--org',
+        'acme',
+        '--repo',
+        'https://github.com/acme/infra',
+        '--path',
+        'terraform/prod',
+      ],
       env,
     );
     assert.equal(tf.code, 0, tf.stderr);
@@ -117,7 +147,14 @@ test('CLI imports: Terraform states with their root module, AWS Config events, N
     assert.notEqual(cfg.code, 0);
     assert.match(cfg.stderr, /event-cloud-trail-s3\.json/);
     const cfgOk = await runCli(
-      ['import', 'aws-config', fixturePath('cloudtrail', 'custodian', 'event-config-rule-instance.json'), fixturePath('cloudtrail', 'custodian', 'event-config-rule-security-group.json'), '--org', 'acme'],
+      [
+        'import',
+        'aws-config',
+        fixturePath('cloudtrail', 'custodian', 'event-config-rule-instance.json'),
+        fixturePath('cloudtrail', 'custodian', 'event-config-rule-security-group.json'),
+        '--org',
+        'acme',
+      ],
       env,
     );
     assert.equal(cfgOk.code, 0, cfgOk.stderr);
@@ -128,7 +165,10 @@ test('CLI imports: Terraform states with their root module, AWS Config events, N
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal((JSON.parse(ok.stdout) as { created: number }).created, 2);
     const badFile = join(dir, 'bad.ndjson');
-    writeFileSync(badFile, [JSON.stringify(item('arn:aws:s3:::nd-three')), JSON.stringify(item('arn:aws:s3:::nd-four', { tags: ['no-colon'] })), '{"truncated'].join('\n'));
+    writeFileSync(
+      badFile,
+      [JSON.stringify(item('arn:aws:s3:::nd-three')), JSON.stringify(item('arn:aws:s3:::nd-four', { tags: ['no-colon'] })), '{"truncated'].join('\n'),
+    );
     const bad = await runCli(['import', 'resources', badFile, '--org', 'acme'], env);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /line 2.*tags/);

@@ -67,28 +67,32 @@ test('starting with Redis unreachable serves in degraded mode with per-process l
   }
 });
 
-test('Redis lost and found again: requests keep answering, the change is logged once each way, shared limits resume', { skip: !process.env.REDIS_URL && 'needs REDIS_URL' }, async () => {
-  const relay = await redisRelay(new URL(process.env.REDIS_URL!));
-  const s = await startTestServer({ redisUrl: relay.url });
-  const readiness = async () => ((await (await fetch(`${s.url}/ready`)).json()) as Readiness).dependencies.redis.state;
-  try {
-    assert.equal(await readiness(), 'up');
-    assert.equal((await s.api('/api/v2/openapi.json')).status, 200);
+test(
+  'Redis lost and found again: requests keep answering, the change is logged once each way, shared limits resume',
+  { skip: !process.env.REDIS_URL && 'needs REDIS_URL' },
+  async () => {
+    const relay = await redisRelay(new URL(process.env.REDIS_URL!));
+    const s = await startTestServer({ redisUrl: relay.url });
+    const readiness = async () => ((await (await fetch(`${s.url}/ready`)).json()) as Readiness).dependencies.redis.state;
+    try {
+      assert.equal(await readiness(), 'up');
+      assert.equal((await s.api('/api/v2/openapi.json')).status, 200);
 
-    await relay.down();
-    const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await s.api('/api/v2/posture_management/findings?page[limit]=1')).status);
-    assert.deepEqual([...new Set(statuses)], [200], 'no request fails while Redis is away');
-    await until('/ready reports Redis unreachable', async () => (await readiness()) === 'unreachable');
+      await relay.down();
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) statuses.push((await s.api('/api/v2/posture_management/findings?page[limit]=1')).status);
+      assert.deepEqual([...new Set(statuses)], [200], 'no request fails while Redis is away');
+      await until('/ready reports Redis unreachable', async () => (await readiness()) === 'unreachable');
 
-    await relay.up();
-    await until('the limiter reconnects by itself', async () => (await readiness()) === 'up');
-    assert.equal((await s.api('/api/v2/openapi.json')).status, 200);
-  } finally {
-    await s.stop();
-    await relay.down();
-  }
-});
+      await relay.up();
+      await until('the limiter reconnects by itself', async () => (await readiness()) === 'up');
+      assert.equal((await s.api('/api/v2/openapi.json')).status, 200);
+    } finally {
+      await s.stop();
+      await relay.down();
+    }
+  },
+);
 
 test('the limiter logs each change of state once, however many requests meet it', { skip: !process.env.REDIS_URL && 'needs REDIS_URL' }, async () => {
   const relay = await redisRelay(new URL(process.env.REDIS_URL!));

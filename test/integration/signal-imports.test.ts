@@ -30,19 +30,35 @@ test('PUT directory writes users, teams and memberships; a user absent from a ne
   };
   const r = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) });
   assert.equal(r.status, 200, await r.clone().text());
-  const members = await q<{ user_handle: string }>('SELECT user_handle FROM team_members WHERE org_id = $1 AND team_handle = $2 ORDER BY user_handle', [s.orgId, 'payments']);
-  assert.deepEqual(members.map((m) => m.user_handle), ['jane', 'omar']);
+  const members = await q<{ user_handle: string }>(
+    'SELECT user_handle FROM team_members WHERE org_id = $1 AND team_handle = $2 ORDER BY user_handle',
+    [s.orgId, 'payments'],
+  );
+  assert.deepEqual(
+    members.map((m) => m.user_handle),
+    ['jane', 'omar'],
+  );
   const r2 = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify({ ...doc, users: [doc.users[0]] }) });
   assert.equal(r2.status, 200);
-  const omar = await q<{ active: boolean; version: number }>('SELECT active, version FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'omar']);
+  const omar = await q<{ active: boolean; version: number }>('SELECT active, version FROM users WHERE org_id = $1 AND handle = $2', [
+    s.orgId,
+    'omar',
+  ]);
   assert.equal(omar[0]!.active, false, 'kept, inactive');
   assert.equal(omar[0]!.version, 2, 'a new signal version');
   const versions = await q<{ version: number; payload: { active: boolean } }>(
     `SELECT version, payload FROM signal_versions WHERE org_id = $1 AND kind = 'directory_user' AND key = 'omar' ORDER BY version`,
     [s.orgId],
   );
-  assert.deepEqual(versions.map((v) => v.payload.active), [true, false], 'the evidence as it was stays readable');
-  const bad = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify({ source: 'hr', users: [{ handle: 'x', email: 'not-an-email' }], teams: [] }) });
+  assert.deepEqual(
+    versions.map((v) => v.payload.active),
+    [true, false],
+    'the evidence as it was stays readable',
+  );
+  const bad = await s.api('/api/v2/csm/directory', {
+    method: 'PUT',
+    body: JSON.stringify({ source: 'hr', users: [{ handle: 'x', email: 'not-an-email' }], teams: [] }),
+  });
   assert.equal(bad.status, 400);
   const err = ((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!;
   assert.equal(err.source.pointer, '/users/0/email');
@@ -54,7 +70,19 @@ test('POST audit_events resolves principals and resources; a changed signal mark
   await ingestResources(
     s.server.db,
     s.orgId,
-    [{ resource_id: arn, resource_type: 'aws_ec2_instance', name: 'i-1234567890abcdef0', cloud_provider: 'aws', account: '123456789012', region: 'us-east-1', tags: ['service:checkout'], configuration: {}, observed_at: Date.now() }],
+    [
+      {
+        resource_id: arn,
+        resource_type: 'aws_ec2_instance',
+        name: 'i-1234567890abcdef0',
+        cloud_provider: 'aws',
+        account: '123456789012',
+        region: 'us-east-1',
+        tags: ['service:checkout'],
+        configuration: {},
+        observed_at: Date.now(),
+      },
+    ],
     builtInRuleEngine(),
     { source: 'test' },
   );
@@ -62,24 +90,53 @@ test('POST audit_events resolves principals and resources; a changed signal mark
   const record = JSON.parse(readFileSync(fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-run-instance-creator-assumed.json'), 'utf8'));
   const r = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify(record) });
   assert.equal(r.status, 202, await r.clone().text());
-  const events = await q<{ principal_name: string; automation: boolean }>('SELECT principal_name, automation FROM audit_events WHERE org_id = $1', [s.orgId]);
-  assert.ok(events.some((e) => e.principal_name === 'Radiant' && !e.automation), 'the assumed role resolves to its session name');
+  const events = await q<{ principal_name: string; automation: boolean }>('SELECT principal_name, automation FROM audit_events WHERE org_id = $1', [
+    s.orgId,
+  ]);
+  assert.ok(
+    events.some((e) => e.principal_name === 'Radiant' && !e.automation),
+    'the assumed role resolves to its session name',
+  );
   const bad = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify({ Records: [{ eventName: 'RunInstances' }] }) });
   assert.equal(bad.status, 400);
 
   // A catalog change marks the resources tagged with that service.
   const { importServices } = await import('../../src/ownership/signal-imports.js');
   await s.server.db.transaction((tx) =>
-    importServices(tx, s.orgId, [{ name: 'checkout', team: 'payments', additional_owners: [], contacts: [], repositories: [], links: [], tags: [], schema_version: 'v2.2', source: 'test', languages: [], ci_pipeline_fingerprints: [] }], 'test', Date.now()),
+    importServices(
+      tx,
+      s.orgId,
+      [
+        {
+          name: 'checkout',
+          team: 'payments',
+          additional_owners: [],
+          contacts: [],
+          repositories: [],
+          links: [],
+          tags: [],
+          schema_version: 'v2.2',
+          source: 'test',
+          languages: [],
+          ci_pipeline_fingerprints: [],
+        },
+      ],
+      'test',
+      Date.now(),
+    ),
   );
   const queued = await q<{ resource_id: string }>('SELECT resource_id FROM ownership_queue WHERE org_id = $1', [s.orgId]);
   assert.ok(queued.some((x) => x.resource_id === arn));
-  const service = await q<{ version: number }>(`SELECT max(version) AS version FROM signal_versions WHERE org_id = $1 AND kind = 'service' AND key = 'checkout'`, [s.orgId]);
+  const service = await q<{ version: number }>(
+    `SELECT max(version) AS version FROM signal_versions WHERE org_id = $1 AND kind = 'service' AND key = 'checkout'`,
+    [s.orgId],
+  );
   assert.equal(service[0]!.version, 1);
 });
 
 test('preferences: PUT validates all or nothing with row and column, GET answers the CSV in force', async () => {
-  const header = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
+  const header =
+    'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
   const good = `${header}\n1,tag_mapping,cost-center,cc-42,payments,team,high,,,,,1\n2,exclusion,,,,,,ci-bot,user,,,\n`;
   const put = await s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: good, headers: { 'content-type': 'text/csv' } });
   assert.equal(put.status, 200, await put.clone().text());
@@ -104,23 +161,51 @@ test('CLI: Backstage, service definitions, CloudTrail (folder, gzip, streamed) a
     assert.equal(bs.code, 0, bs.stderr);
     const bsSummary = JSON.parse(bs.stdout) as { users: number; teams: number };
     assert.ok(bsSummary.users >= 5 && bsSummary.teams >= 5);
-    const sd = await runCli(['import', 'service-definitions', fixturePath('service-definitions'), fixturePath('backstage', 'components'), '--org', 'acme'], env);
+    const sd = await runCli(
+      ['import', 'service-definitions', fixturePath('service-definitions'), fixturePath('backstage', 'components'), '--org', 'acme'],
+      env,
+    );
     assert.equal(sd.code, 0, sd.stderr);
     assert.ok((JSON.parse(sd.stdout) as { services: number }).services >= 15);
 
     const gz = join(dir, 'trail.json.gz');
     writeFileSync(gz, gzipSync(readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.persistence.iam-create-admin-user.json'))));
-    const ct = await runCli(['import', 'cloudtrail', fixturePath('cloudtrail', 'stratus-red-team'), gz, fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-run-instance-creator.json'), '--org', 'acme'], env);
+    const ct = await runCli(
+      [
+        'import',
+        'cloudtrail',
+        fixturePath('cloudtrail', 'stratus-red-team'),
+        gz,
+        fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-run-instance-creator.json'),
+        '--org',
+        'acme',
+      ],
+      env,
+    );
     assert.equal(ct.code, 0, ct.stderr);
     assert.ok((JSON.parse(ct.stdout) as { events: number }).events > 100);
 
     const truncated = join(dir, 'truncated.json');
-    writeFileSync(truncated, readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.persistence.iam-create-admin-user.json'), 'utf8').slice(0, 700));
+    writeFileSync(
+      truncated,
+      readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.persistence.iam-create-admin-user.json'), 'utf8').slice(0, 700),
+    );
     const broken = await runCli(['import', 'cloudtrail', truncated, '--org', 'acme'], env);
     assert.notEqual(broken.code, 0);
     assert.match(broken.stderr, /truncated\.json/);
 
-    const co = await runCli(['import', 'codeowners', fixturePath('codeowners', 'mojmp-environments.CODEOWNERS'), '--repo', 'https://github.com/ministryofjustice/modernisation-platform-environments', '--org', 'acme'], env);
+    const co = await runCli(
+      [
+        'import',
+        'codeowners',
+        fixturePath('codeowners', 'mojmp-environments.CODEOWNERS'),
+        '--repo',
+        'https://github.com/ministryofjustice/modernisation-platform-environments',
+        '--org',
+        'acme',
+      ],
+      env,
+    );
     assert.equal(co.code, 0, co.stderr);
     const badOwners = join(dir, 'CODEOWNERS');
     writeFileSync(badOwners, '* @acme/platform\n/terraform/ not-an-owner\n');
@@ -129,7 +214,10 @@ test('CLI: Backstage, service definitions, CloudTrail (folder, gzip, streamed) a
     assert.match(badCo.stderr, /line 2/);
 
     const prefs = join(dir, 'prefs.csv');
-    writeFileSync(prefs, 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n1,tag_mapping,env,,platform,team,maybe,,,,,\n');
+    writeFileSync(
+      prefs,
+      'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n1,tag_mapping,env,,platform,team,maybe,,,,,\n',
+    );
     const badPrefs = await runCli(['import', 'preferences', prefs, '--org', 'acme'], env);
     assert.notEqual(badPrefs.code, 0);
     assert.match(badPrefs.stderr, /row 1.*column confidence/);

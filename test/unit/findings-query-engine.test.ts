@@ -51,7 +51,11 @@ test('errors name the parameter', () => {
     ['filter[evaluation_changed_at]=>', 'filter[evaluation_changed_at]'],
     ['snapshot_timestamp=99999999999999999', 'snapshot_timestamp'],
   ]) {
-    assert.throws(() => q(s!), (e: InvalidInput) => e instanceof InvalidInput && e.source?.parameter === parameter, s);
+    assert.throws(
+      () => q(s!),
+      (e: InvalidInput) => e instanceof InvalidInput && e.source?.parameter === parameter,
+      s,
+    );
   }
 });
 
@@ -80,17 +84,28 @@ test('the listing schema judges names, repetition, ranges and allowed values, na
 test('the filter tree is validated and has an order-free canonical form', () => {
   assert.throws(() => validateFilter({ op: 'eq', field: 'password' as never, value: 'x' }), InvalidInput);
   assert.throws(() => validateFilter({ op: 'compare', field: 'evaluation_changed_at', comparison: '; DROP' as never, value: 1 }), InvalidInput);
-  assert.equal(canonicalFilter(q('filter[status]=low&filter[evaluation]=pass').filter), canonicalFilter(q('filter[evaluation]=pass&filter[status]=low').filter));
+  assert.equal(
+    canonicalFilter(q('filter[status]=low&filter[evaluation]=pass').filter),
+    canonicalFilter(q('filter[evaluation]=pass&filter[status]=low').filter),
+  );
   assert.notEqual(canonicalFilter(q('filter[status]=low').filter), canonicalFilter(q('filter[status]=high').filter));
 });
 
 test('compiled SQL carries user values only as parameters', () => {
   const evil = "x'; DROP TABLE findings; --";
-  const filter = q(`filter[rule_name]=${encodeURIComponent(evil)}*&filter[tags]=${encodeURIComponent(evil)}&filter[@resource_id]=-${encodeURIComponent(evil)}`).filter;
-  for (const { sql, params } of [buildPageQuery('org', { filter, at: 5, limit: 10, after: { severityRank: 1, findingId: evil } }), buildCountQuery('org', filter, 5)]) {
+  const filter = q(
+    `filter[rule_name]=${encodeURIComponent(evil)}*&filter[tags]=${encodeURIComponent(evil)}&filter[@resource_id]=-${encodeURIComponent(evil)}`,
+  ).filter;
+  for (const { sql, params } of [
+    buildPageQuery('org', { filter, at: 5, limit: 10, after: { severityRank: 1, findingId: evil } }),
+    buildCountQuery('org', filter, 5),
+  ]) {
     assert.ok(!sql.includes('DROP'), sql);
     assert.ok(params.some((p) => typeof p === 'string' && p.includes('DROP')));
-    assert.equal((sql.match(/\$\d+/g) ?? []).reduce((m, p) => Math.max(m, Number(p.slice(1))), 0), params.length);
+    assert.equal(
+      (sql.match(/\$\d+/g) ?? []).reduce((m, p) => Math.max(m, Number(p.slice(1))), 0),
+      params.length,
+    );
   }
 });
 
@@ -129,24 +144,37 @@ test('mute bodies: structure 400, values 422 (the schema says which), expiry in 
     data: { type: 'mute', attributes: { mute }, relationships: { findings: { data: ids.map((id) => ({ id, type: 'findings' })) } } },
   });
   assert.deepEqual(judge(body({ is_muted: true, reason: 'PENDING_FIX', description: 'later', expire_at: 2000 }), 1000), {
-    muted: true, reason: 'PENDING_FIX', description: 'later', expireAt: 2000, findingIds: ['f1', 'f2'],
+    muted: true,
+    reason: 'PENDING_FIX',
+    description: 'later',
+    expireAt: 2000,
+    findingIds: ['f1', 'f2'],
   });
   assert.throws(() => judge(body({ is_muted: true, reason: 'OTHER', expire_at: 1000 }), 1000), Unprocessable);
   assert.deepEqual(judge(body({ is_muted: 'yes', reason: 'OTHER' }), 1000), { status: 422, pointer: '/data/attributes/mute/is_muted' });
   assert.deepEqual(judge(body({ is_muted: true }), 1000), { status: 422, pointer: '/data/attributes/mute/reason' });
-  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER', expire_at: '5' }), 1000), { status: 422, pointer: '/data/attributes/mute/expire_at' });
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER', expire_at: '5' }), 1000), {
+    status: 422,
+    pointer: '/data/attributes/mute/expire_at',
+  });
   // Structure first: a body wrong in both ways is a 400.
   assert.deepEqual(judge(body({ is_muted: 'yes', reason: 'OTHER' }, []), 1000), { status: 400, pointer: '/data/relationships/findings/data' });
   assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER' }, [5]), 1000), { status: 400, pointer: '/data/relationships/findings/data/0/id' });
   assert.deepEqual(judge({ data: [] }, 1000), { status: 400, pointer: '/data' });
   assert.deepEqual(judge('mute', 1000), { status: 400, pointer: '/' });
   assert.equal((judge(body({ is_muted: false, reason: 'OTHER', expire_at: 5 }), 1000) as { expireAt?: number }).expireAt, undefined);
-  assert.throws(() => parseMuteRequest(body({ is_muted: true, reason: 'OTHER' }, ['bad\u0000id']) as MuteBody, 1000), (e: InvalidInput) => e instanceof InvalidInput && e.source?.pointer === '/data/relationships/findings/data/0/id');
+  assert.throws(
+    () => parseMuteRequest(body({ is_muted: true, reason: 'OTHER' }, ['bad\u0000id']) as MuteBody, 1000),
+    (e: InvalidInput) => e instanceof InvalidInput && e.source?.pointer === '/data/relationships/findings/data/0/id',
+  );
 });
 
 test('a mute reads as ended from its expiry on; private IPs are found in configurations', () => {
   const row = { muted: true, mute: { muted: true, reason: 'OTHER', uuid: 'u', expiration_date: 100 }, mute_expires_at: 100 };
   assert.deepEqual(muteAt(row, 99), { muted: true, reason: 'OTHER', uuid: 'u', expiration_date: 100 });
   assert.deepEqual(muteAt(row, 100), { muted: false });
-  assert.deepEqual(privateIpAddresses({ network_interfaces: [{ private_ip_address: '10.0.0.1', private_ip_addresses: ['10.0.0.2'] }], public_ip: '1.2.3.4' }), ['10.0.0.1', '10.0.0.2']);
+  assert.deepEqual(
+    privateIpAddresses({ network_interfaces: [{ private_ip_address: '10.0.0.1', private_ip_addresses: ['10.0.0.2'] }], public_ip: '1.2.3.4' }),
+    ['10.0.0.1', '10.0.0.2'],
+  );
 });

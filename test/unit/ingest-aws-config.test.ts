@@ -66,7 +66,10 @@ test('an S3 item in a list: ARN built, supplementary configuration renamed to th
   const config = bucket.configuration as any;
   assert.equal(config.bucket_arn, 'arn:aws:s3:::my-logs');
   assert.deepEqual(config.public_access_block_configuration, {
-    block_public_acls: true, ignore_public_acls: true, block_public_policy: false, restrict_public_buckets: false,
+    block_public_acls: true,
+    ignore_public_acls: true,
+    block_public_policy: false,
+    restrict_public_buckets: false,
   });
   assert.equal(config.server_side_encryption_configuration.rules[0].apply_server_side_encryption_by_default.sse_algorithm, 'aws:kms');
   assert.equal(config.server_side_encryption_configuration.rules[0].apply_server_side_encryption_by_default.kms_master_key_id, 'k1');
@@ -97,13 +100,15 @@ test('Config acronym casing (dBInstanceIdentifier) and deleted items', () => {
   assert.equal(db.deleted, true);
   assert.equal(db.observed_at, NOW);
   assert.deepEqual(db.configuration, {
-    db_instance_identifier: 'orders', storage_encrypted: false, iam_database_authentication_enabled: true, multi_az: false,
+    db_instance_identifier: 'orders',
+    storage_encrypted: false,
+    iam_database_authentication_enabled: true,
+    multi_az: false,
   });
 });
 
 test('resource type names: mapped and generic', () => {
-  const type = (resourceType: string) =>
-    parseAwsConfig([{ resourceType, ARN: 'arn:aws:x:us-east-1:1:y/z' }], 's', NOW)[0].resource_type;
+  const type = (resourceType: string) => parseAwsConfig([{ resourceType, ARN: 'arn:aws:x:us-east-1:1:y/z' }], 's', NOW)[0].resource_type;
   assert.equal(type('AWS::CloudTrail::Trail'), 'aws_cloudtrail_trail');
   assert.equal(type('AWS::EC2::Volume'), 'aws_ebs_volume');
   assert.equal(type('AWS::IAM::Role'), 'aws_iam_role');

@@ -18,19 +18,31 @@ test('snake_case of API names, acronyms included', () => {
 
 test('tags: lower-cased keys, values kept, later maps win', () => {
   assert.deepEqual(tagsFromMap({ Team: 'Cake', Env: 'prod' }, { team: 'Pie' }), ['team:Pie', 'env:prod']);
-  assert.deepEqual(tagsFromList([{ key: 'Name', value: 'web' }, { Key: 'Owner', Value: 'ops' }]), ['name:web', 'owner:ops']);
+  assert.deepEqual(
+    tagsFromList([
+      { key: 'Name', value: 'web' },
+      { Key: 'Owner', Value: 'ops' },
+    ]),
+    ['name:web', 'owner:ops'],
+  );
   assert.deepEqual(tagsFromMap(null), []);
 });
 
 test('ARNs', () => {
   assert.deepEqual(parseArn('arn:aws:rds:us-east-1:123:db:orders'), {
-    partition: 'aws', service: 'rds', region: 'us-east-1', account: '123', resource: 'db:orders',
+    partition: 'aws',
+    service: 'rds',
+    region: 'us-east-1',
+    account: '123',
+    resource: 'db:orders',
   });
   assert.equal(parseArn('sg-123'), undefined);
 });
 
 test('policy statements flattened like Datadog bucket_policy_statement', () => {
-  const [s] = policyStatements('{"Id":"p","Statement":{"Sid":"a","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*","Resource":["r"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}');
+  const [s] = policyStatements(
+    '{"Id":"p","Statement":{"Sid":"a","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*","Resource":["r"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}',
+  );
   assert.equal(s.policy_id, 'p');
   assert.equal(s.statement_id, 1);
   assert.deepEqual(s.policy_principal, { principal_aws: ['arn:aws:iam::1:root'] });
@@ -55,8 +67,15 @@ test('a principal of {"AWS": "*"} reads as public, and documents take the rule p
   const { canonicalPolicy } = await import('../../src/ingest/canonical/policy.js');
   const [s] = policyStatements({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 's3:PutObject' }] });
   assert.equal((s.policy_principal as any).principal, '*');
-  assert.deepEqual(canonicalPolicy(encodeURIComponent('{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"CanonicalUser":"x"},"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}')), {
-    version: '2012-10-17',
-    statement: { effect: 'Deny', not_principal: { canonical_user: 'x' }, condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-  });
+  assert.deepEqual(
+    canonicalPolicy(
+      encodeURIComponent(
+        '{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotPrincipal":{"CanonicalUser":"x"},"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}',
+      ),
+    ),
+    {
+      version: '2012-10-17',
+      statement: { effect: 'Deny', not_principal: { canonical_user: 'x' }, condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    },
+  );
 });

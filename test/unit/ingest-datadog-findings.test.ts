@@ -14,10 +14,16 @@ test('the recorded list gives its 100 findings with the recorded ids, as reporte
   const body = doc[0].response.body;
   const findings = parseDatadogFindings(doc, 'list.json');
   assert.equal(findings.length, 100);
-  assert.deepEqual(findings.map((f) => f.finding_id), body.data.map((d: any) => d.id));
+  assert.deepEqual(
+    findings.map((f) => f.finding_id),
+    body.data.map((d: any) => d.id),
+  );
   const first = findings[0];
   const raw = body.data[0].attributes;
-  assert.equal(first.finding_id, 'AgAAAYd59gjghzF52gAAAAAAAAAYAAAAAEFZZDU5Z2pnQUFCRTRvV1lFeEo4SlFBQQAAACQAAAAAMDE4NzdhMDEtMDRiYS00NTZlLWFmMzMtNTIxNmNkNjVlNDMz');
+  assert.equal(
+    first.finding_id,
+    'AgAAAYd59gjghzF52gAAAAAAAAAYAAAAAEFZZDU5Z2pnQUFCRTRvV1lFeEo4SlFBQQAAACQAAAAAMDE4NzdhMDEtMDRiYS00NTZlLWFmMzMtNTIxNmNkNjVlNDMz',
+  );
   assert.equal(first.evaluation, 'pass');
   assert.equal(first.evaluation_changed_at, 1681220975000);
   assert.equal(first.status, 'critical');
@@ -74,7 +80,13 @@ test("the seed's beta envelopes: list and fetch", () => {
   assert.equal(listed.account, '112787438617');
   assert.equal(listed.region, undefined);
   const [fetched] = parseDatadogFindings(
-    { data: { id: 'y', type: 'posture_management_fetch_finding_resp', attributes: { finding: { ...beta, message: 'm', resource_configuration: { a: 1 } } } } },
+    {
+      data: {
+        id: 'y',
+        type: 'posture_management_fetch_finding_resp',
+        attributes: { finding: { ...beta, message: 'm', resource_configuration: { a: 1 } } },
+      },
+    },
     'beta-get',
   );
   assert.equal(fetched.message, 'm');
@@ -85,7 +97,12 @@ test('a full mute is kept field by field', () => {
   const body = recording(LIST)[0].response.body;
   const entry = structuredClone(body.data[0]);
   entry.attributes.mute = {
-    muted: true, reason: 'PENDING_FIX', description: 'later', start_date: 1700000000000, expiration_date: 1800000000000, uuid: 'u-1',
+    muted: true,
+    reason: 'PENDING_FIX',
+    description: 'later',
+    start_date: 1700000000000,
+    expiration_date: 1800000000000,
+    uuid: 'u-1',
   };
   entry.attributes.vulnerability_type = 'attack_path';
   const [finding] = parseDatadogFindings({ data: [entry] }, 'x');

@@ -40,7 +40,10 @@ test('readNdjson names the line that is not JSON', async () => {
 test('readNdjson gunzips by magic bytes, whatever the file is called', async () => {
   const path = join(dir, 'items.txt');
   writeFileSync(path, gzipSync('{"n":1}\n{"n":2}\n'));
-  assert.deepEqual((await collect(path)).map((r) => r.value), [{ n: 1 }, { n: 2 }]);
+  assert.deepEqual(
+    (await collect(path)).map((r) => r.value),
+    [{ n: 1 }, { n: 2 }],
+  );
 });
 
 test('readNdjson reports the bytes read against the file size', async () => {

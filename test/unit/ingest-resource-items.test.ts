@@ -65,22 +65,37 @@ test('defaults: name from the id, no tags, empty configuration, observed now', (
 
 test('each bad field is named with the record place', () => {
   const base = { resource_type: 'aws_s3_bucket', cloud_provider: 'aws' };
-  assert.deepEqual(fieldOf(() => parseResourceItem({ attributes: base }, 'line 12', NOW)), { place: 'line 12', field: 'id' });
-  assert.deepEqual(fieldOf(() => parseResourceItem({ id: 'x', attributes: { cloud_provider: 'aws' } }, 'line 1', NOW)), {
-    place: 'line 1',
-    field: 'attributes.resource_type',
-  });
-  assert.deepEqual(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, cloud_provider: 'oci' } }, 'data[3]', NOW)), {
-    place: 'data[3]',
-    field: 'attributes.cloud_provider',
-  });
-  assert.deepEqual(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, tags: ['team:cake', 'nocolon'] } }, 'line 2', NOW)), {
-    place: 'line 2',
-    field: 'attributes.tags[1]',
-  });
+  assert.deepEqual(
+    fieldOf(() => parseResourceItem({ attributes: base }, 'line 12', NOW)),
+    { place: 'line 12', field: 'id' },
+  );
+  assert.deepEqual(
+    fieldOf(() => parseResourceItem({ id: 'x', attributes: { cloud_provider: 'aws' } }, 'line 1', NOW)),
+    {
+      place: 'line 1',
+      field: 'attributes.resource_type',
+    },
+  );
+  assert.deepEqual(
+    fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, cloud_provider: 'oci' } }, 'data[3]', NOW)),
+    {
+      place: 'data[3]',
+      field: 'attributes.cloud_provider',
+    },
+  );
+  assert.deepEqual(
+    fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, tags: ['team:cake', 'nocolon'] } }, 'line 2', NOW)),
+    {
+      place: 'line 2',
+      field: 'attributes.tags[1]',
+    },
+  );
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, tags: [':v'] } }, 'l', NOW)).field, 'attributes.tags[0]');
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, configuration: [] } }, 'l', NOW)).field, 'attributes.configuration');
-  assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, observed_at: 'yesterday' } }, 'l', NOW)).field, 'attributes.observed_at');
+  assert.equal(
+    fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, observed_at: 'yesterday' } }, 'l', NOW)).field,
+    'attributes.observed_at',
+  );
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, deleted: 'yes' } }, 'l', NOW)).field, 'attributes.deleted');
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, region: 3 } }, 'l', NOW)).field, 'attributes.region');
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, resource_typo: 1 } }, 'l', NOW)).field, 'attributes.resource_typo');

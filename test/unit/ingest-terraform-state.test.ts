@@ -27,7 +27,10 @@ test('all 97 real states parse, every record complete and typed', () => {
     for (const r of records) {
       assert.ok(r.resource_id, `${file}: empty id`);
       assert.match(r.resource_type, /^(aws|gcp|azure)_[a-z0-9_]+$/, file);
-      assert.ok(r.tags.every((t) => /^[^:]+:/.test(t)), file);
+      assert.ok(
+        r.tags.every((t) => /^[^:]+:/.test(t)),
+        file,
+      );
       assert.equal(r.observed_at, NOW);
       for (const secret of ['password', 'master_password']) assert.equal(r.configuration[secret], undefined, `${file} keeps ${secret}`);
     }
@@ -57,15 +60,47 @@ test('S3 server-side encryption takes the API shape', () => {
     version: 4,
     resources: [
       {
-        mode: 'managed', type: 'aws_s3_bucket', name: 'b', provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ attributes: {
-          bucket: 'enc', region: 'us-east-1', tags: { Team: 'Cake' }, tags_all: { Team: 'Cake', Env: 'prod' },
-          server_side_encryption_configuration: [{ rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms', kms_master_key_id: 'k' }], bucket_key_enabled: true }] }],
-          versioning: [{ enabled: true, mfa_delete: false }],
-        } }],
+        mode: 'managed',
+        type: 'aws_s3_bucket',
+        name: 'b',
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [
+          {
+            attributes: {
+              bucket: 'enc',
+              region: 'us-east-1',
+              tags: { Team: 'Cake' },
+              tags_all: { Team: 'Cake', Env: 'prod' },
+              server_side_encryption_configuration: [
+                {
+                  rule: [
+                    { apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms', kms_master_key_id: 'k' }], bucket_key_enabled: true },
+                  ],
+                },
+              ],
+              versioning: [{ enabled: true, mfa_delete: false }],
+            },
+          },
+        ],
       },
-      { mode: 'managed', type: 'aws_s3_bucket_public_access_block', name: 'p', provider: 'provider.aws',
-        instances: [{ attributes: { bucket: 'enc', id: 'enc', block_public_acls: true, block_public_policy: true, ignore_public_acls: false, restrict_public_buckets: false } }] },
+      {
+        mode: 'managed',
+        type: 'aws_s3_bucket_public_access_block',
+        name: 'p',
+        provider: 'provider.aws',
+        instances: [
+          {
+            attributes: {
+              bucket: 'enc',
+              id: 'enc',
+              block_public_acls: true,
+              block_public_policy: true,
+              ignore_public_acls: false,
+              restrict_public_buckets: false,
+            },
+          },
+        ],
+      },
     ],
   };
   const records = parseTerraformState(doc, 'inline', { now: NOW, iac: { repo: 'github.com/acme/infra', path: 'envs/prod' } });
@@ -75,7 +110,10 @@ test('S3 server-side encryption takes the API shape', () => {
   });
   assert.deepEqual(bucket.configuration.versioning, { status: 'Enabled', mfa_delete: 'Disabled' });
   assert.deepEqual(bucket.configuration.public_access_block_configuration, {
-    block_public_acls: true, block_public_policy: true, ignore_public_acls: false, restrict_public_buckets: false,
+    block_public_acls: true,
+    block_public_policy: true,
+    ignore_public_acls: false,
+    restrict_public_buckets: false,
   });
   assert.deepEqual(bucket.tags.sort(), ['env:prod', 'team:Cake']);
   assert.deepEqual(bucket.iac, { repo: 'github.com/acme/infra', path: 'envs/prod' });
@@ -188,7 +226,10 @@ test('IAM roles, users and policies: index keys give one record each, policy doc
   assert.equal(role.configuration.role_name, 'test_role_0');
   assert.equal(role.configuration.role_id, 'AROA5QYBVVD24YSTJXHHO');
   assert.deepEqual(role.configuration.assume_role_policy_document.statement[0], {
-    sid: '', effect: 'Allow', principal: { service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole',
+    sid: '',
+    effect: 'Allow',
+    principal: { service: 'ec2.amazonaws.com' },
+    action: 'sts:AssumeRole',
   });
   assert.deepEqual(role.tags, ['foo:bar0']);
 
@@ -237,9 +278,20 @@ test('IAM attachments, inline policies and access keys fold into their user when
   const users = JSON.parse(readFileSync(fixturePath('terraform-state', 'aws_iam_user_multiple.tfstate'), 'utf8'));
   const child = (type: string, attributes: object) => ({ mode: 'managed', type, name: 'c', provider: 'provider.aws', instances: [{ attributes }] });
   users.resources.push(
-    child('aws_iam_access_key', { id: 'AKIAEXAMPLE', user: 'test-driftctl-0', status: 'Active', create_date: '2020-11-13T17:22:55Z', secret: 's3cr3t' }),
+    child('aws_iam_access_key', {
+      id: 'AKIAEXAMPLE',
+      user: 'test-driftctl-0',
+      status: 'Active',
+      create_date: '2020-11-13T17:22:55Z',
+      secret: 's3cr3t',
+    }),
     child('aws_iam_user_policy_attachment', { id: 'a1', user: 'test-driftctl-0', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
-    child('aws_iam_user_policy', { id: 'test-driftctl-1:inline', user: 'test-driftctl-1', name: 'inline', policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }),
+    child('aws_iam_user_policy', {
+      id: 'test-driftctl-1:inline',
+      user: 'test-driftctl-1',
+      name: 'inline',
+      policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+    }),
   );
   const records = parseTerraformState(users, 'merged', { now: NOW });
   const user0 = byId(records, 'arn:aws:iam::929327065333:user/test/test-driftctl-0');

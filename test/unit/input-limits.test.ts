@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  INPUT_LIMITS, ProblemList, fieldOfPath, findFieldProblem, findJsonProblem, instantReason, jsonPointer, omittedProblemsText, textFieldReason, unsafeTextReason,
+  INPUT_LIMITS,
+  ProblemList,
+  fieldOfPath,
+  findFieldProblem,
+  findJsonProblem,
+  instantReason,
+  jsonPointer,
+  omittedProblemsText,
+  textFieldReason,
+  unsafeTextReason,
 } from '../../src/input-limits.js';
 import { InvalidInput } from '../../src/errors.js';
 import { validatePreferences } from '../../src/ingest/preferences-csv.js';
@@ -52,8 +61,17 @@ test('paths become JSON pointers (RFC 6901) and import field names', () => {
   assert.equal(fieldOfPath(['attributes', 'tags', 3]), 'attributes.tags[3]');
   assert.equal(fieldOfPath([2, 'x']), '[2].x');
   assert.equal(fieldOfPath([]), undefined);
-  assert.deepEqual(findFieldProblem([['id', 'ok', 10], ['name', 'x'.repeat(11), 10]]), { field: 'name', reason: 'is 11 bytes long: at most 10' });
-  assert.deepEqual(findFieldProblem([['id', 'ok', 10]], { a: ['\u0000'] }, 'configuration'), { field: 'configuration.a[0]', reason: unsafeTextReason('\u0000') });
+  assert.deepEqual(
+    findFieldProblem([
+      ['id', 'ok', 10],
+      ['name', 'x'.repeat(11), 10],
+    ]),
+    { field: 'name', reason: 'is 11 bytes long: at most 10' },
+  );
+  assert.deepEqual(findFieldProblem([['id', 'ok', 10]], { a: ['\u0000'] }, 'configuration'), {
+    field: 'configuration.a[0]',
+    reason: unsafeTextReason('\u0000'),
+  });
   assert.deepEqual(findFieldProblem([['id', 'ok', 10]], ['\u0000'], 'list'), { field: 'list[0]', reason: unsafeTextReason('\u0000') });
 });
 
@@ -75,7 +93,8 @@ test('DomainError.setProblems lists at most 100 problems and a closing one with 
 });
 
 test('a preferences CSV of many bad rows keeps 100 problems in memory and counts the others', () => {
-  const header = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
+  const header =
+    'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
   const csv = [header, ...Array.from({ length: 5000 }, (_, i) => `p${i},tag_mapping,,,,,,,,,,`)].join('\n');
   const result = validatePreferences(csv);
   assert.equal(result.preferences, undefined);
@@ -94,7 +113,19 @@ test('YAML importers: a NUL anywhere and names past the index limit name the doc
   const fails = (fn: () => unknown, field: string, reason: RegExp) =>
     assert.throws(fn, (err: unknown) => err instanceof RecordError && err.field === field && reason.test(err.reason) && /document 1/.test(err.place));
   fails(() => parseServiceDefinitions('schema-version: v2.2\ndd-service: "pay\\0ments"\n', 'service.datadog.yaml'), 'dd-service', /NUL/);
-  fails(() => parseServiceDefinitions(`schema-version: v2.2\ndd-service: ${'s'.repeat(2000)}\n`, 'service.datadog.yaml'), 'dd-service', /at most 1024/);
-  fails(() => parseBackstage(`kind: Group\nmetadata:\n  name: ${'g'.repeat(3000)}\nspec:\n  type: team\n`, 'org.yaml'), 'metadata.name', /at most 1024/);
-  fails(() => parseBackstage('kind: Group\nmetadata:\n  name: g\n  description: "a\\0"\nspec:\n  type: team\n', 'org.yaml'), 'metadata.description', /NUL/);
+  fails(
+    () => parseServiceDefinitions(`schema-version: v2.2\ndd-service: ${'s'.repeat(2000)}\n`, 'service.datadog.yaml'),
+    'dd-service',
+    /at most 1024/,
+  );
+  fails(
+    () => parseBackstage(`kind: Group\nmetadata:\n  name: ${'g'.repeat(3000)}\nspec:\n  type: team\n`, 'org.yaml'),
+    'metadata.name',
+    /at most 1024/,
+  );
+  fails(
+    () => parseBackstage('kind: Group\nmetadata:\n  name: g\n  description: "a\\0"\nspec:\n  type: team\n', 'org.yaml'),
+    'metadata.description',
+    /NUL/,
+  );
 });

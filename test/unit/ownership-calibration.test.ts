@@ -33,7 +33,10 @@ test('priors follow the documented order of reliability', () => {
 
 test('confirm: sources that named the owner gain, the others lose', () => {
   const w0 = defaultWeights();
-  const w = learnWeights(w0, Array.from({ length: 20 }, () => label({})));
+  const w = learnWeights(
+    w0,
+    Array.from({ length: 20 }, () => label({})),
+  );
   assert.ok(reliabilityOf(w, 'catalog') > reliabilityOf(w0, 'catalog'));
   assert.ok(reliabilityOf(w, 'naming') < reliabilityOf(w0, 'naming'));
   assert.equal(w.kinds.owner_tag.alpha, DEFAULT_PRIORS.owner_tag.alpha, 'kinds without votes do not move');
@@ -78,7 +81,10 @@ test('isotonic calibration corrects an over-confident curve and is monotone', ()
 });
 
 test('calibration from few labels stays near identity', () => {
-  const map = fitCalibration([{ predicted: 0.9, correct: false }, { predicted: 0.8, correct: false }]);
+  const map = fitCalibration([
+    { predicted: 0.9, correct: false },
+    { predicted: 0.8, correct: false },
+  ]);
   assert.ok(applyCalibration(map, 0.9) > 0.8);
   assert.equal(applyCalibration(undefined, 0.42), 0.42);
 });

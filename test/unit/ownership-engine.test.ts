@@ -24,7 +24,10 @@ function evidence(over: Partial<ResourceEvidence> & { tags?: string[]; name?: st
         { ...meta('directory'), handle: 'alice', email: 'alice@x.com', active: true, teams: ['payments'] },
         { ...meta('directory'), handle: 'bob', email: 'bob@x.com', active: false, teams: ['search'] },
       ],
-      teams: [{ ...meta('directory'), handle: 'payments' }, { ...meta('directory'), handle: 'search' }],
+      teams: [
+        { ...meta('directory'), handle: 'payments' },
+        { ...meta('directory'), handle: 'search' },
+      ],
       population: { team: 40, user: 300, service: 150 },
     },
     ...rest,
@@ -46,7 +49,10 @@ const mapping = (owner: string, confidence: 'high' | 'medium' | 'low', id = 'm1'
 
 test('answers team, user, service in that order', () => {
   const out = run(evidence({ tags: ['team:payments'] }));
-  assert.deepEqual(out.map((i) => i.asked_type), ['team', 'user', 'service']);
+  assert.deepEqual(
+    out.map((i) => i.asked_type),
+    ['team', 'user', 'service'],
+  );
   assert.equal(out[0].owner_handle, 'payments');
   assert.equal(out[0].status, 'suggested');
 });
@@ -98,10 +104,26 @@ test('an automation creator is not an owner but leads to the CODEOWNERS team of 
           id: 'ev-1',
           action: 'create',
           event_time: AT,
-          principal: { kind: 'AssumedRole', name: 'GitHubActions', role: 'gha-deploy', automation: true, automation_reason: 'github_actions', repository: 'acme/checkout' },
+          principal: {
+            kind: 'AssumedRole',
+            name: 'GitHubActions',
+            role: 'gha-deploy',
+            automation: true,
+            automation_reason: 'github_actions',
+            repository: 'acme/checkout',
+          },
         },
       ],
-      codeowners: [{ ...meta('codeowners', 'sha1'), id: 'acme/checkout:CODEOWNERS', origin: 'ci', repository: 'acme/checkout', path: '/', owners: ['@acme/payments'] }],
+      codeowners: [
+        {
+          ...meta('codeowners', 'sha1'),
+          id: 'acme/checkout:CODEOWNERS',
+          origin: 'ci',
+          repository: 'acme/checkout',
+          path: '/',
+          owners: ['@acme/payments'],
+        },
+      ],
     }),
   );
   assert.equal(out[0].owner_handle, 'payments');
@@ -140,7 +162,14 @@ test('a user who has left weakens what points to them', () => {
 test('agreeing sources raise confidence, disagreeing sources lower it', () => {
   const catalog = (t: string) => [{ ...meta('datadog_service_catalog', 3), service: 'checkout', team: t }];
   const creator = [
-    { ...meta('cloudtrail', 'e'), id: 'e', action: 'create' as const, event_time: AT, principal: { kind: 'IAMUser', name: 'alice', automation: false }, user: 'alice' },
+    {
+      ...meta('cloudtrail', 'e'),
+      id: 'e',
+      action: 'create' as const,
+      event_time: AT,
+      principal: { kind: 'IAMUser', name: 'alice', automation: false },
+      user: 'alice',
+    },
   ];
   const alone = team(evidence({ catalog: catalog('payments') }));
   const agree = team(evidence({ catalog: catalog('payments'), audit: creator }));
@@ -163,11 +192,17 @@ test('unknown when nothing names an owner', () => {
 });
 
 test('a rejected owner is excluded for this resource: the next candidate answers', () => {
-  const ev = evidence({ tags: ['team:payments'], name: 'search-logs' , naming: { teams: ['payments', 'search'] } });
+  const ev = evidence({ tags: ['team:payments'], name: 'search-logs', naming: { teams: ['payments', 'search'] } });
   assert.equal(team(ev).owner_handle, 'payments');
   const after = team({ ...ev, rejected: [{ owner_type: 'team', handle: 'payments' }] });
   assert.equal(after.owner_handle, 'search');
-  const none = team({ ...ev, rejected: [{ owner_type: 'team', handle: 'payments' }, { owner_type: 'team', handle: 'search' }] });
+  const none = team({
+    ...ev,
+    rejected: [
+      { owner_type: 'team', handle: 'payments' },
+      { owner_type: 'team', handle: 'search' },
+    ],
+  });
   assert.equal(none.owner_type, 'unknown');
 });
 
@@ -181,7 +216,10 @@ test('the output and checksum are deterministic and independent of input order',
   });
   const b: ResourceEvidence = { ...a, catalog: [...a.catalog!].reverse(), resource: { ...a.resource, tags: [...a.resource.tags].reverse() } };
   assert.deepEqual(run(a), run(a));
-  assert.deepEqual(run(a).map((i) => i.checksum), run(b).map((i) => i.checksum));
+  assert.deepEqual(
+    run(a).map((i) => i.checksum),
+    run(b).map((i) => i.checksum),
+  );
   assert.match(run(a)[0].checksum, /^[0-9a-f]{32}$/);
 });
 

@@ -34,6 +34,12 @@ test('the generator is deterministic for a seed and different across seeds', () 
   assert.equal(a.model.teams.length, 40);
   assert.equal(a.model.users.length, 300);
   assert.equal(a.model.services.length, 150);
-  assert.ok(a.model.users.some((u) => !u.active), 'some people have left');
-  assert.ok(a.model.services.some((s) => s.catalog_team !== s.team), 'some catalog entries are stale');
+  assert.ok(
+    a.model.users.some((u) => !u.active),
+    'some people have left',
+  );
+  assert.ok(
+    a.model.services.some((s) => s.catalog_team !== s.team),
+    'some catalog entries are stale',
+  );
 });

@@ -58,7 +58,8 @@ test('CloudTrail files resolve to the principals the model used', () => {
       count++;
       if (e.form === 'sso') assert.equal(event.principal.name, users.get(e.user!)!.email);
       if (e.form === 'assumed_role' || e.form === 'iam_user') assert.equal(event.principal.name, e.user);
-      if (e.form === 'sso' || e.form === 'assumed_role' || e.form === 'iam_user') assert.equal(event.principal.automation, false, JSON.stringify(event.principal));
+      if (e.form === 'sso' || e.form === 'assumed_role' || e.form === 'iam_user')
+        assert.equal(event.principal.automation, false, JSON.stringify(event.principal));
       if (e.form === 'github_actions') {
         assert.equal(event.principal.automation, true);
         assert.equal(event.principal.repository, e.repo);
@@ -99,7 +100,16 @@ test('the HR people list is a directory document that marks the people who left'
   const doc = parseDirectoryDocument(JSON.parse(files['directory/people.json']));
   assert.equal(doc.users.length, model.users.length);
   assert.equal(doc.teams.length, model.teams.length);
-  const leavers = model.users.filter((u) => !u.active).map((u) => u.handle).sort();
+  const leavers = model.users
+    .filter((u) => !u.active)
+    .map((u) => u.handle)
+    .sort();
   assert.ok(leavers.length > 0);
-  assert.deepEqual(doc.users.filter((u) => !u.active).map((u) => u.handle).sort(), leavers);
+  assert.deepEqual(
+    doc.users
+      .filter((u) => !u.active)
+      .map((u) => u.handle)
+      .sort(),
+    leavers,
+  );
 });

@@ -37,8 +37,14 @@ test('an empty configuration raises no runtime error in any rule: missing fields
 
 test('null fields raise no runtime error in rules that read lists', () => {
   const nulls = {
-    bucket_policy_statement: null, ip_permissions: null, access_keys: null, attached_policies: null,
-    network_interfaces: null, service_accounts: null, acl: null, policy_document: null,
+    bucket_policy_statement: null,
+    ip_permissions: null,
+    access_keys: null,
+    attached_policies: null,
+    network_interfaces: null,
+    service_accounts: null,
+    acl: null,
+    policy_document: null,
   };
   for (const r of rules) assert.equal(explainRule(r, nulls, { now: 0 }).error, undefined, r.file);
 });
@@ -48,7 +54,7 @@ function recordedS3Bucket(): Record<string, unknown> {
   return recording[0].response.body.data.attributes.resource_configuration;
 }
 
-test("the recorded S3 bucket from Datadog evaluates without errors against every aws_s3_bucket rule", () => {
+test('the recorded S3 bucket from Datadog evaluates without errors against every aws_s3_bucket rule', () => {
   const bucket = recordedS3Bucket();
   const s3Rules = rules.filter((r) => r.resource_type === 'aws_s3_bucket');
   assert.ok(s3Rules.length >= 10);
@@ -74,11 +80,16 @@ test("the recorded S3 bucket from Datadog evaluates without errors against every
   assert.equal(evaluationOf('s3-bucket-acl-not-public'), 'pass');
 });
 
-test('turning the recorded bucket\'s public access block fully on makes those rules pass', () => {
+test("turning the recorded bucket's public access block fully on makes those rules pass", () => {
   const bucket = recordedS3Bucket();
   const fixed = {
     ...bucket,
-    public_access_block_configuration: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+    public_access_block_configuration: {
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    },
   };
   for (const slug of ['s3-bucket-public-access-block', 's3-bucket-blocks-public-acls', 's3-bucket-blocks-public-policies']) {
     assert.equal(evaluateRule(rule(slug), bucket), 'fail', slug);
@@ -146,16 +157,27 @@ test('rules that read ages answer according to the evaluation instant', () => {
 test('evaluateResource answers once per rule, in the order given', () => {
   const s3Rules = rules.filter((r) => r.resource_type === 'aws_s3_bucket');
   const outcomes = evaluateResource(s3Rules, { versioning: { status: 'Enabled' } });
-  assert.deepEqual(outcomes.map((o) => o.rule.id), s3Rules.map((r) => r.id));
+  assert.deepEqual(
+    outcomes.map((o) => o.rule.id),
+    s3Rules.map((r) => r.id),
+  );
   assert.equal(outcomes.find((o) => o.rule === rule('s3-bucket-versioning'))?.evaluation, 'pass');
   assert.equal(outcomes.find((o) => o.rule === rule('s3-bucket-mfa-delete'))?.evaluation, 'fail');
 });
 
 test('security group rules see ports inside ranges and IPv6 world ranges', () => {
   const ssh = rule('security-group-no-public-ssh');
-  const world = (from: number, to: number) => ({ ip_permissions: [{ ip_protocol: 'tcp', from_port: from, to_port: to, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }] }] });
+  const world = (from: number, to: number) => ({
+    ip_permissions: [{ ip_protocol: 'tcp', from_port: from, to_port: to, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }] }],
+  });
   assert.equal(evaluateRule(ssh, world(20, 25)), 'fail');
   assert.equal(evaluateRule(ssh, world(23, 25)), 'pass');
-  assert.equal(evaluateRule(ssh, { ip_permissions: [{ ip_protocol: 'udp', from_port: 22, to_port: 22, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }] }] }), 'pass');
-  assert.equal(evaluateRule(ssh, { ip_permissions: [{ ip_protocol: '6', from_port: 22, to_port: 22, ipv6_ranges: [{ cidr_ipv6: '::/0' }] }] }), 'fail');
+  assert.equal(
+    evaluateRule(ssh, { ip_permissions: [{ ip_protocol: 'udp', from_port: 22, to_port: 22, ip_ranges: [{ cidr_ip: '0.0.0.0/0' }] }] }),
+    'pass',
+  );
+  assert.equal(
+    evaluateRule(ssh, { ip_permissions: [{ ip_protocol: '6', from_port: 22, to_port: 22, ipv6_ranges: [{ cidr_ipv6: '::/0' }] }] }),
+    'fail',
+  );
 });

@@ -19,9 +19,21 @@ test('the pack covers at least 14 resource types across aws, gcp and azure', () 
   const providers = new Set([...types.keys()].map((t) => t.split('_')[0]));
   assert.deepEqual([...providers].sort(), ['aws', 'azure', 'gcp']);
   for (const required of [
-    'aws_s3_bucket', 'aws_security_group', 'aws_iam_user', 'aws_iam_role', 'aws_iam_policy', 'aws_rds_instance',
-    'aws_ec2_instance', 'aws_ebs_volume', 'aws_cloudtrail_trail', 'aws_kms_key', 'aws_lambda_function',
-    'gcp_storage_bucket', 'gcp_compute_instance', 'azure_storage_account', 'azure_virtual_machine',
+    'aws_s3_bucket',
+    'aws_security_group',
+    'aws_iam_user',
+    'aws_iam_role',
+    'aws_iam_policy',
+    'aws_rds_instance',
+    'aws_ec2_instance',
+    'aws_ebs_volume',
+    'aws_cloudtrail_trail',
+    'aws_kms_key',
+    'aws_lambda_function',
+    'gcp_storage_bucket',
+    'gcp_compute_instance',
+    'azure_storage_account',
+    'azure_virtual_machine',
   ])
     assert.ok(types.has(required), `no rule for ${required}`);
   // Every rule sits in the folder of its provider.
@@ -37,14 +49,20 @@ test('rule ids are unique and in the three-by-three format', () => {
 test('every message has Description, Rationale and Remediation sections, in that order', () => {
   for (const rule of pack.rules) {
     const at = ['## Description', '## Rationale', '## Remediation'].map((h) => rule.message.indexOf(`${h}\n`));
-    assert.ok(at.every((i) => i >= 0), `${rule.file}: missing a section`);
+    assert.ok(
+      at.every((i) => i >= 0),
+      `${rule.file}: missing a section`,
+    );
     assert.ok(at[0] < at[1] && at[1] < at[2], `${rule.file}: sections out of order`);
   }
 });
 
 test('every rule has a framework tag, and every tag is key:value', () => {
   for (const rule of pack.rules) {
-    assert.ok(rule.tags.some((t) => t.startsWith('framework:')), `${rule.file}: no framework tag`);
+    assert.ok(
+      rule.tags.some((t) => t.startsWith('framework:')),
+      `${rule.file}: no framework tag`,
+    );
     for (const tag of rule.tags) assert.match(tag, /^(framework|control|requirement):\S+$/, rule.file);
   }
 });
@@ -89,7 +107,10 @@ test('a broken rule folder reports each bad file with its line and still loads t
     mkdirSync(join(dir, 'aws'));
     writeFileSync(join(dir, 'aws', 'a-good.yaml'), GOOD('aaa-bbb-ccc'));
     // Line 4 has an unterminated flow sequence.
-    writeFileSync(join(dir, 'aws', 'b-bad-yaml.yaml'), 'id: bad-yam-l01\nname: x\nresource_type: aws_ebs_volume\ntags: [framework:x\nseverity: low\n');
+    writeFileSync(
+      join(dir, 'aws', 'b-bad-yaml.yaml'),
+      'id: bad-yam-l01\nname: x\nresource_type: aws_ebs_volume\ntags: [framework:x\nseverity: low\n',
+    );
     // The expression key is on line 8 of GOOD; `==` without a right operand is a syntax error.
     writeFileSync(join(dir, 'aws', 'c-cel-syntax.yaml'), GOOD('cel-err-001', 'resource.encrypted =='));
     writeFileSync(join(dir, 'aws', 'd-missing-severity.yaml'), GOOD('mis-sin-g01').replace('severity: medium\n', ''));
@@ -101,7 +122,10 @@ test('a broken rule folder reports each bad file with its line and still loads t
     writeFileSync(join(dir, 'notes.txt'), 'not a rule');
 
     const { rules, errors } = loadRulePack(dir);
-    assert.deepEqual(rules.map((r) => r.id), ['aaa-bbb-ccc', 'ddd-eee-fff']);
+    assert.deepEqual(
+      rules.map((r) => r.id),
+      ['aaa-bbb-ccc', 'ddd-eee-fff'],
+    );
     assert.equal(rules[0].file, join(dir, 'aws', 'a-good.yaml'));
 
     const byFile = new Map(errors.map((e) => [basename(e.file), e]));

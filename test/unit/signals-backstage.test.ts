@@ -18,9 +18,17 @@ const team = (handle: string) => catalog.teams.find((t) => t.handle === handle);
 const user = (handle: string) => catalog.users.find((u) => u.handle === handle);
 const service = (name: string) => catalog.services.find((s) => s.name === name);
 
-test('acme org: teams with their parents, from spec.parent and from a parent group\'s spec.children', () => {
+test("acme org: teams with their parents, from spec.parent and from a parent group's spec.children", () => {
   assert.deepEqual(catalog.teams.map((t) => t.handle).sort(), [
-    'acme-corp', 'backstage', 'boxoffice', 'infrastructure', 'team-a', 'team-b', 'team-c', 'team-d', 'team-e',
+    'acme-corp',
+    'backstage',
+    'boxoffice',
+    'infrastructure',
+    'team-a',
+    'team-b',
+    'team-c',
+    'team-d',
+    'team-e',
   ]);
   assert.equal(team('acme-corp')?.parent, undefined);
   assert.equal(team('infrastructure')?.parent, 'acme-corp');
@@ -42,7 +50,11 @@ test('acme org: users, emails, display names and memberships', () => {
   assert.deepEqual(team('team-d')?.members, ['eva.macdowell', 'lucy.sheehan']);
   assert.deepEqual(team('infrastructure')?.members, []);
   assert.deepEqual(user('janelle.dawe'), {
-    handle: 'janelle.dawe', email: 'janelle-dawe@example.com', display_name: 'Janelle Dawe', active: true, teams: ['team-a'],
+    handle: 'janelle.dawe',
+    email: 'janelle-dawe@example.com',
+    display_name: 'Janelle Dawe',
+    active: true,
+    teams: ['team-a'],
   });
   assert.equal(user('breanna.davison')?.display_name, undefined);
   // `guest` is defined twice (namespaces default and development, the second with memberOf group:default/team-a): one user.
@@ -76,7 +88,10 @@ test('catalog services: owners, systems, tags, kinds', () => {
 
 test('one file alone: the Location document is skipped, memberships inside the file resolve', () => {
   const one = parseBackstage(readFileSync(fixturePath('backstage', 'acme', 'org.yaml'), 'utf8'), 'org.yaml');
-  assert.deepEqual(one.teams.map((t) => t.handle), ['acme-corp']);
+  assert.deepEqual(
+    one.teams.map((t) => t.handle),
+    ['acme-corp'],
+  );
   assert.equal(one.users.length, 0);
   assert.equal(one.services.length, 0);
 });

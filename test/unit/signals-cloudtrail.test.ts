@@ -18,7 +18,13 @@ function fixtureEvent(file: string, eventName: string) {
 }
 
 /** A small realistic record for calls the fixtures lack. */
-function call(eventSource: string, eventName: string, requestParameters: unknown, responseElements: unknown = null, extra: Record<string, unknown> = {}): CloudTrailRecord {
+function call(
+  eventSource: string,
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown = null,
+  extra: Record<string, unknown> = {},
+): CloudTrailRecord {
   return {
     eventVersion: '1.09',
     userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' },
@@ -48,10 +54,15 @@ test('shapes: log file, array, single record, EventBridge envelope; Config rule 
   assert.equal(placed.record.eventName, 'CreateBucket');
   assert.equal(placed.place, 'env.json detail');
   assert.equal([...recordsOf(readFixture('custodian', 'event-config-rule-instance.json'), 'cfg')].length, 0);
-  assert.throws(() => [...recordsOf({ hello: 1 }, 'x.json')], (e: unknown) => e instanceof RecordError && e.place === 'x.json');
-  assert.throws(() => [...recordsOf({ Records: [record, 7] }, 'x.json')], (e: unknown) => e instanceof RecordError && e.place === 'x.json Records[1]');
+  assert.throws(
+    () => [...recordsOf({ hello: 1 }, 'x.json')],
+    (e: unknown) => e instanceof RecordError && e.place === 'x.json',
+  );
+  assert.throws(
+    () => [...recordsOf({ Records: [record, 7] }, 'x.json')],
+    (e: unknown) => e instanceof RecordError && e.place === 'x.json Records[1]',
+  );
 });
-
 
 test('AuditEvent fields from a real record (Custodian RunInstances by c7nbot)', () => {
   const event = fixtureEvent('event-cloud-trail-run-instance-creator.json', 'RunInstances');
@@ -97,7 +108,9 @@ test('S3: CreateBucket creates, any PutBucketXxx changes', () => {
     { id: 'arn:aws:s3:::custodian-create-bucket-v4', resource_type: 'aws_s3_bucket', action: 'created' },
   ]);
   for (const name of ['PutBucketPolicy', 'PutBucketAcl', 'PutBucketPublicAccessBlock', 'PutBucketEncryption']) {
-    assert.deepEqual(changes(call('s3.amazonaws.com', name, { bucketName: 'logs-bucket', Host: 'logs-bucket.s3.amazonaws.com' })), [['arn:aws:s3:::logs-bucket', 'aws_s3_bucket', 'changed']]);
+    assert.deepEqual(changes(call('s3.amazonaws.com', name, { bucketName: 'logs-bucket', Host: 'logs-bucket.s3.amazonaws.com' })), [
+      ['arn:aws:s3:::logs-bucket', 'aws_s3_bucket', 'changed'],
+    ]);
   }
   assert.deepEqual(changes(call('s3.amazonaws.com', 'GetBucketPolicy', { bucketName: 'logs-bucket' })), []);
 });
@@ -111,9 +124,17 @@ test('EC2: RunInstances (every instance), CreateVolume, CreateSecurityGroup, Aut
   assert.deepEqual(fixtureEvent('event-cloud-trail-create-volume.json', 'CreateVolume').resources, [
     { id: 'arn:aws:ec2:us-east-1:101010101111:volume/vol-97c02b3e', resource_type: 'aws_ebs_volume', action: 'created' },
   ]);
-  assert.deepEqual(changes(call('ec2.amazonaws.com', 'CreateSecurityGroup', { groupName: 'web', groupDescription: 'web', vpcId: 'vpc-1' }, { requestId: 'r', _return: true, groupId: 'sg-0abc1234def567890' })), [
-    ['arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0abc1234def567890', 'aws_security_group', 'created'],
-  ]);
+  assert.deepEqual(
+    changes(
+      call(
+        'ec2.amazonaws.com',
+        'CreateSecurityGroup',
+        { groupName: 'web', groupDescription: 'web', vpcId: 'vpc-1' },
+        { requestId: 'r', _return: true, groupId: 'sg-0abc1234def567890' },
+      ),
+    ),
+    [['arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0abc1234def567890', 'aws_security_group', 'created']],
+  );
   assert.deepEqual(fixtureEvent('aws.exfiltration.ec2-security-group-open-port-22-ingress.json', 'AuthorizeSecurityGroupIngress').resource_ids, [
     'arn:aws:ec2:us-northeast-1r:032092706103:security-group/sg-003dc7f1f1c686164',
   ]);
@@ -126,9 +147,20 @@ test('RDS: CreateDBInstance (built from the identifier) and CreateDBCluster (ARN
   assert.deepEqual(fixtureEvent('event-cloud-trail-create-db.json', 'CreateDBInstance').resources, [
     { id: 'arn:aws:rds:us-east-1:101010101111:db:onenessdb', resource_type: 'aws_rds_instance', action: 'created' },
   ]);
-  assert.deepEqual(changes(call('rds.amazonaws.com', 'CreateDBCluster', { dBClusterIdentifier: 'Orders', engine: 'aurora-postgresql' }, {
-    dBClusterIdentifier: 'orders', dBClusterArn: 'arn:aws:rds:eu-west-1:111122223333:cluster:orders',
-  })), [['arn:aws:rds:eu-west-1:111122223333:cluster:orders', 'aws_rds_cluster', 'created']]);
+  assert.deepEqual(
+    changes(
+      call(
+        'rds.amazonaws.com',
+        'CreateDBCluster',
+        { dBClusterIdentifier: 'Orders', engine: 'aurora-postgresql' },
+        {
+          dBClusterIdentifier: 'orders',
+          dBClusterArn: 'arn:aws:rds:eu-west-1:111122223333:cluster:orders',
+        },
+      ),
+    ),
+    [['arn:aws:rds:eu-west-1:111122223333:cluster:orders', 'aws_rds_cluster', 'created']],
+  );
   assert.deepEqual(changes(call('rds.amazonaws.com', 'CreateDBCluster', { dBClusterIdentifier: 'Orders' })), [
     ['arn:aws:rds:eu-west-1:111122223333:cluster:orders', 'aws_rds_cluster', 'created'],
   ]);
@@ -142,39 +174,79 @@ test('IAM: CreateRole, CreateUser, CreatePolicy and their attach/put calls', () 
   assert.deepEqual(changes(call('iam.amazonaws.com', 'CreateRole', { roleName: 'lambda-exec', path: '/service-role/' })), [
     ['arn:aws:iam::111122223333:role/service-role/lambda-exec', 'aws_iam_role', 'created'],
   ]);
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-admin-user.json', 'CreateUser').resource_ids, ['arn:aws:iam::229654561268:user/malicious-iam-user']);
-  assert.deepEqual(changes(call('iam.amazonaws.com', 'CreatePolicy', { policyName: 'read-logs', policyDocument: '{}' }, {
-    policy: { policyName: 'read-logs', arn: 'arn:aws:iam::111122223333:policy/read-logs', path: '/' },
-  })), [['arn:aws:iam::111122223333:policy/read-logs', 'aws_iam_policy', 'created']]);
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-admin-user.json', 'CreateUser').resource_ids, [
+    'arn:aws:iam::229654561268:user/malicious-iam-user',
+  ]);
+  assert.deepEqual(
+    changes(
+      call(
+        'iam.amazonaws.com',
+        'CreatePolicy',
+        { policyName: 'read-logs', policyDocument: '{}' },
+        {
+          policy: { policyName: 'read-logs', arn: 'arn:aws:iam::111122223333:policy/read-logs', path: '/' },
+        },
+      ),
+    ),
+    [['arn:aws:iam::111122223333:policy/read-logs', 'aws_iam_policy', 'created']],
+  );
 
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-backdoor-role.json', 'AttachRolePolicy').resource_ids, ['arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role']);
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-backdoor-role.json', 'UpdateAssumeRolePolicy').resource_ids, ['arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role']);
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-backdoor-role.json', 'AttachRolePolicy').resource_ids, [
+    'arn:aws:iam::609418236337:role/stratus-red-team-malicious-iam-role',
+  ]);
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-backdoor-role.json', 'UpdateAssumeRolePolicy').resource_ids, [
+    'arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role',
+  ]);
   assert.deepEqual(changes(call('iam.amazonaws.com', 'PutRolePolicy', { roleName: 'app', policyName: 'inline', policyDocument: '{}' })), [
     ['arn:aws:iam::111122223333:role/app', 'aws_iam_role', 'changed'],
   ]);
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy').resource_ids, ['arn:aws:iam::229654561268:user/malicious-iam-user']);
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy').resource_ids, [
+    'arn:aws:iam::229654561268:user/malicious-iam-user',
+  ]);
   assert.deepEqual(changes(call('iam.amazonaws.com', 'PutUserPolicy', { userName: 'bob', policyName: 'p', policyDocument: '{}' })), [
     ['arn:aws:iam::111122223333:user/bob', 'aws_iam_user', 'changed'],
   ]);
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-user-login-profile.json', 'CreateLoginProfile').resource_ids, ['arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user']);
-  assert.deepEqual(fixtureEvent('aws.persistence.iam-backdoor-user.json', 'CreateAccessKey').resource_ids, ['arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user']);
-  // CreateAccessKey without userName: the caller's own key.
-  assert.deepEqual(changes(call('iam.amazonaws.com', 'CreateAccessKey', null)), [['arn:aws:iam::111122223333:user/alice', 'aws_iam_user', 'changed']]);
-  assert.deepEqual(changes(call('iam.amazonaws.com', 'CreatePolicyVersion', { policyArn: 'arn:aws:iam::111122223333:policy/read-logs', setAsDefault: true })), [
-    ['arn:aws:iam::111122223333:policy/read-logs', 'aws_iam_policy', 'changed'],
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-create-user-login-profile.json', 'CreateLoginProfile').resource_ids, [
+    'arn:aws:iam::070411556318:user/stratus-red-team-login-profile-user',
   ]);
+  assert.deepEqual(fixtureEvent('aws.persistence.iam-backdoor-user.json', 'CreateAccessKey').resource_ids, [
+    'arn:aws:iam::946986569305:user/stratus-red-team-backdoor-u-user',
+  ]);
+  // CreateAccessKey without userName: the caller's own key.
+  assert.deepEqual(changes(call('iam.amazonaws.com', 'CreateAccessKey', null)), [
+    ['arn:aws:iam::111122223333:user/alice', 'aws_iam_user', 'changed'],
+  ]);
+  assert.deepEqual(
+    changes(call('iam.amazonaws.com', 'CreatePolicyVersion', { policyArn: 'arn:aws:iam::111122223333:policy/read-logs', setAsDefault: true })),
+    [['arn:aws:iam::111122223333:policy/read-logs', 'aws_iam_policy', 'changed']],
+  );
 });
 
 test('Lambda: CreateFunction20150331 and the dated update calls, without version qualifiers', () => {
-  assert.deepEqual(changes(call('lambda.amazonaws.com', 'CreateFunction20150331', { functionName: 'resize', runtime: 'python3.12' }, {
-    functionName: 'resize', functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:resize',
-  })), [['arn:aws:lambda:eu-west-1:111122223333:function:resize', 'aws_lambda_function', 'created']]);
+  assert.deepEqual(
+    changes(
+      call(
+        'lambda.amazonaws.com',
+        'CreateFunction20150331',
+        { functionName: 'resize', runtime: 'python3.12' },
+        {
+          functionName: 'resize',
+          functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:resize',
+        },
+      ),
+    ),
+    [['arn:aws:lambda:eu-west-1:111122223333:function:resize', 'aws_lambda_function', 'created']],
+  );
   assert.deepEqual(changes(call('lambda.amazonaws.com', 'CreateFunction20150331', { functionName: 'thumbs' })), [
     ['arn:aws:lambda:eu-west-1:111122223333:function:thumbs', 'aws_lambda_function', 'created'],
   ]);
   // The response's functionArn carries `:1` (the published version): dropped.
   assert.deepEqual(fixtureEvent('aws.persistence.lambda-overwrite-code.json', 'UpdateFunctionCode20150331v2').resources, [
-    { id: 'arn:aws:lambda:ap-westeast-2r:266106314375:function:stratus-red-team-olc-func-vayhjqkdav', resource_type: 'aws_lambda_function', action: 'changed' },
+    {
+      id: 'arn:aws:lambda:ap-westeast-2r:266106314375:function:stratus-red-team-olc-func-vayhjqkdav',
+      resource_type: 'aws_lambda_function',
+      action: 'changed',
+    },
   ]);
   assert.deepEqual(fixtureEvent('aws.persistence.lambda-backdoor-function.json', 'AddPermission20150331v2').resource_ids, [
     'arn:aws:lambda:ca-centralnorth-1r:880896431042:function:stratus-red-team-backdoor-f-func',
@@ -182,24 +254,58 @@ test('Lambda: CreateFunction20150331 and the dated update calls, without version
 });
 
 test('KMS CreateKey, CloudFront CreateDistribution (dated and plain), ECR CreateRepository, DynamoDB CreateTable', () => {
-  assert.deepEqual(changes(call('kms.amazonaws.com', 'CreateKey', { keySpec: 'SYMMETRIC_DEFAULT' }, {
-    keyMetadata: { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
-  })), [['arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'aws_kms_key', 'created']]);
+  assert.deepEqual(
+    changes(
+      call(
+        'kms.amazonaws.com',
+        'CreateKey',
+        { keySpec: 'SYMMETRIC_DEFAULT' },
+        {
+          keyMetadata: {
+            keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+            arn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        },
+      ),
+    ),
+    [['arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'aws_kms_key', 'created']],
+  );
   assert.deepEqual(fixtureEvent('event-cloud-trail-create-distribution.json', 'CreateDistribution').resources, [
     { id: 'arn:aws:cloudfront::012345678912:distribution/E53370FUHBNLK', resource_type: 'aws_cloudfront_distribution', action: 'created' },
   ]);
-  assert.deepEqual(changes(call('cloudfront.amazonaws.com', 'CreateDistribution2020_05_31', { distributionConfig: {} }, { distribution: { id: 'E2QWRUHEXAMPLE' } })), [
-    ['arn:aws:cloudfront::111122223333:distribution/E2QWRUHEXAMPLE', 'aws_cloudfront_distribution', 'created'],
-  ]);
+  assert.deepEqual(
+    changes(call('cloudfront.amazonaws.com', 'CreateDistribution2020_05_31', { distributionConfig: {} }, { distribution: { id: 'E2QWRUHEXAMPLE' } })),
+    [['arn:aws:cloudfront::111122223333:distribution/E2QWRUHEXAMPLE', 'aws_cloudfront_distribution', 'created']],
+  );
   assert.deepEqual(fixtureEvent('event-cloud-trail-tag-distribution.json', 'TagResource').resources, [
     { id: 'arn:aws:cloudfront::351936369470:distribution/E53370FUHBNLK', resource_type: 'aws_cloudfront_distribution', action: 'changed' },
   ]);
-  assert.deepEqual(changes(call('ecr.amazonaws.com', 'CreateRepository', { repositoryName: 'team/api' }, {
-    repository: { repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/api', repositoryName: 'team/api' },
-  })), [['arn:aws:ecr:eu-west-1:111122223333:repository/team/api', 'aws_ecr_repository', 'created']]);
-  assert.deepEqual(changes(call('dynamodb.amazonaws.com', 'CreateTable', { tableName: 'orders' }, {
-    tableDescription: { tableName: 'orders', tableArn: 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders' },
-  })), [['arn:aws:dynamodb:eu-west-1:111122223333:table/orders', 'aws_dynamodb_table', 'created']]);
+  assert.deepEqual(
+    changes(
+      call(
+        'ecr.amazonaws.com',
+        'CreateRepository',
+        { repositoryName: 'team/api' },
+        {
+          repository: { repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/api', repositoryName: 'team/api' },
+        },
+      ),
+    ),
+    [['arn:aws:ecr:eu-west-1:111122223333:repository/team/api', 'aws_ecr_repository', 'created']],
+  );
+  assert.deepEqual(
+    changes(
+      call(
+        'dynamodb.amazonaws.com',
+        'CreateTable',
+        { tableName: 'orders' },
+        {
+          tableDescription: { tableName: 'orders', tableArn: 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders' },
+        },
+      ),
+    ),
+    [['arn:aws:dynamodb:eu-west-1:111122223333:table/orders', 'aws_dynamodb_table', 'created']],
+  );
   assert.deepEqual(changes(call('dynamodb.amazonaws.com', 'CreateTable', { tableName: 'orders' })), [
     ['arn:aws:dynamodb:eu-west-1:111122223333:table/orders', 'aws_dynamodb_table', 'created'],
   ]);
@@ -218,8 +324,14 @@ test('partition follows the region; failed calls change nothing; read calls name
 test('missing fields are RecordErrors naming the field', () => {
   const noName = call('s3.amazonaws.com', 'CreateBucket', {});
   delete noName.eventName;
-  assert.throws(() => toAuditEvent(noName, 'f Records[3]'), (e: unknown) => e instanceof RecordError && e.place === 'f Records[3]' && e.field === 'eventName');
-  assert.throws(() => toAuditEvent(call('s3.amazonaws.com', 'CreateBucket', {}, null, { eventTime: 'yesterday' }), 'f'), (e: unknown) => e instanceof RecordError && e.field === 'eventTime');
+  assert.throws(
+    () => toAuditEvent(noName, 'f Records[3]'),
+    (e: unknown) => e instanceof RecordError && e.place === 'f Records[3]' && e.field === 'eventName',
+  );
+  assert.throws(
+    () => toAuditEvent(call('s3.amazonaws.com', 'CreateBucket', {}, null, { eventTime: 'yesterday' }), 'f'),
+    (e: unknown) => e instanceof RecordError && e.field === 'eventTime',
+  );
 });
 
 async function* chunked(text: string, size: number) {
@@ -231,7 +343,9 @@ test('streaming: a 100,000-record log file yields every record, in order, from s
   // Strings with braces, brackets, escaped quotes and a "Records" look-alike must not confuse the scanner.
   const parts = ['{"eventVersion":"1.09","note":"not \\"Records\\": [here]","Records":['];
   for (let i = 0; i < count; i += 1) {
-    parts.push(`${i ? ',' : ''}{"eventID":"e${i}","eventName":"PutBucketAcl","eventSource":"s3.amazonaws.com","eventTime":"2024-01-01T00:00:00Z","requestParameters":{"bucketName":"b{${i}}","acl":["x]"]}}`);
+    parts.push(
+      `${i ? ',' : ''}{"eventID":"e${i}","eventName":"PutBucketAcl","eventSource":"s3.amazonaws.com","eventTime":"2024-01-01T00:00:00Z","requestParameters":{"bucketName":"b{${i}}","acl":["x]"]}}`,
+    );
   }
   parts.push('],"trailer":{"Records":"no"}}');
   let seen = 0;
@@ -244,7 +358,13 @@ test('streaming: a 100,000-record log file yields every record, in order, from s
 });
 
 test('streaming: byte chunks split inside multi-byte characters, a top-level array, and errors', async () => {
-  const record = { eventID: 'é✓', eventName: 'CreateBucket', eventSource: 's3.amazonaws.com', eventTime: '2024-01-01T00:00:00Z', requestParameters: { bucketName: 'naïve' } };
+  const record = {
+    eventID: 'é✓',
+    eventName: 'CreateBucket',
+    eventSource: 's3.amazonaws.com',
+    eventTime: '2024-01-01T00:00:00Z',
+    requestParameters: { bucketName: 'naïve' },
+  };
   const bytes = new TextEncoder().encode(JSON.stringify({ Records: [record, record] }));
   const byteChunks = Array.from({ length: bytes.length }, (_, i) => bytes.slice(i, i + 1));
   const streamed = [];
@@ -260,5 +380,8 @@ test('streaming: byte chunks split inside multi-byte characters, a top-level arr
   };
   await assert.rejects(drain('{"Records":[{"eventName":"A"'), (e: unknown) => e instanceof RecordError && /truncated/.test(e.reason));
   await assert.rejects(drain('{"eventName":"CreateBucket"}'), (e: unknown) => e instanceof RecordError && /no Records array/.test(e.reason));
-  await assert.rejects(drain('{"Records":[{"eventName":"A"},{"b":}]}'), (e: unknown) => e instanceof RecordError && e.place === 'bad.json Records[1]');
+  await assert.rejects(
+    drain('{"Records":[{"eventName":"A"},{"b":}]}'),
+    (e: unknown) => e instanceof RecordError && e.place === 'bad.json Records[1]',
+  );
 });

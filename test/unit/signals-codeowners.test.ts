@@ -20,11 +20,19 @@ test('modernisation-platform-environments: application folders and their teams',
   ]);
   // Path components match whole: `nomis` does not own `nomis-data-hub`, nor the other way round.
   assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/nomis/')), [
-    '@ministryofjustice/studio-webops', '@ministryofjustice/syscon-devs', '@ministryofjustice/modernisation-platform',
+    '@ministryofjustice/studio-webops',
+    '@ministryofjustice/syscon-devs',
+    '@ministryofjustice/modernisation-platform',
   ]);
-  assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/nomis-data-hub/')), ['@ministryofjustice/studio-webops', '@ministryofjustice/modernisation-platform']);
+  assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/nomis-data-hub/')), [
+    '@ministryofjustice/studio-webops',
+    '@ministryofjustice/modernisation-platform',
+  ]);
   // A file inside the folder; then the later `**/providers.tf` rule wins for that file name.
-  assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/apex/ec2.tf')), ['@ministryofjustice/laa-aws-infrastructure', '@ministryofjustice/modernisation-platform']);
+  assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/apex/ec2.tf')), [
+    '@ministryofjustice/laa-aws-infrastructure',
+    '@ministryofjustice/modernisation-platform',
+  ]);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/apex/providers.tf')), ['@ministryofjustice/modernisation-platform']);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/environments/apex/platform_backend.tf')), ['@ministryofjustice/modernisation-platform']);
   // Repeated owners (cooker lists modernisation-platform twice) count once.
@@ -35,7 +43,7 @@ test('modernisation-platform-environments: application folders and their teams',
   assert.equal(matchingRules(rules, 'terraform/environments/apex/')[0].line, 5);
 });
 
-test('every mojmp-environments definition names a folder with its own rule; apex\'s SSO group owns it', () => {
+test("every mojmp-environments definition names a folder with its own rule; apex's SSO group owns it", () => {
   const rules = rulesOf('mojmp-environments.CODEOWNERS');
   for (const file of readdirSync(fixturePath('mojmp-environments'))) {
     const app = file.replace(/\.json$/, '');
@@ -45,7 +53,10 @@ test('every mojmp-environments definition names a folder with its own rule; apex
   const apex = JSON.parse(readFileSync(fixturePath('mojmp-environments', 'apex.json'), 'utf8'));
   const groups = new Set<string>(apex.environments.flatMap((e: { access: { sso_group_name?: string }[] }) => e.access.map((a) => a.sso_group_name)));
   const teams = ownersOf(rules, 'terraform/environments/apex/').map((o) => o.handle);
-  assert.ok(teams.some((t) => groups.has(t)), `${teams} share a team with ${[...groups]}`);
+  assert.ok(
+    teams.some((t) => groups.has(t)),
+    `${teams} share a team with ${[...groups]}`,
+  );
 });
 
 test('govuk-infrastructure: owner-less `*`, directory patterns, `**` in the middle', () => {
@@ -53,13 +64,16 @@ test('govuk-infrastructure: owner-less `*`, directory patterns, `**` in the midd
   assert.deepEqual(ownersOf(rules, 'README.md'), []);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/deployments/cluster-infrastructure/main.tf')), ['@alphagov/gov-uk-platform-engineering']);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/deployments/ga4-analytics', { directory: true })), [
-    '@alphagov/gov-uk-platform-engineering', '@alphagov/govuk-data-engineering',
+    '@alphagov/gov-uk-platform-engineering',
+    '@alphagov/govuk-data-engineering',
   ]);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/variables/production/gcp-gov-graph.tfvars')), [
-    '@alphagov/gov-uk-platform-engineering', '@alphagov/govuk-data-engineering',
+    '@alphagov/gov-uk-platform-engineering',
+    '@alphagov/govuk-data-engineering',
   ]);
   assert.deepEqual(refs(ownersOf(rules, 'terraform/variables/gcp-gov-graph.tfvars')), [
-    '@alphagov/gov-uk-platform-engineering', '@alphagov/govuk-data-engineering',
+    '@alphagov/gov-uk-platform-engineering',
+    '@alphagov/govuk-data-engineering',
   ]);
   assert.deepEqual(ownersOf(rules, 'terraform/variables/production/other.tfvars'), []);
   // `/terraform/deployments/` is a directory pattern: a file named `deployments` would not match it.
@@ -70,7 +84,9 @@ test('govuk-infrastructure: owner-less `*`, directory patterns, `**` in the midd
 test('analytical-platform: folders to teams', () => {
   const rules = rulesOf('ministryofjustice-analytical-platform.CODEOWNERS');
   assert.equal(rules.length, 5);
-  assert.deepEqual(refs(ownersOf(rules, 'terraform/aws/analytical-platform-data-production/cluster', { directory: true })), ['@ministryofjustice/data-platform-core-infra']);
+  assert.deepEqual(refs(ownersOf(rules, 'terraform/aws/analytical-platform-data-production/cluster', { directory: true })), [
+    '@ministryofjustice/data-platform-core-infra',
+  ]);
   assert.deepEqual(refs(ownersOf(rules, 'scripts/simulated-data-producer/main.py')), ['@ministryofjustice/data-platform-labs']);
   assert.deepEqual(ownersOf(rules, 'scripts/other.sh'), []);
 });
@@ -87,9 +103,14 @@ test('syntax: comments, escaped spaces, emails, users, char classes, shallow `di
       '\\#notes @scribe',
     ].join('\n'),
   );
-  assert.deepEqual(rules.map((r) => r.line), [3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    rules.map((r) => r.line),
+    [3, 4, 5, 6, 7],
+  );
   assert.deepEqual(ownersOf(rules, 'README.md'), [{ kind: 'user', handle: 'docs-writer', ref: '@docs-writer' }]);
-  assert.deepEqual(ownersOf(rules, 'docs/My Guide.md'), [{ kind: 'user', handle: 'jane@example.com', email: 'jane@example.com', ref: 'jane@example.com' }]);
+  assert.deepEqual(ownersOf(rules, 'docs/My Guide.md'), [
+    { kind: 'user', handle: 'jane@example.com', email: 'jane@example.com', ref: 'jane@example.com' },
+  ]);
   assert.equal(rules[1].pattern, 'docs/My Guide.md');
   assert.deepEqual(refs(ownersOf(rules, 'src/api/handler.ts')), ['@acme/api-team']);
   assert.deepEqual(refs(ownersOf(rules, 'src/bpi/handler.ts')), ['@acme/api-team']);
@@ -99,7 +120,7 @@ test('syntax: comments, escaped spaces, emails, users, char classes, shallow `di
   assert.deepEqual(refs(ownersOf(rules, 'x/#notes')), ['@scribe']);
 });
 
-test('GitLab sections: default owners, and each section\'s last match combines', () => {
+test("GitLab sections: default owners, and each section's last match combines", () => {
   const rules = parseCodeowners(['* @everyone', '[Docs] @docs-team', '*.md', '^[Security][2] @acme/security', 'terraform/ '].join('\n'));
   assert.equal(rules[1].section, 'Docs');
   assert.deepEqual(refs(rules[1].owners), ['@docs-team']);
@@ -109,7 +130,10 @@ test('GitLab sections: default owners, and each section\'s last match combines',
 
 test('bad lines are RecordErrors naming the line', () => {
   const expectLine = (text: string, place: string, field: string) =>
-    assert.throws(() => parseCodeowners(text, 'CODEOWNERS'), (e: unknown) => e instanceof RecordError && e.place === place && e.field === field);
+    assert.throws(
+      () => parseCodeowners(text, 'CODEOWNERS'),
+      (e: unknown) => e instanceof RecordError && e.place === place && e.field === field,
+    );
   expectLine('* @ok\n/src/ team-without-at\n', 'CODEOWNERS line 2', 'owner');
   expectLine('\n\n/src/[abc @ok\n', 'CODEOWNERS line 3', 'pattern');
   expectLine('!/src/ @ok\n', 'CODEOWNERS line 1', 'pattern');

@@ -51,6 +51,16 @@ test('errors name the JSON pointer of the bad value', () => {
   rejects(users({ handle: 'a', mail: 'a@example.com' }), '/users/0/mail', /unknown field/);
   rejects({ source: 'hr', teams: [{ handle: 't', members: ['ghost'] }] }, '/teams/0/members/0', /unknown user/);
   rejects({ source: 'hr', teams: [{ handle: 't', parent: 'nope' }] }, '/teams/0/parent', /unknown team/);
-  rejects({ source: 'hr', teams: [{ handle: 'a', parent: 'b' }, { handle: 'b', parent: 'a' }] }, '/teams/0/parent', /loops/);
+  rejects(
+    {
+      source: 'hr',
+      teams: [
+        { handle: 'a', parent: 'b' },
+        { handle: 'b', parent: 'a' },
+      ],
+    },
+    '/teams/0/parent',
+    /loops/,
+  );
   rejects({ source: 'hr', teams: 'all' }, '/teams');
 });

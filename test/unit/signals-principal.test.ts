@@ -10,7 +10,7 @@ function fixtureRecords(...parts: string[]) {
   return [...recordsOf(JSON.parse(readFileSync(fixturePath('cloudtrail', ...parts), 'utf8')), parts.join('/'))];
 }
 
-test('Cloud Custodian\'s known answers: c7nbot (IAM user) and Radiant (session of GR_Dev_Developer)', () => {
+test("Cloud Custodian's known answers: c7nbot (IAM user) and Radiant (session of GR_Dev_Developer)", () => {
   const [creator] = fixtureRecords('custodian', 'event-cloud-trail-run-instance-creator.json');
   const byUser = toAuditEvent(creator, 'creator').principal;
   assert.equal(byUser.kind, 'iam_user');
@@ -27,8 +27,19 @@ test('Cloud Custodian\'s known answers: c7nbot (IAM user) and Radiant (session o
 });
 
 test('IAM user: the user name, also for a user with a path', () => {
-  const p = resolvePrincipal({ type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/eng/alice', accountId: '111122223333', principalId: 'AIDAEXAMPLE' });
-  assert.deepEqual(p, { kind: 'iam_user', name: 'alice', arn: 'arn:aws:iam::111122223333:user/eng/alice', account: '111122223333', automation: false });
+  const p = resolvePrincipal({
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::111122223333:user/eng/alice',
+    accountId: '111122223333',
+    principalId: 'AIDAEXAMPLE',
+  });
+  assert.deepEqual(p, {
+    kind: 'iam_user',
+    name: 'alice',
+    arn: 'arn:aws:iam::111122223333:user/eng/alice',
+    account: '111122223333',
+    automation: false,
+  });
 });
 
 test('assumed role: the session name, with the role kept', () => {
@@ -43,20 +54,23 @@ test('assumed role: the session name, with the role kept', () => {
   assert.equal(p.role, 'GR_Dev_Developer');
 });
 
-test('IAM Identity Center (SSO): the session name is the person\'s email', () => {
-  const p = resolvePrincipal({
-    type: 'AssumedRole',
-    principalId: 'AROAEXAMPLE:jane.doe@example.com',
-    arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane.doe@example.com',
-    accountId: '111122223333',
-    sessionContext: {
-      sessionIssuer: {
-        type: 'Role',
-        arn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
-        userName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+test("IAM Identity Center (SSO): the session name is the person's email", () => {
+  const p = resolvePrincipal(
+    {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLE:jane.doe@example.com',
+      arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane.doe@example.com',
+      accountId: '111122223333',
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+          userName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+        },
       },
     },
-  }, { userAgent: 'aws-cli/2.15.0 Python/3.11.6 Darwin/23.2.0 exe/x86_64' });
+    { userAgent: 'aws-cli/2.15.0 Python/3.11.6 Darwin/23.2.0 exe/x86_64' },
+  );
   assert.equal(p.kind, 'sso_user');
   assert.equal(p.name, 'jane.doe@example.com');
   assert.equal(p.role, 'AWSReservedSSO_AdministratorAccess_0123456789abcdef');
@@ -103,10 +117,13 @@ test('CloudFormation: invokedBy cloudformation.amazonaws.com (Custodian create-d
   assert.match(p.automation_reason ?? '', /cloudformation/);
 });
 
-test('Terraform user agent marks a person\'s session as automation, keeping the name', () => {
+test("Terraform user agent marks a person's session as automation, keeping the name", () => {
   const p = resolvePrincipal(
     { type: 'AssumedRole', arn: 'arn:aws:sts::123:assumed-role/PlatformAdmin/alice', principalId: 'AROA:alice' },
-    { userAgent: 'APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.24.0' },
+    {
+      userAgent:
+        'APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.24.0',
+    },
   );
   assert.equal(p.name, 'alice');
   assert.equal(p.automation, true);
@@ -146,8 +163,7 @@ test('GitHub Actions OIDC: web identity from token.actions.githubusercontent.com
 });
 
 test('CI sessions and roles: github-actions-* sessions, deploy/jenkins/ci roles; Developer roles are not', () => {
-  const byRole = (role: string, session = 'x1') =>
-    resolvePrincipal({ type: 'AssumedRole', arn: `arn:aws:sts::1:assumed-role/${role}/${session}` });
+  const byRole = (role: string, session = 'x1') => resolvePrincipal({ type: 'AssumedRole', arn: `arn:aws:sts::1:assumed-role/${role}/${session}` });
   assert.equal(byRole('anything', 'github-actions-1234').automation_reason, 'GitHub Actions session');
   assert.equal(byRole('jenkins-agent').automation, true);
   assert.equal(byRole('prod-deployer').automation, true);

@@ -25,21 +25,30 @@ test('v2 with dd-team, repo links, tags and integrations (DataDog/datadog-operat
   assert.equal(service.name, 'datadog-operator');
   assert.equal(service.team, 'agent-onboarding');
   assert.deepEqual(service.tags, ['app:datadog-operator', 'service:datadog-operator', 'team:agent-onboarding']);
-  assert.deepEqual(service.contacts.map((c) => c.type), ['slack', 'email']);
+  assert.deepEqual(
+    service.contacts.map((c) => c.type),
+    ['slack', 'email'],
+  );
   assert.equal(service.contacts[1].contact, 'team-agentonboarding@datadoghq.com');
-  assert.deepEqual(service.repositories.map((r) => r.url), [
-    'https://github.com/DataDog/datadog-operator',
-    'https://github.com/DataDog/k8s-datadog-agent-ops',
-    'https://github.com/DataDog/k8s-resources/tree/master/k8s/datadog-operator',
-    'https://github.com/DataDog/images/tree/master/datadog-operator',
-  ]);
+  assert.deepEqual(
+    service.repositories.map((r) => r.url),
+    [
+      'https://github.com/DataDog/datadog-operator',
+      'https://github.com/DataDog/k8s-datadog-agent-ops',
+      'https://github.com/DataDog/k8s-resources/tree/master/k8s/datadog-operator',
+      'https://github.com/DataDog/images/tree/master/datadog-operator',
+    ],
+  );
   assert.equal(service.links.length, 6);
   assert.deepEqual(service.integrations, { pagerduty: 'https://datadog.pagerduty.com/service-directory/PBVS1V3' });
 });
 
 test('v2.2 with application, tier, type, languages; two documents (DataDog/sdlc-gitops-sample-stack)', () => {
   const services = parseFixture('DataDog-sdlc-gitops-sample-stack.service.datadog.yaml');
-  assert.deepEqual(services.map((s) => s.name), ['pass-api', 'pass-summary-api']);
+  assert.deepEqual(
+    services.map((s) => s.name),
+    ['pass-api', 'pass-summary-api'],
+  );
   for (const service of services) {
     assert.equal(service.schema_version, 'v2.2');
     assert.equal(service.team, 'datadog-demo-team');
@@ -65,7 +74,10 @@ test('v2.1 and v3 documents in one file (DataDog/datadog-agent)', () => {
   );
   const ci = services[3];
   assert.equal(ci.kind, 'service');
-  assert.deepEqual(ci.additional_owners, [{ kind: 'team', handle: 'agent-devx' }, { kind: 'team', handle: 'agent-build' }]);
+  assert.deepEqual(ci.additional_owners, [
+    { kind: 'team', handle: 'agent-devx' },
+    { kind: 'team', handle: 'agent-build' },
+  ]);
   assert.deepEqual(ci.contacts[0], { type: 'slack', contact: 'https://dd.enterprise.slack.com/archives/C06PBHLD4DQ', name: 'agent-devx-help' });
   assert.deepEqual(ci.repositories, [{ name: 'datadog-agent', url: 'https://github.com/DataDog/datadog-agent', provider: 'github' }]);
   assert.deepEqual(ci.languages, ['python', 'go']);

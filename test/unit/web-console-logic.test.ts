@@ -105,7 +105,9 @@ test('messages lose their %%% markers and render as Markdown', () => {
 });
 
 test('raw HTML and script links in a message come out inert', () => {
-  const html = messageToHtml('%%%\nHi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n<div onclick="x()">block</div>\n\n[click](javascript:alert(3)) [ok](https://docs.datadoghq.com)\n%%%');
+  const html = messageToHtml(
+    '%%%\nHi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n<div onclick="x()">block</div>\n\n[click](javascript:alert(3)) [ok](https://docs.datadoghq.com)\n%%%',
+  );
   assert.doesNotMatch(html, /<script/i);
   assert.doesNotMatch(html, /<img/i);
   assert.doesNotMatch(html, /<div/i);

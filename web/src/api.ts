@@ -28,7 +28,12 @@ export class ApiError extends Error {
     readonly status: number,
     readonly errors: ApiErrorItem[],
   ) {
-    super(errors.map((e) => e.detail ?? e.title).filter(Boolean).join(' ') || `The server answered ${status}.`);
+    super(
+      errors
+        .map((e) => e.detail ?? e.title)
+        .filter(Boolean)
+        .join(' ') || `The server answered ${status}.`,
+    );
     this.name = 'ApiError';
   }
 
@@ -91,8 +96,7 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
   const ownership = (resourceId: string) => `/api/v2/csm/ownership/${seg(resourceId)}`;
 
   return {
-    listFindings: (req: FindingsRequest) =>
-      json<FindingsPage>('GET', `/api/v2/posture_management/findings?${findingsQuery(req)}`),
+    listFindings: (req: FindingsRequest) => json<FindingsPage>('GET', `/api/v2/posture_management/findings?${findingsQuery(req)}`),
 
     getFinding: async (id: string, snapshot?: number) => {
       const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
@@ -127,22 +131,24 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
     },
 
     feedback: async (resourceId: string, ownerType: OwnerType, input: FeedbackInput) =>
-      (await json<{ data: { attributes: FeedbackResult } }>('POST', `${ownership(resourceId)}/${seg(ownerType)}/feedback`, {
-        data: { type: 'ownership_feedback', attributes: input },
-      })).data.attributes,
+      (
+        await json<{ data: { attributes: FeedbackResult } }>('POST', `${ownership(resourceId)}/${seg(ownerType)}/feedback`, {
+          data: { type: 'ownership_feedback', attributes: input },
+        })
+      ).data.attributes,
 
     directory: async () => (await json<{ data: { attributes: Directory } }>('GET', '/api/v2/csm/directory')).data.attributes,
 
-    getSettings: async () =>
-      (await json<{ data: { attributes: OwnershipSettings } }>('GET', '/api/v2/csm/ownership/settings')).data.attributes,
+    getSettings: async () => (await json<{ data: { attributes: OwnershipSettings } }>('GET', '/api/v2/csm/ownership/settings')).data.attributes,
 
     saveSettings: async (settings: Pick<OwnershipSettings, 'auto_tag' | 'confidence_level'>) =>
-      (await json<{ data: { attributes: OwnershipSettings } }>('POST', '/api/v2/csm/ownership/settings', {
-        data: { type: 'ownership_settings', attributes: settings },
-      })).data.attributes,
+      (
+        await json<{ data: { attributes: OwnershipSettings } }>('POST', '/api/v2/csm/ownership/settings', {
+          data: { type: 'ownership_settings', attributes: settings },
+        })
+      ).data.attributes,
 
-    untagged: async () =>
-      (await json<{ data: { attributes: UntaggedCounts } }>('GET', '/api/v2/csm/ownership/settings/untagged')).data.attributes,
+    untagged: async () => (await json<{ data: { attributes: UntaggedCounts } }>('GET', '/api/v2/csm/ownership/settings/untagged')).data.attributes,
 
     getPreferencesCsv: async () => (await call('GET', '/api/v2/csm/ownership/settings/preferences')).text(),
 

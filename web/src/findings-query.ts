@@ -67,5 +67,12 @@ export function findingsQuery(req: FindingsRequest): URLSearchParams {
 
 /** Splits what a reviewer typed in the tags box ("team:a, env:prod") into key:value tags. */
 export function parseTagInput(text: string): string[] {
-  return [...new Set(text.split(/[,\s]+/).map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[,\s]+/)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

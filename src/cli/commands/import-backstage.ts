@@ -25,7 +25,13 @@ export function register(program: Command) {
             services: await importServices(tx, orgId, catalog.services, opts.source, now),
           }));
         });
-        printSummary({ files: files.length, users: result.directory.users_written, deactivated: result.directory.users_deactivated, teams: result.directory.teams_written, services: result.services.written });
+        printSummary({
+          files: files.length,
+          users: result.directory.users_written,
+          deactivated: result.directory.users_deactivated,
+          teams: result.directory.teams_written,
+          services: result.services.written,
+        });
       } catch (err) {
         failWith(err);
       }

@@ -25,10 +25,14 @@ export function register(program: Command) {
         // States are small documents: all of them are parsed (and checked) before anything is written.
         const records: ResourceRecord[] = [];
         for (const file of files) {
-          records.push(...parseTerraformState(await readJsonDocument(file), file, { now, ...(opts.repo ? { iac: { repo: opts.repo, path: opts.path! } } : {}) }));
+          records.push(
+            ...parseTerraformState(await readJsonDocument(file), file, { now, ...(opts.repo ? { iac: { repo: opts.repo, path: opts.path! } } : {}) }),
+          );
         }
         const summary = await withStore(async (db) =>
-          importResourcesAtomically(db, await requireOrg(db, opts.org), fromArray(records), builtInRuleEngine(), { source: 'import:terraform-state' }),
+          importResourcesAtomically(db, await requireOrg(db, opts.org), fromArray(records), builtInRuleEngine(), {
+            source: 'import:terraform-state',
+          }),
         );
         printSummary({ files: files.length, ...summary });
       } catch (err) {

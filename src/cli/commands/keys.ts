@@ -13,7 +13,13 @@ export function register(program: Command) {
     .action(async (opts: { org: string; user: string; json?: boolean }) => {
       try {
         const created = await withStore((db) => createKeys(db, opts.org, opts.user));
-        const out = { org: created.org, api_key: created.api_key, app_key: created.app_key, api_key_id: created.api_key_id, app_key_id: created.app_key_id };
+        const out = {
+          org: created.org,
+          api_key: created.api_key,
+          app_key: created.app_key,
+          api_key_id: created.api_key_id,
+          app_key_id: created.app_key_id,
+        };
         process.stdout.write(
           opts.json
             ? JSON.stringify(out) + '\n'

@@ -44,7 +44,9 @@ export function regionFromZone(zone: unknown): string | undefined {
 function terraformEc2Arn(a: Json, c: TerraformContext, kind: string): string | undefined {
   const id = str(a.id);
   const account = str(a.owner_id) ?? c.account;
-  return id && c.region && account ? buildArn({ partition: c.partition, service: 'ec2', region: c.region, account, resource: `${kind}/${id}` }) : undefined;
+  return id && c.region && account
+    ? buildArn({ partition: c.partition, service: 'ec2', region: c.region, account, resource: `${kind}/${id}` })
+    : undefined;
 }
 
 export const awsSecurityGroup: TypeMapping = {
@@ -89,9 +91,25 @@ export const awsEc2Instance: TypeMapping = {
   resourceType: 'aws_ec2_instance',
   terraformTypes: ['aws_instance'],
   terraformReplaces: [
-    'id', 'ami', 'instance_state', 'public_ip', 'private_ip', 'public_dns', 'private_dns', 'iam_instance_profile',
-    'metadata_options', 'monitoring', 'vpc_security_group_ids', 'security_groups', 'root_block_device', 'ebs_block_device',
-    'availability_zone', 'tenancy', 'credit_specification', 'user_data', 'user_data_base64',
+    'id',
+    'ami',
+    'instance_state',
+    'public_ip',
+    'private_ip',
+    'public_dns',
+    'private_dns',
+    'iam_instance_profile',
+    'metadata_options',
+    'monitoring',
+    'vpc_security_group_ids',
+    'security_groups',
+    'root_block_device',
+    'ebs_block_device',
+    'availability_zone',
+    'tenancy',
+    'credit_specification',
+    'user_data',
+    'user_data_base64',
   ],
   fromTerraform(a) {
     const metadata = block(a.metadata_options);
@@ -154,4 +172,3 @@ export const awsSubnet: TypeMapping = {
   fromTerraform: (a) => compact({ subnet_id: str(a.id), subnet_arn: str(a.arn) }),
   awsConfigTypes: ['AWS::EC2::Subnet'],
 };
-

@@ -46,7 +46,16 @@ export const awsIamUser: TypeMapping = {
 export const awsIamRole: TypeMapping = {
   resourceType: 'aws_iam_role',
   terraformTypes: ['aws_iam_role'],
-  terraformReplaces: ['id', 'name', 'unique_id', 'permissions_boundary', 'assume_role_policy', 'force_detach_policies', 'inline_policy', 'managed_policy_arns'],
+  terraformReplaces: [
+    'id',
+    'name',
+    'unique_id',
+    'permissions_boundary',
+    'assume_role_policy',
+    'force_detach_policies',
+    'inline_policy',
+    'managed_policy_arns',
+  ],
   fromTerraform: (a) =>
     compact({
       role_name: str(a.name) ?? str(a.id),
@@ -56,9 +65,7 @@ export const awsIamRole: TypeMapping = {
       role_policy_list: objects(a.inline_policy)
         .filter((p) => str(p.name))
         .map((p) => ({ policy_name: p.name, policy_document: canonicalPolicy(p.policy) })),
-      attached_policies: Array.isArray(a.managed_policy_arns)
-        ? a.managed_policy_arns.map((arn) => ({ policy_arn: arn }))
-        : undefined,
+      attached_policies: Array.isArray(a.managed_policy_arns) ? a.managed_policy_arns.map((arn) => ({ policy_arn: arn })) : undefined,
     }),
   awsConfigTypes: ['AWS::IAM::Role'],
   fromAwsConfig: (configuration) => {

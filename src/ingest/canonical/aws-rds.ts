@@ -10,8 +10,21 @@ export const awsRdsInstance: TypeMapping = {
   resourceType: 'aws_rds_instance',
   terraformTypes: ['aws_db_instance'],
   terraformReplaces: [
-    'id', 'identifier', 'arn', 'resource_id', 'instance_class', 'ca_cert_identifier', 'name', 'db_name', 'username',
-    'vpc_security_group_ids', 'db_subnet_group_name', 'address', 'endpoint', 'port', 'hosted_zone_id',
+    'id',
+    'identifier',
+    'arn',
+    'resource_id',
+    'instance_class',
+    'ca_cert_identifier',
+    'name',
+    'db_name',
+    'username',
+    'vpc_security_group_ids',
+    'db_subnet_group_name',
+    'address',
+    'endpoint',
+    'port',
+    'hosted_zone_id',
   ],
   fromTerraform: (a) =>
     compact({
@@ -33,8 +46,15 @@ export const awsRdsCluster: TypeMapping = {
   resourceType: 'aws_rds_cluster',
   terraformTypes: ['aws_rds_cluster'],
   terraformReplaces: [
-    'id', 'cluster_identifier', 'arn', 'cluster_resource_id', 'vpc_security_group_ids', 'db_subnet_group_name',
-    'enable_http_endpoint', 'iam_roles', 'cluster_members',
+    'id',
+    'cluster_identifier',
+    'arn',
+    'cluster_resource_id',
+    'vpc_security_group_ids',
+    'db_subnet_group_name',
+    'enable_http_endpoint',
+    'iam_roles',
+    'cluster_members',
   ],
   fromTerraform: (a) =>
     compact({

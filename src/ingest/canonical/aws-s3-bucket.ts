@@ -105,10 +105,12 @@ export const awsS3Bucket: TypeMapping = {
     // Config keeps the ACL as a JSON string: {grantList:[{grantee, permission}], owner}.
     const acl = parsePolicy(supplementary.AccessControlList);
     if (acl && Array.isArray(acl.grantList)) {
-      out.acl = { grants: objects(acl.grantList).map((grant) => ({
-        grantee: isRecord(grant.grantee) ? grant.grantee : { id: grant.grantee },
-        permission: grant.permission,
-      })) };
+      out.acl = {
+        grants: objects(acl.grantList).map((grant) => ({
+          grantee: isRecord(grant.grantee) ? grant.grantee : { id: grant.grantee },
+          permission: grant.permission,
+        })),
+      };
     }
     return out;
   },

@@ -9,7 +9,13 @@ export const awsCloudtrailTrail: TypeMapping = {
   resourceType: 'aws_cloudtrail_trail',
   terraformTypes: ['aws_cloudtrail'],
   terraformReplaces: [
-    'id', 'arn', 'enable_log_file_validation', 'enable_logging', 'cloud_watch_logs_group_arn', 'event_selector', 'insight_selector',
+    'id',
+    'arn',
+    'enable_log_file_validation',
+    'enable_logging',
+    'cloud_watch_logs_group_arn',
+    'event_selector',
+    'insight_selector',
   ],
   fromTerraform: (a) =>
     compact({
@@ -64,8 +70,17 @@ export const awsLambdaFunction: TypeMapping = {
   resourceType: 'aws_lambda_function',
   terraformTypes: ['aws_lambda_function'],
   terraformReplaces: [
-    'id', 'arn', 'tracing_config', 'vpc_config', 'environment', 'dead_letter_config', 'layers', 'filename', 'source_code_hash',
-    'invoke_arn', 'qualified_arn',
+    'id',
+    'arn',
+    'tracing_config',
+    'vpc_config',
+    'environment',
+    'dead_letter_config',
+    'layers',
+    'filename',
+    'source_code_hash',
+    'invoke_arn',
+    'qualified_arn',
   ],
   fromTerraform: (a) => {
     const tracing = block(a.tracing_config);
@@ -97,23 +112,39 @@ export const awsDynamodbTable: TypeMapping = {
   resourceType: 'aws_dynamodb_table',
   terraformTypes: ['aws_dynamodb_table'],
   terraformReplaces: [
-    'id', 'name', 'arn', 'attribute', 'hash_key', 'range_key', 'billing_mode', 'read_capacity', 'write_capacity',
-    'server_side_encryption', 'point_in_time_recovery', 'stream_enabled', 'stream_view_type', 'stream_arn', 'stream_label',
-    'global_secondary_index', 'local_secondary_index', 'ttl',
+    'id',
+    'name',
+    'arn',
+    'attribute',
+    'hash_key',
+    'range_key',
+    'billing_mode',
+    'read_capacity',
+    'write_capacity',
+    'server_side_encryption',
+    'point_in_time_recovery',
+    'stream_enabled',
+    'stream_view_type',
+    'stream_arn',
+    'stream_label',
+    'global_secondary_index',
+    'local_secondary_index',
+    'ttl',
   ],
   fromTerraform: (a) => {
     const sse = block(a.server_side_encryption);
     const pitr = block(a.point_in_time_recovery);
     const ttl = block(a.ttl);
     const keySchema = (hash: unknown, range: unknown) =>
-      [str(hash) && { attribute_name: hash, key_type: 'HASH' }, str(range) && { attribute_name: range, key_type: 'RANGE' }].filter(
-        Boolean,
-      ) as Json[];
+      [str(hash) && { attribute_name: hash, key_type: 'HASH' }, str(range) && { attribute_name: range, key_type: 'RANGE' }].filter(Boolean) as Json[];
     const index = (i: Json) =>
       compact({
         index_name: str(i.name),
         key_schema: keySchema(i.hash_key, i.range_key),
-        projection: compact({ projection_type: str(i.projection_type), non_key_attributes: Array.isArray(i.non_key_attributes) ? i.non_key_attributes : undefined }),
+        projection: compact({
+          projection_type: str(i.projection_type),
+          non_key_attributes: Array.isArray(i.non_key_attributes) ? i.non_key_attributes : undefined,
+        }),
       });
     return compact({
       table_name: str(a.name) ?? str(a.id),
@@ -124,9 +155,7 @@ export const awsDynamodbTable: TypeMapping = {
       provisioned_throughput: compact({ read_capacity_units: a.read_capacity, write_capacity_units: a.write_capacity } as Json),
       // Without a server_side_encryption block the table uses an AWS owned key, and the API gives no SSEDescription.
       sse_description:
-        sse && sse.enabled === true
-          ? compact({ status: 'ENABLED', sse_type: 'KMS', kms_master_key_arn: str(sse.kms_key_arn) })
-          : undefined,
+        sse && sse.enabled === true ? compact({ status: 'ENABLED', sse_type: 'KMS', kms_master_key_arn: str(sse.kms_key_arn) }) : undefined,
       continuous_backups_description: pitr
         ? { point_in_time_recovery_description: { point_in_time_recovery_status: pitr.enabled === true ? 'ENABLED' : 'DISABLED' } }
         : undefined,
@@ -166,7 +195,13 @@ export const awsSqsQueue: TypeMapping = {
   resourceType: 'aws_sqs_queue',
   terraformTypes: ['aws_sqs_queue'],
   terraformReplaces: [
-    'id', 'arn', 'policy', 'visibility_timeout_seconds', 'message_retention_seconds', 'max_message_size', 'receive_wait_time_seconds',
+    'id',
+    'arn',
+    'policy',
+    'visibility_timeout_seconds',
+    'message_retention_seconds',
+    'max_message_size',
+    'receive_wait_time_seconds',
     'redrive_policy',
   ],
   fromTerraform: (a) =>

@@ -59,8 +59,15 @@ export function policyDocument(value: unknown): Json | undefined {
 }
 
 const STATEMENT_KEYS: Record<string, string> = {
-  Sid: 'sid', Effect: 'effect', Action: 'action', NotAction: 'not_action', Resource: 'resource', NotResource: 'not_resource',
-  Principal: 'principal', NotPrincipal: 'not_principal', Condition: 'condition',
+  Sid: 'sid',
+  Effect: 'effect',
+  Action: 'action',
+  NotAction: 'not_action',
+  Resource: 'resource',
+  NotResource: 'not_resource',
+  Principal: 'principal',
+  NotPrincipal: 'not_principal',
+  Condition: 'condition',
 };
 
 function canonicalPrincipal(value: unknown): unknown {

@@ -7,14 +7,40 @@ import { awsEbsVolume, awsEc2Instance, awsSecurityGroup, awsSubnet, awsVpc } fro
 import { awsRdsCluster, awsRdsInstance } from './aws-rds.js';
 import { awsIamPolicy, awsIamRole, awsIamUser } from './aws-iam.js';
 import {
-  awsCloudfrontDistribution, awsCloudtrailTrail, awsDynamodbTable, awsEcrRepository, awsElb, awsElbv2LoadBalancer,
-  awsKmsKey, awsLambdaFunction, awsSnsTopic, awsSqsQueue,
+  awsCloudfrontDistribution,
+  awsCloudtrailTrail,
+  awsDynamodbTable,
+  awsEcrRepository,
+  awsElb,
+  awsElbv2LoadBalancer,
+  awsKmsKey,
+  awsLambdaFunction,
+  awsSnsTopic,
+  awsSqsQueue,
 } from './aws-services.js';
 
 export const MAPPINGS: readonly TypeMapping[] = [
-  awsS3Bucket, awsSecurityGroup, awsEc2Instance, awsEbsVolume, awsVpc, awsSubnet, awsRdsInstance, awsRdsCluster,
-  awsIamUser, awsIamRole, awsIamPolicy, awsCloudtrailTrail, awsKmsKey, awsLambdaFunction, awsDynamodbTable,
-  awsEcrRepository, awsSqsQueue, awsSnsTopic, awsCloudfrontDistribution, awsElb, awsElbv2LoadBalancer,
+  awsS3Bucket,
+  awsSecurityGroup,
+  awsEc2Instance,
+  awsEbsVolume,
+  awsVpc,
+  awsSubnet,
+  awsRdsInstance,
+  awsRdsCluster,
+  awsIamUser,
+  awsIamRole,
+  awsIamPolicy,
+  awsCloudtrailTrail,
+  awsKmsKey,
+  awsLambdaFunction,
+  awsDynamodbTable,
+  awsEcrRepository,
+  awsSqsQueue,
+  awsSnsTopic,
+  awsCloudfrontDistribution,
+  awsElb,
+  awsElbv2LoadBalancer,
 ];
 
 const byTerraformType = new Map(MAPPINGS.flatMap((m) => (m.terraformTypes ?? []).map((t) => [t, m] as const)));

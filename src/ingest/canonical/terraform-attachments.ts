@@ -69,11 +69,13 @@ const FOLDS: Record<string, Fold> = {
     const bucket = find('aws_s3_bucket', 'name', String(child.bucket));
     const policy = block(child.access_control_policy);
     if (!bucket) return;
-    const grants = policy ? list(policy.grant).map((g) => {
-      const grant = g as Json;
-      const grantee = block(grant.grantee) ?? {};
-      return { grantee: { id: str(grantee.id), type: str(grantee.type), uri: str(grantee.uri) }, permission: grant.permission };
-    }) : [];
+    const grants = policy
+      ? list(policy.grant).map((g) => {
+          const grant = g as Json;
+          const grantee = block(grant.grantee) ?? {};
+          return { grantee: { id: str(grantee.id), type: str(grantee.type), uri: str(grantee.uri) }, permission: grant.permission };
+        })
+      : [];
     bucket.configuration.acl = { canned: str(child.acl), grants };
   },
   aws_iam_user_policy(child, find) {
@@ -88,8 +90,7 @@ const FOLDS: Record<string, Fold> = {
 
 /** Folds every child whose parent is among `records` into that parent's configuration (in place). */
 export function foldTerraformChildren(records: ResourceRecord[], children: TerraformChild[]): void {
-  const find = (type: string, key: string, value: string) =>
-    records.find((r) => r.resource_type === type && r.configuration[key] === value);
+  const find = (type: string, key: string, value: string) => records.find((r) => r.resource_type === type && r.configuration[key] === value);
   for (const child of children) FOLDS[child.terraformType]?.(child.attributes, find);
 }
 

@@ -17,7 +17,10 @@ function searchParams(request: FastifyRequest): URLSearchParams {
 const FindingIdParams = Type.Object({ finding_id: Type.String() });
 /** Finding ids from Datadog are longer than the router's parameter limit: the wildcard twin of each route takes those. */
 const WildcardParams = Type.Object({ '*': Type.String() });
-type SnapshotRequest = FastifyRequest<{ Querystring: Static<typeof SNAPSHOT_QUERY>; Params: Partial<Static<typeof FindingIdParams> & Static<typeof WildcardParams>> }>;
+type SnapshotRequest = FastifyRequest<{
+  Querystring: Static<typeof SNAPSHOT_QUERY>;
+  Params: Partial<Static<typeof FindingIdParams> & Static<typeof WildcardParams>>;
+}>;
 const config = { rateLimit: 'findings' };
 
 function findingIdOf(request: SnapshotRequest): string {
@@ -29,14 +32,21 @@ function findingIdOf(request: SnapshotRequest): string {
 export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   const ruleMessages: RuleMessages = (ruleId) => ctx.rules.ruleById(ruleId)?.message;
 
-  for (const [prefix, beta] of [['/api/v2', false], ['/api/unstable', true]] as const) {
+  for (const [prefix, beta] of [
+    ['/api/v2', false],
+    ['/api/unstable', true],
+  ] as const) {
     const base = `${prefix}/posture_management/findings`;
     const tags = [beta ? 'Findings (beta envelope)' : 'Findings'];
 
-    app.get<{ Querystring: Static<typeof LIST_QUERY> }>(base, { config, schema: { tags, summary: 'List findings', querystring: LIST_QUERY } }, async (request) => {
-      const page = await listFindings(ctx.db, request.principal.orgId, parseListQuery(searchParams(request)), ruleMessages);
-      return beta ? betaListBody(page, randomUUID()) : v2ListBody(page);
-    });
+    app.get<{ Querystring: Static<typeof LIST_QUERY> }>(
+      base,
+      { config, schema: { tags, summary: 'List findings', querystring: LIST_QUERY } },
+      async (request) => {
+        const page = await listFindings(ctx.db, request.principal.orgId, parseListQuery(searchParams(request)), ruleMessages);
+        return beta ? betaListBody(page, randomUUID()) : v2ListBody(page);
+      },
+    );
 
     if (!beta) {
       app.get<{ Querystring: Static<typeof SNAPSHOT_QUERY> }>(
@@ -53,7 +63,11 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
       const found = await getFinding(ctx.db, request.principal.orgId, findingIdOf(request), request.query.snapshot_timestamp, ruleMessages);
       return beta ? betaDetailBody(found.row, found.detail, found.at, randomUUID()) : v2DetailBody(found.row, found.detail, found.at);
     };
-    app.get(`${base}/:finding_id`, { config, schema: { tags, summary: 'Get a finding', params: FindingIdParams, querystring: SNAPSHOT_QUERY } }, getOne);
+    app.get(
+      `${base}/:finding_id`,
+      { config, schema: { tags, summary: 'Get a finding', params: FindingIdParams, querystring: SNAPSHOT_QUERY } },
+      getOne,
+    );
     app.get(`${base}/*`, { config, schema: { hide: true, params: WildcardParams, querystring: SNAPSHOT_QUERY } as object }, getOne);
   }
 };

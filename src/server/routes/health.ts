@@ -27,7 +27,8 @@ export const healthRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       store = 'down';
     }
     const dependencies = { store: { state: store, kind: ctx.db.kind }, redis: { state: redis, rate_limits: rateLimits } };
-    if (store !== 'up') return reply.code(503).send({ ...errorBody('STEWARD_ERR_STORE_UNAVAILABLE', 'The store does not answer.'), status: 'not ready', dependencies });
+    if (store !== 'up')
+      return reply.code(503).send({ ...errorBody('STEWARD_ERR_STORE_UNAVAILABLE', 'The store does not answer.'), status: 'not ready', dependencies });
     return { status: redis === 'unreachable' ? 'degraded' : 'ready', dependencies };
   });
 };

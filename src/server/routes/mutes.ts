@@ -9,7 +9,10 @@ const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 export const muteRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.patch<{ Body: MuteBody }>(
     '/api/v2/security/findings/mute',
-    { config: { rateLimit: 'findings' }, schema: { tags: ['Findings'], summary: 'Mute or unmute findings', querystring: NO_PARAMETERS, body: MUTE_BODY } },
+    {
+      config: { rateLimit: 'findings' },
+      schema: { tags: ['Findings'], summary: 'Mute or unmute findings', querystring: NO_PARAMETERS, body: MUTE_BODY },
+    },
     async (request, reply) => {
       const req = parseMuteRequest(request.body, Date.now());
       const { muteId } = await muteFindings(ctx.db, request.principal.orgId, request.principal, req);

@@ -13,7 +13,10 @@ const MAX_ITEMS = 1000;
 
 /** Each item is judged by parseResourceItem (its errors point into the item); the schema takes the batch's shape. */
 const UPSERT_BODY = Type.Object({
-  data: Type.Array(Type.Object({}, { description: '{"type": "cloud_resource", "id": ARN or resource id, "attributes": {...}}' }), { minItems: 1, maxItems: MAX_ITEMS }),
+  data: Type.Array(Type.Object({}, { description: '{"type": "cloud_resource", "id": ARN or resource id, "attributes": {...}}' }), {
+    minItems: 1,
+    maxItems: MAX_ITEMS,
+  }),
 });
 const RESOURCE_PARAMS = Type.Object({ resource_id: Type.String() });
 
@@ -31,8 +34,16 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     async (request, reply) => {
       const items = request.body.data;
       const now = Date.now();
-      const records = items.map((item, i) => parseOrReject(() => parseResourceItem(item, `data[${i}]`, now), (e) => pointerFromPlace(e.place, e.field)));
-      const summary = await ingestResources(ctx.db, request.principal.orgId, records, ctx.rules, { source: 'api', actor: request.principal.userHandle });
+      const records = items.map((item, i) =>
+        parseOrReject(
+          () => parseResourceItem(item, `data[${i}]`, now),
+          (e) => pointerFromPlace(e.place, e.field),
+        ),
+      );
+      const summary = await ingestResources(ctx.db, request.principal.orgId, records, ctx.rules, {
+        source: 'api',
+        actor: request.principal.userHandle,
+      });
       const { changed_resource_ids: _ids, ...counts } = summary;
       return reply.code(200).send({ data: { type: 'resource_import', id: String(now), attributes: counts } });
     },

@@ -39,7 +39,12 @@ export function AutoTagSettings({ api }: { api: Api }) {
       {draft && (
         <form onSubmit={save}>
           <div class="check">
-            <input id="auto-tag" type="checkbox" checked={draft.auto_tag} onChange={(e) => setDraft({ ...draft, auto_tag: e.currentTarget.checked })} />
+            <input
+              id="auto-tag"
+              type="checkbox"
+              checked={draft.auto_tag}
+              onChange={(e) => setDraft({ ...draft, auto_tag: e.currentTarget.checked })}
+            />
             <label for="auto-tag">Tag findings with their inferred team automatically</label>
           </div>
           <div class="field">

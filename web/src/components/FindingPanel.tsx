@@ -104,7 +104,11 @@ export function FindingPanel({ api, findingId, snapshot, onClose, onChanged }: P
           </section>
           <section aria-labelledby="sec-config">
             <h3 id="sec-config">Resource configuration</h3>
-            {a.resource_configuration === undefined ? <p class="muted">None recorded.</p> : <ConfigTree value={a.resource_configuration} label="configuration" />}
+            {a.resource_configuration === undefined ? (
+              <p class="muted">None recorded.</p>
+            ) : (
+              <ConfigTree value={a.resource_configuration} label="configuration" />
+            )}
           </section>
         </>
       )}

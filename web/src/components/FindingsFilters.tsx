@@ -51,7 +51,12 @@ export function FindingsFilters({ value, onApply }: Props) {
       </div>
       <div class="field">
         <label for="f-resource-type">Resource type</label>
-        <input id="f-resource-type" value={draft.resourceType} placeholder="aws_s3_bucket, -aws*" onInput={(e) => set('resourceType', e.currentTarget.value)} />
+        <input
+          id="f-resource-type"
+          value={draft.resourceType}
+          placeholder="aws_s3_bucket, -aws*"
+          onInput={(e) => set('resourceType', e.currentTarget.value)}
+        />
       </div>
       <div class="field">
         <label for="f-rule-id">Rule id</label>
@@ -63,7 +68,13 @@ export function FindingsFilters({ value, onApply }: Props) {
       </div>
       <div class="field wide">
         <label for="f-tags">Tags (all must match)</label>
-        <input id="f-tags" value={tagText} placeholder="team:payments, env:prod" aria-describedby="f-tags-hint" onInput={(e) => setTagText(e.currentTarget.value)} />
+        <input
+          id="f-tags"
+          value={tagText}
+          placeholder="team:payments, env:prod"
+          aria-describedby="f-tags-hint"
+          onInput={(e) => setTagText(e.currentTarget.value)}
+        />
         <span id="f-tags-hint" class="hint">
           key:value, separated by commas or spaces
         </span>

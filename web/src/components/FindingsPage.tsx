@@ -19,10 +19,7 @@ export function FindingsPage({ api }: { api: Api }) {
   const [openId, setOpenId] = useState<string>();
   const opener = useRef<HTMLElement | null>(null);
 
-  const page = useAsync(
-    () => api.listFindings({ filters, limit: PAGE_SIZE, cursor: cursors.current, snapshot }),
-    [api, filters, snapshot, cursors],
-  );
+  const page = useAsync(() => api.listFindings({ filters, limit: PAGE_SIZE, cursor: cursors.current, snapshot }), [api, filters, snapshot, cursors]);
   const meta = page.data?.meta;
   const total = meta?.page?.total_filtered_count;
 

@@ -54,7 +54,10 @@ export function FindingsTable({ findings, selectedId, busy, onOpen }: Props) {
                 <td>{a.rule?.name ?? a.rule?.id}</td>
                 <td class="mono">{a.resource}</td>
                 <td class="mono">{a.resource_type}</td>
-                <td class="tags-cell">{(a.tags ?? []).slice(0, 3).join(', ')}{(a.tags?.length ?? 0) > 3 ? ` +${a.tags!.length - 3}` : ''}</td>
+                <td class="tags-cell">
+                  {(a.tags ?? []).slice(0, 3).join(', ')}
+                  {(a.tags?.length ?? 0) > 3 ? ` +${a.tags!.length - 3}` : ''}
+                </td>
                 <td>{a.mute?.muted ? 'muted' : '—'}</td>
                 <td>{formatMs(a.evaluation_changed_at)}</td>
               </tr>

@@ -40,7 +40,8 @@ export function HistoryTimeline({ api, resourceId, version }: { api: Api; resour
           <li key={h.id}>
             <time dateTime={h.created_at}>{formatIso(h.created_at)}</time>
             <span>
-              <strong>{h.owner_type}</strong> {ownerHandle(h.primary_contact_ref) || '—'} · <span class={`status-pill st-${h.status}`}>{h.status}</span> · confidence {h.confidence}
+              <strong>{h.owner_type}</strong> {ownerHandle(h.primary_contact_ref) || '—'} ·{' '}
+              <span class={`status-pill st-${h.status}`}>{h.status}</span> · confidence {h.confidence}
             </span>
             {h.failure_reason && <span class="error-text">failed: {h.failure_reason}</span>}
           </li>

@@ -89,7 +89,13 @@ export function MuteForm({ api, findingId, mute, onDone }: Props) {
       </p>
       <ErrorMessage
         error={error}
-        context={error instanceof ApiError && error.status === 422 ? 'The mute was refused' : error instanceof ApiError && error.status === 404 ? 'This finding no longer exists' : 'Mute failed'}
+        context={
+          error instanceof ApiError && error.status === 422
+            ? 'The mute was refused'
+            : error instanceof ApiError && error.status === 404
+              ? 'This finding no longer exists'
+              : 'Mute failed'
+        }
       />
     </div>
   );

@@ -25,7 +25,11 @@ export function OverviewPage({ api }: { api: Api }) {
       <div class="charts">
         {s && (
           <>
-            <BarChart id="by-severity" title="Findings by severity" bars={SEVERITIES.map((sev) => ({ label: sev, value: s.by_status[sev] ?? 0, tone: `sev-${sev}` }))} />
+            <BarChart
+              id="by-severity"
+              title="Findings by severity"
+              bars={SEVERITIES.map((sev) => ({ label: sev, value: s.by_status[sev] ?? 0, tone: `sev-${sev}` }))}
+            />
             <BarChart
               id="by-evaluation"
               title="Findings by evaluation"
@@ -34,7 +38,11 @@ export function OverviewPage({ api }: { api: Api }) {
                 { label: 'pass', value: s.by_evaluation.pass ?? 0, tone: 'eval-pass' },
               ]}
             />
-            <BarChart id="top-teams" title="Top owners by failing findings" bars={s.top_teams_failing.map((t) => ({ label: t.team, value: t.count }))} />
+            <BarChart
+              id="top-teams"
+              title="Top owners by failing findings"
+              bars={s.top_teams_failing.map((t) => ({ label: t.team, value: t.count }))}
+            />
           </>
         )}
         {u && (

@@ -21,7 +21,9 @@ export function OwnerPicker({ idPrefix, value, loadDirectory, onChange }: Props)
     value.type === 'team'
       ? (directory?.teams ?? []).map((t) => ({ handle: t.handle, label: t.name && t.name !== t.handle ? `${t.name} (${t.handle})` : t.handle }))
       : value.type === 'user'
-        ? (directory?.users ?? []).filter((u) => u.active !== false).map((u) => ({ handle: u.handle, label: `${u.name ?? u.handle} <${u.email ?? u.handle}>` }))
+        ? (directory?.users ?? [])
+            .filter((u) => u.active !== false)
+            .map((u) => ({ handle: u.handle, label: `${u.name ?? u.handle} <${u.email ?? u.handle}>` }))
         : [];
 
   return (
@@ -37,7 +39,12 @@ export function OwnerPicker({ idPrefix, value, loadDirectory, onChange }: Props)
       <div class="field">
         <label for={`${idPrefix}-handle`}>Owner</label>
         {value.type === 'service' ? (
-          <input id={`${idPrefix}-handle`} value={value.handle} required onInput={(e) => onChange({ ...value, handle: e.currentTarget.value.trim() })} />
+          <input
+            id={`${idPrefix}-handle`}
+            value={value.handle}
+            required
+            onInput={(e) => onChange({ ...value, handle: e.currentTarget.value.trim() })}
+          />
         ) : (
           <select id={`${idPrefix}-handle`} value={value.handle} required onChange={(e) => onChange({ ...value, handle: e.currentTarget.value })}>
             <option value="">{directory ? 'Choose…' : 'Loading directory…'}</option>

@@ -50,7 +50,9 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged,
     setStatus('');
     try {
       const result = await api.feedback(resourceId, slot, input);
-      setStatus(`${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}.`);
+      setStatus(
+        `${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}.`,
+      );
       setCorrecting(false);
       onChanged();
     } catch (err) {
@@ -67,15 +69,19 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged,
   return (
     <article class="card owner-card" aria-labelledby={titleId} data-owner-type={item.owner_type}>
       <h4 id={titleId}>
-        <span class="owner-type">{item.owner_type}</span> <span class="owner-handle">{ownerHandle(item.primary_contact_ref) || 'no owner found'}</span>
+        <span class="owner-type">{item.owner_type}</span>{' '}
+        <span class="owner-handle">{ownerHandle(item.primary_contact_ref) || 'no owner found'}</span>
       </h4>
       <ConfidenceBar confidence={item.confidence} />
       <p>
-        <span class={`status-pill st-${item.status}`}>{item.status}</span> <span class="muted small">updated {formatIso(item.updated_at ?? item.created_at)}</span>
+        <span class={`status-pill st-${item.status}`}>{item.status}</span>{' '}
+        <span class="muted small">updated {formatIso(item.updated_at ?? item.created_at)}</span>
       </p>
       <p class="explanation">{item.explanation}</p>
       <details>
-        <summary>Sources ({item.sources.length}) and evidence versions ({item.evidence_versions.length})</summary>
+        <summary>
+          Sources ({item.sources.length}) and evidence versions ({item.evidence_versions.length})
+        </summary>
         <h5>Sources</h5>
         <ul class="small">
           {item.sources.map((s, i) => (

@@ -36,7 +36,9 @@ export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: stri
         {inferences.data?.map((item, i) => {
           // Keyed by owner type, not checksum: feedback changes the checksum, and the card keeps its status line.
           const slot = slotOf(item.id, i);
-          return <OwnershipCard key={slot} slot={slot} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />;
+          return (
+            <OwnershipCard key={slot} slot={slot} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />
+          );
         })}
       </div>
       <HistoryTimeline api={api} resourceId={resourceId} version={historyVersion} />
@@ -49,5 +51,5 @@ const SLOTS: OwnerType[] = ['team', 'user', 'service'];
 /** Items are `resource_id:owner_type`, one per owner type in this order. */
 function slotOf(id: string | undefined, index: number): OwnerType {
   const last = id?.slice(id.lastIndexOf(':') + 1);
-  return SLOTS.includes(last as OwnerType) ? (last as OwnerType) : SLOTS[index] ?? 'team';
+  return SLOTS.includes(last as OwnerType) ? (last as OwnerType) : (SLOTS[index] ?? 'team');
 }

@@ -33,9 +33,25 @@ export function SignIn({ message, onSignIn }: Props) {
           </p>
         )}
         <label for="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autoComplete="off" required value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autoComplete="off"
+          required
+          value={apiKey}
+          onInput={(e) => setApiKey(e.currentTarget.value)}
+        />
         <label for="app-key">Application key</label>
-        <input id="app-key" name="app-key" type="password" autoComplete="off" required value={appKey} onInput={(e) => setAppKey(e.currentTarget.value)} />
+        <input
+          id="app-key"
+          name="app-key"
+          type="password"
+          autoComplete="off"
+          required
+          value={appKey}
+          onInput={(e) => setAppKey(e.currentTarget.value)}
+        />
         <p class="hint">The keys stay in this browser tab (session storage) and are sent only to this server.</p>
         <button type="submit" class="primary">
           Sign in
