@@ -3,6 +3,7 @@
 // CloudTrail log files, CODEOWNERS, Terraform state, the preferences CSV, and the truth file.
 import { stringify } from 'yaml';
 import { prng } from '../lib/prng.js';
+import { PREFERENCE_COLUMNS } from '../../src/ingest/preferences-csv.js';
 import type { OrgModel, SynthEvent, SynthResource, SynthResourceType, Truth } from './synthetic-org.js';
 
 export function renderFiles(model: OrgModel, truth: Record<string, Truth>): Record<string, string> {
@@ -430,21 +431,6 @@ function cloudTrailFiles(model: OrgModel): Record<string, string> {
   }
   return files;
 }
-
-const PREFERENCE_COLUMNS = [
-  'id',
-  'preference_type',
-  'tag_key',
-  'tag_value',
-  'owner',
-  'owner_type',
-  'confidence',
-  'handle',
-  'exclusion_type',
-  'exclusion_resource_type',
-  'prompt_text',
-  'priority',
-] as const;
 
 function csvCell(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);

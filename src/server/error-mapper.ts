@@ -82,15 +82,13 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
 
 type Validation = NonNullable<FastifyError['validation']>[number];
 
-/** Names the offending parameter (query, path, header) or JSON pointer (body) of the first schema violation. */
+/**
+ * Names the offending parameter (query, path, header) or JSON pointer (body) of the first schema violation. The
+ * checker of src/server/validation.ts puts a missing or unknown property's name at the end of the path itself.
+ */
 function validationSource(context: string | undefined, v: Validation): ErrorSource {
-  const missing =
-    (v.params as { missingProperty?: string; additionalProperty?: string })?.missingProperty ??
-    (v.params as { additionalProperty?: string })?.additionalProperty;
-  const path = v.instancePath + (missing ? `/${missing}` : '');
-  if (context === 'body') return { pointer: path || '/' };
-  const name = path.replace(/^\//, '').split('/')[0]?.replace(/~1/g, '/').replace(/~0/g, '~');
-  return { parameter: name || String(missing ?? '') };
+  if (context === 'body') return { pointer: v.instancePath || '/' };
+  return { parameter: v.instancePath.replace(/^\//, '').split('/')[0]!.replace(/~1/g, '/').replace(/~0/g, '~') };
 }
 
 /** Every error a route throws, and Fastify's own, answered in the JSON:API error shape. */

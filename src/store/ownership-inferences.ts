@@ -113,45 +113,29 @@ export async function compareAndSetInference(
   next: InferenceRow,
   now: number,
 ): Promise<boolean> {
+  // The new state's columns, in the same order for the current row and its history entry ($5 to $13).
+  const state = [
+    next.owner_type,
+    next.owner_handle,
+    next.confidence,
+    next.status,
+    next.explanation,
+    JSON.stringify(next.sources),
+    JSON.stringify(next.evidence_versions),
+    next.checksum,
+    now,
+  ];
   const r = await db.query(
     `UPDATE ownership_inferences SET owner_type = $5, owner_handle = $6, confidence = $7, status = $8, explanation = $9, sources = $10::jsonb,
        evidence_versions = $11::jsonb, checksum = $12, updated_at = $13, failed_at = NULL, failure_reason = NULL, retry_schedule = NULL
      WHERE org_id = $1 AND resource_id = $2 AND slot = $3 AND checksum = $4`,
-    [
-      orgId,
-      resourceId,
-      slot,
-      checksum,
-      next.owner_type,
-      next.owner_handle,
-      next.confidence,
-      next.status,
-      next.explanation,
-      JSON.stringify(next.sources),
-      JSON.stringify(next.evidence_versions),
-      next.checksum,
-      now,
-    ],
+    [orgId, resourceId, slot, checksum, ...state],
   );
   if ((r.affectedRows ?? 0) !== 1) return false;
   await db.query(
     `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13)`,
-    [
-      orgId,
-      resourceId,
-      nextHistoryId(now),
-      slot,
-      next.owner_type,
-      next.owner_handle,
-      next.confidence,
-      next.status,
-      next.explanation,
-      JSON.stringify(next.sources),
-      JSON.stringify(next.evidence_versions),
-      next.checksum,
-      now,
-    ],
+    [orgId, resourceId, nextHistoryId(now), slot, ...state],
   );
   return true;
 }
