@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+/** The compiled command as installed (`npm test` builds it first with `npm run build:server`). */
+const BUILT_CLI = ['dist/cli/main.js'];
 
 export interface CliResult {
   code: number | null;
@@ -11,10 +13,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the steward command as a child process, the way a person would. */
+/** Runs the steward command (from source) as a child process, the way a person would. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return runCommand([...CLI, ...args], env, input);
+}
+
+/** Runs the built steward binary (`dist/cli/main.js`), as `npx steward` would after `npm install`. */
+export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return runCommand([...BUILT_CLI, ...args], env, input);
+}
+
+function runCommand(nodeArgs: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
