@@ -2,6 +2,8 @@ import { openDb, type Db } from '../store/db.js';
 import { loadConfig } from '../config.js';
 import { migrate } from '../store/migrate.js';
 import { findOrg } from '../store/orgs.js';
+import { DataDirInUseError } from '../store/data-dir-lock.js';
+import { openStoreOfHolder } from '../store/store-socket-client.js';
 
 /** Opens the store (PGlite folder or DATABASE_URL), brings its schema up to date, runs fn, closes it. */
 export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
@@ -14,10 +16,18 @@ export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** The store the environment names (DATABASE_URL, or the PGlite folder STEWARD_DATA_DIR). */
-export function openConfiguredDb(): Promise<Db> {
+/**
+ * The store the environment names (DATABASE_URL, or the PGlite folder STEWARD_DATA_DIR). When a running server holds
+ * the PGlite folder, its store is reached through the server's socket, so commands work beside `npm start`.
+ */
+export async function openConfiguredDb(): Promise<Db> {
   const config = loadConfig();
-  return openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
+  try {
+    return await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
+  } catch (err) {
+    if (err instanceof DataDirInUseError) return openStoreOfHolder(err).catch((e: unknown) => Promise.reject(new CliError((e as Error).message)));
+    throw err;
+  }
 }
 
 export async function requireOrg(db: Db, name: string): Promise<string> {

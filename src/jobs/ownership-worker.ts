@@ -1,9 +1,21 @@
 import type { Job } from './background-jobs.js';
 import { recomputeOnce } from '../ownership/use-cases/recompute.js';
 
-/** Takes one batch of due resources every second; several server processes share the queue (SKIP LOCKED). */
+/** Batches one tick may take back to back, so a large queue (an import, `recompute --all`) drains without waiting a second per batch. */
+const BATCHES_PER_TICK = 25;
+
+/**
+ * Takes due resources each second, batch after batch while there are any; several server processes share the queue
+ * (SKIP LOCKED). Each batch is its own transaction, so requests interleave with a long drain.
+ */
 export const ownershipWorkerJob: Job = {
   name: 'ownership-recompute',
   intervalMs: 1_000,
-  run: (db) => recomputeOnce(db),
+  async run(db) {
+    for (let batch = 0; batch < BATCHES_PER_TICK; batch++) {
+      const r = await recomputeOnce(db);
+      if (r.taken === 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
 };

@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { openDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
+import { IN_MEMORY } from '../store/pglite.js';
+import { openStoreSocket } from '../store/store-socket-server.js';
 import { openRateLimiter } from './rate-limiter.js';
 import { buildApp } from './app.js';
 import { startBackgroundJobs } from '../jobs/background-jobs.js';
@@ -19,6 +21,8 @@ export interface RunningServer {
 /** Opens the store, migrates it, and serves until stop(); SIGTERM and SIGINT finish requests in flight, then close the store. */
 export async function serve(config: Config = loadConfig(), { handleSignals = true } = {}): Promise<RunningServer> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
+  // The embedded store serves this process only: commands run beside the server reach it through its socket.
+  const storeSocket = !config.databaseUrl && config.dataDir !== IN_MEMORY ? await openStoreSocket(db, config.dataDir) : undefined;
   setCountCacheCapacity(config.countCacheSize);
   await migrate(db);
   const log = pino({ level: config.logLevel });
@@ -35,6 +39,7 @@ export async function serve(config: Config = loadConfig(), { handleSignals = tru
     (stopping ??= (async () => {
       await jobs.stop();
       await app.close();
+      await storeSocket?.close();
       await limiter.close();
       await db.close();
     })());

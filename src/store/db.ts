@@ -7,6 +7,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /** The process of the running server whose embedded store this is, when reached through its socket. */
+  readonly servedBy?: number;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn while holding a PostgreSQL advisory lock (process-wide on PGlite, which has one process). */

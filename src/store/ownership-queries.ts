@@ -114,3 +114,23 @@ export async function preferencesVersions(db: Queryable, orgId: string, versions
     )
   ).rows;
 }
+
+export interface FailureGroup {
+  reason: string;
+  resources: number;
+  /** A few of the resources, to look at first. */
+  examples: string[];
+}
+
+/** The resources whose inference stands failed now, grouped by reason, the most common first. */
+export async function currentFailures(db: Queryable, orgId: string, examples = 3): Promise<FailureGroup[]> {
+  const r = await db.query<{ reason: string; resources: number; examples: string[] }>(
+    `SELECT failure_reason AS reason, count(DISTINCT resource_id)::int AS resources,
+            (array_agg(DISTINCT resource_id ORDER BY resource_id))[1:$2] AS examples
+       FROM ownership_inferences
+      WHERE org_id = $1 AND status = 'failed'
+      GROUP BY failure_reason ORDER BY resources DESC, reason`,
+    [orgId, examples],
+  );
+  return r.rows;
+}

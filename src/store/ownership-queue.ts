@@ -1,8 +1,9 @@
 import type { Queryable } from './db.js';
 
-/** Marks resources for re-inference (all of the org's resources when ids is 'all'). */
+/** Marks resources for re-inference (all of the org's resources, and whatever waits for a retry, when ids is 'all'). */
 export async function markForInference(db: Queryable, orgId: string, ids: string[] | 'all', now: number): Promise<void> {
   if (ids === 'all') {
+    await db.query('UPDATE ownership_queue SET next_attempt_at = $2, attempts = 0 WHERE org_id = $1 AND next_attempt_at > $2', [orgId, now]);
     await db.query(
       `INSERT INTO ownership_queue (org_id, resource_id, enqueued_at, next_attempt_at)
        SELECT org_id, resource_id, $2, $2 FROM resources WHERE org_id = $1 AND deleted_at IS NULL

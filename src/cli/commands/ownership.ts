@@ -1,33 +1,43 @@
 import type { Command } from 'commander';
-import { printSummary, progressBar } from '../import-command.js';
+import { printSummary, progressBar, type Progress } from '../import-command.js';
 import { failWith, requireOrg, withStore } from '../with-store.js';
-import { markForInference, queueLength } from '../../store/ownership-queue.js';
-import { recomputeUntilEmpty } from '../../ownership/use-cases/recompute.js';
+import { runRecompute, type RecomputeReport } from '../../ownership/use-cases/run-recompute.js';
 
 export function register(program: Command) {
   const ownership = program.command('ownership').description('Ownership inference');
   ownership
     .command('recompute')
-    .description("Run the organization's re-inference queue to empty (with --all, re-infer every resource)")
+    .description(
+      "Run the organization's re-inference queue to empty (with --all, re-infer every resource); beside a running server, its worker does the work and this waits",
+    )
     .requiredOption('--org <name>', 'organization name')
     .option('--all', 'mark every resource first')
     .action(async (opts: { org: string; all?: boolean }) => {
       try {
-        const result = await withStore(async (db) => {
+        let bar: Progress | undefined;
+        const report = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
-          const now = Date.now();
-          if (opts.all) await markForInference(db, orgId, 'all', now);
-          const total = await queueLength(db, orgId, now);
-          const bar = progressBar('inferring', total, 'resources');
           try {
-            return await recomputeUntilEmpty(db, { orgId, onProgress: (done) => bar.update(done) });
+            return await runRecompute(db, orgId, {
+              all: opts.all,
+              onTotal: (total) => (bar = progressBar('inferring', total, 'resources')),
+              onProgress: (done) => bar?.update(done),
+            });
           } finally {
-            bar.stop();
+            bar?.stop();
           }
         });
-        printSummary({ resources: result.done, failed: result.failed });
+        printFailures(report);
+        printSummary(report);
       } catch (err) {
         failWith(err);
       }
     });
+}
+
+/** Each reason on its own lines on stderr: how many, a few examples, what to do. */
+function printFailures(report: RecomputeReport) {
+  for (const group of report.failures) {
+    process.stderr.write(`${group.resources} failed: ${group.reason}\n  e.g. ${group.examples.join(', ')}\n  ${group.action}\n`);
+  }
 }

@@ -13,6 +13,12 @@ import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
 import { applyAutoTag, autoTeamTagFor } from './auto-tag.js';
 import { weightsOf } from './relearn.js';
 
+/** Why an inference could not be computed, when the engine never ran; `steward ownership recompute` says how to act on each. */
+export const FAILURE_REASONS = {
+  deleted: 'The resource was deleted.',
+  unknownResource: 'The resource is known only by its id: no inventory record yet.',
+} as const;
+
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
 
@@ -75,7 +81,7 @@ async function inferBatch(
     const resource = resources.get(item.resource_id);
     try {
       if (!resource || resource.deleted_at !== null) {
-        throw new Error(resource ? 'The resource was deleted.' : 'The resource is known only by its id: no inventory record yet.');
+        throw new Error(resource ? FAILURE_REASONS.deleted : FAILURE_REASONS.unknownResource);
       }
       const evidence = evidenceOf.get(resource.resource_id)!;
       const answers = infer(evidence, DEFAULT_ENGINE_SETTINGS, weights);
