@@ -30,6 +30,7 @@ export async function serve(config: Config = loadConfig(), { handleSignals = tru
   const rules = builtInRuleEngine();
   const app = await buildApp({ db, config, limiter, rules }, log);
   for (const e of rules.errors) app.log.error({ file: e.file, line: e.line }, `rule skipped: ${e.message}`);
+  if (storeSocket) app.log.info({ socket: storeSocket.path }, 'steward commands run beside this server reach its store through this socket');
   const jobs = startBackgroundJobs({ db, log: app.log, intervals: { 'ownership-weights-refresh': config.weightsRefreshMs } });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
