@@ -11,7 +11,7 @@ declare module 'fastify' {
     principal: Principal;
   }
   interface FastifyContextConfig {
-    /** Served without keys (the console, the probes). Every other route needs both keys: nothing is public by accident. */
+    /** Served without keys (the console, the probes, the API's description). Every other route needs both keys: nothing is public by accident. */
     public?: boolean;
   }
 }

@@ -48,14 +48,19 @@ export function requireRateLimitFamilies(app: FastifyInstance, rules: Record<str
   });
 }
 
-/** Spends one request of the route's family budget for the request's API key; 429 once spent. */
+/**
+ * Spends one request of the route's family budget for the request's API key (a public route's: its client address,
+ * as it is served without keys); 429 once spent.
+ */
 export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter, rules: Record<string, RateLimitRule>) {
   app.addHook('onRequest', async (request, reply) => {
-    const family = request.routeOptions.config?.rateLimit;
-    if (!family || !request.principal) return;
+    const config = request.routeOptions.config;
+    const family = config?.rateLimit;
+    const spender = config?.public ? request.ip : request.principal?.apiKeyId;
+    if (!family || !spender) return;
     const rule = rules[family];
     if (!rule) return;
-    const { count, resetSeconds } = await limiter.hit(family, request.principal.apiKeyId, rule);
+    const { count, resetSeconds } = await limiter.hit(family, spender, rule);
     if (count > rule.limit) return sendTooManyRequests(reply, rule, family, count, resetSeconds);
     budgetHeaders(reply, rule, family, count, resetSeconds);
   });

@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as helpers from '../helpers/server.js';
@@ -20,7 +22,10 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = `${ROOT}docs/screenshots`;
+// The README's screenshots are rewritten only when asked (STEWARD_UPDATE_SCREENSHOTS=1); otherwise they go to a
+// temporary folder, removed after the run, so that a test run leaves the work tree as it found it.
+const UPDATE_SCREENSHOTS = process.env.STEWARD_UPDATE_SCREENSHOTS === '1';
+const SHOTS = UPDATE_SCREENSHOTS ? `${ROOT}docs/screenshots` : mkdtempSync(join(tmpdir(), 'steward-screenshots-'));
 const seedConsoleScenario: ((s: TestServer) => Promise<unknown>) | undefined = seedHelpers.seedConsoleScenario;
 // Outside CI a missing browser or a missing seed helper skips the test with the reason; in CI it must run (and fail loudly).
 const skip = process.env.CI
@@ -102,6 +107,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await target?.stop();
+  if (!UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 test('a reviewer signs in, filters, mutes, reviews ownership and changes settings', { skip }, async (t) => {
@@ -263,4 +269,28 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await page.getByRole('heading', { name: 'Steward review console' }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   });
+});
+
+test('the API reference at /docs renders the OpenAPI document and asks no other host for anything', { skip }, async () => {
+  const docs = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const origin = new URL(target.url).origin;
+  const elsewhere: string[] = [];
+  const blocked: string[] = [];
+  docs.on('request', (request) => {
+    const url = new URL(request.url());
+    // data: and blob: addresses (an inline image, the search worker) are the page's own, never a request out.
+    if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.origin !== origin) elsewhere.push(request.url());
+  });
+  docs.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
+  try {
+    await docs.goto(`${target.url}/docs`);
+    await docs.getByRole('heading', { name: 'List findings' }).first().waitFor();
+    await docs.getByRole('heading', { name: 'Submit feedback on an ownership inference' }).first().waitFor();
+    assert.deepEqual(elsewhere, []);
+    assert.deepEqual(blocked, []);
+  } finally {
+    await docs.close();
+  }
 });

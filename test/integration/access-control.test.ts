@@ -54,7 +54,7 @@ function assertJsonApiError(answer: RawAnswer, status: number) {
 }
 
 test('percent-encoded paths to API routes need keys like any other', async () => {
-  assertJsonApiError(await raw('/%61pi/v2/openapi.json', { from: address(11) }), 401);
+  assertJsonApiError(await raw('/%61pi/v2/csm/ownership/settings', { from: address(11) }), 401);
   assertJsonApiError(await raw('/%61pi/v2/posture_management/findings', { from: address(11) }), 401);
   assertJsonApiError(await raw('/api/v2/%70osture_management/findings', { from: address(11) }), 401);
   // Decoded once only: a doubly encoded path names no route.
@@ -66,7 +66,7 @@ test('percent-encoded paths to API routes need keys like any other', async () =>
 
 test('an absolute-form request line needs keys too', async () => {
   const { host } = new URL(s.url);
-  assertJsonApiError(await raw(`http://${host}/api/v2/openapi.json`, { from: address(12) }), 401);
+  assertJsonApiError(await raw(`http://${host}/api/v2/csm/ownership/settings`, { from: address(12) }), 401);
   assertJsonApiError(await raw(`http://${host}/api/v2/posture_management/findings`, { from: address(12) }), 401);
   const withKeys = await raw(`http://${host}/api/v2/posture_management/findings`, { headers: keys(), from: address(12) });
   assert.equal(withKeys.status, 200, withKeys.body);
@@ -141,15 +141,15 @@ test('a malformed URL and a spent budget answer in the JSON:API error shape', as
   const bad = await raw('/api/v2/posture_management/findings/%zz', { headers: keys(), from: address(18) });
   assert.ok(bad.status === 400 || bad.status === 404, bad.body);
   assertJsonApiError(bad, bad.status);
-  const limited = await startTestServer({ rateLimits: 'meta=1/3600' });
+  const limited = await startTestServer({ rateLimits: 'ownership=1/3600' });
   try {
-    assert.equal((await limited.api('/api/v2/openapi.json')).status, 200);
-    const spent = await limited.api('/api/v2/openapi.json');
+    assert.equal((await limited.api('/api/v2/csm/ownership/settings')).status, 200);
+    const spent = await limited.api('/api/v2/csm/ownership/settings');
     assert.equal(spent.status, 429);
     const body = (await spent.json()) as { errors: Array<{ status: string; title: string; detail: string }> };
     assert.equal(body.errors[0]!.status, '429');
     assert.equal(body.errors[0]!.title, 'Too Many Requests');
-    assert.match(body.errors[0]!.detail, /meta budget/);
+    assert.match(body.errors[0]!.detail, /ownership budget/);
   } finally {
     await limited.stop();
   }

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
 before(async () => {
-  s = await startTestServer({ rateLimits: 'meta=1/3600' });
+  s = await startTestServer({ rateLimits: 'ownership=1/3600' });
 });
 after(async () => s?.stop());
 
@@ -64,8 +64,8 @@ test('404: an unknown finding and an unknown route; 429 once a budget is spent',
   assert.equal(await codeOf(s.api(`${FINDINGS}/no-such-finding`)), 'STEWARD_ERR_NOT_FOUND');
   assert.equal(await codeOf(s.api('/api/v2/no/such/route')), 'STEWARD_ERR_NOT_FOUND');
   // A budget of this test's own keys (Redis counters are shared by every test on this machine).
-  assert.equal((await s.api('/api/v2/openapi.json')).status, 200);
-  const spent = await s.api('/api/v2/openapi.json');
+  assert.equal((await s.api('/api/v2/csm/ownership/settings')).status, 200);
+  const spent = await s.api('/api/v2/csm/ownership/settings');
   assert.equal(spent.status, 429);
   assert.equal(await codeOf(spent), 'STEWARD_ERR_RATE_LIMITED');
 });

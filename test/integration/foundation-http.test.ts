@@ -11,6 +11,8 @@ before(async () => {
 });
 after(async () => s?.stop());
 
+/** A route that needs keys (the OpenAPI document does not). */
+const NEEDS_KEYS = '/api/v2/csm/ownership/settings';
 const noRules: RuleEngine = { rulesFor: () => [], evaluate: () => 'pass', ruleById: () => undefined };
 
 test('health answers and ready checks the store', async () => {
@@ -26,23 +28,23 @@ test('health answers and ready checks the store', async () => {
 });
 
 test('missing keys are a 401, unknown keys a 403, in the JSON:API error shape', async () => {
-  const none = await fetch(`${s.url}/api/v2/openapi.json`);
+  const none = await fetch(`${s.url}${NEEDS_KEYS}`);
   assert.equal(none.status, 401);
   const body = (await none.json()) as { errors: Array<{ status: string; title: string; detail: string }> };
   assert.equal(body.errors[0]!.status, '401');
   assert.match(body.errors[0]!.detail, /DD-API-KEY/);
-  const onlyApi = await fetch(`${s.url}/api/v2/openapi.json`, { headers: { 'DD-API-KEY': s.apiKey } });
+  const onlyApi = await fetch(`${s.url}${NEEDS_KEYS}`, { headers: { 'DD-API-KEY': s.apiKey } });
   assert.equal(onlyApi.status, 401);
-  const wrong = await fetch(`${s.url}/api/v2/openapi.json`, { headers: { 'DD-API-KEY': 'f'.repeat(32), 'DD-APPLICATION-KEY': s.appKey } });
+  const wrong = await fetch(`${s.url}${NEEDS_KEYS}`, { headers: { 'DD-API-KEY': 'f'.repeat(32), 'DD-APPLICATION-KEY': s.appKey } });
   assert.equal(wrong.status, 403);
-  const swapped = await fetch(`${s.url}/api/v2/openapi.json`, { headers: { 'DD-API-KEY': s.appKey, 'DD-APPLICATION-KEY': s.apiKey } });
+  const swapped = await fetch(`${s.url}${NEEDS_KEYS}`, { headers: { 'DD-API-KEY': s.appKey, 'DD-APPLICATION-KEY': s.apiKey } });
   assert.equal(swapped.status, 403);
 });
 
 test('a revoked key is a 403', async () => {
   const created = await s.server.db.query<{ key_id: string }>(`SELECT key_id FROM api_keys WHERE kind = 'api' ORDER BY created_at DESC LIMIT 1`);
   const other = await s.newKeys('revocation-org', 'someone');
-  const ok = await s.api('/api/v2/openapi.json', { keys: other });
+  const ok = await s.api(NEEDS_KEYS, { keys: other });
   assert.equal(ok.status, 200);
   const keyId = (
     await s.server.db.query<{ key_id: string }>(
@@ -50,7 +52,7 @@ test('a revoked key is a 403', async () => {
     )
   ).rows[0]!.key_id;
   assert.equal(await revokeKey(s.server.db, keyId), true);
-  const revoked = await s.api('/api/v2/openapi.json', { keys: other });
+  const revoked = await s.api(NEEDS_KEYS, { keys: other });
   assert.equal(revoked.status, 403);
   assert.ok(created.rows.length > 0);
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context.js';
 import { healthRoutes } from './health.js';
 import { openapiRoutes } from './openapi.js';
+import { apiReferenceRoutes } from './api-reference.js';
 import { resourceRoutes } from './resources.js';
 import { consoleRoutes } from './console.js';
 import { signalRoutes } from './signals.js';
@@ -14,6 +15,7 @@ import { directoryRoutes } from './directory.js';
 export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   healthRoutes,
   openapiRoutes,
+  apiReferenceRoutes,
   resourceRoutes,
   consoleRoutes,
   findingsRoutes,

@@ -11,11 +11,90 @@ import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
 
-// The documents' own parsers judge their fields (their errors point into the document); the schemas take the envelope.
-const DIRECTORY_BODY = Type.Object({}, { description: 'A directory document: {source, users, teams, memberships}' });
+/** A JSON object with fields of its own: a CloudTrail record's parameters, an identity's session context. */
+const openObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
+const optionalText = (description: string) => Type.Optional(Type.Union([Type.String({ description }), Type.Null()]));
+const handles = (description: string) => Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description }));
+
+/**
+ * The directory document (src/ingest/directory-document.ts): the schema checks its shape; its parser then judges what a
+ * schema cannot say (handles' characters once trimmed, unique handles and emails, memberships naming listed teams and
+ * users, parents without cycles), its errors pointing into the document.
+ */
+const DIRECTORY_BODY = Type.Object(
+  {
+    source: Type.String({ minLength: 1, description: 'Names this directory among others (hr, okta, backstage): letters, digits and - _ .' }),
+    teams: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            handle: Type.String({ minLength: 1, description: 'Unique: letters, digits and - _ . /' }),
+            name: Type.Optional(Type.String({ minLength: 1, description: 'Defaults to the handle' })),
+            parent: optionalText('A team handle listed under teams; no cycles'),
+            members: handles('User handles listed under users'),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    users: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            handle: Type.String({ minLength: 1, description: 'Unique: letters, digits and - _ . @' }),
+            email: optionalText('Unique when given'),
+            name: optionalText('Display name'),
+            active: Type.Optional(Type.Boolean({ description: 'false for people who have left (default true)' })),
+            teams: handles('Team handles listed under teams'),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "Replaces the source's whole directory. A membership may be written on the user (teams), on the team (members), or both.",
+  },
+);
+
+/** The fields of a CloudTrail record the import reads; a record holds many more, kept as sent. */
+const CLOUDTRAIL_RECORD = Type.Object(
+  {
+    eventName: Type.String({ description: 'The API call, e.g. CreateBucket (required)' }),
+    eventSource: Type.String({ description: 'The service, e.g. s3.amazonaws.com (required)' }),
+    eventTime: Type.String({ description: 'When the call was made, e.g. 2024-05-01T10:00:00Z (required)' }),
+    eventID: Type.Optional(Type.String({ description: 'Derived from the record when missing, so that a re-import changes nothing' })),
+    recipientAccountId: Type.Optional(Type.String()),
+    awsRegion: Type.Optional(Type.String()),
+    userIdentity: Type.Optional(openObject('Who made the call: type, arn, userName, principalId, accountId, sessionContext, ...')),
+    userAgent: Type.Optional(Type.String()),
+    sourceIPAddress: Type.Optional(Type.String()),
+    errorCode: Type.Optional(Type.String({ description: 'A failed call changes no resource' })),
+    requestParameters: Type.Optional(Type.Union([openObject('The call as made'), Type.Null()])),
+    responseElements: Type.Optional(Type.Union([openObject('What the call returned'), Type.Null()])),
+    resources: Type.Optional(Type.Array(openObject('ARN, type, accountId'))),
+  },
+  { additionalProperties: true },
+);
+const EVENTBRIDGE_EVENT = Type.Object(
+  { 'detail-type': Type.String({ description: 'e.g. AWS API Call via CloudTrail' }), detail: CLOUDTRAIL_RECORD },
+  { additionalProperties: true, description: 'An EventBridge event with the CloudTrail record under detail' },
+);
+
+// The body's parser (src/ingest/cloudtrail.ts) tells which of these forms a body is and judges each record, its errors
+// pointing into the document (`/Records/3/eventTime`), where a union's check could only say that no form matched. So
+// the schema documents the forms and leaves the check to the parser: TypeBox's Unknown checks nothing, whatever it says.
 const AUDIT_EVENTS_BODY = Type.Unknown({
   description: 'A CloudTrail log file ({Records: [...]}), an array of records, one record, or an EventBridge envelope',
+  anyOf: [
+    Type.Object({ Records: Type.Array(CLOUDTRAIL_RECORD) }, { additionalProperties: true, description: 'A CloudTrail log file' }),
+    Type.Array(Type.Union([CLOUDTRAIL_RECORD, EVENTBRIDGE_EVENT]), { description: 'An array of records' }),
+    EVENTBRIDGE_EVENT,
+    CLOUDTRAIL_RECORD,
+  ],
 });
+
 const PREFERENCES_BODY = Type.String({
   description: "Datadog's 12-column ownership preferences CSV",
   'x-error-message': 'Send the preferences as text/csv.',
