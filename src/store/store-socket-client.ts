@@ -90,6 +90,7 @@ export async function openStoreThroughSocket(path: string): Promise<Db> {
       }
     },
     async close() {
+      fail(new Error("The connection to the server's store is closed"));
       await new Promise<void>((resolve) => socket.end(resolve));
     },
   };
