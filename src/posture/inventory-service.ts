@@ -81,6 +81,7 @@ export async function ingestResourceBatch(
       first_seen_at:
         prev && prev.deleted_at === null ? prev.first_seen_at : prev ? Math.min(prev.first_seen_at, record.observed_at) : record.observed_at,
       source: opts.source,
+      actor: opts.actor ?? null,
     });
   }
   if (writes.length === 0) return summary;

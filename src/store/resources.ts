@@ -39,7 +39,10 @@ export interface ResourceWrite {
   content_hash: string;
   version: number;
   first_seen_at: number;
+  /** Where the version came from: the importer (`import:terraform-state`, ...) or `api`. */
   source: string;
+  /** Who wrote it (the API user's handle), when someone did. */
+  actor?: string | null;
 }
 
 /** Writes the new versions: the current row of each resource, and its version history (closing the previous version). */
@@ -60,13 +63,14 @@ export async function writeResourceVersions(db: Queryable, orgId: string, writes
     first_seen_at: w.first_seen_at,
     deleted_at: w.record.deleted ? now : null,
     source: w.source,
+    actor: w.actor ?? null,
     iac_repo: w.record.iac?.repo ?? null,
     iac_path: w.record.iac?.path ?? null,
   }));
   const json = JSON.stringify(rows);
   const recordset = `jsonb_to_recordset($2::jsonb) AS r(resource_id text, resource_type text, name text, cloud_provider text, account text,
     region text, tags jsonb, configuration jsonb, content_hash text, version integer, observed_at bigint, first_seen_at bigint,
-    deleted_at bigint, source text, iac_repo text, iac_path text)`;
+    deleted_at bigint, source text, actor text, iac_repo text, iac_path text)`;
   await db.query(
     `INSERT INTO resources (org_id, resource_id, resource_type, name, cloud_provider, account, region, tags, configuration, content_hash,
        version, observed_at, first_seen_at, updated_at, deleted_at, source, iac_repo, iac_path)
@@ -86,8 +90,10 @@ export async function writeResourceVersions(db: Queryable, orgId: string, writes
     [orgId, json, now],
   );
   await db.query(
-    `INSERT INTO resource_versions (org_id, resource_id, version, valid_from, name, tags, configuration, deleted)
-     SELECT $1, r.resource_id, r.version, $3, r.name, ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.configuration, r.deleted_at IS NOT NULL
+    `INSERT INTO resource_versions (org_id, resource_id, version, valid_from, name, tags, configuration, deleted, resource_type, account, region,
+       source, actor)
+     SELECT $1, r.resource_id, r.version, $3, r.name, ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.configuration, r.deleted_at IS NOT NULL,
+       r.resource_type, r.account, r.region, r.source, r.actor
      FROM ${recordset}`,
     [orgId, json, now],
   );

@@ -1,15 +1,31 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { getResource } from '../../store/resources.js';
-import { NotFound } from '../../errors.js';
-import { serializeResource } from '../../posture/resource-serializer.js';
+import { InvalidInput, NotFound } from '../../errors.js';
+import { inventoryListBody, serializeResourceWithVersions } from '../../posture/resource-serializer.js';
+import {
+  DEFAULT_INVENTORY_LIMIT,
+  INVENTORY_FILTER_FORMATS,
+  MAX_INVENTORY_LIMIT,
+  inventoryFilterProblem,
+  inventoryFilterHash,
+  listInventory,
+  resourceWithVersions,
+  type InventoryFilter,
+  type InventoryFilterField,
+  type InventoryPosition,
+} from '../../posture/resource-inventory.js';
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { ingestResources } from '../../posture/inventory-service.js';
+import { SNAPSHOT_QUERY } from '../../findings/list-query.js';
+import { cursorSecret } from '../../store/cursor-secret.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { idParameter } from '../input-checks.js';
+import { signedCursorCodec } from '../signed-cursor.js';
 
 const MAX_ITEMS = 1000;
+const tags = ['Resources'];
+const config = { rateLimit: 'inventory' };
 
 /** Each item is judged by parseResourceItem (its errors point into the item); the schema takes the batch's shape. */
 const UPSERT_BODY = Type.Object({
@@ -18,16 +34,183 @@ const UPSERT_BODY = Type.Object({
     maxItems: MAX_ITEMS,
   }),
 });
-const RESOURCE_PARAMS = Type.Object({ resource_id: Type.String() });
+const RESOURCE_PARAMS = Type.Object({
+  resource_id: Type.String({ description: 'The resource id (an ARN on AWS), URL-encoded: arn%3Aaws%3As3%3A%3A%3Abucket' }),
+});
+/** Resource ids longer than the router's parameter limit: the hidden wildcard twin takes those. */
+const WILDCARD_PARAMS = Type.Object({ '*': Type.String() });
+
+/** The listing's query parameter of each filter. */
+const FILTER_PARAMETERS: Record<InventoryFilterField, string> = {
+  resource_type: 'filter[resource_type]',
+  account: 'filter[account]',
+  region: 'filter[region]',
+  source: 'filter[source]',
+  tags: 'filter[tags]',
+};
+const filterSchema = (field: InventoryFilterField, options: object = {}) =>
+  Type.String({ pattern: INVENTORY_FILTER_FORMATS[field].pattern.source, description: INVENTORY_FILTER_FORMATS[field].description, ...options });
+
+const LIST_QUERY = Type.Object(
+  {
+    'filter[resource_type]': Type.Optional(filterSchema('resource_type')),
+    'filter[account]': Type.Optional(filterSchema('account')),
+    'filter[region]': Type.Optional(filterSchema('region')),
+    'filter[source]': Type.Optional(filterSchema('source')),
+    'filter[tags]': Type.Optional(
+      Type.Array(filterSchema('tags', { 'x-error-message': 'is not a key:value tag (such as team:payments)' }), {
+        description: INVENTORY_FILTER_FORMATS.tags.description,
+      }),
+    ),
+    'page[limit]': Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_INVENTORY_LIMIT, description: `Page size (default ${DEFAULT_INVENTORY_LIMIT})` }),
+    ),
+    'page[cursor]': Type.Optional(
+      Type.String({ minLength: 1, description: 'The cursor of the previous page (meta.page.cursor); send the same filters with it' }),
+    ),
+    ...SNAPSHOT_QUERY.properties,
+  },
+  { additionalProperties: false },
+);
+type ListQuery = Static<typeof LIST_QUERY>;
+
+// What the routes answer (these are Steward's own shapes, so they are declared whole: the OpenAPI document shows them).
+const Nullable = <T extends TSchema>(t: T, description: string) => Type.Union([t, Type.Null()], { description });
+const Instant = (description: string) => Type.Integer({ description: `${description} (Unix ms)` });
+const IAC = Type.Optional(
+  Type.Object({ repo: Type.String(), path: Type.String() }, { description: 'The infrastructure-as-code root module that manages it' }),
+);
+const CONFIGURATION = Type.Object({}, { additionalProperties: true, description: 'The canonical configuration (rules/README.md)' });
+const WHERE_FROM = {
+  source: Nullable(Type.String(), 'Where the version came from: api, or the importer (import:terraform-state, ...); null if not recorded'),
+  actor: Nullable(Type.String(), 'The handle of the user who sent it over the API; null for imports'),
+};
+const COMMON_ATTRIBUTES = {
+  resource_type: Type.String({ description: 'Datadog resource type, such as aws_s3_bucket' }),
+  name: Type.String(),
+  account: Type.String({ description: 'AWS account id, GCP project id, Azure subscription id' }),
+  region: Type.String(),
+  tags: Type.Array(Type.String(), { description: 'key:value tags' }),
+};
+const VERSION = Type.Object({
+  version: Type.Integer({ description: '1 for the first version, then one more for each change' }),
+  valid_from: Instant('When this version began'),
+  valid_to: Nullable(Type.Integer(), 'When the next version replaced it (Unix ms); null while it is in force'),
+  deleted: Type.Boolean({ description: 'This version is the deletion of the resource' }),
+  ...WHERE_FROM,
+  ...COMMON_ATTRIBUTES,
+  configuration: CONFIGURATION,
+});
+const RESOURCE_RESPONSE = Type.Object({
+  data: Type.Object({
+    type: Type.Literal('cloud_resource'),
+    id: Type.String(),
+    attributes: Type.Object({
+      ...COMMON_ATTRIBUTES,
+      cloud_provider: Type.String({ description: 'aws, gcp or azure' }),
+      configuration: CONFIGURATION,
+      observed_at: Nullable(Type.Integer(), 'When it was last observed (Unix ms); null at a snapshot_timestamp (not kept per version)'),
+      first_seen_at: Instant('When it was first seen'),
+      version: Type.Integer({ description: 'The version in force' }),
+      deleted: Type.Boolean({ description: 'The version in force is its deletion' }),
+      iac: IAC,
+      ...WHERE_FROM,
+      versions: Type.Array(VERSION, { description: 'Every version, oldest first; at a snapshot_timestamp, those begun by then, as they stood then' }),
+    }),
+  }),
+  meta: Type.Optional(Type.Object({ snapshot_timestamp: Instant('The instant read, when one was asked for') })),
+});
+const LIST_RESPONSE = Type.Object({
+  data: Type.Array(
+    Type.Object({
+      type: Type.Literal('cloud_resource'),
+      id: Type.String(),
+      attributes: Type.Object({
+        ...COMMON_ATTRIBUTES,
+        cloud_provider: Type.String({ description: 'aws, gcp or azure' }),
+        version: Type.Integer({ description: 'The version in force at the instant' }),
+        valid_from: Instant('When that version began'),
+        ...WHERE_FROM,
+        first_seen_at: Instant('When it was first seen'),
+        iac: IAC,
+      }),
+    }),
+    { description: 'The resources in force at the instant (a deleted resource is absent), by resource id; GET one for its configuration' },
+  ),
+  links: Type.Optional(Type.Object({ next: Type.String({ description: 'The next page: this listing with page[cursor]' }) })),
+  meta: Type.Object({
+    page: Type.Object({
+      total_filtered_count: Type.Integer({ description: 'How many resources the filters select at the instant' }),
+      cursor: Type.Optional(Type.String({ description: 'Send as page[cursor] for the next page; absent on the last page' })),
+    }),
+    snapshot_timestamp: Instant('The instant every page of this listing reads'),
+  }),
+});
+
+/** `after`: the last resource of the page before; the first page's instant and count; a hash of the filters. */
+interface InventoryCursor {
+  after: string;
+  snapshot: number;
+  total: number;
+  filters: string;
+}
+const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const cursorCodec = signedCursorCodec<InventoryCursor>({
+  fields: ['after', 'snapshot', 'total', 'filters'],
+  encoding: 'base64url',
+  isShape: (c) => typeof c.after === 'string' && c.after !== '' && isCount(c.snapshot) && isCount(c.total) && typeof c.filters === 'string',
+});
+
+function badCursor(detail: string): never {
+  throw new InvalidInput(`Invalid parameter page[cursor]: ${detail}`, { parameter: 'page[cursor]' }, 'STEWARD_ERR_INVALID_CURSOR');
+}
+
+/** The page a cursor continues: only for the organization, filters and instant it was issued for. */
+function decodePosition(secret: string, orgId: string, query: ListQuery, filter: InventoryFilter): InventoryPosition | undefined {
+  const raw = query['page[cursor]'];
+  if (raw === undefined) return undefined;
+  const c = cursorCodec.decode(secret, orgId, raw, 'page[cursor]');
+  if (c.filters !== inventoryFilterHash(filter)) badCursor('was issued for other filters; send the same filters with it, or start again without it');
+  if (query.snapshot_timestamp !== undefined && query.snapshot_timestamp !== c.snapshot)
+    badCursor(`it belongs to snapshot ${c.snapshot}, not ${query.snapshot_timestamp}`);
+  return { after: c.after, snapshot: c.snapshot, total: c.total };
+}
+
+/** This listing's URL with the next page's cursor, every other parameter as sent. */
+function nextLink(request: FastifyRequest, cursor: string): string {
+  const q = request.url.indexOf('?');
+  const params = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
+  params.set('page[cursor]', cursor);
+  return `${request.routeOptions.url ?? '/api/v2/csm/resources'}?${params.toString()}`;
+}
+
+function filterOf(query: ListQuery): InventoryFilter {
+  const filter: InventoryFilter = { tags: query['filter[tags]'] ?? [] };
+  for (const field of ['resource_type', 'account', 'region', 'source'] as const) {
+    const value = query[FILTER_PARAMETERS[field] as `filter[${typeof field}]`];
+    if (value !== undefined) filter[field] = value;
+  }
+  const problem = inventoryFilterProblem(filter);
+  if (problem) {
+    const parameter = FILTER_PARAMETERS[problem.field];
+    throw new InvalidInput(`Invalid parameter ${parameter}: ${problem.reason}`, { parameter });
+  }
+  return filter;
+}
+
+type ResourceRequest = FastifyRequest<{
+  Querystring: Static<typeof SNAPSHOT_QUERY>;
+  Params: Partial<Static<typeof RESOURCE_PARAMS> & Static<typeof WILDCARD_PARAMS>>;
+}>;
 
 export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.post<{ Body: Static<typeof UPSERT_BODY> }>(
     '/api/v2/csm/resources',
     {
-      config: { rateLimit: 'inventory' },
+      config,
       schema: {
         summary: 'Upsert cloud resources (up to 1000); "deleted": true removes one',
-        tags: ['Resources'],
+        tags,
         body: UPSERT_BODY,
       },
     },
@@ -49,20 +232,58 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     },
   );
 
-  app.get<{ Params: Static<typeof RESOURCE_PARAMS> }>(
-    '/api/v2/csm/resources/:resource_id',
+  app.get<{ Querystring: ListQuery }>(
+    '/api/v2/csm/resources',
     {
-      config: { rateLimit: 'inventory' },
+      config,
       schema: {
-        summary: 'Get a cloud resource',
-        tags: ['Resources'],
-        params: RESOURCE_PARAMS,
+        summary: 'List cloud resources, now or at a point in time (snapshot_timestamp), by resource id',
+        description:
+          'Filters are exact values and are ANDed; filter[tags] may be repeated (every tag must be present). Pages follow ' +
+          "meta.page.cursor (or links.next), which keeps the first page's instant, so no page drifts while resources change.",
+        tags,
+        querystring: LIST_QUERY,
+        response: { 200: LIST_RESPONSE },
       },
     },
     async (request) => {
-      const resource = await getResource(ctx.db, request.principal.orgId, idParameter('resource_id', request.params.resource_id));
-      if (!resource) throw new NotFound(`No resource ${request.params.resource_id}`);
-      return { data: serializeResource(resource) };
+      const { orgId } = request.principal;
+      const filter = filterOf(request.query);
+      const secret = await cursorSecret(ctx.db);
+      const page = await listInventory(ctx.db, orgId, {
+        filter,
+        limit: request.query['page[limit]'] ?? DEFAULT_INVENTORY_LIMIT,
+        snapshotTimestamp: request.query.snapshot_timestamp,
+        position: decodePosition(secret, orgId, request.query, filter),
+      });
+      const cursor = page.next && cursorCodec.encode(secret, orgId, { ...page.next, filters: inventoryFilterHash(filter) });
+      return inventoryListBody(page, cursor === undefined ? undefined : { cursor, link: nextLink(request, cursor) });
     },
+  );
+
+  const getOne = async (request: ResourceRequest) => {
+    const id = request.params.resource_id ?? request.params['*'] ?? '';
+    if (id === '') throw new NotFound('No resource given');
+    const found = await resourceWithVersions(ctx.db, request.principal.orgId, idParameter('resource_id', id), request.query.snapshot_timestamp);
+    return serializeResourceWithVersions(found);
+  };
+  app.get(
+    '/api/v2/csm/resources/:resource_id',
+    {
+      config,
+      schema: {
+        summary: 'Get a cloud resource with its versions (where each came from, and when it held), now or at snapshot_timestamp',
+        tags,
+        params: RESOURCE_PARAMS,
+        querystring: SNAPSHOT_QUERY,
+        response: { 200: RESOURCE_RESPONSE },
+      },
+    },
+    getOne,
+  );
+  app.get(
+    '/api/v2/csm/resources/*',
+    { config, schema: { hide: true, params: WILDCARD_PARAMS, querystring: SNAPSHOT_QUERY, response: { 200: RESOURCE_RESPONSE } } as object },
+    getOne,
   );
 };
