@@ -1,32 +1,24 @@
 // Findings exported from Datadog, kept exactly as Datadog reported them: their ids, dates, status, evaluation, tags and
-// mute, with Datadog's message and resource configuration on the finding itself (origin 'imported').
+// mute, with Datadog's message and resource configuration on the finding itself (origin 'imported'). The resources they
+// report on enter the inventory too (recordReferencedResources), unless a richer source already describes them.
 import type { Queryable } from '../store/db.js';
-import type { ImportedFinding } from '../ingest/datadog-findings.js';
+import { findingResourceId, findingResources, type ImportedFinding } from '../ingest/datadog-findings.js';
 import type { FindingState, MuteState } from '../posture/finding-state.js';
 import { stateChanged } from '../posture/finding-state.js';
+import { recordReferencedResources, type ReferenceSummary } from '../posture/referenced-resources.js';
 import { currentStatesByFinding, insertFindingIdentities, writeStates } from '../store/finding-states.js';
 
-export interface ImportSummary {
+export interface ImportSummary extends ReferenceSummary {
   received: number;
   opened: number;
   unchanged: number;
-}
-
-/** Datadog names the resource, not its id: the configuration's ARN when it has one, else type and name. */
-export function importedResourceId(f: ImportedFinding): string {
-  const config = f.resource_configuration ?? {};
-  if (typeof config.arn === 'string' && config.arn.startsWith('arn:')) return config.arn;
-  for (const [key, value] of Object.entries(config)) {
-    if (key.endsWith('_arn') && typeof value === 'string' && value.startsWith('arn:')) return value;
-  }
-  return `${f.resource_type}/${f.resource}`;
 }
 
 function state(f: ImportedFinding): FindingState {
   const mute: MuteState | null = f.mute.muted ? { ...f.mute } : null;
   return {
     finding_id: f.finding_id,
-    resource_id: importedResourceId(f),
+    resource_id: findingResourceId(f),
     resource_name: f.resource,
     resource_type: f.resource_type,
     rule_id: f.rule_id,
@@ -55,7 +47,7 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
     orgId,
     list.map((f) => ({
       finding_id: f.finding_id,
-      resource_id: importedResourceId(f),
+      resource_id: findingResourceId(f),
       rule_id: f.rule_id,
       origin: 'imported' as const,
       message: f.message ?? null,
@@ -71,8 +63,10 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
   for (const f of list) {
     const next = state(f);
     const prev = previous.get(f.finding_id);
+    // A finding whose resource id is now derived differently (see findingResourceId) moves to it.
     if (
       !prev ||
+      prev.resource_id !== next.resource_id ||
       stateChanged(
         {
           ...prev,
@@ -93,5 +87,7 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
     now,
     'datadog-import',
   );
-  return { received: findings.length, opened: open.length, unchanged: list.length - open.length };
+  // The resources the findings now point at, as the findings say them.
+  const resources = await recordReferencedResources(tx, orgId, findingResources(list), { source: 'import:datadog-findings', now });
+  return { received: findings.length, opened: open.length, unchanged: list.length - open.length, ...resources };
 }

@@ -1,8 +1,9 @@
 // The resources a CloudTrail call created or changed, by the ARN the inventory keys them by.
 // ARNs the response gives are preferred; otherwise they are built from the call's account and region.
-import type { ResourceChange } from '../ownership/signals.js';
+import type { AuditEvent, ResourceChange } from '../ownership/signals.js';
+import type { ResourceReference } from '../posture/referenced-resources.js';
 import { isRecord, str } from '../json-values.js';
-import { partitionOf } from './canonical/arn.js';
+import { arnResourceName, parseArn, partitionOf } from './canonical/arn.js';
 
 export interface CallScope {
   account: string;
@@ -306,4 +307,43 @@ export function resourcesOfCall(record: Fields, scope: CallScope): ResourceChang
   const handler = HANDLERS[source]?.[name] ?? (source === 's3.amazonaws.com' && S3_BUCKET_CONFIG.test(name) ? S3 : undefined);
   handler?.(builder, record.requestParameters, record.responseElements, record);
   return builder.changes;
+}
+
+/**
+ * The resources the events created or changed, as much as a call says of them: the ARN, its type, account and region
+ * (the call's own region for an S3 bucket, whose ARN names none; none for IAM and CloudFront, which are global), its name
+ * from the ARN; no tags, no configuration. First seen at the earliest event, observed at the latest. Failed calls
+ * changed nothing, and ARNs of a type the inventory does not know name no resource.
+ */
+export function resourcesNamedByEvents(events: AuditEvent[]): ResourceReference[] {
+  const refs = new Map<string, ResourceReference>();
+  for (const event of events) {
+    if (event.error_code) continue;
+    for (const change of event.resources) {
+      const arn = parseArn(change.id);
+      if (!arn || change.resource_type === 'unknown') continue;
+      const known = refs.get(change.id);
+      if (known) {
+        known.first_seen_at = Math.min(known.first_seen_at, event.event_time);
+        known.record.observed_at = Math.max(known.record.observed_at, event.event_time);
+        continue;
+      }
+      refs.set(change.id, {
+        record: {
+          resource_id: change.id,
+          resource_type: change.resource_type,
+          name: arnResourceName(arn),
+          cloud_provider: 'aws',
+          account: arn.account || event.account,
+          region: arn.region || (arn.service === 's3' ? event.region : ''),
+          tags: [],
+          configuration: {},
+          observed_at: event.event_time,
+        },
+        knowsConfiguration: false,
+        first_seen_at: event.event_time,
+      });
+    }
+  }
+  return [...refs.values()];
 }

@@ -1,8 +1,11 @@
 // Datadog CSPM findings answers (v2, the 2023 beta envelopes, or recorded request/response pairs) -> ImportedFinding[].
 import { RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType } from '../posture/resource.js';
-import { isRecord, type Json } from './canonical/values.js';
+import { isRecord, str, type Json } from './canonical/values.js';
 import type { MuteState } from '../posture/finding-state.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
+import type { ResourceRecord } from '../posture/resource.js';
+import type { ResourceReference } from '../posture/referenced-resources.js';
+import { arnResourceName, parseArn, partitionOf, s3BucketArn } from './canonical/arn.js';
 
 /** Datadog's mute object is the product's own mute state. */
 export type ImportedMute = MuteState;
@@ -24,6 +27,8 @@ export interface ImportedFinding {
   mute: ImportedMute;
   message?: string;
   resource_configuration?: Record<string, unknown>;
+  /** Datadog's "cloud-based ID for the resource" (list answers with details), when it gave one. */
+  external_id?: string;
   /** From the finding's tags: cloud_provider:, aws_account:/project_id:/subscription_id:, region:. */
   cloud_provider?: CloudProvider;
   account?: string;
@@ -139,6 +144,8 @@ function parseFinding(id: unknown, attributes: unknown, place: string, prefix: s
   };
   const message = f.optionalString('message');
   if (message !== undefined) finding.message = message;
+  const externalId = f.optionalString('external_id');
+  if (externalId) finding.external_id = externalId;
   const configuration = attributes.resource_configuration;
   if (configuration !== undefined && configuration !== null) {
     if (!isRecord(configuration)) throw new RecordError(place, `${prefix}resource_configuration`, 'must be an object');
@@ -158,6 +165,7 @@ function checkFindingLimits(finding: ImportedFinding, place: string, prefix: str
   const limited: LimitedField[] = [
     [idField, finding.finding_id, INPUT_LIMITS.idBytes],
     [`${prefix}resource`, finding.resource, INPUT_LIMITS.nameBytes],
+    [`${prefix}external_id`, finding.external_id ?? '', INPUT_LIMITS.idBytes],
     [`${prefix}resource_type`, finding.resource_type, INPUT_LIMITS.typeBytes],
     [`${prefix}rule.id`, finding.rule_id, INPUT_LIMITS.typeBytes],
     [`${prefix}rule.name`, finding.rule_name, INPUT_LIMITS.nameBytes],
@@ -224,4 +232,109 @@ function parseBody(text: string, place: string): unknown {
   } catch {
     throw new RecordError(place, 'body', 'is not valid JSON');
   }
+}
+
+/**
+ * The resource id of a finding: the id the findings API reports for it (`resource_id`, and `external_id` in detailed
+ * listings), the id its resource record is kept under, and so the id the ownership routes are called with. Datadog's
+ * findings name their resource (`resource`: a bucket name, a role name, ...) rather than identify it, and only detailed
+ * answers carry its configuration, so the id is the first of:
+ *  1. `external_id`, Datadog's cloud id of the resource, when it is one (an ARN, or an Azure or GCP path);
+ *  2. the configuration's `arn`, or an `*_arn` field naming the resource itself (`bucket_arn`, not a KMS key's);
+ *  3. `resource` itself when Datadog shows an ARN as the name;
+ *  4. for an S3 bucket, its ARN: a bucket's name is unique in its partition, so `arn:<partition>:s3:::<name>` is the id
+ *     Terraform, AWS Config and CloudTrail imports key the same bucket by, whether the answer was a list or a get;
+ *  5. else `<resource_type>/<resource>`, unique in the organization but shared with no other source.
+ * An ARN is the canonical id every importer keys AWS resources by, so the first four meet the inventory's own records.
+ */
+export function findingResourceId(f: ImportedFinding): string {
+  if (f.external_id && (f.external_id.startsWith('arn:') || f.external_id.startsWith('/'))) return f.external_id;
+  const config = f.resource_configuration ?? {};
+  if (typeof config.arn === 'string' && config.arn.startsWith('arn:')) return config.arn;
+  for (const [key, value] of Object.entries(config)) {
+    if (!key.endsWith('_arn') || typeof value !== 'string') continue;
+    const arn = parseArn(value);
+    if (arn && arnResourceName(arn) === f.resource) return value;
+  }
+  if (parseArn(f.resource)) return f.resource;
+  if (f.resource_type === 'aws_s3_bucket' && !/[/:\s]/.test(f.resource)) return s3BucketArn(f.resource, partitionOf(f.region ?? ''));
+  return `${f.resource_type}/${f.resource}`;
+}
+
+/**
+ * Tags a finding carries that are not its resource's: the rule's (frameworks, controls, requirements, scoring, its
+ * source and scope, different from one rule to the next), and where the resource lives, which its record holds as
+ * fields (and which findings add back from them).
+ */
+const NOT_RESOURCE_TAGS = new Set([
+  'framework',
+  'control',
+  'requirement',
+  'scored',
+  'security',
+  'scope',
+  'source',
+  'cloud_provider',
+  'region',
+  ...ACCOUNT_TAGS,
+]);
+
+function resourceTags(tags: string[]): string[] {
+  return tags.filter((tag) => {
+    const colon = tag.indexOf(':');
+    return colon <= 0 || !NOT_RESOURCE_TAGS.has(tag.slice(0, colon));
+  });
+}
+
+const PROVIDER_PREFIXES: ReadonlyArray<[string, CloudProvider]> = [
+  ['aws_', 'aws'],
+  ['gcp_', 'gcp'],
+  ['azure_', 'azure'],
+];
+
+function providerOf(f: ImportedFinding, id: string): CloudProvider | undefined {
+  return (
+    f.cloud_provider ?? PROVIDER_PREFIXES.find(([prefix]) => f.resource_type.startsWith(prefix))?.[1] ?? (id.startsWith('arn:') ? 'aws' : undefined)
+  );
+}
+
+/**
+ * The resources the findings report on, one each, as the findings say them: name, type, provider, account and region
+ * (from the finding's tags, else its ARN), the resource's own tags (the union over its findings, sorted: every finding of
+ * a resource carries the same ones), and the configuration of the latest detailed finding when one is given.
+ * Findings of no known cloud provider name no resource.
+ */
+export function findingResources(findings: ImportedFinding[]): ResourceReference[] {
+  const byResource = new Map<string, ImportedFinding[]>();
+  for (const f of findings) {
+    const id = findingResourceId(f);
+    (byResource.get(id) ?? byResource.set(id, []).get(id)!).push(f);
+  }
+  const refs: ResourceReference[] = [];
+  for (const [id, group] of byResource) {
+    const latest = group.reduce((a, b) => (b.evaluation_changed_at >= a.evaluation_changed_at ? b : a));
+    const provider = providerOf(latest, id);
+    if (!provider) continue;
+    const configured = group
+      .filter((f) => f.resource_configuration)
+      .reduce<ImportedFinding | undefined>((a, b) => (!a || b.evaluation_changed_at >= a.evaluation_changed_at ? b : a), undefined);
+    const arn = parseArn(id);
+    const record: ResourceRecord = {
+      resource_id: id,
+      resource_type: latest.resource_type,
+      name: latest.resource,
+      cloud_provider: provider,
+      account: latest.account ?? str(arn?.account) ?? '',
+      region: latest.region ?? str(arn?.region) ?? '',
+      tags: [...new Set(group.flatMap((f) => resourceTags(f.tags)))].sort(),
+      configuration: configured?.resource_configuration ?? {},
+      observed_at: latest.evaluation_changed_at,
+    };
+    refs.push({
+      record,
+      knowsConfiguration: configured !== undefined,
+      first_seen_at: Math.min(...group.map((f) => f.resource_discovery_date)),
+    });
+  }
+  return refs;
 }

@@ -1,6 +1,7 @@
 // Writing ownership signals, each in the caller's transaction (one signal writer of an organization at a time), and
 // marking the resources each change touches.
-import type { Queryable } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { writeDirectory, type DirectoryChange } from '../store/directory.js';
 import { writeServices } from '../store/catalog.js';
 import { insertAuditEvents, resourceIdsChangedFromRepository } from '../store/audit-events.js';
@@ -10,6 +11,8 @@ import { markForInference, resourceIdsWithAnyTag, resourceIdsOfRepos } from '../
 import { validatePreferences, type PreferenceProblem } from '../ingest/preferences-csv.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { InvalidInput } from '../errors.js';
+import { resourcesNamedByEvents } from '../ingest/cloudtrail-resources.js';
+import { recordReferencedResources } from '../posture/referenced-resources.js';
 import { lockSignalWrites } from '../store/write-locks.js';
 import type { AuditEvent, CodeownersRule, Directory, Service } from './signals.js';
 
@@ -36,16 +39,33 @@ export async function importServices(
   return { written: services.length, changed };
 }
 
+/**
+ * Writes the events and the minimal records of the resources they name that the inventory does not know yet
+ * (recordReferencedResources: a resource any other source wrote is left as it is), so that ownership answers for them.
+ * It writes resource versions: run it in withFindingWriteLease, scoped to the events' resources or the organization
+ * (the write locks are taken before the signal writers' lock, as everywhere).
+ */
 export async function importAuditEvents(
   tx: Queryable,
   orgId: string,
   events: AuditEvent[],
   now: number,
-): Promise<{ events: number; resources: number }> {
+): Promise<{ events: number; resources: number; resources_created: number }> {
   await lockSignalWrites(tx, orgId);
   const touched = await insertAuditEvents(tx, orgId, events, now);
+  const { resources_created } = await recordReferencedResources(tx, orgId, resourcesNamedByEvents(events), { source: 'import:cloudtrail', now });
   await markForInference(tx, orgId, touched, now);
-  return { events: events.length, resources: touched.length };
+  return { events: events.length, resources: touched.length, resources_created };
+}
+
+/** importAuditEvents in a transaction of its own, holding the write locks of the resources the events name. */
+export async function importAuditEventBatch(
+  db: Db,
+  orgId: string,
+  events: AuditEvent[],
+): Promise<{ events: number; resources: number; resources_created: number }> {
+  const named = events.flatMap((e) => e.resource_ids);
+  return withFindingWriteLease(db, orgId, named, (tx, now) => importAuditEvents(tx, orgId, events, now));
 }
 
 export async function importCodeowners(

@@ -3,6 +3,7 @@ import type { ResourceRecord } from './resource.js';
 import { resourcesById, writeResourceVersions, type ResourceWrite } from '../store/resources.js';
 import { currentStatesByResource, insertFindingIdentities, writeStates } from '../store/finding-states.js';
 import { evaluateFindings } from './evaluate-findings.js';
+import { isRuleFinding } from './finding-identity.js';
 import { resourceContentHash } from './content-hash.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { FindingState } from './finding-state.js';
@@ -94,6 +95,8 @@ export async function ingestResourceBatch(
   );
   const byResource = new Map<string, FindingState[]>();
   for (const s of previousStates) {
+    // Only the rule pack's findings are evaluated again: Datadog's, on the same resource, stay as Datadog reported them.
+    if (!isRuleFinding(s)) continue;
     const list = byResource.get(s.resource_id) ?? [];
     list.push(s);
     byResource.set(s.resource_id, list);

@@ -87,7 +87,8 @@ export async function insertFindingIdentities(db: Queryable, orgId: string, find
     `INSERT INTO findings (org_id, finding_id, resource_id, rule_id, origin, message, resource_configuration)
      SELECT $1, r.finding_id, r.resource_id, r.rule_id, r.origin, r.message, r.resource_configuration
      FROM jsonb_to_recordset($2::jsonb) AS r(finding_id text, resource_id text, rule_id text, origin text, message text, resource_configuration jsonb)
-     ON CONFLICT (org_id, finding_id) DO UPDATE SET message = EXCLUDED.message, resource_configuration = EXCLUDED.resource_configuration
+     ON CONFLICT (org_id, finding_id) DO UPDATE SET resource_id = EXCLUDED.resource_id, message = EXCLUDED.message,
+       resource_configuration = EXCLUDED.resource_configuration
        WHERE findings.origin = 'imported'`,
     [orgId, JSON.stringify(findings.map((f) => ({ ...f, message: f.message ?? null, resource_configuration: f.resource_configuration ?? null })))],
   );

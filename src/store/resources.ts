@@ -18,10 +18,12 @@ export interface StoredResource {
   auto_team_tag: string | null;
   iac_repo: string | null;
   iac_path: string | null;
+  /** Where its current version came from: the importer (`import:terraform-state`, ...) or `api`. */
+  source: string | null;
 }
 
 const COLUMNS = `resource_id, resource_type, name, cloud_provider, account, region, tags, configuration, content_hash, version,
-  observed_at, first_seen_at, deleted_at, auto_team_tag, iac_repo, iac_path`;
+  observed_at, first_seen_at, deleted_at, auto_team_tag, iac_repo, iac_path, source`;
 
 export async function resourcesById(db: Queryable, orgId: string, ids: string[]): Promise<Map<string, StoredResource>> {
   if (ids.length === 0) return new Map();

@@ -10,6 +10,7 @@ import { parseJsonText } from '../../ingest/read-records.js';
 import { importAuditEvents } from '../../ownership/signal-imports.js';
 import type { AuditEvent } from '../../ownership/signals.js';
 import type { Db } from '../../store/db.js';
+import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 
 const BATCH = 2000;
 
@@ -60,7 +61,11 @@ async function* eventsOf(file: string, onBytes: (n: number) => void): AsyncItera
 }
 
 /** Checks every file first (a bad record names its file and place), then writes all events in one transaction. */
-export async function importCloudTrailFiles(db: Db, orgId: string, files: string[]): Promise<{ events: number; resources: number }> {
+export async function importCloudTrailFiles(
+  db: Db,
+  orgId: string,
+  files: string[],
+): Promise<{ events: number; resources: number; resources_created: number }> {
   const size = totalBytes(files);
   for (const phase of ['checking', 'writing'] as const) {
     const bar = progressBar(phase, size);
@@ -74,15 +79,17 @@ export async function importCloudTrailFiles(db: Db, orgId: string, files: string
         }
         continue;
       }
-      return await db.transaction(async (tx) => {
+      // The resources the events name are known only as they stream: the whole organization's write lock.
+      return await withFindingWriteLease(db, orgId, 'org', async (tx, now) => {
         let events = 0;
         let resources = 0;
+        let created = 0;
         let batch: AuditEvent[] = [];
-        const now = Date.now();
         const flush = async () => {
           const r = await importAuditEvents(tx, orgId, batch, now);
           events += r.events;
           resources += r.resources;
+          created += r.resources_created;
           batch = [];
         };
         for (const file of files) {
@@ -94,7 +101,7 @@ export async function importCloudTrailFiles(db: Db, orgId: string, files: string
           done += statSync(file).size;
         }
         await flush();
-        return { events, resources };
+        return { events, resources, resources_created: created };
       });
     } finally {
       bar.stop();

@@ -6,6 +6,7 @@ import { resourceIdsForAutoTag } from '../../store/ownership-queries.js';
 import { resourcesById, setAutoTeamTag, type StoredResource } from '../../store/resources.js';
 import { currentStatesByResource, writeStates } from '../../store/finding-states.js';
 import { meetsBand, type ConfidenceBand } from '../confidence-bands.js';
+import { isRuleFinding } from '../../posture/finding-identity.js';
 
 /** The `team:<handle>` tag auto-tag writes for a team answer, or null. */
 export function autoTeamTagFor(team: InferenceRow | undefined, settings: SettingsRow): string | null {
@@ -24,7 +25,8 @@ export async function applyAutoTag(tx: Queryable, orgId: string, resource: Store
   const effective = ownTeamTag ? null : tag;
   if ((resource.auto_team_tag ?? null) === effective) return;
   await setAutoTeamTag(tx, orgId, resource.resource_id, effective);
-  const states = await currentStatesByResource(tx, orgId, [resource.resource_id]);
+  // Findings imported from Datadog keep the tags Datadog reported.
+  const states = (await currentStatesByResource(tx, orgId, [resource.resource_id])).filter(isRuleFinding);
   const old = resource.auto_team_tag;
   const changed = states
     .map((s) => {

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { InvalidInput } from '../../errors.js';
 import { parseDirectoryDocument } from '../../ingest/directory-document.js';
 import { recordsOf, toAuditEvent } from '../../ingest/cloudtrail.js';
-import { importAuditEvents, importDirectory, importPreferences } from '../../ownership/signal-imports.js';
+import { importAuditEventBatch, importDirectory, importPreferences } from '../../ownership/signal-imports.js';
 import { currentPreferences } from '../../store/preferences.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
@@ -143,7 +143,7 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       );
       if (events.length > MAX_AUDIT_RECORDS)
         throw new InvalidInput(`At most ${MAX_AUDIT_RECORDS} records per request; use steward import cloudtrail for more.`, { pointer: '/' });
-      const result = await ctx.db.transaction((tx) => importAuditEvents(tx, request.principal.orgId, events, Date.now()));
+      const result = await importAuditEventBatch(ctx.db, request.principal.orgId, events);
       return reply.code(202).send({ data: { type: 'audit_event_import', id: String(Date.now()), attributes: result } });
     },
   );
