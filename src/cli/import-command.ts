@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import type { FileKind } from '../ingest/detect-file-kind.js';
+import { ImportRun, SKIPPED_EXIT_CODE, type InvalidRecordFlags } from './import-run.js';
+import { inputFileError } from './input-file-errors.js';
+import { failWith } from './with-store.js';
 
 /** The shared `steward import` group: each importer file adds its subcommand to it. */
 export function importCommand(program: Command): Command {
@@ -7,6 +11,44 @@ export function importCommand(program: Command): Command {
     program.commands.find((c) => c.name() === 'import') ??
     program.command('import').description('Import resources, findings and ownership signals from the formats teams already have')
   );
+}
+
+/** The options every importer has. */
+export interface ImportOptions extends InvalidRecordFlags {
+  org: string;
+}
+
+/** `steward import <kind>` with the options every importer has: --org, --skip-invalid, --strict. */
+export function importer(program: Command, kind: FileKind, description: string): Command {
+  return importCommand(program)
+    .command(kind)
+    .description(description)
+    .requiredOption('--org <name>', 'organization name')
+    .option(
+      '--skip-invalid',
+      'write every valid record, and report each invalid one (file, record, field) on stderr; without it the first invalid record aborts and nothing is written',
+    )
+    .option('--strict', `with --skip-invalid: exit with code ${SKIPPED_EXIT_CODE} when anything was skipped`);
+}
+
+/**
+ * An importer's action: `run` reads its input through the ImportRun (which knows --skip-invalid) and writes, returning
+ * its summary; this prints the summary and ends with the run's exit code, or prints the failure (a missing or
+ * unreadable input as `No such file: PATH`, exit code 2).
+ */
+export function importAction<A, O extends ImportOptions>(
+  run: (input: A, opts: O, imports: ImportRun) => Promise<object>,
+  accepts?: readonly FileKind[],
+): (input: A, opts: O, command: Command) => Promise<void> {
+  return async (input, opts, command) => {
+    const imports = new ImportRun(command.name() as FileKind, opts, accepts);
+    try {
+      printSummary(imports.summary(await run(input, opts, imports)));
+      process.exitCode = imports.exitCode;
+    } catch (err) {
+      failWith(inputFileError(err) ?? err);
+    }
+  };
 }
 
 export interface Progress {

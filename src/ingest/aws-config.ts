@@ -6,6 +6,7 @@ import { awsConfigType } from './canonical/registry.js';
 import { tagsFromList, tagsFromMap } from './canonical/tags.js';
 import { isRecord, str, type Json } from './canonical/values.js';
 import { checkRecordLimits, nameFromId, optionalString, parseInstant } from './resource-items.js';
+import { readEach, type OnInvalid } from './invalid-records.js';
 
 const DELETED_STATUSES = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -105,7 +106,10 @@ export function parseAwsConfigItem(raw: unknown, place: string, now: number): Re
   return checkRecordLimits(record, place, (name) => name);
 }
 
-/** Items alone, in a list (`[...]` or `{configurationItems:[...]}`), or inside a Config rule invocation event. */
-export function parseAwsConfig(doc: unknown, source: string, now: number): ResourceRecord[] {
-  return locateItems(doc, source).map(({ item, place }) => parseAwsConfigItem(item, place, now));
+/**
+ * Items alone, in a list (`[...]` or `{configurationItems:[...]}`), or inside a Config rule invocation event. With
+ * `onInvalid` a bad item is handed over and left out; without, it aborts the document.
+ */
+export function parseAwsConfig(doc: unknown, source: string, now: number, onInvalid?: OnInvalid): ResourceRecord[] {
+  return readEach(locateItems(doc, source), ({ item, place }) => parseAwsConfigItem(item, place, now), onInvalid);
 }

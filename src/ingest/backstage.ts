@@ -6,6 +6,7 @@
 import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
+import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
@@ -67,26 +68,29 @@ function stringList(value: unknown, place: string, field: string): string[] {
   });
 }
 
-/** Reads every document of a catalog file; `source` names the file in errors and on services. */
-export function parseBackstageEntities(text: string, source: string): BackstageEntity[] {
-  const entities: BackstageEntity[] = [];
-  yamlDocuments(text, source).forEach(({ value, place }) => {
-    if (!isRecord(value)) throw new RecordError(place, undefined, 'an entity must be a mapping');
-    const kind = optionalString(value.kind, place, 'kind');
-    if (!kind) throw new RecordError(place, 'kind', 'is required');
-    const metadata = value.metadata ?? {};
-    if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
-    const name = optionalString(metadata.name, place, 'metadata.name');
-    if (!name) throw new RecordError(place, 'metadata.name', 'is required');
-    // Entity names become team and user handles and service names: keys of the store's indexes.
-    const unfit = textFieldReason(name, INPUT_LIMITS.nameBytes);
-    if (unfit) throw new RecordError(place, 'metadata.name', unfit);
-    const spec = value.spec ?? {};
-    if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
-    const apiVersion = optionalString(value.apiVersion, place, 'apiVersion') ?? 'backstage.io/v1alpha1';
-    entities.push({ apiVersion, kind, name, metadata, spec, source, place });
-  });
-  return entities;
+/**
+ * Reads every document of a catalog file; `source` names the file in errors and on services. With `onInvalid` a bad
+ * document is handed over and left out; without, it aborts.
+ */
+export function parseBackstageEntities(text: string, source: string, onInvalid?: OnInvalid): BackstageEntity[] {
+  return readEach(yamlDocuments(text, source, onInvalid), ({ value, place }) => entityOf(value, place, source), onInvalid);
+}
+
+function entityOf(value: unknown, place: string, source: string): BackstageEntity {
+  if (!isRecord(value)) throw new RecordError(place, undefined, 'an entity must be a mapping');
+  const kind = optionalString(value.kind, place, 'kind');
+  if (!kind) throw new RecordError(place, 'kind', 'is required');
+  const metadata = value.metadata ?? {};
+  if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
+  const name = optionalString(metadata.name, place, 'metadata.name');
+  if (!name) throw new RecordError(place, 'metadata.name', 'is required');
+  // Entity names become team and user handles and service names: keys of the store's indexes.
+  const unfit = textFieldReason(name, INPUT_LIMITS.nameBytes);
+  if (unfit) throw new RecordError(place, 'metadata.name', unfit);
+  const spec = value.spec ?? {};
+  if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
+  const apiVersion = optionalString(value.apiVersion, place, 'apiVersion') ?? 'backstage.io/v1alpha1';
+  return { apiVersion, kind, name, metadata, spec, source, place };
 }
 
 /** Catalog annotations that name the source repository. */
@@ -167,39 +171,46 @@ function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
-/** Resolves relations over all entities given (of one file or many), so references across files connect. */
-export function catalogFromEntities(entities: BackstageEntity[]): BackstageCatalog {
+/**
+ * Resolves relations over all entities given (of one file or many), so references across files connect. With
+ * `onInvalid` an entity with a bad field is handed over and left out (every field is read before any is used).
+ */
+export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnInvalid): BackstageCatalog {
   const users = new Map<string, { user: DirectoryUser; teams: Set<string> }>();
   const teams = new Map<string, { team: DirectoryTeam; members: Set<string> }>();
   const childParents: [child: string, parent: string][] = [];
   const services: Service[] = [];
 
-  for (const entity of entities) {
+  const addEntity = (entity: BackstageEntity) => {
     const kind = entity.kind.toLowerCase();
     const { spec, place } = entity;
     const profile = isRecord(spec.profile) ? spec.profile : {};
     if (kind === 'user') {
-      const entry = users.get(entity.name) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
       const email = optionalString(profile.email, place, 'spec.profile.email');
       const displayName = optionalString(profile.displayName, place, 'spec.profile.displayName');
+      const memberOf = stringList(spec.memberOf, place, 'spec.memberOf');
+      const entry = users.get(entity.name) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
       if (email && !entry.user.email) entry.user.email = email;
       if (displayName && !entry.user.display_name) entry.user.display_name = displayName.trim();
-      for (const ref of stringList(spec.memberOf, place, 'spec.memberOf')) entry.teams.add(parseEntityRef(ref).name);
+      for (const ref of memberOf) entry.teams.add(parseEntityRef(ref).name);
       users.set(entity.name, entry);
     } else if (kind === 'group') {
-      const entry = teams.get(entity.name) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
       const displayName =
         optionalString(profile.displayName, place, 'spec.profile.displayName') ?? optionalString(entity.metadata.title, place, 'metadata.title');
-      if (displayName && entry.team.name === entity.name) entry.team.name = displayName.trim();
       const parent = optionalString(spec.parent, place, 'spec.parent');
+      const members = stringList(spec.members, place, 'spec.members');
+      const children = stringList(spec.children, place, 'spec.children');
+      const entry = teams.get(entity.name) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
+      if (displayName && entry.team.name === entity.name) entry.team.name = displayName.trim();
       if (parent && !entry.team.parent) entry.team.parent = parseEntityRef(parent).name;
-      for (const ref of stringList(spec.members, place, 'spec.members')) entry.members.add(parseEntityRef(ref).name);
-      for (const ref of stringList(spec.children, place, 'spec.children')) childParents.push([parseEntityRef(ref).name, entity.name]);
+      for (const ref of members) entry.members.add(parseEntityRef(ref).name);
+      for (const ref of children) childParents.push([parseEntityRef(ref).name, entity.name]);
       teams.set(entity.name, entry);
     } else if (SERVICE_KINDS.has(kind)) {
       services.push(serviceOf(entity));
     }
-  }
+  };
+  for (const entity of entities) readRecord(() => addEntity(entity), onInvalid);
 
   // A child's own `spec.parent` wins over a parent's `spec.children` when the two disagree.
   for (const [child, parent] of childParents) {
@@ -227,6 +238,9 @@ export function parseBackstage(text: string, source: string): BackstageCatalog {
 }
 
 /** Several catalog files read as one catalog, so a User in one file joins a Group defined in another. */
-export function parseBackstageFiles(files: { text: string; source: string }[]): BackstageCatalog {
-  return catalogFromEntities(files.flatMap((file) => parseBackstageEntities(file.text, file.source)));
+export function parseBackstageFiles(files: { text: string; source: string }[], onInvalid?: OnInvalid): BackstageCatalog {
+  return catalogFromEntities(
+    files.flatMap((file) => parseBackstageEntities(file.text, file.source, onInvalid)),
+    onInvalid,
+  );
 }

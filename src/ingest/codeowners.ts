@@ -5,6 +5,7 @@
 import { RecordError } from '../posture/resource.js';
 import { unsafeTextReason } from '../input-limits.js';
 import type { CodeownersOwner, CodeownersRule } from '../ownership/signals.js';
+import { readRecord, type OnInvalid } from './invalid-records.js';
 
 const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
 const USER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|[A-Za-z0-9_.-]+)$/;
@@ -115,12 +116,15 @@ function compiledOf(rule: CodeownersRule, raw?: string): Compiled {
   return entry;
 }
 
-/** Every rule of a CODEOWNERS file, in file order. Bad lines are RecordErrors naming the line. */
-export function parseCodeowners(text: string, source = 'CODEOWNERS'): CodeownersRule[] {
+/**
+ * Every rule of a CODEOWNERS file, in file order. Bad lines are RecordErrors naming the line: they abort, or with
+ * `onInvalid` are handed over and left out (a section heading with a bad default owner still opens its section).
+ */
+export function parseCodeowners(text: string, source = 'CODEOWNERS', onInvalid?: OnInvalid): CodeownersRule[] {
   const rules: CodeownersRule[] = [];
   let section: string | undefined;
   let sectionOwners: CodeownersOwner[] = [];
-  text.split(/\r?\n/).forEach((rawLine, index) => {
+  const readLine = (rawLine: string, index: number) => {
     const line = index + 1;
     const place = `${source} line ${line}`;
     const trimmed = rawLine.trim();
@@ -130,6 +134,7 @@ export function parseCodeowners(text: string, source = 'CODEOWNERS'): Codeowners
     const sectionMatch = SECTION.exec(trimmed);
     if (sectionMatch) {
       section = sectionMatch[1].trim();
+      sectionOwners = []; // a bad default owner leaves the section without one
       sectionOwners = withoutComment(['', ...tokens(sectionMatch[2] ?? '')])
         .slice(1)
         .map((t) => ownerOf(t, place));
@@ -148,7 +153,8 @@ export function parseCodeowners(text: string, source = 'CODEOWNERS'): Codeowners
       throw error;
     }
     rules.push(rule);
-  });
+  };
+  text.split(/\r?\n/).forEach((rawLine, index) => readRecord(() => readLine(rawLine, index), onInvalid));
   return rules;
 }
 

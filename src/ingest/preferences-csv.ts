@@ -4,6 +4,7 @@ import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { parse } from 'csv-parse/sync';
 import { RecordError } from '../posture/resource.js';
 import { ProblemList, unsafeTextReason } from '../input-limits.js';
+import type { OnInvalid } from './invalid-records.js';
 import type { Confidence, ExclusionPreference, Preference, PreferenceSet, PromptTextPreference, TagMappingPreference } from '../ownership/signals.js';
 
 export const PREFERENCE_COLUMNS = [
@@ -140,8 +141,12 @@ function checkRow(row: Row, problem: (column: PreferenceColumn, message: string)
   return before.count === 0 ? preference : undefined;
 }
 
-/** Every problem of a preferences CSV, and the set when there are none. */
-export function validatePreferences(text: string): PreferenceValidation {
+/**
+ * Every problem of a preferences CSV, and the set when there are none. With `skip`, each bad row goes to its `onInvalid`
+ * instead (one RecordError, its first problem, placed `source row 2 (line 3)`) and is left out of the set; only a
+ * problem of the file as a whole (its header, broken CSV) is then an error.
+ */
+export function validatePreferences(text: string, skip?: { source: string; onInvalid: OnInvalid }): PreferenceValidation {
   const errors = new ProblemList<PreferenceProblem>();
   const only = (problem: PreferenceProblem): PreferenceValidation => ({ errors: [problem], omitted: 0 });
   let parsed: { record: string[]; info: { lines: number } }[];
@@ -168,26 +173,32 @@ export function validatePreferences(text: string): PreferenceValidation {
   const ids = new Map<string, number>();
   parsed.slice(1).forEach(({ record, info }, index) => {
     const rowNumber = index + 1;
-    const problem = (column: string, message: string) => errors.add({ row: rowNumber, line: info.lines, column, message });
+    let first: PreferenceProblem | undefined;
+    const problem = (column: string, message: string) => {
+      first ??= { row: rowNumber, line: info.lines, column, message };
+      if (!skip) errors.add({ row: rowNumber, line: info.lines, column, message });
+    };
     if (record.length !== PREFERENCE_COLUMNS.length) {
       problem('', `has ${record.length} columns: expected ${PREFERENCE_COLUMNS.length}`);
-      return;
+    } else {
+      const row = Object.fromEntries(PREFERENCE_COLUMNS.map((name, i) => [name, record[i]])) as Row;
+      const preference = checkRow(row, problem);
+      const id = row.id.trim();
+      const earlier = id === '' ? undefined : ids.get(id);
+      if (earlier !== undefined) problem('id', `duplicates the id of row ${earlier}`);
+      if (preference?.preference_type === 'prompt_text' && set.prompt_texts.length >= MAX_PROMPT_TEXT_ROWS) {
+        problem('prompt_text', `at most ${MAX_PROMPT_TEXT_ROWS} prompt_text rows`);
+      }
+      // A row left out leaves its id to a later row.
+      if (id !== '' && earlier === undefined && !(skip && first)) ids.set(id, rowNumber);
+      if (preference && !first) {
+        if (preference.preference_type === 'tag_mapping') set.tag_mappings.push(preference);
+        else if (preference.preference_type === 'exclusion') set.exclusions.push(preference);
+        else set.prompt_texts.push(preference);
+      }
     }
-    const row = Object.fromEntries(PREFERENCE_COLUMNS.map((name, i) => [name, record[i]])) as Row;
-    const preference = checkRow(row, problem);
-    const id = row.id.trim();
-    if (id !== '') {
-      const first = ids.get(id);
-      if (first !== undefined) problem('id', `duplicates the id of row ${first}`);
-      else ids.set(id, rowNumber);
-    }
-    if (!preference) return;
-    if (preference.preference_type === 'tag_mapping') set.tag_mappings.push(preference);
-    else if (preference.preference_type === 'exclusion') set.exclusions.push(preference);
-    else {
-      set.prompt_texts.push(preference);
-      if (set.prompt_texts.length > MAX_PROMPT_TEXT_ROWS) problem('prompt_text', `at most ${MAX_PROMPT_TEXT_ROWS} prompt_text rows`);
-    }
+    if (first && skip)
+      skip.onInvalid(new RecordError(`${skip.source} row ${first.row} (line ${first.line})`, first.column || undefined, first.message));
   });
   return errors.total > 0 ? { errors: errors.items, omitted: errors.omitted } : { preferences: set, errors: [], omitted: 0 };
 }

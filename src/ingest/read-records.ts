@@ -9,16 +9,26 @@ import { createGunzip } from 'node:zlib';
 import { parseAllDocuments } from 'yaml';
 import { RecordError } from '../posture/resource.js';
 import { fieldOfPath, findJsonProblem } from '../input-limits.js';
+import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 
 export interface ReadOptions {
   /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
   onBytes?: (bytesRead: number, totalBytes: number) => void;
+  /** How places name the file: `source line 3` (NDJSON; without it, `line 3`), `source` (a document; else its base name). */
+  source?: string;
+  /** Receives each NDJSON line that is not JSON, which is then left out; without it the first one aborts. */
+  onInvalid?: OnInvalid;
 }
 
 export interface NdjsonRecord {
   value: unknown;
   /** 1-based line number in the (decompressed) file. */
   line: number;
+}
+
+/** A failed system call (no such file, permission denied): the caller names the file; not a problem of a record. */
+function isFileSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** Gzip is recognised by its magic bytes, so a compressed file imports whatever its name. */
@@ -77,30 +87,39 @@ function checkParsed(value: unknown, place: string): unknown {
   return value;
 }
 
-/** Every document of a YAML text as plain values, each with its place (`file document 2`); empty documents are skipped. */
-export function yamlDocuments(text: string, source: string): Array<{ value: unknown; place: string }> {
-  return parseAllDocuments(text).flatMap((doc, index) => {
-    const place = `${source} document ${index + 1}`;
-    if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
-    const value: unknown = doc.toJS();
-    return value === null || value === undefined ? [] : [{ value: checkParsed(value, place), place }];
-  });
+/**
+ * Every document of a YAML text as plain values, each with its place (`file document 2`); empty documents are skipped.
+ * A document that is not valid YAML aborts, or with `onInvalid` is handed over and left out.
+ */
+export function yamlDocuments(text: string, source: string, onInvalid?: OnInvalid): Array<{ value: unknown; place: string }> {
+  return readEach(
+    parseAllDocuments(text),
+    (doc, index) => {
+      const place = `${source} document ${index + 1}`;
+      if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
+      const value: unknown = doc.toJS();
+      return value === null || value === undefined ? undefined : { value: checkParsed(value, place), place };
+    },
+    onInvalid,
+  );
 }
 
 /** One JSON value per line; blank lines are skipped; memory holds one line at a time. */
 export async function* readNdjson(path: string, options: ReadOptions = {}): AsyncIterable<NdjsonRecord> {
   const input = await openText(path, options);
   const lines = createInterface({ input, crlfDelay: Infinity });
+  const prefix = options.source === undefined ? '' : `${options.source} `;
   let line = 0;
   try {
     for await (const text of lines) {
       line += 1;
       if (text.trim() === '') continue;
-      yield { value: parseJsonText(text, `line ${line}`), line };
+      const value = readRecord(() => parseJsonText(text, `${prefix}line ${line}`), options.onInvalid);
+      if (value !== undefined) yield { value, line };
     }
   } catch (error) {
-    if (error instanceof RecordError) throw error;
-    throw new RecordError(`${basename(path)} line ${line + 1}`, undefined, `cannot be read: ${(error as Error).message}`);
+    if (error instanceof RecordError || isFileSystemError(error)) throw error;
+    throw new RecordError(`${options.source ?? basename(path)} line ${line + 1}`, undefined, `cannot be read: ${(error as Error).message}`);
   } finally {
     lines.close();
     input.destroy();
@@ -111,10 +130,12 @@ export async function* readNdjson(path: string, options: ReadOptions = {}): Asyn
 export async function readJsonDocument(path: string, options: ReadOptions = {}): Promise<unknown> {
   const input = await openText(path, options);
   const chunks: Buffer[] = [];
+  const place = options.source ?? basename(path);
   try {
     for await (const chunk of input) chunks.push(chunk as Buffer);
   } catch (error) {
-    throw new RecordError(basename(path), undefined, `cannot be read: ${(error as Error).message}`);
+    if (isFileSystemError(error)) throw error;
+    throw new RecordError(place, undefined, `cannot be read: ${(error as Error).message}`);
   }
-  return parseJsonText(Buffer.concat(chunks).toString('utf8'), basename(path));
+  return parseJsonText(Buffer.concat(chunks).toString('utf8'), place);
 }

@@ -3,6 +3,7 @@
 import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
+import { readEach, type OnInvalid } from './invalid-records.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { OwnerRef, Service, ServiceContact, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
@@ -168,23 +169,25 @@ function fromV3(doc: Record<string, unknown>, version: string, read: Reader, sou
   return service;
 }
 
-/** Every service of one `service.datadog.yaml`; `source` names the file in errors and on services. */
-export function parseServiceDefinitions(text: string, source: string): Service[] {
-  const services: Service[] = [];
-  yamlDocuments(text, source).forEach(({ value: doc, place }) => {
-    if (!isRecord(doc)) throw new RecordError(place, undefined, 'a service definition must be a mapping');
-    const read = new Reader(place);
-    if (doc.apiVersion !== undefined) {
-      const version = read.required(doc.apiVersion, 'apiVersion');
-      if (!V3_VERSIONS.has(version)) throw new RecordError(place, 'apiVersion', `unknown version ${JSON.stringify(version)}: expected v3`);
-      services.push(fromV3(doc, version, read, source));
-      return;
-    }
-    const version = read.string(doc['schema-version'], 'schema-version');
-    if (version === undefined) throw new RecordError(place, 'schema-version', 'is required (or apiVersion: v3)');
-    if (!V2_VERSIONS.has(version))
-      throw new RecordError(place, 'schema-version', `unknown version ${JSON.stringify(version)}: expected v2, v2.1 or v2.2`);
-    services.push(fromV2(doc, version, read, source));
-  });
-  return services;
+/**
+ * Every service of one `service.datadog.yaml`; `source` names the file in errors and on services. With `onInvalid` a
+ * bad document is handed over and left out; without, it aborts.
+ */
+export function parseServiceDefinitions(text: string, source: string, onInvalid?: OnInvalid): Service[] {
+  return readEach(yamlDocuments(text, source, onInvalid), ({ value, place }) => serviceOf(value, place, source), onInvalid);
+}
+
+function serviceOf(doc: unknown, place: string, source: string): Service {
+  if (!isRecord(doc)) throw new RecordError(place, undefined, 'a service definition must be a mapping');
+  const read = new Reader(place);
+  if (doc.apiVersion !== undefined) {
+    const version = read.required(doc.apiVersion, 'apiVersion');
+    if (!V3_VERSIONS.has(version)) throw new RecordError(place, 'apiVersion', `unknown version ${JSON.stringify(version)}: expected v3`);
+    return fromV3(doc, version, read, source);
+  }
+  const version = read.string(doc['schema-version'], 'schema-version');
+  if (version === undefined) throw new RecordError(place, 'schema-version', 'is required (or apiVersion: v3)');
+  if (!V2_VERSIONS.has(version))
+    throw new RecordError(place, 'schema-version', `unknown version ${JSON.stringify(version)}: expected v2, v2.1 or v2.2`);
+  return fromV2(doc, version, read, source);
 }

@@ -8,11 +8,14 @@ import { tagsFromMap } from './canonical/tags.js';
 import { foldTerraformChildren, isTerraformChild, type TerraformChild } from './canonical/terraform-attachments.js';
 import { isRecord, list, str, type Json } from './canonical/values.js';
 import { checkRecordLimits, nameFromId } from './resource-items.js';
+import { readRecord, type OnInvalid } from './invalid-records.js';
 
 export interface TerraformStateOptions {
   now: number;
   /** The repository and root-module path this state belongs to (`steward import terraform --repo --path`). */
   iac?: { repo: string; path: string };
+  /** Receives each bad resource or instance, which is then left out; without it the first one aborts the state. */
+  onInvalid?: OnInvalid;
 }
 
 /** Attributes that are never kept: secrets, and what Terraform itself adds. */
@@ -88,8 +91,16 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
   const records: ResourceRecord[] = [];
   const defaultPartition = statePartition(doc.resources);
   const children: TerraformChild[] = [];
+  // With `onInvalid`, a bad resource or instance is handed over and left out; without, it aborts the whole state.
+  const { onInvalid } = opts;
   doc.resources.forEach((resource, r) => {
     const place = `${source} resources[${r}]`;
+    readRecord(() => readResource(resource, place), onInvalid);
+  });
+  foldTerraformChildren(records, children);
+  return records;
+
+  function readResource(resource: unknown, place: string): void {
     if (!isRecord(resource)) throw new RecordError(place, undefined, 'must be an object');
     const mode = expectString(resource.mode, place, 'mode');
     if (mode !== 'managed' && mode !== 'data') throw new RecordError(place, 'mode', 'must be "managed" or "data"');
@@ -100,11 +111,10 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
     const info = terraformType(type);
     if (!info) return;
 
-    resource.instances.forEach((instance, i) => {
+    const readInstance = (instance: unknown, i: number): void => {
       const field = `instances[${i}].attributes`;
       if (!isRecord(instance) || !isRecord(instance.attributes)) throw new RecordError(place, field, 'must be an object');
       const a = instance.attributes;
-      if (isTerraformChild(type)) children.push({ terraformType: type, attributes: a });
 
       // Some resources (CloudFormation stacks, SNS topics) have their ARN as their id and no `arn` attribute.
       const arnText = [a.arn, a.id].find((v): v is string => typeof v === 'string' && v.startsWith('arn:'));
@@ -141,8 +151,8 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
       };
       if (opts.iac) record.iac = { repo: opts.iac.repo, path: opts.iac.path };
       records.push(checkRecordLimits(record, `${place} instances[${i}]`, (name) => name));
-    });
-  });
-  foldTerraformChildren(records, children);
-  return records;
+      if (isTerraformChild(type)) children.push({ terraformType: type, attributes: a });
+    };
+    resource.instances.forEach((instance, i) => readRecord(() => readInstance(instance, i), onInvalid));
+  }
 }

@@ -1,22 +1,27 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { importCommand, printSummary } from '../import-command.js';
-import { failWith, requireOrg, withStore } from '../with-store.js';
-import { parseBackstageFiles } from '../../ingest/backstage.js';
+import { importAction, importer, type ImportOptions } from '../import-command.js';
+import { requireOrg, withStore } from '../with-store.js';
+import { catalogFromEntities, parseBackstageEntities, type BackstageEntity } from '../../ingest/backstage.js';
 import { expandInputs } from '../../ingest/input-files.js';
 import { importDirectory, importServices } from '../../ownership/signal-imports.js';
 
 export function register(program: Command) {
-  importCommand(program)
-    .command('backstage')
-    .description('Import a Backstage catalog: Groups and Users into the team directory, Components, Resources and Systems into the service catalog')
+  importer(
+    program,
+    'backstage',
+    'Import a Backstage catalog: Groups and Users into the team directory, Components, Resources and Systems into the service catalog',
+  )
     .argument('<paths...>', 'catalog YAML files or folders of them')
-    .requiredOption('--org <name>', 'organization name')
     .option('--source <name>', 'name of this directory source (users it stops listing become inactive)', 'backstage')
-    .action(async (inputs: string[], opts: { org: string; source: string }) => {
-      try {
+    .action(
+      importAction(async (inputs: string[], opts: ImportOptions & { source: string }, run) => {
         const files = expandInputs(inputs, (n) => /\.ya?ml$/.test(n));
-        const catalog = parseBackstageFiles(files.map((f) => ({ text: readFileSync(f, 'utf8'), source: f })));
+        // Entities of every file first, then relations across them: a User in one file joins a Group in another.
+        const entities: BackstageEntity[] = [];
+        for (const file of files)
+          entities.push(...(await run.file(file, (onInvalid) => parseBackstageEntities(readFileSync(file, 'utf8'), file, onInvalid))));
+        const catalog = catalogFromEntities(entities, run.onInvalid);
         const result = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           const now = Date.now();
@@ -25,15 +30,13 @@ export function register(program: Command) {
             services: await importServices(tx, orgId, catalog.services, opts.source, now),
           }));
         });
-        printSummary({
+        return {
           files: files.length,
           users: result.directory.users_written,
           deactivated: result.directory.users_deactivated,
           teams: result.directory.teams_written,
           services: result.services.written,
-        });
-      } catch (err) {
-        failWith(err);
-      }
-    });
+        };
+      }),
+    );
 }

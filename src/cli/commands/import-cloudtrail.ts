@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { open } from 'node:fs/promises';
-import { importCommand, printSummary, progressBar } from '../import-command.js';
-import { failWith, requireOrg, withStore } from '../with-store.js';
-import { streamCloudTrailRecords, recordsOf, toAuditEvent } from '../../ingest/cloudtrail.js';
+import { importAction, importer, progressBar, type ImportOptions } from '../import-command.js';
+import type { ImportRun } from '../import-run.js';
+import { requireOrg, withStore } from '../with-store.js';
+import { streamCloudTrailRecords, recordsOf, toAuditEvent, type CloudTrailRecord } from '../../ingest/cloudtrail.js';
 import { expandInputs, totalBytes } from '../../ingest/input-files.js';
 import { parseJsonText } from '../../ingest/read-records.js';
+import { readRecord, type OnInvalid } from '../../ingest/invalid-records.js';
 import { importAuditEvents } from '../../ownership/signal-imports.js';
 import type { AuditEvent } from '../../ownership/signals.js';
 import type { Db } from '../../store/db.js';
@@ -24,8 +26,12 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** Every record of a file as an audit event: log files stream record by record; other shapes are small documents. */
-async function* eventsOf(file: string, onBytes: (n: number) => void): AsyncIterable<AuditEvent> {
+/**
+ * Every record of a file as an audit event: log files stream record by record; other shapes are small documents. With
+ * `onInvalid` a record that is no valid event is handed over and left out.
+ */
+async function* eventsOf(file: string, onBytes: (n: number) => void, onInvalid?: OnInvalid): AsyncIterable<AuditEvent> {
+  const eventOf = (record: CloudTrailRecord, place: string) => readRecord(() => toAuditEvent(record, place), onInvalid);
   const raw = createReadStream(file);
   const stream = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
   // Peek at the document's start: a log file or array streams; one record or an EventBridge envelope is parsed whole.
@@ -51,21 +57,33 @@ async function* eventsOf(file: string, onBytes: (n: number) => void): AsyncItera
   const trimmed = head.trimStart();
   const streaming = trimmed.startsWith('[') || /^\{\s*"Records"\s*:/.test(trimmed);
   if (streaming) {
-    for await (const { record, place } of streamCloudTrailRecords(rest, file)) yield toAuditEvent(record, place);
+    for await (const { record, place } of streamCloudTrailRecords(rest, file)) {
+      const event = eventOf(record, place);
+      if (event) yield event;
+    }
     return;
   }
   let text = '';
   for await (const c of rest) text += c.toString('utf8');
   let i = 0;
-  for (const record of recordsOf(parseJsonText(text, file), file)) yield toAuditEvent(record, `${file} record ${i++}`);
+  for (const record of recordsOf(parseJsonText(text, file), file)) {
+    const event = eventOf(record, `${file} record ${i++}`);
+    if (event) yield event;
+  }
 }
 
-/** Checks every file first (a bad record names its file and place), then writes all events in one transaction. */
+/**
+ * Checks every file first (a bad record names its file and place), then writes all events in one transaction. Through
+ * `run` (`steward import cloudtrail`), files are read as --skip-invalid says and a file of another kind is named.
+ */
 export async function importCloudTrailFiles(
   db: Db,
   orgId: string,
   files: string[],
+  run?: ImportRun,
 ): Promise<{ events: number; resources: number; resources_created: number }> {
+  const readEvents = (file: string, onBytes: (n: number) => void) =>
+    run ? run.records(file, (onInvalid) => eventsOf(file, onBytes, onInvalid)) : eventsOf(file, onBytes);
   const size = totalBytes(files);
   for (const phase of ['checking', 'writing'] as const) {
     const bar = progressBar(phase, size);
@@ -74,7 +92,7 @@ export async function importCloudTrailFiles(
       if (phase === 'checking') {
         for (const file of files) {
           const base = done;
-          for await (const _ of eventsOf(file, (n) => bar.update(base + n))) void _;
+          for await (const _ of readEvents(file, (n) => bar.update(base + n))) void _;
           done += statSync(file).size;
         }
         continue;
@@ -94,7 +112,7 @@ export async function importCloudTrailFiles(
         };
         for (const file of files) {
           const base = done;
-          for await (const e of eventsOf(file, (n) => bar.update(base + n))) {
+          for await (const e of readEvents(file, (n) => bar.update(base + n))) {
             batch.push(e);
             if (batch.length >= BATCH) await flush();
           }
@@ -111,18 +129,17 @@ export async function importCloudTrailFiles(
 }
 
 export function register(program: Command) {
-  importCommand(program)
-    .command('cloudtrail')
-    .description('Import AWS CloudTrail records: log files, arrays, single records, EventBridge envelopes, gzip, or folders of these')
+  importer(
+    program,
+    'cloudtrail',
+    'Import AWS CloudTrail records: log files, arrays, single records, EventBridge envelopes, gzip, or folders of these',
+  )
     .argument('<paths...>', 'files or folders')
-    .requiredOption('--org <name>', 'organization name')
-    .action(async (inputs: string[], opts: { org: string }) => {
-      try {
+    .action(
+      importAction(async (inputs: string[], opts: ImportOptions, run) => {
         const files = expandInputs(inputs, (n) => /\.json(\.gz)?$|\.gz$/.test(n));
-        const result = await withStore(async (db) => importCloudTrailFiles(db, await requireOrg(db, opts.org), files));
-        printSummary({ files: files.length, ...result });
-      } catch (err) {
-        failWith(err);
-      }
-    });
+        const result = await withStore(async (db) => importCloudTrailFiles(db, await requireOrg(db, opts.org), files, run));
+        return { files: files.length, ...result };
+      }),
+    );
 }

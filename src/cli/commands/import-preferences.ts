@@ -1,35 +1,40 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { importCommand, printSummary } from '../import-command.js';
-import { CliError, failWith, requireOrg, withStore } from '../with-store.js';
+import { importAction, importer, type ImportOptions } from '../import-command.js';
+import { requireOrg, withStore } from '../with-store.js';
 import { omittedProblemsText } from '../../input-limits.js';
-import { importPreferences, PreferencesRejected } from '../../ownership/signal-imports.js';
+import { preferencesToCsv, validatePreferences } from '../../ingest/preferences-csv.js';
+import { RecordError } from '../../posture/resource.js';
+import { importPreferences } from '../../ownership/signal-imports.js';
 
 export function register(program: Command) {
-  importCommand(program)
-    .command('preferences')
-    .description("Replace the organization's ownership preferences with a 12-column CSV (all rows valid, or nothing changes)")
+  importer(program, 'preferences', "Replace the organization's ownership preferences with a 12-column CSV (all rows valid, or nothing changes)")
     .argument('<file>', 'the CSV file')
-    .requiredOption('--org <name>', 'organization name')
-    .action(async (file: string, opts: { org: string }) => {
-      try {
+    .action(
+      importAction(async (file: string, opts: ImportOptions, run) => {
         const csv = readFileSync(file, 'utf8');
-        const result = await withStore(async (db) => {
-          const orgId = await requireOrg(db, opts.org);
-          return db.transaction((tx) => importPreferences(tx, orgId, csv, null, Date.now()));
-        }).catch((err) => {
-          if (err instanceof PreferencesRejected) {
-            throw new CliError(
-              `${file}: rejected, the previous preferences stay in force:\n` +
-                err.rows.map((p) => `  row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`).join('\n') +
-                (err.omitted > 0 ? `\n  ${omittedProblemsText(err.omitted)}` : ''),
-            );
-          }
-          throw err;
+        const [preferences] = await run.file(file, (onInvalid) => {
+          const result = validatePreferences(csv, onInvalid && { source: file, onInvalid });
+          if (result.preferences) return [result.preferences];
+          throw new RecordError(
+            file,
+            undefined,
+            'rejected, the previous preferences stay in force:\n' +
+              result.errors.map((p) => `  row ${p.row} (line ${p.line})${p.column ? `, column ${p.column}` : ''}: ${p.message}`).join('\n') +
+              (result.omitted > 0 ? `\n  ${omittedProblemsText(result.omitted)}` : ''),
+          );
         });
-        printSummary(result);
-      } catch (err) {
-        failWith(err);
-      }
-    });
+        // With --skip-invalid: the valid rows replace the preferences, unless none is left (a file of bad rows clears nothing).
+        const rows = preferences ? preferences.tag_mappings.length + preferences.exclusions.length + preferences.prompt_texts.length : 0;
+        if (!preferences || (rows === 0 && run.skippedCount > 0)) {
+          process.stderr.write('steward: no valid row: the previous preferences stay in force\n');
+          return { rows: 0 };
+        }
+        const text = run.skippedCount > 0 ? preferencesToCsv(preferences) : csv;
+        return withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          return db.transaction((tx) => importPreferences(tx, orgId, text, null, Date.now()));
+        });
+      }),
+    );
 }

@@ -1,21 +1,19 @@
 import type { Command } from 'commander';
-import { importCommand, printSummary, progressBar, type Progress } from '../import-command.js';
-import { failWith, requireOrg, withStore } from '../with-store.js';
+import { importAction, importer, progressBar, type ImportOptions, type Progress } from '../import-command.js';
+import { requireOrg, withStore } from '../with-store.js';
 import { readNdjson } from '../../ingest/read-records.js';
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { importResourcesAtomically } from '../../ingest/resource-batches.js';
+import { readRecord } from '../../ingest/invalid-records.js';
 import { builtInRuleEngine } from '../../posture/rule-pack-engine.js';
 import { totalBytes } from '../../ingest/input-files.js';
 import type { ResourceRecord } from '../../posture/resource.js';
 
 export function register(program: Command) {
-  importCommand(program)
-    .command('resources')
-    .description('Import cloud resources from NDJSON: one {"type":"cloud_resource","id":...,"attributes":{...}} per line')
+  importer(program, 'resources', 'Import cloud resources from NDJSON: one {"type":"cloud_resource","id":...,"attributes":{...}} per line')
     .argument('<file>', 'NDJSON file (gzip is read too)')
-    .requiredOption('--org <name>', 'organization name')
-    .action(async (file: string, opts: { org: string }) => {
-      try {
+    .action(
+      importAction(async (file: string, opts: ImportOptions, run) => {
         const now = Date.now();
         const size = totalBytes([file]);
         const summary = await withStore(async (db) => {
@@ -27,11 +25,12 @@ export function register(program: Command) {
             bar?.stop();
             const current = progressBar(phases.shift() ?? 'reading', size);
             bar = current;
-            return (async function* (): AsyncIterable<ResourceRecord> {
-              for await (const { value, line } of readNdjson(file, { onBytes: (n) => current.update(n) })) {
-                yield parseResourceItem(value, `${file} line ${line}`, now);
+            return run.records(file, async function* (onInvalid): AsyncIterable<ResourceRecord> {
+              for await (const { value, line } of readNdjson(file, { source: file, onInvalid, onBytes: (n) => current.update(n) })) {
+                const record = readRecord(() => parseResourceItem(value, `${file} line ${line}`, now), onInvalid);
+                if (record) yield record;
               }
-            })();
+            });
           };
           try {
             return await importResourcesAtomically(db, orgId, records, builtInRuleEngine(), { source: 'import:resources' });
@@ -39,9 +38,7 @@ export function register(program: Command) {
             bar?.stop();
           }
         });
-        printSummary({ ...summary });
-      } catch (err) {
-        failWith(err);
-      }
-    });
+        return { ...summary };
+      }),
+    );
 }
