@@ -146,6 +146,24 @@ test('recompute groups its failures by reason, with examples and what to do', as
   assert.match(r.stderr, new RegExp(`^${group.resources} failed: The resource is known only by its id: no inventory record yet\\.$`, 'm'));
 });
 
+test('resources list and show beside the server read what the server serves', async () => {
+  const listed = await runBuiltCli(['resources', 'list', '--org', 'acme', '--tag', 'team:payments', '--json'], envOf(served));
+  ok(listed);
+  const ids = listed.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { id: string }).id);
+  assert.ok(ids.includes('arn:aws:s3:::beside-b'));
+  const listedByApi = (await (await api('/api/v2/csm/resources?filter[tags]=team:payments')).json()) as { data: Array<{ id: string }> };
+  assert.deepEqual(
+    ids,
+    listedByApi.data.map((r) => r.id),
+  );
+  const shown = await runBuiltCli(['resources', 'show', 'arn:aws:s3:::beside-b', '--org', 'acme', '--json'], envOf(served));
+  ok(shown);
+  assert.equal((JSON.parse(shown.stdout) as { data: { id: string } }).data.id, 'arn:aws:s3:::beside-b');
+});
+
 test('migrate and rules list work beside the server', async () => {
   const migrated = await runBuiltCli(['migrate'], envOf(served));
   ok(migrated);
