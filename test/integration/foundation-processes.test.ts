@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -45,11 +45,11 @@ test('keys create, list and revoke from the command line', async () => {
   }
 });
 
-test('a second process on a PGlite data folder fails cleanly, naming the process that holds it', async () => {
+test('a second server on a PGlite data folder fails cleanly, naming the process that holds it', async () => {
   const dir = tempDataDir();
   const server = await startServerProcess({ STEWARD_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '' });
   try {
-    const second = await runCli(['keys', 'list', '--org', 'x'], { STEWARD_DATA_DIR: dir, DATABASE_URL: '' });
+    const second = await runCli(['serve'], { STEWARD_DATA_DIR: dir, DATABASE_URL: '', PORT: '0' });
     assert.notEqual(second.code, 0);
     assert.match(second.stderr, new RegExp(`in use by process ${server.child.pid}`));
     assert.ok(!/\n\s+at /.test(second.stderr), 'no stack trace');
@@ -60,9 +60,25 @@ test('a second process on a PGlite data folder fails cleanly, naming the process
     assert.equal(await server.stop('SIGTERM'), 0);
   }
   assert.ok(!existsSync(join(dir, 'steward.lock')), 'the lock is released on SIGTERM');
+  assert.ok(!existsSync(join(dir, 'steward.sock')), 'the store socket is removed on SIGTERM');
   const third = await runCli(['keys', 'create', '--org', 'x', '--user', 'y', '--json'], { STEWARD_DATA_DIR: dir, DATABASE_URL: '' });
   assert.equal(third.code, 0, third.stderr);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a command on a folder held by a process that takes no commands says who holds it and what to do', async () => {
+  const dir = tempDataDir();
+  // This test's own process holds the lock, as another running command would: alive, and with no store socket.
+  writeFileSync(join(dir, 'steward.lock'), String(process.pid));
+  try {
+    const r = await runCli(['keys', 'list', '--org', 'x'], { STEWARD_DATA_DIR: dir, DATABASE_URL: '' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`in use by process ${process.pid}`));
+    assert.match(r.stderr, /takes no commands/);
+    assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('two processes migrating one PostgreSQL at once leave one correct schema', { skip: !onPostgres && 'needs DATABASE_URL' }, async () => {
