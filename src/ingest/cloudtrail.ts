@@ -8,6 +8,7 @@ import { resolvePrincipal } from './cloudtrail-principal.js';
 import { resourcesOfCall } from './cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
+import { readRecord, type OnInvalid } from './invalid-records.js';
 
 export type CloudTrailRecord = Record<string, unknown>;
 
@@ -42,23 +43,29 @@ function* unwrap(value: unknown, place: string): Iterable<PlacedRecord> {
   }
 }
 
-/** Every record of a parsed document, with its place. */
-export function* placedRecordsOf(value: unknown, place: string): Iterable<PlacedRecord> {
+/** An element of a list (`read` gives it) as records; with `onInvalid`, one that is none is handed over and left out. */
+function elementRecords(read: () => unknown, place: string, onInvalid: OnInvalid | undefined): PlacedRecord[] {
+  return readRecord(() => [...unwrap(read(), place)], onInvalid) ?? [];
+}
+
+/** Every record of a parsed document, with its place; with `onInvalid` an element of a list that is no record is left out. */
+export function* placedRecordsOf(value: unknown, place: string, onInvalid?: OnInvalid): Iterable<PlacedRecord> {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) yield* unwrap(value[i], `${place} [${i}]`);
+    for (let i = 0; i < value.length; i += 1) yield* elementRecords(() => value[i], `${place} [${i}]`, onInvalid);
     return;
   }
   if (isRecord(value) && 'Records' in value) {
-    if (!Array.isArray(value.Records)) throw new RecordError(place, 'Records', 'must be an array');
-    for (let i = 0; i < value.Records.length; i += 1) yield* unwrap(value.Records[i], `${place} Records[${i}]`);
+    const records = value.Records;
+    if (!Array.isArray(records)) throw new RecordError(place, 'Records', 'must be an array');
+    for (let i = 0; i < records.length; i += 1) yield* elementRecords(() => records[i], `${place} Records[${i}]`, onInvalid);
     return;
   }
   yield* unwrap(value, place);
 }
 
 /** Every record of a parsed document: log file, array, single record or EventBridge event. */
-export function* recordsOf(value: unknown, place: string): Iterable<CloudTrailRecord> {
-  for (const placed of placedRecordsOf(value, place)) yield placed.record;
+export function* recordsOf(value: unknown, place: string, onInvalid?: OnInvalid): Iterable<CloudTrailRecord> {
+  for (const placed of placedRecordsOf(value, place, onInvalid)) yield placed.record;
 }
 
 /** A stable id for records that lack `eventID` (trimmed test data), so re-imports stay idempotent. */
@@ -126,6 +133,7 @@ function checkEventLimits(event: AuditEvent, place: string): AuditEvent {
 export async function* streamCloudTrailRecords(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   place: string,
+  onInvalid?: OnInvalid,
 ): AsyncGenerator<PlacedRecord> {
   const decoder = new TextDecoder('utf-8');
   let depth = 0;
@@ -203,13 +211,14 @@ export async function* streamCloudTrailRecords(
           pieces = [];
           capturing = false;
           const recordPlace = `${place} Records[${index}]`;
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (error) {
-            throw new RecordError(recordPlace, undefined, `not valid JSON: ${(error as Error).message}`);
-          }
-          for (const placed of unwrap(value, recordPlace)) yield placed;
+          const parse = () => {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch (error) {
+              throw new RecordError(recordPlace, undefined, `not valid JSON: ${(error as Error).message}`);
+            }
+          };
+          yield* elementRecords(parse, recordPlace, onInvalid);
           index += 1;
         } else if (depth === arrayDepth - 1 && arrayDepth > 0 && c === ']') {
           arrayClosed = true;

@@ -6,6 +6,7 @@ import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from
 import type { ResourceRecord } from '../posture/resource.js';
 import type { ResourceReference } from '../posture/referenced-resources.js';
 import { arnResourceName, parseArn, partitionOf, s3BucketArn } from './canonical/arn.js';
+import { readEach, type OnInvalid } from './invalid-records.js';
 
 /** Datadog's mute object is the product's own mute state. */
 export type ImportedMute = MuteState;
@@ -178,26 +179,34 @@ function checkFindingLimits(finding: ImportedFinding, place: string, prefix: str
   return finding;
 }
 
-function parseAnswer(body: unknown, source: string): ImportedFinding[] {
+function parseAnswer(body: unknown, source: string, onInvalid: OnInvalid | undefined): ImportedFinding[] {
   if (!isRecord(body)) throw new RecordError(source, undefined, 'must be a findings answer object with data');
   const data = body.data;
   if (Array.isArray(data)) {
     // listFindings (v2): {data:[{id, type:'finding', attributes}], meta}
-    return data.map((entry, i) => {
-      const place = `${source} data[${i}]`;
-      if (!isRecord(entry)) throw new RecordError(place, undefined, 'must be an object');
-      return parseFinding(entry.id, entry.attributes, place, 'attributes.', 'id');
-    });
+    return readEach(
+      data,
+      (entry, i) => {
+        const place = `${source} data[${i}]`;
+        if (!isRecord(entry)) throw new RecordError(place, undefined, 'must be an object');
+        return parseFinding(entry.id, entry.attributes, place, 'attributes.', 'id');
+      },
+      onInvalid,
+    );
   }
   if (!isRecord(data)) throw new RecordError(source, 'data', 'must be an array of findings or one finding');
   const attributes = isRecord(data.attributes) ? data.attributes : undefined;
   if (attributes && Array.isArray(attributes.findings)) {
     // The 2023 beta list: {data:{type:'posture_management_list_findings_resp', attributes:{findings:[...]}}}
-    return attributes.findings.map((finding, i) => {
-      const place = `${source} data.attributes.findings[${i}]`;
-      if (!isRecord(finding)) throw new RecordError(place, undefined, 'must be an object');
-      return parseFinding(finding.id, finding, place, '', 'id');
-    });
+    return readEach(
+      attributes.findings,
+      (finding, i) => {
+        const place = `${source} data.attributes.findings[${i}]`;
+        if (!isRecord(finding)) throw new RecordError(place, undefined, 'must be an object');
+        return parseFinding(finding.id, finding, place, '', 'id');
+      },
+      onInvalid,
+    );
   }
   if (attributes && isRecord(attributes.finding)) {
     // The 2023 beta get: {data:{type:'posture_management_fetch_finding_resp', attributes:{finding:{...}}}}
@@ -212,18 +221,26 @@ function isRecording(doc: unknown): doc is unknown[] {
   return Array.isArray(doc) && doc.length > 0 && doc.every((entry) => isRecord(entry) && isRecord(entry.response));
 }
 
-/** Any of: a list answer, a get answer, the 2023 beta envelopes, or recorded `[{request, response:{status, body}}]`. */
-export function parseDatadogFindings(doc: unknown, source: string): ImportedFinding[] {
-  if (!isRecording(doc)) return parseAnswer(doc, source);
-  return doc.flatMap((entry, i) => {
-    const response = (entry as Json).response as Json;
-    const place = `${source} [${i}].response`;
-    if (typeof response.status !== 'number' || response.status < 200 || response.status > 299) {
-      throw new RecordError(place, 'status', `recorded status ${JSON.stringify(response.status)} is not a findings answer`);
-    }
-    const body = typeof response.body === 'string' ? parseBody(response.body, place) : response.body;
-    return parseAnswer(body, `${place}.body`);
-  });
+/**
+ * Any of: a list answer, a get answer, the 2023 beta envelopes, or recorded `[{request, response:{status, body}}]`.
+ * With `onInvalid` a bad finding (or recorded answer) is handed over and left out; without, it aborts the document.
+ */
+export function parseDatadogFindings(doc: unknown, source: string, onInvalid?: OnInvalid): ImportedFinding[] {
+  if (!isRecording(doc)) return parseAnswer(doc, source, onInvalid);
+  const answers = readEach(
+    doc,
+    (entry, i) => {
+      const response = (entry as Json).response as Json;
+      const place = `${source} [${i}].response`;
+      if (typeof response.status !== 'number' || response.status < 200 || response.status > 299) {
+        throw new RecordError(place, 'status', `recorded status ${JSON.stringify(response.status)} is not a findings answer`);
+      }
+      const body = typeof response.body === 'string' ? parseBody(response.body, place) : response.body;
+      return parseAnswer(body, `${place}.body`, onInvalid);
+    },
+    onInvalid,
+  );
+  return answers.flat();
 }
 
 function parseBody(text: string, place: string): unknown {

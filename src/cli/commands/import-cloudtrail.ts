@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { importAction, importer, progressBar, type ImportOptions } from '../import-command.js';
 import type { ImportRun } from '../import-run.js';
 import { requireOrg, withStore } from '../with-store.js';
-import { streamCloudTrailRecords, recordsOf, toAuditEvent, type CloudTrailRecord } from '../../ingest/cloudtrail.js';
+import { streamCloudTrailRecords, placedRecordsOf, toAuditEvent, type CloudTrailRecord } from '../../ingest/cloudtrail.js';
 import { expandInputs, totalBytes } from '../../ingest/input-files.js';
 import { parseJsonText } from '../../ingest/read-records.js';
 import { readRecord, type OnInvalid } from '../../ingest/invalid-records.js';
@@ -57,7 +57,7 @@ async function* eventsOf(file: string, onBytes: (n: number) => void, onInvalid?:
   const trimmed = head.trimStart();
   const streaming = trimmed.startsWith('[') || /^\{\s*"Records"\s*:/.test(trimmed);
   if (streaming) {
-    for await (const { record, place } of streamCloudTrailRecords(rest, file)) {
+    for await (const { record, place } of streamCloudTrailRecords(rest, file, onInvalid)) {
       const event = eventOf(record, place);
       if (event) yield event;
     }
@@ -65,9 +65,8 @@ async function* eventsOf(file: string, onBytes: (n: number) => void, onInvalid?:
   }
   let text = '';
   for await (const c of rest) text += c.toString('utf8');
-  let i = 0;
-  for (const record of recordsOf(parseJsonText(text, file), file)) {
-    const event = eventOf(record, `${file} record ${i++}`);
+  for (const { record, place } of placedRecordsOf(parseJsonText(text, file), file, onInvalid)) {
+    const event = eventOf(record, place);
     if (event) yield event;
   }
 }

@@ -14,9 +14,11 @@ export function register(program: Command) {
       importAction(async (inputs: string[], opts: ImportOptions, run) => {
         const files = expandInputs(inputs, (n) => /\.json(\.gz)?$/.test(n));
         const findings: ImportedFinding[] = [];
-        // A bad finding fails its whole file: with --skip-invalid that file is skipped.
-        for (const file of files)
-          findings.push(...(await run.file(file, async () => parseDatadogFindings(await readJsonDocument(file, { source: file }), file))));
+        for (const file of files) {
+          findings.push(
+            ...(await run.file(file, async (onInvalid) => parseDatadogFindings(await readJsonDocument(file, { source: file }), file, onInvalid))),
+          );
+        }
         const summary = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           return withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
