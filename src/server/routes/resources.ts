@@ -27,9 +27,51 @@ const MAX_ITEMS = 1000;
 const tags = ['Resources'];
 const config = { rateLimit: 'inventory' };
 
-/** Each item is judged by parseResourceItem (its errors point into the item); the schema takes the batch's shape. */
+const NULLABLE_TEXT = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Null()], { description }));
+
+/** One `cloud_resource` item as parseResourceItem (src/ingest/resource-items.ts) accepts it. */
+const CLOUD_RESOURCE_ITEM = Type.Object(
+  {
+    type: Type.Optional(Type.Literal('cloud_resource')),
+    id: Type.String({ description: 'The resource id: an ARN on AWS, the full resource path on GCP and Azure' }),
+    attributes: Type.Object(
+      {
+        resource_type: Type.String({ pattern: '^[a-z][a-z0-9_]*$', description: 'snake_case, e.g. aws_s3_bucket' }),
+        cloud_provider: Type.Union([Type.Literal('aws'), Type.Literal('gcp'), Type.Literal('azure')]),
+        name: NULLABLE_TEXT('Defaults to the last segment of the id'),
+        account: NULLABLE_TEXT('Account, project or subscription'),
+        region: NULLABLE_TEXT('Region; empty for global resources'),
+        tags: Type.Optional(Type.Union([Type.Array(Type.String({ description: 'key:value' })), Type.Null()])),
+        configuration: Type.Optional(
+          Type.Union([Type.Object({}, { additionalProperties: true, description: 'The configuration as the provider reports it' }), Type.Null()]),
+        ),
+        observed_at: Type.Optional(
+          Type.Union([Type.Integer({ description: 'Unix milliseconds' }), Type.String({ description: 'RFC 3339' })], {
+            description: 'When the configuration was observed; defaults to now (also when null)',
+            nullable: true,
+          }),
+        ),
+        deleted: Type.Optional(Type.Boolean({ description: 'true removes the resource' })),
+        iac: Type.Optional(
+          Type.Union([
+            Type.Object(
+              { repo: Type.String(), path: Type.Optional(Type.Union([Type.String(), Type.Null()])) },
+              { description: 'Its IaC repository' },
+            ),
+            Type.Null(),
+          ]),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: true },
+);
+
+// parseResourceItem judges each item, its errors pointing into the item (`/data/3/attributes/tags/0`); the schema
+// documents the item and checks only the batch's shape: TypeBox's Unknown checks nothing, whatever it says.
 const UPSERT_BODY = Type.Object({
-  data: Type.Array(Type.Object({}, { description: '{"type": "cloud_resource", "id": ARN or resource id, "attributes": {...}}' }), {
+  data: Type.Array(Type.Unknown({ description: 'A cloud_resource item', anyOf: [CLOUD_RESOURCE_ITEM] }), {
     minItems: 1,
     maxItems: MAX_ITEMS,
   }),
