@@ -15,7 +15,7 @@ export function inputFileError(error: unknown): CliError | undefined {
       return new CliError(`No such file: ${path}`);
     case 'EACCES':
     case 'EPERM':
-      return new CliError(`Permission denied: ${path} cannot be read`);
+      return new CliError(`Permission denied: ${path}`);
     case 'EISDIR':
       return folderGiven(path);
     default:

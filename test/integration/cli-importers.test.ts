@@ -1,11 +1,12 @@
 // The built `steward` binary's help and errors: --version, --help, unknown options, missing inputs, files of the wrong kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBuiltCli, REPO_ROOT } from '../helpers/processes.js';
 import { useImportOrg } from './cli-importers-org.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { inputFileError } from '../../src/cli/input-file-errors.js';
 
 const org = useImportOrg();
 
@@ -90,6 +91,22 @@ test('a missing input file or folder is "No such file: PATH" with exit code 2, n
   const notFile = await runBuiltCli(['import', 'codeowners', fixturePath('codeowners'), '--repo', 'r', '--org', 'acme'], org.env);
   assert.equal(notFile.code, 2);
   assert.equal(notFile.stderr, `steward: ${fixturePath('codeowners')} is a folder: this import reads one file\n`);
+});
+
+test('an unreadable input is "Permission denied: PATH" with exit code 2', async (t) => {
+  // The mapping of the system's errors, whatever user runs the tests.
+  const failure = (code: string, path?: string) => Object.assign(new Error(`${code}: x`), { code, syscall: 'open', ...(path ? { path } : {}) });
+  assert.equal(inputFileError(failure('EACCES', '/x/state.tfstate'))?.message, 'Permission denied: /x/state.tfstate');
+  assert.equal(inputFileError(failure('ENOENT', '/x/state.tfstate'))?.message, 'No such file: /x/state.tfstate');
+  assert.equal(inputFileError(failure('EMFILE', '/x/state.tfstate')), undefined, 'other failures keep their own message');
+  assert.equal(inputFileError(failure('EACCES')), undefined, 'an error that names no path is not an input');
+  if (process.getuid?.() === 0) return t.skip('root reads a file of mode 000');
+  const file = join(org.dir, 'unreadable.tfstate');
+  writeFileSync(file, readFileSync(fixturePath('terraform-state', 'aws_kms_key.tfstate')));
+  chmodSync(file, 0o000);
+  const run = await runBuiltCli(['import', 'terraform-state', file, '--org', 'acme'], org.env);
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stderr, `steward: Permission denied: ${file}\n`);
 });
 
 test("each importer given another format's fixture names that format and the command that reads it", async () => {
