@@ -31,6 +31,12 @@ function isFileSystemError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
+/** Gunzip's failures (a truncated or corrupt .gz): `Z_BUF_ERROR`, `Z_DATA_ERROR`, ... */
+function isCompressionError(error: unknown): boolean {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 /** Gzip is recognised by its magic bytes, so a compressed file imports whatever its name. */
 async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -118,7 +124,8 @@ export async function* readNdjson(path: string, options: ReadOptions = {}): Asyn
       if (value !== undefined) yield { value, line };
     }
   } catch (error) {
-    if (error instanceof RecordError || isFileSystemError(error)) throw error;
+    // Only a broken compressed stream is a problem of the file at that line; errors of onInvalid go on as they are.
+    if (!isCompressionError(error)) throw error;
     throw new RecordError(`${options.source ?? basename(path)} line ${line + 1}`, undefined, `cannot be read: ${(error as Error).message}`);
   } finally {
     lines.close();
