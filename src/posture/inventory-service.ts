@@ -1,12 +1,15 @@
 import type { Db, Queryable } from '../store/db.js';
 import type { ResourceRecord } from './resource.js';
 import { resourcesById, writeResourceVersions, type ResourceWrite } from '../store/resources.js';
-import { currentStatesByResource, insertFindingIdentities, writeStates } from '../store/finding-states.js';
+import { currentStatesByResource, insertFindingIdentities, lastClosedStatesByFinding, writeStates } from '../store/finding-states.js';
+import { currentGapsByResource, writeGaps } from '../store/evaluation-gaps.js';
 import { evaluateFindings } from './evaluate-findings.js';
-import { isRuleFinding } from './finding-identity.js';
+import { findingId, isRuleFinding } from './finding-identity.js';
+import type { EvaluationGap, GapKey } from './evaluation-gap.js';
 import { resourceContentHash } from './content-hash.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { FindingState } from './finding-state.js';
+import { groupBy } from '../group-by.js';
 import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { markForInference } from '../store/ownership-queue.js';
 
@@ -18,6 +21,9 @@ export interface IngestSummary {
   deleted: number;
   findings_opened: number;
   findings_closed: number;
+  /** Pairs (resource, rule) that became not evaluated, or whose missing fields changed; and those judged again. */
+  gaps_opened: number;
+  gaps_closed: number;
 }
 
 /** One batch's summary also names the resources whose content changed (queued for re-inference, see markForInference). */
@@ -26,7 +32,7 @@ export interface BatchSummary extends IngestSummary {
 }
 
 export function emptySummary(): IngestSummary {
-  return { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, findings_opened: 0, findings_closed: 0 };
+  return { received: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, findings_opened: 0, findings_closed: 0, gaps_opened: 0, gaps_closed: 0 };
 }
 
 /** Totals of several batches; ids are not kept, so a million-resource import holds no list of them. */
@@ -39,6 +45,8 @@ export function addSummary(a: IngestSummary, b: IngestSummary): IngestSummary {
     deleted: a.deleted + b.deleted,
     findings_opened: a.findings_opened + b.findings_opened,
     findings_closed: a.findings_closed + b.findings_closed,
+    gaps_opened: a.gaps_opened + b.gaps_opened,
+    gaps_closed: a.gaps_closed + b.gaps_closed,
   };
 }
 
@@ -93,27 +101,43 @@ export async function ingestResourceBatch(
     orgId,
     writes.map((w) => w.record.resource_id),
   );
-  const byResource = new Map<string, FindingState[]>();
-  for (const s of previousStates) {
-    // Only the rule pack's findings are evaluated again: Datadog's, on the same resource, stay as Datadog reported them.
-    if (!isRuleFinding(s)) continue;
-    const list = byResource.get(s.resource_id) ?? [];
-    list.push(s);
-    byResource.set(s.resource_id, list);
-  }
+  // Only the rule pack's findings are evaluated again: Datadog's, on the same resource, stay as Datadog reported them.
+  const byResource = groupBy(previousStates.filter(isRuleFinding), resourceOf);
+  const gaps = await currentGapsByResource(
+    tx,
+    orgId,
+    writes.map((w) => w.record.resource_id),
+  );
+  const gapsByResource = groupBy(gaps, resourceOf);
+  // A finding judged again after a gap takes its mute back from its last state.
+  const lastClosed = groupBy(
+    await lastClosedStatesByFinding(
+      tx,
+      orgId,
+      gaps.map((g) => findingId(g.resource_id, g.rule_id)),
+    ),
+    resourceOf,
+  );
   const open: FindingState[] = [];
   const close: string[] = [];
+  const openGaps: EvaluationGap[] = [];
+  const closeGaps: GapKey[] = [];
   for (const w of writes) {
     const changes = evaluateFindings({
       resource: w.record,
+      source: opts.source,
       discoveredAt: w.first_seen_at,
       autoTeamTag: existing.get(w.record.resource_id)?.auto_team_tag ?? null,
       rules: rules.rulesFor(w.record.resource_type),
       evaluate: rules.evaluate,
       previous: byResource.get(w.record.resource_id) ?? [],
+      previousGaps: gapsByResource.get(w.record.resource_id) ?? [],
+      lastClosed: lastClosed.get(w.record.resource_id) ?? [],
     });
     open.push(...changes.open);
     close.push(...changes.close);
+    openGaps.push(...changes.openGaps);
+    closeGaps.push(...changes.closeGaps);
   }
   await insertFindingIdentities(
     tx,
@@ -121,13 +145,20 @@ export async function ingestResourceBatch(
     open.map((s) => ({ finding_id: s.finding_id, resource_id: s.resource_id, rule_id: s.rule_id, origin: 'rule' as const })),
   );
   await writeStates(tx, orgId, close, open, opts.now, opts.actor ?? null);
+  // Gaps are written with the states, in the same transaction and under the same lease: at every instant a pair has a
+  // state or a gap, never both.
+  await writeGaps(tx, orgId, closeGaps, openGaps, opts.now);
   summary.findings_opened = open.length;
   summary.findings_closed = close.length;
+  summary.gaps_opened = openGaps.length;
+  summary.gaps_closed = closeGaps.length;
   summary.changed_resource_ids = writes.map((w) => w.record.resource_id);
   // Their ownership answers may change: queued for re-inference in the same transaction.
   await markForInference(tx, orgId, summary.changed_resource_ids, opts.now);
   return summary;
 }
+
+const resourceOf = (item: { resource_id: string }) => item.resource_id;
 
 /**
  * One batch in one transaction, holding the write locks of its resources and a write lease so that no listing's snapshot

@@ -1,18 +1,22 @@
 // The CEL environment every rule expression compiles in: which variables a rule sees and
 // the few helper functions it may call. rules/README.md documents the same list.
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { Environment, serialize, type ASTNode, type ParseResult } from '@marcbachmann/cel-js';
+import { decidingFields } from './rule-deciding-fields.js';
+import { decisionTree, type DecisionNode, type RuleVariables } from './rule-partial-evaluation.js';
 
-/** The variables a compiled rule expression is called with. */
-export interface RuleVariables {
-  /** The resource's canonical configuration (rules/README.md). */
-  resource: Record<string, unknown>;
-  /** The evaluation instant, Unix milliseconds, for rules about ages (key rotation, last use). */
-  now: number;
-}
+export type { RuleVariables };
 
 export type CompiledExpression = (variables: RuleVariables) => unknown;
 
-export type CompileResult = { ok: true; evaluate: CompiledExpression } | { ok: false; message: string };
+export interface CompiledRule {
+  evaluate: CompiledExpression;
+  /** The canonical paths the expression reads from `resource` (rule-deciding-fields.ts). */
+  fields: string[];
+  /** Its boolean frame, for judging a configuration that lacks some of them (rule-partial-evaluation.ts). */
+  tree: DecisionNode;
+}
+
+export type CompileResult = ({ ok: true } & CompiledRule) | { ok: false; message: string };
 
 /** `x` as a list: IAM documents hold either one string or a list of them where a list is allowed. */
 function asList(value: unknown): unknown[] {
@@ -58,5 +62,16 @@ export function compileExpression(source: string): CompileResult {
   const checked = parsed.check();
   if (!checked.valid) return { ok: false, message: `CEL type error: ${firstLine(checked.error)}` };
   if (checked.type !== 'bool' && checked.type !== 'dyn') return { ok: false, message: `CEL expression must return bool, not ${checked.type}` };
-  return { ok: true, evaluate: (variables) => parsed(variables as unknown as Record<string, unknown>) };
+  return {
+    ok: true,
+    evaluate: (variables) => parsed(variables as unknown as Record<string, unknown>),
+    fields: decidingFields(parsed.ast),
+    tree: decisionTree(parsed.ast, compileLeaf),
+  };
+}
+
+/** One leaf of an expression's boolean frame, compiled on its own from its text. */
+function compileLeaf(node: ASTNode): CompiledExpression {
+  const leaf = environment.parse(serialize(node));
+  return (variables) => leaf(variables as unknown as Record<string, unknown>);
 }

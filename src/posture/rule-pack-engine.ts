@@ -1,6 +1,8 @@
 import { loadRulePack, rulesByType, type Rule, type RuleLoadError } from './rule-pack.js';
-import { evaluateRule } from './rule-evaluation.js';
+import { explainRule } from './rule-evaluation.js';
 import type { RuleEngine } from './rule-engine.js';
+// A pure table (no I/O): what each importer's source can fill, so that a rule's defaults hold only where absence means unset.
+import { fieldsSourceCanFill } from '../ingest/canonical/source-fields.js';
 
 export interface LoadedRuleEngine extends RuleEngine {
   rules: Rule[];
@@ -16,7 +18,11 @@ export function builtInRuleEngine(dir?: string): LoadedRuleEngine {
     rules,
     errors,
     rulesFor: (type) => byType.get(type) ?? [],
-    evaluate: (rule, configuration) => evaluateRule(rule as Rule, configuration),
+    evaluate: (rule, configuration, source) => {
+      const full = rule as Rule;
+      const outcome = explainRule(full, configuration, { fillable: fieldsSourceCanFill(source, full.resource_type) });
+      return outcome.evaluation === 'not_evaluated' ? { not_evaluated: outcome.missing_fields ?? [] } : outcome.evaluation;
+    },
     ruleById: (id) => byId.get(id),
   };
 }

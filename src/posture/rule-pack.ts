@@ -6,11 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, Pair, Scalar, YAMLMap, isMap, isScalar, parseDocument } from 'yaml';
 import { SEVERITIES, VULNERABILITY_TYPES, type Severity, type VulnerabilityType } from './resource.js';
 import { compileExpression, type CompiledExpression } from './rule-expression.js';
+import type { DecisionNode } from './rule-partial-evaluation.js';
+import { groupBy } from '../group-by.js';
+import { isRecord } from '../json-values.js';
 
-/** Sample configurations kept beside the rule: each `pass` one must pass, each `fail` one must fail. */
+/**
+ * Sample configurations kept beside the rule: each `pass` one must pass and each `fail` one must fail from a source that
+ * can fill every field (the rule's defaults hold); each `not_evaluated` one must leave the rule unable to judge from a
+ * source that fills none of the fields it lacks.
+ */
 export interface RuleTests {
   pass: Record<string, unknown>[];
   fail: Record<string, unknown>[];
+  not_evaluated: Record<string, unknown>[];
   /** The evaluation instant (Unix ms) the samples assume, for rules that read ages. */
   now?: number;
 }
@@ -24,6 +32,15 @@ export interface Rule {
   tags: string[];
   expression: string;
   message: string;
+  /**
+   * Values that hold for deciding fields a configuration lacks, when its source can fill them (so that absence means
+   * "unset", not "unknown"), by canonical dotted path. Empty when the rule states none.
+   */
+  defaults: Record<string, unknown>;
+  /** The canonical paths the expression reads from `resource`: without one of them (and no default) it may not decide. */
+  fields: string[];
+  /** The expression's boolean frame, for configurations that lack some fields. */
+  tree: DecisionNode;
   /** The YAML file the rule came from. */
   file: string;
   tests?: RuleTests;
@@ -43,7 +60,7 @@ export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.me
 const ID_PATTERN = /^[a-z0-9]{3}-[a-z0-9]{3}-[a-z0-9]{3}$/;
 const RESOURCE_TYPE_PATTERN = /^(aws|gcp|azure)_[a-z0-9_]+$/;
 const TAG_PATTERN = /^[a-z_]+:\S+$/;
-const KNOWN_KEYS = new Set(['id', 'name', 'resource_type', 'severity', 'vulnerability_type', 'tags', 'expression', 'message', 'tests']);
+const KNOWN_KEYS = new Set(['id', 'name', 'resource_type', 'severity', 'vulnerability_type', 'tags', 'expression', 'message', 'defaults', 'tests']);
 const RULE_VULNERABILITY_TYPES: readonly string[] = ['misconfiguration', 'identity_risk'];
 
 class FieldError extends Error {
@@ -98,13 +115,7 @@ export function loadRulePack(dir: string = DEFAULT_RULES_DIR): { rules: Rule[]; 
 
 /** Rules grouped by the resource type they apply to. */
 export function rulesByType(rules: Rule[]): Map<string, Rule[]> {
-  const byType = new Map<string, Rule[]>();
-  for (const rule of rules) {
-    const list = byType.get(rule.resource_type);
-    if (list) list.push(rule);
-    else byType.set(rule.resource_type, [rule]);
-  }
-  return byType;
+  return groupBy(rules, (rule) => rule.resource_type);
 }
 
 type ParsedRule = { rule: Rule; idLine: number } | { error: { line: number; message: string } };
@@ -162,6 +173,7 @@ export function parseRuleText(text: string, file: string): ParsedRule {
     const tests = readTests(data.tests, keyLine('tests'));
     const compiled = compileExpression(expression);
     if (!compiled.ok) throw new FieldError(keyLine('expression'), compiled.message);
+    const defaults = readDefaults(data.defaults, compiled.fields, keyLine('defaults'));
     const rule: Rule = {
       id,
       name,
@@ -171,6 +183,9 @@ export function parseRuleText(text: string, file: string): ParsedRule {
       tags,
       expression,
       message,
+      defaults,
+      fields: compiled.fields,
+      tree: compiled.tree,
       file,
       ...(tests ? { tests } : {}),
       compiled: compiled.evaluate,
@@ -195,15 +210,25 @@ function readTests(value: unknown, line: number): RuleTests | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new FieldError(line, 'tests must be a mapping with pass and fail lists');
-  const { pass = [], fail = [], now, ...rest } = value as Record<string, unknown>;
+  const { pass = [], fail = [], not_evaluated: notEvaluated = [], now, ...rest } = value as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0) throw new FieldError(line, `unknown field tests.${extra[0]}`);
   const isConfigList = (v: unknown) => Array.isArray(v) && v.every((c) => typeof c === 'object' && c !== null && !Array.isArray(c));
-  if (!isConfigList(pass) || !isConfigList(fail)) throw new FieldError(line, 'tests.pass and tests.fail must be lists of mappings');
+  if (!isConfigList(pass) || !isConfigList(fail) || !isConfigList(notEvaluated))
+    throw new FieldError(line, 'tests.pass and tests.fail must be lists of mappings, and so must tests.not_evaluated');
   if (now !== undefined && typeof now !== 'number') throw new FieldError(line, 'tests.now must be Unix milliseconds');
   return {
     pass: pass as Record<string, unknown>[],
     fail: fail as Record<string, unknown>[],
+    not_evaluated: notEvaluated as Record<string, unknown>[],
     ...(now !== undefined ? { now: now as number } : {}),
   };
+}
+
+function readDefaults(value: unknown, fields: string[], line: number): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw new FieldError(line, 'defaults must be a mapping of field paths to the values that hold when they are unset');
+  const unread = Object.keys(value).find((path) => !fields.includes(path));
+  if (unread !== undefined) throw new FieldError(line, `defaults.${unread} is not a field the expression reads (${fields.join(', ')})`);
+  return value as Record<string, unknown>;
 }

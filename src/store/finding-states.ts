@@ -33,6 +33,20 @@ export async function currentStatesByResource(db: Queryable, orgId: string, reso
   ).rows;
 }
 
+/** The last state of each of these findings that has no current state (closed, e.g. while it was not evaluated). */
+export async function lastClosedStatesByFinding(db: Queryable, orgId: string, findingIds: string[]): Promise<StoredState[]> {
+  if (findingIds.length === 0) return [];
+  return (
+    await db.query<StoredState>(
+      `SELECT DISTINCT ON (finding_id) ${STATE_COLUMNS} FROM finding_states s
+       WHERE org_id = $1 AND finding_id = ANY($2::text[])
+         AND NOT EXISTS (SELECT 1 FROM finding_states c WHERE c.org_id = s.org_id AND c.finding_id = s.finding_id AND c.valid_to = ${OPEN_ENDED})
+       ORDER BY finding_id, valid_from DESC`,
+      [orgId, findingIds],
+    )
+  ).rows;
+}
+
 /**
  * Ends the current state of each finding in `close` at `now`, and opens each state in `open` from `now`.
  * A state that opened at this same instant is replaced rather than closed: no instant ever saw it.
