@@ -19,7 +19,20 @@ export interface TerraformStateOptions {
 }
 
 /** Attributes that are never kept: secrets, and what Terraform itself adds. */
-const DROPPED = new Set(['tags', 'tags_all', 'timeouts', 'password', 'master_password', 'private_key', 'secret', 'user_data', 'user_data_base64']);
+const DROPPED = new Set([
+  'tags',
+  'tags_all',
+  'timeouts',
+  'password',
+  'master_password',
+  'private_key',
+  'secret',
+  'user_data',
+  'user_data_base64',
+  // A virtual MFA device's seed, as text and as a QR code.
+  'base_32_string_seed',
+  'qr_code_png',
+]);
 const SECRET_NAME = /(password|secret|private_key|_token$)/;
 
 function sensitivePaths(instance: Json): Set<string> {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAwsConfig } from '../../src/ingest/aws-config.js';
 import { RecordError } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { CONFIG_SAMPLE } from './source-fields-samples.js';
 
 const NOW = 1_700_000_000_000;
 const event = (name: string) => JSON.parse(readFileSync(fixturePath('cloudtrail', 'custodian', name), 'utf8'));
@@ -148,4 +149,43 @@ test('broken items name the place and field', () => {
     () => parseAwsConfig([{ resourceType: 'S3 bucket', ARN: 'arn:aws:s3:::x' }], 's', NOW),
     (error: unknown) => error instanceof RecordError && error.field === 'resourceType',
   );
+});
+
+test('S3 supplementary configuration reaches every canonical field: an ACL group by its URI, Off versioning as no status', () => {
+  const [bucket] = parseAwsConfig([CONFIG_SAMPLE[0]], 's', NOW);
+  const config = bucket.configuration as any;
+  assert.deepEqual(config.acl.grants, [
+    { grantee: { id: 'abc', type: 'CanonicalUser' }, permission: 'FULL_CONTROL' },
+    { grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers' }, permission: 'READ' },
+  ]);
+  assert.deepEqual(config.public_access_block_configuration, {
+    block_public_acls: false,
+    ignore_public_acls: false,
+    block_public_policy: true,
+    restrict_public_buckets: true,
+  });
+  assert.deepEqual(config.bucket_policy_statement[0].condition, { Bool: { 'aws:SecureTransport': 'false' } });
+  assert.equal(config.server_side_encryption_configuration.rules[0].apply_server_side_encryption_by_default.sse_algorithm, 'AES256');
+  assert.deepEqual(config.logging, { target_bucket: 'access-logs', target_prefix: 'site-assets/' });
+  assert.deepEqual(config.versioning, { status: 'Suspended', mfa_delete: 'Disabled' });
+  const off = parseAwsConfig(
+    [{ ...CONFIG_SAMPLE[0], supplementaryConfiguration: { BucketVersioningConfiguration: { status: 'Off', isMfaDeleteEnabled: null } } }],
+    's',
+    NOW,
+  )[0].configuration as any;
+  assert.deepEqual(off.versioning, { mfa_delete: 'Disabled' });
+  // No BucketPolicy text: no statements (Config lists the policy, so its absence means none).
+  assert.equal(off.bucket_policy_statement, undefined);
+});
+
+test('a Lambda function keeps its resource-based policy in the rule pack convention; a DynamoDB table its point-in-time recovery', () => {
+  const records = parseAwsConfig(CONFIG_SAMPLE, 's', NOW);
+  const fn = records.find((r) => r.resource_type === 'aws_lambda_function')!.configuration as any;
+  assert.deepEqual(fn.policy.statement[0].principal, { service: 's3.amazonaws.com' });
+  assert.deepEqual(fn.policy.statement[0].condition, { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::uploads' } });
+  const table = records.find((r) => r.resource_type === 'aws_dynamodb_table')!.configuration as any;
+  assert.equal(table.continuous_backups_description.point_in_time_recovery_description.point_in_time_recovery_status, 'ENABLED');
+  const instance = records.find((r) => r.resource_type === 'aws_ec2_instance')!.configuration as any;
+  assert.equal(instance.public_ip_address, null);
+  assert.ok(Object.hasOwn(instance, 'public_ip_address'));
 });

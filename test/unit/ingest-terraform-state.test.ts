@@ -296,7 +296,9 @@ test('IAM attachments, inline policies and access keys fold into their user when
   const records = parseTerraformState(users, 'merged', { now: NOW });
   const user0 = byId(records, 'arn:aws:iam::929327065333:user/test/test-driftctl-0');
   assert.deepEqual(user0.configuration.access_keys, [{ access_key_id: 'AKIAEXAMPLE', status: 'Active', create_date: '2020-11-13T17:22:55Z' }]);
-  assert.deepEqual(user0.configuration.attached_policies, [{ policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]);
+  assert.deepEqual(user0.configuration.attached_policies, [
+    { policy_name: 'AdministratorAccess', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+  ]);
   const user1 = byId(records, 'arn:aws:iam::929327065333:user/test/test-driftctl-1');
   assert.deepEqual(user1.configuration.user_policy_list, [
     { policy_name: 'inline', policy_document: { statement: [{ effect: 'Allow', action: '*', resource: '*' }] } },

@@ -1,7 +1,14 @@
 // aws_iam_user, aws_iam_role, aws_iam_policy: the IAM API's names; policy documents become objects.
+import { arnResourceName, parseArn } from './arn.js';
 import type { TypeMapping } from './mapping.js';
 import { canonicalPolicy } from './policy.js';
-import { compact, objects, str, type Json } from './values.js';
+import { block, compact, objects, str, type Json } from './values.js';
+
+/** One `attached_policies` entry from a policy ARN, named as ListAttachedUserPolicies names it (the ARN's last part). */
+export function attachedPolicy(policyArn: unknown): Json {
+  const arn = typeof policyArn === 'string' ? parseArn(policyArn) : undefined;
+  return compact({ policy_name: arn ? arnResourceName(arn) : undefined, policy_arn: policyArn });
+}
 
 function boundary(value: unknown): Json | undefined {
   return str(value) ? { permissions_boundary_arn: value, permissions_boundary_type: 'Policy' } : undefined;
@@ -55,18 +62,26 @@ export const awsIamRole: TypeMapping = {
     'force_detach_policies',
     'inline_policy',
     'managed_policy_arns',
+    'role_last_used',
   ],
-  fromTerraform: (a) =>
-    compact({
+  fromTerraform: (a) => {
+    // Providers since 3.x read these back from IAM; an older state has no such attribute, and then nothing is known.
+    const lastUsed = block(a.role_last_used);
+    return compact({
       role_name: str(a.name) ?? str(a.id),
       role_id: str(a.unique_id),
       assume_role_policy_document: canonicalPolicy(a.assume_role_policy),
       permissions_boundary: boundary(a.permissions_boundary),
-      role_policy_list: objects(a.inline_policy)
-        .filter((p) => str(p.name))
-        .map((p) => ({ policy_name: p.name, policy_document: canonicalPolicy(p.policy) })),
-      attached_policies: Array.isArray(a.managed_policy_arns) ? a.managed_policy_arns.map((arn) => ({ policy_arn: arn })) : undefined,
-    }),
+      role_policy_list: Array.isArray(a.inline_policy)
+        ? objects(a.inline_policy)
+            .filter((p) => str(p.name))
+            .map((p) => ({ policy_name: p.name, policy_document: canonicalPolicy(p.policy) }))
+        : undefined,
+      attached_policies: Array.isArray(a.managed_policy_arns) ? a.managed_policy_arns.map(attachedPolicy) : undefined,
+      // GetRole gives an empty RoleLastUsed for a role never used; Terraform an empty date.
+      role_last_used: lastUsed ? compact({ last_used_date: str(lastUsed.last_used_date), region: str(lastUsed.region) }) : undefined,
+    });
+  },
   awsConfigTypes: ['AWS::IAM::Role'],
   fromAwsConfig: (configuration) => {
     const out = withDecodedPolicies(configuration, 'role_policy_list');

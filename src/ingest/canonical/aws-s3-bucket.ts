@@ -32,6 +32,55 @@ function grantsFromTerraform(value: unknown): Json[] | undefined {
   return grants.length ? grants : undefined;
 }
 
+const OWNER_FULL_CONTROL: Json = { grantee: { type: 'CanonicalUser' }, permission: 'FULL_CONTROL' };
+const group = (name: string, permission: unknown): Json => ({
+  grantee: { type: 'Group', uri: `http://acs.amazonaws.com/groups/${name}` },
+  permission,
+});
+
+/** The grants S3 gives a bucket for each canned ACL (the owner's id is not in the state, only its full control). */
+const CANNED_ACL_GRANTS: Record<string, Json[]> = {
+  private: [OWNER_FULL_CONTROL],
+  'public-read': [OWNER_FULL_CONTROL, group('global/AllUsers', 'READ')],
+  'public-read-write': [OWNER_FULL_CONTROL, group('global/AllUsers', 'READ'), group('global/AllUsers', 'WRITE')],
+  'authenticated-read': [OWNER_FULL_CONTROL, group('global/AuthenticatedUsers', 'READ')],
+  'log-delivery-write': [OWNER_FULL_CONTROL, group('s3/LogDelivery', 'WRITE'), group('s3/LogDelivery', 'READ_ACP')],
+};
+
+/**
+ * A bucket's ACL from Terraform: the grants it lists, else those its canned ACL stands for (`public-read` is a grant to
+ * AllUsers, which the ACL rule must see); undefined when the state says neither.
+ */
+export function aclFromTerraform(canned: unknown, grants: Json[]): Json | undefined {
+  const name = str(canned);
+  if (!grants.length && !name) return undefined;
+  return compact({ canned: name, grants: grants.length ? grants : (CANNED_ACL_GRANTS[name ?? ''] ?? []) });
+}
+
+/** Config names the S3 groups and permissions as the Java SDK's enums do (`AllUsers`, `FullControl`). */
+const CONFIG_GROUPS: Record<string, string> = {
+  AllUsers: 'global/AllUsers',
+  AuthenticatedUsers: 'global/AuthenticatedUsers',
+  LogDelivery: 's3/LogDelivery',
+};
+const CONFIG_PERMISSIONS: Record<string, string> = {
+  FullControl: 'FULL_CONTROL',
+  Read: 'READ',
+  Write: 'WRITE',
+  ReadAcp: 'READ_ACP',
+  WriteAcp: 'WRITE_ACP',
+};
+
+/** One grant of Config's ACL -> the API's grant: a group by its URI (which the ACL rule reads), a user by its id. */
+function grantFromConfig(grant: Json): Json {
+  const permission = typeof grant.permission === 'string' ? (CONFIG_PERMISSIONS[grant.permission] ?? grant.permission) : grant.permission;
+  const grantee = grant.grantee;
+  if (typeof grantee === 'string' && CONFIG_GROUPS[grantee]) return group(CONFIG_GROUPS[grantee], permission);
+  if (!isRecord(grantee)) return { grantee: { id: grantee }, permission };
+  if (!str(grantee.id)) return { grantee, permission };
+  return { grantee: compact({ id: grantee.id, type: 'CanonicalUser', display_name: str(grantee.displayName) }), permission };
+}
+
 /** Terraform `aws_s3_bucket_public_access_block` (or the same fields anywhere) -> the API's block. */
 export function publicAccessBlock(attributes: Json): Json {
   return compact({
@@ -75,7 +124,7 @@ export const awsS3Bucket: TypeMapping = {
           })
         : undefined,
       logging: logging ? compact({ target_bucket: str(logging.target_bucket), target_prefix: str(logging.target_prefix) }) : undefined,
-      acl: a.grant !== undefined || str(a.acl) ? compact({ canned: str(a.acl), grants: grantsFromTerraform(a.grant) ?? [] }) : undefined,
+      acl: a.grant !== undefined ? (aclFromTerraform(a.acl, grantsFromTerraform(a.grant) ?? []) ?? { grants: [] }) : aclFromTerraform(a.acl, []),
       bucket_policy_statement: statements.length ? statements : undefined,
     });
   },
@@ -90,9 +139,12 @@ export const awsS3Bucket: TypeMapping = {
 
     const versioning = supplementary.BucketVersioningConfiguration;
     if (isRecord(versioning)) {
+      // Config says `Off` for a bucket never versioned, which GetBucketVersioning answers with no status; a null MFA
+      // delete is one never configured.
+      const status = str(versioning.status);
       out.versioning = compact({
-        status: str(versioning.status),
-        mfa_delete: versioning.isMfaDeleteEnabled === true ? 'Enabled' : versioning.isMfaDeleteEnabled === false ? 'Disabled' : undefined,
+        status: status === 'Off' ? undefined : status,
+        mfa_delete: versioning.isMfaDeleteEnabled === true ? 'Enabled' : 'Disabled',
       });
     }
     const logging = supplementary.BucketLoggingConfiguration;
@@ -104,14 +156,7 @@ export const awsS3Bucket: TypeMapping = {
     if (statements.length) out.bucket_policy_statement = statements;
     // Config keeps the ACL as a JSON string: {grantList:[{grantee, permission}], owner}.
     const acl = parsePolicy(supplementary.AccessControlList);
-    if (acl && Array.isArray(acl.grantList)) {
-      out.acl = {
-        grants: objects(acl.grantList).map((grant) => ({
-          grantee: isRecord(grant.grantee) ? grant.grantee : { id: grant.grantee },
-          permission: grant.permission,
-        })),
-      };
-    }
+    if (acl && Array.isArray(acl.grantList)) out.acl = { grants: objects(acl.grantList).map(grantFromConfig) };
     return out;
   },
 };

@@ -101,10 +101,16 @@ export const awsLambdaFunction: TypeMapping = {
     });
   },
   awsConfigTypes: ['AWS::Lambda::Function'],
-  fromAwsConfig: (configuration) => {
-    const environment = configuration.environment;
-    if (!isRecord(environment) || !isRecord(environment.variables)) return configuration;
-    return { ...configuration, environment: { ...environment, variables: redactedVariables(environment.variables) } };
+  fromAwsConfig: (configuration, supplementary) => {
+    const out = { ...configuration };
+    // The resource-based policy (supplementary `Policy`, a JSON string): IAM's names, conditions verbatim.
+    const policy = canonicalPolicy(supplementary.Policy);
+    if (policy) out.policy = policy;
+    const environment = out.environment;
+    if (isRecord(environment) && isRecord(environment.variables)) {
+      out.environment = { ...environment, variables: redactedVariables(environment.variables) };
+    }
+    return out;
   },
 };
 

@@ -127,7 +127,7 @@ const TERRAFORM_STATE: Declaration = {
       ...USER_INLINE_POLICIES,
     ],
     aws_iam_role: [...ATTACHED_POLICIES, 'role_last_used.last_used_date'],
-    aws_ebs_volume: ['attachments.instance_id', 'attachments.device', 'attachments.state'],
+    aws_ebs_volume: ['state', 'attachments.instance_id', 'attachments.device', 'attachments.state'],
     aws_lambda_function: ['package_type', 'function_url_config.auth_type', ...statement('policy')],
   },
 };
@@ -163,7 +163,6 @@ const AWS_CONFIG: Declaration = {
     aws_ecr_repository: ECR,
   },
   sometimes: {
-    aws_s3_bucket: OWNERSHIP_CONTROLS,
     aws_iam_role: ['role_last_used.last_used_date'],
     aws_lambda_function: statement('policy'),
     aws_dynamodb_table: PITR,
