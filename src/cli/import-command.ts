@@ -4,6 +4,7 @@ import type { FileKind } from '../ingest/detect-file-kind.js';
 import { ImportRun, SKIPPED_EXIT_CODE, type InvalidRecordFlags } from './import-run.js';
 import { inputFileError } from './input-file-errors.js';
 import { failWith } from './with-store.js';
+import { RecordError } from '../posture/resource.js';
 
 /** The shared `steward import` group: each importer file adds its subcommand to it. */
 export function importCommand(program: Command): Command {
@@ -31,6 +32,8 @@ export function importer(program: Command, kind: FileKind, description: string):
     .option('--strict', `with --skip-invalid: exit with code ${SKIPPED_EXIT_CODE} when anything was skipped`);
 }
 
+const NOTHING_WRITTEN = 'nothing was written; with --skip-invalid the valid records are written and each invalid one is reported';
+
 /**
  * An importer's action: `run` reads its input through the ImportRun (which knows --skip-invalid) and writes, returning
  * its summary; this prints the summary and ends with the run's exit code, or prints the failure (a missing or
@@ -46,7 +49,7 @@ export function importAction<A, O extends ImportOptions>(
       printSummary(imports.summary(await run(input, opts, imports)));
       process.exitCode = imports.exitCode;
     } catch (err) {
-      failWith(inputFileError(err) ?? err);
+      failWith(inputFileError(err) ?? err, err instanceof RecordError && !opts.skipInvalid ? NOTHING_WRITTEN : undefined);
     }
   };
 }

@@ -39,8 +39,9 @@ export async function requireOrg(db: Db, name: string): Promise<string> {
 /** An error whose message is for the person at the terminal; printed without a stack trace. */
 export class CliError extends Error {}
 
-export function failWith(err: unknown): never {
+/** Prints the error (and a hint on what to do, if any) and exits: 2 for the user's mistakes, 1 otherwise. */
+export function failWith(err: unknown, hint?: string): never {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`steward: ${message}\n`);
+  process.stderr.write(`steward: ${message}\n${hint ? `steward: ${hint}\n` : ''}`);
   process.exit(err instanceof CliError ? 2 : 1);
 }

@@ -10,6 +10,9 @@ import { fixturePath } from '../helpers/fixtures.js';
 import { bucketItem } from '../helpers/resource-items.js';
 import { PREFERENCE_COLUMNS } from '../../src/ingest/preferences-csv.js';
 
+/** The hint after an import's first invalid record. */
+const NOTHING_WRITTEN = 'steward: nothing was written; with --skip-invalid the valid records are written and each invalid one is reported\n';
+
 const org = useImportOrg();
 
 function write(name: string, text: string): string {
@@ -50,7 +53,7 @@ test('resources NDJSON: all or nothing by default; --skip-invalid writes the val
   );
   const strict = await importing('resources', file);
   assert.equal(strict.code, 1);
-  assert.equal(strict.stderr, `steward: ${file} line 2, field attributes.tags[0]: "no-colon" is not a key:value tag\n`);
+  assert.equal(strict.stderr, `steward: ${file} line 2, field attributes.tags[0]: "no-colon" is not a key:value tag\n${NOTHING_WRITTEN}`);
   assert.equal(strict.stdout, '');
   assert.deepEqual(await listedIds(), [], 'nothing is written');
 
@@ -92,7 +95,7 @@ test('Terraform state: a bad resource aborts the state by default; with --skip-i
   const file = write('mixed.tfstate', JSON.stringify(state));
   const strict = await importing('terraform-state', file);
   assert.equal(strict.code, 1);
-  assert.equal(strict.stderr, `steward: ${file} resources[1], field type: is required and must be a string\n`);
+  assert.equal(strict.stderr, `steward: ${file} resources[1], field type: is required and must be a string\n${NOTHING_WRITTEN}`);
   assert.deepEqual(await listedIds('--source', 'import:terraform-state'), []);
 
   const skipping = await importing('terraform-state', file, '--skip-invalid');
@@ -180,7 +183,7 @@ test('every other importer: the first bad record aborts by default, --skip-inval
   for (const { kind, file, problem, aborted, written } of cases) {
     const strict = await importing(kind, file);
     assert.equal(strict.code, 1, `${kind}: ${strict.stderr}`);
-    assert.equal(strict.stderr, `steward: ${file}${aborted ?? ` ${problem}`}\n`, kind);
+    assert.equal(strict.stderr, `steward: ${file}${aborted ?? ` ${problem}`}\n${NOTHING_WRITTEN}`, kind);
     assert.equal(strict.stdout, '', kind);
     const skipping = await importing(kind, file, '--skip-invalid');
     assert.equal(skipping.code, 0, `${kind}: ${skipping.stderr}`);
