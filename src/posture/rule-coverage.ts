@@ -59,8 +59,8 @@ export interface CoverageRule {
 }
 
 /** The rules of the pack the engine was loaded from (an engine that lists none: the rules the data names). */
-export function packRules(engine: RuleEngine): CoverageRule[] {
-  const listed = (engine as Partial<Pick<LoadedRuleEngine, 'rules'>>).rules ?? [];
+export function packRules(engine: RuleEngine | undefined): CoverageRule[] {
+  const listed = (engine as Partial<Pick<LoadedRuleEngine, 'rules'>> | undefined)?.rules ?? [];
   return listed.map(({ id, name, resource_type, severity }) => ({ id, name, resource_type, severity }));
 }
 

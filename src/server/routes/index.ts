@@ -10,6 +10,7 @@ import { findingsRoutes } from './findings.js';
 import { muteRoutes } from './mutes.js';
 import { ownershipRoutes } from './ownership.js';
 import { directoryRoutes } from './directory.js';
+import { ruleCoverageRoutes } from './rule-coverage.js';
 
 /** Every route family of the service; a new family is one file here and one line below. */
 export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
@@ -23,4 +24,5 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   ownershipRoutes,
   directoryRoutes,
   signalRoutes,
+  ruleCoverageRoutes,
 ];

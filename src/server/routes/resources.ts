@@ -13,7 +13,6 @@ import {
   resourceWithVersions,
   type InventoryFilter,
   type InventoryFilterField,
-  type InventoryPosition,
 } from '../../posture/resource-inventory.js';
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { ingestResources } from '../../posture/inventory-service.js';
@@ -21,7 +20,7 @@ import { SNAPSHOT_QUERY } from '../../findings/list-query.js';
 import { cursorSecret } from '../../store/cursor-secret.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { idParameter } from '../input-checks.js';
-import { signedCursorCodec } from '../signed-cursor.js';
+import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';
 
 const MAX_ITEMS = 1000;
 const tags = ['Resources'];
@@ -189,42 +188,7 @@ const LIST_RESPONSE = Type.Object({
   }),
 });
 
-/** `after`: the last resource of the page before; the first page's instant and count; a hash of the filters. */
-interface InventoryCursor {
-  after: string;
-  snapshot: number;
-  total: number;
-  filters: string;
-}
-const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const cursorCodec = signedCursorCodec<InventoryCursor>({
-  fields: ['after', 'snapshot', 'total', 'filters'],
-  encoding: 'base64url',
-  isShape: (c) => typeof c.after === 'string' && c.after !== '' && isCount(c.snapshot) && isCount(c.total) && typeof c.filters === 'string',
-});
-
-function badCursor(detail: string): never {
-  throw new InvalidInput(`Invalid parameter page[cursor]: ${detail}`, { parameter: 'page[cursor]' }, 'STEWARD_ERR_INVALID_CURSOR');
-}
-
-/** The page a cursor continues: only for the organization, filters and instant it was issued for. */
-function decodePosition(secret: string, orgId: string, query: ListQuery, filter: InventoryFilter): InventoryPosition | undefined {
-  const raw = query['page[cursor]'];
-  if (raw === undefined) return undefined;
-  const c = cursorCodec.decode(secret, orgId, raw, 'page[cursor]');
-  if (c.filters !== inventoryFilterHash(filter)) badCursor('was issued for other filters; send the same filters with it, or start again without it');
-  if (query.snapshot_timestamp !== undefined && query.snapshot_timestamp !== c.snapshot)
-    badCursor(`it belongs to snapshot ${c.snapshot}, not ${query.snapshot_timestamp}`);
-  return { after: c.after, snapshot: c.snapshot, total: c.total };
-}
-
-/** This listing's URL with the next page's cursor, every other parameter as sent. */
-function nextLink(request: FastifyRequest, cursor: string): string {
-  const q = request.url.indexOf('?');
-  const params = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
-  params.set('page[cursor]', cursor);
-  return `${request.routeOptions.url ?? '/api/v2/csm/resources'}?${params.toString()}`;
-}
+const OTHER_FILTERS = 'was issued for other filters; send the same filters with it, or start again without it';
 
 function filterOf(query: ListQuery): InventoryFilter {
   const filter: InventoryFilter = { tags: query['filter[tags]'] ?? [] };
@@ -296,10 +260,13 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
         filter,
         limit: request.query['page[limit]'] ?? DEFAULT_INVENTORY_LIMIT,
         snapshotTimestamp: request.query.snapshot_timestamp,
-        position: decodePosition(secret, orgId, request.query, filter),
+        position: decodePositionCursor(secret, orgId, request.query, inventoryFilterHash(filter), OTHER_FILTERS),
       });
-      const cursor = page.next && cursorCodec.encode(secret, orgId, { ...page.next, filters: inventoryFilterHash(filter) });
-      return inventoryListBody(page, cursor === undefined ? undefined : { cursor, link: nextLink(request, cursor) });
+      const cursor = page.next && encodePositionCursor(secret, orgId, page.next, inventoryFilterHash(filter));
+      return inventoryListBody(
+        page,
+        cursor === undefined ? undefined : { cursor, link: nextPageLink(request, cursor, request.routeOptions.url ?? '/api/v2/csm/resources') },
+      );
     },
   );
 
