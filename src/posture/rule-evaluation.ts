@@ -45,17 +45,18 @@ export function withDefaults(
   if (missing.length === 0) return { configuration, missing };
   let filled = configuration;
   const still: string[] = [];
-  for (const field of missing) {
+  // Shorter paths first: a default for `a` (null, say) settles `a.b` too.
+  for (const field of [...missing].sort((a, b) => a.length - b.length)) {
+    if (missingFields(filled, [field]).length === 0) continue;
     const canFill = fillable === 'any' || fillable.has(field);
     if (canFill && Object.hasOwn(rule.defaults, field)) filled = setPath(filled, field.split('.'), rule.defaults[field]);
     else still.push(field);
   }
-  // A default may have filled a field below another missing one (`a` given, `a.b` was missing too).
-  return { configuration: filled, missing: missingFields(filled, still) };
+  return { configuration: filled, missing: missingFields(filled, still).sort() };
 }
 
 /** A copy of `object` with `value` at `path`, creating the maps on the way (only absent keys are created). */
-function setPath(object: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+export function setPath(object: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
   const [key, ...rest] = path;
   if (rest.length === 0) return { ...object, [key]: value };
   const inner = object[key];

@@ -15,20 +15,29 @@ const rule = (slug: string): Rule => {
   return found;
 };
 
-test('every rule passes its passing samples and fails its failing samples, without runtime errors', () => {
+test('every rule passes its passing samples, fails its failing samples and cannot judge its not-evaluated samples', () => {
   let checked = 0;
   for (const r of rules) {
     const now = r.tests?.now;
-    for (const configuration of r.tests?.pass ?? []) {
-      assert.deepEqual(explainRule(r, configuration, { now }), { evaluation: 'pass' }, `${r.file}: ${JSON.stringify(configuration)}`);
-      checked++;
-    }
-    for (const configuration of r.tests?.fail ?? []) {
-      assert.deepEqual(explainRule(r, configuration, { now }), { evaluation: 'fail' }, `${r.file}: ${JSON.stringify(configuration)}`);
+    // pass and fail samples: from a source that can fill every field, so the rule's defaults hold.
+    for (const kind of ['pass', 'fail'] as const)
+      for (const configuration of r.tests?.[kind] ?? []) {
+        assert.deepEqual(
+          explainRule(r, configuration, { now, fillable: 'any' }),
+          { evaluation: kind },
+          `${r.file}: ${JSON.stringify(configuration)}`,
+        );
+        checked++;
+      }
+    // not_evaluated samples: from a source that fills none of the fields they lack, so no default holds.
+    for (const configuration of r.tests?.not_evaluated ?? []) {
+      const outcome = explainRule(r, configuration, { now, fillable: new Set() });
+      assert.equal(outcome.evaluation, 'not_evaluated', `${r.file}: ${JSON.stringify(configuration)}`);
+      assert.ok(outcome.missing_fields!.length > 0);
       checked++;
     }
   }
-  assert.ok(checked >= 2 * rules.length);
+  assert.ok(checked >= 3 * rules.length);
 });
 
 test('an empty configuration raises no runtime error in any rule: missing fields are handled', () => {
@@ -118,9 +127,11 @@ const inline = (expression: string): Rule => {
 test('a runtime error is a fail, and explainRule says why', () => {
   const r = inline('resource.versioning.status == "Enabled"');
   assert.equal(evaluateRule(r, { versioning: { status: 'Enabled' } }), 'pass');
-  const outcome = explainRule(r, {});
+  // versioning is null: the selection of status errors. (Without versioning at all the rule could not judge.)
+  const outcome = explainRule(r, { versioning: null });
   assert.equal(outcome.evaluation, 'fail');
-  assert.match(outcome.error ?? '', /versioning/);
+  assert.match(outcome.error ?? '', /versioning|status|null/);
+  assert.deepEqual(explainRule(r, {}), { evaluation: 'not_evaluated', missing_fields: ['versioning.status'] });
   // A type mismatch on unexpected data: a string where a number was expected.
   const typed = explainRule(inline('resource.backup_retention_period >= 7'), { backup_retention_period: 'seven' });
   assert.equal(typed.evaluation, 'fail');
