@@ -164,6 +164,13 @@ test('resources list and show beside the server read what the server serves', as
   assert.equal((JSON.parse(shown.stdout) as { data: { id: string } }).data.id, 'arn:aws:s3:::beside-b');
 });
 
+test('rules coverage beside the server reads what the API serves', async () => {
+  const byApi = (await (await api('/api/v2/csm/rules/coverage')).json()) as { meta: { snapshot_timestamp: number } };
+  const r = await runBuiltCli(['rules', 'coverage', '--org', 'acme', '--json', '--at', String(byApi.meta.snapshot_timestamp)], envOf(served));
+  ok(r);
+  assert.deepEqual(JSON.parse(r.stdout), byApi);
+});
+
 test('migrate and rules list work beside the server', async () => {
   const migrated = await runBuiltCli(['migrate'], envOf(served));
   ok(migrated);

@@ -35,7 +35,7 @@ interface ListOptions {
 }
 
 /** Unix ms, or an ISO 8601 date-time (2024-05-01T12:00:00Z), within the instants the store keeps. */
-function parseAt(raw: string): number {
+export function parseAt(raw: string): number {
   const ms = /^\d{1,16}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}(T|$)/.test(raw) ? Date.parse(raw) : NaN;
   if (Number.isNaN(ms)) throw new CliError(`Invalid option --at: ${JSON.stringify(raw)} is neither Unix milliseconds nor an ISO 8601 date-time`);
   const outOfRange = instantReason(ms);

@@ -1,0 +1,177 @@
+// `steward rules coverage` through the built binary, after importing the fixtures' Terraform states, on a data folder of
+// its own (or a PostgreSQL database when DATABASE_URL is set): the counts of each rule equal a direct count of the
+// store's finding states and evaluation gaps, as they stood at --at; filters, JSON and the errors of a person at a terminal.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBuiltCli } from '../helpers/processes.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { bucketItem } from '../helpers/resource-items.js';
+import { openDb } from '../../src/store/db.js';
+import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
+
+let db: TestDatabase;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let beforeImports: number;
+let afterTerraform: number;
+
+type Coverage = {
+  data: Array<{
+    id: string;
+    attributes: {
+      resource_type: string;
+      pass: number;
+      fail: number;
+      not_evaluated: number;
+      missing_fields: Array<{ field: string; count: number }>;
+      sources: Array<{ source: string | null; count: number }>;
+    };
+  }>;
+  meta: { snapshot_timestamp: number; resource_types: Array<{ resource_type: string }> };
+};
+
+const steward = (...args: string[]) => runBuiltCli(args, env);
+async function ok(...args: string[]): Promise<string> {
+  const r = await steward(...args);
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const json = async (...args: string[]) => JSON.parse(await ok('rules', 'coverage', '--org', 'acme', '--json', ...args)) as Coverage;
+const rules = builtInRuleEngine().rules;
+
+before(async () => {
+  db = await createTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'steward-coverage-'));
+  env = { DATABASE_URL: db.url ?? '', STEWARD_DATA_DIR: join(dir, 'data') };
+  await ok('keys', 'create', '--org', 'acme', '--user', 'alice', '--json');
+  beforeImports = Date.now() - 1;
+  await ok('import', 'terraform-state', fixturePath('terraform-state'), '--org', 'acme');
+  afterTerraform = Date.now();
+  while (Date.now() <= afterTerraform + 1) await new Promise((r) => setTimeout(r, 1));
+  // One bucket of the states changes over the API's format: enabled versioning, as an NDJSON import.
+  const file = join(dir, 'bucket.ndjson');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      bucketItem('arn:aws:s3:::bucket-martin-test-drift', { configuration: { name: 'bucket-martin-test-drift', versioning: { status: 'Enabled' } } }),
+    ) + '\n',
+  );
+  await ok('import', 'resources', file, '--org', 'acme');
+});
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await db?.drop();
+});
+
+/** pass / fail / not evaluated of each rule at `at`, counted straight from the store (once no command holds it). */
+async function directCounts(at: number): Promise<Map<string, [number, number, number]>> {
+  const store = await openDb({ databaseUrl: db.url, dataDir: env.STEWARD_DATA_DIR! });
+  try {
+    const org = (await store.query<{ org_id: string }>(`SELECT org_id FROM orgs WHERE name = 'acme'`)).rows[0]!.org_id;
+    const out = new Map<string, [number, number, number]>();
+    const get = (id: string) => out.get(id) ?? out.set(id, [0, 0, 0]).get(id)!;
+    const states = await store.query<{ rule_id: string; evaluation: string; n: string }>(
+      `SELECT s.rule_id, s.evaluation, count(*) AS n FROM finding_states s JOIN findings f ON f.org_id = s.org_id AND f.finding_id = s.finding_id
+       WHERE s.org_id = $1 AND f.origin = 'rule' AND s.valid_from <= $2 AND s.valid_to > $2 GROUP BY 1, 2`,
+      [org, at],
+    );
+    for (const r of states.rows) get(r.rule_id)[r.evaluation === 'pass' ? 0 : 1] += Number(r.n);
+    const gaps = await store.query<{ rule_id: string; n: string }>(
+      `SELECT rule_id, count(*) AS n FROM evaluation_gaps WHERE org_id = $1 AND valid_from <= $2 AND valid_to > $2 GROUP BY 1`,
+      [org, at],
+    );
+    for (const r of gaps.rows) get(r.rule_id)[2] += Number(r.n);
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+function assertMatches(body: Coverage, direct: Map<string, [number, number, number]>) {
+  for (const d of body.data) {
+    const { pass, fail, not_evaluated } = d.attributes;
+    assert.deepEqual([pass, fail, not_evaluated], direct.get(d.id) ?? [0, 0, 0], d.id);
+  }
+}
+
+test('--json: every rule of the pack, its counts equal to the store, now and at --at', async () => {
+  const now = await json();
+  assert.deepEqual(now.data.map((d) => d.id).sort(), rules.map((r) => r.id).sort());
+  assertMatches(now, await directCounts(now.meta.snapshot_timestamp));
+  assert.ok(now.data.reduce((n, d) => n + d.attributes.pass + d.attributes.fail + d.attributes.not_evaluated, 0) > 100);
+
+  const then = await json('--at', String(afterTerraform));
+  assert.equal(then.meta.snapshot_timestamp, afterTerraform);
+  assertMatches(then, await directCounts(afterTerraform));
+  const versioning = (b: Coverage) => b.data.find((d) => d.id === 'qnq-37b-9fs')!.attributes;
+  assert.notDeepEqual(
+    [versioning(then).pass, versioning(then).fail, versioning(then).not_evaluated],
+    [versioning(now).pass, versioning(now).fail, versioning(now).not_evaluated],
+    'the bucket changed after the states were imported',
+  );
+  // ISO 8601 reads the same instant; before any import nothing was judged.
+  assert.deepEqual(await json('--at', new Date(afterTerraform).toISOString()), then);
+  const empty = await json('--at', String(beforeImports));
+  assert.ok(empty.data.every((d) => d.attributes.pass + d.attributes.fail + d.attributes.not_evaluated === 0));
+});
+
+test('--rule and --type select rules; the human table has one line per rule', async () => {
+  const s3 = await json('--type', 'aws_s3_bucket');
+  assert.deepEqual(
+    s3.data.map((d) => d.id).sort(),
+    rules
+      .filter((r) => r.resource_type === 'aws_s3_bucket')
+      .map((r) => r.id)
+      .sort(),
+  );
+  assert.deepEqual(
+    (await json('--rule', 'jdr-07p-t39')).data.map((d) => d.id),
+    ['jdr-07p-t39'],
+  );
+
+  const r = await steward('rules', 'coverage', '--org', 'acme', '--type', 'aws_s3_bucket');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l !== '');
+  assert.match(lines[0]!, /^RULE\s+RESOURCE TYPE\s+PASS\s+FAIL\s+NOT EVALUATED\s+MISSING FIELDS$/);
+  assert.equal(lines.length, s3.data.length + 1);
+  for (const d of s3.data) {
+    const line = lines.find((l) => l.startsWith(`${d.id} `));
+    assert.ok(line, d.id);
+    const cells = line.split(/\s{2,}/);
+    assert.deepEqual(cells.slice(0, 5), [
+      d.id,
+      'aws_s3_bucket',
+      String(d.attributes.pass),
+      String(d.attributes.fail),
+      String(d.attributes.not_evaluated),
+    ]);
+    const top = d.attributes.missing_fields[0];
+    assert.ok(top ? cells[5]!.startsWith(`${top.field} (${top.count})`) : cells[5] === '-', line);
+  }
+  assert.match(r.stderr, new RegExp(`^${s3.data.length} rules: \\d+ pass, \\d+ fail, \\d+ not evaluated at \\d{4}-`));
+});
+
+test('mistakes exit 2 naming the option; help lists the options', async () => {
+  for (const [args, message] of [
+    [['--rule', 'NOT A RULE'], /Invalid option --rule/],
+    [['--type', 'S3'], /Invalid option --type/],
+    [['--at', 'yesterday'], /Invalid option --at/],
+  ] as const) {
+    const r = await steward('rules', 'coverage', '--org', 'acme', ...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  const unknown = await steward('rules', 'coverage', '--org', 'nobody');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /No organization named "nobody"/);
+  const missingOrg = await steward('rules', 'coverage');
+  assert.notEqual(missingOrg.code, 0);
+  assert.match(missingOrg.stderr, /--org/);
+  const help = await ok('rules', 'coverage', '--help');
+  for (const option of ['--org', '--rule', '--type', '--at', '--json']) assert.ok(help.includes(option), option);
+});
