@@ -128,6 +128,12 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
       const field = `instances[${i}].attributes`;
       if (!isRecord(instance) || !isRecord(instance.attributes)) throw new RecordError(place, field, 'must be an object');
       const a = instance.attributes;
+      // A companion resource (a bucket's policy, a user's access key) is part of its parent's configuration, not a
+      // resource: folded into the parent below, or left out when the parent is not in this state.
+      if (isTerraformChild(type)) {
+        children.push({ terraformType: type, attributes: a });
+        return;
+      }
 
       // Some resources (CloudFormation stacks, SNS topics) have their ARN as their id and no `arn` attribute.
       const arnText = [a.arn, a.id].find((v): v is string => typeof v === 'string' && v.startsWith('arn:'));
@@ -164,7 +170,6 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
       };
       if (opts.iac) record.iac = { repo: opts.iac.repo, path: opts.iac.path };
       records.push(checkRecordLimits(record, `${place} instances[${i}]`, (name) => name));
-      if (isTerraformChild(type)) children.push({ terraformType: type, attributes: a });
     };
     resource.instances.forEach((instance, i) => readRecord(() => readInstance(instance, i), onInvalid));
   }

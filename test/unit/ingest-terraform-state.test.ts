@@ -36,7 +36,7 @@ test('all 97 real states parse, every record complete and typed', () => {
     }
     total += records.length;
   }
-  assert.ok(total > 200, `only ${total} records`);
+  assert.ok(total > 150, `only ${total} records`);
 });
 
 test('S3 buckets: ARN ids, region from attributes, bucket policies folded in from aws_s3_bucket_policy', () => {
@@ -119,11 +119,9 @@ test('S3 server-side encryption takes the API shape', () => {
   assert.deepEqual(bucket.iac, { repo: 'github.com/acme/infra', path: 'envs/prod' });
 });
 
-test('the real aws_s3_bucket_public_access_block state imports as its own resource', () => {
-  const [block] = state('aws_s3_bucket_public_access_block');
-  assert.equal(block.resource_type, 'aws_s3_bucket_public_access_block');
-  assert.equal(block.resource_id, 'elie-dev-driftctl');
-  assert.equal(block.configuration.block_public_acls, true);
+test('the real aws_s3_bucket_public_access_block state, whose bucket is elsewhere, describes no resource', () => {
+  // A public access block is part of its bucket's configuration, and this state does not hold the bucket.
+  assert.deepEqual(state('aws_s3_bucket_public_access_block'), []);
 });
 
 test('security groups: ingress with cidr_blocks -> ip_permissions with ip_ranges[].cidr_ip', () => {
@@ -303,8 +301,8 @@ test('IAM attachments, inline policies and access keys fold into their user when
   assert.deepEqual(user1.configuration.user_policy_list, [
     { policy_name: 'inline', policy_document: { statement: [{ effect: 'Allow', action: '*', resource: '*' }] } },
   ]);
-  const key = records.find((r) => r.resource_type === 'aws_iam_access_key');
-  assert.equal(key?.configuration.secret, undefined);
+  assert.equal(records.filter((r) => r.resource_type === 'aws_iam_access_key').length, 0);
+  assert.doesNotMatch(JSON.stringify(records), /s3cr3t/);
 });
 
 test('security group rules are folded into their group when both are in one state', () => {
@@ -320,7 +318,8 @@ test('security group rules are folded into their group when both are in one stat
   const prefixLists = sg.configuration.ip_permissions.flatMap((p: any) => p.prefix_list_ids.map((x: any) => x.prefix_list_id));
   assert.deepEqual(prefixLists, ['pl-abb451c2']);
   assert.ok(sg.configuration.ip_permissions_egress.length > 1);
-  assert.equal(records.filter((r) => r.resource_type === 'aws_security_group_rule').length, 11);
+  // The rules are the group's configuration, not resources of their own.
+  assert.equal(records.filter((r) => r.resource_type === 'aws_security_group_rule').length, 0);
 });
 
 test('an unsupported version or a broken resource is a RecordError naming the field', () => {

@@ -1,8 +1,9 @@
 // Terraform splits one API resource into several state resources (a bucket and its public access block, a security
 // group and its rules, a user and its login profile). The API, and so the canonical configuration, has them on the
-// parent: these fold each companion into its parent when both are in one state. A companion whose parent is not in the
-// state is not folded anywhere: it stays a record of its own type only, since a parent built from it alone would be a
-// partial record under the id of a resource that another state (or another source) describes whole.
+// parent: these fold each companion into its parent when both are in one state. A companion is never a record of its
+// own (it is no cloud resource, and a bucket's companions all have the bucket's name as their id, so their records
+// would overwrite one another). One whose parent is not in the state is left out: a parent built from it alone would
+// be a partial record under the id of a resource that another state (or another source) describes whole.
 import type { ResourceRecord } from '../../posture/resource.js';
 import { COMPUTE_COMPANIONS } from './terraform-compute-companions.js';
 import { parentFinder, type Fold } from './terraform-fold.js';
