@@ -96,9 +96,11 @@ const ECR = ['repository_name', 'image_scanning_configuration.scan_on_push', 'im
 
 /**
  * A Terraform state knows what was declared, and what the provider read back into the resource's own attributes at its
- * last refresh; never what only the cloud computes (`policy_status`, last use, key state changes made outside).
- * Settings Terraform keeps in separate resources (src/ingest/canonical/terraform-attachments.ts folds them into their
- * parent) are `sometimes`: the state that holds the parent need not hold them.
+ * last refresh (a bucket's policy, ACL, encryption, versioning and logging are such attributes in every provider
+ * version, next to their companion resources); never what only the cloud computes (`policy_status`, a user's
+ * credential report: password use, key use, `mfa_active`). Settings Terraform keeps only in companion resources
+ * (src/ingest/canonical/terraform-attachments.ts folds them into their parent), and attributes older providers do not
+ * record (`role_last_used`, `managed_policy_arns`, `package_type`), are `sometimes`.
  */
 const TERRAFORM_STATE: Declaration = {
   fills: {
