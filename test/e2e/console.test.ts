@@ -235,6 +235,47 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await shot('overview');
   });
 
+  await t.test('the overview shows per rule how much it could judge, as the API counts it, sortable, with why in a row detail', async () => {
+    type Coverage = {
+      data: Array<{ id: string; attributes: { pass: number; fail: number; not_evaluated: number; missing_fields: Array<{ field: string }> } }>;
+    };
+    const coverage = (await api<Coverage>('/api/v2/csm/rules/coverage')).data.filter(
+      (d) => d.attributes.pass + d.attributes.fail + d.attributes.not_evaluated > 0,
+    );
+    assert.ok(coverage.length > 0, 'the seeded resources give the rules something to judge');
+    await page.locator('table.coverage-table tbody tr[data-rule-id]').first().waitFor();
+    assert.equal(await page.locator('table.coverage-table tbody tr[data-rule-id]').count(), coverage.length);
+    for (const d of coverage) {
+      const cells = await page.locator(`tr[data-rule-id="${d.id}"] td.num`).allInnerTexts();
+      assert.deepEqual(cells.slice(1), [String(d.attributes.pass), String(d.attributes.fail), String(d.attributes.not_evaluated)], d.id);
+      const bar = await page.locator(`tr[data-rule-id="${d.id}"] .coverage-bar`).getAttribute('aria-label');
+      assert.match(bar!, new RegExp(`^${d.attributes.pass} pass, ${d.attributes.fail} fail, ${d.attributes.not_evaluated} not evaluated`));
+    }
+    // Sorting by a column says so to assistive technology and orders the rows.
+    await page.getByRole('button', { name: /^Fail/ }).click();
+    await page.locator('th[aria-sort="ascending"]', { hasText: 'Fail' }).waitFor();
+    await page.getByRole('button', { name: /^Fail/ }).click();
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Fail' }).waitFor();
+    const fails = (await page.locator('table.coverage-table tbody tr[data-rule-id] td.num:nth-of-type(5)').allInnerTexts()).map(Number);
+    assert.deepEqual(
+      fails,
+      [...fails].sort((a, b) => b - a),
+    );
+    // A rule that could not judge some resources says why, by keyboard.
+    const gap = coverage.find((d) => d.attributes.not_evaluated > 0);
+    if (gap) {
+      const toggle = page.locator(`tr[data-rule-id="${gap.id}"] button[aria-expanded]`);
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      const detail = page.locator(`#coverage-detail-${gap.id}`);
+      await detail.locator('.coverage-resources li').first().waitFor();
+      const text = await detail.innerText();
+      for (const m of gap.attributes.missing_fields) assert.ok(text.includes(m.field), m.field);
+      await shot('overview-coverage');
+    }
+  });
+
   await t.test('settings save through the API and a bad preferences CSV lists its errors', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.locator('#auto-tag').waitFor();

@@ -10,8 +10,10 @@ import type {
   HistoryItem,
   InferenceItem,
   MuteInput,
+  NotEvaluatedResource,
   OwnerType,
   OwnershipSettings,
+  RuleCoverage,
   UntaggedCounts,
 } from './types.js';
 
@@ -116,6 +118,21 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
       const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
       return (await json<{ data: { attributes: FindingsSummary } }>('GET', `/api/v2/posture_management/findings/summary${q}`)).data.attributes;
     },
+
+    ruleCoverage: async (snapshot?: number) => {
+      const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
+      const body = await json<{ data: Array<{ attributes: RuleCoverage }>; meta: { snapshot_timestamp: number } }>(
+        'GET',
+        `/api/v2/csm/rules/coverage${q}`,
+      );
+      return { rules: body.data.map((d) => d.attributes), at: body.meta.snapshot_timestamp };
+    },
+
+    notEvaluatedResources: async (ruleId: string, snapshot: number, limit = 20) =>
+      json<{ data: NotEvaluatedResource[]; meta: { page: { total_filtered_count: number } } }>(
+        'GET',
+        `/api/v2/csm/rules/coverage/${seg(ruleId)}/resources?page[limit]=${limit}&snapshot_timestamp=${snapshot}`,
+      ),
 
     listInferences: async (resourceId: string) =>
       (await json<{ data: { attributes: { items: InferenceItem[] } } }>('GET', ownership(resourceId))).data.attributes.items,

@@ -136,3 +136,23 @@ export const MUTE_REASONS = [
   'HUMAN_ERROR',
   'NO_LONGER_ACCEPTED_RISK',
 ] as const;
+
+/** GET /api/v2/csm/rules/coverage: how much of the estate one rule could judge. */
+export interface RuleCoverage {
+  rule_id: string;
+  name: string;
+  resource_type: string;
+  severity: Severity;
+  in_rule_pack: boolean;
+  pass: number;
+  fail: number;
+  not_evaluated: number;
+  missing_fields: Array<{ field: string; count: number }>;
+  sources: Array<{ source: string | null; count: number }>;
+}
+
+/** GET /api/v2/csm/rules/coverage/{rule_id}/resources: a resource the rule could not judge. */
+export interface NotEvaluatedResource {
+  id: string;
+  attributes: { resource_type: string; name: string | null; missing_fields: string[]; source: string | null; not_evaluated_since: number };
+}

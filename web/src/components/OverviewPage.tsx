@@ -5,6 +5,7 @@ import { SEVERITIES } from '../types.js';
 import { BarChart } from './BarChart.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { SnapshotControl } from './SnapshotControl.js';
+import { RuleCoverageTable } from './RuleCoverageTable.js';
 
 export function OverviewPage({ api }: { api: Api }) {
   const [snapshot, setSnapshot] = useState<number>();
@@ -57,6 +58,7 @@ export function OverviewPage({ api }: { api: Api }) {
           />
         )}
       </div>
+      <RuleCoverageTable api={api} snapshot={snapshot} />
     </div>
   );
 }
