@@ -59,7 +59,9 @@ test('Terraform type names to Datadog names', () => {
   assert.equal(terraformType('aws_default_security_group')?.resourceType, 'aws_security_group');
   assert.equal(terraformType('aws_default_route_table')?.resourceType, 'aws_route_table');
   assert.equal(terraformType('aws_kinesis_stream')?.resourceType, 'aws_kinesis_stream');
-  assert.deepEqual(terraformType('google_storage_bucket'), { resourceType: 'gcp_storage_bucket', provider: 'gcp' });
+  assert.deepEqual(terraformType('google_pubsub_topic'), { resourceType: 'gcp_pubsub_topic', provider: 'gcp' });
+  assert.equal(terraformType('google_storage_bucket')?.resourceType, 'gcp_storage_bucket');
+  assert.equal(terraformType('google_storage_bucket')?.mapping?.resourceType, 'gcp_storage_bucket');
   assert.equal(terraformType('random_id'), undefined);
 });
 

@@ -8,7 +8,7 @@ import { parseTerraformState } from '../../src/ingest/terraform-state.js';
 import { resourceContentHash } from '../../src/posture/content-hash.js';
 import type { ResourceRecord } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { BUCKET, bucketState, COMPUTE_SAMPLE, IAM_SAMPLE, resource, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
+import { BUCKET, bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, resource, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
 
 const NOW = 1_700_000_000_000;
 type Configured = ResourceRecord & { configuration: any };
@@ -205,4 +205,60 @@ test('the import is deterministic: every real state gives the same records and c
   const merged = bucketState(...S3_COMPANIONS);
   const once = parseTerraformState(structuredClone(merged), 's', { now: NOW }).map(resourceContentHash);
   assert.deepEqual(parseTerraformState(structuredClone(merged), 's', { now: NOW }).map(resourceContentHash), once);
+});
+
+test('Google provider: a bucket and an instance take the API shapes, and the bucket its IAM members and bindings', () => {
+  const records = parseTerraformState(stateOf(...GCP_SAMPLE), 'gcp.tfstate', { now: NOW });
+  assert.deepEqual(records.map((r) => r.resource_type).sort(), ['gcp_compute_instance', 'gcp_storage_bucket']);
+  const bucket = byId(records, 'acme-site');
+  assert.equal(bucket.cloud_provider, 'gcp');
+  const c = bucket.configuration;
+  assert.deepEqual(c.iam_configuration, { uniform_bucket_level_access: { enabled: true }, public_access_prevention: 'inherited' });
+  assert.deepEqual(c.versioning, { enabled: true });
+  assert.deepEqual(c.logging, { log_bucket: 'acme-logs' });
+  assert.deepEqual(c.iam_policy, {
+    bindings: [
+      { role: 'roles/storage.objectViewer', members: ['allUsers'] },
+      { role: 'roles/storage.admin', members: ['group:web-admins@acme.example'] },
+    ],
+  });
+  assert.equal(c.uniform_bucket_level_access, undefined);
+
+  const instance = byId(records, 'projects/acme-prod/zones/europe-west1-b/instances/web-1').configuration;
+  assert.deepEqual(instance.network_interfaces[0].access_configs, [{ type: 'ONE_TO_ONE_NAT', nat_ip: '34.76.1.2', network_tier: 'PREMIUM' }]);
+  assert.deepEqual(instance.service_accounts, [
+    { email: '123456789-compute@developer.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] },
+  ]);
+  assert.deepEqual(instance.metadata, {
+    items: [
+      { key: 'enable-oslogin', value: 'TRUE' },
+      { key: 'block-project-ssh-keys', value: 'true' },
+    ],
+  });
+  assert.deepEqual(instance.shielded_instance_config, { enable_secure_boot: false, enable_vtpm: true, enable_integrity_monitoring: true });
+  assert.equal(instance.can_ip_forward, false);
+  assert.equal(instance.zone, 'europe-west1-b');
+});
+
+test('a whole-bucket IAM policy replaces the bindings; a member of a role already bound joins that binding', () => {
+  const records = parseTerraformState(
+    stateOf(
+      GCP_SAMPLE[0],
+      resource('google_storage_bucket_iam_policy', 'all', {
+        id: 'b/acme-site',
+        bucket: 'b/acme-site',
+        policy_data: '{"bindings":[{"members":["allAuthenticatedUsers"],"role":"roles/storage.objectViewer"}]}',
+      }),
+      resource('google_storage_bucket_iam_member', 'one', {
+        bucket: 'b/acme-site',
+        role: 'roles/storage.objectViewer',
+        member: 'user:a@acme.example',
+      }),
+    ),
+    's',
+    { now: NOW },
+  );
+  assert.deepEqual(byId(records, 'acme-site').configuration.iam_policy, {
+    bindings: [{ members: ['allAuthenticatedUsers', 'user:a@acme.example'], role: 'roles/storage.objectViewer' }],
+  });
 });

@@ -261,3 +261,57 @@ export const COMPUTE_SAMPLE = [
   }),
   resource('aws_vpc_security_group_egress_rule', 'all', { id: 'sgr-2', security_group_id: 'sg-1', cidr_ipv4: '0.0.0.0/0', ip_protocol: '-1' }),
 ];
+
+const google = (type: string, name: string, attributes: object) => ({
+  ...resource(type, name, attributes),
+  provider: 'provider["registry.terraform.io/hashicorp/google"]',
+});
+
+/** A Cloud Storage bucket with IAM members and bindings of its own, and a Compute Engine instance (Google provider 5). */
+export const GCP_SAMPLE = [
+  google('google_storage_bucket', 'site', {
+    id: 'acme-site',
+    name: 'acme-site',
+    location: 'EU',
+    project: 'acme-prod',
+    self_link: 'https://www.googleapis.com/storage/v1/b/acme-site',
+    uniform_bucket_level_access: true,
+    public_access_prevention: 'inherited',
+    versioning: [{ enabled: true }],
+    logging: [{ log_bucket: 'acme-logs', log_object_prefix: '' }],
+    labels: { team: 'web' },
+  }),
+  google('google_storage_bucket_iam_member', 'public', {
+    id: 'b/acme-site/roles/storage.objectViewer/allUsers',
+    bucket: 'b/acme-site',
+    role: 'roles/storage.objectViewer',
+    member: 'allUsers',
+    condition: [],
+  }),
+  google('google_storage_bucket_iam_binding', 'admins', {
+    id: 'b/acme-site/roles/storage.admin',
+    bucket: 'b/acme-site',
+    role: 'roles/storage.admin',
+    members: ['group:web-admins@acme.example'],
+    condition: [],
+  }),
+  google('google_compute_instance', 'web', {
+    id: 'projects/acme-prod/zones/europe-west1-b/instances/web-1',
+    instance_id: '1234567890',
+    name: 'web-1',
+    zone: 'europe-west1-b',
+    machine_type: 'e2-small',
+    can_ip_forward: false,
+    metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'true' },
+    network_interface: [
+      {
+        network: 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/default',
+        subnetwork: 'https://www.googleapis.com/compute/v1/projects/acme-prod/regions/europe-west1/subnetworks/default',
+        network_ip: '10.132.0.2',
+        access_config: [{ nat_ip: '34.76.1.2', network_tier: 'PREMIUM', public_ptr_domain_name: '' }],
+      },
+    ],
+    service_account: [{ email: '123456789-compute@developer.gserviceaccount.com', scopes: ['https://www.googleapis.com/auth/cloud-platform'] }],
+    shielded_instance_config: [{ enable_integrity_monitoring: true, enable_secure_boot: false, enable_vtpm: true }],
+  }),
+];

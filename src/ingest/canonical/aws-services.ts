@@ -1,9 +1,7 @@
 // CloudTrail, KMS, Lambda, DynamoDB, ECR, SQS, SNS, CloudFront and load balancers: each service API's names.
 import type { TypeMapping } from './mapping.js';
 import { canonicalPolicy, policyDocument } from './policy.js';
-import { block, compact, isRecord, list, objects, str, type Json } from './values.js';
-
-const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+import { block, bool, compact, isRecord, list, objects, str, type Json } from './values.js';
 
 export const awsCloudtrailTrail: TypeMapping = {
   resourceType: 'aws_cloudtrail_trail',

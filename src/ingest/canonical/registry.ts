@@ -6,6 +6,7 @@ import { awsS3Bucket } from './aws-s3-bucket.js';
 import { awsEbsVolume, awsEc2Instance, awsSecurityGroup, awsSubnet, awsVpc } from './aws-ec2.js';
 import { awsRdsCluster, awsRdsInstance } from './aws-rds.js';
 import { awsIamPolicy, awsIamRole, awsIamUser } from './aws-iam.js';
+import { gcpComputeInstance, gcpStorageBucket } from './gcp.js';
 import {
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
@@ -41,6 +42,8 @@ export const MAPPINGS: readonly TypeMapping[] = [
   awsCloudfrontDistribution,
   awsElb,
   awsElbv2LoadBalancer,
+  gcpStorageBucket,
+  gcpComputeInstance,
 ];
 
 const byTerraformType = new Map(MAPPINGS.flatMap((m) => (m.terraformTypes ?? []).map((t) => [t, m] as const)));

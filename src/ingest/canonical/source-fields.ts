@@ -93,6 +93,20 @@ const LAMBDA = [
 ];
 const PITR = ['continuous_backups_description.point_in_time_recovery_description.point_in_time_recovery_status'];
 const ECR = ['repository_name', 'image_scanning_configuration.scan_on_push', 'image_tag_mutability'];
+const GCS_BUCKET = ['name', 'id', 'iam_configuration.uniform_bucket_level_access.enabled', 'versioning.enabled', 'logging.log_bucket'];
+const GCE_INSTANCE = [
+  'name',
+  'id',
+  'zone',
+  'network_interfaces.access_configs.type',
+  'network_interfaces.access_configs.nat_ip',
+  'service_accounts.email',
+  'service_accounts.scopes',
+  'metadata.items.key',
+  'metadata.items.value',
+  'shielded_instance_config.enable_secure_boot',
+  'can_ip_forward',
+];
 
 /**
  * A Terraform state knows what was declared, and what the provider read back into the resource's own attributes at its
@@ -117,9 +131,12 @@ const TERRAFORM_STATE: Declaration = {
     aws_lambda_function: LAMBDA,
     aws_dynamodb_table: ['table_name', ...PITR],
     aws_ecr_repository: ECR,
+    gcp_storage_bucket: GCS_BUCKET,
+    gcp_compute_instance: GCE_INSTANCE,
   },
   sometimes: {
     aws_s3_bucket: [...PUBLIC_ACCESS_BLOCK, ...OWNERSHIP_CONTROLS],
+    gcp_storage_bucket: ['iam_configuration.public_access_prevention', 'iam_policy.bindings.role', 'iam_policy.bindings.members'],
     aws_iam_user: [
       'password_enabled',
       'mfa_devices.serial_number',

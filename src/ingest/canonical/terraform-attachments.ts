@@ -7,6 +7,7 @@
 import type { ResourceRecord } from '../../posture/resource.js';
 import { COMPUTE_COMPANIONS } from './terraform-compute-companions.js';
 import { parentFinder, type Fold } from './terraform-fold.js';
+import { GCP_COMPANIONS } from './terraform-gcp-companions.js';
 import { IAM_COMPANIONS } from './terraform-iam-companions.js';
 import { S3_COMPANIONS } from './terraform-s3-companions.js';
 import type { Json } from './values.js';
@@ -16,7 +17,7 @@ export interface TerraformChild {
   attributes: Json;
 }
 
-const FOLDS: Readonly<Record<string, Fold>> = { ...S3_COMPANIONS, ...IAM_COMPANIONS, ...COMPUTE_COMPANIONS };
+const FOLDS: Readonly<Record<string, Fold>> = { ...S3_COMPANIONS, ...IAM_COMPANIONS, ...COMPUTE_COMPANIONS, ...GCP_COMPANIONS };
 
 /** Folds every child whose parent is among `records` into that parent's configuration (in place), in the state's order. */
 export function foldTerraformChildren(records: ResourceRecord[], children: TerraformChild[]): void {

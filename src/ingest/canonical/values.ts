@@ -9,6 +9,11 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The value when it is a boolean; undefined for anything else. */
+export function bool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
 export function objects(value: unknown): Json[] {
   return list(value).filter(isRecord);
 }
