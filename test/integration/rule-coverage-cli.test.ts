@@ -155,6 +155,46 @@ test('--rule and --type select rules; the human table has one line per rule', as
   assert.match(r.stderr, new RegExp(`^${s3.data.length} rules: \\d+ pass, \\d+ fail, \\d+ not evaluated at \\d{4}-`));
 });
 
+test('--resources lists, page after page at one instant, the resources a rule could not judge', async () => {
+  const now = await json();
+  const rule = now.data.find((d) => d.attributes.not_evaluated > 0);
+  assert.ok(rule, 'the Terraform states leave some rule without a field it needs');
+  const at = String(now.meta.snapshot_timestamp);
+  const items = (await ok('rules', 'coverage', '--org', 'acme', '--rule', rule.id, '--resources', '--json', '--at', at))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { type: string; id: string; attributes: { rule_id: string; missing_fields: string[]; source: string | null } });
+  assert.equal(items.length, rule.attributes.not_evaluated);
+  assert.deepEqual(
+    items.map((i) => i.id),
+    [...new Set(items.map((i) => i.id))].sort(),
+    'each resource once, by id',
+  );
+  const fields = new Map<string, number>();
+  for (const i of items) {
+    assert.equal(i.type, 'not_evaluated_resource');
+    assert.equal(i.attributes.rule_id, rule.id);
+    for (const f of i.attributes.missing_fields) fields.set(f, (fields.get(f) ?? 0) + 1);
+  }
+  assert.deepEqual(Object.fromEntries(fields), Object.fromEntries(rule.attributes.missing_fields.map((m) => [m.field, m.count])));
+  const human = await steward('rules', 'coverage', '--org', 'acme', '--rule', rule.id, '--resources', '--at', at);
+  assert.equal(human.code, 0, human.stderr);
+  assert.deepEqual(
+    human.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('  ')[0]),
+    items.map((i) => i.id),
+  );
+  assert.match(human.stderr, new RegExp(`^${items.length} resources not evaluated by ${rule.id} at `));
+  const unknown = await steward('rules', 'coverage', '--org', 'acme', '--rule', 'zzz-zzz-zzz', '--resources');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /No rule zzz-zzz-zzz/);
+  const noRule = await steward('rules', 'coverage', '--org', 'acme', '--resources');
+  assert.equal(noRule.code, 2);
+  assert.match(noRule.stderr, /--resources needs --rule/);
+});
+
 test('mistakes exit 2 naming the option; help lists the options', async () => {
   for (const [args, message] of [
     [['--rule', 'NOT A RULE'], /Invalid option --rule/],
@@ -173,5 +213,5 @@ test('mistakes exit 2 naming the option; help lists the options', async () => {
   assert.notEqual(missingOrg.code, 0);
   assert.match(missingOrg.stderr, /--org/);
   const help = await ok('rules', 'coverage', '--help');
-  for (const option of ['--org', '--rule', '--type', '--at', '--json']) assert.ok(help.includes(option), option);
+  for (const option of ['--org', '--rule', '--type', '--at', '--resources', '--json']) assert.ok(help.includes(option), option);
 });

@@ -1,7 +1,21 @@
 import type { Command } from 'commander';
 import { loadRulePack, type Rule } from '../../posture/rule-pack.js';
 import { builtInRuleEngine } from '../../posture/rule-pack-engine.js';
-import { coverageBody, coverageFilterProblem, packRules, ruleCoverage, type CoverageFilter, type RuleCoverage } from '../../posture/rule-coverage.js';
+import {
+  MAX_COVERAGE_GAPS_LIMIT,
+  coverageBody,
+  coverageFilterProblem,
+  coverageGaps,
+  coverageGapsBody,
+  packRules,
+  ruleCoverage,
+  type CoverageFilter,
+  type CoverageRule,
+  type RuleCoverage,
+} from '../../posture/rule-coverage.js';
+import type { InventoryPosition } from '../../posture/resource-inventory.js';
+import type { Db } from '../../store/db.js';
+import { NotFound } from '../../errors.js';
 import { CliError, failWith, requireOrg, withStore } from '../with-store.js';
 import { parseAt } from './resources.js';
 
@@ -41,6 +55,31 @@ interface CoverageOptions {
   type?: string;
   at?: string;
   json?: boolean;
+  resources?: boolean;
+}
+
+/** Every resource `ruleId` could not judge at one instant, page after page: one line each, or NDJSON. */
+async function printNotEvaluated(db: Db, orgId: string, rules: CoverageRule[], ruleId: string, opts: CoverageOptions, snapshotTimestamp?: number) {
+  let position: InventoryPosition | undefined;
+  for (;;) {
+    const page = await coverageGaps(db, orgId, rules, ruleId, { limit: MAX_COVERAGE_GAPS_LIMIT, snapshotTimestamp, position }).catch(
+      (err: unknown) => {
+        throw err instanceof NotFound ? new CliError(err.message) : err;
+      },
+    );
+    const lines = coverageGapsBody(page).data.map((d) =>
+      opts.json
+        ? JSON.stringify(d)
+        : `${d.id}  ${d.attributes.resource_type}  ${d.attributes.missing_fields.join(',')}  ${d.attributes.source ?? '-'}  ` +
+          `since ${new Date(d.attributes.not_evaluated_since).toISOString()}`,
+    );
+    if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+    if (!page.next) {
+      if (!opts.json) process.stderr.write(`${page.total} resources not evaluated by ${ruleId} at ${new Date(page.at).toISOString()}\n`);
+      return;
+    }
+    position = page.next;
+  }
 }
 
 function coverageFilter(opts: CoverageOptions): CoverageFilter {
@@ -87,12 +126,19 @@ export function register(program: Command) {
     .option('--rule <id>', 'only this rule')
     .option('--type <resource_type>', 'only the rules of this resource type, such as aws_s3_bucket')
     .option('--at <instant>', 'the point in time: Unix ms or ISO 8601 (2024-05-01T12:00:00Z); default now')
-    .option('--json', 'print JSON')
+    .option('--resources', 'with --rule: list the resources it could not judge (id, type, missing fields, source, since when) instead')
+    .option('--json', 'print JSON (with --resources, NDJSON: one item of GET /api/v2/csm/rules/coverage/{rule_id}/resources a line)')
     .action(async (opts: CoverageOptions) => {
       try {
         const filter = coverageFilter(opts);
         const snapshotTimestamp = opts.at === undefined ? undefined : parseAt(opts.at);
         const engine = builtInRuleEngine();
+        if (opts.resources) {
+          const ruleId = opts.rule;
+          if (ruleId === undefined) throw new CliError('--resources needs --rule ID');
+          await withStore(async (db) => printNotEvaluated(db, await requireOrg(db, opts.org), packRules(engine), ruleId, opts, snapshotTimestamp));
+          return;
+        }
         const report = await withStore(async (db) =>
           ruleCoverage(db, await requireOrg(db, opts.org), packRules(engine), { filter, snapshotTimestamp }),
         );
