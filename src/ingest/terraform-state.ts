@@ -33,7 +33,13 @@ const DROPPED = new Set([
   'base_32_string_seed',
   'qr_code_png',
 ]);
-const SECRET_NAME = /(password|secret|private_key|_token$)/;
+/**
+ * Attribute names that hold credentials; states written before Terraform 0.15 do not mark them sensitive. Beyond
+ * passwords, secrets and private keys: azurerm's account keys and connection strings (`primary_access_key`,
+ * `primary_connection_string`, `primary_master_key`), SAS URLs, Application Insights keys.
+ */
+const SECRET_NAME =
+  /(password|secret|private_key|_token$|access_key$|connection_string|(^|_)(primary|secondary)(_master)?_key$|sas_url|instrumentation_key)/;
 
 function sensitivePaths(instance: Json): Set<string> {
   const names = new Set<string>();

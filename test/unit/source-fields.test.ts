@@ -12,7 +12,7 @@ import { parseTerraformState } from '../../src/ingest/terraform-state.js';
 import type { ResourceRecord } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { CONFIG_SAMPLE } from './source-fields-samples.js';
-import { bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
+import { AZURE_SAMPLE, bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
 
 const NOW = 1_700_000_000_000;
 const TERRAFORM = 'import:terraform-state';
@@ -56,7 +56,13 @@ function terraformRecords(): ResourceRecord[] {
   const real = readdirSync(dir)
     .filter((f) => f.endsWith('.tfstate'))
     .flatMap((f) => parseTerraformState(JSON.parse(readFileSync(fixturePath('terraform-state', f), 'utf8')), f, { now: NOW }));
-  const samples = [bucketState(...S3_COMPANIONS), stateOf(...IAM_SAMPLE), stateOf(...COMPUTE_SAMPLE), stateOf(...GCP_SAMPLE)];
+  const samples = [
+    bucketState(...S3_COMPANIONS),
+    stateOf(...IAM_SAMPLE),
+    stateOf(...COMPUTE_SAMPLE),
+    stateOf(...GCP_SAMPLE),
+    stateOf(...AZURE_SAMPLE),
+  ];
   return [...real, ...samples.flatMap((doc) => parseTerraformState(doc, 'sample', { now: NOW }))];
 }
 
@@ -178,8 +184,11 @@ test('whole configurations fill anything; Datadog findings carry anything but st
     const fields = fieldsSourceCanFill(source, 'aws_s3_bucket');
     assert.ok(fields !== 'any' && fields.size === 0, String(source));
   }
-  // A type no mapping builds (Terraform's azurerm_storage_account keeps Terraform's own attribute names).
+  // A type no mapping builds (Terraform's azurerm_linux_virtual_machine keeps Terraform's own attribute names).
+  assert.equal((fieldsSourceCanFill(TERRAFORM, 'azure_virtual_machine') as ReadonlySet<string>).size, 0);
+  // An azurerm storage account's settings decide when present; absent, an older provider may not have recorded them.
   assert.equal((fieldsSourceCanFill(TERRAFORM, 'azure_storage_account') as ReadonlySet<string>).size, 0);
+  assert.ok((fieldsSourceMayCarry(TERRAFORM, 'azure_storage_account') as ReadonlySet<string>).has('minimum_tls_version'));
 });
 
 test('the sets are closed under prefixes, and what a source fills is among what it may carry', () => {

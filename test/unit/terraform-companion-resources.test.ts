@@ -8,7 +8,17 @@ import { parseTerraformState } from '../../src/ingest/terraform-state.js';
 import { resourceContentHash } from '../../src/posture/content-hash.js';
 import type { ResourceRecord } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { BUCKET, bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, resource, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
+import {
+  AZURE_SAMPLE,
+  BUCKET,
+  bucketState,
+  COMPUTE_SAMPLE,
+  GCP_SAMPLE,
+  IAM_SAMPLE,
+  resource,
+  S3_COMPANIONS,
+  stateOf,
+} from './terraform-sample-states.js';
 
 const NOW = 1_700_000_000_000;
 type Configured = ResourceRecord & { configuration: any };
@@ -261,4 +271,40 @@ test('a whole-bucket IAM policy replaces the bindings; a member of a role alread
   assert.deepEqual(byId(records, 'acme-site').configuration.iam_policy, {
     bindings: [{ members: ['allAuthenticatedUsers', 'user:a@acme.example'], role: 'roles/storage.objectViewer' }],
   });
+});
+
+test('azurerm: a storage account takes the SDK names, and its separate network rules replace the block', () => {
+  const id = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmedata';
+  const alone = parseTerraformState(stateOf(AZURE_SAMPLE[0]), 's', { now: NOW });
+  assert.deepEqual(byId(alone, id).configuration.network_rule_set, {
+    default_action: 'Allow',
+    bypass: 'AzureServices',
+    ip_rules: [],
+    virtual_network_rules: [],
+  });
+  const records = parseTerraformState(stateOf(...AZURE_SAMPLE), 's', { now: NOW });
+  assert.deepEqual(
+    records.map((r) => r.resource_type),
+    ['azure_storage_account'],
+  );
+  const account = byId(records, id);
+  assert.equal(account.cloud_provider, 'azure');
+  const c = account.configuration;
+  assert.equal(c.enable_https_traffic_only, true);
+  assert.equal(c.minimum_tls_version, 'TLS1_2');
+  assert.equal(c.allow_blob_public_access, false);
+  assert.equal(c.allow_shared_key_access, true);
+  assert.deepEqual(c.encryption, { require_infrastructure_encryption: false });
+  assert.equal(c.network_rule_set.default_action, 'Deny');
+  assert.deepEqual(c.network_rule_set.ip_rules, [{ ip_address_or_range: '203.0.113.0/24', action: 'Allow' }]);
+  assert.doesNotMatch(JSON.stringify(records), /never-kept/);
+  // azurerm 4's name for secure transfer.
+  const v4 = parseTerraformState(
+    stateOf(resource('azurerm_storage_account', 'x', { id, name: 'acmedata', https_traffic_only_enabled: false })),
+    's',
+    {
+      now: NOW,
+    },
+  );
+  assert.equal(byId(v4, id).configuration.enable_https_traffic_only, false);
 });

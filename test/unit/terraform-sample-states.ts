@@ -315,3 +315,37 @@ export const GCP_SAMPLE = [
     shielded_instance_config: [{ enable_integrity_monitoring: true, enable_secure_boot: false, enable_vtpm: true }],
   }),
 ];
+
+/** An azurerm 3 storage account, and network rules of its own kept apart. */
+export const AZURE_SAMPLE = [
+  {
+    ...resource('azurerm_storage_account', 'data', {
+      id: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmedata',
+      name: 'acmedata',
+      resource_group_name: 'rg',
+      location: 'westeurope',
+      account_tier: 'Standard',
+      account_replication_type: 'GRS',
+      enable_https_traffic_only: true,
+      min_tls_version: 'TLS1_2',
+      allow_nested_items_to_be_public: false,
+      shared_access_key_enabled: true,
+      infrastructure_encryption_enabled: false,
+      network_rules: [{ default_action: 'Allow', bypass: ['AzureServices'], ip_rules: [], virtual_network_subnet_ids: [], private_link_access: [] }],
+      primary_access_key: 'never-kept',
+      primary_connection_string: 'never-kept',
+    }),
+    provider: 'provider["registry.terraform.io/hashicorp/azurerm"]',
+  },
+  {
+    ...resource('azurerm_storage_account_network_rules', 'data', {
+      id: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmedata',
+      storage_account_id: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmedata',
+      default_action: 'Deny',
+      bypass: ['AzureServices'],
+      ip_rules: ['203.0.113.0/24'],
+      virtual_network_subnet_ids: [],
+    }),
+    provider: 'provider["registry.terraform.io/hashicorp/azurerm"]',
+  },
+];

@@ -7,6 +7,7 @@ import { awsEbsVolume, awsEc2Instance, awsSecurityGroup, awsSubnet, awsVpc } fro
 import { awsRdsCluster, awsRdsInstance } from './aws-rds.js';
 import { awsIamPolicy, awsIamRole, awsIamUser } from './aws-iam.js';
 import { gcpComputeInstance, gcpStorageBucket } from './gcp.js';
+import { azureStorageAccount } from './azure.js';
 import {
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
@@ -44,6 +45,7 @@ export const MAPPINGS: readonly TypeMapping[] = [
   awsElbv2LoadBalancer,
   gcpStorageBucket,
   gcpComputeInstance,
+  azureStorageAccount,
 ];
 
 const byTerraformType = new Map(MAPPINGS.flatMap((m) => (m.terraformTypes ?? []).map((t) => [t, m] as const)));

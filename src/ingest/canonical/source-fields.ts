@@ -137,6 +137,17 @@ const TERRAFORM_STATE: Declaration = {
   sometimes: {
     aws_s3_bucket: [...PUBLIC_ACCESS_BLOCK, ...OWNERSHIP_CONTROLS],
     gcp_storage_bucket: ['iam_configuration.public_access_prevention', 'iam_policy.bindings.role', 'iam_policy.bindings.members'],
+    // azurerm 3 and 4 record every one of these; older providers lack some, and nothing says which were unset then.
+    azure_storage_account: [
+      'name',
+      'id',
+      'enable_https_traffic_only',
+      'minimum_tls_version',
+      'allow_blob_public_access',
+      'allow_shared_key_access',
+      'network_rule_set.default_action',
+      'encryption.require_infrastructure_encryption',
+    ],
     aws_iam_user: [
       'password_enabled',
       'mfa_devices.serial_number',

@@ -5,6 +5,7 @@
 // would overwrite one another). One whose parent is not in the state is left out: a parent built from it alone would
 // be a partial record under the id of a resource that another state (or another source) describes whole.
 import type { ResourceRecord } from '../../posture/resource.js';
+import { AZURE_COMPANIONS } from './terraform-azure-companions.js';
 import { COMPUTE_COMPANIONS } from './terraform-compute-companions.js';
 import { parentFinder, type Fold } from './terraform-fold.js';
 import { GCP_COMPANIONS } from './terraform-gcp-companions.js';
@@ -17,7 +18,7 @@ export interface TerraformChild {
   attributes: Json;
 }
 
-const FOLDS: Readonly<Record<string, Fold>> = { ...S3_COMPANIONS, ...IAM_COMPANIONS, ...COMPUTE_COMPANIONS, ...GCP_COMPANIONS };
+const FOLDS: Readonly<Record<string, Fold>> = { ...S3_COMPANIONS, ...IAM_COMPANIONS, ...COMPUTE_COMPANIONS, ...GCP_COMPANIONS, ...AZURE_COMPANIONS };
 
 /** Folds every child whose parent is among `records` into that parent's configuration (in place), in the state's order. */
 export function foldTerraformChildren(records: ResourceRecord[], children: TerraformChild[]): void {
