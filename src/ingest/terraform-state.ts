@@ -29,6 +29,8 @@ const DROPPED = new Set([
   'secret',
   'user_data',
   'user_data_base64',
+  // An Azure machine's custom data, which as user data often holds secrets.
+  'custom_data',
   // A virtual MFA device's seed, as text and as a QR code.
   'base_32_string_seed',
   'qr_code_png',

@@ -12,7 +12,7 @@ import { parseTerraformState } from '../../src/ingest/terraform-state.js';
 import type { ResourceRecord } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { CONFIG_SAMPLE } from './source-fields-samples.js';
-import { AZURE_SAMPLE, bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
+import { SAMPLE_STATES } from './terraform-sample-states.js';
 
 const NOW = 1_700_000_000_000;
 const TERRAFORM = 'import:terraform-state';
@@ -56,14 +56,7 @@ function terraformRecords(): ResourceRecord[] {
   const real = readdirSync(dir)
     .filter((f) => f.endsWith('.tfstate'))
     .flatMap((f) => parseTerraformState(JSON.parse(readFileSync(fixturePath('terraform-state', f), 'utf8')), f, { now: NOW }));
-  const samples = [
-    bucketState(...S3_COMPANIONS),
-    stateOf(...IAM_SAMPLE),
-    stateOf(...COMPUTE_SAMPLE),
-    stateOf(...GCP_SAMPLE),
-    stateOf(...AZURE_SAMPLE),
-  ];
-  return [...real, ...samples.flatMap((doc) => parseTerraformState(doc, 'sample', { now: NOW }))];
+  return [...real, ...SAMPLE_STATES.flatMap(([file, doc]) => parseTerraformState(structuredClone(doc), file, { now: NOW }))];
 }
 
 function configRecords(): ResourceRecord[] {
@@ -184,8 +177,8 @@ test('whole configurations fill anything; Datadog findings carry anything but st
     const fields = fieldsSourceCanFill(source, 'aws_s3_bucket');
     assert.ok(fields !== 'any' && fields.size === 0, String(source));
   }
-  // A type no mapping builds (Terraform's azurerm_linux_virtual_machine keeps Terraform's own attribute names).
-  assert.equal((fieldsSourceCanFill(TERRAFORM, 'azure_virtual_machine') as ReadonlySet<string>).size, 0);
+  // A type no mapping builds (Terraform's azurerm_kubernetes_cluster keeps Terraform's own attribute names).
+  assert.equal((fieldsSourceCanFill(TERRAFORM, 'azure_kubernetes_cluster') as ReadonlySet<string>).size, 0);
   // An azurerm storage account's settings decide when present; absent, an older provider may not have recorded them.
   assert.equal((fieldsSourceCanFill(TERRAFORM, 'azure_storage_account') as ReadonlySet<string>).size, 0);
   assert.ok((fieldsSourceMayCarry(TERRAFORM, 'azure_storage_account') as ReadonlySet<string>).has('minimum_tls_version'));

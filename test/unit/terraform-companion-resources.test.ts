@@ -10,6 +10,7 @@ import type { ResourceRecord } from '../../src/posture/resource.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import {
   AZURE_SAMPLE,
+  AZURE_VM_SAMPLE,
   BUCKET,
   bucketState,
   COMPUTE_SAMPLE,
@@ -307,4 +308,23 @@ test('azurerm: a storage account takes the SDK names, and its separate network r
     },
   );
   assert.equal(byId(v4, id).configuration.enable_https_traffic_only, false);
+});
+
+test('azurerm virtual machines (Linux, Windows, legacy) are azure_virtual_machine in the Compute API names', () => {
+  const records = parseTerraformState(stateOf(...AZURE_VM_SAMPLE), 's', { now: NOW });
+  assert.deepEqual(
+    records.map((r) => r.resource_type),
+    ['azure_virtual_machine', 'azure_virtual_machine', 'azure_virtual_machine'],
+  );
+  const [linux, windows, legacy] = records.map((r) => r.configuration as any);
+  assert.deepEqual(linux.os_profile.linux_configuration, { disable_password_authentication: false });
+  assert.deepEqual(linux.storage_profile.os_disk.managed_disk, { storage_account_type: 'Premium_LRS', disk_encryption_set: { id: 'des-1' } });
+  assert.deepEqual(linux.security_profile, { encryption_at_host: true, uefi_settings: { secure_boot_enabled: true, v_tpm_enabled: true } });
+  assert.equal(windows.os_profile.linux_configuration, undefined);
+  assert.deepEqual(windows.storage_profile.os_disk.managed_disk, { storage_account_type: 'Standard_LRS' });
+  assert.deepEqual(legacy.os_profile.linux_configuration, { disable_password_authentication: true });
+  assert.equal(legacy.storage_profile.os_disk.managed_disk, undefined);
+  assert.deepEqual(legacy.storage_profile.os_disk.vhd, { uri: 'https://acmevhds.blob.core.windows.net/vhds/old-1.vhd' });
+  assert.equal(legacy.security_profile, undefined);
+  assert.doesNotMatch(JSON.stringify(records), /never-kept/);
 });

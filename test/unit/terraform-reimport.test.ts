@@ -10,7 +10,7 @@ import type { Db } from '../../src/store/db.js';
 import { ensureOrg } from '../../src/store/orgs.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { openTestStore } from '../helpers/db.js';
-import { AZURE_SAMPLE, bucketState, COMPUTE_SAMPLE, GCP_SAMPLE, IAM_SAMPLE, S3_COMPANIONS, stateOf } from './terraform-sample-states.js';
+import { SAMPLE_STATES } from './terraform-sample-states.js';
 
 const SOURCE = 'import:terraform-state';
 let store: { db: Db; close(): Promise<void> };
@@ -26,14 +26,7 @@ function states(): Array<[string, unknown]> {
     .filter((f) => f.endsWith('.tfstate'))
     .sort()
     .map((f): [string, unknown] => [f, JSON.parse(readFileSync(fixturePath('terraform-state', f), 'utf8'))]);
-  return [
-    ...real,
-    ['s3.tfstate', bucketState(...S3_COMPANIONS)],
-    ['iam.tfstate', stateOf(...IAM_SAMPLE)],
-    ['compute.tfstate', stateOf(...COMPUTE_SAMPLE)],
-    ['gcp.tfstate', stateOf(...GCP_SAMPLE)],
-    ['azure.tfstate', stateOf(...AZURE_SAMPLE)],
-  ];
+  return [...real, ...SAMPLE_STATES.map(([file, doc]): [string, unknown] => [file, structuredClone(doc)])];
 }
 
 /**

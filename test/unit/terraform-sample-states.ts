@@ -349,3 +349,64 @@ export const AZURE_SAMPLE = [
     provider: 'provider["registry.terraform.io/hashicorp/azurerm"]',
   },
 ];
+
+const azurerm = (type: string, name: string, attributes: object) => ({
+  ...resource(type, name, attributes),
+  provider: 'provider["registry.terraform.io/hashicorp/azurerm"]',
+});
+const VM_ID = '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines';
+
+/** A Linux and a Windows machine (azurerm 3), and a legacy azurerm_virtual_machine on a VHD. */
+export const AZURE_VM_SAMPLE = [
+  azurerm('azurerm_linux_virtual_machine', 'web', {
+    id: `${VM_ID}/web-1`,
+    name: 'web-1',
+    resource_group_name: 'rg',
+    location: 'westeurope',
+    size: 'Standard_B2s',
+    admin_username: 'azureuser',
+    admin_password: 'never-kept',
+    custom_data: 'never-kept',
+    disable_password_authentication: false,
+    encryption_at_host_enabled: true,
+    secure_boot_enabled: true,
+    vtpm_enabled: true,
+    os_disk: [{ caching: 'ReadWrite', storage_account_type: 'Premium_LRS', disk_encryption_set_id: 'des-1', name: 'web-1-os' }],
+  }),
+  azurerm('azurerm_windows_virtual_machine', 'app', {
+    id: `${VM_ID}/app-1`,
+    name: 'app-1',
+    admin_username: 'azureuser',
+    admin_password: 'never-kept',
+    encryption_at_host_enabled: false,
+    secure_boot_enabled: false,
+    vtpm_enabled: false,
+    os_disk: [{ caching: 'ReadWrite', storage_account_type: 'Standard_LRS', disk_encryption_set_id: '', name: 'app-1-os' }],
+  }),
+  azurerm('azurerm_virtual_machine', 'old', {
+    id: `${VM_ID}/old-1`,
+    name: 'old-1',
+    os_profile: [{ admin_username: 'azureuser', computer_name: 'old-1', custom_data: 'never-kept' }],
+    os_profile_linux_config: [{ disable_password_authentication: true, ssh_keys: [] }],
+    os_profile_windows_config: [],
+    storage_os_disk: [
+      {
+        name: 'old-1-os',
+        vhd_uri: 'https://acmevhds.blob.core.windows.net/vhds/old-1.vhd',
+        managed_disk_id: '',
+        managed_disk_type: '',
+        create_option: 'FromImage',
+      },
+    ],
+  }),
+];
+
+/** Every sample above as a whole state, with a file name. */
+export const SAMPLE_STATES: ReadonlyArray<[file: string, state: object]> = [
+  ['s3.tfstate', bucketState(...S3_COMPANIONS)],
+  ['iam.tfstate', stateOf(...IAM_SAMPLE)],
+  ['compute.tfstate', stateOf(...COMPUTE_SAMPLE)],
+  ['gcp.tfstate', stateOf(...GCP_SAMPLE)],
+  ['azure.tfstate', stateOf(...AZURE_SAMPLE)],
+  ['azure-vm.tfstate', stateOf(...AZURE_VM_SAMPLE)],
+];

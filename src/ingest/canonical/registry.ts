@@ -7,7 +7,7 @@ import { awsEbsVolume, awsEc2Instance, awsSecurityGroup, awsSubnet, awsVpc } fro
 import { awsRdsCluster, awsRdsInstance } from './aws-rds.js';
 import { awsIamPolicy, awsIamRole, awsIamUser } from './aws-iam.js';
 import { gcpComputeInstance, gcpStorageBucket } from './gcp.js';
-import { azureStorageAccount } from './azure.js';
+import { azureStorageAccount, azureVirtualMachine } from './azure.js';
 import {
   awsCloudfrontDistribution,
   awsCloudtrailTrail,
@@ -46,6 +46,7 @@ export const MAPPINGS: readonly TypeMapping[] = [
   gcpStorageBucket,
   gcpComputeInstance,
   azureStorageAccount,
+  azureVirtualMachine,
 ];
 
 const byTerraformType = new Map(MAPPINGS.flatMap((m) => (m.terraformTypes ?? []).map((t) => [t, m] as const)));

@@ -133,10 +133,20 @@ const TERRAFORM_STATE: Declaration = {
     aws_ecr_repository: ECR,
     gcp_storage_bucket: GCS_BUCKET,
     gcp_compute_instance: GCE_INSTANCE,
+    // A Windows machine has no linux_configuration; a machine whose OS disk is a VHD has no managed_disk.
+    azure_virtual_machine: [
+      'name',
+      'id',
+      'os_profile.linux_configuration.disable_password_authentication',
+      'storage_profile.os_disk.managed_disk.id',
+      'storage_profile.os_disk.managed_disk.disk_encryption_set.id',
+    ],
   },
   sometimes: {
     aws_s3_bucket: [...PUBLIC_ACCESS_BLOCK, ...OWNERSHIP_CONTROLS],
     gcp_storage_bucket: ['iam_configuration.public_access_prevention', 'iam_policy.bindings.role', 'iam_policy.bindings.members'],
+    // Settings azurerm added late (encryption at host, Trusted Launch), and none for the legacy azurerm_virtual_machine.
+    azure_virtual_machine: ['security_profile.encryption_at_host', 'security_profile.uefi_settings.secure_boot_enabled'],
     // azurerm 3 and 4 record every one of these; older providers lack some, and nothing says which were unset then.
     azure_storage_account: [
       'name',
