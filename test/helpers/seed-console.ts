@@ -125,7 +125,9 @@ export async function seedOwnershipOrganization(db: Db, orgId: string, opts: { n
     await importDirectory(tx, orgId, DIRECTORY, 'hr-directory', now);
     await importServices(tx, orgId, SERVICES, 'datadog_service_catalog', now);
   });
-  await ingestResources(db, orgId, resources(now, opts.resources), builtInRuleEngine(), { source: 'seed', now });
+  // Whole canonical configurations, written as an NDJSON import would: a field they leave out is unset, so the rules'
+  // defaults hold (an unknown source would leave most bucket rules not evaluated).
+  await ingestResources(db, orgId, resources(now, opts.resources), builtInRuleEngine(), { source: 'import:resources', now });
   await db.transaction((tx) => importAuditEvents(tx, orgId, auditEvents(now), now));
   await recomputeUntilEmpty(db, { orgId });
 }
