@@ -165,6 +165,9 @@ test('field errors name the line of the offending field', () => {
     [GOOD('abc-def-ghi').replace('name: Volume is encrypted', 'name: ""'), 2, /name must be a non-empty string/],
     [GOOD('abc-def-ghi') + 'severty: low\n', 16, /unknown field severty/],
     [GOOD('abc-def-ghi') + 'tests:\n  pass: {}\n', 16, /tests.pass and tests.fail must be lists/],
+    [GOOD('abc-def-ghi') + 'tests:\n  not_evaluated: [1]\n', 16, /so must tests.not_evaluated/],
+    [GOOD('abc-def-ghi') + 'defaults:\n  encrypted_at: false\n', 16, /defaults.encrypted_at is not a field the expression reads \(encrypted\)/],
+    [GOOD('abc-def-ghi') + 'defaults: [encrypted]\n', 16, /defaults must be a mapping/],
   ];
   for (const [text, line, pattern] of cases) {
     const parsed = parseRuleText(text, 'x.yaml');
@@ -172,6 +175,16 @@ test('field errors name the line of the offending field', () => {
     assert.equal(parsed.error.line, line, parsed.error.message);
     assert.match(parsed.error.message, pattern);
   }
+});
+
+test('a rule states its deciding fields (from the expression) and its defaults', () => {
+  const parsed = parseRuleText(GOOD('abc-def-ghi') + 'defaults:\n  # an unencrypted volume says so\n  encrypted: false\n', 'x.yaml');
+  assert.ok('rule' in parsed, JSON.stringify(parsed));
+  assert.deepEqual(parsed.rule.fields, ['encrypted']);
+  assert.deepEqual(parsed.rule.defaults, { encrypted: false });
+  const plain = parseRuleText(GOOD('abc-def-ghi'), 'x.yaml');
+  assert.ok('rule' in plain);
+  assert.deepEqual(plain.rule.defaults, {});
 });
 
 test('a missing rule folder is an error, not an exception', () => {
