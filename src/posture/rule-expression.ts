@@ -66,8 +66,17 @@ export function compileExpression(source: string): CompileResult {
     ok: true,
     evaluate: (variables) => parsed(variables as unknown as Record<string, unknown>),
     fields: decidingFields(parsed.ast),
-    tree: decisionTree(parsed.ast, compileLeaf),
+    tree: frameOf(parsed),
   };
+}
+
+/** The expression's boolean frame; if a leaf cannot be compiled on its own, the whole expression is one leaf. */
+function frameOf(parsed: ParseResult): DecisionNode {
+  try {
+    return decisionTree(parsed.ast, compileLeaf);
+  } catch {
+    return { kind: 'leaf', fields: decidingFields(parsed.ast), evaluate: (variables) => parsed(variables as unknown as Record<string, unknown>) };
+  }
 }
 
 /** One leaf of an expression's boolean frame, compiled on its own from its text. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Environment } from '@marcbachmann/cel-js';
-import { loadRulePack } from '../../src/posture/rule-pack.js';
+import { loadRulePack, parseRuleText } from '../../src/posture/rule-pack.js';
 import { decidingFields, missingFields } from '../../src/posture/rule-deciding-fields.js';
 import { explainRule } from '../../src/posture/rule-evaluation.js';
 import { DEFAULT_RULES_DIR } from '../../src/posture/rule-pack.js';
@@ -84,4 +84,34 @@ test('every rule has a sample with a null where a source can send one, and decid
     for (const sample of nulls)
       assert.equal(explainRule(rule, sample, { now: tests.now }).error, undefined, `${rule.file}: ${JSON.stringify(sample)}`);
   }
+});
+
+test('three values: a rule decides on partial data only when the missing fields cannot change the outcome', () => {
+  const rule = (expression: string) => {
+    const text = `id: tst-thr-ee1\nname: t\nresource_type: aws_s3_bucket\nseverity: low\nvulnerability_type: misconfiguration\ntags: [framework:test]\nexpression: ${JSON.stringify(expression)}\nmessage: m\n`;
+    const parsed = parseRuleText(text, 'inline.yaml');
+    assert.ok('rule' in parsed, JSON.stringify(parsed));
+    return parsed.rule;
+  };
+  const judge = (expression: string, configuration: Record<string, unknown>) => {
+    const outcome = explainRule(rule(expression), configuration, { now: 0, fillable: NONE });
+    return outcome.evaluation === 'not_evaluated' ? `not_evaluated ${outcome.missing_fields!.join(',')}` : outcome.evaluation;
+  };
+  const either = 'resource.a == true || resource.b == true';
+  assert.equal(judge(either, { a: true }), 'pass');
+  assert.equal(judge(either, { a: false }), 'not_evaluated b');
+  assert.equal(judge(either, {}), 'not_evaluated a,b');
+  const both = 'resource.a == true && resource.b == true';
+  assert.equal(judge(both, { b: false }), 'fail');
+  assert.equal(judge(both, { b: true }), 'not_evaluated a');
+  assert.equal(judge('!(resource.a == true) && resource.b == true', { a: true }), 'fail');
+  // A choice on a missing test: the test could also be an error, which the choice does not absorb.
+  assert.equal(judge('resource.a == true ? resource.b == 1 : resource.b == 1', { b: 1 }), 'not_evaluated a');
+  assert.equal(judge('resource.a == true ? resource.b == 1 : resource.b == 1', { a: false, b: 1 }), 'pass');
+  assert.equal(judge('resource.a == true ? resource.b == 1 : resource.c == 1', { b: 1 }), 'not_evaluated a,c');
+  // An error (millis of a non-time) is absorbed as CEL absorbs it: false && error is false, true || error is true.
+  assert.equal(judge('millis(resource.a) > 0.0 && resource.b == true', { a: 'not a time' }), 'fail');
+  assert.equal(judge('millis(resource.a) > 0.0 || resource.b == true', { a: 'not a time' }), 'not_evaluated b');
+  // With every field present the whole expression decides, errors included.
+  assert.equal(judge('millis(resource.a) > 0.0 || resource.b == true', { a: 'not a time', b: true }), 'pass');
 });
