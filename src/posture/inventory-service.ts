@@ -96,18 +96,54 @@ export async function ingestResourceBatch(
   if (writes.length === 0) return summary;
   await writeResourceVersions(tx, orgId, writes, opts.now);
 
-  const previousStates = await currentStatesByResource(
+  const judged = await evaluateVersions(
     tx,
     orgId,
-    writes.map((w) => w.record.resource_id),
+    writes.map((w) => ({
+      record: w.record,
+      source: opts.source,
+      firstSeenAt: w.first_seen_at,
+      autoTeamTag: existing.get(w.record.resource_id)?.auto_team_tag ?? null,
+    })),
+    rules,
+    opts,
   );
+  Object.assign(summary, judged);
+  summary.changed_resource_ids = writes.map((w) => w.record.resource_id);
+  // Their ownership answers may change: queued for re-inference in the same transaction.
+  await markForInference(tx, orgId, summary.changed_resource_ids, opts.now);
+  return summary;
+}
+
+const resourceOf = (item: { resource_id: string }) => item.resource_id;
+
+/** A resource version to judge against the rule pack: what it says, where it came from, and what evaluation keeps. */
+export interface VersionToEvaluate {
+  record: ResourceRecord;
+  source: string | null;
+  firstSeenAt: number;
+  autoTeamTag: string | null;
+}
+
+export type EvaluationCounts = Pick<IngestSummary, 'findings_opened' | 'findings_closed' | 'gaps_opened' | 'gaps_closed'>;
+
+/**
+ * Judges versions against the rules of their types and writes only what changed (finding states and gaps), within the
+ * caller's transaction, which holds the write locks of these resources: after an import, and when the rule pack
+ * changes (`steward rules reevaluate`).
+ */
+export async function evaluateVersions(
+  tx: Queryable,
+  orgId: string,
+  versions: VersionToEvaluate[],
+  rules: RuleEngine,
+  opts: { now: number; actor?: string | null },
+): Promise<EvaluationCounts> {
+  const ids = versions.map((v) => v.record.resource_id);
+  const previousStates = await currentStatesByResource(tx, orgId, ids);
   // Only the rule pack's findings are evaluated again: Datadog's, on the same resource, stay as Datadog reported them.
   const byResource = groupBy(previousStates.filter(isRuleFinding), resourceOf);
-  const gaps = await currentGapsByResource(
-    tx,
-    orgId,
-    writes.map((w) => w.record.resource_id),
-  );
+  const gaps = await currentGapsByResource(tx, orgId, ids);
   const gapsByResource = groupBy(gaps, resourceOf);
   // A finding judged again after a gap takes its mute back from its last state.
   const lastClosed = groupBy(
@@ -122,17 +158,18 @@ export async function ingestResourceBatch(
   const close: string[] = [];
   const openGaps: EvaluationGap[] = [];
   const closeGaps: GapKey[] = [];
-  for (const w of writes) {
+  for (const v of versions) {
+    const id = v.record.resource_id;
     const changes = evaluateFindings({
-      resource: w.record,
-      source: opts.source,
-      discoveredAt: w.first_seen_at,
-      autoTeamTag: existing.get(w.record.resource_id)?.auto_team_tag ?? null,
-      rules: rules.rulesFor(w.record.resource_type),
+      resource: v.record,
+      source: v.source,
+      discoveredAt: v.firstSeenAt,
+      autoTeamTag: v.autoTeamTag,
+      rules: rules.rulesFor(v.record.resource_type),
       evaluate: rules.evaluate,
-      previous: byResource.get(w.record.resource_id) ?? [],
-      previousGaps: gapsByResource.get(w.record.resource_id) ?? [],
-      lastClosed: lastClosed.get(w.record.resource_id) ?? [],
+      previous: byResource.get(id) ?? [],
+      previousGaps: gapsByResource.get(id) ?? [],
+      lastClosed: lastClosed.get(id) ?? [],
     });
     open.push(...changes.open);
     close.push(...changes.close);
@@ -148,17 +185,8 @@ export async function ingestResourceBatch(
   // Gaps are written with the states, in the same transaction and under the same lease: at every instant a pair has a
   // state or a gap, never both.
   await writeGaps(tx, orgId, closeGaps, openGaps, opts.now);
-  summary.findings_opened = open.length;
-  summary.findings_closed = close.length;
-  summary.gaps_opened = openGaps.length;
-  summary.gaps_closed = closeGaps.length;
-  summary.changed_resource_ids = writes.map((w) => w.record.resource_id);
-  // Their ownership answers may change: queued for re-inference in the same transaction.
-  await markForInference(tx, orgId, summary.changed_resource_ids, opts.now);
-  return summary;
+  return { findings_opened: open.length, findings_closed: close.length, gaps_opened: openGaps.length, gaps_closed: closeGaps.length };
 }
-
-const resourceOf = (item: { resource_id: string }) => item.resource_id;
 
 /**
  * One batch in one transaction, holding the write locks of its resources and a write lease so that no listing's snapshot

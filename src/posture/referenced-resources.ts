@@ -27,6 +27,9 @@ const REFERENCE_SOURCES = {
 
 export type ReferenceSource = keyof typeof REFERENCE_SOURCES;
 
+/** Whether a version came from a source that only names resources (so the rule pack does not judge it). */
+export const isReferenceSource = (source: string | null): boolean => source !== null && Object.hasOwn(REFERENCE_SOURCES, source);
+
 /** Any other source (an importer of whole resources, `api`) outranks both. */
 const DESCRIBING_RANK = 2;
 

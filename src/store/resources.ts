@@ -32,6 +32,20 @@ export async function resourcesById(db: Queryable, orgId: string, ids: string[])
   return new Map(rows.map((r) => [r.resource_id, r]));
 }
 
+/** The organization's live resources after `afterId`, in id order: `limit` of them (a walk over the whole inventory). */
+export async function liveResourcesAfter(db: Queryable, orgId: string, afterId: string, limit: number): Promise<StoredResource[]> {
+  return (
+    await db.query<StoredResource>(
+      `SELECT ${COLUMNS} FROM resources WHERE org_id = $1 AND deleted_at IS NULL AND resource_id > $2 ORDER BY resource_id LIMIT $3`,
+      [orgId, afterId, limit],
+    )
+  ).rows;
+}
+
+export async function liveResourceCount(db: Queryable, orgId: string): Promise<number> {
+  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1 AND deleted_at IS NULL', [orgId])).rows[0]!.n;
+}
+
 export async function getResource(db: Queryable, orgId: string, id: string): Promise<StoredResource | undefined> {
   return (await resourcesById(db, orgId, [id])).get(id);
 }

@@ -171,9 +171,14 @@ test('rules coverage beside the server reads what the API serves', async () => {
   assert.deepEqual(JSON.parse(r.stdout), byApi);
 });
 
-test('migrate and rules list work beside the server', async () => {
+test('migrate, rules list and rules reevaluate work beside the server', async () => {
   const migrated = await runBuiltCli(['migrate'], envOf(served));
   ok(migrated);
+  const reevaluated = await runBuiltCli(['rules', 'reevaluate', '--org', 'acme'], envOf(served));
+  ok(reevaluated);
+  const summary = JSON.parse(reevaluated.stdout) as { resources: number; findings_opened: number; findings_closed: number };
+  assert.ok(summary.resources > 0);
+  assert.deepEqual([summary.findings_opened, summary.findings_closed], [0, 0], 'the inventory was judged by these rules already');
   const rules = await runBuiltCli(['rules', 'list', '--json'], envOf(served));
   ok(rules);
   assert.ok((JSON.parse(rules.stdout) as unknown[]).length > 10);

@@ -17,6 +17,9 @@ import type { InventoryPosition } from '../../posture/resource-inventory.js';
 import type { Db } from '../../store/db.js';
 import { NotFound } from '../../errors.js';
 import { CliError, failWith, requireOrg, withStore } from '../with-store.js';
+import { printSummary, progressBar } from '../import-command.js';
+import { reevaluateInventory } from '../../posture/reevaluate.js';
+import { liveResourceCount } from '../../store/resources.js';
 import { parseAt } from './resources.js';
 
 /** Columns padded to their widest cell, the last one as is. */
@@ -152,6 +155,29 @@ export function register(program: Command) {
           `${report.rules.length} rule${report.rules.length === 1 ? '' : 's'}: ${sum('pass')} pass, ${sum('fail')} fail, ` +
             `${sum('not_evaluated')} not evaluated at ${new Date(report.at).toISOString()}\n`,
         );
+      } catch (err) {
+        failWith(err);
+      }
+    });
+  rules
+    .command('reevaluate')
+    .description(
+      "Judge the current version of every resource of the organization again with this release's rule pack, writing only what changed (after an upgrade)",
+    )
+    .requiredOption('--org <name>', 'organization name')
+    .action(async (opts: { org: string }) => {
+      try {
+        const pack = builtInRuleEngine();
+        const summary = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          const bar = progressBar('evaluating', await liveResourceCount(db, orgId), 'resources');
+          try {
+            return await reevaluateInventory(db, orgId, pack, (done) => bar.update(done));
+          } finally {
+            bar.stop();
+          }
+        });
+        printSummary(summary);
       } catch (err) {
         failWith(err);
       }
