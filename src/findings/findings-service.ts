@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { InvalidInput, NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
-import { safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
+import { listingInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import {
   countFindings,
@@ -30,11 +30,6 @@ import type { MuteRequest } from './mute-request.js';
 export type RuleMessages = (ruleId: string) => string | undefined;
 
 /** The instant a read answers for: the requested one, but never past what no commit in flight can still change. */
-async function readInstant(db: Db, orgId: string, requested: number | undefined): Promise<number> {
-  const safe = await safeSnapshotInstant(db, orgId);
-  return requested === undefined ? safe : Math.min(requested, safe);
-}
-
 // Its capacity comes from the configuration when the server starts (setCountCacheCapacity).
 const counts = new CountCache(2000);
 
@@ -73,7 +68,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
     knownTotal = position.total;
   } else {
-    at = await readInstant(db, orgId, req.snapshotTimestamp);
+    at = await listingInstant(db, orgId, req.snapshotTimestamp);
   }
   const [rows, total] = await Promise.all([
     queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
@@ -127,7 +122,7 @@ export async function getFinding(
   snapshotTimestamp: number | undefined,
   ruleMessages?: RuleMessages,
 ): Promise<FindingAtInstant> {
-  const at = await readInstant(db, orgId, snapshotTimestamp);
+  const at = await listingInstant(db, orgId, snapshotTimestamp);
   const row = await findingAt(db, orgId, findingId, at);
   if (!row) throw new NotFound(snapshotTimestamp === undefined ? `No finding ${findingId}` : `No finding ${findingId} at ${snapshotTimestamp}`);
   const detail = withRuleMessages(await findingDetails(db, orgId, [findingId], at), [row], ruleMessages).get(findingId);
@@ -135,7 +130,7 @@ export async function getFinding(
 }
 
 export async function findingsSummary(db: Db, orgId: string, snapshotTimestamp: number | undefined): Promise<{ counts: SummaryCounts; at: number }> {
-  const at = await readInstant(db, orgId, snapshotTimestamp);
+  const at = await listingInstant(db, orgId, snapshotTimestamp);
   const counts = await summarizeFindings(db, orgId, at);
   counts.by_status = Object.fromEntries(SEVERITIES.map((s) => [s, counts.by_status[s] ?? 0]));
   return { counts, at };

@@ -7,7 +7,7 @@ import type { Db } from '../store/db.js';
 import { NotFound } from '../errors.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { TAG_PATTERN } from '../ingest/resource-items.js';
-import { safeSnapshotInstant } from '../store/snapshot-clock.js';
+import { listingInstant } from '../store/snapshot-clock.js';
 import { getResource, type StoredResource } from '../store/resources.js';
 import {
   countInventory,
@@ -61,12 +61,6 @@ export function inventoryFilterHash(filter: InventoryFilter): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
 
-/** The instant a read answers for: the one asked for, but never past what no commit in flight can still change. */
-export async function inventoryInstant(db: Db, orgId: string, requested?: number): Promise<number> {
-  const safe = await safeSnapshotInstant(db, orgId);
-  return requested === undefined ? safe : Math.min(requested, safe);
-}
-
 /** Where a page begins: after a resource id, at the first page's instant, whose exact count it carries. */
 export interface InventoryPosition {
   after: string;
@@ -93,7 +87,7 @@ export interface InventoryPage {
 
 export async function listInventory(db: Db, orgId: string, req: InventoryRequest): Promise<InventoryPage> {
   const filter = { ...req.filter, tags: [...new Set(req.filter.tags)] };
-  const at = req.position?.snapshot ?? (await inventoryInstant(db, orgId, req.snapshotTimestamp));
+  const at = req.position?.snapshot ?? (await listingInstant(db, orgId, req.snapshotTimestamp));
   const [rows, total] = await Promise.all([
     queryInventoryPage(db, orgId, { filter, at, after: req.position?.after, limit: req.limit + 1 }),
     // The count at a fixed instant never changes: the first page counts, later pages carry it.
@@ -115,7 +109,7 @@ export interface ResourceWithVersions {
 
 /** A resource and its versions, now or at a point in time; 404 when unknown, of another organization, or not yet seen then. */
 export async function resourceWithVersions(db: Db, orgId: string, resourceId: string, snapshotTimestamp?: number): Promise<ResourceWithVersions> {
-  const at = snapshotTimestamp === undefined ? undefined : await inventoryInstant(db, orgId, snapshotTimestamp);
+  const at = snapshotTimestamp === undefined ? undefined : await listingInstant(db, orgId, snapshotTimestamp);
   const [resource, versions] = await Promise.all([getResource(db, orgId, resourceId), resourceVersions(db, orgId, resourceId, at)]);
   if (!resource || (at !== undefined && versions.length === 0)) {
     throw new NotFound(at === undefined ? `No resource ${resourceId}` : `No resource ${resourceId} at ${snapshotTimestamp}`);

@@ -15,7 +15,8 @@ import {
   type CoverageFilter,
   type CoverageGapRow,
 } from '../store/rule-coverage.js';
-import { inventoryInstant, type InventoryPosition } from './resource-inventory.js';
+import type { InventoryPosition } from './resource-inventory.js';
+import { listingInstant } from '../store/snapshot-clock.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { LoadedRuleEngine } from './rule-pack-engine.js';
 
@@ -131,7 +132,7 @@ export async function ruleCoverage(
   rules: CoverageRule[],
   req: { filter: CoverageFilter; snapshotTimestamp?: number },
 ): Promise<CoverageReport> {
-  const at = await inventoryInstant(db, orgId, req.snapshotTimestamp);
+  const at = await listingInstant(db, orgId, req.snapshotTimestamp);
   const counted = await queryRuleCoverage(db, orgId, req.filter, at);
   const byRule = new Map<string, RuleCoverage>();
   for (const r of rules) {
@@ -202,7 +203,7 @@ export async function coverageGaps(
 ): Promise<CoverageGapsPage> {
   const rule = rules.find((r) => r.id === ruleId);
   if (!rule) throw new NotFound(`No rule ${ruleId} in the rule pack`);
-  const at = req.position?.snapshot ?? (await inventoryInstant(db, orgId, req.snapshotTimestamp));
+  const at = req.position?.snapshot ?? (await listingInstant(db, orgId, req.snapshotTimestamp));
   const [rows, total] = await Promise.all([
     queryCoverageGaps(db, orgId, { rule_id: ruleId, at, after: req.position?.after, limit: req.limit + 1 }),
     // The count at a fixed instant never changes: the first page counts, later pages carry it.

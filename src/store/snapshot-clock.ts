@@ -23,6 +23,12 @@ async function storeClock(db: Queryable): Promise<number> {
   return Number((await db.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now);
 }
 
+/** The instant a listing reads: the one asked for, but never past the safe instant (a later one could still change). */
+export async function listingInstant(db: Queryable, orgId: string, requested?: number): Promise<number> {
+  const safe = await safeSnapshotInstant(db, orgId);
+  return requested === undefined ? safe : Math.min(requested, safe);
+}
+
 /** The latest instant a listing may read for this organization without a commit in flight changing it later. */
 export async function safeSnapshotInstant(db: Queryable, orgId: string): Promise<number> {
   // The clock first, the leases in a later statement: the order the argument above needs.
