@@ -4,6 +4,7 @@ import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { SourceVote } from './evidence.js';
 import { DEFAULT_PRIORS, SIGNAL_KINDS, type SignalKind } from './signal-kinds/index.js';
 import type { Beta } from './signal-kinds/kind.js';
+import type { LearntReliabilities } from './vote-reliability.js';
 
 export interface CalibrationBlock {
   /** Mean predicted confidence of the pooled pairs. */
@@ -23,6 +24,8 @@ export interface CalibrationMap {
 export interface SignalWeights {
   kinds: Record<SignalKind, Beta>;
   calibration?: Partial<Record<OwnerType, CalibrationMap>>;
+  /** Per owner type and vote class, learnt from the organization's own evidence and reviews (vote-reliability.ts). */
+  learnt?: LearntReliabilities;
 }
 
 export function defaultWeights(): SignalWeights {

@@ -9,6 +9,7 @@ import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { scoreCandidates } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
+import { reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
 
 /** The wire shows confidence as a string with four decimals. */
 export function formatConfidence(confidence: number): string {
@@ -16,16 +17,14 @@ export function formatConfidence(confidence: number): string {
 }
 
 export function infer(evidence: ResourceEvidence, settings: EngineSettings, weights: SignalWeights): Inference[] {
-  const { votes, dropped } = collectVotes(evidence, settings, weights);
+  const collected = collectVotes(evidence, settings, weights);
+  const votes = reweighVotes(collected.votes, weights.learnt ?? {}, evidence.piece_labels);
+  const dropped = collected.dropped;
   const versions = evidenceVersions(evidence);
   return OWNER_TYPES.map((type) => {
     const population = evidence.directory?.population?.[type] ?? settings.default_population[type];
     const ranked = scoreCandidates(votes, type, population);
-    const typeVotes = votes
-      .filter((v) => v.owner_type === type)
-      .map((v) => ({ kind: v.kind, owner_handle: v.handle }))
-      .filter((v, i, all) => all.findIndex((w) => w.kind === v.kind && w.owner_handle === v.owner_handle) === i)
-      .sort((a, b) => a.kind.localeCompare(b.kind) || a.owner_handle.localeCompare(b.owner_handle));
+    const typeVotes = sourceVotesOf(votes, type);
     const [winner, ...rivals] = ranked;
     const base = winner
       ? {
@@ -33,7 +32,7 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
           owner_handle: winner.handle,
           status: 'suggested' as const,
           confidence: round4(applyCalibration(weights.calibration?.[type], winner.posterior)),
-          explanation: explain(type, winner, rivals),
+          explanation: explain(type, winner, rivals) + reliabilityBasisNote(weights.learnt, type),
           sources: winner.votes.map(toSource),
         }
       : {

@@ -117,6 +117,18 @@ export interface ResourceEvidence {
   naming?: { teams?: string[]; services?: string[] };
   /** Owners rejected for this resource by feedback. */
   rejected?: { owner_type: OwnerType; handle: string }[];
+  /** What reviewers said of the pieces of evidence its votes rest on (vote-reliability.ts). */
+  piece_labels?: PieceLabel[];
+}
+
+/** Review labels of one piece of evidence naming one owner: how often reviewers found it right and wrong. */
+export interface PieceLabel {
+  owner_type: OwnerType;
+  /** pieceOf(vote): the vote's kind and the evidence it rests on. */
+  piece: string;
+  handle: string;
+  right: number;
+  wrong: number;
 }
 
 export interface EngineSettings {
@@ -142,6 +154,10 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
 export interface SourceVote {
   kind: SignalKind;
   owner_handle: string;
+  /** The piece of evidence it rests on (pieceOf), so a review teaches every resource resting on it. */
+  piece?: string;
+  /** Its class when it differs from its kind (voteClassOf: `:via` a person, `:left` a person who left). */
+  vote_class?: string;
 }
 
 export interface InferenceSource {
