@@ -9,6 +9,7 @@ import { signalRoutes } from './signals.js';
 import { findingsRoutes } from './findings.js';
 import { muteRoutes } from './mutes.js';
 import { ownershipRoutes } from './ownership.js';
+import { reviewQueueRoutes } from './review-queue.js';
 import { directoryRoutes } from './directory.js';
 import { ruleCoverageRoutes } from './rule-coverage.js';
 
@@ -22,6 +23,7 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   findingsRoutes,
   muteRoutes,
   ownershipRoutes,
+  reviewQueueRoutes,
   directoryRoutes,
   signalRoutes,
   ruleCoverageRoutes,

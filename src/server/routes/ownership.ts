@@ -48,8 +48,8 @@ function segmentsOf(request: FastifyRequest): string[] {
 }
 
 function resourceIdOf(segment: string): string {
-  // `settings` is reserved in the resource id position.
-  if (segment === '' || segment === 'settings') throw new NotFound(`No resource ${segment}`);
+  // `settings` and `review_queue` (routes of their own) are reserved in the resource id position.
+  if (segment === '' || segment === 'settings' || segment === 'review_queue') throw new NotFound(`No resource ${segment}`);
   return idParameter('resource_id', segment);
 }
 

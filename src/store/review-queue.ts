@@ -1,0 +1,137 @@
+// The review queue's SQL: the current inferences of one owner type still waiting for a reviewer, each with what its
+// priority is computed from and the priority itself (src/ownership/review-priority.ts says what it means; this
+// computes the same expression, in the same order of operations, so that pages follow it), paged by keyset on
+// (score descending, resource id ascending in byte order). Values only ever travel as parameters.
+//
+// - The deciding evidence of an inference is its strongest source, `sources[0]` (its `type` and `evidence_id`). The
+//   group of an inference is every current inference of the owner type, of a resource not deleted, with the same
+//   deciding evidence; an answer with no source (`unknown`) is a group of its own.
+// - A group's reviews are the resources whose feedback answered an inference (by its checksum, found in the history)
+//   that rested on that evidence, so a correction, which replaces the sources, still counts for the group it taught.
+// - Waiting for review: status `suggested` or `unknown` (not persisted, overridden or failed), no feedback ever given
+//   on the (resource, owner type), resource not deleted.
+// - Impact: current finding states of the resource that fail, are critical or high, and are not muted now (a mute
+//   whose expiry has passed reads as unmuted, as in the findings listing).
+import type { Queryable } from './db.js';
+import { OPEN_ENDED } from './finding-states.js';
+import { Params } from './findings-query.js';
+import { severityRank } from '../posture/finding-identity.js';
+import type { OwnerType } from '../ownership/owner-type.js';
+
+export interface ReviewQueueRow {
+  resource_id: string;
+  /** Null for a resource known only by its id. */
+  resource_type: string | null;
+  owner_type: string;
+  owner_handle: string | null;
+  confidence: number;
+  status: string;
+  checksum: string;
+  /** sources[0]: null for an answer with no source. */
+  evidence_type: string | null;
+  evidence_id: string | null;
+  evidence_name: string | null;
+  group_size: number;
+  reviewed_in_group: number;
+  open_critical_high: number;
+  score: number;
+}
+
+export interface ReviewQueuePageQuery {
+  slot: OwnerType;
+  limit: number;
+  /** The last item of the page before. */
+  after?: { score: number; resource_id: string };
+}
+
+const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+/** One page of the queue, best first, and how many items the whole queue holds now. */
+export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQueuePageQuery): Promise<{ rows: ReviewQueueRow[]; total: number }> {
+  const p = new Params();
+  const org = p.add(orgId);
+  const slot = p.add(q.slot);
+  const critical = p.add(severityRank('critical'));
+  const high = p.add(severityRank('high'));
+  const keyset =
+    q.after === undefined
+      ? ''
+      : (() => {
+          const score = p.add(q.after.score);
+          return `WHERE score < ${score}::float8 OR (score = ${score}::float8 AND resource_id COLLATE "C" > ${p.add(q.after.resource_id)}::text)`;
+        })();
+  const limit = p.add(q.limit);
+  const result = await db.query<ReviewQueueRow & { total: number }>(
+    `WITH live AS (
+       SELECT i.resource_id, r.resource_type, i.owner_type, i.owner_handle, i.confidence, i.status, i.checksum,
+         i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id, i.sources->0->>'name' AS evidence_name,
+         count(*) OVER (PARTITION BY i.sources->0->>'type', i.sources->0->>'evidence_id') AS same_evidence
+       FROM ownership_inferences i
+       LEFT JOIN resources r ON r.org_id = i.org_id AND r.resource_id = i.resource_id
+       WHERE i.org_id = ${org} AND i.slot = ${slot}::text AND r.deleted_at IS NULL
+     ),
+     reviewed AS (
+       SELECT h.sources->0->>'type' AS evidence_type, h.sources->0->>'evidence_id' AS evidence_id, count(DISTINCT f.resource_id) AS n
+       FROM ownership_feedback f
+       JOIN ownership_history h ON h.org_id = f.org_id AND h.resource_id = f.resource_id AND h.slot = f.slot AND h.checksum = f.checksum
+       WHERE f.org_id = ${org} AND f.slot = ${slot}::text AND h.sources->0->>'evidence_id' IS NOT NULL
+       GROUP BY 1, 2
+     ),
+     impact AS (
+       SELECT resource_id, count(*) AS n FROM finding_states
+       WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND evaluation = 'fail' AND severity_rank IN (${critical}::smallint, ${high}::smallint)
+         AND NOT (muted AND (mute_expires_at IS NULL OR mute_expires_at > ${CLOCK}))
+       GROUP BY resource_id
+     ),
+     waiting AS (
+       SELECT l.*,
+         CASE WHEN l.evidence_id IS NULL THEN 1 ELSE l.same_evidence END::int AS group_size,
+         CASE WHEN l.evidence_id IS NULL THEN 0 ELSE coalesce(rv.n, 0) END::int AS reviewed_in_group,
+         coalesce(im.n, 0)::int AS open_critical_high
+       FROM live l
+       LEFT JOIN reviewed rv ON rv.evidence_type = l.evidence_type AND rv.evidence_id = l.evidence_id
+       LEFT JOIN impact im ON im.resource_id = l.resource_id
+       WHERE l.status IN ('suggested', 'unknown')
+         AND NOT EXISTS (SELECT 1 FROM ownership_feedback f WHERE f.org_id = ${org} AND f.resource_id = l.resource_id AND f.slot = ${slot}::text)
+     ),
+     scored AS (
+       SELECT w.*,
+         (CASE WHEN w.owner_type = 'unknown' THEN 1::float8 ELSE 1 - least(1, greatest(0, w.confidence)) END)
+           * (w.group_size::float8 / (1 + w.reviewed_in_group)::float8)
+           * (1 + w.open_critical_high)::float8 AS score
+       FROM waiting w
+     )
+     -- One row even past the last page: the count is of the whole queue, the page follows the keyset.
+     SELECT (SELECT count(*) FROM waiting)::int AS total, page.*
+     FROM (SELECT 1) one
+     LEFT JOIN LATERAL (
+       SELECT resource_id, resource_type, owner_type, owner_handle, confidence, status, checksum, evidence_type, evidence_id, evidence_name,
+         group_size, reviewed_in_group, open_critical_high, score
+       FROM scored ${keyset}
+       ORDER BY score DESC, resource_id COLLATE "C"
+       LIMIT ${limit}
+     ) page ON true
+     ORDER BY page.score DESC, page.resource_id COLLATE "C"`,
+    p.values,
+  );
+  const total = result.rows[0]?.total ?? 0;
+  const rows = result.rows
+    .filter((r) => r.resource_id !== null)
+    .map((r): ReviewQueueRow => ({
+      resource_id: r.resource_id,
+      resource_type: r.resource_type,
+      owner_type: r.owner_type,
+      owner_handle: r.owner_handle,
+      confidence: Number(r.confidence),
+      status: r.status,
+      checksum: r.checksum,
+      evidence_type: r.evidence_type,
+      evidence_id: r.evidence_id,
+      evidence_name: r.evidence_name,
+      group_size: r.group_size,
+      reviewed_in_group: r.reviewed_in_group,
+      open_critical_high: r.open_critical_high,
+      score: Number(r.score),
+    }));
+  return { rows, total };
+}
