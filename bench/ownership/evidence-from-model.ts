@@ -17,15 +17,17 @@ export interface ModelIndex {
 }
 
 export function indexModel(model: OrgModel): ModelIndex {
+  // A service with no catalog entry is unknown to the product, as after the importers: no catalog evidence, no name.
+  const catalogued = model.services.filter((s) => s.catalog !== 'none');
   return {
     model,
     users: new Map(model.users.map((u) => [u.handle, u])),
     usersByEmail: new Map(model.users.map((u) => [u.email, u])),
-    services: new Map(model.services.map((s) => [s.name, s])),
+    services: new Map(catalogued.map((s) => [s.name, s])),
     repos: new Map(model.repos.map((r) => [r.name, r])),
     roles: new Map(model.shared_roles.map((r) => [r.role, r])),
     teamHandles: model.teams.map((t) => t.handle),
-    serviceNames: model.services.map((s) => s.name),
+    serviceNames: catalogued.map((s) => s.name),
   };
 }
 
@@ -157,7 +159,7 @@ export function evidenceFor(index: ModelIndex, r: SynthResource): ResourceEviden
     directory: {
       users,
       teams: index.teamHandles.map((handle) => ({ source: 'backstage', version: 1, observed_at: at, handle })),
-      population: { team: model.teams.length, user: model.users.length, service: model.services.length },
+      population: { team: model.teams.length, user: model.users.length, service: index.serviceNames.length },
     },
     naming: { teams: index.teamHandles, services: index.serviceNames },
   };

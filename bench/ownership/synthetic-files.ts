@@ -174,7 +174,8 @@ function terraformStates(model: OrgModel): Record<string, string> {
       version: 4,
       terraform_version: '1.7.5',
       serial: resources.length,
-      lineage: `lineage-${root.team}-${root.path.split('/').pop()}`,
+      // A team's own stacks by team and stack; other stacks (the platform team's shared ones) by their path.
+      lineage: root.path.startsWith('teams/') ? `lineage-${root.team}-${root.path.split('/').pop()}` : `lineage-${root.path.replace(/\//g, '-')}`,
       outputs: {},
       resources: resources.map((r, i) => ({
         mode: 'managed',

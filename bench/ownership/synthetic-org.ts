@@ -1,38 +1,17 @@
 // A seeded synthetic organization with KNOWN owners and realistic noise, for the ownership benchmark.
 // `generateSyntheticOrg` returns the structured model (for in-memory evaluation) and the same data
 // rendered in the real import formats (for the benchmark that goes through the product's importers).
+// Its sizes and noise come from an organization shape (org-shapes.ts); `baseline` is the default.
 import { renderFiles } from './synthetic-files.js';
 
 export { prng } from '../lib/prng.js';
 import { prng } from '../lib/prng.js';
 
-/** How noisy the organization is: shares of resources, services, users. Documented, not tuned per run. */
-export const SYNTHETIC_NOISE = {
-  inactive_users: 0.08, // people who left; their resources and tags stay behind
-  multi_team_users: 0.15,
-  stale_catalog: 0.1, // the catalog still names the previous team
-  stale_repo_codeowners: 0.08, // a service repository's CODEOWNERS names the previous team
-  wrong_tf_codeowners: 0.05,
-  no_signal: 0.08, // resources nobody tagged, created long before the trail's retention
-  team_tag: 0.5,
-  stale_team_tag: 0.07, // the tag names a former team
-  owner_email_tag: 0.12,
-  has_service: 0.7,
-  service_tag: 0.65,
-  cost_center_tag: 0.35,
-  wrong_cost_center: 0.05, // shared cost centres
-  sandbox_env: 0.08, // a low-confidence mapping (env:sandbox -> platform) that is mostly wrong
-  created_in_trail: 0.8,
-  creator: { human: 0.45, github_actions: 0.3, terraform: 0.15, shared_role: 0.1 },
-  human_creator: { responsible: 0.75, teammate: 0.1, other_team: 0.15 },
-  also_in_terraform: 0.1,
-  modified: 0.25,
-  modifier_other_team: 0.6,
-  name: { service: 0.4, team: 0.15, other_team: 0.03 },
-};
+import { orgShape, PLATFORM_PIPELINE_REPO, PLATFORM_TEAM, type OrgShape, type SynthResourceType } from './org-shapes.js';
+export { SYNTHETIC_NOISE, ORG_SHAPES, orgShape, measureOrg, type OrgShape, type OrgNoise, type OrgSizes, type OrgMeasures } from './org-shapes.js';
 
 export const ORG = 'acme';
-const ACCOUNTS = ['111122223333', '222233334444', '333344445555', '444455556666'];
+const ACCOUNTS = ['111122223333', '222233334444', '333344445555', '444455556666', '555566667777', '666677778888'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const TEAM_WORDS = [
   'platform',
@@ -159,19 +138,7 @@ const LAST = [
 ];
 const PERMISSION_SETS = ['AdministratorAccess', 'PowerUserAccess', 'DeveloperAccess'];
 
-export const RESOURCE_TYPES = [
-  'aws_s3_bucket',
-  'aws_ec2_instance',
-  'aws_security_group',
-  'aws_iam_role',
-  'aws_rds_instance',
-  'aws_lambda_function',
-  'aws_sqs_queue',
-  'aws_dynamodb_table',
-  'aws_kms_key',
-  'aws_ebs_volume',
-] as const;
-export type SynthResourceType = (typeof RESOURCE_TYPES)[number];
+export { RESOURCE_TYPES, type SynthResourceType } from './org-shapes.js';
 
 export interface SynthTeam {
   handle: string;
@@ -188,9 +155,10 @@ export interface SynthUser {
 export interface SynthService {
   name: string;
   team: string;
-  /** What the catalog says (the previous team when stale). */
+  /** What the catalog says (the previous team when stale; the true team when there is no entry). */
   catalog_team: string;
-  catalog: 'datadog' | 'backstage';
+  /** Where its catalog entry is; `none`: the service has no entry in any catalog. */
+  catalog: 'datadog' | 'backstage' | 'none';
   catalog_version: number;
   repo: string;
 }
@@ -277,8 +245,12 @@ export interface SyntheticOrg {
 }
 
 export interface SyntheticOrgOptions {
+  /** The shape's resource count unless given. */
   resources?: number;
   seed?: number;
+  /** An organization shape or its name in ORG_SHAPES; `baseline` unless given. */
+  shape?: OrgShape | string;
+  /** These three override the shape's sizes. */
   teams?: number;
   users?: number;
   services?: number;
@@ -299,9 +271,15 @@ export function generateSyntheticOrg(options: SyntheticOrgOptions = {}): Synthet
 
 export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   const seed = options.seed ?? 42;
+  const shape = orgShape(options.shape);
   const rnd = prng(seed);
-  const N = SYNTHETIC_NOISE;
+  const N = shape.noise;
   const chance = (p: number) => rnd() < p;
+  // For the noise added with organization shapes: a zero share draws nothing, so the baseline's random
+  // stream, and with it the organization every earlier figure was measured on, stays as it was.
+  const maybe = (p: number) => p > 0 && chance(p);
+  const accounts = ACCOUNTS.slice(0, shape.sizes.accounts);
+  const resourceTypes = shape.sizes.resource_types;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
   const other = <T>(xs: readonly T[], not: T): T => {
@@ -312,7 +290,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   };
 
   // Teams.
-  const teamCount = Math.min(options.teams ?? 40, TEAM_WORDS.length);
+  const teamCount = Math.min(options.teams ?? shape.sizes.teams, TEAM_WORDS.length);
   const teams: SynthTeam[] = TEAM_WORDS.slice(0, teamCount).map((handle, i) => ({ handle, cost_center: `cc-${1000 + i * 7}` }));
   for (const t of teams) {
     const r = rnd();
@@ -330,7 +308,9 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   };
 
   // Users: every team gets members; some people sit in two teams; some have left.
-  const userCount = options.users ?? 300;
+  const userCount = options.users ?? shape.sizes.people;
+  if (userCount < teams.length) throw new Error(`${userCount} people cannot staff ${teams.length} teams`);
+  if (accounts.length < shape.sizes.accounts) throw new Error(`at most ${ACCOUNTS.length} accounts`);
   const users: SynthUser[] = [];
   const seen = new Set<string>();
   for (let i = 0; users.length < userCount; i++) {
@@ -347,7 +327,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
       handle,
       email: `${handle}@${ORG}.example`,
       display_name: `${cap(first)} ${cap(last)}`,
-      active: users.length < teams.length * 2 ? true : !chance(N.inactive_users),
+      active: users.length < teams.length * N.always_active_per_team ? true : !chance(N.inactive_users),
       teams: userTeams,
     });
   }
@@ -360,7 +340,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   for (const u of users) for (const t of u.teams) membersOf.get(t)!.push(u);
 
   // Services: each with a true team; the catalog is sometimes out of date.
-  const serviceCount = options.services ?? 150;
+  const serviceCount = options.services ?? shape.sizes.services;
   const services: SynthService[] = [];
   const serviceNames = new Set<string>();
   while (services.length < serviceCount) {
@@ -368,6 +348,10 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
     const unique = serviceNames.has(name) ? `${name}-${services.length}` : name;
     serviceNames.add(unique);
     const team = services.length < teams.length ? teams[services.length].handle : pickTeam();
+    if (maybe(N.uncatalogued)) {
+      services.push({ name: unique, team, catalog_team: team, catalog: 'none', catalog_version: 0, repo: `${ORG}/${unique}` });
+      continue;
+    }
     const stale = chance(N.stale_catalog);
     services.push({
       name: unique,
@@ -404,12 +388,22 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
     const lead = membersOf.get(t.handle)!.find((u) => u.active);
     infra.rules.push({ pattern: `/teams/${t.handle}/`, owners: [`@${ORG}/${owner}`, ...(lead && chance(0.3) ? [lead.email] : [])] });
   }
+  // The platform team's own stacks in the monorepo, from which it provisions resources that other teams own.
+  const sharedStack = (env: string) => `${infra.name}//shared/${env === 'prod' ? 'prod' : 'staging'}`;
+  if (N.platform_terraform > 0) {
+    for (const stack of ['prod', 'staging'])
+      tfRoots.push({ id: `${infra.name}//shared/${stack}`, repo: infra.name, path: `shared/${stack}`, team: PLATFORM_TEAM });
+  }
   repos.push(infra);
+  // The platform team's provisioning repository: its pipeline creates resources on other teams' behalf.
+  const platformRepo = `${ORG}/${PLATFORM_PIPELINE_REPO}`;
+  if (N.platform_pipeline > 0) repos.push({ name: platformRepo, sha: hex(40), rules: [{ pattern: '*', owners: [`@${ORG}/${PLATFORM_TEAM}`] }] });
+  const platformMembers = membersOf.get(PLATFORM_TEAM) ?? [];
 
   // Roles many teams use; tagged with the team that administers them, not those who use them.
   const sharedRoles: SynthSharedRole[] = [
     { role: 'platform-shared-deploy', tags: ['team:platform'] },
-    { role: 'ops-deploy-automation', tags: ['team:reliability'] },
+    { role: 'ops-deploy-automation', tags: [`team:${teamHandles.includes('reliability') ? 'reliability' : teamHandles[teamHandles.length - 1]}`] },
     { role: 'batch-pipeline-runner', tags: [] },
   ];
 
@@ -448,7 +442,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
   });
 
   // Resources.
-  const resourceCount = options.resources ?? 10_000;
+  const resourceCount = options.resources ?? shape.sizes.resources;
   const resources: SynthResource[] = [];
   const usedNames = new Set<string>();
   for (let i = 0; i < resourceCount; i++) {
@@ -458,8 +452,8 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
     const members = membersOf.get(team)!;
     const responsible = pick(members);
     const truth: Truth = { team, ...(responsible.active ? { user: responsible.handle } : {}), ...(service ? { service: service.name } : {}) };
-    const type = pick(RESOURCE_TYPES);
-    const account = pick(ACCOUNTS);
+    const type = pick(resourceTypes);
+    const account = pick(accounts);
     const region = pick(REGIONS);
     const silent = chance(N.no_signal);
 
@@ -481,7 +475,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
         const tagged = chance(N.stale_team_tag) ? other(teamHandles, team) : team;
         tags.push(`${chance(0.7) ? 'team' : 'dd-team'}:${tagged}`);
       }
-      if (chance(N.owner_email_tag)) tags.push(`owner:${responsible.email}`);
+      if (chance(N.owner_email_tag)) tags.push(`owner:${maybe(N.stale_owner_email_tag) ? other(users, responsible).email : responsible.email}`);
       if (service && chance(N.service_tag)) tags.push(`${pick(['service', 'service', 'service', 'application', 'component'])}:${service.name}`);
       if (chance(N.cost_center_tag)) {
         const t = chance(N.wrong_cost_center) ? teams[Math.floor(rnd() * teams.length)] : teams.find((x) => x.handle === team)!;
@@ -499,12 +493,25 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
       const id = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
       if (r < c.human) {
         const h = rnd();
+        const { responsible: own, teammate, platform } = N.human_creator;
         const who =
-          h < N.human_creator.responsible ? responsible : h < N.human_creator.responsible + N.human_creator.teammate ? pick(members) : pick(users);
+          h < own
+            ? responsible
+            : h < own + teammate
+              ? pick(members)
+              : platform > 0 && h < own + teammate + platform
+                ? pick(platformMembers)
+                : pick(users);
         const form = pick<PrincipalForm>(['sso', 'sso', 'sso', 'assumed_role', 'assumed_role', 'iam_user']);
         events.push({ id, time: at(created), action: 'create', form, user: who.handle, ...humanRole(form, pick) });
       } else if (r < c.human + c.github_actions) {
-        const repo = service ? service.repo : teamServices.length > 0 ? pick(teamServices).repo : pick(services).repo;
+        const repo = maybe(N.platform_pipeline)
+          ? platformRepo
+          : service
+            ? service.repo
+            : teamServices.length > 0
+              ? pick(teamServices).repo
+              : pick(services).repo;
         events.push({
           id,
           time: at(created),
@@ -515,7 +522,7 @@ export function generateModel(options: SyntheticOrgOptions = {}): OrgModel {
           session: `GitHubActions-${hex(10)}`,
         });
       } else if (r < c.human + c.github_actions + c.terraform) {
-        tfRoot = `${ORG}/infra-live//teams/${team}/${env === 'prod' ? 'prod' : 'staging'}`;
+        tfRoot = maybe(N.platform_terraform) ? sharedStack(env) : `${ORG}/infra-live//teams/${team}/${env === 'prod' ? 'prod' : 'staging'}`;
         events.push({ id, time: at(created), action: 'create', form: 'terraform', role: 'terraform-apply', session: `terraform-run-${hex(12)}` });
       } else {
         events.push({ id, time: at(created), action: 'create', form: 'shared_role', role: pick(sharedRoles).role, session: `deploy-${hex(8)}` });
