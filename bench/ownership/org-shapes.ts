@@ -313,3 +313,19 @@ export function measureOrg(model: OrgModel): OrgMeasures {
     ),
   };
 }
+
+/** One paragraph for a benchmark's report: the shape, its description, and what the generated organization holds. */
+export function shapeSummary(shape: OrgShape, model: OrgModel): string {
+  const m = measureOrg(model);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const int = (x: number) => x.toLocaleString('en-US');
+  return (
+    `\`${shape.name}\` (${int(m.teams)} teams, ${int(m.people)} people, ${int(m.services)} services, ` +
+    `${int(m.resources)} resources of ${m.resource_types} types in ${m.accounts} accounts): ${shape.description} ` +
+    `Generated: team tags on ${pct(m.team_tagged)} of resources (${pct(m.stale_team_tags)} stale), ` +
+    `owner tags on ${pct(m.owner_tagged)} (${pct(m.stale_owner_tags)} outside the true team); ` +
+    `${pct(m.automation_created)} created by automation, ${pct(m.platform_created_for_others)} by the platform team for others; ` +
+    `${pct(m.inactive_people)} of people left; ${pct(m.uncatalogued)} of services uncatalogued, ` +
+    `${pct(m.stale_catalog)} of catalog entries and ${pct(m.stale_codeowners)} of service CODEOWNERS stale.`
+  );
+}

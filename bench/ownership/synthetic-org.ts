@@ -8,7 +8,17 @@ export { prng } from '../lib/prng.js';
 import { prng } from '../lib/prng.js';
 
 import { orgShape, PLATFORM_PIPELINE_REPO, PLATFORM_TEAM, type OrgShape, type SynthResourceType } from './org-shapes.js';
-export { SYNTHETIC_NOISE, ORG_SHAPES, orgShape, measureOrg, type OrgShape, type OrgNoise, type OrgSizes, type OrgMeasures } from './org-shapes.js';
+export {
+  SYNTHETIC_NOISE,
+  ORG_SHAPES,
+  orgShape,
+  measureOrg,
+  shapeSummary,
+  type OrgShape,
+  type OrgNoise,
+  type OrgSizes,
+  type OrgMeasures,
+} from './org-shapes.js';
 
 export const ORG = 'acme';
 const ACCOUNTS = ['111122223333', '222233334444', '333344445555', '444455556666', '555566667777', '666677778888'];

@@ -8,6 +8,7 @@ import {
   generateSyntheticOrg,
   measureOrg,
   ORG_SHAPES,
+  shapeSummary,
   SYNTHETIC_NOISE,
   type OrgMeasures,
   type OrgModel,
@@ -309,7 +310,16 @@ test('a service with no catalog entry gives the in-memory engine no catalog evid
   for (const r of tagged) {
     const evidence = evidenceFor(index, r);
     assert.ok(evidence.catalog!.every((c) => !missing.has(c.service)));
-    assert.ok(evidence.naming!.services.every((name) => !missing.has(name)));
+    assert.ok(evidence.naming!.services!.every((name) => !missing.has(name)));
     assert.equal(evidence.directory!.population!.service, model.services.length - missing.size);
   }
+});
+
+test('a shape summary gives the benchmark the description and the generated figures', () => {
+  const { shape, org } = orgs.find((o) => o.shape.name === 'sparse-tags')!;
+  const summary = shapeSummary(shape, org.model);
+  const m = measureOrg(org.model);
+  assert.ok(summary.startsWith('`sparse-tags` (13 teams, 57 people, 40 services, 400 resources of 5 types in 3 accounts): '), summary);
+  assert.ok(summary.includes(shape.description), summary);
+  assert.ok(summary.includes(`team tags on ${(100 * m.team_tagged).toFixed(1)}% of resources`), summary);
 });
