@@ -40,7 +40,7 @@ function predictAll(evidence: ResourceEvidence[], weights: SignalWeights): Map<s
   return out;
 }
 
-function metricsOf(ids: string[], inferred: Map<string, Inference[]>, truth: Record<string, Truth>): Record<OwnerType, TypeMetrics> {
+export function metricsOf(ids: string[], inferred: Map<string, Inference[]>, truth: Record<string, Truth>): Record<OwnerType, TypeMetrics> {
   const predictions = new Map<string, Partial<Record<OwnerType, Prediction>>>();
   for (const id of ids) {
     const row: Partial<Record<OwnerType, Prediction>> = {};

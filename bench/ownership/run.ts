@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Inference } from '../../src/ownership/evidence.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
-import { relearnWeights } from '../../src/ownership/use-cases/relearn.js';
+import { learnFromLabel, labelOf, refitOrganization } from '../../src/ownership/use-cases/relearn.js';
+import { runRecompute } from '../../src/ownership/use-cases/run-recompute.js';
 import { inferencesOfMany, insertFeedback, type InferenceRow } from '../../src/store/ownership-inferences.js';
-import { markForInference } from '../../src/store/ownership-queue.js';
 import { ensureOrg } from '../../src/store/orgs.js';
 import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { measure, type Prediction, type TypeMetrics } from './metrics.js';
@@ -55,7 +55,8 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
     const { org_id: orgId } = await ensureOrg(db, org.model.org);
     const took = await importSynthetic(db, orgId, dir, org.files, notes);
     let t = performance.now();
-    const first = await recomputeUntilEmpty(db, { orgId });
+    // As `steward ownership recompute` does: infer, refit to the organization's own evidence, infer again.
+    const first = await runRecompute(db, orgId);
     const firstS = (performance.now() - t) / 1000;
     const ids = org.model.resources.map((r) => r.arn);
     const rnd = prng(seed ^ 0x5eed);
@@ -78,30 +79,26 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
           );
           if (!label) continue;
           labels++;
-          await insertFeedback(
-            tx,
-            orgId,
-            {
-              resource_id: id,
-              slot: row.slot,
-              action: label.action,
-              checksum: row.checksum,
-              inferred_owner: row.owner_handle,
-              corrected_owner: label.corrected_owner ?? null,
-              corrected_type: label.corrected_owner ? row.slot : null,
-              reason: null,
-              votes: row.votes ?? [],
-              actor: 'bench-reviewer',
-              created_at: now,
-              confidence: Number(row.confidence),
-            },
-            now,
-          );
+          const feedback = {
+            resource_id: id,
+            slot: row.slot,
+            action: label.action,
+            checksum: row.checksum,
+            inferred_owner: row.owner_handle,
+            corrected_owner: label.corrected_owner ?? null,
+            corrected_type: label.corrected_owner ? row.slot : null,
+            reason: null,
+            votes: row.votes ?? [],
+            actor: 'bench-reviewer',
+            created_at: now,
+            confidence: Number(row.confidence),
+          };
+          await insertFeedback(tx, orgId, feedback, now);
+          await learnFromLabel(tx, orgId, id, labelOf(feedback), now);
         }
       }
-      await relearnWeights(tx, orgId, now);
-      await markForInference(tx, orgId, 'all', now);
     });
+    await refitOrganization(db, orgId, now);
     t = performance.now();
     await recomputeUntilEmpty(db, { orgId });
     const secondS = (performance.now() - t) / 1000;
@@ -144,7 +141,7 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
       `Synthetic organization, ${int(resources)} resources, seed ${seed}, imported through the importers (${Object.entries(took)
         .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
         .join(', ')}); ` +
-        `first recompute ${int(first.done)} resources in ${firstS.toFixed(1)} s (${first.failed} failed). ${int(labels)} review labels on ${int(sample.size)} sampled resources (10%), weights relearned, ` +
+        `first recompute (with the label-free refit) ${int(first.resources)} resources in ${firstS.toFixed(1)} s (${first.failed} failed). ${int(labels)} review labels on ${int(sample.size)} sampled resources (10%), organization refitted, ` +
         `recompute of all in ${secondS.toFixed(1)} s. Measured on the ${int(heldOut.length)} held-out resources.`,
       ``,
       table(['owner type', 'run', 'accuracy', 'high-band precision', 'coverage (>= medium)', 'calibration error (ECE)'], rows),

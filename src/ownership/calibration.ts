@@ -4,7 +4,7 @@ import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { SourceVote } from './evidence.js';
 import { DEFAULT_PRIORS, SIGNAL_KINDS, type SignalKind } from './signal-kinds/index.js';
 import type { Beta } from './signal-kinds/kind.js';
-import type { LearntReliabilities } from './vote-reliability.js';
+import { learntReliability, type LearntReliabilities } from './vote-reliability.js';
 
 export interface CalibrationBlock {
   /** Mean predicted confidence of the pooled pairs. */
@@ -26,6 +26,10 @@ export interface SignalWeights {
   calibration?: Partial<Record<OwnerType, CalibrationMap>>;
   /** Per owner type and vote class, learnt from the organization's own evidence and reviews (vote-reliability.ts). */
   learnt?: LearntReliabilities;
+  /** The reviewed items of the last fit, scored under it and pooled: the calibration map's data. */
+  calibration_bins?: Partial<Record<OwnerType, CalibrationBin[]>>;
+  /** The last fit: the newest review label it read, and the newest inference change it saw. */
+  fit?: { labels_through: string | null; inferences_at: number; at: number };
 }
 
 export function defaultWeights(): SignalWeights {
@@ -93,23 +97,39 @@ export interface CalibrationPair {
   correct: boolean;
 }
 
+/** Labels pooled at one predicted confidence: how many, and how many of them were right. */
+export interface CalibrationBin {
+  x: number;
+  n: number;
+  right: number;
+}
+
+/** Pairs pooled by predicted confidence (to four decimals, as the wire shows it), in ascending order. */
+export function binPairs(pairs: CalibrationPair[], bins: CalibrationBin[] = []): CalibrationBin[] {
+  const byX = new Map(bins.map((b) => [b.x, { ...b }]));
+  for (const p of pairs) {
+    const x = Math.round(p.predicted * 10000) / 10000;
+    const b = byX.get(x) ?? { x, n: 0, right: 0 };
+    b.n++;
+    if (p.correct) b.right++;
+    byX.set(x, b);
+  }
+  return [...byX.values()].sort((a, b) => a.x - b.x);
+}
+
 /** Isotonic regression (pool adjacent violators) over (predicted, correct) pairs. */
 export function fitCalibration(pairs: CalibrationPair[], shrinkage = 20): CalibrationMap {
-  const sorted = [...pairs].sort((a, b) => a.predicted - b.predicted);
+  return fitCalibrationBins(binPairs(pairs), shrinkage);
+}
+
+/** Isotonic regression over pooled labels: each bin starts as one block, so their order never matters. */
+export function fitCalibrationBins(bins: CalibrationBin[], shrinkage = 20): CalibrationMap {
   const blocks: { sumX: number; sumY: number; count: number }[] = [];
-  for (let i = 0; i < sorted.length;) {
-    // Pairs with the same prediction start as one block: their order must not matter.
-    const start = { sumX: 0, sumY: 0, count: 0 };
-    const x = sorted[i].predicted;
-    for (; i < sorted.length && sorted[i].predicted === x; i++) {
-      start.sumX += x;
-      start.sumY += sorted[i].correct ? 1 : 0;
-      start.count++;
-    }
-    blocks.push(start);
+  for (const bin of [...bins].filter((b) => b.n > 0).sort((a, b) => a.x - b.x)) {
+    blocks.push({ sumX: bin.x * bin.n, sumY: bin.right, count: bin.n });
     while (blocks.length > 1) {
-      const last = blocks[blocks.length - 1];
-      const prev = blocks[blocks.length - 2];
+      const last = blocks[blocks.length - 1]!;
+      const prev = blocks[blocks.length - 2]!;
       if (prev.sumY / prev.count < last.sumY / last.count) break;
       // Equal means pool too, so each block is one step of the curve.
       blocks.pop();
@@ -157,6 +177,15 @@ export function applyCalibration(map: CalibrationMap | undefined, predicted: num
 export function weightsShift(a: SignalWeights, b: SignalWeights): number {
   let shift = 0;
   for (const kind of SIGNAL_KINDS) shift = Math.max(shift, Math.abs(reliabilityOf(a, kind) - reliabilityOf(b, kind)));
+  for (const type of OWNER_TYPES) {
+    const classes = new Set([...Object.keys(a.learnt?.fitted?.[type] ?? {}), ...Object.keys(b.learnt?.fitted?.[type] ?? {})]);
+    for (const c of classes) {
+      const before = learntReliability(a.learnt ?? {}, type, c);
+      const after = learntReliability(b.learnt ?? {}, type, c);
+      // A class fitted on one side only moves its votes from their kind's reliability.
+      shift = Math.max(shift, before === undefined || after === undefined ? 1 : Math.abs(before - after));
+    }
+  }
   for (const type of OWNER_TYPES) {
     for (let p = 0.05; p < 1; p += 0.1) {
       shift = Math.max(shift, Math.abs(applyCalibration(a.calibration?.[type], p) - applyCalibration(b.calibration?.[type], p)));

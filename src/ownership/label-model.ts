@@ -124,3 +124,18 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
     labelled: prepared.filter((p) => p.truth !== undefined).length,
   };
 }
+
+/** The model's answer for one item (ignoring its label): the best named owner and its posterior, or undefined if none. */
+export function answerOf(item: LabelModelItem, reliability: (voteClass: string) => number): { handle: string; posterior: number } | undefined {
+  const prepared = prepare({ ...item, truth: undefined });
+  if (prepared.owners.length === 0) return undefined;
+  const q = posterior(prepared, reliability);
+  let best = 0;
+  for (let i = 1; i < q.length; i++) if (q[i]! > q[best]!) best = i;
+  return { handle: prepared.owners[best]!.key, posterior: q[best]! };
+}
+
+/** The reliability of each class under a fit (its Beta's mean). */
+export function fittedReliability(fit: Record<string, Beta>, fallback: Beta): (voteClass: string) => number {
+  return (c) => mean(fit[c] ?? fallback);
+}

@@ -11,9 +11,13 @@ import { etagMatches } from '../../src/server/conditional-get.js';
 import { listHistory, parseOwnerType } from '../../src/server/ownership-requests.js';
 import { FEEDBACK_BODY, parseFeedbackBody, type FeedbackBody } from '../../src/ownership/feedback.js';
 import { typeboxValidatorCompiler } from '../../src/server/validation.js';
-import { feedbackOf, getSettings, inferencesOf } from '../../src/store/ownership-inferences.js';
+import { feedbackOf, inferencesOf } from '../../src/store/ownership-inferences.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { InvalidInput, NotFound } from '../../src/errors.js';
+import { currentWeights } from '../../src/ownership/use-cases/relearn.js';
+import { pieceLabelsOf } from '../../src/store/ownership-learning.js';
+import { DEFAULT_PRIORS } from '../../src/ownership/signal-kinds/index.js';
+import type { SourceVote } from '../../src/ownership/evidence.js';
 
 // Feedback semantics on the service layer, against a real store (PGlite, or PostgreSQL with DATABASE_URL).
 let store: { db: Db; close(): Promise<void> };
@@ -132,8 +136,22 @@ test("the actor is always the application key's user; confirm and persist need a
   const labels = await feedbackOf(db, orgId, CHECKOUT_INSTANCE);
   assert.equal(labels.at(-1)!.actor, 'reviewer');
   assert.deepEqual(labels.at(-1)!.votes, team.votes, 'the label keeps the sources that produced the answer');
-  const weights = (await getSettings(db, orgId)).weights as { kinds: Record<string, { alpha: number }> };
-  assert.ok(weights?.kinds, 'weights are re-learnt after the label');
+  // The label refines the weights the engine answers with at once (as counts since the last fit) and its pieces' counts.
+  const weights = await currentWeights(db, orgId);
+  const confirmed = (team.votes as SourceVote[]).filter((v) => v.owner_handle === team.owner_handle);
+  assert.ok(
+    confirmed.length > 0 && confirmed.every((v) => weights.kinds[v.kind].alpha > DEFAULT_PRIORS[v.kind].alpha),
+    'the label counts for the sources it confirmed',
+  );
+  const pieces = await pieceLabelsOf(
+    db,
+    orgId,
+    confirmed.flatMap((v) => (v.piece ? [v.piece] : [])),
+  );
+  assert.ok(
+    pieces.some((p) => p.right > 0 && p.handle === team.owner_handle!.toLowerCase()),
+    'the confirmed pieces count one right',
+  );
 
   const user = await current(CAROL_BUCKET, 'user');
   await submitFeedback(db, orgId, CAROL_BUCKET, 'user', body({ action: 'reject', inference_checksum: user.checksum }), reviewer);

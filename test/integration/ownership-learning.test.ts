@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../src/store/db.js';
 import { openTestStore } from '../helpers/db.js';
-import { seedOwnershipOrganization, CHECKOUT_INSTANCE } from '../helpers/seed-console.js';
+import { seedOwnershipOrganization, CHECKOUT_INSTANCE, PLATFORM_BUCKET } from '../helpers/seed-console.js';
 import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
 import { inferencesOf, getSettings } from '../../src/store/ownership-inferences.js';
 import { queueLength } from '../../src/store/ownership-queue.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
-import { reinferWhereWeightsMoved, RELEARN_SHIFT } from '../../src/ownership/use-cases/relearn.js';
-import { defaultWeights, learnWeights, weightsShift } from '../../src/ownership/calibration.js';
+import { reinferWhereWeightsMoved } from '../../src/ownership/use-cases/relearn.js';
+import type { SourceVote } from '../../src/ownership/evidence.js';
+import { defaultWeights, learnWeights, weightsShift, type SignalWeights } from '../../src/ownership/calibration.js';
 
 let store: { db: Db; close(): Promise<void> };
 let db: Db;
@@ -40,9 +41,10 @@ test('weightsShift is zero for equal weights and grows with the labels that move
   assert.ok(one > 0 && ten > one, `${one} < ${ten}`);
 });
 
-test('once review labels move the weights enough, the periodic pass re-infers the whole organization (and only then)', async () => {
+test('a label writes no weights: it counts its pieces and re-queues only the resources resting on them', async () => {
   const resources = Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1', [orgId])).rows[0]!.n);
   assert.equal(await queueLength(db, orgId), 0);
+  const before = (await getSettings(db, orgId)).weights;
   const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
   await submitFeedback(
     db,
@@ -52,22 +54,39 @@ test('once review labels move the weights enough, the periodic pass re-infers th
     { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: team.checksum } } },
     { userHandle: 'reviewer' },
   );
-  const settings = await getSettings(db, orgId);
-  const shift = weightsShift(defaultWeights(), settings.weights as ReturnType<typeof defaultWeights>);
-  // Feedback itself re-infers only its own resource; the organization waits for the periodic pass.
-  assert.ok((await queueLength(db, orgId)) < resources);
+  assert.deepEqual((await getSettings(db, orgId)).weights, before, 'no refit of the organization on a click');
+  const pieces = new Set((team.votes as SourceVote[]).flatMap((v) => (v.piece ? [v.piece] : [])));
+  assert.ok(pieces.size > 0);
+  const queued = (await db.query<{ resource_id: string }>('SELECT resource_id FROM ownership_queue WHERE org_id = $1', [orgId])).rows.map(
+    (r) => r.resource_id,
+  );
+  assert.ok(queued.length < resources, `${queued.length} of ${resources} queued`);
+  for (const id of queued) {
+    const votes = (await inferencesOf(db, orgId, id)).find((r) => r.slot === 'team')!.votes as SourceVote[];
+    assert.ok(
+      votes.some((v) => v.piece && pieces.has(v.piece)),
+      `${id} rests on a reviewed piece`,
+    );
+  }
   await recomputeUntilEmpty(db, { orgId });
-  // A first label on a fresh organization moves its calibration far from the identity: the pass re-marks everything.
-  assert.ok(shift >= RELEARN_SHIFT, `shift ${shift}`);
+});
+
+test('the periodic pass refits the organization from its own evidence and its labels, re-marks it once, then settles', async () => {
+  const resources = Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1', [orgId])).rows[0]!.n);
   assert.deepEqual(await reinferWhereWeightsMoved(db), [orgId]);
+  const weights = (await getSettings(db, orgId)).weights as SignalWeights;
+  assert.ok(weights.learnt?.fitted?.team && Object.keys(weights.learnt.fitted.team).length > 0, 'team vote classes fitted');
+  assert.equal(weights.learnt.fit_labelled?.team, 1, 'the one label is in the fit');
   assert.equal(await queueLength(db, orgId), resources);
   await recomputeUntilEmpty(db, { orgId });
-  // The weights it applied are now the ones in force: a second pass has nothing to do.
+  const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
+  assert.match(team.explanation, /agree across the organization and on 1 review label/);
+  // The votes are the same after re-inference, so the refit finds the same weights: nothing more to do.
   assert.deepEqual(await reinferWhereWeightsMoved(db), []);
   assert.equal(await queueLength(db, orgId), 0);
 });
 
-test('the evidence names each team at the version the directory holds', async () => {
+test('the evidence names a team whose existence decided a vote at the version the directory holds, and no other team', async () => {
   const { importDirectory } = await import('../../src/ownership/signal-imports.js');
   const { DIRECTORY } = await import('../helpers/seed-console.js');
   const renamed = { ...DIRECTORY, teams: DIRECTORY.teams.map((t) => (t.handle === 'platform' ? { ...t, name: 'Platform' } : t)) };
@@ -77,7 +96,10 @@ test('the evidence names each team at the version the directory holds', async ()
   const version = (await db.query<{ version: number }>("SELECT version FROM teams WHERE org_id = $1 AND handle = 'platform'", [orgId])).rows[0]!
     .version;
   assert.equal(version, 2);
-  const team = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
+  // The bucket's name holds `platform`, a team only because the directory has it.
+  const team = (await inferencesOf(db, orgId, PLATFORM_BUCKET)).find((r) => r.slot === 'team')!;
   const platform = (team.evidence_versions as Array<{ id: string; version: number }>).find((e) => e.id === 'team:platform');
   assert.equal(platform?.version, 2);
+  const checkout = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
+  assert.ok(!(checkout.evidence_versions as Array<{ id: string }>).some((e) => e.id.startsWith('team:')), 'no team decided the checkout answer');
 });

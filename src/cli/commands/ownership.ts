@@ -15,13 +15,15 @@ export function register(program: Command) {
     .action(async (opts: { org: string; all?: boolean }) => {
       try {
         let bar: Progress | undefined;
+        let done = 0;
         const report = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           try {
             return await runRecompute(db, orgId, {
               all: opts.all,
-              onTotal: (total) => (bar = progressBar('inferring', total, 'resources')),
-              onProgress: (done) => bar?.update(done),
+              // A second total comes when the refit re-infers the organization: the same bar grows.
+              onTotal: (total) => (bar ? bar.update(done, total) : (bar = progressBar('inferring', total, 'resources'))),
+              onProgress: (value) => bar?.update((done = value)),
             });
           } finally {
             bar?.stop();

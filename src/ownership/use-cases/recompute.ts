@@ -6,12 +6,13 @@ import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, due
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 import { inferencesOfMany, writeInferences, getSettings, type InferenceRow, type SettingsRow } from '../../store/ownership-inferences.js';
 import { lockQueuedItems } from '../../store/ownership-queries.js';
-import { infer } from '../engine.js';
-import { DEFAULT_ENGINE_SETTINGS, type Inference } from '../evidence.js';
+import type { Inference } from '../evidence.js';
+import type { SignalWeights } from '../calibration.js';
 import { loadEvidenceBatch, loadOrgContext, type OrgContext } from '../evidence-loader.js';
 import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
 import { applyAutoTag, autoTeamTagFor } from './auto-tag.js';
-import { weightsOf } from './relearn.js';
+import { currentWeights } from './relearn.js';
+import { inferWithPieceLabels } from './infer-with-learning.js';
 
 /** Why an inference could not be computed, when the engine never ran; `steward ownership recompute` says how to act on each. */
 export const FAILURE_REASONS = {
@@ -59,15 +60,15 @@ async function inferBatch(
   orgId: string,
   items: QueueItem[],
   now: number,
-  ctxCache: Map<string, { org: OrgContext; settings: SettingsRow }>,
+  ctxCache: Map<string, { org: OrgContext; settings: SettingsRow; weights: SignalWeights }>,
 ): Promise<{ written: number; failed: number }> {
   let cached = ctxCache.get(orgId);
   if (!cached) {
-    cached = { org: await loadOrgContext(tx, orgId), settings: await getSettings(tx, orgId) };
+    const settings = await getSettings(tx, orgId);
+    cached = { org: await loadOrgContext(tx, orgId), settings, weights: await currentWeights(tx, orgId, settings) };
     ctxCache.set(orgId, cached);
   }
-  const { org, settings } = cached;
-  const weights = weightsOf(settings);
+  const { org, settings, weights } = cached;
   const ids = items.map((i) => i.resource_id);
   const resources = await resourcesById(tx, orgId, ids);
   const previous = new Map<string, InferenceRow>();
@@ -77,14 +78,14 @@ async function inferBatch(
   let failed = 0;
   const live = [...resources.values()].filter((r) => r.deleted_at === null);
   const evidenceOf = await loadEvidenceBatch(tx, orgId, live, org);
+  const answersOf = await inferWithPieceLabels(tx, orgId, [...evidenceOf.values()], weights);
   for (const item of items) {
     const resource = resources.get(item.resource_id);
     try {
       if (!resource || resource.deleted_at !== null) {
         throw new Error(resource ? FAILURE_REASONS.deleted : FAILURE_REASONS.unknownResource);
       }
-      const evidence = evidenceOf.get(resource.resource_id)!;
-      const answers = infer(evidence, DEFAULT_ENGINE_SETTINGS, weights);
+      const answers = answersOf.get(resource.resource_id)!;
       for (const [i, slot] of OWNER_TYPES.entries()) {
         const prev = previous.get(`${resource.resource_id}\n${slot}`);
         // Persisted and overridden answers are authoritative: re-inference never changes them.

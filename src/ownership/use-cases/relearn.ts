@@ -1,67 +1,158 @@
-// Learning each signal's weight for an organization from its review labels, and re-inferring an organization once
-// its learnt weights have moved far enough.
+// Learning an organization's signals, in two paces. Each review label, in its own transaction, counts against the
+// pieces of evidence it judged and re-queues the resources resting on them, so its effect reaches them within
+// seconds; it costs the same whether it is the first label or the ten-thousandth. Periodically (and after
+// `steward ownership recompute`), the organization is refitted in one pass: the label model over every current
+// answer's votes with every latest label, and the calibration map; the organization is re-inferred when that moved
+// its weights far enough. Between fits, the labels since the last one refine it as counts.
 import type { Db, Queryable } from '../../store/db.js';
 import { markForInference } from '../../store/ownership-queue.js';
+import { getSettings, saveWeights, appliedWeights, saveAppliedWeights, type SettingsRow } from '../../store/ownership-inferences.js';
 import {
-  getSettings,
-  saveWeights,
-  feedbackOf,
-  appliedWeights,
-  orgsWithLearntWeights,
-  saveAppliedWeights,
-  type SettingsRow,
-} from '../../store/ownership-inferences.js';
-import { defaultWeights, learnWeights, fitCalibration, weightsShift, type SignalWeights, type FeedbackLabel } from '../calibration.js';
-import { OWNER_TYPES } from '../owner-type.js';
+  addPieceLabels,
+  inferenceVotesPage,
+  labelsAfter,
+  latestInferenceChange,
+  orgsWithInferences,
+  resourcesRestingOn,
+  type LabelRow,
+} from '../../store/ownership-learning.js';
+import { ownerPopulation } from '../../store/directory.js';
+import { teamVersions } from '../../store/directory.js';
+import { binPairs, defaultWeights, fitCalibrationBins, learnWeights, weightsShift, type FeedbackLabel, type SignalWeights } from '../calibration.js';
+import { fitOrganization, type OrgVotes } from '../org-model-fit.js';
+import { addClassCounts, classCountsOfLabel, pieceLabelsOfLabel } from '../review-labels.js';
+import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
+import type { SourceVote } from '../evidence.js';
+import type { ClassCounts } from '../vote-reliability.js';
 
-export function weightsOf(settings: SettingsRow): SignalWeights {
+/** The weights as last fitted (or the priors), without the labels since. */
+export function storedWeights(settings: SettingsRow): SignalWeights {
   return (settings.weights as SignalWeights | null) ?? defaultWeights();
 }
 
-/** Re-learns the organization's signal weights and calibration from every review label so far. */
-export async function relearnWeights(tx: Queryable, orgId: string, now: number): Promise<SignalWeights> {
-  const feedback = await feedbackOf(tx, orgId);
-  const labels: FeedbackLabel[] = feedback.map((f) => ({
-    action: f.action as FeedbackLabel['action'],
-    owner_type: f.slot,
-    inferred_owner: f.inferred_owner,
-    ...(f.corrected_owner ? { corrected_owner: f.corrected_owner } : {}),
-    sources: f.votes as FeedbackLabel['sources'],
-  }));
-  const weights = learnWeights(defaultWeights(), labels);
-  const pairs = feedback
-    .filter((f) => f.action !== 'correct' || f.corrected_owner)
-    .map((f) => ({ slot: f.slot, pair: { predicted: f.confidence ?? NaN, correct: f.action === 'confirm' || f.action === 'persist' } }))
-    .filter((p) => Number.isFinite(p.pair.predicted));
-  if (pairs.length > 0) {
-    weights.calibration = {};
-    for (const slot of OWNER_TYPES) {
-      const own = pairs.filter((p) => p.slot === slot).map((p) => p.pair);
-      if (own.length > 0) weights.calibration[slot] = fitCalibration(own);
+export function labelOf(row: Pick<LabelRow, 'action' | 'slot' | 'inferred_owner' | 'corrected_owner' | 'votes'>): FeedbackLabel {
+  return {
+    action: row.action as FeedbackLabel['action'],
+    owner_type: row.slot,
+    inferred_owner: row.inferred_owner,
+    ...(row.corrected_owner ? { corrected_owner: row.corrected_owner } : {}),
+    sources: row.votes as SourceVote[],
+  };
+}
+
+/**
+ * The weights the engine answers with now: the last fit, refined by the labels since (per vote class, in the legacy
+ * per-kind counts, and in the calibration map with each label's confidence as the reviewer saw it).
+ */
+export async function currentWeights(db: Queryable, orgId: string, settings?: SettingsRow): Promise<SignalWeights> {
+  const stored = storedWeights(settings ?? (await getSettings(db, orgId)));
+  const since = await labelsAfter(db, orgId, stored.fit?.labels_through ?? null);
+  if (since.length === 0) return stored;
+  const labels = since.map(labelOf);
+  const weights: SignalWeights = { ...stored, kinds: learnWeights(stored, labels).kinds };
+  if (stored.learnt?.fitted) {
+    const sinceFit: Partial<Record<OwnerType, Record<string, ClassCounts>>> = {};
+    const count: Partial<Record<OwnerType, number>> = {};
+    for (const label of labels) {
+      sinceFit[label.owner_type] = addClassCounts(sinceFit[label.owner_type] ?? {}, classCountsOfLabel(label));
+      count[label.owner_type] = (count[label.owner_type] ?? 0) + 1;
     }
+    weights.learnt = { ...stored.learnt, since_fit: sinceFit, labels_since_fit: count };
   }
-  await saveWeights(tx, orgId, weights, now);
+  const calibration = { ...stored.calibration };
+  for (const type of OWNER_TYPES) {
+    const pairs = since
+      .filter(
+        (f) => f.slot === type && (f.action !== 'correct' || f.corrected_owner) && f.confidence != null && Number.isFinite(Number(f.confidence)),
+      )
+      .map((f) => ({ predicted: Number(f.confidence), correct: f.action === 'confirm' || f.action === 'persist' }));
+    if (pairs.length > 0) calibration[type] = fitCalibrationBins(binPairs(pairs, stored.calibration_bins?.[type] ?? []));
+  }
+  weights.calibration = calibration;
   return weights;
 }
 
 /**
- * Every answer depends on the weights, but re-inferring an organization after each review label would churn the
- * answers reviewers are looking at. A periodic pass re-infers an organization once its learnt weights have moved far
- * enough from those its answers were computed with. Returns the organizations re-marked.
+ * What one review label teaches at once: its counts per piece of evidence, and the resources of the same owner type
+ * resting on those pieces queued for re-inference (the reviewed resource itself is the caller's).
  */
-export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
-  const orgs = await orgsWithLearntWeights(db);
-  const marked: string[] = [];
-  for (const orgId of orgs) {
-    await db.transaction(async (tx) => {
-      const weights = weightsOf(await getSettings(tx, orgId));
-      const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
-      if (weightsShift(applied, weights) < RELEARN_SHIFT) return;
-      await markForInference(tx, orgId, 'all', now);
-      await saveAppliedWeights(tx, orgId, weights);
-      marked.push(orgId);
-    });
+export async function learnFromLabel(tx: Queryable, orgId: string, resourceId: string, label: FeedbackLabel, now: number): Promise<number> {
+  const pieces = pieceLabelsOfLabel(label, label.owner_type);
+  if (pieces.length === 0) return 0;
+  await addPieceLabels(tx, orgId, pieces);
+  const related = (
+    await resourcesRestingOn(
+      tx,
+      orgId,
+      label.owner_type,
+      pieces.map((p) => p.piece),
+    )
+  ).filter((id) => id !== resourceId);
+  if (related.length > 0) await markForInference(tx, orgId, related, now);
+  return related.length;
+}
+
+const VOTES_PAGE = 5000;
+
+async function allVotes(db: Queryable, orgId: string): Promise<OrgVotes[]> {
+  const out: OrgVotes[] = [];
+  let after: { resource_id: string; slot: string } | null = null;
+  for (;;) {
+    const page = await inferenceVotesPage(db, orgId, after, VOTES_PAGE);
+    for (const row of page) out.push({ resource_id: row.resource_id, owner_type: row.slot, votes: row.votes });
+    if (page.length < VOTES_PAGE) return out;
+    after = page[page.length - 1]!;
   }
+}
+
+async function populationOf(db: Queryable, orgId: string): Promise<Record<OwnerType, number>> {
+  const counts = await ownerPopulation(db, orgId);
+  return {
+    team: Math.max((await teamVersions(db, orgId)).length, 1),
+    user: Math.max(counts.users, 1),
+    service: Math.max(counts.services, 1),
+  };
+}
+
+/**
+ * Refits one organization when its answers or labels changed since the last fit: the label model over every current
+ * answer's votes and the latest label of each reviewed answer, then the calibration. Re-marks the organization for
+ * inference when the new weights move an answer by RELEARN_SHIFT or more. Returns whether it re-marked.
+ */
+export async function refitOrganization(db: Db, orgId: string, now = Date.now()): Promise<boolean> {
+  const stored = storedWeights(await getSettings(db, orgId));
+  const inferencesAt = await latestInferenceChange(db, orgId);
+  const labels = await labelsAfter(db, orgId, null);
+  const labelsThrough = labels.length > 0 ? labels[labels.length - 1]!.id : null;
+  if (stored.fit && stored.fit.inferences_at >= inferencesAt && stored.fit.labels_through === labelsThrough) return false;
+  const latest = new Map<string, LabelRow>();
+  for (const l of labels) latest.set(`${l.slot}\u0000${l.resource_id}`, l);
+  const fit = fitOrganization(
+    await allVotes(db, orgId),
+    [...latest.values()].map((l) => ({ resource_id: l.resource_id, label: labelOf(l) })),
+    await populationOf(db, orgId),
+  );
+  const weights: SignalWeights = {
+    kinds: defaultWeights().kinds,
+    learnt: fit.learnt,
+    calibration: fit.calibration,
+    calibration_bins: fit.calibration_bins,
+    fit: { labels_through: labelsThrough, inferences_at: inferencesAt, at: now },
+  };
+  return db.transaction(async (tx) => {
+    await saveWeights(tx, orgId, weights, now);
+    const applied = ((await appliedWeights(tx, orgId)) as SignalWeights | null) ?? defaultWeights();
+    if (weightsShift(applied, weights) < RELEARN_SHIFT) return false;
+    await markForInference(tx, orgId, 'all', now);
+    await saveAppliedWeights(tx, orgId, weights);
+    return true;
+  });
+}
+
+/** The periodic pass: refits every organization whose answers or labels changed. Returns the organizations re-marked. */
+export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
+  const marked: string[] = [];
+  for (const orgId of await orgsWithInferences(db)) if (await refitOrganization(db, orgId, now)) marked.push(orgId);
   return marked;
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../../store/db.js';
 import { markForInference, queueLength } from '../../store/ownership-queue.js';
 import { currentFailures, type FailureGroup } from '../../store/ownership-queries.js';
 import { FAILURE_REASONS, recomputeUntilEmpty } from './recompute.js';
+import { refitOrganization } from './relearn.js';
 
 export interface RecomputeReport {
   resources: number;
@@ -39,14 +40,23 @@ export async function runRecompute(db: Db, orgId: string, opts: { all?: boolean 
     return queueLength(tx, orgId, startedAt);
   });
   opts.onTotal?.(total);
-  let resources: number;
-  if (db.servedBy !== undefined) {
-    resources = total - (await waitForWorker(db, orgId, startedAt, total, opts.onProgress));
-  } else {
-    resources = (await recomputeUntilEmpty(db, { orgId, onProgress: opts.onProgress })).done;
+  const resources = await drain(db, orgId, startedAt, total, opts.onProgress);
+  // The organization's own evidence calibrates its answers: once they are all in, refit and answer again with the fit
+  // (a second refit finds the same votes, so this settles in one round).
+  if (await refitOrganization(db, orgId)) {
+    const again = Date.now();
+    const more = await queueLength(db, orgId, again);
+    opts.onTotal?.(total + more);
+    await drain(db, orgId, again, more, (done) => opts.onProgress?.(total + done));
   }
   const failures = (await currentFailures(db, orgId)).map((group) => ({ ...group, action: ACTIONS[group.reason] ?? DEFAULT_ACTION }));
   return { resources, failed: failures.reduce((sum, g) => sum + g.resources, 0), failures };
+}
+
+/** Works what is due by `dueBy`, or waits for the server's worker to; returns how many resources were inferred. */
+async function drain(db: Db, orgId: string, dueBy: number, total: number, onProgress?: (done: number) => void): Promise<number> {
+  if (db.servedBy !== undefined) return total - (await waitForWorker(db, orgId, dueBy, total, onProgress));
+  return (await recomputeUntilEmpty(db, { orgId, onProgress })).done;
 }
 
 /** Waits while the server's worker drains what was due at `dueBy`; works the queue itself if the worker stalls. Returns what is left (0). */

@@ -6,15 +6,14 @@ import { compareAndSetInference, getSettings, inferencesOf, insertFeedback, setI
 import { getResource } from '../../store/resources.js';
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 import { loadEvidence, loadOrgContext } from '../evidence-loader.js';
-import { infer } from '../engine.js';
 import { checksumOf } from '../engine-checksum.js';
-import { DEFAULT_ENGINE_SETTINGS } from '../evidence.js';
 import type { SignalWeights } from '../calibration.js';
 import { afterFeedback, applyReinference, assertActionApplies, parseFeedbackBody, type FeedbackBody } from '../feedback.js';
 import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
 import { feedbackResultBody } from '../ownership-serializers.js';
 import { currentInference } from './inference-reads.js';
-import { relearnWeights } from './relearn.js';
+import { currentWeights, labelOf, learnFromLabel } from './relearn.js';
+import { inferWithPieceLabels } from './infer-with-learning.js';
 import { applyAutoTag, autoTeamTagFor } from './auto-tag.js';
 
 /** The engine's answer for one owner type now (a reject has just excluded the rejected owner). */
@@ -36,7 +35,7 @@ async function reinfer(tx: Queryable, orgId: string, resourceId: string, slot: O
     };
   }
   const evidence = await loadEvidence(tx, orgId, resource, await loadOrgContext(tx, orgId));
-  const answer = infer(evidence, DEFAULT_ENGINE_SETTINGS, weights)[OWNER_TYPES.indexOf(slot)]!;
+  const answer = (await inferWithPieceLabels(tx, orgId, [evidence], weights)).get(resourceId)![OWNER_TYPES.indexOf(slot)]!;
   return {
     resource_id: resourceId,
     slot,
@@ -83,26 +82,24 @@ export async function submitFeedback(
     }
     assertActionApplies(current, request.action);
     const by = actor.userHandle;
-    await insertFeedback(
-      tx,
-      orgId,
-      {
-        resource_id: resourceId,
-        slot,
-        action: request.action,
-        checksum: current.checksum,
-        inferred_owner: current.owner_handle,
-        corrected_owner: request.corrected?.handle ?? null,
-        corrected_type: request.corrected?.owner_type ?? null,
-        reason: request.reason ?? null,
-        votes: current.votes ?? [],
-        actor: by,
-        created_at: now,
-        confidence: Number(current.confidence),
-      },
-      now,
-    );
-    const weights = await relearnWeights(tx, orgId, now);
+    const row = {
+      resource_id: resourceId,
+      slot,
+      action: request.action,
+      checksum: current.checksum,
+      inferred_owner: current.owner_handle,
+      corrected_owner: request.corrected?.handle ?? null,
+      corrected_type: request.corrected?.owner_type ?? null,
+      reason: request.reason ?? null,
+      votes: current.votes ?? [],
+      actor: by,
+      created_at: now,
+      confidence: Number(current.confidence),
+    };
+    await insertFeedback(tx, orgId, row, now);
+    // The label teaches the pieces of evidence it judged at once; the organization's refit comes with the periodic pass.
+    await learnFromLabel(tx, orgId, resourceId, labelOf(row), now);
+    const weights = await currentWeights(tx, orgId);
     const next =
       request.action === 'reject'
         ? applyReinference(current, await reinfer(tx, orgId, resourceId, slot, weights), by, now)

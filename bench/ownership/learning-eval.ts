@@ -1,0 +1,203 @@
+// How well ownership answers hold on one organization, in the order an organization lives them, through the same pure
+// functions the service runs: the priors alone; the label model fitted to its own evidence before any review; after
+// 10% of resources reviewed at random; and 5% reviewed in the review queue's order against 5% at random.
+// Run: npx tsx bench/ownership/learning-eval.ts [resources] [seed] [shape]
+import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
+import { infer } from '../../src/ownership/engine.js';
+import { DEFAULT_ENGINE_SETTINGS, type Inference, type PieceLabel, type ResourceEvidence } from '../../src/ownership/evidence.js';
+import { defaultWeights, type FeedbackLabel, type SignalWeights } from '../../src/ownership/calibration.js';
+import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
+import { pieceLabelsOfLabel } from '../../src/ownership/review-labels.js';
+import { pieceLabelKey } from '../../src/ownership/vote-reliability.js';
+import { reviewPriority } from '../../src/ownership/review-priority.js';
+import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
+import { evidenceFor, indexModel } from './evidence-from-model.js';
+import type { TypeMetrics } from './metrics.js';
+import { metricsOf, reviewLabel } from './in-memory-eval.js';
+
+type Metrics = Record<OwnerType, TypeMetrics>;
+
+export interface LearningEvaluation {
+  shape: string;
+  resources: number;
+  /** Priors only, no fit. */
+  priors: Metrics;
+  /** The label model fitted to the organization's own evidence, no review. */
+  labelFree: Metrics;
+  /** 10% reviewed at random, measured on the other 90%. */
+  reviewed10: Metrics;
+  reviewed10Count: number;
+  /** Held-out accuracy gain (mean over owner types) of 5% reviewed at random and in queue order. */
+  gain5Random: Record<OwnerType, number>;
+  gain5Queue: Record<OwnerType, number>;
+}
+
+function predictAll(evidence: ResourceEvidence[], weights: SignalWeights): Map<string, Inference[]> {
+  return new Map(evidence.map((ev) => [ev.resource.resource_id, infer(ev, DEFAULT_ENGINE_SETTINGS, weights)]));
+}
+
+function votesOf(inferred: Map<string, Inference[]>): OrgVotes[] {
+  return [...inferred].flatMap(([resource_id, infs]) => infs.map((i) => ({ resource_id, owner_type: i.asked_type, votes: i.votes })));
+}
+
+/** What the service learns from reviews of `reviewed`: the refit (label model + calibration) and the piece labels. */
+function learnFrom(
+  reviewed: string[],
+  inferred: Map<string, Inference[]>,
+  truth: Record<string, Truth>,
+  population: Record<OwnerType, number>,
+): { weights: SignalWeights; pieces: PieceLabel[] } {
+  const labels: { resource_id: string; label: FeedbackLabel }[] = [];
+  for (const id of reviewed) {
+    for (const inf of inferred.get(id)!) {
+      const label = reviewLabel(inf, truth[id]?.[inf.asked_type], inf.asked_type);
+      if (label) labels.push({ resource_id: id, label });
+    }
+  }
+  const fit = fitOrganization(votesOf(inferred), labels, population);
+  const pieces = new Map<string, PieceLabel>();
+  for (const { label } of labels) {
+    for (const p of pieceLabelsOfLabel(label, label.owner_type)) {
+      const key = pieceLabelKey(p.owner_type, p.piece, p.handle);
+      const prev = pieces.get(key);
+      pieces.set(key, prev ? { ...prev, right: prev.right + p.right, wrong: prev.wrong + p.wrong } : p);
+    }
+  }
+  return { weights: { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration }, pieces: [...pieces.values()] };
+}
+
+function withPieces(evidence: ResourceEvidence[], pieces: PieceLabel[]): ResourceEvidence[] {
+  return pieces.length === 0 ? evidence : evidence.map((e) => ({ ...e, piece_labels: pieces }));
+}
+
+/** The review queue's order over the current answers, taken greedily: each pick lowers the reach of its group. */
+export function queueOrder(inferred: Map<string, Inference[]>, count: number): string[] {
+  const candidates = [...inferred]
+    .flatMap(([id, infs]) => infs.map((inf) => ({ id, inf, group: `${inf.asked_type}\u0000${groupKeyOf(inf)}` })))
+    .filter((c) => c.inf.owner_handle !== null || c.inf.votes.length > 0);
+  const groupSize = new Map<string, number>();
+  for (const c of candidates) groupSize.set(c.group, (groupSize.get(c.group) ?? 0) + 1);
+  const reviewedIn = new Map<string, number>();
+  const picked = new Set<string>();
+  const order: string[] = [];
+  while (order.length < count) {
+    let best: (typeof candidates)[number] | undefined;
+    let bestScore = -1;
+    for (const c of candidates) {
+      if (picked.has(c.id)) continue;
+      const score = reviewPriority({
+        confidence: c.inf.confidence,
+        groupSize: groupSize.get(c.group)!,
+        reviewedInGroup: reviewedIn.get(c.group) ?? 0,
+        openCriticalHigh: 0,
+        unknown: c.inf.owner_handle === null,
+      }).score;
+      if (score > bestScore || (score === bestScore && best && c.id < best.id)) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    if (!best) break;
+    picked.add(best.id);
+    order.push(best.id);
+    // A reviewed resource is reviewed for every owner type: each of its groups has been taught.
+    for (const inf of inferred.get(best.id)!) {
+      const g = `${inf.asked_type}\u0000${groupKeyOf(inf)}`;
+      reviewedIn.set(g, (reviewedIn.get(g) ?? 0) + 1);
+    }
+  }
+  return order;
+}
+
+function groupKeyOf(inf: Inference): string {
+  const s = inf.sources[0];
+  return s ? `${s.type}\u0000${String(s.evidence_id ?? s.name)}` : `unknown\u0000${inf.asked_type}`;
+}
+
+function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number> {
+  return Object.fromEntries(OWNER_TYPES.map((t) => [t, after[t].accuracy - before[t].accuracy])) as Record<OwnerType, number>;
+}
+
+export function evaluateLearning(options: { resources?: number; seed?: number; shape?: string } = {}): LearningEvaluation {
+  const seed = options.seed ?? 42;
+  const shape = options.shape ?? 'baseline';
+  const generated = generateSyntheticOrg({ resources: options.resources ?? 2000, seed, modelOnly: true, shape } as Parameters<
+    typeof generateSyntheticOrg
+  >[0]);
+  const { model, truth } = generated;
+  const index = indexModel(model);
+  const evidence = model.resources.map((r) => evidenceFor(index, r));
+  const ids = model.resources.map((r) => r.arn);
+  const population = { ...DEFAULT_ENGINE_SETTINGS.default_population, ...evidence[0]?.directory?.population } as Record<OwnerType, number>;
+  const sampleOf = (share: number, salt: number) => {
+    const rnd = prng(seed ^ salt);
+    return ids.filter(() => rnd() < share);
+  };
+  const sample10 = new Set(sampleOf(0.1, 0x5eed));
+  const heldOut10 = ids.filter((id) => !sample10.has(id));
+
+  const first = predictAll(evidence, defaultWeights());
+  const labelFreeWeights = learnFrom([], first, truth, population).weights;
+  const labelFree = predictAll(evidence, labelFreeWeights);
+
+  const learnt10 = learnFrom([...sample10], labelFree, truth, population);
+  const after10 = predictAll(
+    withPieces(
+      evidence.filter((e) => !sample10.has(e.resource.resource_id)),
+      learnt10.pieces,
+    ),
+    learnt10.weights,
+  );
+
+  const count5 = Math.round(ids.length * 0.05);
+  const gains = (reviewed: string[]) => {
+    const set = new Set(reviewed);
+    const rest = ids.filter((id) => !set.has(id));
+    const learnt = learnFrom(reviewed, labelFree, truth, population);
+    const after = predictAll(
+      withPieces(
+        evidence.filter((e) => !set.has(e.resource.resource_id)),
+        learnt.pieces,
+      ),
+      learnt.weights,
+    );
+    return accuracyGain(metricsOf(rest, labelFree, truth), metricsOf(rest, after, truth));
+  };
+  const rnd5 = prng(seed ^ 0xacc);
+  const random5 = [...ids];
+  for (let i = random5.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd5() * (i + 1));
+    [random5[i], random5[j]] = [random5[j]!, random5[i]!];
+  }
+  return {
+    shape,
+    resources: ids.length,
+    priors: metricsOf(heldOut10, first, truth),
+    labelFree: metricsOf(heldOut10, labelFree, truth),
+    reviewed10: metricsOf(heldOut10, after10, truth),
+    reviewed10Count: sample10.size,
+    gain5Random: gains(random5.slice(0, count5)),
+    gain5Queue: gains(queueOrder(labelFree, count5)),
+  };
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = performance.now();
+  const r = evaluateLearning({ resources: Number(process.argv[2] ?? 2000), seed: Number(process.argv[3] ?? 42), shape: process.argv[4] });
+  console.log(`${r.shape}: ${r.resources} resources, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const type of OWNER_TYPES) {
+    for (const [name, m] of [
+      ['priors', r.priors],
+      ['label-free', r.labelFree],
+      ['10% reviewed', r.reviewed10],
+    ] as const) {
+      const t = m[type];
+      console.log(
+        `${type.padEnd(7)} ${name.padEnd(12)} acc ${f3(t.accuracy)} high ${f3(t.high_precision)} (n=${t.high_count}) cov ${f3(t.coverage)} ECE ${f3(t.ece)}`,
+      );
+    }
+    console.log(`${type.padEnd(7)} gain 5%: random ${f3(r.gain5Random[type])} queue ${f3(r.gain5Queue[type])}`);
+  }
+}

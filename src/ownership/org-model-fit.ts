@@ -1,0 +1,75 @@
+// Fitting what an organization's answers rest on, in one pass over its current votes and its latest review labels:
+// per owner type, the label model (how often each class of vote is right here, from agreement and reviews) and the
+// calibration map (from reviewed items scored under that fit, so confidence c means right c of the time). Pure; the
+// periodic refresh (use-cases/relearn.ts) and the benchmark call it alike.
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
+import type { SourceVote } from './evidence.js';
+import { binPairs, fitCalibrationBins, type CalibrationBin, type CalibrationMap, type CalibrationPair, type FeedbackLabel } from './calibration.js';
+import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from './label-model.js';
+import { classPrior, type LearntReliabilities } from './vote-reliability.js';
+import { truthOfLabel } from './review-labels.js';
+
+export interface OrgVotes {
+  resource_id: string;
+  owner_type: OwnerType;
+  votes: SourceVote[];
+}
+
+export interface OrgFit {
+  learnt: LearntReliabilities;
+  calibration: Partial<Record<OwnerType, CalibrationMap>>;
+  /** The reviewed items scored under the fit, pooled: labels since the fit join them. */
+  calibration_bins: Partial<Record<OwnerType, CalibrationBin[]>>;
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** A reviewed item counts as this many unreviewed ones: a reviewer's word is worth more than the model's guess. */
+export const LABEL_WEIGHT = 3;
+
+export function fitOrganization(
+  votes: OrgVotes[],
+  labels: { resource_id: string; label: FeedbackLabel }[],
+  population: Record<OwnerType, number>,
+): OrgFit {
+  const learnt: LearntReliabilities = { fitted: {}, fit_labelled: {} };
+  const calibration: OrgFit['calibration'] = {};
+  const calibrationBins: OrgFit['calibration_bins'] = {};
+  for (const type of OWNER_TYPES) {
+    const labelOf = new Map(labels.filter((l) => l.label.owner_type === type).map((l) => [l.resource_id, l.label]));
+    const items: LabelModelItem[] = [];
+    const reviewed: { item: LabelModelItem; truth: string | null; rejected: string[] }[] = [];
+    for (const v of [...votes].filter((v) => v.owner_type === type).sort((a, b) => a.resource_id.localeCompare(b.resource_id))) {
+      const item: LabelModelItem = {
+        population: population[type],
+        votes: v.votes.map((s) => ({ vote_class: s.vote_class ?? s.kind, handle: s.owner_handle })),
+      };
+      const label = labelOf.get(v.resource_id);
+      const t = label && truthOfLabel(label);
+      if (t) {
+        if (t.truth !== null) item.truth = t.truth;
+        else item.rejected = t.rejected;
+        reviewed.push({ item, ...t });
+      }
+      items.push(item);
+    }
+    const classes = [...new Set(items.flatMap((i) => i.votes.map((v) => v.vote_class)))].sort();
+    const fit = fitLabelModel(items, Object.fromEntries(classes.map((c) => [c, classPrior(c)])), { labelWeight: LABEL_WEIGHT });
+    if (fit.items === 0) continue;
+    learnt.fitted![type] = fit.classes;
+    learnt.fit_labelled![type] = reviewed.length;
+    const reliability = fittedReliability(fit.classes, { alpha: 5, beta: 5 });
+    const pairs: CalibrationPair[] = [];
+    for (const r of reviewed) {
+      const answer = answerOf(r.item, reliability);
+      if (!answer) continue;
+      if (r.truth !== null) pairs.push({ predicted: answer.posterior, correct: answer.handle === lower(r.truth) });
+      else if (r.rejected.some((x) => lower(x) === answer.handle)) pairs.push({ predicted: answer.posterior, correct: false });
+    }
+    if (pairs.length > 0) {
+      calibrationBins[type] = binPairs(pairs);
+      calibration[type] = fitCalibrationBins(calibrationBins[type]!);
+    }
+  }
+  return { learnt, calibration, calibration_bins: calibrationBins };
+}

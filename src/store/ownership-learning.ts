@@ -1,0 +1,91 @@
+// What the ownership learning reads and keeps: every current inference's votes (the label model's input), the review
+// labels since a fit, the per-piece review counts, and the inferences resting on a piece.
+import type { Queryable } from './db.js';
+import type { OwnerType } from '../ownership/owner-type.js';
+import type { PieceLabel, SourceVote } from '../ownership/evidence.js';
+import type { FeedbackRow } from './ownership-inferences.js';
+
+export interface InferenceVotesRow {
+  resource_id: string;
+  slot: OwnerType;
+  votes: SourceVote[];
+}
+
+/** Every current inference's votes in one organization, in resource order, a page at a time (keyset on resource and slot). */
+export async function inferenceVotesPage(
+  db: Queryable,
+  orgId: string,
+  after: { resource_id: string; slot: string } | null,
+  limit: number,
+): Promise<InferenceVotesRow[]> {
+  return (
+    await db.query<InferenceVotesRow>(
+      `SELECT resource_id, slot, votes FROM ownership_inferences
+       WHERE org_id = $1 AND jsonb_array_length(votes) > 0 AND ($2::text IS NULL OR (resource_id, slot) > ($2, $3))
+       ORDER BY resource_id, slot LIMIT $4`,
+      [orgId, after?.resource_id ?? null, after?.slot ?? null, limit],
+    )
+  ).rows;
+}
+
+export type LabelRow = FeedbackRow & { id: string };
+
+/** Review labels with an id above `afterId` (all when null), oldest first. */
+export async function labelsAfter(db: Queryable, orgId: string, afterId: string | null): Promise<LabelRow[]> {
+  return (
+    await db.query<LabelRow>(
+      `SELECT id::text AS id, resource_id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at, confidence
+       FROM ownership_feedback WHERE org_id = $1 AND ($2::bigint IS NULL OR id > $2::bigint) ORDER BY id`,
+      [orgId, afterId],
+    )
+  ).rows;
+}
+
+/** The newest current-inference change of an organization, to tell whether its votes moved since a fit. */
+export async function latestInferenceChange(db: Queryable, orgId: string): Promise<number> {
+  const row = (await db.query<{ at: string | null }>('SELECT max(updated_at)::text AS at FROM ownership_inferences WHERE org_id = $1', [orgId]))
+    .rows[0];
+  return Number(row?.at ?? 0);
+}
+
+/** Organizations with inferences, in id order. */
+export async function orgsWithInferences(db: Queryable): Promise<string[]> {
+  return (await db.query<{ org_id: string }>('SELECT DISTINCT org_id FROM ownership_inferences ORDER BY org_id')).rows.map((r) => r.org_id);
+}
+
+/** Adds a label's per-piece counts; each row is incremented atomically. */
+export async function addPieceLabels(db: Queryable, orgId: string, labels: PieceLabel[]): Promise<void> {
+  for (const l of [...labels].sort((a, b) => a.piece.localeCompare(b.piece) || a.handle.localeCompare(b.handle))) {
+    await db.query(
+      `INSERT INTO ownership_piece_labels (org_id, slot, piece, handle, right_count, wrong_count) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (org_id, slot, piece, handle) DO UPDATE SET right_count = ownership_piece_labels.right_count + EXCLUDED.right_count,
+         wrong_count = ownership_piece_labels.wrong_count + EXCLUDED.wrong_count`,
+      [orgId, l.owner_type, l.piece, l.handle, l.right, l.wrong],
+    );
+  }
+}
+
+/** The review counts of the given pieces, whatever owner they named. */
+export async function pieceLabelsOf(db: Queryable, orgId: string, pieces: string[]): Promise<PieceLabel[]> {
+  if (pieces.length === 0) return [];
+  return (
+    await db.query<PieceLabel>(
+      `SELECT slot AS owner_type, piece, handle, right_count AS right, wrong_count AS wrong FROM ownership_piece_labels
+       WHERE org_id = $1 AND piece = ANY($2::text[]) ORDER BY slot, piece, handle`,
+      [orgId, pieces],
+    )
+  ).rows;
+}
+
+/** The resources whose current inference of an owner type has a vote resting on one of the pieces. */
+export async function resourcesRestingOn(db: Queryable, orgId: string, slot: OwnerType, pieces: string[]): Promise<string[]> {
+  if (pieces.length === 0) return [];
+  return (
+    await db.query<{ resource_id: string }>(
+      `SELECT DISTINCT resource_id FROM ownership_inferences
+       WHERE org_id = $1 AND slot = $2 AND votes @> ANY(SELECT jsonb_build_array(jsonb_build_object('piece', p)) FROM unnest($3::text[]) AS p)
+       ORDER BY resource_id`,
+      [orgId, slot, pieces],
+    )
+  ).rows.map((r) => r.resource_id);
+}
