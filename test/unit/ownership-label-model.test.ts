@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
+import { fitOrganization } from '../../src/ownership/org-model-fit.js';
+import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
+import { reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
+import { prng } from '../../bench/lib/prng.js';
+import type { FeedbackLabel } from '../../src/ownership/calibration.js';
+import type { Vote } from '../../src/ownership/signal-kinds/kind.js';
+
+/** Votes drawn from sources of known accuracy: each names the true owner with its accuracy, otherwise another at random. */
+function generatedVotes(accuracies: Record<string, number>, opts: { items: number; owners: number; voteShare: number; seed: number }) {
+  const rnd = prng(opts.seed);
+  const items: LabelModelItem[] = [];
+  const truths: string[] = [];
+  for (let i = 0; i < opts.items; i++) {
+    const truth = `owner-${Math.floor(rnd() * opts.owners)}`;
+    const votes = [];
+    for (const [source, accuracy] of Object.entries(accuracies)) {
+      if (rnd() >= opts.voteShare) continue;
+      let handle = truth;
+      if (rnd() >= accuracy) {
+        do handle = `owner-${Math.floor(rnd() * opts.owners)}`;
+        while (handle === truth);
+      }
+      votes.push({ vote_class: source, handle });
+    }
+    items.push({ population: opts.owners, votes });
+    truths.push(truth);
+  }
+  return { items, truths };
+}
+
+const FLAT = { alpha: 5, beta: 5 };
+
+test('the label model recovers known source accuracies from unlabelled votes alone', () => {
+  const accuracies = { catalog: 0.9, tag: 0.75, creator: 0.55, naming: 0.3, mapping: 0.95 };
+  const { items } = generatedVotes(accuracies, { items: 6000, owners: 40, voteShare: 0.6, seed: 7 });
+  // Start every source from the same flat prior: the fit must tell them apart from agreement alone.
+  const fit = fitLabelModel(items, Object.fromEntries(Object.keys(accuracies).map((k) => [k, FLAT])));
+  const r = fittedReliability(fit.classes, FLAT);
+  for (const [source, accuracy] of Object.entries(accuracies)) {
+    assert.ok(Math.abs(r(source) - accuracy) < 0.03, `${source}: fitted ${r(source).toFixed(3)}, true ${accuracy}`);
+  }
+  assert.equal(fit.labelled, 0);
+});
+
+test('the fit is deterministic and its posteriors are calibrated on the votes it was fitted to', () => {
+  const accuracies = { a: 0.85, b: 0.7, c: 0.6 };
+  const { items, truths } = generatedVotes(accuracies, { items: 5000, owners: 25, voteShare: 0.7, seed: 11 });
+  const priors = Object.fromEntries(Object.keys(accuracies).map((k) => [k, FLAT]));
+  const fit = fitLabelModel(items, priors);
+  assert.deepEqual(fitLabelModel(items, priors), fit);
+  const r = fittedReliability(fit.classes, FLAT);
+  let predicted = 0;
+  let right = 0;
+  let answered = 0;
+  items.forEach((item, i) => {
+    const a = answerOf(item, r);
+    if (!a) return;
+    answered++;
+    predicted += a.posterior;
+    if (a.handle === truths[i]) right++;
+  });
+  assert.ok(Math.abs(predicted / answered - right / answered) < 0.02, `mean confidence ${predicted / answered} vs accuracy ${right / answered}`);
+});
+
+test('reviewed items enter with their owner known and move a source the unlabelled votes cannot judge', () => {
+  // A source that votes alone can only be judged by labels.
+  const items: LabelModelItem[] = Array.from({ length: 200 }, (_, i) => ({
+    population: 10,
+    votes: [{ vote_class: 'lonely', handle: `o${i % 10}` }],
+  }));
+  const prior = { lonely: { alpha: 8, beta: 2 } };
+  const unlabelled = fittedReliability(fitLabelModel(items, prior).classes, FLAT)('lonely');
+  const labelled = items.map((item, i) => (i < 40 ? { ...item, truth: `other${i}` } : item));
+  const taught = fittedReliability(fitLabelModel(labelled, prior).classes, FLAT)('lonely');
+  assert.ok(taught < unlabelled - 0.1, `${taught} < ${unlabelled}`);
+});
+
+const label = (over: Partial<FeedbackLabel>): FeedbackLabel => ({
+  action: 'correct',
+  owner_type: 'team',
+  inferred_owner: 'payments',
+  corrected_owner: 'platform',
+  sources: [
+    { kind: 'catalog', owner_handle: 'payments', piece: 'catalog|checkout' },
+    { kind: 'owner_tag', owner_handle: 'platform', piece: 'owner_tag|team:platform' },
+    { kind: 'creator_membership', owner_handle: 'payments', piece: 'creator_membership|alice', vote_class: 'creator_membership:left' },
+  ],
+  ...over,
+});
+
+test('a label teaches each vote class and each piece whether it named the owner the reviewer settled on', () => {
+  assert.deepEqual(truthOfLabel(label({})), { truth: 'platform', rejected: [] });
+  assert.deepEqual(classCountsOfLabel(label({})), {
+    catalog: { right: 0, wrong: 1 },
+    owner_tag: { right: 1, wrong: 0 },
+    'creator_membership:left': { right: 0, wrong: 1 },
+  });
+  assert.deepEqual(
+    pieceLabelsOfLabel(label({ action: 'reject', corrected_owner: undefined }), 'team').map((p) => [p.piece, p.right, p.wrong]),
+    [
+      ['catalog|checkout', 0, 1],
+      ['creator_membership|alice', 0, 1],
+    ],
+    'a rejection judges only the sources that named the rejected owner',
+  );
+});
+
+test('a piece judged wrong by reviews weighs less on every resource resting on it; other pieces keep their class', () => {
+  const vote = (piece: string): Vote => ({
+    owner_type: 'team',
+    handle: 'payments',
+    kind: 'catalog',
+    reliability: 0.8,
+    evidence: { source: 'backstage', id: piece, version: 1 },
+    detail: { service: piece },
+  });
+  const learnt = { fitted: { team: { catalog: { alpha: 90, beta: 10 } } } };
+  const [judged, other] = reweighVotes([vote('checkout'), vote('search')], learnt, [
+    { owner_type: 'team', piece: pieceOf(vote('checkout')), handle: 'payments', right: 0, wrong: 2 },
+  ]);
+  assert.equal(other!.reliability, 0.9, 'the class reliability the organization learnt');
+  assert.ok(judged!.reliability < 0.6, `${judged!.reliability}`);
+  assert.equal(voteClassOf({ kind: 'creator', detail: { inactive_user: 'dave' } }), 'creator:left');
+  assert.equal(learntReliability({ ...learnt, since_fit: { team: { catalog: { right: 0, wrong: 100 } } } }, 'team', 'catalog'), 0.45);
+});
+
+test('fitOrganization calibrates on reviewed items scored under its own fit', () => {
+  const { items, truths } = generatedVotes({ catalog: 0.9, creator: 0.5 }, { items: 1500, owners: 20, voteShare: 0.8, seed: 3 });
+  const votes = items.map((item, i) => ({
+    resource_id: `r${String(i).padStart(5, '0')}`,
+    owner_type: 'team' as const,
+    votes: item.votes.map((v) => ({ kind: v.vote_class as 'catalog', owner_handle: v.handle })),
+  }));
+  const labels = votes.slice(0, 150).map((v, i) => ({
+    resource_id: v.resource_id,
+    label: { action: 'correct' as const, owner_type: 'team' as const, inferred_owner: null, corrected_owner: truths[i]!, sources: v.votes },
+  }));
+  const fit = fitOrganization(votes, labels, { team: 20, user: 100, service: 50 });
+  assert.equal(fit.learnt.fit_labelled?.team, 150);
+  assert.ok(fit.calibration.team && fit.calibration.team.blocks.length > 0);
+  assert.equal(
+    fit.calibration_bins.team!.reduce((s, b) => s + b.n, 0),
+    labels.filter((l) => l.label.sources.length > 0).length,
+  );
+  assert.equal(fit.learnt.fitted?.user, undefined, 'no user votes, no user fit');
+});
