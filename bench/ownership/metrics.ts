@@ -21,6 +21,8 @@ export interface TypeMetrics {
   coverage: number;
   /** Expected calibration error over every answer given (10 equal-width bins). */
   ece: number;
+  /** Share of the right answers given at medium confidence or more (>= 0.6): how often a right answer is believed. */
+  right_at_medium: number;
 }
 
 const same = (a: string | null | undefined, b: string | null | undefined) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
@@ -37,6 +39,7 @@ export function measure(
   let resources = 0;
   let answered = 0;
   let right = 0;
+  let rightAtMedium = 0;
   let covered = 0;
   let high = 0;
   let highRight = 0;
@@ -49,6 +52,7 @@ export function measure(
     answered++;
     const ok = same(p.owner, t);
     if (ok) right++;
+    if (ok && p.confidence >= 0.6) rightAtMedium++;
     if (t && p.confidence >= 0.6) covered++;
     if (bandOf(p.confidence) === 'high') {
       high++;
@@ -68,5 +72,6 @@ export function measure(
     high_count: high,
     coverage: resources ? covered / resources : 0,
     ece,
+    right_at_medium: right ? rightAtMedium / right : 0,
   };
 }
