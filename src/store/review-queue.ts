@@ -62,13 +62,17 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
         })();
   const limit = p.add(q.limit);
   const result = await db.query<ReviewQueueRow & { total: number }>(
+    // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
+    // their inference and resource once the keyset has picked them.
     `WITH live AS (
-       SELECT i.resource_id, r.resource_type, i.owner_type, i.owner_handle, i.confidence, i.status, i.checksum,
-         i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id, i.sources->0->>'name' AS evidence_name,
-         count(*) OVER (PARTITION BY i.sources->0->>'type', i.sources->0->>'evidence_id') AS same_evidence
+       SELECT i.resource_id, i.owner_type, i.confidence, i.status,
+         i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id
        FROM ownership_inferences i
-       LEFT JOIN resources r ON r.org_id = i.org_id AND r.resource_id = i.resource_id
-       WHERE i.org_id = ${org} AND i.slot = ${slot}::text AND r.deleted_at IS NULL
+       WHERE i.org_id = ${org} AND i.slot = ${slot}::text
+         AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.org_id = i.org_id AND r.resource_id = i.resource_id AND r.deleted_at IS NOT NULL)
+     ),
+     groups AS (
+       SELECT evidence_type, evidence_id, count(*) AS n FROM live WHERE evidence_id IS NOT NULL GROUP BY 1, 2
      ),
      reviewed AS (
        SELECT h.sources->0->>'type' AS evidence_type, h.sources->0->>'evidence_id' AS evidence_id, count(DISTINCT f.resource_id) AS n
@@ -84,18 +88,19 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
        GROUP BY resource_id
      ),
      waiting AS (
-       SELECT l.*,
-         CASE WHEN l.evidence_id IS NULL THEN 1 ELSE l.same_evidence END::int AS group_size,
-         CASE WHEN l.evidence_id IS NULL THEN 0 ELSE coalesce(rv.n, 0) END::int AS reviewed_in_group,
+       SELECT l.resource_id, l.owner_type, l.confidence,
+         coalesce(g.n, 1)::int AS group_size,
+         coalesce(rv.n, 0)::int AS reviewed_in_group,
          coalesce(im.n, 0)::int AS open_critical_high
        FROM live l
+       LEFT JOIN groups g ON g.evidence_type = l.evidence_type AND g.evidence_id = l.evidence_id
        LEFT JOIN reviewed rv ON rv.evidence_type = l.evidence_type AND rv.evidence_id = l.evidence_id
        LEFT JOIN impact im ON im.resource_id = l.resource_id
        WHERE l.status IN ('suggested', 'unknown')
          AND NOT EXISTS (SELECT 1 FROM ownership_feedback f WHERE f.org_id = ${org} AND f.resource_id = l.resource_id AND f.slot = ${slot}::text)
      ),
      scored AS (
-       SELECT w.*,
+       SELECT w.resource_id, w.group_size, w.reviewed_in_group, w.open_critical_high,
          (CASE WHEN w.owner_type = 'unknown' THEN 1::float8 ELSE 1 - least(1, greatest(0, w.confidence)) END)
            * (w.group_size::float8 / (1 + w.reviewed_in_group)::float8)
            * (1 + w.open_critical_high)::float8 AS score
@@ -105,11 +110,12 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
      SELECT (SELECT count(*) FROM waiting)::int AS total, page.*
      FROM (SELECT 1) one
      LEFT JOIN LATERAL (
-       SELECT resource_id, resource_type, owner_type, owner_handle, confidence, status, checksum, evidence_type, evidence_id, evidence_name,
-         group_size, reviewed_in_group, open_critical_high, score
-       FROM scored ${keyset}
-       ORDER BY score DESC, resource_id COLLATE "C"
-       LIMIT ${limit}
+       SELECT s.resource_id, r.resource_type, i.owner_type, i.owner_handle, i.confidence, i.status, i.checksum,
+         i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id, i.sources->0->>'name' AS evidence_name,
+         s.group_size, s.reviewed_in_group, s.open_critical_high, s.score
+       FROM (SELECT * FROM scored ${keyset} ORDER BY score DESC, resource_id COLLATE "C" LIMIT ${limit}) s
+       JOIN ownership_inferences i ON i.org_id = ${org} AND i.resource_id = s.resource_id AND i.slot = ${slot}::text
+       LEFT JOIN resources r ON r.org_id = ${org} AND r.resource_id = s.resource_id
      ) page ON true
      ORDER BY page.score DESC, page.resource_id COLLATE "C"`,
     p.values,

@@ -12,17 +12,18 @@ import { priorityInputOf } from '../../src/ownership/use-cases/review-queue.js';
 import { reviewPriority, reviewReason } from '../../src/ownership/review-priority.js';
 
 // The review queue over HTTP, on an organization written through the product's own importers and inferred by the
-// real engine: buckets whose team comes from the service catalog (four on one service, one alone on each of three
+// real engine: buckets whose team comes from the service catalog (six on one service, one alone on each of three
 // others), one with its own team tag, one nothing names; a bucket left open has critical and high findings.
 
 const ACCOUNT = '111122223333';
 const QUEUE = '/api/v2/csm/ownership/review_queue';
 const arn = (name: string) => `arn:aws:s3:::${name}`;
-const GROUP = ['grp-1', 'grp-2', 'grp-3', 'grp-4'].map(arn);
+// Names chosen so that the resource id tie-break alone would give each pair compared below the other way round.
+const GROUP = ['pay-1', 'pay-2', 'pay-3', 'pay-4', 'pay-5', 'pay-6'].map(arn);
 const LONE = arn('lone-billing');
-const OPEN = arn('open-search');
-const QUIET = arn('quiet-ledger');
-const TAGGED = arn('tagged-platform');
+const OPEN = arn('search-open');
+const QUIET = arn('ledger-quiet');
+const TAGGED = arn('a-tagged-platform');
 const NOTHING = arn('nothing-named');
 
 const DIRECTORY: Directory = {
@@ -156,7 +157,7 @@ test('each item carries its resource, inference, score and parts, and why it is 
   const first = await page();
   assert.equal(first.meta.page.limit, 50);
   assert.equal(first.meta.page.total_filtered_count, items.length);
-  assert.equal(items.length, 9, 'every team answer waits for review');
+  assert.equal(items.length, 11, 'every team answer waits for review');
   const open = byResource(items).get(OPEN)!;
   assert.equal(open.type, 'ownership_review_item');
   assert.equal(open.id, `${OPEN}:team`);
@@ -178,7 +179,7 @@ test('each item carries its resource, inference, score and parts, and why it is 
     `confidence ${confidence.toFixed(2)}; it alone rests on its evidence (service catalog entry \`search\`); 3 open critical/high findings`,
   );
   const grouped = byResource(items).get(GROUP[0]!)!;
-  assert.match(grouped.attributes.reason, /; 4 resources rest on the same evidence \(service catalog entry `checkout`\)$/);
+  assert.match(grouped.attributes.reason, /; 6 resources rest on the same evidence \(service catalog entry `checkout`\)$/);
   // An answer that names no owner is fully uncertain, a group of its own.
   const nothing = byResource(items).get(NOTHING)!;
   assert.equal(nothing.attributes.inference.owner_type, 'unknown');
@@ -208,7 +209,7 @@ test('order: open critical findings above an equal resource without, a larger gr
   assert.ok(rank(items, OPEN) < rank(items, QUIET));
   // Equal but for the number of resources resting on their evidence.
   assert.equal(get(GROUP[0]!).inference.confidence, get(LONE).inference.confidence);
-  assert.equal(get(GROUP[0]!).score_parts.group_size, 4);
+  assert.equal(get(GROUP[0]!).score_parts.group_size, 6);
   assert.equal(get(LONE).score_parts.group_size, 1);
   for (const id of GROUP) assert.ok(rank(items, id) < rank(items, LONE), id);
   // Equal but for their confidence: a team tag is surer than a catalog entry.
@@ -340,11 +341,11 @@ test('feedback takes an item out at once, and its group yields less, even once c
   let items = byResource(await whole());
   assert.equal(items.has(GROUP[0]!), false, 'confirmed: out of the queue');
   assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reviewed_in_group, 1);
-  assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reach, 2);
-  assert.equal(initial.get(GROUP[1]!)!.attributes.score_parts.reach, 4);
+  assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reach, 3);
+  assert.equal(initial.get(GROUP[1]!)!.attributes.score_parts.reach, 6);
   assert.match(
     items.get(GROUP[1]!)!.attributes.reason,
-    /4 resources rest on the same evidence \(service catalog entry `checkout`\), 1 already reviewed/,
+    /6 resources rest on the same evidence \(service catalog entry `checkout`\), 1 already reviewed/,
   );
 
   // A correction replaces the answer's sources; it still taught the group its reviewed answer rested on.
@@ -358,8 +359,8 @@ test('feedback takes an item out at once, and its group yields less, even once c
   items = byResource(await whole());
   for (const gone of [GROUP[0]!, GROUP[1]!, QUIET]) assert.equal(items.has(gone), false, gone);
   assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reviewed_in_group, 2);
-  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.group_size, 3, 'the corrected answer rests on the review now');
-  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reach, 1);
+  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.group_size, 5, 'the corrected answer rests on the review now');
+  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reach, 5 / 3);
 
   // A reject re-infers, and the slot has feedback: out too.
   await feedback(TAGGED, { action: 'reject', inference_checksum: items.get(TAGGED)!.attributes.inference.checksum });
@@ -386,7 +387,10 @@ test("the store's order is the order reviewPriority gives the same rows", async 
   // uncertainty (an unknown answer): the order above was not a trivial one.
   const team = (await queryReviewQueue(s.server.db, s.orgId, { slot: 'team', limit: 1000 })).rows;
   assert.ok(new Set(team.map((r) => r.score)).size >= 3);
-  assert.ok(team.some((r) => r.reviewed_in_group > 0));
+  assert.ok(
+    team.some((r) => r.reviewed_in_group > 0 && r.group_size !== r.reviewed_in_group + 1),
+    'a reach other than 1',
+  );
 });
 
 test('reviewPriority and reviewReason on their own', () => {
