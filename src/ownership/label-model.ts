@@ -68,6 +68,21 @@ function prepare(item: LabelModelItem): Prepared {
 }
 
 /**
+ * An owner's log weight, as the engine combines (engine-combination.ts): each class once, and the votes resting on a
+ * person who has left (`:left`) fail together, so only the strongest of them counts.
+ */
+function ownerLogWeight(classes: string[], reliability: (voteClass: string) => number, N: number): number {
+  let sum = 0;
+  let left = -Infinity;
+  for (const c of classes) {
+    const llr = logLikelihoodRatio(reliability(c), N);
+    if (c.endsWith(':left')) left = Math.max(left, llr);
+    else sum += llr;
+  }
+  return left === -Infinity ? sum : sum + left;
+}
+
+/**
  * The posterior over the named owners of one item under given reliabilities (the mass left over belongs to the owners
  * nobody named). A reviewed item's posterior is its label.
  */
@@ -75,9 +90,7 @@ function posterior(item: Prepared, reliability: (voteClass: string) => number): 
   const n = item.owners.length;
   if (item.truth !== undefined) return item.owners.map((o) => (item.truth !== null && o.key === item.truth ? 1 : 0));
   const N = Math.max(item.population, n + 1);
-  const logWeights = item.owners.map((o) =>
-    item.rejected.has(o.key) ? -Infinity : o.classes.reduce((s, c) => s + logLikelihoodRatio(reliability(c), N), 0),
-  );
+  const logWeights = item.owners.map((o) => (item.rejected.has(o.key) ? -Infinity : ownerLogWeight(o.classes, reliability, N)));
   const others = Math.log(N - n);
   const max = Math.max(others, ...logWeights);
   const total = Math.exp(others - max) + logWeights.reduce((s, w) => s + Math.exp(w - max), 0);
