@@ -61,6 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
     pgPoolSize: Number(env.STEWARD_PG_POOL ?? 10),
     countCacheSize: Number(env.STEWARD_COUNT_CACHE_SIZE ?? 2000),
-    weightsRefreshMs: Number(env.STEWARD_WEIGHTS_REFRESH_MS ?? 10 * 60_000),
+    weightsRefreshMs: Number(env.STEWARD_WEIGHTS_REFRESH_MS ?? 60_000),
   };
 }

@@ -41,6 +41,11 @@ export async function labelsAfter(db: Queryable, orgId: string, afterId: string 
   ).rows;
 }
 
+/** The id of an organization's newest review label, or null. */
+export async function latestLabelId(db: Queryable, orgId: string): Promise<string | null> {
+  return (await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM ownership_feedback WHERE org_id = $1', [orgId])).rows[0]?.id ?? null;
+}
+
 /** The newest current-inference change of an organization, to tell whether its votes moved since a fit. */
 export async function latestInferenceChange(db: Queryable, orgId: string): Promise<number> {
   const row = (await db.query<{ at: string | null }>('SELECT max(updated_at)::text AS at FROM ownership_inferences WHERE org_id = $1', [orgId]))

@@ -33,7 +33,7 @@ test('settings come from the environment given, with the documented defaults', (
   const defaults = loadConfig({});
   assert.deepEqual(
     [defaults.pgPoolSize, defaults.countCacheSize, defaults.weightsRefreshMs, defaults.bodyLimitBytes],
-    [10, 2000, 600_000, 10 * 1024 * 1024],
+    [10, 2000, 60_000, 10 * 1024 * 1024],
   );
   const set = loadConfig({ STEWARD_PG_POOL: '3', STEWARD_COUNT_CACHE_SIZE: '0', STEWARD_WEIGHTS_REFRESH_MS: '5000', STEWARD_BODY_LIMIT: '1024' });
   assert.deepEqual([set.pgPoolSize, set.countCacheSize, set.weightsRefreshMs, set.bodyLimitBytes], [3, 0, 5000, 1024]);

@@ -5,13 +5,14 @@
 // answer's votes with every latest label, and the calibration map; the organization is re-inferred when that moved
 // its weights far enough. Between fits, the labels since the last one refine it as counts.
 import type { Db, Queryable } from '../../store/db.js';
-import { markForInference } from '../../store/ownership-queue.js';
+import { markForInference, queueLength } from '../../store/ownership-queue.js';
 import { getSettings, saveWeights, appliedWeights, saveAppliedWeights, type SettingsRow } from '../../store/ownership-inferences.js';
 import {
   addPieceLabels,
   inferenceVotesPage,
   labelsAfter,
   latestInferenceChange,
+  latestLabelId,
   orgsWithInferences,
   resourcesRestingOn,
   type LabelRow,
@@ -122,9 +123,9 @@ async function populationOf(db: Queryable, orgId: string): Promise<Record<OwnerT
 export async function refitOrganization(db: Db, orgId: string, now = Date.now()): Promise<boolean> {
   const stored = storedWeights(await getSettings(db, orgId));
   const inferencesAt = await latestInferenceChange(db, orgId);
-  const labels = await labelsAfter(db, orgId, null);
-  const labelsThrough = labels.length > 0 ? labels[labels.length - 1]!.id : null;
+  const labelsThrough = await latestLabelId(db, orgId);
   if (stored.fit && stored.fit.inferences_at >= inferencesAt && stored.fit.labels_through === labelsThrough) return false;
+  const labels = (await labelsAfter(db, orgId, null)).filter((l) => labelsThrough !== null && BigInt(l.id) <= BigInt(labelsThrough));
   const latest = new Map<string, LabelRow>();
   for (const l of labels) latest.set(`${l.slot}\u0000${l.resource_id}`, l);
   const fit = fitOrganization(
@@ -149,10 +150,16 @@ export async function refitOrganization(db: Db, orgId: string, now = Date.now())
   });
 }
 
-/** The periodic pass: refits every organization whose answers or labels changed. Returns the organizations re-marked. */
+/**
+ * The periodic pass: refits every organization whose answers or labels changed, once its queue has drained (a refit
+ * in the middle of an import would re-mark what the worker is about to infer anyway). Returns the organizations re-marked.
+ */
 export async function reinferWhereWeightsMoved(db: Db, now = Date.now()): Promise<string[]> {
   const marked: string[] = [];
-  for (const orgId of await orgsWithInferences(db)) if (await refitOrganization(db, orgId, now)) marked.push(orgId);
+  for (const orgId of await orgsWithInferences(db)) {
+    if ((await queueLength(db, orgId, now)) > 0) continue;
+    if (await refitOrganization(db, orgId, now)) marked.push(orgId);
+  }
   return marked;
 }
 
