@@ -1,16 +1,16 @@
 // Turns one resource's evidence into votes: each signal kind of the registry, in its order, names owners with a
 // reliability; then exclusions, rejections and direct tags set some aside.
-import type { EngineSettings, ResourceEvidence } from './evidence.js';
+import type { EngineSettings, EvidenceVersion, ResourceEvidence } from './evidence.js';
 import type { OwnerType } from './owner-type.js';
 import type { SignalWeights } from './calibration.js';
 import { SIGNAL_KIND_MODULES } from './signal-kinds/index.js';
-import type { Vote } from './signal-kinds/kind.js';
+import { ref, type Vote } from './signal-kinds/kind.js';
 import { voteContext } from './signal-kinds/vote-context.js';
 
 export interface CandidateSet {
   votes: Vote[];
-  /** Votes set aside, with why (excluded, rejected, overridden by a direct tag). */
-  dropped: { vote: Vote; reason: string }[];
+  /** Votes set aside, with why (excluded, rejected, overridden by a direct tag) and the preference that excluded it. */
+  dropped: { vote: Vote; reason: string; by?: EvidenceVersion }[];
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -26,7 +26,7 @@ export function collectVotes(evidence: ResourceEvidence, settings: EngineSetting
 /** Exclusions and rejections always hold; a mapping never overrides a direct owner tag. */
 function applyRules(votes: Vote[], evidence: ResourceEvidence): CandidateSet {
   const dropped: CandidateSet['dropped'] = [];
-  const exclusions = evidence.exclusions ?? [];
+  const exclusions = [...(evidence.exclusions ?? [])].sort((a, b) => a.id.localeCompare(b.id));
   const rejected = evidence.rejected ?? [];
   const directTagged = new Map<OwnerType, Set<string>>();
   for (const v of votes) {
@@ -45,7 +45,7 @@ function applyRules(votes: Vote[], evidence: ResourceEvidence): CandidateSet {
         (!e.resource_type || lower(e.resource_type) === lower(evidence.resource.resource_type)),
     );
     if (exclusion) {
-      dropped.push({ vote: v, reason: `excluded by preference ${exclusion.id}` });
+      dropped.push({ vote: v, reason: `excluded by preference ${exclusion.id}`, by: ref(exclusion, exclusion.id) });
       continue;
     }
     if (rejected.some((x) => x.owner_type === v.owner_type && lower(x.handle) === h)) {

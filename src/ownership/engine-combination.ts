@@ -52,6 +52,20 @@ export function scoreCandidates(votes: Vote[], ownerType: OwnerType, population:
   return scored.sort((a, b) => b.posterior - a.posterior || a.handle.localeCompare(b.handle));
 }
 
+/**
+ * The best candidate and those tied with it on the same evidence: co-owners, such as the teams of one CODEOWNERS line.
+ * A co-owner has the same score and its votes stand on the same evidence, kind by kind. Their posteriors are equal, so
+ * they share the confidence; the first (by handle, see scoreCandidates) answers.
+ */
+export function coOwnersOf(ranked: ScoredCandidate[]): ScoredCandidate[] {
+  const [best, ...rest] = ranked;
+  if (!best) return [];
+  const basis = (c: ScoredCandidate) =>
+    c.votes.map((v) => [v.kind, v.evidence.source, v.evidence.id, String(v.evidence.version)].join('\u0000')).join('\u0001');
+  const same = (c: ScoredCandidate) => Math.abs(c.logWeight - best.logWeight) <= 1e-9 * Math.max(1, Math.abs(best.logWeight));
+  return [best, ...rest.filter((c) => same(c) && basis(c) === basis(best))];
+}
+
 /** The spelling of the strongest vote, so the answer reads as its best source wrote it. */
 function displayHandle(votes: Vote[]): string {
   return votes[0].handle;

@@ -17,13 +17,31 @@ function clause(v: Vote): string {
   return moduleOf(v.kind).clause(v);
 }
 
-export function explain(type: OwnerType, winner: ScoredCandidate, rivals: ScoredCandidate[]): string {
+/** `a`, `b` and `c`. */
+function listOf(handles: string[]): string {
+  const quoted = handles.map((h) => `\`${h}\``);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * `coOwners` (the winner first, see coOwnersOf): when several owners tie on the same evidence, the explanation says it
+ * is a tie and names every one of them; the answer is the first by handle.
+ */
+export function explain(type: OwnerType, winner: ScoredCandidate, rivals: ScoredCandidate[], coOwners: ScoredCandidate[] = [winner]): string {
   const [first, second] = winner.votes;
-  let text = lead(type, winner.handle, first);
-  if (second) text += `; ${clause(second)}`;
-  text += '.';
+  let text: string;
+  if (coOwners.length > 1) {
+    const names = coOwners.map((c) => c.handle);
+    text = `Tie: ${listOf(names)} are co-owners (${first.cite ?? clause(first)})`;
+    if (second) text += `; ${clause(second)}`;
+    text += `. They share the confidence equally; \`${winner.handle}\` is answered first by name.`;
+  } else {
+    text = lead(type, winner.handle, first);
+    if (second) text += `; ${clause(second)}`;
+    text += '.';
+  }
   const inactive = winner.votes.find((v) => v.detail.inactive_user)?.detail.inactive_user;
-  const rival = rivals[0];
+  const rival = rivals.find((r) => !coOwners.includes(r));
   if (inactive) {
     text += ` \`${inactive}\` has left the organization, which weakens this.`;
   } else if (rival && rival.posterior >= 0.05) {

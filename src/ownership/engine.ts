@@ -3,10 +3,9 @@
 import { OWNER_TYPES } from './owner-type.js';
 import type { EngineSettings, EvidenceVersion, Inference, InferenceSource, ResourceEvidence } from './evidence.js';
 import { applyCalibration, type SignalWeights } from './calibration.js';
-import { collectVotes } from './engine-candidates.js';
-import { SIGNAL_KIND_MODULES } from './signal-kinds/index.js';
+import { collectVotes, type CandidateSet } from './engine-candidates.js';
 import { sourceLabel, type Vote } from './signal-kinds/kind.js';
-import { scoreCandidates } from './engine-combination.js';
+import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
 import { reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
@@ -20,27 +19,30 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
   const collected = collectVotes(evidence, settings, weights);
   const votes = reweighVotes(collected.votes, weights.learnt ?? {}, evidence.piece_labels);
   const dropped = collected.dropped;
-  const versions = evidenceVersions(evidence);
   return OWNER_TYPES.map((type) => {
     const population = evidence.directory?.population?.[type] ?? settings.default_population[type];
     const ranked = scoreCandidates(votes, type, population);
+    const typeDropped = dropped.filter((d) => d.vote.owner_type === type);
+    const versions = decidingVersions(evidence, ranked, typeDropped);
     const typeVotes = sourceVotesOf(votes, type);
     const [winner, ...rivals] = ranked;
+    const coOwners = coOwnersOf(ranked);
+    const tie = coOwners.length > 1 ? coOwners.map((c) => c.handle) : undefined;
     const base = winner
       ? {
           owner_type: type,
           owner_handle: winner.handle,
           status: 'suggested' as const,
           confidence: round4(applyCalibration(weights.calibration?.[type], winner.posterior)),
-          explanation: explain(type, winner, rivals) + reliabilityBasisNote(weights.learnt, type),
-          sources: winner.votes.map(toSource),
+          explanation: explain(type, winner, rivals, coOwners) + reliabilityBasisNote(weights.learnt, type),
+          sources: winner.votes.map((v) => toSource(v, tie)),
         }
       : {
           owner_type: 'unknown' as const,
           owner_handle: null,
           status: 'unknown' as const,
           confidence: 0,
-          explanation: explainUnknown(type, dropped.filter((d) => d.vote.owner_type === type).length),
+          explanation: explainUnknown(type, typeDropped.length),
           sources: [],
         };
     const checksum = checksumOf({
@@ -51,7 +53,7 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
       votes: typeVotes,
       answer: { ...base, confidence: formatConfidence(base.confidence) },
     });
-    return { ...base, asked_type: type, evidence_versions: versions, votes: typeVotes, checksum };
+    return { ...base, asked_type: type, evidence_versions: versions, votes: typeVotes, ...(tie ? { co_owners: tie } : {}), checksum };
   });
 }
 
@@ -59,7 +61,7 @@ function round4(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-function toSource(v: Vote): InferenceSource {
+function toSource(v: Vote, coOwners: string[] | undefined): InferenceSource {
   const d = v.detail;
   const name = d.service ?? d.repository ?? d.via_user ?? d.principal ?? d.mapping_id ?? d.tag ?? d.name ?? v.evidence.id;
   const source: InferenceSource = {
@@ -70,18 +72,27 @@ function toSource(v: Vote): InferenceSource {
     evidence_id: v.evidence.id,
     reliability: round4(v.reliability),
   };
+  // A tie's deciding sources name every co-owner, so a reader of the wire (or of the stored row) sees it is one.
+  if (coOwners) source.co_owners = coOwners;
   for (const [key, value] of Object.entries(d).sort(([a], [b]) => a.localeCompare(b))) {
     if (value !== undefined && !(key in source)) source[key] = value;
   }
   return source;
 }
 
-/** Every piece of evidence the engine read, sorted, with its source, id and version. */
-export function evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[] {
-  const out: EvidenceVersion[] = [];
+/**
+ * The versions that decided one owner type's answer, sorted: the resource itself; the evidence of every vote that
+ * counted for a candidate (the answer's and its rivals', which lower the confidence) and the directory entries those
+ * votes went through (a user's membership and departure, a team whose existence made the vote); the preferences that
+ * excluded a candidate. What was read but decided nothing (the rest of the directory, a CODEOWNERS file's other lines)
+ * is left out. A directory or preferences change re-infers every resource anyway (signal-imports.ts), so leaving
+ * an entry out never stops a re-inference.
+ */
+export function decidingVersions(evidence: ResourceEvidence, ranked: ScoredCandidate[], dropped: CandidateSet['dropped']): EvidenceVersion[] {
   const r = evidence.resource;
-  out.push({ source: r.source, id: r.resource_id, version: r.version });
-  for (const kind of SIGNAL_KIND_MODULES) out.push(...kind.evidenceVersions(evidence));
+  const out: EvidenceVersion[] = [{ source: r.source, id: r.resource_id, version: r.version }];
+  for (const c of ranked) for (const v of c.votes) out.push(v.evidence, ...(v.depends_on ?? []));
+  for (const d of dropped) if (d.by) out.push(d.by);
   const seen = new Set<string>();
   return out
     .filter((v) => {
@@ -90,5 +101,6 @@ export function evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[] 
       seen.add(key);
       return true;
     })
+    .map((v) => ({ source: v.source, id: v.id, version: v.version }))
     .sort((a, b) => a.source.localeCompare(b.source) || a.id.localeCompare(b.id) || String(a.version).localeCompare(String(b.version)));
 }

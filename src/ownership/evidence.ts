@@ -83,9 +83,25 @@ export interface CodeownersPiece extends EvidenceMeta {
   origin: 'iac' | 'ci';
   repository: string;
   path: string;
+  /** The matched rules' patterns, space-separated (see `rules`). */
   pattern?: string;
-  /** As written: `@org/team-slug`, `@user`, `user@example.com`. */
+  /** As written: `@org/team-slug`, `@user`, `user@example.com` (every matched rule's). */
   owners: string[];
+  /** The rules that matched (one, or one per GitLab section), in file order; absent, `pattern` and `owners` are one rule. */
+  rules?: CodeownersRuleMatch[];
+}
+
+/** One CODEOWNERS rule as it matched: where it is and what it says. */
+export interface CodeownersRuleMatch {
+  /** 1-based line in the file. */
+  line: number;
+  /** As written, unescaped. */
+  pattern: string;
+  /** As written. */
+  owners: string[];
+  section?: string;
+  /** The pattern matches every path (`*`, `/`, `**`, `/*`, ...): it names the repository's default reviewers, not this path's owners. */
+  catch_all: boolean;
 }
 
 export interface DirectoryUserPiece extends EvidenceMeta {
@@ -109,6 +125,7 @@ export interface ResourceEvidence {
   directory?: {
     /** The users involved (owner tags, creators, CODEOWNERS). */
     users?: DirectoryUserPiece[];
+    /** The organization's teams; an inference lists only those whose existence decided a vote. */
     teams?: DirectoryTeamPiece[];
     /** How many owners of each type the organization has: the prior's denominator. */
     population?: Partial<Record<OwnerType, number>>;
@@ -185,5 +202,10 @@ export interface Inference {
   evidence_versions: EvidenceVersion[];
   /** Every source's candidate for this owner type, for feedback labels. */
   votes: SourceVote[];
+  /**
+   * A tie: every owner the same deciding evidence names with the same score (the answer first, then by handle). They
+   * share the confidence; the deciding sources carry the same list (`co_owners`), which is what is stored.
+   */
+  co_owners?: string[];
   checksum: string;
 }

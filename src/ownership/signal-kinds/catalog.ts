@@ -25,5 +25,4 @@ export const catalog: SignalKindModule<'catalog'> = {
   lead: (who, v) =>
     `${who} owns the service \`${v.detail.service}\` (${sourceLabel(v.evidence.source)}, v${v.evidence.version}) that this resource is tagged with`,
   clause: (v) => `the ${sourceLabel(v.evidence.source)} (v${v.evidence.version}) lists it as owner of \`${v.detail.service}\``,
-  evidenceVersions: (evidence) => (evidence.catalog ?? []).map((c) => ref(c, c.service)),
 };

@@ -68,5 +68,4 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
         return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${d.via_user} is a member`;
     }
   },
-  evidenceVersions: (evidence) => (evidence.audit ?? []).map((a) => ref(a, a.id)),
 };

@@ -1,6 +1,7 @@
 // The directory entries of the people a resource's evidence names (owner tags, human CloudTrail principals, CODEOWNERS
-// users), read for the whole batch at once; every team (for a directory of modest size) and the population of each
-// owner type. Runs after every other loader.
+// users), read for the whole batch at once; every team (one list the batch's resources share: the engine looks teams
+// up, and lists in an inference only those whose existence decided a vote) and the population of each owner type.
+// Runs after every other loader.
 import type { ResourceEvidence } from '../evidence.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../evidence.js';
 import { usersByHandleOrEmail, type DirectoryUserRow } from '../../store/directory.js';
@@ -24,6 +25,7 @@ export const directoryLoader: SignalKindLoader = {
       [...named.values()].flatMap((n) => [...n]),
     );
     const org = batch.org;
+    const teams = org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle }));
     for (const [id, evidence] of batch.evidence) {
       const wanted = new Set([...named.get(id)!].map((n) => n.toLowerCase()));
       const users = all.filter((u) => wanted.has(u.handle.toLowerCase()) || (u.email && wanted.has(u.email.toLowerCase())));
@@ -45,11 +47,7 @@ export const directoryLoader: SignalKindLoader = {
           active: u.active,
           teams: u.teams,
         })),
-        // Every team is a candidate name; listing them all in the evidence is affordable for a directory of modest size.
-        teams:
-          org.teams.length <= 200
-            ? org.teams.map((t) => ({ source: 'directory', version: t.version, observed_at: iso(t.observed_at), handle: t.handle }))
-            : [],
+        teams,
         population: org.population,
       };
     }

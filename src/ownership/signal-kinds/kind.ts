@@ -1,6 +1,7 @@
 // What a signal kind is to the engine: the votes it draws from a resource's evidence, their prior reliabilities, the
-// wording that explains them, and the evidence versions it read. Pure: no I/O (its loading part is a SignalKindLoader,
-// see loaders.ts).
+// wording that explains them. Each vote names the evidence version it stands on and the directory entries it went
+// through, so an inference lists exactly the versions that decided it. Pure: no I/O (its loading part is a
+// SignalKindLoader, see loaders.ts).
 import type { EngineSettings, EvidenceMeta, EvidenceVersion, ResourceEvidence } from '../evidence.js';
 import type { OwnerType } from '../owner-type.js';
 import type { SignalKind } from './index.js';
@@ -25,6 +26,10 @@ export interface VoteDetail {
   written_as?: string;
   inactive_user?: string;
   name?: string;
+  /** CODEOWNERS: the 1-based line of the rule that named the owner, its pattern, and whether it matches everything. */
+  line?: number;
+  pattern?: string;
+  catch_all?: boolean;
 }
 
 export interface Vote {
@@ -34,6 +39,14 @@ export interface Vote {
   reliability: number;
   evidence: EvidenceVersion;
   detail: VoteDetail;
+  /**
+   * The directory entries the vote went through, besides its evidence: the user a name resolved to (their membership
+   * and whether they left decide the vote), a team whose existence in the directory decided it. Listed in the
+   * inference's evidence versions.
+   */
+  depends_on?: EvidenceVersion[];
+  /** A short citation of the evidence, for an explanation that names several owners at once (co-owners). */
+  cite?: string;
 }
 
 /** What every kind's votes share: the settings, the learnt reliabilities and the directory of the evidence. */
@@ -46,6 +59,8 @@ export interface VoteContext {
   /** A user the directory knows by this handle or email. */
   isKnownUser(name: string): boolean;
   isTeam(handle: string): boolean;
+  /** The directory entry of a team (`team:<handle>`), for a vote its existence decided. */
+  teamEntry(handle: string): EvidenceVersion | undefined;
   /** A user vote, weakened if they left, and the team votes their membership implies. */
   userVotes(
     name: string,
@@ -67,8 +82,6 @@ export interface SignalKindModule<K extends string = string> {
   lead(who: string, vote: Vote): string;
   /** A supporting vote as a short clause. */
   clause(vote: Vote): string;
-  /** Every piece of evidence of this kind the engine read (the resource itself is always listed). */
-  evidenceVersions(evidence: ResourceEvidence): EvidenceVersion[];
 }
 
 const lower = (s: string) => s.toLowerCase();

@@ -33,6 +33,8 @@ export const naming: SignalKindModule<'naming'> = {
     ] as const) {
       for (const handle of [...new Set(handles ?? [])].sort()) {
         if (nameContains(resource.name, handle)) {
+          // A team handle is looked for because the directory has the team: its entry decided the vote.
+          const team = type === 'team' ? ctx.teamEntry(handle) : undefined;
           votes.push({
             owner_type: type,
             handle,
@@ -40,6 +42,7 @@ export const naming: SignalKindModule<'naming'> = {
             reliability: ctx.reliability('naming'),
             evidence: resourceRef,
             detail: { name: resource.name },
+            ...(team ? { depends_on: [team] } : {}),
           });
         }
       }
@@ -48,5 +51,4 @@ export const naming: SignalKindModule<'naming'> = {
   },
   lead: (who, v) => `${who} appears in the resource's name \`${v.detail.name}\``,
   clause: (v) => `its name contains \`${v.detail.name}\``,
-  evidenceVersions: () => [],
 };

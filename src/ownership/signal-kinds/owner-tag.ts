@@ -24,7 +24,17 @@ export const ownerTag: SignalKindModule<'owner_tag' | 'owner_tag_membership'> = 
         if (ctx.isKnownUser(value) || (value.includes('@') && !ctx.isTeam(value))) {
           votes.push(...ctx.userVotes(value, 'owner_tag', 'owner_tag_membership', r('owner_tag'), r('owner_tag_membership'), resourceRef, { tag }));
         } else {
-          votes.push({ owner_type: 'team', handle: value, kind: 'owner_tag', reliability: r('owner_tag'), evidence: resourceRef, detail: { tag } });
+          // An email-like value is a team only because the directory has that team: its entry decided the vote.
+          const team = value.includes('@') ? ctx.teamEntry(value) : undefined;
+          votes.push({
+            owner_type: 'team',
+            handle: value,
+            kind: 'owner_tag',
+            reliability: r('owner_tag'),
+            evidence: resourceRef,
+            detail: { tag },
+            ...(team ? { depends_on: [team] } : {}),
+          });
         }
       } else if (ctx.serviceKeys.has(key)) {
         votes.push({ owner_type: 'service', handle: value, kind: 'owner_tag', reliability: r('owner_tag'), evidence: resourceRef, detail: { tag } });
@@ -40,5 +50,4 @@ export const ownerTag: SignalKindModule<'owner_tag' | 'owner_tag_membership'> = 
     v.kind === 'owner_tag'
       ? `the resource's tag \`${v.detail.tag}\` agrees`
       : `\`${v.detail.via_user}\`, named by the tag \`${v.detail.tag}\`, is a member`,
-  evidenceVersions: () => [],
 };

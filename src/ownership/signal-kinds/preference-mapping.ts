@@ -25,5 +25,4 @@ export const preferenceMapping: SignalKindModule<'mapping_high' | 'mapping_mediu
   lead: (who, v) =>
     `${who} is assigned by ownership preference \`${v.detail.mapping_id}\` (${v.detail.stated} confidence) to resources tagged \`${v.detail.tag}\``,
   clause: (v) => `ownership preference \`${v.detail.mapping_id}\` agrees`,
-  evidenceVersions: (evidence) => [...(evidence.mappings ?? []).map((m) => ref(m, m.id)), ...(evidence.exclusions ?? []).map((e) => ref(e, e.id))],
 };

@@ -1,5 +1,5 @@
 // The context every signal kind votes in, built once per resource from its evidence.
-import type { DirectoryUserPiece, EngineSettings, ResourceEvidence } from '../evidence.js';
+import type { DirectoryTeamPiece, DirectoryUserPiece, EngineSettings, EvidenceVersion, ResourceEvidence } from '../evidence.js';
 import { reliabilityOf, type SignalWeights } from '../calibration.js';
 import type { Vote, VoteContext } from './kind.js';
 
@@ -12,7 +12,24 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
     byKey.set(lower(u.handle), u);
     if (u.email) byKey.set(lower(u.email), u);
   }
-  const teams = new Set((evidence.directory?.teams ?? []).map((t) => lower(t.handle)));
+  // Built on first use (most resources never ask): every team of the organization, by lower-cased handle; of two
+  // spellings of one handle the first in code-point order, whatever the input order.
+  let teamMap: Map<string, DirectoryTeamPiece> | undefined;
+  const teams = () => {
+    if (!teamMap) {
+      teamMap = new Map();
+      for (const t of evidence.directory?.teams ?? []) {
+        const prev = teamMap.get(lower(t.handle));
+        if (!prev || t.handle < prev.handle) teamMap.set(lower(t.handle), t);
+      }
+    }
+    return teamMap;
+  };
+  const entry = (piece: DirectoryUserPiece | DirectoryTeamPiece, type: 'user' | 'team'): EvidenceVersion => ({
+    source: piece.source,
+    id: `${type}:${piece.handle}`,
+    version: piece.version,
+  });
   return {
     settings,
     reliability: (kind) => reliabilityOf(weights, kind),
@@ -20,14 +37,20 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
     ownerKeys: new Set(settings.owner_tag_keys.map(lower)),
     serviceKeys: new Set(settings.service_tag_keys.map(lower)),
     isKnownUser: (name) => byKey.has(lower(name)),
-    isTeam: (handle) => teams.has(lower(handle)),
+    isTeam: (handle) => teams().has(lower(handle)),
+    teamEntry(handle) {
+      const t = teams().get(lower(handle));
+      return t && entry(t, 'team');
+    },
     userVotes(name, kind, teamKind, reliability, teamReliability, evidenceRef, detail) {
       const user = byKey.get(lower(name));
       const handle = user ? user.handle : name;
       const factor = user && !user.active ? settings.inactive_user_factor : 1;
       const inactive = user && !user.active ? { inactive_user: handle } : {};
+      // The user's directory entry decided these votes (who they are, whether they left, their teams).
+      const via = user ? { depends_on: [entry(user, 'user')] } : {};
       const votes: Vote[] = [
-        { owner_type: 'user', handle, kind, reliability: reliability * factor, evidence: evidenceRef, detail: { ...detail, ...inactive } },
+        { owner_type: 'user', handle, kind, reliability: reliability * factor, evidence: evidenceRef, detail: { ...detail, ...inactive }, ...via },
       ];
       for (const team of [...(user?.teams ?? [])].sort()) {
         votes.push({
@@ -37,6 +60,7 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
           reliability: teamReliability * factor,
           evidence: evidenceRef,
           detail: { ...detail, via_user: handle, ...inactive },
+          ...via,
         });
       }
       return votes;
