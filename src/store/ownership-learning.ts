@@ -94,3 +94,48 @@ export async function resourcesRestingOn(db: Queryable, orgId: string, slot: Own
     )
   ).rows.map((r) => r.resource_id);
 }
+
+export interface LabelCountsSince {
+  /** Per owner type and vote class: votes that named the owner reviewers settled on, and votes they ruled out. */
+  classes: Array<{ slot: OwnerType; vote_class: string; right: number; wrong: number }>;
+  /** Per owner type: labels that settled on an owner or ruled one out. */
+  labels: Array<{ slot: OwnerType; count: number }>;
+  /** Per owner type and reviewed confidence (four decimals): labels, and how many confirmed the answer. */
+  calibration: Array<{ slot: OwnerType; x: number; n: number; right: number }>;
+}
+
+/**
+ * What the labels after `afterId` teach, summed in the database (one pass over those labels, nothing sent back per
+ * label): the counts classCountsOfLabel gives per label, added up, and the calibration pairs pooled.
+ */
+export async function labelCountsSince(db: Queryable, orgId: string, afterId: string | null): Promise<LabelCountsSince> {
+  const since = `SELECT id, slot, action, corrected_owner, votes, confidence,
+      lower(CASE WHEN action IN ('confirm', 'persist') THEN inferred_owner WHEN action = 'correct' THEN corrected_owner END) AS truth,
+      lower(CASE WHEN action = 'reject' THEN inferred_owner END) AS ruled_out
+    FROM ownership_feedback WHERE org_id = $1 AND ($2::bigint IS NULL OR id > $2::bigint)`;
+  const classes = await db.query<{ slot: OwnerType; vote_class: string; right: number; wrong: number }>(
+    `WITH f AS (${since}),
+     v AS (SELECT DISTINCT f.id, f.slot, coalesce(e->>'vote_class', e->>'kind') AS vote_class, lower(e->>'owner_handle') AS handle, f.truth, f.ruled_out
+           FROM f, jsonb_array_elements(f.votes) AS e)
+     SELECT slot, vote_class, count(*) FILTER (WHERE truth IS NOT NULL AND handle = truth)::int AS right,
+       count(*) FILTER (WHERE (truth IS NOT NULL AND handle <> truth) OR (truth IS NULL AND handle = ruled_out))::int AS wrong
+     FROM v GROUP BY slot, vote_class ORDER BY slot, vote_class`,
+    [orgId, afterId],
+  );
+  const labels = await db.query<{ slot: OwnerType; count: number }>(
+    `WITH f AS (${since}) SELECT slot, count(*)::int AS count FROM f WHERE truth IS NOT NULL OR ruled_out IS NOT NULL GROUP BY slot ORDER BY slot`,
+    [orgId, afterId],
+  );
+  const calibration = await db.query<{ slot: OwnerType; x: string; n: number; right: number }>(
+    `WITH f AS (${since})
+     SELECT slot, round(confidence::numeric, 4)::text AS x, count(*)::int AS n, count(*) FILTER (WHERE action IN ('confirm', 'persist'))::int AS right
+     FROM f WHERE confidence IS NOT NULL AND confidence <> 'NaN'::float8 AND (action <> 'correct' OR corrected_owner IS NOT NULL)
+     GROUP BY slot, round(confidence::numeric, 4) ORDER BY slot, x`,
+    [orgId, afterId],
+  );
+  return {
+    classes: classes.rows.filter((r) => r.right + r.wrong > 0),
+    labels: labels.rows,
+    calibration: calibration.rows.map((r) => ({ ...r, x: Number(r.x) })),
+  };
+}

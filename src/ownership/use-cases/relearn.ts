@@ -10,6 +10,7 @@ import { getSettings, saveWeights, appliedWeights, saveAppliedWeights, type Sett
 import {
   addPieceLabels,
   inferenceVotesPage,
+  labelCountsSince,
   labelsAfter,
   latestInferenceChange,
   latestLabelId,
@@ -17,11 +18,11 @@ import {
   resourcesRestingOn,
   type LabelRow,
 } from '../../store/ownership-learning.js';
-import { ownerPopulation } from '../../store/directory.js';
-import { teamVersions } from '../../store/directory.js';
-import { binPairs, defaultWeights, fitCalibrationBins, learnWeights, weightsShift, type FeedbackLabel, type SignalWeights } from '../calibration.js';
+import { ownerPopulation, teamVersions } from '../../store/directory.js';
+import { defaultWeights, fitCalibrationBins, weightsShift, type FeedbackLabel, type SignalWeights } from '../calibration.js';
 import { fitOrganization, type OrgVotes } from '../org-model-fit.js';
-import { addClassCounts, classCountsOfLabel, pieceLabelsOfLabel } from '../review-labels.js';
+import { pieceLabelsOfLabel } from '../review-labels.js';
+import type { SignalKind } from '../signal-kinds/index.js';
 import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
 import type { SourceVote } from '../evidence.js';
 import type { ClassCounts } from '../vote-reliability.js';
@@ -42,32 +43,39 @@ export function labelOf(row: Pick<LabelRow, 'action' | 'slot' | 'inferred_owner'
 }
 
 /**
- * The weights the engine answers with now: the last fit, refined by the labels since (per vote class, in the legacy
- * per-kind counts, and in the calibration map with each label's confidence as the reviewer saw it).
+ * The weights the engine answers with now: the last fit, refined by the labels since (per vote class, per kind for
+ * classes never fitted, and in the calibration map with each label's confidence as the reviewer saw it), summed in the
+ * store so that the cost does not grow with each label.
  */
 export async function currentWeights(db: Queryable, orgId: string, settings?: SettingsRow): Promise<SignalWeights> {
   const stored = storedWeights(settings ?? (await getSettings(db, orgId)));
-  const since = await labelsAfter(db, orgId, stored.fit?.labels_through ?? null);
-  if (since.length === 0) return stored;
-  const labels = since.map(labelOf);
-  const weights: SignalWeights = { ...stored, kinds: learnWeights(stored, labels).kinds };
+  const since = await labelCountsSince(db, orgId, stored.fit?.labels_through ?? null);
+  if (since.labels.length === 0) return stored;
+  const kinds = { ...stored.kinds };
+  for (const c of since.classes) {
+    const kind = c.vote_class.split(':')[0] as SignalKind;
+    if (kinds[kind]) kinds[kind] = { alpha: kinds[kind].alpha + c.right, beta: kinds[kind].beta + c.wrong };
+  }
+  const weights: SignalWeights = { ...stored, kinds };
   if (stored.learnt?.fitted) {
     const sinceFit: Partial<Record<OwnerType, Record<string, ClassCounts>>> = {};
-    const count: Partial<Record<OwnerType, number>> = {};
-    for (const label of labels) {
-      sinceFit[label.owner_type] = addClassCounts(sinceFit[label.owner_type] ?? {}, classCountsOfLabel(label));
-      count[label.owner_type] = (count[label.owner_type] ?? 0) + 1;
-    }
-    weights.learnt = { ...stored.learnt, since_fit: sinceFit, labels_since_fit: count };
+    for (const c of since.classes) (sinceFit[c.slot] ??= {})[c.vote_class] = { right: c.right, wrong: c.wrong };
+    weights.learnt = {
+      ...stored.learnt,
+      since_fit: sinceFit,
+      labels_since_fit: Object.fromEntries(since.labels.map((l) => [l.slot, l.count])),
+    };
   }
   const calibration = { ...stored.calibration };
   for (const type of OWNER_TYPES) {
-    const pairs = since
-      .filter(
-        (f) => f.slot === type && (f.action !== 'correct' || f.corrected_owner) && f.confidence != null && Number.isFinite(Number(f.confidence)),
-      )
-      .map((f) => ({ predicted: Number(f.confidence), correct: f.action === 'confirm' || f.action === 'persist' }));
-    if (pairs.length > 0) calibration[type] = fitCalibrationBins(binPairs(pairs, stored.calibration_bins?.[type] ?? []));
+    const pooled = since.calibration.filter((c) => c.slot === type);
+    if (pooled.length === 0) continue;
+    const bins = new Map((stored.calibration_bins?.[type] ?? []).map((b) => [b.x, { ...b }]));
+    for (const p of pooled) {
+      const b = bins.get(p.x) ?? { x: p.x, n: 0, right: 0 };
+      bins.set(p.x, { x: p.x, n: b.n + p.n, right: b.right + p.right });
+    }
+    calibration[type] = fitCalibrationBins([...bins.values()]);
   }
   weights.calibration = calibration;
   return weights;

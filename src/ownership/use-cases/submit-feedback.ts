@@ -99,10 +99,9 @@ export async function submitFeedback(
     await insertFeedback(tx, orgId, row, now);
     // The label teaches the pieces of evidence it judged at once; the organization's refit comes with the periodic pass.
     await learnFromLabel(tx, orgId, resourceId, labelOf(row), now);
-    const weights = await currentWeights(tx, orgId);
     const next =
       request.action === 'reject'
-        ? applyReinference(current, await reinfer(tx, orgId, resourceId, slot, weights), by, now)
+        ? applyReinference(current, await reinfer(tx, orgId, resourceId, slot, await currentWeights(tx, orgId)), by, now)
         : afterFeedback(current, request, by, now);
     if (!(await compareAndSetInference(tx, orgId, resourceId, slot, current.checksum, next, now))) {
       throw new Conflict(`The ${slot} inference of ${resourceId} changed while this feedback was applied.`);
