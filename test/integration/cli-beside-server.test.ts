@@ -146,6 +146,20 @@ test('recompute groups its failures by reason, with examples and what to do', as
   assert.match(r.stderr, new RegExp(`^${group.resources} failed: The resource is known only by its id: no inventory record yet\\.$`, 'm'));
 });
 
+test('ownership review-queue beside the server prints what the API lists', async () => {
+  const byApi = (await (await api('/api/v2/csm/ownership/review_queue?page[limit]=1000')).json()) as { data: unknown[] };
+  assert.ok(byApi.data.length > 0);
+  const r = await runBuiltCli(['ownership', 'review-queue', '--org', 'acme', '--json', '--limit', '1000'], envOf(served));
+  ok(r);
+  assert.deepEqual(
+    r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as unknown),
+    byApi.data,
+  );
+});
+
 test('resources list and show beside the server read what the server serves', async () => {
   const listed = await runBuiltCli(['resources', 'list', '--org', 'acme', '--tag', 'team:payments', '--json'], envOf(served));
   ok(listed);

@@ -43,7 +43,8 @@ export function parseAt(raw: string): number {
   return ms;
 }
 
-function parseLimit(raw: string | undefined): number {
+/** --limit: a positive integer; absent, no limit. */
+export function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return Infinity;
   const n = Number(raw);
   if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(n) || n < 1)

@@ -23,7 +23,7 @@ import { liveResourceCount } from '../../store/resources.js';
 import { parseAt } from './resources.js';
 
 /** Columns padded to their widest cell, the last one as is. */
-function columns(header: string[], rows: string[][]): string[] {
+export function columns(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)];
