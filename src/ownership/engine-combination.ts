@@ -33,9 +33,11 @@ export function scoreCandidates(votes: Vote[], ownerType: OwnerType, population:
     const key = v.handle.toLowerCase();
     if (!byHandle.has(key)) byHandle.set(key, new Map());
     const kinds = byHandle.get(key)!;
-    // Several pieces of one kind naming one owner are not independent: count the strongest once.
-    const current = kinds.get(v.kind);
-    if (!current || v.reliability > current.reliability) kinds.set(v.kind, v);
+    // Several pieces of one kind naming one owner are not independent: count the strongest once. Nor are the votes
+    // resting on one person who has left (their tag, their creations, their team): they fail together.
+    const slot = v.detail.inactive_user ? `left:${v.detail.inactive_user.toLowerCase()}` : v.kind;
+    const current = kinds.get(slot);
+    if (!current || v.reliability > current.reliability) kinds.set(slot, v);
   }
   const n = byHandle.size;
   const N = Math.max(population, n + 1);

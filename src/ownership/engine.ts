@@ -8,7 +8,7 @@ import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
-import { reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
+import { pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
 
 /** The wire shows confidence as a string with four decimals. */
 export function formatConfidence(confidence: number): string {
@@ -70,6 +70,8 @@ function toSource(v: Vote, coOwners: string[] | undefined): InferenceSource {
     version: v.evidence.version,
     origin: sourceLabel(v.evidence.source),
     evidence_id: v.evidence.id,
+    // What the vote rests on, shared by every resource it speaks for: the review queue groups answers by it.
+    piece: pieceOf(v),
     reliability: round4(v.reliability),
   };
   // A tie's deciding sources name every co-owner, so a reader of the wire (or of the stored row) sees it is one.

@@ -8,16 +8,19 @@ import type { Beta, Vote } from './signal-kinds/kind.js';
 import type { SignalKind } from './signal-kinds/index.js';
 import { DEFAULT_PRIORS } from './signal-kinds/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
+import { CATCH_ALL_FACTOR } from './signal-kinds/codeowners.js';
 
 /** How much a piece's own labels weigh against its class: a piece with this many labels is judged half by them. */
 export const PIECE_PRIOR_STRENGTH = 3;
 
 /**
- * A vote's class: its kind, `:via` when it reaches a team through a named person's membership without being a
+ * A vote's class: its kind, `:catch_all` when a CODEOWNERS rule matching everything named a Terraform root's owner, `:via` when it reaches a team through a named person's membership without being a
  * membership kind of its own, `:left` when that person has left. Each class is right at its own rate.
  */
 export function voteClassOf(v: Pick<Vote, 'kind' | 'detail'>): string {
   let c: string = v.kind;
+  // A pipeline's repository is always read at its root: only a Terraform root's catch-all is a class of its own.
+  if (v.detail.catch_all && v.kind === 'iac_codeowners') c += ':catch_all';
   if (v.detail.via_user && !v.kind.endsWith('_membership')) c += ':via';
   if (v.detail.inactive_user) c += ':left';
   return c;
@@ -43,6 +46,7 @@ export function classPrior(voteClass: string): Beta {
   const base = DEFAULT_PRIORS[kind as SignalKind] ?? { alpha: 5, beta: 5 };
   const strength = base.alpha + base.beta;
   let m = base.alpha / strength;
+  if (marks.includes('catch_all')) m *= CATCH_ALL_FACTOR;
   if (marks.includes('via')) m *= mean(DEFAULT_PRIORS.owner_tag_membership);
   if (marks.includes('left')) m *= DEFAULT_ENGINE_SETTINGS.inactive_user_factor;
   return { alpha: m * strength, beta: (1 - m) * strength };

@@ -253,3 +253,25 @@ test('every answer lists the evidence versions it considered', () => {
   assert.ok(out.evidence_versions.some((v) => v.source === 'resource' && v.id === 'arn:aws:s3:::bucket-1'));
   assert.deepEqual(out.sources.map((s) => s.type).sort(), ['mapping_low', 'owner_tag']);
 });
+
+test('the votes resting on one person who has left count once: their tag and their creation do not corroborate each other', () => {
+  const created = (name: string) => [
+    {
+      ...meta('cloudtrail', 'e'),
+      id: 'e',
+      action: 'create' as const,
+      event_time: AT,
+      principal: { kind: 'IAMUser', name, automation: false },
+      user: name,
+    },
+  ];
+  const tagOnly = run(evidence({ tags: ['owner:bob@x.com'] }));
+  const tagAndCreation = run(evidence({ tags: ['owner:bob@x.com'], audit: created('bob') }));
+  assert.equal(tagAndCreation[1].owner_handle, 'bob');
+  assert.equal(tagAndCreation[1].confidence, tagOnly[1].confidence, 'user: the strongest of bob’s votes alone');
+  assert.equal(tagAndCreation[0].confidence, tagOnly[0].confidence, 'team through bob: once');
+  // An active person's tag and creation are independent evidence and do corroborate.
+  const active = run(evidence({ tags: ['owner:alice@x.com'] }));
+  const activeBoth = run(evidence({ tags: ['owner:alice@x.com'], audit: created('alice') }));
+  assert.ok(activeBoth[1].confidence > active[1].confidence);
+});

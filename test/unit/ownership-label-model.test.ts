@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
 import { fitOrganization } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
-import { reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
+import { classPrior, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
+import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js';
 import { prng } from '../../bench/lib/prng.js';
 import type { FeedbackLabel } from '../../src/ownership/calibration.js';
 import type { Vote } from '../../src/ownership/signal-kinds/kind.js';
@@ -146,4 +147,15 @@ test('fitOrganization calibrates on reviewed items scored under its own fit', ()
     labels.filter((l) => l.label.sources.length > 0).length,
   );
   assert.equal(fit.learnt.fitted?.user, undefined, 'no user votes, no user fit');
+});
+
+test('a Terraform root catch-all is a vote class of its own, its prior scaled as the engine scales it', () => {
+  const detail = { repository: 'org/infra', path: 'live/prod', catch_all: true };
+  assert.equal(voteClassOf({ kind: 'iac_codeowners', detail }), 'iac_codeowners:catch_all');
+  assert.equal(voteClassOf({ kind: 'ci_codeowners', detail }), 'ci_codeowners', 'a pipeline repository is always read at its root');
+  const specific = classPrior('iac_codeowners');
+  const catchAll = classPrior('iac_codeowners:catch_all');
+  const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
+  assert.ok(Math.abs(mean(catchAll) - mean(specific) * CATCH_ALL_FACTOR) < 1e-9);
+  assert.equal(catchAll.alpha + catchAll.beta, specific.alpha + specific.beta);
 });
