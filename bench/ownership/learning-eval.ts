@@ -109,9 +109,10 @@ export function queueOrder(inferred: Map<string, Inference[]>, count: number): s
   return order;
 }
 
+/** The review queue's group: the piece of evidence the answer's strongest source rests on. */
 function groupKeyOf(inf: Inference): string {
   const s = inf.sources[0];
-  return s ? `${s.type}\u0000${String(s.evidence_id ?? s.name)}` : `unknown\u0000${inf.asked_type}`;
+  return s ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `unknown\u0000${inf.asked_type}`;
 }
 
 function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number> {
@@ -121,9 +122,7 @@ function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number
 export function evaluateLearning(options: { resources?: number; seed?: number; shape?: string } = {}): LearningEvaluation {
   const seed = options.seed ?? 42;
   const shape = options.shape ?? 'baseline';
-  const generated = generateSyntheticOrg({ resources: options.resources ?? 2000, seed, modelOnly: true, shape } as Parameters<
-    typeof generateSyntheticOrg
-  >[0]);
+  const generated = generateSyntheticOrg({ resources: options.resources ?? 2000, seed, modelOnly: true, shape });
   const { model, truth } = generated;
   const index = indexModel(model);
   const evidence = model.resources.map((r) => evidenceFor(index, r));
