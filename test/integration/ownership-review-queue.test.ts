@@ -9,7 +9,7 @@ import { importDirectory, importServices } from '../../src/ownership/signal-impo
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { queryReviewQueue } from '../../src/store/review-queue.js';
 import { priorityInputOf } from '../../src/ownership/use-cases/review-queue.js';
-import { reviewPriority, reviewReason } from '../../src/ownership/review-priority.js';
+import { reviewPriority } from '../../src/ownership/review-priority.js';
 
 // The review queue over HTTP, on an organization written through the product's own importers and inferred by the
 // real engine: buckets whose team comes from the service catalog (six on one service, one alone on each of three
@@ -390,23 +390,5 @@ test("the store's order is the order reviewPriority gives the same rows", async 
   assert.ok(
     team.some((r) => r.reviewed_in_group > 0 && r.group_size !== r.reviewed_in_group + 1),
     'a reach other than 1',
-  );
-});
-
-test('reviewPriority and reviewReason on their own', () => {
-  const p = reviewPriority({ confidence: 0.75, groupSize: 6, reviewedInGroup: 2, openCriticalHigh: 3 });
-  assert.deepEqual(p, { score: 0.25 * 2 * 4, parts: { uncertainty: 0.25, reach: 2, impact: 4 } });
-  assert.equal(reviewPriority({ confidence: 0.3, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 0, unknown: true }).score, 1);
-  assert.ok(
-    reviewPriority({ confidence: 0.9, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 0 }).score <
-      reviewPriority({ confidence: 0.4, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 0 }).score,
-  );
-  assert.equal(
-    reviewReason({ confidence: 0.42, groupSize: 37, reviewedInGroup: 0, openCriticalHigh: 3, evidence: { type: 'catalog', name: 'checkout-api' } }),
-    'confidence 0.42; 37 resources rest on the same evidence (service catalog entry `checkout-api`); 3 open critical/high findings',
-  );
-  assert.equal(
-    reviewReason({ confidence: 0.5, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 1, evidence: { type: 'owner_tag', name: 'team:x' } }),
-    'confidence 0.50; it alone rests on its evidence (owner tag `team:x`); 1 open critical/high finding',
   );
 });
