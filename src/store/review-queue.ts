@@ -3,9 +3,10 @@
 // computes the same expression, in the same order of operations, so that pages follow it), paged by keyset on
 // (score descending, resource id ascending in byte order). Values only ever travel as parameters.
 //
-// - The deciding evidence of an inference is its strongest source, `sources[0]` (its `type` and `evidence_id`). The
-//   group of an inference is every current inference of the owner type, of a resource not deleted, with the same
-//   deciding evidence; an answer with no source (`unknown`) is a group of its own.
+// - The deciding evidence of an inference is its strongest source, `sources[0]`, keyed by the piece of evidence it rests
+//   on (`piece`, `kind|what`, which the engine writes for this) or, for answers inferred before the engine wrote it, by
+//   `type|evidence_id`. The group of an inference is every current inference of the owner type, of a resource not
+//   deleted, with the same key; an answer with no source (`unknown`) is a group of its own.
 // - A group's reviews are the resources whose feedback answered an inference (by its checksum, found in the history)
 //   that rested on that evidence, so a correction, which replaces the sources, still counts for the group it taught.
 // - Waiting for review: status `suggested` or `unknown` (not persisted, overridden or failed), no feedback ever given
@@ -31,6 +32,8 @@ export interface ReviewQueueRow {
   evidence_type: string | null;
   evidence_id: string | null;
   evidence_name: string | null;
+  /** What groups it: sources[0].piece, or type|evidence_id; null for an answer with no source. */
+  evidence_key: string | null;
   group_size: number;
   reviewed_in_group: number;
   open_critical_high: number;
@@ -45,6 +48,8 @@ export interface ReviewQueuePageQuery {
 }
 
 const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+/** The group key of a row's `sources` (null when it has no strongest source). */
+const evidenceKey = (sources: string) => `coalesce(${sources}->0->>'piece', (${sources}->0->>'type') || '|' || (${sources}->0->>'evidence_id'))`;
 
 /** One page of the queue, best first, and how many items the whole queue holds now. */
 export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQueuePageQuery): Promise<{ rows: ReviewQueueRow[]; total: number }> {
@@ -65,21 +70,20 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
     // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
     // their inference and resource once the keyset has picked them.
     `WITH live AS (
-       SELECT i.resource_id, i.owner_type, i.confidence, i.status,
-         i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id
+       SELECT i.resource_id, i.owner_type, i.confidence, i.status, ${evidenceKey('i.sources')} AS evidence_key
        FROM ownership_inferences i
        WHERE i.org_id = ${org} AND i.slot = ${slot}::text
          AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.org_id = i.org_id AND r.resource_id = i.resource_id AND r.deleted_at IS NOT NULL)
      ),
      groups AS (
-       SELECT evidence_type, evidence_id, count(*) AS n FROM live WHERE evidence_id IS NOT NULL GROUP BY 1, 2
+       SELECT evidence_key, count(*) AS n FROM live WHERE evidence_key IS NOT NULL GROUP BY 1
      ),
      reviewed AS (
-       SELECT h.sources->0->>'type' AS evidence_type, h.sources->0->>'evidence_id' AS evidence_id, count(DISTINCT f.resource_id) AS n
+       SELECT ${evidenceKey('h.sources')} AS evidence_key, count(DISTINCT f.resource_id) AS n
        FROM ownership_feedback f
        JOIN ownership_history h ON h.org_id = f.org_id AND h.resource_id = f.resource_id AND h.slot = f.slot AND h.checksum = f.checksum
-       WHERE f.org_id = ${org} AND f.slot = ${slot}::text AND h.sources->0->>'evidence_id' IS NOT NULL
-       GROUP BY 1, 2
+       WHERE f.org_id = ${org} AND f.slot = ${slot}::text AND ${evidenceKey('h.sources')} IS NOT NULL
+       GROUP BY 1
      ),
      impact AS (
        SELECT resource_id, count(*) AS n FROM finding_states
@@ -88,19 +92,19 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
        GROUP BY resource_id
      ),
      waiting AS (
-       SELECT l.resource_id, l.owner_type, l.confidence,
+       SELECT l.resource_id, l.owner_type, l.confidence, l.evidence_key,
          coalesce(g.n, 1)::int AS group_size,
          coalesce(rv.n, 0)::int AS reviewed_in_group,
          coalesce(im.n, 0)::int AS open_critical_high
        FROM live l
-       LEFT JOIN groups g ON g.evidence_type = l.evidence_type AND g.evidence_id = l.evidence_id
-       LEFT JOIN reviewed rv ON rv.evidence_type = l.evidence_type AND rv.evidence_id = l.evidence_id
+       LEFT JOIN groups g ON g.evidence_key = l.evidence_key
+       LEFT JOIN reviewed rv ON rv.evidence_key = l.evidence_key
        LEFT JOIN impact im ON im.resource_id = l.resource_id
        WHERE l.status IN ('suggested', 'unknown')
          AND NOT EXISTS (SELECT 1 FROM ownership_feedback f WHERE f.org_id = ${org} AND f.resource_id = l.resource_id AND f.slot = ${slot}::text)
      ),
      scored AS (
-       SELECT w.resource_id, w.group_size, w.reviewed_in_group, w.open_critical_high,
+       SELECT w.resource_id, w.evidence_key, w.group_size, w.reviewed_in_group, w.open_critical_high,
          (CASE WHEN w.owner_type = 'unknown' THEN 1::float8 ELSE 1 - least(1, greatest(0, w.confidence)) END)
            * (w.group_size::float8 / (1 + w.reviewed_in_group)::float8)
            * (1 + w.open_critical_high)::float8 AS score
@@ -112,7 +116,7 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
      LEFT JOIN LATERAL (
        SELECT s.resource_id, r.resource_type, i.owner_type, i.owner_handle, i.confidence, i.status, i.checksum,
          i.sources->0->>'type' AS evidence_type, i.sources->0->>'evidence_id' AS evidence_id, i.sources->0->>'name' AS evidence_name,
-         s.group_size, s.reviewed_in_group, s.open_critical_high, s.score
+         s.evidence_key, s.group_size, s.reviewed_in_group, s.open_critical_high, s.score
        FROM (SELECT * FROM scored ${keyset} ORDER BY score DESC, resource_id COLLATE "C" LIMIT ${limit}) s
        JOIN ownership_inferences i ON i.org_id = ${org} AND i.resource_id = s.resource_id AND i.slot = ${slot}::text
        LEFT JOIN resources r ON r.org_id = ${org} AND r.resource_id = s.resource_id
@@ -134,6 +138,7 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
       evidence_type: r.evidence_type,
       evidence_id: r.evidence_id,
       evidence_name: r.evidence_name,
+      evidence_key: r.evidence_key,
       group_size: r.group_size,
       reviewed_in_group: r.reviewed_in_group,
       open_critical_high: r.open_critical_high,

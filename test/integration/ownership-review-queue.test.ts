@@ -13,7 +13,8 @@ import { reviewPriority } from '../../src/ownership/review-priority.js';
 
 // The review queue over HTTP, on an organization written through the product's own importers and inferred by the
 // real engine: buckets whose team comes from the service catalog (six on one service, one alone on each of three
-// others), one with its own team tag, one nothing names; a bucket left open has critical and high findings.
+// others), one with a team tag of its own, two sharing another, one nothing names; a bucket left open has critical and
+// high findings.
 
 const ACCOUNT = '111122223333';
 const QUEUE = '/api/v2/csm/ownership/review_queue';
@@ -24,6 +25,8 @@ const LONE = arn('lone-billing');
 const OPEN = arn('search-open');
 const QUIET = arn('ledger-quiet');
 const TAGGED = arn('a-tagged-platform');
+/** Two buckets with the same tag: their answers rest on one piece of evidence, the tag, though each tag is its own bucket's. */
+const SAME_TAG = [arn('b-tagged-data'), arn('c-tagged-data')];
 const NOTHING = arn('nothing-named');
 
 const DIRECTORY: Directory = {
@@ -83,7 +86,7 @@ interface Item {
       reviewed_in_group: number;
       open_critical_high: number;
     };
-    deciding_evidence: { type: string; evidence_id: string | null; name: string | null } | null;
+    deciding_evidence: { type: string; evidence_id: string | null; name: string | null; piece: string | null } | null;
     reason: string;
   };
 }
@@ -113,6 +116,7 @@ before(async () => {
     bucket(OPEN, ['service:search'], true),
     bucket(QUIET, ['service:ledger']),
     bucket(TAGGED, ['team:platform']),
+    ...SAME_TAG.map((id) => bucket(id, ['team:data'])),
     bucket(NOTHING, []),
   ];
   await ingestResources(db, s.orgId, resources, builtInRuleEngine(), { source: 'import:resources', now });
@@ -157,7 +161,7 @@ test('each item carries its resource, inference, score and parts, and why it is 
   const first = await page();
   assert.equal(first.meta.page.limit, 50);
   assert.equal(first.meta.page.total_filtered_count, items.length);
-  assert.equal(items.length, 11, 'every team answer waits for review');
+  assert.equal(items.length, 13, 'every team answer waits for review');
   const open = byResource(items).get(OPEN)!;
   assert.equal(open.type, 'ownership_review_item');
   assert.equal(open.id, `${OPEN}:team`);
@@ -169,7 +173,7 @@ test('each item carries its resource, inference, score and parts, and why it is 
   assert.equal(open.attributes.inference.confidence, inference.data.attributes.confidence);
   assert.equal(open.attributes.inference.owner_handle, 'platform');
   assert.equal(open.attributes.inference.status, 'suggested');
-  assert.deepEqual(open.attributes.deciding_evidence, { type: 'catalog', evidence_id: 'search', name: 'search' });
+  assert.deepEqual(open.attributes.deciding_evidence, { type: 'catalog', evidence_id: 'search', name: 'search', piece: 'catalog|search' });
   assert.equal(open.attributes.score_parts.open_critical_high, 3, 'two critical and one high public-access finding');
   assert.equal(open.attributes.score_parts.impact, 4);
   assert.equal(open.attributes.score_parts.group_size, 1);
@@ -180,6 +184,13 @@ test('each item carries its resource, inference, score and parts, and why it is 
   );
   const grouped = byResource(items).get(GROUP[0]!)!;
   assert.match(grouped.attributes.reason, /; 6 resources rest on the same evidence \(service catalog entry `checkout`\)$/);
+  // Answers resting on the same tag form a group, though each tag is read from its own bucket.
+  for (const id of SAME_TAG) {
+    const tagged = byResource(items).get(id)!.attributes;
+    assert.equal(tagged.deciding_evidence?.piece, 'owner_tag|team:data');
+    assert.equal(tagged.score_parts.group_size, 2);
+  }
+  assert.equal(byResource(items).get(TAGGED)!.attributes.score_parts.group_size, 1);
   // An answer that names no owner is fully uncertain, a group of its own.
   const nothing = byResource(items).get(NOTHING)!;
   assert.equal(nothing.attributes.inference.owner_type, 'unknown');

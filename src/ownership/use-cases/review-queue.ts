@@ -78,7 +78,8 @@ function itemOf(slot: OwnerType, row: ReviewQueueRow) {
         reviewed_in_group: row.reviewed_in_group,
         open_critical_high: row.open_critical_high,
       },
-      deciding_evidence: evidence === null ? null : { type: row.evidence_type, evidence_id: row.evidence_id, name: row.evidence_name },
+      deciding_evidence:
+        evidence === null ? null : { type: row.evidence_type, evidence_id: row.evidence_id, name: row.evidence_name, piece: row.evidence_key },
       reason: reviewReason({ ...input, evidence }),
     },
   };
