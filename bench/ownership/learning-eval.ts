@@ -73,7 +73,7 @@ function withPieces(evidence: ResourceEvidence[], pieces: PieceLabel[]): Resourc
 /** The review queue's order over the current answers, taken greedily: each pick lowers the reach of its group. */
 export function queueOrder(inferred: Map<string, Inference[]>, count: number): string[] {
   const candidates = [...inferred]
-    .flatMap(([id, infs]) => infs.map((inf) => ({ id, inf, group: `${inf.asked_type}\u0000${groupKeyOf(inf)}` })))
+    .flatMap(([id, infs]) => infs.map((inf) => ({ id, inf, group: `${inf.asked_type}\u0000${groupKeyOf(id, inf)}` })))
     .filter((c) => c.inf.owner_handle !== null || c.inf.votes.length > 0);
   const groupSize = new Map<string, number>();
   for (const c of candidates) groupSize.set(c.group, (groupSize.get(c.group) ?? 0) + 1);
@@ -102,17 +102,17 @@ export function queueOrder(inferred: Map<string, Inference[]>, count: number): s
     order.push(best.id);
     // A reviewed resource is reviewed for every owner type: each of its groups has been taught.
     for (const inf of inferred.get(best.id)!) {
-      const g = `${inf.asked_type}\u0000${groupKeyOf(inf)}`;
+      const g = `${inf.asked_type}\u0000${groupKeyOf(best.id, inf)}`;
       reviewedIn.set(g, (reviewedIn.get(g) ?? 0) + 1);
     }
   }
   return order;
 }
 
-/** The review queue's group: the piece of evidence the answer's strongest source rests on. */
-function groupKeyOf(inf: Inference): string {
+/** The review queue's group: the piece of evidence the answer's strongest source rests on; an answer without one is its own. */
+function groupKeyOf(resourceId: string, inf: Inference): string {
   const s = inf.sources[0];
-  return s ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `unknown\u0000${inf.asked_type}`;
+  return s ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `alone\u0000${resourceId}`;
 }
 
 function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number> {

@@ -4,7 +4,15 @@
 // periodic refresh (use-cases/relearn.ts) and the benchmark call it alike.
 import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { SourceVote } from './evidence.js';
-import { binPairs, fitCalibrationBins, type CalibrationBin, type CalibrationMap, type CalibrationPair, type FeedbackLabel } from './calibration.js';
+import {
+  applyCalibration,
+  binPairs,
+  fitCalibrationBins,
+  type CalibrationBin,
+  type CalibrationMap,
+  type CalibrationPair,
+  type FeedbackLabel,
+} from './calibration.js';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from './label-model.js';
 import { classPrior, type LearntReliabilities } from './vote-reliability.js';
 import { truthOfLabel } from './review-labels.js';
@@ -60,16 +68,43 @@ export function fitOrganization(
     learnt.fit_labelled![type] = reviewed.length;
     const reliability = fittedReliability(fit.classes, { alpha: 5, beta: 5 });
     const pairs: CalibrationPair[] = [];
+    // Reviewed items in resource order, so the folds of calibrationHelps are the same on every run.
     for (const r of reviewed) {
       const answer = answerOf(r.item, reliability);
       if (!answer) continue;
       if (r.truth !== null) pairs.push({ predicted: answer.posterior, correct: answer.handle === lower(r.truth) });
       else if (r.rejected.some((x) => lower(x) === answer.handle)) pairs.push({ predicted: answer.posterior, correct: false });
     }
-    if (pairs.length > 0) {
+    if (pairs.length > 0 && calibrationHelps(pairs)) {
       calibrationBins[type] = binPairs(pairs);
       calibration[type] = fitCalibrationBins(calibrationBins[type]!);
     }
   }
   return { learnt, calibration, calibration_bins: calibrationBins };
+}
+
+const FOLDS = 5;
+
+/**
+ * Whether a calibration map fitted on reviewed answers predicts held-out reviewed answers better than the label model
+ * alone: the Brier score of each answer under a map fitted on the other four of five folds (a fixed order), against the
+ * model's own, and the improvement must stand clear of its noise (two standard errors of the paired differences). A
+ * few hundred labels can fit noise; a map that is not clearly better on answers it has not seen would only move
+ * confidences away from a model that was already right about them.
+ */
+export function calibrationHelps(pairs: CalibrationPair[]): boolean {
+  if (pairs.length < 2 * FOLDS) return false;
+  const differences: number[] = [];
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const map = fitCalibrationBins(binPairs(pairs.filter((_, i) => i % FOLDS !== fold)));
+    pairs.forEach((p, i) => {
+      if (i % FOLDS !== fold) return;
+      const y = p.correct ? 1 : 0;
+      differences.push((applyCalibration(map, p.predicted) - y) ** 2 - (p.predicted - y) ** 2);
+    });
+  }
+  const n = differences.length;
+  const mean = differences.reduce((s, d) => s + d, 0) / n;
+  const variance = differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1);
+  return mean < -2 * Math.sqrt(variance / n);
 }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
-import { fitOrganization } from '../../src/ownership/org-model-fit.js';
+import { calibrationHelps, fitOrganization } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
 import { classPrior, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
 import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js';
 import { prng } from '../../bench/lib/prng.js';
-import type { FeedbackLabel } from '../../src/ownership/calibration.js';
+import { applyCalibration, type FeedbackLabel } from '../../src/ownership/calibration.js';
 import type { Vote } from '../../src/ownership/signal-kinds/kind.js';
 
 /** Votes drawn from sources of known accuracy: each names the true owner with its accuracy, otherwise another at random. */
@@ -128,23 +128,40 @@ test('a piece judged wrong by reviews weighs less on every resource resting on i
   assert.equal(learntReliability({ ...learnt, since_fit: { team: { catalog: { right: 0, wrong: 100 } } } }, 'team', 'catalog'), 0.45);
 });
 
-test('fitOrganization calibrates on reviewed items scored under its own fit', () => {
-  const { items, truths } = generatedVotes({ catalog: 0.9, creator: 0.5 }, { items: 1500, owners: 20, voteShare: 0.8, seed: 3 });
-  const votes = items.map((item, i) => ({
-    resource_id: `r${String(i).padStart(5, '0')}`,
-    owner_type: 'team' as const,
-    votes: item.votes.map((v) => ({ kind: v.vote_class as 'catalog', owner_handle: v.handle })),
+test('fitOrganization calibrates on reviewed items scored under its own fit when the model is wrong about them', () => {
+  // Two sources that always agree, right 70% of the time: the label model takes their agreement for corroboration.
+  const rnd = prng(3);
+  const rows = Array.from({ length: 1500 }, (_, i) => {
+    const truth = `t${Math.floor(rnd() * 20)}`;
+    const named = rnd() < 0.7 ? truth : `w${Math.floor(rnd() * 20)}`;
+    return {
+      truth,
+      votes: {
+        resource_id: `r${String(i).padStart(5, '0')}`,
+        owner_type: 'team' as const,
+        votes: [
+          { kind: 'catalog' as const, owner_handle: named },
+          { kind: 'ci_codeowners' as const, owner_handle: named },
+        ],
+      },
+    };
+  });
+  const labels = rows.slice(0, 300).map((r) => ({
+    resource_id: r.votes.resource_id,
+    label: { action: 'correct' as const, owner_type: 'team' as const, inferred_owner: null, corrected_owner: r.truth, sources: r.votes.votes },
   }));
-  const labels = votes.slice(0, 150).map((v, i) => ({
-    resource_id: v.resource_id,
-    label: { action: 'correct' as const, owner_type: 'team' as const, inferred_owner: null, corrected_owner: truths[i]!, sources: v.votes },
-  }));
-  const fit = fitOrganization(votes, labels, { team: 20, user: 100, service: 50 });
-  assert.equal(fit.learnt.fit_labelled?.team, 150);
-  assert.ok(fit.calibration.team && fit.calibration.team.blocks.length > 0);
+  const fit = fitOrganization(
+    rows.map((r) => r.votes),
+    labels,
+    { team: 20, user: 100, service: 50 },
+  );
+  assert.equal(fit.learnt.fit_labelled?.team, 300);
+  const map = fit.calibration.team;
+  assert.ok(map && map.blocks.length > 0, 'a map: the model is over-confident on these answers');
+  assert.ok(Math.abs(applyCalibration(map, 0.99) - 0.7) < 0.1, `0.99 maps to ${applyCalibration(map, 0.99)}`);
   assert.equal(
     fit.calibration_bins.team!.reduce((s, b) => s + b.n, 0),
-    labels.filter((l) => l.label.sources.length > 0).length,
+    300,
   );
   assert.equal(fit.learnt.fitted?.user, undefined, 'no user votes, no user fit');
 });
@@ -158,4 +175,16 @@ test('a Terraform root catch-all is a vote class of its own, its prior scaled as
   const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
   assert.ok(Math.abs(mean(catchAll) - mean(specific) * CATCH_ALL_FACTOR) < 1e-9);
   assert.equal(catchAll.alpha + catchAll.beta, specific.alpha + specific.beta);
+});
+
+test('a calibration map is kept only when it clearly predicts unseen reviewed answers better than the model', () => {
+  const rnd = prng(17);
+  const calibrated = Array.from({ length: 400 }, () => {
+    const predicted = 0.3 + 0.69 * rnd();
+    return { predicted, correct: rnd() < predicted };
+  });
+  assert.equal(calibrationHelps(calibrated), false, 'the model is right about its confidence: no map');
+  const overconfident = Array.from({ length: 400 }, () => ({ predicted: 0.9 + 0.09 * rnd(), correct: rnd() < 0.6 }));
+  assert.equal(calibrationHelps(overconfident), true, 'right 60% of the time at 0.9 and above: a map');
+  assert.equal(calibrationHelps(overconfident.slice(0, 9)), false, 'too few labels to judge');
 });
