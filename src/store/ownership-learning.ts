@@ -55,7 +55,11 @@ export async function latestInferenceChange(db: Queryable, orgId: string): Promi
 
 /** Organizations with inferences, in id order. */
 export async function orgsWithInferences(db: Queryable): Promise<string[]> {
-  return (await db.query<{ org_id: string }>('SELECT DISTINCT org_id FROM ownership_inferences ORDER BY org_id')).rows.map((r) => r.org_id);
+  return (
+    await db.query<{ org_id: string }>(
+      'SELECT o.org_id FROM orgs o WHERE EXISTS (SELECT 1 FROM ownership_inferences i WHERE i.org_id = o.org_id) ORDER BY o.org_id',
+    )
+  ).rows.map((r) => r.org_id);
 }
 
 /** Adds a label's per-piece counts; each row is incremented atomically. */

@@ -12,3 +12,6 @@ CREATE TABLE ownership_piece_labels (
 
 -- The inferences resting on a piece of evidence (votes @> '[{"piece": ...}]'): a review reaches them at once.
 CREATE INDEX ownership_inferences_votes ON ownership_inferences USING gin (votes jsonb_path_ops);
+
+-- The newest change of an organization's answers, read by the periodic refit to tell whether anything moved.
+CREATE INDEX ownership_inferences_changed ON ownership_inferences (org_id, updated_at);
