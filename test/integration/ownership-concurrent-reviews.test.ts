@@ -10,8 +10,7 @@ import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
 import { inferencesOf } from '../../src/store/ownership-inferences.js';
-import { pieceLabelsOf } from '../../src/store/ownership-learning.js';
-import { labelCountsSince } from '../../src/store/ownership-learning.js';
+import { labelCountsSince, pieceLabelsOf } from '../../src/store/ownership-learning.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';
 
 // Reviews of many resources resting on one catalog entry, submitted at once on PostgreSQL: each review counts once
