@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
 import { calibrationHelps, fitOrganization } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
-import { classPrior, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
+import { classPrior, reliabilityBasisNote, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
 import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js';
 import { prng } from '../../bench/lib/prng.js';
 import { applyCalibration, type FeedbackLabel } from '../../src/ownership/calibration.js';
@@ -187,4 +187,12 @@ test('a calibration map is kept only when it clearly predicts unseen reviewed an
   const overconfident = Array.from({ length: 400 }, () => ({ predicted: 0.9 + 0.09 * rnd(), correct: rnd() < 0.6 }));
   assert.equal(calibrationHelps(overconfident), true, 'right 60% of the time at 0.9 and above: a map');
   assert.equal(calibrationHelps(overconfident.slice(0, 9)), false, 'too few labels to judge');
+});
+
+test('the explanation says whether a confidence rests on learnt agreement alone or on reviews too', () => {
+  const fitted = { team: { catalog: { alpha: 9, beta: 1 } } };
+  assert.equal(reliabilityBasisNote(undefined, 'team'), '', 'priors only: nothing learnt to speak of');
+  assert.match(reliabilityBasisNote({ fitted, fit_labelled: { team: 0 } }, 'team'), /learnt without reviews/);
+  assert.match(reliabilityBasisNote({ fitted, fit_labelled: { team: 2 }, labels_since_fit: { team: 1 } }, 'team'), /on 3 review label/);
+  assert.equal(reliabilityBasisNote({ fitted }, 'user'), '', 'no fit for users yet');
 });
