@@ -18,6 +18,8 @@ export type FilterNode =
   | { op: 'wildcard'; field: TextField; pattern: string }
   | { op: 'compare'; field: NumberField; comparison: Comparison; value: number }
   | { op: 'tags_all'; tags: string[] }
+  /** Some tag matches `pattern` (`key:val*`): `*` is the only wildcard, as in `wildcard`. */
+  | { op: 'tag_wildcard'; pattern: string }
   /** Muted at the snapshot instant: a mute whose expiry has passed reads as unmuted. */
   | { op: 'muted'; value: boolean };
 
@@ -54,6 +56,9 @@ export function validateFilter(node: FilterNode): FilterNode {
     case 'tags_all':
       if (node.tags.length === 0 || node.tags.some((t) => typeof t !== 'string' || t === '')) fail('tags need non-empty strings');
       return node;
+    case 'tag_wildcard':
+      if (typeof node.pattern !== 'string' || node.pattern === '') fail('a tag pattern needs a non-empty string');
+      return node;
     case 'muted':
       if (typeof node.value !== 'boolean') fail('muted needs a boolean');
       return node;
@@ -80,6 +85,8 @@ export function canonicalFilter(node: FilterNode): string {
       return `wildcard(${node.field},${JSON.stringify(node.pattern)})`;
     case 'compare':
       return `compare(${node.field},${node.comparison},${node.value})`;
+    case 'tag_wildcard':
+      return `tag_wildcard(${JSON.stringify(node.pattern)})`;
     case 'muted':
       return `muted(${node.value})`;
   }

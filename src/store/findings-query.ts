@@ -70,6 +70,8 @@ export function compileFilter(node: FilterNode, params: Params, at: string): str
       return `(${COLUMN[node.field]} ${node.comparison} ${params.add(node.value)}::bigint)`;
     case 'tags_all':
       return `(tags @> ${params.add(node.tags)}::text[])`;
+    case 'tag_wildcard':
+      return `(EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE tag LIKE ${params.add(likePattern(node.pattern))}::text))`;
     case 'muted': {
       const muted = `(muted AND (mute_expires_at IS NULL OR mute_expires_at > ${at}))`;
       return node.value ? muted : `(NOT ${muted})`;

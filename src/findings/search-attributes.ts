@@ -1,0 +1,114 @@
+// The Security Findings search syntax's attributes (Datadog's findings schema, `@name`) and what each means in the
+// filter tree the store compiles. One entry per attribute: the parser hands it a value term and gets a node back.
+//
+// To add an attribute (for example `@owner.team` once owners are facets): add a FilterNode kind the store compiles
+// (filter-tree.ts, findings-query.ts), then an entry here whose `node` builds it; the parser needs no change.
+import type { Comparison, FilterNode, NumberField, TextField } from './filter-tree.js';
+
+/** One value as the query gave it, escapes resolved. */
+export type ValueTerm =
+  /** An unquoted value without wildcards, or a quoted phrase. */
+  | { kind: 'exact'; value: string }
+  /** An unquoted value holding `*` (any run of characters); every other character is literal. */
+  | { kind: 'wildcard'; pattern: string }
+  /** `>=v`, `>v`, `<=v`, `<v`; one bound of a range is given as the comparison it stands for. */
+  | { kind: 'compare'; comparison: Exclude<Comparison, '='>; value: string };
+
+/** What an attribute accepts, for error messages and the documentation's table. */
+export type AttributeType = 'text' | 'time' | 'boolean' | 'enum';
+
+export interface AttributeSpec {
+  type: AttributeType;
+  /** The node for one value term, or a reason (said to the caller with the term's position) it is not accepted. */
+  node(term: ValueTerm): FilterNode | { reason: string };
+}
+
+/** Matches no finding: `@status:resolved` is a question Steward answers with nothing, as it never resolves. */
+export const NONE: FilterNode = { op: 'or', nodes: [] };
+
+function text(field: TextField, normalize: (v: string) => string = (v) => v): AttributeSpec {
+  return {
+    type: 'text',
+    node(term) {
+      if (term.kind === 'exact') return { op: 'eq', field, value: normalize(term.value) };
+      if (term.kind === 'wildcard') return { op: 'wildcard', field, pattern: normalize(term.pattern) };
+      return { reason: 'takes text values, not a comparison' };
+    },
+  };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Unix ms, or an ISO 8601 date (midnight UTC) or date-time (UTC unless it gives an offset). */
+export function parseInstant(raw: string): number | undefined {
+  if (/^\d{1,16}$/.test(raw)) {
+    const n = Number(raw);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  if (!ISO_DATE.test(raw)) return undefined;
+  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(raw) && raw.length > 10;
+  const ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : hasZone ? raw.replace(' ', 'T') : `${raw.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) || ms < 0 ? undefined : ms;
+}
+
+function time(field: NumberField): AttributeSpec {
+  return {
+    type: 'time',
+    node(term) {
+      if (term.kind === 'wildcard') return { reason: 'takes times, not wildcards' };
+      const value = parseInstant(term.value);
+      if (value === undefined) return { reason: `takes Unix ms or an ISO 8601 date or time, not ${JSON.stringify(term.value)}` };
+      return { op: 'compare', field, comparison: term.kind === 'exact' ? '=' : term.comparison, value };
+    },
+  };
+}
+
+function boolean(node: (value: boolean) => FilterNode): AttributeSpec {
+  return {
+    type: 'boolean',
+    node(term) {
+      if (term.kind === 'exact' && (term.value === 'true' || term.value === 'false')) return node(term.value === 'true');
+      return { reason: 'takes true or false' };
+    },
+  };
+}
+
+/** A closed list of values, each standing for a node. */
+function oneOf(values: Record<string, FilterNode>): AttributeSpec {
+  return {
+    type: 'enum',
+    node(term) {
+      if (term.kind === 'exact' && Object.hasOwn(values, term.value)) return values[term.value]!;
+      return { reason: `takes one of ${Object.keys(values).join(', ')}` };
+    },
+  };
+}
+
+/**
+ * The attributes Steward answers. `status` in the tree is the legacy API's name for the severity; the schema's
+ * `@status` is the workflow state, which for Steward is whether the finding is muted.
+ */
+export const SEARCH_ATTRIBUTES: Record<string, AttributeSpec> = {
+  severity: text('status', (v) => v.toLowerCase()),
+  status: oneOf({
+    open: { op: 'muted', value: false },
+    muted: { op: 'muted', value: true },
+    auto_closed: NONE,
+    resolved: NONE,
+    'in-progress': NONE,
+  }),
+  'workflow.mute.is_muted': boolean((value) => ({ op: 'muted', value })),
+  'compliance.evaluation': text('evaluation'),
+  finding_type: text('vulnerability_type'),
+  'rule.id': text('rule_id'),
+  'rule.name': text('rule_name'),
+  resource_id: text('resource_id'),
+  resource_type: text('resource_type'),
+  detection_changed_at: time('evaluation_changed_at'),
+  // Not here: @first_seen_at is when Steward first saw the finding (its first state), which no column of a state
+  // holds; the resource's discovery date (resource_discovery_date) is another instant.
+};
+
+export function searchAttribute(name: string): AttributeSpec | undefined {
+  return Object.hasOwn(SEARCH_ATTRIBUTES, name) ? SEARCH_ATTRIBUTES[name] : undefined;
+}
