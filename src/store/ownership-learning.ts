@@ -89,12 +89,12 @@ export async function pieceLabelsOf(db: Queryable, orgId: string, pieces: string
 /** The resources whose current inference of an owner type has a vote resting on one of the pieces. */
 export async function resourcesRestingOn(db: Queryable, orgId: string, slot: OwnerType, pieces: string[]): Promise<string[]> {
   if (pieces.length === 0) return [];
+  // One containment per piece, ORed: each is answered by the GIN index on votes (an ANY over an array is not).
+  const contains = pieces.map((_, i) => `votes @> $${i + 3}::jsonb`).join(' OR ');
   return (
     await db.query<{ resource_id: string }>(
-      `SELECT DISTINCT resource_id FROM ownership_inferences
-       WHERE org_id = $1 AND slot = $2 AND votes @> ANY(SELECT jsonb_build_array(jsonb_build_object('piece', p)) FROM unnest($3::text[]) AS p)
-       ORDER BY resource_id`,
-      [orgId, slot, pieces],
+      `SELECT DISTINCT resource_id FROM ownership_inferences WHERE org_id = $1 AND slot = $2 AND (${contains}) ORDER BY resource_id`,
+      [orgId, slot, ...pieces.map((piece) => JSON.stringify([{ piece }]))],
     )
   ).rows.map((r) => r.resource_id);
 }
