@@ -23,7 +23,7 @@ export interface AttributeSpec {
   node(term: ValueTerm): FilterNode | { reason: string };
 }
 
-/** Matches no finding: `@status:resolved` is a question Steward answers with nothing, as it never resolves. */
+/** Matches no finding: Steward never closes a finding by itself nor tracks work on it. */
 export const NONE: FilterNode = { op: 'or', nodes: [] };
 
 function text(field: TextField, normalize: (v: string) => string = (v) => v): AttributeSpec {
@@ -84,17 +84,20 @@ function oneOf(values: Record<string, FilterNode>): AttributeSpec {
   };
 }
 
+const NOT_MUTED: FilterNode = { op: 'muted', value: false };
+
 /**
- * The attributes Steward answers. `status` in the tree is the legacy API's name for the severity; the schema's
- * `@status` is the workflow state, which for Steward is whether the finding is muted.
+ * The attributes Steward answers. `status` in the tree is the legacy API's name for the severity. The schema's
+ * `@status` is the workflow state, as the Security Findings serializer writes it: `muted` when muted, else `open` when
+ * failing and `resolved` when passing.
  */
 export const SEARCH_ATTRIBUTES: Record<string, AttributeSpec> = {
   severity: text('status', (v) => v.toLowerCase()),
   status: oneOf({
-    open: { op: 'muted', value: false },
+    open: { op: 'and', nodes: [NOT_MUTED, { op: 'eq', field: 'evaluation', value: 'fail' }] },
+    resolved: { op: 'and', nodes: [NOT_MUTED, { op: 'eq', field: 'evaluation', value: 'pass' }] },
     muted: { op: 'muted', value: true },
     auto_closed: NONE,
-    resolved: NONE,
     'in-progress': NONE,
   }),
   'workflow.mute.is_muted': boolean((value) => ({ op: 'muted', value })),

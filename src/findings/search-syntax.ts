@@ -30,7 +30,7 @@ export class SearchQueryError extends InvalidInput {
     readonly reason: string,
     source: ErrorSource,
   ) {
-    const name = source.parameter !== undefined ? `parameter ${source.parameter}` : `${source.pointer}`;
+    const name = source.parameter !== undefined ? `parameter ${source.parameter}` : `body field ${source.pointer}`;
     super(`Invalid ${name} at column ${offset + 1}: ${reason}`, source);
     this.column = offset + 1;
   }
@@ -386,12 +386,12 @@ function tagTerm(tag: string, value: (v: string) => string): string {
 function printNode(node: FilterNode, parent: 'or' | 'and' | 'not' | 'top'): string {
   switch (node.op) {
     case 'and': {
-      if (node.nodes.length === 0) return parent === 'top' ? '' : '-@status:resolved';
+      if (node.nodes.length === 0) return parent === 'top' ? '' : '-@status:auto_closed';
       const s = node.nodes.map((n) => printNode(n, 'and')).join(' ');
       return parent === 'not' ? `(${s})` : s;
     }
     case 'or': {
-      if (node.nodes.length === 0) return '@status:resolved';
+      if (node.nodes.length === 0) return '@status:auto_closed';
       const s = node.nodes.map((n) => printNode(n, 'or')).join(' OR ');
       return parent === 'or' || parent === 'top' ? s : `(${s})`;
     }

@@ -24,6 +24,7 @@ test("the issue's example: severity group, workflow status, a tag", () => {
     nodes: [
       { op: 'in', field: 'status', values: ['critical', 'high'] },
       { op: 'muted', value: false },
+      { op: 'eq', field: 'evaluation', value: 'fail' },
       { op: 'tags_all', tags: ['team:platform'] },
     ],
   });
@@ -38,10 +39,12 @@ test('every attribute maps onto the legacy filter fields', () => {
   const cases: Array<[string, FilterNode]> = [
     ['@severity:High', eq('status', 'high')],
     ['@severity:crit*', { op: 'wildcard', field: 'status', pattern: 'crit*' }],
-    ['@status:open', { op: 'muted', value: false }],
+    // @status as the Security Findings serializer writes it: muted, else open when failing, resolved when passing.
+    ['@status:open', { op: 'and', nodes: [{ op: 'muted', value: false }, eq('evaluation', 'fail')] }],
+    ['@status:resolved', { op: 'and', nodes: [{ op: 'muted', value: false }, eq('evaluation', 'pass')] }],
     ['@status:muted', { op: 'muted', value: true }],
-    ['@status:resolved', { op: 'or', nodes: [] }],
     ['@status:auto_closed', { op: 'or', nodes: [] }],
+    ['@status:in-progress', { op: 'or', nodes: [] }],
     ['@workflow.mute.is_muted:true', { op: 'muted', value: true }],
     ['@workflow.mute.is_muted:false', { op: 'muted', value: false }],
     ['@compliance.evaluation:fail', eq('evaluation', 'fail')],
@@ -185,7 +188,7 @@ test('errors give the column (counted from 1) and what was expected there', () =
     ['@detection_changed_at:[* TO *]', 23, /at least one bound/],
     ['@detection_changed_at:1*', 23, /takes times, not wildcards/],
     ['@workflow.mute.is_muted:yes', 25, /takes true or false/],
-    ['@status:closed', 9, /takes one of open, muted, auto_closed, resolved, in-progress/],
+    ['@status:closed', 9, /takes one of open, resolved, muted, auto_closed, in-progress/],
     ['@rule.id:>5', 10, /takes text values, not a comparison/],
     ['team:>5', 6, /the tag team takes text values/],
     ['@rule.name:"abc', 12, /closing quote/],
@@ -211,7 +214,7 @@ test('the caller names where the query came from; limits keep parsing bounded', 
     (e: SearchQueryError) =>
       e.code === 'STEWARD_ERR_INVALID_BODY' &&
       e.source?.pointer === '/data/attributes/filter' &&
-      /^Invalid \/data\/attributes\/filter at column 2/.test(e.message),
+      /^Invalid body field \/data\/attributes\/filter at column 2/.test(e.message),
   );
   assert.match(errorOf('('.repeat(100) + 'a:b' + ')'.repeat(100)).message, /nest deeper than/);
   assert.match(errorOf('-'.repeat(100) + 'a:b').message, /nest deeper than/);
