@@ -1,6 +1,7 @@
 // The Security Findings search syntax: examples, every operator, precedence, errors with their columns, and
 // seeded properties (printed trees parse back to equal trees; operators group by precedence).
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { parseSearchQuery, printSearchQuery, SearchQueryError, SEARCH_QUERY_LIMITS } from '../../src/findings/search-syntax.js';
 import { canonicalFilter, NUMBER_FIELDS, TEXT_FIELDS, type Comparison, type FilterNode, type TextField } from '../../src/findings/filter-tree.js';
@@ -239,6 +240,16 @@ test('every attribute of the map accepts a value and compiles to parameterized S
   for (const { sql, params } of [buildPageQuery('org', { filter, at: 5, limit: 10 }), buildCountQuery('org', filter, 5)]) {
     assert.ok(!sql.includes('DROP'), sql);
     assert.equal(params.filter((p) => typeof p === 'string' && p.includes('DROP')).length, 3);
+  }
+});
+
+test('docs/security-findings-query.md lists every attribute the map answers, and those it refuses are refused', () => {
+  const doc = readFileSync(new URL('../../docs/security-findings-query.md', import.meta.url), 'utf8');
+  const rows = new Set([...doc.matchAll(/^\| `@([a-z_.]+)` \|/gm)].map((m) => m[1]));
+  assert.deepEqual([...rows].sort(), Object.keys(SEARCH_ATTRIBUTES).sort());
+  for (const name of ['first_seen_at', 'resource_name', 'workflow.mute.reason', 'base_severity', 'rule.type']) {
+    assert.ok(doc.includes(`\`@${name}\``), name);
+    assert.match(errorOf(`@${name}:x`).message, /unknown attribute/);
   }
 });
 
