@@ -19,6 +19,8 @@ export type AttributeType = 'text' | 'time' | 'boolean' | 'enum';
 
 export interface AttributeSpec {
   type: AttributeType;
+  /** The tree field this attribute reads, when it reads exactly one (the printer writes that field as this attribute). */
+  field?: TextField | NumberField;
   /** The node for one value term, or a reason (said to the caller with the term's position) it is not accepted. */
   node(term: ValueTerm): FilterNode | { reason: string };
 }
@@ -29,6 +31,7 @@ export const NONE: FilterNode = { op: 'or', nodes: [] };
 function text(field: TextField, normalize: (v: string) => string = (v) => v): AttributeSpec {
   return {
     type: 'text',
+    field,
     node(term) {
       if (term.kind === 'exact') return { op: 'eq', field, value: normalize(term.value) };
       if (term.kind === 'wildcard') return { op: 'wildcard', field, pattern: normalize(term.pattern) };
@@ -54,6 +57,7 @@ export function parseInstant(raw: string): number | undefined {
 function time(field: NumberField): AttributeSpec {
   return {
     type: 'time',
+    field,
     node(term) {
       if (term.kind === 'wildcard') return { reason: 'takes times, not wildcards' };
       const value = parseInstant(term.value);

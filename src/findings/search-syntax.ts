@@ -350,17 +350,14 @@ export function parseSearchQuery(query: string, source: ErrorSource = DEFAULT_QU
 
 // ---- Printing: a tree back to the syntax (tests read trees through it; a client can show a tree as a query) ----
 
-const ATTRIBUTE_OF_FIELD: Record<TextField | NumberField, string> = {
-  status: 'severity',
-  evaluation: 'compliance.evaluation',
-  vulnerability_type: 'finding_type',
-  rule_id: 'rule.id',
-  rule_name: 'rule.name',
-  resource_type: 'resource_type',
-  resource_id: 'resource_id',
-  evaluation_changed_at: 'detection_changed_at',
-  resource_discovery_date: 'first_seen_at',
-};
+/** The attribute that reads each tree field (`@severity` for `status`, ...), from the attribute map. */
+const ATTRIBUTE_OF_FIELD = new Map(Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, spec]) => (spec.field ? [[spec.field, name] as const] : [])));
+
+function attributeOf(field: TextField | NumberField): string {
+  const name = ATTRIBUTE_OF_FIELD.get(field);
+  if (name === undefined) throw new Error(`no search attribute reads the field ${field}`);
+  return `@${name}`;
+}
 
 /** A bare value that reads back as itself: no character the syntax gives a meaning, no keyword. */
 const PLAIN = /^[A-Za-z0-9_.:/@+=,;!#$%&'^|~-]+$/;
@@ -398,13 +395,13 @@ function printNode(node: FilterNode, parent: 'or' | 'and' | 'not' | 'top'): stri
     case 'not':
       return node.node.op === 'and' || node.node.op === 'or' ? `NOT ${printNode(node.node, 'not')}` : `-${printNode(node.node, 'not')}`;
     case 'eq':
-      return `@${ATTRIBUTE_OF_FIELD[node.field]}:${exactValue(node.value)}`;
+      return `${attributeOf(node.field)}:${exactValue(node.value)}`;
     case 'in':
-      return `@${ATTRIBUTE_OF_FIELD[node.field]}:(${node.values.map(exactValue).join(' OR ')})`;
+      return `${attributeOf(node.field)}:(${node.values.map(exactValue).join(' OR ')})`;
     case 'wildcard':
-      return `@${ATTRIBUTE_OF_FIELD[node.field]}:${patternValue(node.pattern)}`;
+      return `${attributeOf(node.field)}:${patternValue(node.pattern)}`;
     case 'compare':
-      return `@${ATTRIBUTE_OF_FIELD[node.field]}:${node.comparison === '=' ? '' : node.comparison}${node.value}`;
+      return `${attributeOf(node.field)}:${node.comparison === '=' ? '' : node.comparison}${node.value}`;
     case 'muted':
       return `@workflow.mute.is_muted:${node.value}`;
     case 'tags_all': {

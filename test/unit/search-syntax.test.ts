@@ -253,6 +253,12 @@ test('docs/security-findings-query.md lists every attribute the map answers, and
   }
 });
 
+test('printing refuses what the syntax cannot say', () => {
+  assert.throws(() => printSearchQuery({ op: 'compare', field: 'resource_discovery_date', comparison: '>', value: 1 }), /no search attribute reads/);
+  assert.throws(() => printSearchQuery({ op: 'tags_all', tags: ['no-key'] }), /no key the syntax can write/);
+  assert.equal(printSearchQuery({ op: 'and', nodes: [] }), '');
+});
+
 // ---- Properties, from a seeded generator (mulberry32): the same seed gives the same cases on every run ----
 
 class Gen {
