@@ -62,6 +62,8 @@ export function compileFilter(node: FilterNode, params: Params, at: string): str
       if (node.field === 'status') return `(severity_rank = ${params.add(severityRank(node.value))}::smallint)`;
       return `(${COLUMN[node.field]} = ${params.add(node.value)}::text)`;
     case 'in':
+      // As for eq: severities are matched on their rank, the leading column of the order indexes.
+      if (node.field === 'status') return `(severity_rank = ANY(${params.add(node.values.map(severityRank))}::smallint[]))`;
       return `(${COLUMN[node.field]} = ANY(${params.add(node.values)}::text[]))`;
     case 'wildcard':
       return `(${COLUMN[node.field]} LIKE ${params.add(likePattern(node.pattern))}::text)`;

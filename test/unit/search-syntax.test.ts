@@ -235,6 +235,10 @@ test('every attribute of the map accepts a value and compiles to parameterized S
     const sql = compileFilter(parse(`@${name}:${value}`), p, '$0');
     assert.ok(sql.length > 0 && !sql.includes("'"), sql);
   }
+  // Severities, alone or in a group, are matched on their rank (the leading column of the order indexes).
+  const p = new Params();
+  assert.equal(compileFilter(parse('@severity:(Critical OR high)'), p, '$0'), '(severity_rank = ANY($1::smallint[]))');
+  assert.deepEqual(p.values, [[0, 1]]);
   const evil = "x'; DROP TABLE findings; --";
   const filter = parse(`@rule.name:"${evil}" OR team:${evil.replace(/[ ;']/g, (c) => `\\${c}`)}* -@resource_id:"${evil}"`);
   for (const { sql, params } of [buildPageQuery('org', { filter, at: 5, limit: 10 }), buildCountQuery('org', filter, 5)]) {
