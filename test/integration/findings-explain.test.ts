@@ -9,44 +9,13 @@ import { makeState, seedStates } from './findings-seed.js';
 import { writeStates } from '../../src/store/finding-states.js';
 import { buildCountQuery, buildPageQuery } from '../../src/store/findings-query.js';
 import { parseListQuery } from '../../src/findings/list-query.js';
+import { explain, rowsRead } from '../helpers/query-plans.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const COUNT = 30_000;
 let store: { db: Db; close(): Promise<void> };
 let orgId: string;
 let at: number;
-
-type PlanNode = {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-};
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-async function explain(sql: string, params: unknown[]): Promise<PlanNode[]> {
-  const r = await store.db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> | string }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-  const raw = r.rows[0]!['QUERY PLAN'];
-  const doc = typeof raw === 'string' ? JSON.parse(raw) : raw;
-  return nodes(doc[0].Plan);
-}
-
-/** Rows read from finding_states by all scan nodes together: those they returned and those their filters dropped. */
-function rowsRead(plan: PlanNode[]): number {
-  return plan
-    .filter((n) => n['Relation Name'] === 'finding_states' || /Bitmap Index Scan/.test(n['Node Type']))
-    .reduce(
-      (sum, n) =>
-        sum + ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * (n['Actual Loops'] ?? 1),
-      0,
-    );
-}
 
 before(async () => {
   if (!onPostgres) return;
@@ -88,7 +57,7 @@ for (const [name, query] of cases) {
   test(`${name}: the page and the count read few rows, never the whole table`, { skip: !onPostgres && 'needs DATABASE_URL' }, async () => {
     const req = parseListQuery(new URLSearchParams(query));
     for (const q of [buildPageQuery(orgId, { filter: req.filter, at, limit: 101 }), buildCountQuery(orgId, req.filter, at)]) {
-      const plan = await explain(q.sql, q.params);
+      const plan = await explain(store.db, q.sql, q.params, true);
       assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), `${name}: ${plan.map((n) => n['Node Type']).join(' > ')}`);
       assert.ok(rowsRead(plan) < COUNT / 10, `${name}: read ${rowsRead(plan)} rows`);
     }
@@ -100,7 +69,7 @@ test(
   { skip: !onPostgres && 'needs DATABASE_URL' },
   async () => {
     const q = buildPageQuery(orgId, { filter: { op: 'and', nodes: [] }, at, limit: 101 });
-    const plan = await explain(q.sql, q.params);
+    const plan = await explain(store.db, q.sql, q.params, true);
     // The closed-rows branch may sort its few rows (those closed since the instant); the current rows come in index order.
     assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), plan.map((n) => n['Node Type']).join(' > '));
     assert.ok(
