@@ -100,7 +100,8 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   return page;
 }
 
-function withRuleMessages(details: Map<string, FindingDetail>, rows: FindingRow[], ruleMessages?: RuleMessages): Map<string, FindingDetail> {
+/** Rule findings carry no message of their own: theirs is the rule pack's. */
+export function withRuleMessages(details: Map<string, FindingDetail>, rows: FindingRow[], ruleMessages?: RuleMessages): Map<string, FindingDetail> {
   for (const row of rows) {
     const d = details.get(row.finding_id);
     if (d && d.message === null && d.origin === 'rule') d.message = ruleMessages?.(row.rule_id) ?? null;

@@ -90,11 +90,36 @@ function branches(at: string): [string, string] {
   return [`valid_to = ${OPEN_ENDED} AND valid_from <= ${at}`, `valid_to < ${OPEN_ENDED} AND valid_to > ${at} AND valid_from <= ${at}`];
 }
 
+/**
+ * The legacy listing pages by severity then id; the security findings listing by when the evaluation last changed
+ * (Datadog's detection_changed_at), ascending or descending, then id the same way (a unique tie-break).
+ */
+export type PageOrder =
+  | { by: 'severity'; after?: { severityRank: number; findingId: string } }
+  | { by: 'changed_at'; descending: boolean; after?: { changedAt: number; findingId: string } };
+
 export interface PageQuery {
   filter: FilterNode;
   at: number;
   after?: { severityRank: number; findingId: string };
+  /** Absent: the legacy order, keyed by `after`. */
+  order?: PageOrder;
   limit: number;
+}
+
+/** The ORDER BY and the keyset condition past the previous page's last row, for one order. */
+function ordering(order: PageOrder, p: Params): { orderBy: string; keyset: string } {
+  if (order.by === 'severity') {
+    const keyset = order.after
+      ? ` AND (severity_rank, finding_id) > (${p.add(order.after.severityRank)}::smallint, ${p.add(order.after.findingId)}::text)`
+      : '';
+    return { orderBy: 'severity_rank, finding_id', keyset };
+  }
+  const direction = order.descending ? 'DESC' : 'ASC';
+  const keyset = order.after
+    ? ` AND (evaluation_changed_at, finding_id) ${order.descending ? '<' : '>'} (${p.add(order.after.changedAt)}::bigint, ${p.add(order.after.findingId)}::text)`
+    : '';
+  return { orderBy: `evaluation_changed_at ${direction}, finding_id ${direction}`, keyset };
 }
 
 export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
@@ -102,13 +127,13 @@ export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; para
   const org = p.add(orgId);
   const at = p.add(q.at);
   const where = compileFilter(q.filter, p, at);
-  const keyset = q.after ? ` AND (severity_rank, finding_id) > (${p.add(q.after.severityRank)}::smallint, ${p.add(q.after.findingId)}::text)` : '';
+  const { orderBy, keyset } = ordering(q.order ?? { by: 'severity', ...(q.after ? { after: q.after } : {}) }, p);
   const limit = p.add(q.limit);
   const branch = (validity: string) =>
-    `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY severity_rank, finding_id LIMIT ${limit})`;
+    `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY ${orderBy} LIMIT ${limit})`;
   const [current, closed] = branches(at);
   return {
-    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY severity_rank, finding_id LIMIT ${limit}`,
+    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY ${orderBy} LIMIT ${limit}`,
     params: p.values,
   };
 }
@@ -166,6 +191,19 @@ export async function findingDetails(db: Queryable, orgId: string, findingIds: s
     )
   ).rows;
   return new Map(rows.map((r) => [r.finding_id, r]));
+}
+
+/** When each finding's first state began (Steward first saw it), among states begun by `at`. */
+export async function firstSeenAt(db: Queryable, orgId: string, findingIds: string[], at: number): Promise<Map<string, number>> {
+  if (findingIds.length === 0) return new Map();
+  const rows = (
+    await db.query<{ finding_id: string; first: number | string }>(
+      `SELECT finding_id, min(valid_from) AS first FROM finding_states
+       WHERE org_id = $1 AND finding_id = ANY($2::text[]) AND valid_from <= $3 GROUP BY finding_id`,
+      [orgId, findingIds, at],
+    )
+  ).rows;
+  return new Map(rows.map((r) => [r.finding_id, Number(r.first)]));
 }
 
 export interface SummaryCounts {

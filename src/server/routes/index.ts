@@ -7,6 +7,7 @@ import { resourceRoutes } from './resources.js';
 import { consoleRoutes } from './console.js';
 import { signalRoutes } from './signals.js';
 import { findingsRoutes } from './findings.js';
+import { securityFindingsRoutes } from './security-findings.js';
 import { muteRoutes } from './mutes.js';
 import { ownershipRoutes } from './ownership.js';
 import { reviewQueueRoutes } from './review-queue.js';
@@ -21,6 +22,7 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   resourceRoutes,
   consoleRoutes,
   findingsRoutes,
+  securityFindingsRoutes,
   muteRoutes,
   ownershipRoutes,
   reviewQueueRoutes,

@@ -1,0 +1,58 @@
+// The Security Findings API's listing: the legacy listing's engine (the same filter compiler and page query, the same
+// snapshot instant, the same signed cursors pinned to it), ordered by detection change time. No HTTP here.
+import type { Db } from '../store/db.js';
+import { listingInstant } from '../store/snapshot-clock.js';
+import { cursorSecret } from '../store/cursor-secret.js';
+import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
+import { decodeChangedAtCursor, encodeChangedAtCursor } from './cursor-codec.js';
+import { withRuleMessages, type RuleMessages } from './findings-service.js';
+import type { SecurityFindingsRequest } from './security-findings-request.js';
+
+export interface SecurityFindingsPage {
+  findings: FindingRow[];
+  details: Map<string, FindingDetail>;
+  firstSeen: Map<string, number>;
+  /** The instant every page of this listing answers for. */
+  snapshot: number;
+  /** The next page's cursor; absent on the last page. */
+  cursor?: string;
+}
+
+export async function listSecurityFindings(
+  db: Db,
+  orgId: string,
+  req: SecurityFindingsRequest,
+  ruleMessages?: RuleMessages,
+): Promise<SecurityFindingsPage> {
+  const secret = await cursorSecret(db);
+  const descending = req.sort.startsWith('-');
+  let at: number;
+  let after: { changedAt: number; findingId: string } | undefined;
+  if (req.cursor) {
+    const position = decodeChangedAtCursor(secret, orgId, req.filter, descending, req.cursor.value, req.cursor.parameter);
+    at = position.snapshot;
+    after = { changedAt: position.afterChangedAt, findingId: position.afterId };
+  } else {
+    at = await listingInstant(db, orgId);
+  }
+  const rows = await queryFindingsPage(db, orgId, {
+    filter: req.filter,
+    at,
+    order: { by: 'changed_at', descending, ...(after ? { after } : {}) },
+    limit: req.limit + 1,
+  });
+  const findings = rows.slice(0, req.limit);
+  const ids = findings.map((f) => f.finding_id);
+  const [details, firstSeen] = await Promise.all([findingDetails(db, orgId, ids, at), firstSeenAt(db, orgId, ids, at)]);
+  const page: SecurityFindingsPage = { findings, details: withRuleMessages(details, findings, ruleMessages), firstSeen, snapshot: at };
+  const last = findings[findings.length - 1];
+  if (rows.length > req.limit && last) {
+    page.cursor = encodeChangedAtCursor(secret, orgId, req.filter, {
+      afterId: last.finding_id,
+      afterChangedAt: last.evaluation_changed_at,
+      descending,
+      snapshot: at,
+    });
+  }
+  return page;
+}

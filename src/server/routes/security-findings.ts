@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AppContext } from '../context.js';
+import type { RuleMessages } from '../../findings/findings-service.js';
+import { listSecurityFindings, type SecurityFindingsPage } from '../../findings/security-findings-service.js';
+import { securityFindingsListBody } from '../../findings/security-finding-schema.js';
+import {
+  SECURITY_FINDINGS_QUERY,
+  SECURITY_FINDINGS_SEARCH_BODY,
+  securityFindingsFromBody,
+  securityFindingsFromQuery,
+  type SecurityFindingsRequest,
+} from '../../findings/security-findings-request.js';
+
+const LIST_PATH = '/api/v2/security/findings';
+const tags = ['Security findings'];
+// The same budget as the legacy findings listing.
+const config = { rateLimit: 'findings' };
+
+/** The next page as a GET of the listing, whichever of the two operations asked: the query, sort and size carried over. */
+function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor: string): string {
+  const params = new URLSearchParams();
+  if (req.query !== '') params.set('filter[query]', req.query);
+  params.set('page[cursor]', cursor);
+  params.set('page[limit]', String(req.limit));
+  params.set('sort', req.sort);
+  return `${request.protocol}://${request.host}${LIST_PATH}?${params.toString()}`;
+}
+
+export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
+  const ruleMessages: RuleMessages = (ruleId) => ctx.rules.ruleById(ruleId)?.message;
+
+  const answer = async (request: FastifyRequest, req: SecurityFindingsRequest) => {
+    const started = performance.now();
+    const page: SecurityFindingsPage = await listSecurityFindings(ctx.db, request.principal.orgId, req, ruleMessages);
+    return securityFindingsListBody(page, {
+      requestId: randomUUID(),
+      elapsedMs: Math.round(performance.now() - started),
+      ...(page.cursor !== undefined ? { next: nextLink(request, req, page.cursor) } : {}),
+    });
+  };
+
+  app.get<{ Querystring: Static<typeof SECURITY_FINDINGS_QUERY> }>(
+    LIST_PATH,
+    { config, schema: { tags, summary: 'List security findings', querystring: SECURITY_FINDINGS_QUERY } },
+    async (request) => answer(request, securityFindingsFromQuery(request.query)),
+  );
+
+  app.post<{ Body: Static<typeof SECURITY_FINDINGS_SEARCH_BODY> }>(
+    `${LIST_PATH}/search`,
+    { config, schema: { tags, summary: 'Search security findings', body: SECURITY_FINDINGS_SEARCH_BODY } },
+    async (request) => answer(request, securityFindingsFromBody(request.body)),
+  );
+};
