@@ -65,6 +65,11 @@ export default tseslint.config(
       'src/ownership/evidence.ts',
       'src/ownership/confidence-bands.ts',
       'src/ownership/owner-type.ts',
+      'src/ownership/label-model.ts',
+      'src/ownership/org-model-fit.ts',
+      'src/ownership/review-labels.ts',
+      'src/ownership/review-priority.ts',
+      'src/ownership/vote-reliability.ts',
       // The engine's part of each signal kind; their loaders read the store.
       'src/ownership/signal-kinds/*.ts',
     ],
