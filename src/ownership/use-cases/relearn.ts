@@ -69,7 +69,8 @@ export async function currentWeights(db: Queryable, orgId: string, settings?: Se
   const calibration = { ...stored.calibration };
   for (const type of OWNER_TYPES) {
     const pooled = since.calibration.filter((c) => c.slot === type);
-    if (pooled.length === 0) continue;
+    // Only a map the last fit found worth its labels is refined; otherwise the next fit decides again.
+    if (pooled.length === 0 || (stored.learnt?.fitted && !stored.calibration?.[type])) continue;
     const bins = new Map((stored.calibration_bins?.[type] ?? []).map((b) => [b.x, { ...b }]));
     for (const p of pooled) {
       const b = bins.get(p.x) ?? { x: p.x, n: 0, right: 0 };
