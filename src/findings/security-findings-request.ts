@@ -2,10 +2,9 @@
 // `POST /api/v2/security/findings/search` (the same in a JSON body), as one validated request. The TypeBox schemas
 // judge names, types, ranges and the sort's values (and give the OpenAPI document); this reads the rest.
 import { Type, type Static } from '@sinclair/typebox';
-import { InvalidInput } from '../errors.js';
 import { StringEnum } from '../schema-types.js';
-import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
-import { ALL, type FilterNode } from './filter-tree.js';
+import type { FilterNode } from './filter-tree.js';
+import { parseSearchQuery } from './search-syntax.js';
 
 const DEFAULT_PAGE_LIMIT = 100;
 const MAX_PAGE_LIMIT = 1000;
@@ -26,7 +25,10 @@ const CURSOR = Type.String({ minLength: 1, description: 'The cursor of the previ
 const SORT = StringEnum(SECURITY_FINDINGS_SORTS, {
   description: 'By detection change time (evaluation_changed_at), ascending, or descending with a leading - (the default); ties by finding id',
 });
-const QUERY = Type.String({ description: 'Search query (log search syntax); only an empty query is accepted for now' });
+const QUERY = Type.String({
+  description:
+    'Search query in the log search syntax: @attribute:value for the finding attributes (@severity, @status, @rule.id, ...), key:value for tags',
+});
 
 export const SECURITY_FINDINGS_QUERY = Type.Object(
   {
@@ -61,21 +63,10 @@ export const SECURITY_FINDINGS_SEARCH_BODY = Type.Object(
   { additionalProperties: false },
 );
 
-/**
- * The search query. The log search syntax is not read yet: an empty or absent query selects every finding, anything
- * else is a 400 naming where it came from.
- */
-function filterOf(raw: string | undefined, name: string, source: { parameter: string } | { pointer: string }): FilterNode {
-  if (raw === undefined || raw.trim() === '') return ALL;
-  const unfit = textFieldReason(raw, INPUT_LIMITS.filterBytes);
-  const why = unfit ?? 'search queries are not supported yet; send it empty or leave it out to list every finding';
-  throw new InvalidInput(`Invalid ${'parameter' in source ? 'parameter' : 'body field'} ${name}: ${why}`, source);
-}
-
 export function securityFindingsFromQuery(query: Static<typeof SECURITY_FINDINGS_QUERY>): SecurityFindingsRequest {
   const cursor = query['page[cursor]'];
   return {
-    filter: filterOf(query['filter[query]'], 'filter[query]', { parameter: 'filter[query]' }),
+    filter: parseSearchQuery(query['filter[query]'] ?? '', { parameter: 'filter[query]' }),
     query: query['filter[query]'] ?? '',
     limit: query['page[limit]'] ?? DEFAULT_PAGE_LIMIT,
     sort: query.sort ?? '-@detection_changed_at',
@@ -87,7 +78,7 @@ export function securityFindingsFromBody(body: Static<typeof SECURITY_FINDINGS_S
   const attributes = body?.data?.attributes ?? {};
   const cursor = attributes.page?.cursor;
   return {
-    filter: filterOf(attributes.filter, '/data/attributes/filter', { pointer: '/data/attributes/filter' }),
+    filter: parseSearchQuery(attributes.filter ?? '', { pointer: '/data/attributes/filter' }),
     query: attributes.filter ?? '',
     limit: attributes.page?.limit ?? DEFAULT_PAGE_LIMIT,
     sort: attributes.sort ?? '-@detection_changed_at',
