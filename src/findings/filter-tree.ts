@@ -1,5 +1,6 @@
 // The listing's filters as a small tree: parsed from the query string, validated here, compiled to SQL by the store.
 import { InvalidInput } from '../errors.js';
+import { OWNER_TYPES, type OwnerType } from '../ownership/owner-type.js';
 
 /** Columns a filter may name; the store maps each to one column of finding_states. */
 export const TEXT_FIELDS = ['status', 'evaluation', 'vulnerability_type', 'rule_id', 'rule_name', 'resource_type', 'resource_id'] as const;
@@ -21,7 +22,13 @@ export type FilterNode =
   /** Some tag matches `pattern` (`key:val*`): `*` is the only wildcard, as in `wildcard`. */
   | { op: 'tag_wildcard'; pattern: string }
   /** Muted at the snapshot instant: a mute whose expiry has passed reads as unmuted. */
-  | { op: 'muted'; value: boolean };
+  | { op: 'muted'; value: boolean }
+  /** The finding's resource's inferred owner of one type at the snapshot instant (handles compare case-insensitively). */
+  | { op: 'owner'; slot: OwnerType; handle: string }
+  /** The confidence of that inference at the snapshot instant, 0 to 1. */
+  | { op: 'owner_confidence'; slot: OwnerType; comparison: Comparison; value: number }
+  /** The status of that inference at the snapshot instant (suggested, confirmed, corrected, persisted, ...). */
+  | { op: 'owner_status'; slot: OwnerType; value: string };
 
 export const ALL: FilterNode = { op: 'and', nodes: [] };
 
@@ -62,8 +69,37 @@ export function validateFilter(node: FilterNode): FilterNode {
     case 'muted':
       if (typeof node.value !== 'boolean') fail('muted needs a boolean');
       return node;
+    case 'owner':
+    case 'owner_status': {
+      if (!OWNER_TYPES.includes(node.slot)) fail(`unknown owner type ${node.slot}`);
+      const value = node.op === 'owner' ? node.handle : node.value;
+      if (typeof value !== 'string' || value === '') fail(`${node.op} needs a non-empty string`);
+      return node;
+    }
+    case 'owner_confidence':
+      if (!OWNER_TYPES.includes(node.slot)) fail(`unknown owner type ${node.slot}`);
+      if (!(typeof node.value === 'number' && node.value >= 0 && node.value <= 1)) fail('owner confidence needs a number from 0 to 1');
+      if (!['>', '>=', '<', '<=', '='].includes(node.comparison)) fail(`unknown comparison ${node.comparison}`);
+      return node;
     default:
       return fail(`unknown node ${(node as { op: string }).op}`);
+  }
+}
+
+/** Whether a tree reads the resources' inferred owners, which change without any finding changing. */
+export function readsOwners(node: FilterNode): boolean {
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      return node.nodes.some(readsOwners);
+    case 'not':
+      return readsOwners(node.node);
+    case 'owner':
+    case 'owner_confidence':
+    case 'owner_status':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -89,5 +125,11 @@ export function canonicalFilter(node: FilterNode): string {
       return `tag_wildcard(${JSON.stringify(node.pattern)})`;
     case 'muted':
       return `muted(${node.value})`;
+    case 'owner':
+      return `owner(${node.slot},${JSON.stringify(node.handle.toLowerCase())})`;
+    case 'owner_confidence':
+      return `owner_confidence(${node.slot},${node.comparison},${node.value})`;
+    case 'owner_status':
+      return `owner_status(${node.slot},${JSON.stringify(node.value)})`;
   }
 }

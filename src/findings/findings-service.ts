@@ -21,7 +21,7 @@ import {
 import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
-import type { FilterNode } from './filter-tree.js';
+import { readsOwners, type FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
 import type { MuteRequest } from './mute-request.js';
@@ -41,7 +41,8 @@ export function setCountCacheCapacity(capacity: number): void {
 
 /** The exact number of findings a filter selects at an instant, counted once per change of the findings. */
 async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
-  if (counts.capacity <= 0) return countFindings(db, orgId, filter, at);
+  // The cache is keyed by the findings' last change; an owner facet also moves when an inference does.
+  if (counts.capacity <= 0 || readsOwners(filter)) return countFindings(db, orgId, filter, at);
   const key = `${orgId}|${filterHash(filter)}|${await lastChangeAt(db, orgId, at)}`;
   const cached = counts.get(key);
   if (cached !== undefined) return cached;

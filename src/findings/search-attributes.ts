@@ -4,6 +4,7 @@
 // To add an attribute (for example `@owner.team` once owners are facets): add a FilterNode kind the store compiles
 // (filter-tree.ts, findings-query.ts), then an entry here whose `node` builds it; the parser needs no change.
 import type { Comparison, FilterNode, NumberField, TextField } from './filter-tree.js';
+import { OWNER_TYPES } from '../ownership/owner-type.js';
 
 /** One value as the query gave it, escapes resolved. */
 export type ValueTerm =
@@ -15,7 +16,7 @@ export type ValueTerm =
   | { kind: 'compare'; comparison: Exclude<Comparison, '='>; value: string };
 
 /** What an attribute accepts, for error messages and the documentation's table. */
-export type AttributeType = 'text' | 'time' | 'boolean' | 'enum';
+export type AttributeType = 'text' | 'time' | 'boolean' | 'enum' | 'number';
 
 export interface AttributeSpec {
   type: AttributeType;
@@ -115,6 +116,36 @@ export const SEARCH_ATTRIBUTES: Record<string, AttributeSpec> = {
   // Not here: @first_seen_at is when Steward first saw the finding (its first state), which no column of a state
   // holds; the resource's discovery date (resource_discovery_date) is another instant.
 };
+
+/**
+ * Owners as facets: the finding's resource's inferred owner of each type, its confidence and its status, as they stood
+ * at the listing's instant. Datadog's schema has no such attributes; they are Steward's.
+ */
+function ownerAttributes(): Record<string, AttributeSpec> {
+  const out: Record<string, AttributeSpec> = {};
+  for (const slot of OWNER_TYPES) {
+    out[`owner.${slot}`] = {
+      type: 'text',
+      node: (term) => (term.kind === 'exact' ? { op: 'owner', slot, handle: term.value } : { reason: 'takes an owner handle, without wildcards' }),
+    };
+    out[`owner.${slot}_confidence`] = {
+      type: 'number',
+      node(term) {
+        if (term.kind === 'wildcard') return { reason: 'takes a confidence from 0 to 1, not a wildcard' };
+        const value = Number(term.value);
+        if (!/^\d+(\.\d+)?$/.test(term.value) || value > 1) return { reason: `takes a confidence from 0 to 1, not ${JSON.stringify(term.value)}` };
+        return { op: 'owner_confidence', slot, comparison: term.kind === 'exact' ? '=' : term.comparison, value };
+      },
+    };
+    out[`owner.${slot}_status`] = {
+      type: 'text',
+      node: (term) => (term.kind === 'exact' ? { op: 'owner_status', slot, value: term.value } : { reason: 'takes a status, without wildcards' }),
+    };
+  }
+  return out;
+}
+
+Object.assign(SEARCH_ATTRIBUTES, ownerAttributes());
 
 export function searchAttribute(name: string): AttributeSpec | undefined {
   return Object.hasOwn(SEARCH_ATTRIBUTES, name) ? SEARCH_ATTRIBUTES[name] : undefined;

@@ -410,6 +410,12 @@ function printNode(node: FilterNode, parent: 'or' | 'and' | 'not' | 'top'): stri
     }
     case 'tag_wildcard':
       return tagTerm(node.pattern, patternValue);
+    case 'owner':
+      return `@owner.${node.slot}:${exactValue(node.handle)}`;
+    case 'owner_confidence':
+      return `@owner.${node.slot}_confidence:${node.comparison === '=' ? '' : node.comparison}${node.value}`;
+    case 'owner_status':
+      return `@owner.${node.slot}_status:${exactValue(node.value)}`;
   }
 }
 

@@ -48,6 +48,15 @@ export function likePattern(pattern: string): string {
   return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
 }
 
+/**
+ * One column of the finding's resource's inference of one owner type as it stood at the snapshot instant: its newest
+ * history entry written at or before it (history ids grow with time within a resource).
+ */
+function ownerAt(slot: string, column: 'owner_handle' | 'confidence' | 'status', params: Params, at: string): string {
+  return `(SELECT h.${column} FROM ownership_history h WHERE h.org_id = finding_states.org_id AND h.resource_id = finding_states.resource_id
+    AND h.slot = ${params.add(slot)}::text AND h.created_at <= ${at} ORDER BY h.id DESC LIMIT 1)`;
+}
+
 /** Compiles a (validated) filter tree; `at` is the placeholder of the snapshot instant. */
 export function compileFilter(node: FilterNode, params: Params, at: string): string {
   switch (node.op) {
@@ -78,6 +87,14 @@ export function compileFilter(node: FilterNode, params: Params, at: string): str
       const muted = `(muted AND (mute_expires_at IS NULL OR mute_expires_at > ${at}))`;
       return node.value ? muted : `(NOT ${muted})`;
     }
+    case 'owner':
+      // IS TRUE: a resource with no inference (or no owner) at the instant is simply not that owner's, so NOT selects it.
+      return `((lower(${ownerAt(node.slot, 'owner_handle', params, at)}) = lower(${params.add(node.handle)}::text)) IS TRUE)`;
+    case 'owner_confidence':
+      if (!COMPARISONS.has(node.comparison)) throw new Error(`unknown comparison ${node.comparison}`);
+      return `((${ownerAt(node.slot, 'confidence', params, at)} ${node.comparison} ${params.add(node.value)}::double precision) IS TRUE)`;
+    case 'owner_status':
+      return `((${ownerAt(node.slot, 'status', params, at)} = ${params.add(node.value)}::text) IS TRUE)`;
   }
 }
 

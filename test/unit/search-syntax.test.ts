@@ -230,7 +230,15 @@ test('the caller names where the query came from; limits keep parsing bounded', 
 test('every attribute of the map accepts a value and compiles to parameterized SQL', () => {
   for (const name of Object.keys(SEARCH_ATTRIBUTES)) {
     const value =
-      SEARCH_ATTRIBUTES[name]!.type === 'time' ? '5' : SEARCH_ATTRIBUTES[name]!.type === 'boolean' ? 'true' : name === 'status' ? 'open' : 'v';
+      SEARCH_ATTRIBUTES[name]!.type === 'time'
+        ? '5'
+        : SEARCH_ATTRIBUTES[name]!.type === 'boolean'
+          ? 'true'
+          : SEARCH_ATTRIBUTES[name]!.type === 'number'
+            ? '0.85'
+            : name === 'status'
+              ? 'open'
+              : 'v';
     const p = new Params();
     const sql = compileFilter(parse(`@${name}:${value}`), p, '$0');
     assert.ok(sql.length > 0 && !sql.includes("'"), sql);
