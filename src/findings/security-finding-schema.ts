@@ -3,6 +3,7 @@
 // Pure: what each field is filled from, and what Steward cannot fill, is in docs/security-findings-mapping.md.
 import type { FindingDetail, FindingRow } from '../store/findings-query.js';
 import { muteAt } from './serializers.js';
+import type { OwnerAt } from '../store/owners-at.js';
 import type { SecurityFindingsPage } from './security-findings-service.js';
 
 /** Datadog's finding status: a muted finding is `muted` whatever its evaluation; else failing is open, passing resolved. */
@@ -15,6 +16,22 @@ export interface SecurityFindingContext {
   detail?: FindingDetail;
   /** When Steward first held a state of this finding. */
   firstSeenAt?: number;
+  /** The resource's inferred owners at the instant, one per owner type that has an inference. */
+  owners?: OwnerAt[];
+}
+
+/**
+ * `owner`: the resource's inferred owner of each type at the instant, with its confidence and status, which Datadog's
+ * schema does not have (searchable as `@owner.team`, `@owner.team_confidence`, `@owner.team_status`, ...).
+ */
+function ownersOf(owners: OwnerAt[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of [...owners].sort((a, b) => a.slot.localeCompare(b.slot))) {
+    out[o.slot] = o.owner_handle;
+    out[`${o.slot}_confidence`] = Math.round(o.confidence * 10000) / 10000;
+    out[`${o.slot}_status`] = o.status;
+  }
+  return out;
 }
 
 const PROVIDER_NAMES: Record<string, string> = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' };
@@ -77,6 +94,7 @@ export function securityFinding(row: FindingRow, ctx: SecurityFindingContext) {
     rule: { id: row.rule_id, name: row.rule_name, ...(RULE_TYPE[row.vulnerability_type] ? { type: RULE_TYPE[row.vulnerability_type] } : {}) },
     cloud_resource: cloudResource(row, ctx.detail),
     workflow: { mute: workflowMute(row, ctx.at) },
+    ...(ctx.owners?.length ? { owner: ownersOf(ctx.owners) } : {}),
     metadata: { schema_version: '2' },
   };
   if (ctx.detail?.message) attributes.description = ctx.detail.message;
@@ -106,6 +124,7 @@ export function securityFindingsListBody(page: SecurityFindingsPage, answer: Sec
         at: page.snapshot,
         ...(page.details.has(row.finding_id) ? { detail: page.details.get(row.finding_id) } : {}),
         ...(page.firstSeen.has(row.finding_id) ? { firstSeenAt: page.firstSeen.get(row.finding_id) } : {}),
+        ...(page.owners.has(row.resource_id) ? { owners: page.owners.get(row.resource_id) } : {}),
       }),
     ),
     links: answer.next !== undefined ? { next: answer.next } : {},

@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { listingInstant } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
+import { ownersAt, type OwnerAt } from '../store/owners-at.js';
 import { decodeChangedAtCursor, encodeChangedAtCursor } from './cursor-codec.js';
 import { withRuleMessages, type RuleMessages } from './findings-service.js';
 import type { SecurityFindingsRequest } from './security-findings-request.js';
@@ -12,6 +13,8 @@ export interface SecurityFindingsPage {
   findings: FindingRow[];
   details: Map<string, FindingDetail>;
   firstSeen: Map<string, number>;
+  /** Each resource's inferred owners at the instant, by resource id. */
+  owners: Map<string, OwnerAt[]>;
   /** The instant every page of this listing answers for. */
   snapshot: number;
   /** The next page's cursor; absent on the last page. */
@@ -43,8 +46,25 @@ export async function listSecurityFindings(
   });
   const findings = rows.slice(0, req.limit);
   const ids = findings.map((f) => f.finding_id);
-  const [details, firstSeen] = await Promise.all([findingDetails(db, orgId, ids, at), firstSeenAt(db, orgId, ids, at)]);
-  const page: SecurityFindingsPage = { findings, details: withRuleMessages(details, findings, ruleMessages), firstSeen, snapshot: at };
+  const [details, firstSeen, owners] = await Promise.all([
+    findingDetails(db, orgId, ids, at),
+    firstSeenAt(db, orgId, ids, at),
+    ownersAt(
+      db,
+      orgId,
+      findings.map((f) => f.resource_id),
+      at,
+    ),
+  ]);
+  const ownersOf = new Map<string, OwnerAt[]>();
+  for (const o of owners) ownersOf.set(o.resource_id, [...(ownersOf.get(o.resource_id) ?? []), o]);
+  const page: SecurityFindingsPage = {
+    findings,
+    details: withRuleMessages(details, findings, ruleMessages),
+    firstSeen,
+    owners: ownersOf,
+    snapshot: at,
+  };
   const last = findings[findings.length - 1];
   if (rows.length > req.limit && last) {
     page.cursor = encodeChangedAtCursor(secret, orgId, req.filter, {

@@ -6,6 +6,9 @@ import { openTestStore } from '../helpers/db.js';
 import { seedOwnershipOrganization, CHECKOUT_INSTANCE } from '../helpers/seed-console.js';
 import { parseSearchQuery } from '../../src/findings/search-syntax.js';
 import { readsOwners } from '../../src/findings/filter-tree.js';
+import { ownersAt } from '../../src/store/owners-at.js';
+import { listSecurityFindings } from '../../src/findings/security-findings-service.js';
+import { securityFindingsListBody } from '../../src/findings/security-finding-schema.js';
 import { queryFindingsPage, countFindings } from '../../src/store/findings-query.js';
 import { inferencesOf } from '../../src/store/ownership-inferences.js';
 import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
@@ -92,4 +95,33 @@ test('owner facets refuse what they cannot answer, naming the position', () => {
 test('an owner facet is a filter the findings count cache never answers: owners change without findings changing', () => {
   assert.equal(readsOwners(parseSearchQuery('@severity:high (team:x OR -@owner.team_confidence:>0.5)')), true);
   assert.equal(readsOwners(parseSearchQuery('@severity:high team:x')), false);
+});
+
+test("ownersAt reads each resource's owners as they stood at the instant", async () => {
+  const before = await ownersAt(db, orgId, [CHECKOUT_INSTANCE], seeded);
+  const team = before.find((o) => o.slot === 'team')!;
+  assert.equal(team.owner_handle?.toLowerCase(), 'payments');
+  assert.equal(team.status, 'suggested');
+  const now = await ownersAt(db, orgId, [CHECKOUT_INSTANCE, 'arn:aws:s3:::no-such-bucket'], Date.now() + 1);
+  assert.deepEqual(
+    now.filter((o) => o.slot === 'team').map((o) => [o.owner_handle, o.status]),
+    [['platform', 'overridden']],
+  );
+  assert.deepEqual(await ownersAt(db, orgId, [CHECKOUT_INSTANCE], 0), [], 'nothing inferred yet at the epoch');
+});
+
+test("each finding of the Security Findings listing carries its resource's owners at the listing's instant", async () => {
+  const query = '@owner.team:platform';
+  const page = await listSecurityFindings(db, orgId, { filter: parseSearchQuery(query), query, limit: 100, sort: '-@detection_changed_at' });
+  const body = securityFindingsListBody(page, { requestId: 'r', elapsedMs: 1 });
+  const checkout = body.data.filter((f) => f.attributes.attributes.resource_id === CHECKOUT_INSTANCE);
+  assert.ok(checkout.length > 0, 'the corrected resource is listed under its new team');
+  for (const f of body.data) {
+    const owner = f.attributes.attributes.owner as Record<string, unknown>;
+    assert.equal(String(owner.team).toLowerCase(), 'platform', 'the facet and the attribute agree');
+    assert.equal(typeof owner.team_confidence, 'number');
+  }
+  const corrected = checkout[0]!.attributes.attributes.owner as Record<string, unknown>;
+  assert.equal(corrected.team_status, 'overridden');
+  assert.ok('user' in corrected && 'service' in corrected, 'every owner type with an inference');
 });
