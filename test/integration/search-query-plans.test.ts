@@ -13,7 +13,7 @@ import { writeStates } from '../../src/store/finding-states.js';
 import { buildCountQuery, buildPageQuery, countFindings, queryFindingsPage } from '../../src/store/findings-query.js';
 import { parseListQuery } from '../../src/findings/list-query.js';
 import { parseSearchQuery } from '../../src/findings/search-syntax.js';
-import { canonicalFilter, type FilterNode } from '../../src/findings/filter-tree.js';
+import { ALL, canonicalFilter, type FilterNode } from '../../src/findings/filter-tree.js';
 import type { FindingState } from '../../src/posture/finding-state.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -205,4 +205,22 @@ for (const query of indexedSearchOnly) {
       assert.ok(rowsRead(plan) < COUNT / 10, `${query}: read ${rowsRead(plan)} rows`);
     }
   });
+}
+
+// The Security Findings API's order: a first page by detection change time reads about a page of current rows from
+// the (org_id, evaluation_changed_at, finding_id) index, either way, rather than sorting every finding.
+for (const descending of [false, true]) {
+  test(
+    `a page by detection change time (${descending ? 'descending' : 'ascending'}) reads about a page`,
+    { skip: !onPostgres && 'needs DATABASE_URL' },
+    async () => {
+      const q = buildPageQuery(orgId, { filter: ALL, at, order: { by: 'changed_at', descending }, limit: 11 });
+      const plan = await explain(store.db, q.sql, q.params, true);
+      assert.ok(
+        plan.some((n) => n['Index Name'] === 'finding_states_current_changed_order'),
+        plan.map((n) => `${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : ''}`).join(' > '),
+      );
+      assert.ok(rowsRead(plan) < COUNT / 10, `read ${rowsRead(plan)} rows`);
+    },
+  );
 }
