@@ -12,7 +12,7 @@ import { buildCountQuery, buildPageQuery } from '../src/store/findings-query.js'
 import { SEVERITIES } from '../src/posture/resource.js';
 import { severityRank } from '../src/posture/finding-identity.js';
 import type { Queryable } from '../src/store/db.js';
-import { createBenchStore } from './lib/store.js';
+import { createBenchStore, type BenchStore } from './lib/store.js';
 import { int, ms, scaled, summarize, table } from './lib/stats.js';
 import { writeSection } from './lib/readme.js';
 
@@ -81,7 +81,8 @@ export async function loadFindings(db: Queryable, orgId: string, count: number, 
   await db.query('ANALYZE findings');
 }
 
-async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
+/** Times `n` calls of `fn` in ms, after up to 3 warm-ups. */
+export async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   for (let i = 0; i < Math.min(3, n); i++) await fn();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -92,19 +93,9 @@ async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   return out;
 }
 
-export async function benchFindingsApi(): Promise<string> {
-  const count = scaled(1_000_000, 10_000);
-  const iterations = scaled(30, 5);
-  const store = await createBenchStore('findings');
-  const now = Date.now();
-  let db = await store.open();
-  const keys = await createKeys(db, 'bench-findings', 'bench');
-  const loadStart = performance.now();
-  await loadFindings(db, keys.org_id, count, now);
-  const loadS = (performance.now() - loadStart) / 1000;
-  console.log(`findings: loaded ${count} in ${loadS.toFixed(0)} s`);
-  await db.close();
-  const server = await serve(
+/** The server on a benchmark's store, on a free port, with rate limits too high to bite. */
+export async function serveBench(store: BenchStore): Promise<Awaited<ReturnType<typeof serve>>> {
+  return serve(
     {
       ...loadConfig({}),
       port: 0,
@@ -115,6 +106,27 @@ export async function benchFindingsApi(): Promise<string> {
     },
     { handleSignals: false },
   );
+}
+
+/** A benchmark's own store holding one organization (named `org`) with 1,000,000 findings (scaled) from loadFindings. */
+export async function storeWithFindings(label: string, org: string) {
+  const count = scaled(1_000_000, 10_000);
+  const store = await createBenchStore(label);
+  const now = Date.now();
+  const db = await store.open();
+  const keys = await createKeys(db, org, 'bench');
+  const loadStart = performance.now();
+  await loadFindings(db, keys.org_id, count, now);
+  return { store, db, keys, count, now, loadS: (performance.now() - loadStart) / 1000 };
+}
+
+export async function benchFindingsApi(): Promise<string> {
+  const iterations = scaled(30, 5);
+  const { store, keys, count, now, loadS, ...seeded } = await storeWithFindings('findings', 'bench-findings');
+  let db = seeded.db;
+  console.log(`findings: loaded ${count} in ${loadS.toFixed(0)} s`);
+  await db.close();
+  const server = await serveBench(store);
   db = server.db;
   const headers = { 'DD-API-KEY': keys.api_key, 'DD-APPLICATION-KEY': keys.app_key };
   const snapshot = now - 30 * DAY;

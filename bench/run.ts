@@ -5,6 +5,7 @@ import { benchIngest } from './ingest.js';
 import { benchFindingsApi } from './findings-api.js';
 import { benchCloudTrail } from './cloudtrail.js';
 import { benchOwnershipRecompute } from './ownership-recompute.js';
+import { benchSecurityFindings } from './security-findings.js';
 import { writeSection } from './lib/readme.js';
 
 const all: [string, () => Promise<string>][] = [
@@ -12,6 +13,7 @@ const all: [string, () => Promise<string>][] = [
   ['findings-api', benchFindingsApi],
   ['cloudtrail', benchCloudTrail],
   ['ownership-recompute', benchOwnershipRecompute],
+  ['security-findings', benchSecurityFindings],
 ];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of all) {
