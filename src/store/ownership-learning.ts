@@ -28,6 +28,14 @@ export async function inferenceVotesPage(
   ).rows;
 }
 
+/** How many current answers of an organization have votes (what the label model could read). */
+export async function answersWithVotes(db: Queryable, orgId: string): Promise<number> {
+  const row = (
+    await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ownership_inferences WHERE org_id = $1 AND jsonb_array_length(votes) > 0', [orgId])
+  ).rows[0];
+  return row?.n ?? 0;
+}
+
 export type LabelRow = FeedbackRow & { id: string };
 
 /** Review labels with an id above `afterId` (all when null), oldest first. */

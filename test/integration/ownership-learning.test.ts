@@ -8,7 +8,8 @@ import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js
 import { inferencesOf, getSettings } from '../../src/store/ownership-inferences.js';
 import { queueLength } from '../../src/store/ownership-queue.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
-import { reinferWhereWeightsMoved } from '../../src/ownership/use-cases/relearn.js';
+import { reinferWhereWeightsMoved, votesToFit } from '../../src/ownership/use-cases/relearn.js';
+import { answersWithVotes } from '../../src/store/ownership-learning.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';
 import { defaultWeights, learnWeights, weightsShift, type SignalWeights } from '../../src/ownership/calibration.js';
 
@@ -102,4 +103,17 @@ test('the evidence names a team whose existence decided a vote at the version th
   assert.equal(platform?.version, 2);
   const checkout = (await inferencesOf(db, orgId, CHECKOUT_INSTANCE)).find((r) => r.slot === 'team')!;
   assert.ok(!(checkout.evidence_versions as Array<{ id: string }>).some((e) => e.id.startsWith('team:')), 'no team decided the checkout answer');
+});
+
+test('past its size bound, the refit reads a fixed sample of resources that keeps every reviewed one', async () => {
+  const total = await answersWithVotes(db, orgId);
+  const all = await votesToFit(db, orgId, new Set(), total);
+  assert.equal(all.length, total, 'under the bound: every answer with votes');
+  const sample = await votesToFit(db, orgId, new Set([CHECKOUT_INSTANCE]), total, 2);
+  assert.ok(sample.length < all.length, `${sample.length} of ${all.length}`);
+  assert.ok(
+    sample.some((v) => v.resource_id === CHECKOUT_INSTANCE),
+    'the reviewed resource is always read',
+  );
+  assert.deepEqual(await votesToFit(db, orgId, new Set([CHECKOUT_INSTANCE]), total, 2), sample, 'the same sample every time');
 });

@@ -10,6 +10,7 @@ import { getSettings, saveWeights, appliedWeights, saveAppliedWeights, type Sett
 import {
   addPieceLabels,
   inferenceVotesPage,
+  answersWithVotes,
   labelCountsSince,
   labelsAfter,
   latestInferenceChange,
@@ -104,12 +105,30 @@ export async function learnFromLabel(tx: Queryable, orgId: string, resourceId: s
 
 const VOTES_PAGE = 5000;
 
-async function allVotes(db: Queryable, orgId: string): Promise<OrgVotes[]> {
+/** The label model's estimates settle long before this many answers; past it, a fixed share of resources is read. */
+export const MAX_FIT_ANSWERS = 300_000;
+
+/** FNV-1a of a resource id: the same resources are sampled on every refit. */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Every current answer's votes, or, in an organization with more than MAX_FIT_ANSWERS of them, a deterministic sample
+ * of resources (by a hash of their id) that keeps the reviewed ones: memory stays bounded at any size.
+ */
+export async function votesToFit(db: Queryable, orgId: string, reviewed: Set<string>, total: number, max = MAX_FIT_ANSWERS): Promise<OrgVotes[]> {
+  const stride = Math.max(1, Math.ceil(total / max));
   const out: OrgVotes[] = [];
   let after: { resource_id: string; slot: string } | null = null;
   for (;;) {
     const page = await inferenceVotesPage(db, orgId, after, VOTES_PAGE);
-    for (const row of page) out.push({ resource_id: row.resource_id, owner_type: row.slot, votes: row.votes });
+    for (const row of page) {
+      if (stride === 1 || reviewed.has(row.resource_id) || idHash(row.resource_id) % stride === 0)
+        out.push({ resource_id: row.resource_id, owner_type: row.slot, votes: row.votes });
+    }
     if (page.length < VOTES_PAGE) return out;
     after = page[page.length - 1]!;
   }
@@ -138,7 +157,7 @@ export async function refitOrganization(db: Db, orgId: string, now = Date.now())
   const latest = new Map<string, LabelRow>();
   for (const l of labels) latest.set(`${l.slot}\u0000${l.resource_id}`, l);
   const fit = fitOrganization(
-    await allVotes(db, orgId),
+    await votesToFit(db, orgId, new Set(labels.map((l) => l.resource_id)), await answersWithVotes(db, orgId)),
     [...latest.values()].map((l) => ({ resource_id: l.resource_id, label: labelOf(l) })),
     await populationOf(db, orgId),
   );
