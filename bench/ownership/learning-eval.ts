@@ -73,8 +73,8 @@ function withPieces(evidence: ResourceEvidence[], pieces: PieceLabel[]): Resourc
 /** The review queue's order over the current answers, taken greedily: each pick lowers the reach of its group. */
 export function queueOrder(inferred: Map<string, Inference[]>, count: number): string[] {
   const candidates = [...inferred]
-    .flatMap(([id, infs]) => infs.map((inf) => ({ id, inf, group: `${inf.asked_type}\u0000${groupKeyOf(id, inf)}` })))
-    .filter((c) => c.inf.owner_handle !== null || c.inf.votes.length > 0);
+    // Every answer waits, `unknown` ones included, as in the store's queue.
+    .flatMap(([id, infs]) => infs.map((inf) => ({ id, inf, group: `${inf.asked_type}\u0000${groupKeyOf(id, inf)}` })));
   const groupSize = new Map<string, number>();
   for (const c of candidates) groupSize.set(c.group, (groupSize.get(c.group) ?? 0) + 1);
   const reviewedIn = new Map<string, number>();
