@@ -24,6 +24,10 @@ export const ERROR_CODES = {
     meaning: 'The budget of this key (or client address) for this endpoint family is spent; see Retry-After.',
   },
   STEWARD_ERR_HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line and headers exceed what the server reads.' },
+  STEWARD_ERR_NOT_IMPLEMENTED: {
+    status: 501,
+    meaning: "The operation is one of the client's that this release does not serve yet (automation rules other than mute rules).",
+  },
   STEWARD_ERR_INTERNAL: { status: 500, meaning: 'The server failed; the log has the cause under the request id.' },
   STEWARD_ERR_STORE_UNAVAILABLE: { status: 503, meaning: 'The store does not answer (`GET /ready`).' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -64,3 +64,10 @@ export class Unprocessable extends DomainError {
     super(code, 'Unprocessable Entity', detail, source);
   }
 }
+
+/** A 501: an operation of Datadog's API this release does not serve yet; the detail says which and what to use. */
+export class NotImplemented extends DomainError {
+  constructor(detail: string) {
+    super('STEWARD_ERR_NOT_IMPLEMENTED', 'Not Implemented', detail);
+  }
+}

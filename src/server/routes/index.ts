@@ -9,6 +9,7 @@ import { signalRoutes } from './signals.js';
 import { findingsRoutes } from './findings.js';
 import { securityFindingsRoutes } from './security-findings.js';
 import { muteRoutes } from './mutes.js';
+import { automationRuleRoutes } from './automation-rules.js';
 import { ownershipRoutes } from './ownership.js';
 import { reviewQueueRoutes } from './review-queue.js';
 import { directoryRoutes } from './directory.js';
@@ -24,6 +25,7 @@ export const routeFamilies: Array<FastifyPluginAsync<AppContext>> = [
   findingsRoutes,
   securityFindingsRoutes,
   muteRoutes,
+  automationRuleRoutes,
   ownershipRoutes,
   reviewQueueRoutes,
   directoryRoutes,

@@ -1,0 +1,191 @@
+// Security findings automation rules through Datadog's operations (create, get, list, update, delete, reorder). Mute
+// rules are served; the other types (severity modifier, due date, inbox, ticket creation) answer 501 until a later
+// release. The TypeBox schemas are the one definition of the bodies (the routes' schemas, the OpenAPI document, the
+// types); this judges what a schema cannot: the scope's query must parse, texts must be ones the store can keep.
+import { Type, type Static } from '@sinclair/typebox';
+import type { Db, Queryable } from '../store/db.js';
+import { newId } from '../auth/key-material.js';
+import { InvalidInput, NotFound } from '../errors.js';
+import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
+import { StringEnum } from '../schema-types.js';
+import { parseSearchQuery } from './search-syntax.js';
+import {
+  deleteAutomationRule,
+  getAutomationRule,
+  insertAutomationRule,
+  listAutomationRules,
+  lockedRuleOrder,
+  updateAutomationRule,
+  writeRuleOrder,
+  type AutomationRuleFields,
+  type AutomationRuleRow,
+  type RuleActor,
+} from '../store/automation-rules.js';
+import type { Principal } from '../store/orgs.js';
+
+/** Datadog's finding types (the client's SecurityFindingType). */
+export const SECURITY_FINDING_TYPES = [
+  'api_security',
+  'attack_path',
+  'host_and_container_vulnerability',
+  'iac_misconfiguration',
+  'identity_risk',
+  'library_vulnerability',
+  'misconfiguration',
+  'runtime_code_vulnerability',
+  'secret',
+  'static_code_vulnerability',
+  'workload_activity',
+] as const;
+/** The reasons of a mute rule's action (the client's MuteReason). */
+export const MUTE_RULE_REASONS = ['duplicate', 'false_positive', 'no_fix', 'other', 'pending_fix', 'risk_accepted'] as const;
+export const MUTE_RULES_TYPE = 'mute_rules';
+const MAX_DESCRIPTION = 10_000;
+const MAX_RULES_A_REORDER = 1000;
+export const DEFAULT_RULES_PAGE_SIZE = 100;
+const MAX_RULES_PAGE_SIZE = 1000;
+
+const SCOPE = Type.Object(
+  {
+    finding_types: Type.Array(StringEnum(SECURITY_FINDING_TYPES), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'The finding types the rule applies to',
+    }),
+    query: Type.Optional(
+      Type.String({ description: "Which findings of those types: Datadog's log search syntax, as filter[query] of the findings listing" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const MUTE_ACTION = Type.Object(
+  {
+    reason: StringEnum(MUTE_RULE_REASONS),
+    reason_description: Type.Optional(Type.String({ maxLength: MAX_DESCRIPTION })),
+    expire_at: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Unix ms: the mutes end then' })),
+  },
+  { additionalProperties: false },
+);
+
+export const MUTE_RULE_BODY = Type.Object({
+  data: Type.Object({
+    type: Type.Literal(MUTE_RULES_TYPE),
+    attributes: Type.Object({
+      name: Type.String({ minLength: 1 }),
+      enabled: Type.Optional(Type.Boolean({ description: 'Defaults to true' })),
+      rule: SCOPE,
+      action: MUTE_ACTION,
+    }),
+  }),
+});
+export type MuteRuleBody = Static<typeof MUTE_RULE_BODY>;
+
+export const MUTE_RULE_REORDER_BODY = Type.Object({
+  data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Literal(MUTE_RULES_TYPE) }), { maxItems: MAX_RULES_A_REORDER }),
+});
+export type MuteRuleReorderBody = Static<typeof MUTE_RULE_REORDER_BODY>;
+
+export const RULES_PAGE_QUERY = Type.Object(
+  {
+    'page[size]': Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_RULES_PAGE_SIZE, description: `Rules a page (default ${DEFAULT_RULES_PAGE_SIZE})` }),
+    ),
+    'page[number]': Type.Optional(Type.Integer({ minimum: 0, description: 'Which page, from 0 (the default)' })),
+  },
+  { additionalProperties: false },
+);
+export type RulesPageQuery = Static<typeof RULES_PAGE_QUERY>;
+
+function checkedText(value: string, pointer: string, maxBytes: number): string {
+  const unfit = textFieldReason(value, maxBytes);
+  if (unfit) throw new InvalidInput(`Invalid body field ${pointer}: ${unfit}`, { pointer });
+  return value;
+}
+
+/** A body MUTE_RULE_BODY accepted -> the rule's fields: the query parses (an error names /data/attributes/rule/query). */
+export function muteRuleFields(body: MuteRuleBody): AutomationRuleFields {
+  const { name, enabled, rule, action } = body.data.attributes;
+  const query = checkedText(rule.query ?? '', '/data/attributes/rule/query', MAX_DESCRIPTION);
+  parseSearchQuery(query, { pointer: '/data/attributes/rule/query' });
+  const stored: Record<string, unknown> = { reason: action.reason };
+  if (action.reason_description !== undefined)
+    stored.reason_description = checkedText(action.reason_description, '/data/attributes/action/reason_description', MAX_DESCRIPTION * 4);
+  if (action.expire_at !== undefined) stored.expire_at = action.expire_at;
+  return {
+    name: checkedText(name, '/data/attributes/name', INPUT_LIMITS.nameBytes),
+    enabled: enabled ?? true,
+    finding_types: [...rule.finding_types],
+    query,
+    action: stored,
+  };
+}
+
+const actorOf = (principal: Principal): RuleActor => ({ id: principal.userId, name: principal.userHandle });
+const notFound = (ruleId: string) => new NotFound(`No mute rule ${ruleId}`);
+
+/** A rule as the client's MuteRuleDataResponse. */
+export function muteRuleData(rule: AutomationRuleRow) {
+  return {
+    id: rule.rule_id,
+    type: MUTE_RULES_TYPE,
+    attributes: {
+      name: rule.name,
+      enabled: rule.enabled,
+      rule: { finding_types: rule.finding_types, query: rule.query },
+      action: rule.action,
+      created_at: rule.created_at,
+      created_by: { id: rule.created_by.id, name: rule.created_by.name, type: 'user' },
+      modified_at: rule.modified_at,
+      modified_by: { id: rule.modified_by.id, name: rule.modified_by.name, type: 'user' },
+    },
+  };
+}
+
+export async function createMuteRule(db: Db, principal: Principal, body: MuteRuleBody, now: number): Promise<AutomationRuleRow> {
+  const fields = muteRuleFields(body);
+  return db.transaction((tx) => insertAutomationRule(tx, principal.orgId, newId(), 'mute', fields, actorOf(principal), now));
+}
+
+export async function getMuteRule(db: Queryable, orgId: string, ruleId: string): Promise<AutomationRuleRow> {
+  const rule = await getAutomationRule(db, orgId, 'mute', ruleId);
+  if (!rule) throw notFound(ruleId);
+  return rule;
+}
+
+export async function listMuteRules(db: Queryable, orgId: string, size: number, number: number) {
+  return listAutomationRules(db, orgId, 'mute', size, size * number);
+}
+
+export async function updateMuteRule(db: Db, principal: Principal, ruleId: string, body: MuteRuleBody, now: number): Promise<AutomationRuleRow> {
+  const fields = muteRuleFields(body);
+  const rule = await db.transaction((tx) => updateAutomationRule(tx, principal.orgId, 'mute', ruleId, fields, actorOf(principal), now));
+  if (!rule) throw notFound(ruleId);
+  return rule;
+}
+
+export async function deleteMuteRule(db: Db, orgId: string, ruleId: string): Promise<void> {
+  if (!(await db.transaction((tx) => deleteAutomationRule(tx, orgId, 'mute', ruleId)))) throw notFound(ruleId);
+}
+
+/** The new order must name every mute rule of the organization exactly once; else a 400 naming the item. */
+export async function reorderMuteRules(db: Db, orgId: string, body: MuteRuleReorderBody): Promise<string[]> {
+  const ids = body.data.map((item) => item.id);
+  await db.transaction(async (tx) => {
+    const current = await lockedRuleOrder(tx, orgId, 'mute');
+    const known = new Set(current);
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      const pointer = `/data/${i}/id`;
+      if (!known.has(id)) throw new InvalidInput(`Invalid body field ${pointer}: no mute rule ${id}`, { pointer });
+      if (seen.has(id)) throw new InvalidInput(`Invalid body field ${pointer}: mute rule ${id} is named twice`, { pointer });
+      seen.add(id);
+    });
+    if (seen.size !== current.length) {
+      const missing = current.filter((id) => !seen.has(id));
+      throw new InvalidInput(`Invalid body field /data: the order must name every mute rule; missing ${missing.join(', ')}`, { pointer: '/data' });
+    }
+    await writeRuleOrder(tx, orgId, 'mute', ids);
+  });
+  return ids;
+}

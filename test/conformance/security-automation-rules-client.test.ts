@@ -1,0 +1,232 @@
+// Mute rules (security findings automation) through Datadog's official client: create, get, list (pages, order),
+// update, reorder and delete deserialize into the client's models; each organization sees only its own rules; bad
+// input is a 400 naming the field; an unknown rule is a 404; the rule types not served yet answer 501 with a JSON:API
+// error saying so.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { client, v2 } from '@datadog/datadog-api-client';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => server?.stop());
+
+const OPERATIONS = [
+  'createSecurityFindingsAutomationMuteRule',
+  'getSecurityFindingsAutomationMuteRule',
+  'listSecurityFindingsAutomationMuteRules',
+  'updateSecurityFindingsAutomationMuteRule',
+  'deleteSecurityFindingsAutomationMuteRule',
+  'reorderSecurityFindingsAutomationMuteRules',
+  'createSecurityFindingsAutomationInboxRule',
+  'listSecurityFindingsAutomationTicketCreationRules',
+];
+
+function rulesApi(keys: { apiKey: string; appKey: string }): v2.SecurityMonitoringApi {
+  const configuration = client.createConfiguration({
+    authMethods: { apiKeyAuth: keys.apiKey, appKeyAuth: keys.appKey },
+    baseServer: new client.BaseServerConfiguration(server.url, {}),
+    enableRetry: false,
+  });
+  for (const op of OPERATIONS) configuration.unstableOperations[`v2.${op}`] = true;
+  return new v2.SecurityMonitoringApi(configuration);
+}
+
+function muteRule(name: string, query: string, extra: Partial<v2.MuteRuleAction> = {}): v2.MuteRuleCreateRequest {
+  return {
+    data: {
+      type: 'mute_rules',
+      attributes: {
+        name,
+        enabled: true,
+        rule: { findingTypes: ['misconfiguration', 'identity_risk'], query },
+        action: { reason: 'risk_accepted', reasonDescription: `accepted: ${name}`, ...extra },
+      },
+    },
+  };
+}
+
+async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: { errors: Array<Record<string, unknown>> } }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof client.ApiException) return { code: error.code, body: error.body as never };
+    throw error;
+  }
+  assert.fail('the operation succeeded');
+}
+
+test('create, get, update and delete a mute rule', async () => {
+  const api = rulesApi(server);
+  const expireAt = Date.now() + 86_400_000;
+  const created = await api.createSecurityFindingsAutomationMuteRule({
+    body: muteRule('sandbox accounts', '@severity:low account_id:123456789012', { expireAt }),
+  });
+  assert.equal(created.data.type, 'mute_rules');
+  assert.match(created.data.id, /^[0-9a-f-]{36}$/);
+  const attrs = created.data.attributes;
+  assert.equal(attrs.name, 'sandbox accounts');
+  assert.equal(attrs.enabled, true);
+  assert.deepEqual(attrs.rule.findingTypes, ['misconfiguration', 'identity_risk']);
+  assert.equal(attrs.rule.query, '@severity:low account_id:123456789012');
+  assert.equal(attrs.action.reason, 'risk_accepted');
+  assert.equal(attrs.action.reasonDescription, 'accepted: sandbox accounts');
+  assert.equal(attrs.action.expireAt, expireAt);
+  assert.equal(attrs.createdBy.name, 'reviewer');
+  assert.equal(attrs.createdBy.type, 'user');
+  assert.equal(attrs.modifiedAt, attrs.createdAt);
+  assert.equal(created.data._unparsed, undefined);
+
+  const got = await api.getSecurityFindingsAutomationMuteRule({ ruleId: created.data.id });
+  assert.deepEqual(got.data, created.data);
+
+  const updated = await api.updateSecurityFindingsAutomationMuteRule({
+    ruleId: created.data.id,
+    body: {
+      data: {
+        type: 'mute_rules',
+        attributes: { name: 'sandbox', enabled: false, rule: { findingTypes: ['misconfiguration'] }, action: { reason: 'no_fix' } },
+      },
+    },
+  });
+  assert.equal(updated.data.id, created.data.id);
+  assert.equal(updated.data.attributes.name, 'sandbox');
+  assert.equal(updated.data.attributes.enabled, false);
+  assert.deepEqual(updated.data.attributes.rule.findingTypes, ['misconfiguration']);
+  assert.equal(updated.data.attributes.rule.query, '');
+  assert.deepEqual(
+    { reason: updated.data.attributes.action.reason, description: updated.data.attributes.action.reasonDescription },
+    { reason: 'no_fix', description: undefined },
+  );
+  assert.equal(updated.data.attributes.createdAt, attrs.createdAt);
+  assert.ok(updated.data.attributes.modifiedAt >= attrs.createdAt);
+  assert.deepEqual((await api.getSecurityFindingsAutomationMuteRule({ ruleId: created.data.id })).data, updated.data);
+
+  await api.deleteSecurityFindingsAutomationMuteRule({ ruleId: created.data.id });
+  const gone = await apiError(api.getSecurityFindingsAutomationMuteRule({ ruleId: created.data.id }));
+  assert.equal(gone.code, 404);
+  assert.equal((await apiError(api.deleteSecurityFindingsAutomationMuteRule({ ruleId: created.data.id }))).code, 404);
+  assert.equal((await apiError(api.getSecurityFindingsAutomationMuteRule({ ruleId: 'not-a-rule' }))).code, 404);
+});
+
+test('rules list in their order, by pages; reorder sets the order; another organization sees none of them', async () => {
+  const keys = await server.newKeys('ordering-org');
+  const api = rulesApi(keys);
+  const ids: string[] = [];
+  for (const name of ['a', 'b', 'c', 'd', 'e']) {
+    ids.push((await api.createSecurityFindingsAutomationMuteRule({ body: muteRule(name, `@rule.name:${name}`) })).data.id);
+  }
+  const listed = async (pageSize: number) => {
+    const out: string[] = [];
+    for (let pageNumber = 0; ; pageNumber++) {
+      const page = await api.listSecurityFindingsAutomationMuteRules({ pageSize, pageNumber });
+      assert.equal(page.meta.page.totalFilteredCount, ids.length);
+      assert.ok(page.links.first.includes('page%5Bnumber%5D=0'));
+      out.push(...page.data.map((r) => r.id));
+      if (page.links.next === undefined) return out;
+      assert.ok(pageNumber < ids.length, 'the pages end');
+    }
+  };
+  assert.deepEqual(await listed(2), ids);
+  assert.deepEqual(await listed(100), ids);
+
+  const order = [ids[3]!, ids[0]!, ids[4]!, ids[2]!, ids[1]!];
+  const reordered = await api.reorderSecurityFindingsAutomationMuteRules({ body: { data: order.map((id) => ({ id, type: 'mute_rules' })) } });
+  assert.deepEqual(
+    reordered.data.map((r) => r.id),
+    order,
+  );
+  assert.deepEqual(await listed(2), order);
+
+  // A deleted rule leaves no gap: the others keep their order.
+  await api.deleteSecurityFindingsAutomationMuteRule({ ruleId: order[1]! });
+  ids.splice(ids.indexOf(order[1]!), 1);
+  const afterDelete = [order[0]!, order[2]!, order[3]!, order[4]!];
+  assert.deepEqual(await listed(3), afterDelete);
+  const added = (await api.createSecurityFindingsAutomationMuteRule({ body: muteRule('f', '') })).data.id;
+  ids.push(added);
+  assert.deepEqual(await listed(100), [...afterDelete, added]);
+
+  // The order must name every rule once.
+  const partial = await apiError(
+    api.reorderSecurityFindingsAutomationMuteRules({ body: { data: afterDelete.map((id) => ({ id, type: 'mute_rules' })) } }),
+  );
+  assert.equal(partial.code, 400);
+  assert.match(String(partial.body.errors[0]!.detail), new RegExp(`missing ${added}`));
+  const twice = await apiError(
+    api.reorderSecurityFindingsAutomationMuteRules({
+      body: { data: [...afterDelete, afterDelete[0]!].map((id) => ({ id, type: 'mute_rules' })) },
+    }),
+  );
+  assert.equal(twice.code, 400);
+  assert.equal((twice.body.errors[0]!.source as { pointer?: string }).pointer, '/data/4/id');
+
+  // The server's own organization sees none of these.
+  const others = await rulesApi(server).listSecurityFindingsAutomationMuteRules({});
+  assert.ok(others.data.every((r) => !ids.includes(r.id)));
+  assert.equal((await apiError(rulesApi(server).getSecurityFindingsAutomationMuteRule({ ruleId: ids[0]! }))).code, 404);
+  const foreign = await apiError(
+    rulesApi(server).reorderSecurityFindingsAutomationMuteRules({ body: { data: [{ id: ids[0]!, type: 'mute_rules' }] } }),
+  );
+  assert.equal(foreign.code, 400);
+});
+
+test('a scope query that does not parse is a 400 naming the field, and nothing is written', async () => {
+  const keys = await server.newKeys('bad-input-org');
+  const api = rulesApi(keys);
+  const bad = await apiError(api.createSecurityFindingsAutomationMuteRule({ body: muteRule('broken', '@severity:(high') }));
+  assert.equal(bad.code, 400);
+  assert.equal((bad.body.errors[0]!.source as { pointer?: string }).pointer, '/data/attributes/rule/query');
+  assert.match(String(bad.body.errors[0]!.detail), /\/data\/attributes\/rule\/query/);
+  assert.equal((await api.listSecurityFindingsAutomationMuteRules({})).meta.page.totalFilteredCount, 0);
+
+  const created = await api.createSecurityFindingsAutomationMuteRule({ body: muteRule('ok', '@status:open') });
+  const badUpdate = await apiError(
+    api.updateSecurityFindingsAutomationMuteRule({ ruleId: created.data.id, body: muteRule('ok', 'team:payments AND (') }),
+  );
+  assert.equal(badUpdate.code, 400);
+  assert.equal((await api.getSecurityFindingsAutomationMuteRule({ ruleId: created.data.id })).data.attributes.rule.query, '@status:open');
+
+  const wrongReason = await server.api('/api/v2/security/findings/automation/mute_rules', {
+    method: 'POST',
+    keys,
+    body: JSON.stringify({
+      data: { type: 'mute_rules', attributes: { name: 'x', rule: { finding_types: ['misconfiguration'] }, action: { reason: 'because' } } },
+    }),
+  });
+  assert.equal(wrongReason.status, 400);
+  const noTypes = await server.api('/api/v2/security/findings/automation/mute_rules', {
+    method: 'POST',
+    keys,
+    body: JSON.stringify({ data: { type: 'mute_rules', attributes: { name: 'x', rule: { finding_types: [] }, action: { reason: 'other' } } } }),
+  });
+  assert.equal(noTypes.status, 400);
+  assert.equal((await api.listSecurityFindingsAutomationMuteRules({})).meta.page.totalFilteredCount, 1);
+});
+
+test('inbox and ticket creation rules answer 501 with a JSON:API error saying they are not served yet', async () => {
+  const api = rulesApi(server);
+  const inbox = await apiError(
+    api.createSecurityFindingsAutomationInboxRule({
+      body: {
+        data: {
+          type: 'inbox_rules',
+          attributes: { name: 'x', rule: { findingTypes: ['misconfiguration'] }, action: { reasonDescription: 'x' } as never },
+        },
+      } as never,
+    }),
+  );
+  assert.equal(inbox.code, 501);
+  for (const path of ['inbox_rules', 'ticket_creation_rules', 'severity_modifier_rules', 'due_date_rules']) {
+    const r = await server.api(`/api/v2/security/findings/automation/${path}`);
+    assert.equal(r.status, 501, path);
+    const body = (await r.json()) as { errors: Array<{ status: string; code: string; detail: string }> };
+    assert.equal(body.errors[0]!.status, '501');
+    assert.equal(body.errors[0]!.code, 'STEWARD_ERR_NOT_IMPLEMENTED');
+    assert.match(body.errors[0]!.detail, /not served by this release of Steward \(only mute rules are\)/);
+  }
+  const ticket = await apiError(api.listSecurityFindingsAutomationTicketCreationRules({}));
+  assert.equal(ticket.code, 501);
+});
