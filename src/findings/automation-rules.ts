@@ -10,6 +10,7 @@ import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { StringEnum } from '../schema-types.js';
 import { parseSearchQuery } from './search-syntax.js';
 import {
+  currentFindingsMatching,
   deleteAutomationRule,
   getAutomationRule,
   insertAutomationRule,
@@ -22,6 +23,9 @@ import {
   type RuleActor,
 } from '../store/automation-rules.js';
 import type { Principal } from '../store/orgs.js';
+import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
+import { withFindingWriteLease } from '../store/snapshot-clock.js';
+import type { FilterNode } from './filter-tree.js';
 
 /** Datadog's finding types (the client's SecurityFindingType). */
 export const SECURITY_FINDING_TYPES = [
@@ -144,7 +148,64 @@ export function muteRuleData(rule: AutomationRuleRow) {
 
 export async function createMuteRule(db: Db, principal: Principal, body: MuteRuleBody, now: number): Promise<AutomationRuleRow> {
   const fields = muteRuleFields(body);
-  return db.transaction((tx) => insertAutomationRule(tx, principal.orgId, newId(), 'mute', fields, actorOf(principal), now));
+  const rule = await db.transaction((tx) => insertAutomationRule(tx, principal.orgId, newId(), 'mute', fields, actorOf(principal), now));
+  await applyMuteRule(db, principal.orgId, rule);
+  return rule;
+}
+
+/** Who the history names as having written a rule's mutes (finding_states.changed_by). */
+export const ruleActor = (ruleId: string): string => `automation-rule:${ruleId}`;
+const APPLY_BATCH = 500;
+
+/** The findings a mute rule selects: its finding types, its query, and not muted now (a mute already there stands). */
+function muteRuleFilter(rule: AutomationRuleRow): FilterNode {
+  return {
+    op: 'and',
+    nodes: [
+      { op: 'in', field: 'vulnerability_type', values: rule.finding_types },
+      parseSearchQuery(rule.query, { pointer: '/data/attributes/rule/query' }),
+      { op: 'muted', value: false },
+    ],
+  };
+}
+
+/**
+ * Mutes every finding the (enabled, unexpired) rule matches now and that no mute holds: one new state each, whose mute
+ * carries the rule's reason, description and expiry and the rule's id and name, written by `automation-rule:<id>`.
+ * Batches of findings each take their resources' write locks; a finding that changed meanwhile is judged again under
+ * them. Returns how many findings it muted.
+ */
+export async function applyMuteRule(db: Db, orgId: string, rule: AutomationRuleRow): Promise<number> {
+  if (!rule.enabled || rule.rule_type !== 'mute') return 0;
+  const expireAt = typeof rule.action.expire_at === 'number' ? rule.action.expire_at : null;
+  const filter = muteRuleFilter(rule);
+  const candidates = await currentFindingsMatching(db, orgId, filter, Date.now());
+  let muted = 0;
+  for (let i = 0; i < candidates.length; i += APPLY_BATCH) {
+    const batch = candidates.slice(i, i + APPLY_BATCH);
+    const resources = await resourcesOfFindings(db, orgId, batch);
+    muted += await withFindingWriteLease(db, orgId, resources, async (tx, now) => {
+      if (expireAt !== null && expireAt <= now) return 0;
+      const current = await lockCurrentStates(tx, orgId, batch);
+      const still = new Set(await currentFindingsMatching(tx, orgId, filter, now, batch));
+      const states = [...current.values()].filter((s) => still.has(s.finding_id));
+      if (states.length === 0) return 0;
+      const reason = String(rule.action.reason).toUpperCase();
+      const description = typeof rule.action.reason_description === 'string' ? rule.action.reason_description : undefined;
+      const mute = {
+        muted: true,
+        reason,
+        ...(description !== undefined ? { description } : {}),
+        start_date: now,
+        ...(expireAt !== null ? { expiration_date: expireAt } : {}),
+        rule_id: rule.rule_id,
+        rule_name: rule.name,
+      };
+      await writeMutes(tx, orgId, states, { muted: true, mute, expiresAt: expireAt }, now, ruleActor(rule.rule_id));
+      return states.length;
+    });
+  }
+  return muted;
 }
 
 export async function getMuteRule(db: Queryable, orgId: string, ruleId: string): Promise<AutomationRuleRow> {
@@ -161,6 +222,7 @@ export async function updateMuteRule(db: Db, principal: Principal, ruleId: strin
   const fields = muteRuleFields(body);
   const rule = await db.transaction((tx) => updateAutomationRule(tx, principal.orgId, 'mute', ruleId, fields, actorOf(principal), now));
   if (!rule) throw notFound(ruleId);
+  await applyMuteRule(db, principal.orgId, rule);
   return rule;
 }
 

@@ -58,12 +58,16 @@ function workflowMute(row: FindingRow, at: number): Record<string, unknown> {
   const muted = muteAt(row, at).muted === true;
   if (!muted || !row.mute) return { is_muted: false, is_muted_by_rule: false };
   const m = row.mute;
-  const out: Record<string, unknown> = { is_muted: true, is_muted_by_rule: false };
+  // A mute rule's mute carries the rule (src/findings/automation-rules.ts): muted by it, not by a user.
+  const byRule = typeof m.rule_id === 'string';
+  const out: Record<string, unknown> = { is_muted: true, is_muted_by_rule: byRule };
   if (m.reason !== undefined) out.reason = m.reason;
   if (m.description !== undefined) out.description = m.description;
   if (m.start_date !== undefined) out.muted_at = m.start_date;
   if (m.expiration_date !== undefined) out.expire_at = m.expiration_date;
-  if (m.uuid !== undefined || typeof m.actor_handle === 'string') {
+  if (byRule) {
+    out.muted_by = { id: m.rule_id, ...(typeof m.rule_name === 'string' ? { name: m.rule_name } : {}) };
+  } else if (m.uuid !== undefined || typeof m.actor_handle === 'string') {
     out.muted_by = { ...(m.uuid !== undefined ? { id: m.uuid } : {}), ...(typeof m.actor_handle === 'string' ? { name: m.actor_handle } : {}) };
   }
   return out;

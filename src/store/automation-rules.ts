@@ -1,5 +1,8 @@
 // Security findings automation rules: one row a rule, per organization and type, in `position` order.
 import type { Queryable } from './db.js';
+import type { FilterNode } from '../findings/filter-tree.js';
+import { compileFilter, Params } from './findings-query.js';
+import { OPEN_ENDED } from './finding-states.js';
 
 export const AUTOMATION_RULE_TYPES = ['mute', 'severity', 'due_date', 'inbox', 'ticket'] as const;
 export type AutomationRuleType = (typeof AUTOMATION_RULE_TYPES)[number];
@@ -192,4 +195,22 @@ export async function writeRuleOrder(tx: Queryable, orgId: string, type: Automat
      WHERE r.org_id = $1 AND r.rule_type = $2 AND r.rule_id = o.rule_id`,
     [orgId, type, ruleIds],
   );
+}
+
+/**
+ * The findings whose current state matches `filter` (judged at `at`: a mute expired by then reads as unmuted), by id;
+ * only among `among` when given (a caller that locked those states judges them again).
+ */
+export async function currentFindingsMatching(db: Queryable, orgId: string, filter: FilterNode, at: number, among?: string[]): Promise<string[]> {
+  const p = new Params();
+  const org = p.add(orgId);
+  const atP = p.add(at);
+  const where = compileFilter(filter, p, atP);
+  const restrict = among === undefined ? '' : ` AND finding_id = ANY(${p.add(among)}::text[])`;
+  return (
+    await db.query<{ finding_id: string }>(
+      `SELECT finding_id FROM finding_states WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND ${where}${restrict} ORDER BY finding_id`,
+      p.values,
+    )
+  ).rows.map((r) => r.finding_id);
 }

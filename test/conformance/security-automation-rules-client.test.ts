@@ -1,11 +1,14 @@
 // Mute rules (security findings automation) through Datadog's official client: create, get, list (pages, order),
 // update, reorder and delete deserialize into the client's models; each organization sees only its own rules; bad
 // input is a 400 naming the field; an unknown rule is a 404; the rule types not served yet answer 501 with a JSON:API
-// error saying so.
+// error saying so. A rule created or enabled mutes the findings it matches then (as a state written by the rule, so
+// the history says which rule did it and when), and leaves findings already muted as they were.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, v2 } from '@datadog/datadog-api-client';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeState, seedStates } from '../integration/findings-seed.js';
+import { findingAt } from '../../src/store/findings-query.js';
 
 let server: TestServer;
 before(async () => {
@@ -229,4 +232,83 @@ test('inbox and ticket creation rules answer 501 with a JSON:API error saying th
   }
   const ticket = await apiError(api.listSecurityFindingsAutomationTicketCreationRules({}));
   assert.equal(ticket.code, 501);
+});
+
+test('a mute rule mutes the findings it matches when created or enabled; the history names the rule; a mute already there stands', async () => {
+  const keys = await server.newKeys('applying-org');
+  const api = rulesApi(keys);
+  const seededAt = Date.now() - 60_000;
+  // 40 findings: misconfiguration (most) and attack_path (every 5th), env:prod (odd) and env:dev (even).
+  const states = Array.from({ length: 40 }, (_, i) => makeState(i));
+  await seedStates(server.server.db, keys.orgId, states, seededAt);
+  const manual = states.find((s) => s.vulnerability_type === 'misconfiguration' && s.tags.includes('env:prod'))!;
+  const manualMute = await server.api('/api/v2/security/findings/mute', {
+    method: 'PATCH',
+    keys,
+    body: JSON.stringify({
+      data: {
+        type: 'mute',
+        attributes: { mute: { is_muted: true, reason: 'FALSE_POSITIVE', description: 'by hand' } },
+        relationships: { findings: { data: [{ id: manual.finding_id, type: 'findings' }] } },
+      },
+    }),
+  });
+  assert.equal(manualMute.status, 202);
+  const matching = states.filter((s) => s.vulnerability_type === 'misconfiguration' && s.tags.includes('env:prod') && s !== manual);
+  assert.ok(matching.length >= 10 && matching.length < states.length - 10, 'the rule matches some findings, not all');
+
+  const mutes = async () => {
+    const out = new Map<string, Record<string, unknown>>();
+    for await (const f of api.listSecurityFindingsWithPagination({ pageLimit: 1000 })) {
+      out.set(f.id!, f.attributes!.attributes!.workflow.mute as Record<string, unknown>);
+    }
+    return out;
+  };
+  // Created disabled: nothing changes.
+  const body = muteRule('prod misconfigurations', 'env:prod', { reason: 'pending_fix', reasonDescription: 'ticket SEC-1' });
+  body.data.attributes.enabled = false;
+  body.data.attributes.rule.findingTypes = ['misconfiguration'];
+  const rule = (await api.createSecurityFindingsAutomationMuteRule({ body })).data;
+  const before = await mutes();
+  assert.equal([...before.values()].filter((m) => m.is_muted === true).length, 1);
+
+  const beforeEnabling = Date.now() - 1;
+  body.data.attributes.enabled = true;
+  await api.updateSecurityFindingsAutomationMuteRule({ ruleId: rule.id, body });
+  const after = await mutes();
+  for (const s of states) {
+    const m = after.get(s.finding_id)!;
+    if (matching.includes(s)) {
+      assert.deepEqual(
+        { ...m, muted_at: undefined },
+        {
+          is_muted: true,
+          is_muted_by_rule: true,
+          reason: 'PENDING_FIX',
+          description: 'ticket SEC-1',
+          muted_at: undefined,
+          muted_by: { id: rule.id, name: 'prod misconfigurations' },
+        },
+        s.finding_id,
+      );
+    } else if (s === manual) {
+      assert.equal(m.is_muted_by_rule, false);
+      assert.equal(m.description, 'by hand');
+    } else {
+      assert.equal(m.is_muted, false, s.finding_id);
+    }
+  }
+
+  // The history: unmuted before, muted by the rule after, written by it.
+  const one = matching[0]!.finding_id;
+  const then = await findingAt(server.server.db, keys.orgId, one, beforeEnabling);
+  assert.equal(then!.muted, false);
+  const now = await findingAt(server.server.db, keys.orgId, one, Date.now() + 1000);
+  assert.equal(now!.muted, true);
+  assert.equal(now!.mute!.rule_id, rule.id);
+  assert.equal(now!.changed_by, `automation-rule:${rule.id}`);
+
+  // Deleting the rule leaves the mutes it wrote.
+  await api.deleteSecurityFindingsAutomationMuteRule({ ruleId: rule.id });
+  assert.equal((await mutes()).get(one)!.is_muted, true);
 });
