@@ -12,6 +12,7 @@ import { parseSearchQuery } from './search-syntax.js';
 import {
   currentFindingsMatching,
   deleteAutomationRule,
+  enabledRulesInOrder,
   getAutomationRule,
   insertAutomationRule,
   listAutomationRules,
@@ -177,33 +178,55 @@ function muteRuleFilter(rule: AutomationRuleRow): FilterNode {
  */
 export async function applyMuteRule(db: Db, orgId: string, rule: AutomationRuleRow): Promise<number> {
   if (!rule.enabled || rule.rule_type !== 'mute') return 0;
-  const expireAt = typeof rule.action.expire_at === 'number' ? rule.action.expire_at : null;
-  const filter = muteRuleFilter(rule);
-  const candidates = await currentFindingsMatching(db, orgId, filter, Date.now());
+  const candidates = await currentFindingsMatching(db, orgId, muteRuleFilter(rule), Date.now());
   let muted = 0;
   for (let i = 0; i < candidates.length; i += APPLY_BATCH) {
     const batch = candidates.slice(i, i + APPLY_BATCH);
     const resources = await resourcesOfFindings(db, orgId, batch);
-    muted += await withFindingWriteLease(db, orgId, resources, async (tx, now) => {
-      if (expireAt !== null && expireAt <= now) return 0;
-      const current = await lockCurrentStates(tx, orgId, batch);
-      const still = new Set(await currentFindingsMatching(tx, orgId, filter, now, batch));
-      const states = [...current.values()].filter((s) => still.has(s.finding_id));
-      if (states.length === 0) return 0;
-      const reason = String(rule.action.reason).toUpperCase();
-      const description = typeof rule.action.reason_description === 'string' ? rule.action.reason_description : undefined;
-      const mute = {
-        muted: true,
-        reason,
-        ...(description !== undefined ? { description } : {}),
-        start_date: now,
-        ...(expireAt !== null ? { expiration_date: expireAt } : {}),
-        rule_id: rule.rule_id,
-        rule_name: rule.name,
-      };
-      await writeMutes(tx, orgId, states, { muted: true, mute, expiresAt: expireAt }, now, ruleActor(rule.rule_id));
-      return states.length;
-    });
+    muted += await withFindingWriteLease(db, orgId, resources, async (tx, now) => (await muteByRule(tx, orgId, rule, batch, now)).length);
+  }
+  return muted;
+}
+
+/**
+ * Within the caller's transaction, which holds the write locks of these findings' resources: mutes those of `findingIds`
+ * the rule matches now (and no mute holds), at `now`. Returns the ids it muted.
+ */
+async function muteByRule(tx: Queryable, orgId: string, rule: AutomationRuleRow, findingIds: string[], now: number): Promise<string[]> {
+  const expireAt = typeof rule.action.expire_at === 'number' ? rule.action.expire_at : null;
+  if (findingIds.length === 0 || (expireAt !== null && expireAt <= now)) return [];
+  const current = await lockCurrentStates(tx, orgId, findingIds);
+  const still = new Set(await currentFindingsMatching(tx, orgId, muteRuleFilter(rule), now, findingIds));
+  const states = [...current.values()].filter((s) => still.has(s.finding_id));
+  if (states.length === 0) return [];
+  const description = typeof rule.action.reason_description === 'string' ? rule.action.reason_description : undefined;
+  const mute = {
+    muted: true,
+    reason: String(rule.action.reason).toUpperCase(),
+    ...(description !== undefined ? { description } : {}),
+    start_date: now,
+    ...(expireAt !== null ? { expiration_date: expireAt } : {}),
+    rule_id: rule.rule_id,
+    rule_name: rule.name,
+  };
+  await writeMutes(tx, orgId, states, { muted: true, mute, expiresAt: expireAt }, now, ruleActor(rule.rule_id));
+  return states.map((s) => s.finding_id);
+}
+
+/**
+ * At evaluation time (an import, `steward rules reevaluate`): the organization's enabled mute rules, in their order,
+ * mute those of the findings just written that they match; the first rule that matches a finding mutes it. Within
+ * the evaluation's transaction, at its instant. Returns how many findings were muted.
+ */
+export async function applyMuteRulesAtEvaluation(tx: Queryable, orgId: string, findingIds: string[], now: number): Promise<number> {
+  if (findingIds.length === 0) return 0;
+  let left = [...new Set(findingIds)];
+  let muted = 0;
+  for (const rule of await enabledRulesInOrder(tx, orgId, 'mute')) {
+    if (left.length === 0) break;
+    const done = new Set(await muteByRule(tx, orgId, rule, left, now));
+    muted += done.size;
+    left = left.filter((id) => !done.has(id));
   }
   return muted;
 }

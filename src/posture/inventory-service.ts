@@ -12,6 +12,7 @@ import type { FindingState } from './finding-state.js';
 import { groupBy } from '../group-by.js';
 import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { markForInference } from '../store/ownership-queue.js';
+import { applyMuteRulesAtEvaluation } from '../findings/automation-rules.js';
 
 export interface IngestSummary {
   received: number;
@@ -185,6 +186,13 @@ export async function evaluateVersions(
   // Gaps are written with the states, in the same transaction and under the same lease: at every instant a pair has a
   // state or a gap, never both.
   await writeGaps(tx, orgId, closeGaps, openGaps, opts.now);
+  // The organization's mute rules apply to what was just written, at the same instant (docs/security-findings-automation.md).
+  await applyMuteRulesAtEvaluation(
+    tx,
+    orgId,
+    open.map((s) => s.finding_id),
+    opts.now,
+  );
   return { findings_opened: open.length, findings_closed: close.length, gaps_opened: openGaps.length, gaps_closed: closeGaps.length };
 }
 

@@ -214,3 +214,13 @@ export async function currentFindingsMatching(db: Queryable, orgId: string, filt
     )
   ).rows.map((r) => r.finding_id);
 }
+
+/** An organization's enabled rules of a type, in their order. */
+export async function enabledRulesInOrder(db: Queryable, orgId: string, type: AutomationRuleType): Promise<AutomationRuleRow[]> {
+  return (
+    await db.query<Row>(`SELECT ${COLUMNS} FROM automation_rules WHERE org_id = $1 AND rule_type = $2 AND enabled ORDER BY position, rule_id`, [
+      orgId,
+      type,
+    ])
+  ).rows.map(fromRow);
+}

@@ -2,13 +2,15 @@
 // update, reorder and delete deserialize into the client's models; each organization sees only its own rules; bad
 // input is a 400 naming the field; an unknown rule is a 404; the rule types not served yet answer 501 with a JSON:API
 // error saying so. A rule created or enabled mutes the findings it matches then (as a state written by the rule, so
-// the history says which rule did it and when), and leaves findings already muted as they were.
+// the history says which rule did it and when), and leaves findings already muted as they were; at evaluation time
+// the enabled rules mute the findings an import writes, and a disabled one no longer does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { client, v2 } from '@datadog/datadog-api-client';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeState, seedStates } from '../integration/findings-seed.js';
 import { findingAt } from '../../src/store/findings-query.js';
+import { bucketItem } from '../helpers/resource-items.js';
 
 let server: TestServer;
 before(async () => {
@@ -311,4 +313,48 @@ test('a mute rule mutes the findings it matches when created or enabled; the his
   // Deleting the rule leaves the mutes it wrote.
   await api.deleteSecurityFindingsAutomationMuteRule({ ruleId: rule.id });
   assert.equal((await mutes()).get(one)!.is_muted, true);
+});
+
+test('at evaluation time, enabled mute rules mute the findings an import writes that they match; a disabled rule no longer does', async () => {
+  const keys = await server.newKeys('ingest-org');
+  const api = rulesApi(keys);
+  const body = muteRule('prod buckets', 'env:prod', { reason: 'pending_fix' });
+  body.data.attributes.rule.findingTypes = ['misconfiguration', 'identity_risk', 'attack_path', 'api_security'];
+  const rule = (await api.createSecurityFindingsAutomationMuteRule({ body })).data;
+  const post = async (id: string, env: string) => {
+    const r = await server.api('/api/v2/csm/resources', {
+      method: 'POST',
+      keys,
+      body: JSON.stringify({ data: [bucketItem(id, { tags: [`env:${env}`] })] }),
+    });
+    assert.ok(r.status < 300, await r.text());
+  };
+  const findingsOf = async (resourceId: string) => {
+    const out: Array<Record<string, unknown>> = [];
+    for await (const f of api.listSecurityFindingsWithPagination({ pageLimit: 1000 })) {
+      const a = f.attributes!.attributes! as Record<string, unknown> & { resource_id?: string; workflow: { mute: Record<string, unknown> } };
+      if (JSON.stringify(a).includes(resourceId)) out.push(a.workflow.mute);
+    }
+    return out;
+  };
+  await post('arn:aws:s3:::prod-bucket', 'prod');
+  await post('arn:aws:s3:::dev-bucket', 'dev');
+  const prod = await findingsOf('arn:aws:s3:::prod-bucket');
+  const dev = await findingsOf('arn:aws:s3:::dev-bucket');
+  assert.ok(prod.length > 0 && dev.length > 0, 'both buckets have findings');
+  for (const m of prod)
+    assert.deepEqual(
+      { by: m.is_muted_by_rule, rule: (m.muted_by as { id?: string }).id, reason: m.reason },
+      { by: true, rule: rule.id, reason: 'PENDING_FIX' },
+    );
+  for (const m of dev) assert.equal(m.is_muted, false);
+
+  body.data.attributes.enabled = false;
+  await api.updateSecurityFindingsAutomationMuteRule({ ruleId: rule.id, body });
+  await post('arn:aws:s3:::later-prod-bucket', 'prod');
+  const later = await findingsOf('arn:aws:s3:::later-prod-bucket');
+  assert.ok(later.length > 0);
+  for (const m of later) assert.equal(m.is_muted, false);
+  // What the rule muted while enabled stays muted.
+  for (const m of await findingsOf('arn:aws:s3:::prod-bucket')) assert.equal(m.is_muted, true);
 });
