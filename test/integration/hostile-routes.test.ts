@@ -10,6 +10,20 @@ import { HOSTILE_JSON_BODIES, HOSTILE_JSON_VALUES, HOSTILE_URL_VALUES, leafPaths
 let s: TestServer;
 const BUCKET = 'arn:aws:s3:::hostile-corpus-bucket';
 let findingId = 'unknown';
+let ruleId = 'unknown';
+const MUTE_RULE = {
+  data: {
+    type: 'mute_rules',
+    attributes: {
+      name: 'hostile corpus rule',
+      enabled: false,
+      rule: { finding_types: ['misconfiguration'], query: '@severity:low' },
+      action: { reason: 'risk_accepted', reason_description: 'a description' },
+    },
+  },
+};
+/** The rule types this release answers 501 for by design (docs/security-findings-automation.md): no body reaches past that. */
+const NOT_SERVED = /\/automation\/(severity_modifier|due_date|inbox|ticket_creation)_rules/;
 
 before(async () => {
   s = await startTestServer();
@@ -17,11 +31,20 @@ before(async () => {
   assert.equal(seeded.status < 300, true, await seeded.text());
   const list = (await (await s.api('/api/v2/posture_management/findings?page[limit]=1')).json()) as { data: Array<{ id: string }> };
   findingId = list.data[0]?.id ?? findingId;
+  const rule = await s.api('/api/v2/security/findings/automation/mute_rules', { method: 'POST', body: JSON.stringify(MUTE_RULE) });
+  assert.equal(rule.status, 201, await rule.clone().text());
+  ruleId = ((await rule.json()) as { data: { id: string } }).data.id;
 });
 after(async () => s?.stop());
 
 /** A valid body for each route that takes one, so that each field can be made hostile in turn. */
 const validBodies: Record<string, unknown> = {
+  'POST /api/v2/security/findings/search': {
+    data: { attributes: { filter: '@severity:high team:x', page: { limit: 5 }, sort: '-@detection_changed_at' } },
+  },
+  'POST /api/v2/security/findings/automation/mute_rules': MUTE_RULE,
+  'PUT /api/v2/security/findings/automation/mute_rules/{rule_id}': MUTE_RULE,
+  'POST /api/v2/security/findings/automation/mute_rules/reorder': { data: [{ id: 'RULE', type: 'mute_rules' }] },
   'POST /api/v2/csm/resources': {
     data: [
       {
@@ -112,6 +135,7 @@ async function operations(): Promise<Operation[]> {
 function realParam(name: string): string {
   if (name === 'owner_type') return 'team';
   if (name === 'finding_id') return encodeURIComponent(findingId);
+  if (name === 'rule_id') return encodeURIComponent(ruleId);
   return encodeURIComponent(BUCKET);
 }
 
@@ -136,7 +160,9 @@ async function check(op: Operation, sent: Sent) {
     return;
   }
   const text = await answer.text();
-  if (answer.status >= 500) {
+  // A rule type this release does not serve answers 501 by design, in the JSON:API error shape (checked below).
+  const notServed = answer.status === 501 && NOT_SERVED.test(sent.path) && text.includes('STEWARD_ERR_NOT_IMPLEMENTED');
+  if (answer.status >= 500 && !notServed) {
     failures.push(`${op.method} ${sent.path.slice(0, 200)} (${sent.label}): ${answer.status} ${text.slice(0, 300)}`);
     return;
   }
@@ -192,7 +218,9 @@ test('no hostile path parameter, query parameter or body makes any route answer 
         sent.push({ label: 'CSV body', path: concretePath(op), init: { body: csv, headers: { 'content-type': 'text/csv' } } });
       const valid = validBodies[`${op.method} ${op.path}`];
       if (valid !== undefined) {
-        const template = JSON.parse(JSON.stringify(valid).replace('"FINDING"', JSON.stringify(findingId))) as unknown;
+        const template = JSON.parse(
+          JSON.stringify(valid).replace('"FINDING"', JSON.stringify(findingId)).replace('"RULE"', JSON.stringify(ruleId)),
+        ) as unknown;
         for (const leaf of leafPaths(template)) {
           for (const value of HOSTILE_JSON_VALUES) {
             sent.push({
@@ -213,7 +241,7 @@ test('no hostile path parameter, query parameter or body makes any route answer 
 
 test('every route that takes a body has a valid body here to make hostile field by field', async () => {
   const missing = (await operations())
-    .filter((op) => op.takesBody && !validBodies[`${op.method} ${op.path}`] && !op.path.endsWith('/preferences'))
+    .filter((op) => op.takesBody && !validBodies[`${op.method} ${op.path}`] && !op.path.endsWith('/preferences') && !NOT_SERVED.test(op.path))
     .map((op) => `${op.method} ${op.path}`);
   assert.deepEqual(missing, [], 'add a valid body for these routes to validBodies');
 });

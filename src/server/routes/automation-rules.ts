@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { idParameter } from '../input-checks.js';
 import type { AppContext } from '../context.js';
 import { NotImplemented } from '../../errors.js';
 import {
@@ -88,14 +89,14 @@ export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, 
   app.get<{ Params: RuleIdParams }>(
     `${MUTE}/:rule_id`,
     { config, schema: { tags, summary: 'Get a mute rule', params: RULE_ID, querystring: NO_PARAMETERS } },
-    async (request) => ({ data: muteRuleData(await getMuteRule(ctx.db, request.principal.orgId, request.params.rule_id)) }),
+    async (request) => ({ data: muteRuleData(await getMuteRule(ctx.db, request.principal.orgId, idParameter('rule_id', request.params.rule_id))) }),
   );
 
   app.put<{ Params: RuleIdParams; Body: MuteRuleBody }>(
     `${MUTE}/:rule_id`,
     { config, schema: { tags, summary: 'Update a mute rule', params: RULE_ID, querystring: NO_PARAMETERS, body: MUTE_RULE_BODY } },
     async (request) => ({
-      data: muteRuleData(await updateMuteRule(ctx.db, request.principal, request.params.rule_id, request.body, Date.now())),
+      data: muteRuleData(await updateMuteRule(ctx.db, request.principal, idParameter('rule_id', request.params.rule_id), request.body, Date.now())),
     }),
   );
 
@@ -103,7 +104,7 @@ export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, 
     `${MUTE}/:rule_id`,
     { config, schema: { tags, summary: 'Delete a mute rule', params: RULE_ID, querystring: NO_PARAMETERS } },
     async (request, reply) => {
-      await deleteMuteRule(ctx.db, request.principal.orgId, request.params.rule_id);
+      await deleteMuteRule(ctx.db, request.principal.orgId, idParameter('rule_id', request.params.rule_id));
       return reply.code(204).send();
     },
   );
