@@ -27,6 +27,8 @@ export interface LearningEvaluation {
   /** 10% reviewed at random, measured on the other 90%. */
   reviewed10: Metrics;
   reviewed10Count: number;
+  /** The weights learnt from the 10% (the label model's fit with those labels, and its calibration). */
+  reviewed10Weights: SignalWeights;
   /** Held-out accuracy gain (mean over owner types) of 5% reviewed at random and in queue order. */
   gain5Random: Record<OwnerType, number>;
   gain5Queue: Record<OwnerType, number>;
@@ -175,6 +177,7 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
     labelFree: metricsOf(heldOut10, labelFree, truth),
     reviewed10: metricsOf(heldOut10, after10, truth),
     reviewed10Count: sample10.size,
+    reviewed10Weights: learnt10.weights,
     gain5Random: gains(random5.slice(0, count5)),
     gain5Queue: gains(queueOrder(labelFree, count5)),
   };
