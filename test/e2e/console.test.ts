@@ -219,6 +219,59 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await page.waitForFunction((id) => (document.activeElement as HTMLElement | null)?.dataset.findingId === id, findingId);
   });
 
+  await t.test('a search query lists the rows the Security Findings API gives for it', async () => {
+    // After the mute above: @status:open leaves that finding out, as the API does.
+    const query = '@severity:(critical OR high) @status:open';
+    await page.getByLabel('Search query').fill(query);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const expected = await api<{ data: Array<{ id: string; attributes: { attributes: { severity: string } } }> }>(
+      `/api/v2/security/findings?page[limit]=50&filter[query]=${encodeURIComponent(query)}`,
+    );
+    assert.ok(expected.data.length > 0, 'the seed has open critical or high findings');
+    await page.getByText(`Page 1 shows ${expected.data.length} findings matching the query.`).waitFor();
+    const ids = await page.locator('table.findings tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.findingId));
+    assert.deepEqual(
+      ids,
+      expected.data.map((f) => f.id),
+    );
+    const severities = await page.locator('table.findings tbody tr td:nth-child(1)').allTextContents();
+    assert.deepEqual(
+      severities.map((s) => s.trim()),
+      expected.data.map((f) => f.attributes.attributes.severity),
+    );
+    assert.equal(await page.locator('#f-evaluation').count(), 0, 'the query replaces the filters');
+  });
+
+  await t.test('a query the server refuses shows its message and marks the column it names', async () => {
+    const query = '@severity:(critical OR';
+    const refused = await fetch(`${target.url}/api/v2/security/findings?filter[query]=${encodeURIComponent(query)}`, {
+      headers: { 'DD-API-KEY': target.apiKey, 'DD-APPLICATION-KEY': target.appKey },
+    });
+    assert.equal(refused.status, 400);
+    const detail = ((await refused.json()) as { errors: Array<{ detail: string }> }).errors[0]!.detail;
+    assert.match(detail, /at column 23:/);
+    await page.getByLabel('Search query').fill(query);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: detail });
+    await alert.waitFor();
+    assert.equal(await page.getByLabel('Search query').getAttribute('aria-invalid'), 'true');
+    // Column 23 is one past the end of the 22 characters: a marked blank, the caret under it.
+    const position = alert.locator('.query-position');
+    assert.equal(await position.getAttribute('data-column'), '23');
+    assert.equal(await position.locator('mark').textContent(), ' ');
+    assert.equal(await position.textContent(), `${query} \n${' '.repeat(22)}^`);
+
+    // Inside the query, the mark is the character the column names.
+    await page.getByLabel('Search query').fill('@severity:high @nope:x');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'at column 16:' }).waitFor();
+    assert.equal(await page.locator('.query-position mark').textContent(), '@');
+
+    await page.getByRole('button', { name: 'Clear query' }).click();
+    await page.locator('#f-evaluation').waitFor();
+    await page.locator('table.findings tbody tr').first().waitFor();
+  });
+
   await t.test('the overview charts the summary the API gives', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();

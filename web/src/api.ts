@@ -1,5 +1,6 @@
 import type { Credentials } from './session.js';
 import { findingsQuery, type FindingsRequest } from './findings-query.js';
+import { securityFindingsParams, toFindingsPage, type SecurityFindingsBody, type SecurityFindingsRequest } from './security-findings.js';
 import type {
   DetailedFinding,
   Directory,
@@ -99,6 +100,10 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
 
   return {
     listFindings: (req: FindingsRequest) => json<FindingsPage>('GET', `/api/v2/posture_management/findings?${findingsQuery(req)}`),
+
+    /** The Security Findings API's listing for a search query, in the legacy listing's shape. */
+    searchFindings: async (req: SecurityFindingsRequest) =>
+      toFindingsPage(await json<SecurityFindingsBody>('GET', `/api/v2/security/findings?${securityFindingsParams(req)}`)),
 
     getFinding: async (id: string, snapshot?: number) => {
       const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
