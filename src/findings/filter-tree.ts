@@ -3,7 +3,16 @@ import { InvalidInput } from '../errors.js';
 import { OWNER_TYPES, type OwnerType } from '../ownership/owner-type.js';
 
 /** Columns a filter may name; the store maps each to one column of finding_states. */
-export const TEXT_FIELDS = ['status', 'evaluation', 'vulnerability_type', 'rule_id', 'rule_name', 'resource_type', 'resource_id'] as const;
+export const TEXT_FIELDS = [
+  'status',
+  'base_status',
+  'evaluation',
+  'vulnerability_type',
+  'rule_id',
+  'rule_name',
+  'resource_type',
+  'resource_id',
+] as const;
 export const NUMBER_FIELDS = ['evaluation_changed_at', 'resource_discovery_date'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 export type NumberField = (typeof NUMBER_FIELDS)[number];

@@ -1,6 +1,7 @@
 // Findings exported from Datadog, kept exactly as Datadog reported them: their ids, dates, status, evaluation, tags and
 // mute, with Datadog's message and resource configuration on the finding itself (origin 'imported'). The resources they
 // report on enter the inventory too (recordReferencedResources), unless a richer source already describes them.
+import { applySeverityAndDueRulesAtEvaluation } from './severity-and-due-rules.js';
 import type { Queryable } from '../store/db.js';
 import { findingResourceId, findingResources, type ImportedFinding } from '../ingest/datadog-findings.js';
 import type { FindingState, MuteState } from '../posture/finding-state.js';
@@ -86,6 +87,13 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
     open,
     now,
     'datadog-import',
+  );
+  // Severity modifier and due date rules judge Datadog's findings as they judge Steward's own.
+  await applySeverityAndDueRulesAtEvaluation(
+    tx,
+    orgId,
+    open.map((s) => s.finding_id),
+    now,
   );
   // The resources the findings now point at, as the findings say them.
   const resources = await recordReferencedResources(tx, orgId, findingResources(list), { source: 'import:datadog-findings', now });

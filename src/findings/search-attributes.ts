@@ -98,6 +98,7 @@ const NOT_MUTED: FilterNode = { op: 'muted', value: false };
  */
 export const SEARCH_ATTRIBUTES: Record<string, AttributeSpec> = {
   severity: text('status', (v) => v.toLowerCase()),
+  base_severity: text('base_status', (v) => v.toLowerCase()),
   status: oneOf({
     open: { op: 'and', nodes: [NOT_MUTED, { op: 'eq', field: 'evaluation', value: 'fail' }] },
     resolved: { op: 'and', nodes: [NOT_MUTED, { op: 'eq', field: 'evaluation', value: 'pass' }] },

@@ -73,6 +73,32 @@ function workflowMute(row: FindingRow, at: number): Record<string, unknown> {
   return out;
 }
 
+/**
+ * workflow: the mute; the due date a due date rule set (overdue when it has passed at the instant and the finding is
+ * still open); which automation rules changed the finding.
+ */
+function workflowOf(row: FindingRow, at: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { mute: workflowMute(row, at) };
+  const due = row.automation?.due;
+  if (due) {
+    const dueAt = Number(due.due_at);
+    out.due_date = {
+      due_at: dueAt,
+      is_overdue: dueAt <= at && securityFindingStatus(row, at) === 'open',
+      rule_id: due.rule_id,
+      rule_name: due.rule_name,
+    };
+  }
+  const rules = [
+    ...(row.automation?.severity
+      ? [{ id: row.automation.severity.rule_id, name: row.automation.severity.rule_name, type: 'severity_modifier' }]
+      : []),
+    ...(due ? [{ id: due.rule_id, name: due.rule_name, type: 'due_date' }] : []),
+  ];
+  if (rules.length > 0) out.automations = { rules };
+  return out;
+}
+
 export function securityFindingStatus(row: FindingRow, at: number): SecurityFindingStatus {
   if (muteAt(row, at).muted === true) return 'muted';
   return row.evaluation === 'fail' ? 'open' : 'resolved';
@@ -86,9 +112,9 @@ export function securityFinding(row: FindingRow, ctx: SecurityFindingContext) {
     finding_id: row.finding_id,
     finding_type: row.vulnerability_type,
     status: securityFindingStatus(row, ctx.at),
-    // Steward applies no severity modifiers: the adjusted severity is the rule's.
+    // The severity after any severity modifier rule, and the finding's own.
     severity: row.status,
-    base_severity: row.status,
+    base_severity: row.base_status ?? row.status,
     compliance: { evaluation: row.evaluation },
     detection_changed_at: row.evaluation_changed_at,
     ...(ctx.firstSeenAt !== undefined ? { first_seen_at: ctx.firstSeenAt } : {}),
@@ -97,7 +123,7 @@ export function securityFinding(row: FindingRow, ctx: SecurityFindingContext) {
     resource_type: row.resource_type,
     rule: { id: row.rule_id, name: row.rule_name, ...(RULE_TYPE[row.vulnerability_type] ? { type: RULE_TYPE[row.vulnerability_type] } : {}) },
     cloud_resource: cloudResource(row, ctx.detail),
-    workflow: { mute: workflowMute(row, ctx.at) },
+    workflow: workflowOf(row, ctx.at),
     ...(ctx.owners?.length ? { owner: ownersOf(ctx.owners) } : {}),
     metadata: { schema_version: '2' },
   };

@@ -17,7 +17,26 @@ export interface FindingState {
   muted: boolean;
   mute: MuteState | null;
   mute_expires_at: number | null;
+  /** The severity before a severity modifier rule changed `status`; null (or absent) when no rule did. */
+  base_status?: string | null;
+  /** What severity modifier and due date rules did to this state (src/findings/finding-automation.ts). */
+  automation?: FindingAutomation | null;
 }
+
+/** A rule's mark on a finding state: which rule, by id and name. */
+export interface RuleMark {
+  rule_id: string;
+  rule_name: string;
+}
+
+export interface FindingAutomation {
+  severity?: RuleMark;
+  /** Unix ms: the finding is due then. */
+  due?: RuleMark & { due_at: number };
+}
+
+/** The severity the finding has of its own (its rule's, or Datadog's), before any severity modifier rule. */
+export const baseSeverityOf = (s: Pick<FindingState, 'status' | 'base_status'>): string => s.base_status ?? s.status;
 
 export interface MuteState {
   muted: boolean;
@@ -42,11 +61,14 @@ export function findingTags(
   return [...tags].sort();
 }
 
-/** Whether two states differ in what history records: evaluation, status, mute, tags (and the names shown). */
+/**
+ * Whether two states differ in what history records: evaluation, severity, mute, tags (and the names shown). The
+ * severity compared is each state's own, before automation rules: what the rules make of it is judged by them.
+ */
 export function stateChanged(a: FindingState, b: FindingState): boolean {
   return (
     a.evaluation !== b.evaluation ||
-    a.status !== b.status ||
+    baseSeverityOf(a) !== baseSeverityOf(b) ||
     a.muted !== b.muted ||
     a.mute_expires_at !== b.mute_expires_at ||
     JSON.stringify(a.mute) !== JSON.stringify(b.mute) ||

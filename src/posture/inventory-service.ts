@@ -12,7 +12,8 @@ import type { FindingState } from './finding-state.js';
 import { groupBy } from '../group-by.js';
 import { withFindingWriteLease } from '../store/snapshot-clock.js';
 import { markForInference } from '../store/ownership-queue.js';
-import { applyMuteRulesAtEvaluation } from '../findings/automation-rules.js';
+import { applyMuteRulesAtEvaluation } from '../findings/mute-rule-effects.js';
+import { applySeverityAndDueRulesAtEvaluation } from '../findings/severity-and-due-rules.js';
 
 export interface IngestSummary {
   received: number;
@@ -186,13 +187,11 @@ export async function evaluateVersions(
   // Gaps are written with the states, in the same transaction and under the same lease: at every instant a pair has a
   // state or a gap, never both.
   await writeGaps(tx, orgId, closeGaps, openGaps, opts.now);
-  // The organization's mute rules apply to what was just written, at the same instant (docs/security-findings-automation.md).
-  await applyMuteRulesAtEvaluation(
-    tx,
-    orgId,
-    open.map((s) => s.finding_id),
-    opts.now,
-  );
+  // The organization's automation rules apply to what was just written, at the same instant: severity modifier and due
+  // date rules first, so that mute rules read the severity they set (docs/security-findings-automation.md).
+  const written = open.map((s) => s.finding_id);
+  await applySeverityAndDueRulesAtEvaluation(tx, orgId, written, opts.now);
+  await applyMuteRulesAtEvaluation(tx, orgId, written, opts.now);
   return { findings_opened: open.length, findings_closed: close.length, gaps_opened: openGaps.length, gaps_closed: closeGaps.length };
 }
 

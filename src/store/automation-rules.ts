@@ -71,9 +71,18 @@ function writtenValues(fields: AutomationRuleFields, actor: RuleActor, now: numb
   return [fields.name, fields.enabled, fields.finding_types, fields.query, JSON.stringify(fields.action), now, actor.id, actor.name];
 }
 
-/** Serializes the writes of one organization's rules of one type (positions stay dense: 0..n-1). */
-async function lockRulesOf(tx: Queryable, orgId: string, type: AutomationRuleType): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('automation_rules:' || $1 || ':' || $2))`, [orgId, type]);
+/**
+ * Serializes the writes of one organization's rules (positions stay dense: 0..n-1), and orders them against
+ * evaluations, which read the rules under the shared form of the same lock (shareRuleLock): an evaluation either sees a
+ * rule change or commits before the change's re-application looks for the findings it affects.
+ */
+async function lockRulesOf(tx: Queryable, orgId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('automation_rules:' || $1))`, [orgId]);
+}
+
+/** Held by an evaluation while it applies the organization's rules (see lockRulesOf). */
+export async function shareRuleLock(tx: Queryable, orgId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext('automation_rules:' || $1))`, [orgId]);
 }
 
 /** Adds a rule after the last of its type; `tx` is a transaction. */
@@ -86,7 +95,7 @@ export async function insertAutomationRule(
   actor: RuleActor,
   now: number,
 ): Promise<AutomationRuleRow> {
-  await lockRulesOf(tx, orgId, type);
+  await lockRulesOf(tx, orgId);
   const rows = (
     await tx.query<Row>(
       `INSERT INTO automation_rules (org_id, rule_id, rule_type, name, enabled, position, finding_types, query, action,
@@ -146,7 +155,7 @@ export async function updateAutomationRule(
   actor: RuleActor,
   now: number,
 ): Promise<AutomationRuleRow | undefined> {
-  await lockRulesOf(tx, orgId, type);
+  await lockRulesOf(tx, orgId);
   const rows = (
     await tx.query<Row>(
       `UPDATE automation_rules SET name = $4, enabled = $5, finding_types = $6::text[], query = $7, action = $8::jsonb,
@@ -161,7 +170,7 @@ export async function updateAutomationRule(
 
 /** Deletes a rule and closes the gap it leaves in the order; false when there was none. */
 export async function deleteAutomationRule(tx: Queryable, orgId: string, type: AutomationRuleType, ruleId: string): Promise<boolean> {
-  await lockRulesOf(tx, orgId, type);
+  await lockRulesOf(tx, orgId);
   const deleted = (
     await tx.query<{ position: number }>(
       'DELETE FROM automation_rules WHERE org_id = $1 AND rule_type = $2 AND rule_id::text = $3 RETURNING position',
@@ -179,7 +188,7 @@ export async function deleteAutomationRule(tx: Queryable, orgId: string, type: A
 
 /** The ids of an organization's rules of a type, in their order, locked against other writers of them. */
 export async function lockedRuleOrder(tx: Queryable, orgId: string, type: AutomationRuleType): Promise<string[]> {
-  await lockRulesOf(tx, orgId, type);
+  await lockRulesOf(tx, orgId);
   return (
     await tx.query<{ rule_id: string }>('SELECT rule_id FROM automation_rules WHERE org_id = $1 AND rule_type = $2 ORDER BY position, rule_id', [
       orgId,
@@ -209,7 +218,9 @@ export async function currentFindingsMatching(db: Queryable, orgId: string, filt
   const restrict = among === undefined ? '' : ` AND finding_id = ANY(${p.add(among)}::text[])`;
   return (
     await db.query<{ finding_id: string }>(
-      `SELECT finding_id FROM finding_states WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND ${where}${restrict} ORDER BY finding_id`,
+      // `IS NOT NULL` types the instant's parameter, which a filter without a mute clause leaves unused.
+      `SELECT finding_id FROM finding_states WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND ${atP}::bigint IS NOT NULL AND ${where}${restrict}
+       ORDER BY finding_id`,
       p.values,
     )
   ).rows.map((r) => r.finding_id);
@@ -223,4 +234,14 @@ export async function enabledRulesInOrder(db: Queryable, orgId: string, type: Au
       type,
     ])
   ).rows.map(fromRow);
+}
+
+/** The findings whose current state carries a severity modifier or due date rule's mark, by id. */
+export async function currentFindingsWithAutomation(db: Queryable, orgId: string): Promise<string[]> {
+  return (
+    await db.query<{ finding_id: string }>(
+      `SELECT finding_id FROM finding_states WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} AND automation IS NOT NULL ORDER BY finding_id`,
+      [orgId],
+    )
+  ).rows.map((r) => r.finding_id);
 }

@@ -9,8 +9,31 @@ export interface StoredState extends FindingState {
   valid_from: number;
 }
 
-const STATE_COLUMNS = `finding_id, valid_from, status, evaluation, evaluation_changed_at, resource_discovery_date, resource_id, resource_name,
-  resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at`;
+export const STATE_COLUMNS = `finding_id, valid_from, status, evaluation, evaluation_changed_at, resource_discovery_date, resource_id, resource_name,
+  resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at, base_status, automation`;
+
+/** A stored state as a state to write again (bigints as numbers, without its interval). */
+export function stateOf(s: StoredState): FindingState {
+  return {
+    finding_id: s.finding_id,
+    resource_id: s.resource_id,
+    resource_name: s.resource_name,
+    resource_type: s.resource_type,
+    rule_id: s.rule_id,
+    rule_name: s.rule_name,
+    vulnerability_type: s.vulnerability_type,
+    status: s.status,
+    evaluation: s.evaluation,
+    evaluation_changed_at: Number(s.evaluation_changed_at),
+    resource_discovery_date: Number(s.resource_discovery_date),
+    tags: s.tags,
+    muted: s.muted,
+    mute: s.mute,
+    mute_expires_at: s.mute_expires_at === null ? null : Number(s.mute_expires_at),
+    base_status: s.base_status ?? null,
+    automation: s.automation ?? null,
+  };
+}
 
 export async function currentStatesByFinding(db: Queryable, orgId: string, findingIds: string[]): Promise<Map<string, StoredState>> {
   if (findingIds.length === 0) return new Map();
@@ -75,13 +98,14 @@ export async function writeStates(
   await db.query(
     `INSERT INTO finding_states (org_id, finding_id, valid_from, severity_rank, status, evaluation, evaluation_changed_at,
        resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags,
-       muted, mute, mute_expires_at, changed_by)
+       muted, mute, mute_expires_at, changed_by, base_status, automation)
      SELECT $1, r.finding_id, $2, r.severity_rank, r.status, r.evaluation, r.evaluation_changed_at, r.resource_discovery_date,
        r.resource_id, r.resource_name, r.resource_type, r.rule_id, r.rule_name, r.vulnerability_type,
-       ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.muted, r.mute, r.mute_expires_at, r.changed_by
+       ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.muted, r.mute, r.mute_expires_at, r.changed_by, r.base_status, r.automation
      FROM jsonb_to_recordset($3::jsonb) AS r(finding_id text, severity_rank smallint, status text, evaluation text,
        evaluation_changed_at bigint, resource_discovery_date bigint, resource_id text, resource_name text, resource_type text,
-       rule_id text, rule_name text, vulnerability_type text, tags jsonb, muted boolean, mute jsonb, mute_expires_at bigint, changed_by text)`,
+       rule_id text, rule_name text, vulnerability_type text, tags jsonb, muted boolean, mute jsonb, mute_expires_at bigint, changed_by text,
+       base_status text, automation jsonb)`,
     [orgId, now, JSON.stringify(rows)],
   );
 }

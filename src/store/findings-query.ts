@@ -18,10 +18,13 @@ export interface FindingRow extends Omit<FindingState, 'mute'> {
 }
 
 const COLUMNS = `finding_id, severity_rank, status, evaluation, evaluation_changed_at, resource_discovery_date, resource_id,
-  resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at, valid_from, changed_by`;
+  resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at, valid_from, changed_by,
+  base_status, automation`;
 
 const COLUMN: Record<TextField | NumberField, string> = {
   status: 'status',
+  // The severity before any severity modifier rule (NULL base_status: no rule changed it).
+  base_status: 'COALESCE(base_status, status)',
   evaluation: 'evaluation',
   vulnerability_type: 'vulnerability_type',
   rule_id: 'rule_id',

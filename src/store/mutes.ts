@@ -1,11 +1,8 @@
 // Mute writes: a mute or unmute is one more state in each finding's history, and the expiry of a mute is written into
 // history at the instant it expired.
 import type { Queryable } from './db.js';
-import { OPEN_ENDED, writeStates, type StoredState } from './finding-states.js';
+import { OPEN_ENDED, STATE_COLUMNS, stateOf, writeStates, type StoredState } from './finding-states.js';
 import type { FindingState, MuteState } from '../posture/finding-state.js';
-
-const STATE_COLUMNS = `finding_id, valid_from, status, evaluation, evaluation_changed_at, resource_discovery_date, resource_id, resource_name,
-  resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at`;
 
 /**
  * The resources whose write locks a change of these findings' states needs (write-locks.ts): each finding's own, and
@@ -50,18 +47,7 @@ export async function writeMutes(
   actor: string,
 ): Promise<void> {
   const open: FindingState[] = current.map((s) => ({
-    finding_id: s.finding_id,
-    resource_id: s.resource_id,
-    resource_name: s.resource_name,
-    resource_type: s.resource_type,
-    rule_id: s.rule_id,
-    rule_name: s.rule_name,
-    vulnerability_type: s.vulnerability_type,
-    status: s.status,
-    evaluation: s.evaluation,
-    evaluation_changed_at: Number(s.evaluation_changed_at),
-    resource_discovery_date: Number(s.resource_discovery_date),
-    tags: s.tags,
+    ...stateOf(s),
     muted: change.muted,
     mute: change.mute,
     mute_expires_at: change.expiresAt,
@@ -98,10 +84,10 @@ export async function expireMutes(tx: Queryable, now: number, orgId: string | nu
        RETURNING f.*)
      INSERT INTO finding_states (org_id, finding_id, valid_from, severity_rank, status, evaluation, evaluation_changed_at,
        resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags,
-       muted, mute, mute_expires_at, changed_by)
+       muted, mute, mute_expires_at, changed_by, base_status, automation)
      SELECT org_id, finding_id, mute_expires_at, severity_rank, status, evaluation, evaluation_changed_at, resource_discovery_date,
        resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags,
-       false, jsonb_build_object('muted', false, 'expired', mute), NULL, $2
+       false, jsonb_build_object('muted', false, 'expired', mute), NULL, $2, base_status, automation
      FROM closed`,
     [now, MUTE_EXPIRY_ACTOR, orgId],
   );

@@ -6,7 +6,8 @@
 // the enabled rules mute the findings an import writes, and a disabled one no longer does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { client, v2 } from '@datadog/datadog-api-client';
+import type { v2 } from '@datadog/datadog-api-client';
+import { apiError, automationRulesApi } from './automation-rules-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeState, seedStates } from '../integration/findings-seed.js';
 import { findingAt } from '../../src/store/findings-query.js';
@@ -29,15 +30,7 @@ const OPERATIONS = [
   'listSecurityFindingsAutomationTicketCreationRules',
 ];
 
-function rulesApi(keys: { apiKey: string; appKey: string }): v2.SecurityMonitoringApi {
-  const configuration = client.createConfiguration({
-    authMethods: { apiKeyAuth: keys.apiKey, appKeyAuth: keys.appKey },
-    baseServer: new client.BaseServerConfiguration(server.url, {}),
-    enableRetry: false,
-  });
-  for (const op of OPERATIONS) configuration.unstableOperations[`v2.${op}`] = true;
-  return new v2.SecurityMonitoringApi(configuration);
-}
+const rulesApi = (keys: { apiKey: string; appKey: string }) => automationRulesApi(server.url, keys, OPERATIONS);
 
 function muteRule(name: string, query: string, extra: Partial<v2.MuteRuleAction> = {}): v2.MuteRuleCreateRequest {
   return {
@@ -51,16 +44,6 @@ function muteRule(name: string, query: string, extra: Partial<v2.MuteRuleAction>
       },
     },
   };
-}
-
-async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: { errors: Array<Record<string, unknown>> } }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof client.ApiException) return { code: error.code, body: error.body as never };
-    throw error;
-  }
-  assert.fail('the operation succeeded');
 }
 
 test('create, get, update and delete a mute rule', async () => {
@@ -224,13 +207,13 @@ test('inbox and ticket creation rules answer 501 with a JSON:API error saying th
     }),
   );
   assert.equal(inbox.code, 501);
-  for (const path of ['inbox_rules', 'ticket_creation_rules', 'severity_modifier_rules', 'due_date_rules']) {
+  for (const path of ['inbox_rules', 'ticket_creation_rules']) {
     const r = await server.api(`/api/v2/security/findings/automation/${path}`);
     assert.equal(r.status, 501, path);
     const body = (await r.json()) as { errors: Array<{ status: string; code: string; detail: string }> };
     assert.equal(body.errors[0]!.status, '501');
     assert.equal(body.errors[0]!.code, 'STEWARD_ERR_NOT_IMPLEMENTED');
-    assert.match(body.errors[0]!.detail, /not served by this release of Steward \(only mute rules are\)/);
+    assert.match(body.errors[0]!.detail, /not served by this release of Steward \(mute, severity modifier and due date rules are\)/);
   }
   const ticket = await apiError(api.listSecurityFindingsAutomationTicketCreationRules({}));
   assert.equal(ticket.code, 501);

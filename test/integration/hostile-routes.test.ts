@@ -22,8 +22,30 @@ const MUTE_RULE = {
     },
   },
 };
+const SEVERITY_RULE = {
+  data: {
+    type: 'severity_modifier_rules',
+    attributes: {
+      name: 'hostile corpus severity rule',
+      enabled: false,
+      rule: { finding_types: ['misconfiguration'], query: 'env:prod' },
+      action: { type: 'shift', severity_delta: 'up_one', description: 'a description' },
+    },
+  },
+};
+const DUE_DATE_RULE = {
+  data: {
+    type: 'due_date_rules',
+    attributes: {
+      name: 'hostile corpus due date rule',
+      enabled: false,
+      rule: { finding_types: ['misconfiguration'], query: '@severity:high' },
+      action: { due_from: 'first_seen', due_days_per_severity: [{ severity: 'high', due_in_days: 30 }], reason_description: 'x' },
+    },
+  },
+};
 /** The rule types this release answers 501 for by design (docs/security-findings-automation.md): no body reaches past that. */
-const NOT_SERVED = /\/automation\/(severity_modifier|due_date|inbox|ticket_creation)_rules/;
+const NOT_SERVED = /\/automation\/(inbox|ticket_creation)_rules/;
 
 before(async () => {
   s = await startTestServer();
@@ -45,6 +67,12 @@ const validBodies: Record<string, unknown> = {
   'POST /api/v2/security/findings/automation/mute_rules': MUTE_RULE,
   'PUT /api/v2/security/findings/automation/mute_rules/{rule_id}': MUTE_RULE,
   'POST /api/v2/security/findings/automation/mute_rules/reorder': { data: [{ id: 'RULE', type: 'mute_rules' }] },
+  'POST /api/v2/security/findings/automation/severity_modifier_rules': SEVERITY_RULE,
+  'PUT /api/v2/security/findings/automation/severity_modifier_rules/{rule_id}': SEVERITY_RULE,
+  'POST /api/v2/security/findings/automation/severity_modifier_rules/reorder': { data: [{ id: 'RULE', type: 'severity_modifier_rules' }] },
+  'POST /api/v2/security/findings/automation/due_date_rules': DUE_DATE_RULE,
+  'PUT /api/v2/security/findings/automation/due_date_rules/{rule_id}': DUE_DATE_RULE,
+  'POST /api/v2/security/findings/automation/due_date_rules/reorder': { data: [{ id: 'RULE', type: 'due_date_rules' }] },
   'POST /api/v2/csm/resources': {
     data: [
       {

@@ -13,8 +13,8 @@ import { writeStates } from '../../src/store/finding-states.js';
 import { buildCountQuery, buildPageQuery, countFindings, queryFindingsPage } from '../../src/store/findings-query.js';
 import { parseListQuery } from '../../src/findings/list-query.js';
 import { parseSearchQuery } from '../../src/findings/search-syntax.js';
-import { ALL, canonicalFilter, type FilterNode } from '../../src/findings/filter-tree.js';
-import type { FindingState } from '../../src/posture/finding-state.js';
+import { ALL, canonicalFilter, type FilterNode, type TextField } from '../../src/findings/filter-tree.js';
+import { baseSeverityOf, type FindingState } from '../../src/posture/finding-state.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 // Enough rows on PostgreSQL for the planner to prefer indexes, as in findings-explain.test.ts; fewer on PGlite.
@@ -115,6 +115,9 @@ const like = (pattern: string) =>
   );
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 
+/** A text field of a state; base_status reads the severity before any modifier rule. */
+const textOf = (s: FindingState, field: TextField): string => (field === 'base_status' ? baseSeverityOf(s) : s[field]);
+
 /** What a tree means for one state, read by hand: the reference the SQL is checked against. */
 function matches(node: FilterNode, s: FindingState, instant: number): boolean {
   switch (node.op) {
@@ -125,11 +128,11 @@ function matches(node: FilterNode, s: FindingState, instant: number): boolean {
     case 'not':
       return !matches(node.node, s, instant);
     case 'eq':
-      return node.field === 'status' ? SEVERITY_ORDER.indexOf(s.status) === SEVERITY_ORDER.indexOf(node.value) : s[node.field] === node.value;
+      return node.field === 'status' ? SEVERITY_ORDER.indexOf(s.status) === SEVERITY_ORDER.indexOf(node.value) : textOf(s, node.field) === node.value;
     case 'in':
-      return node.values.includes(s[node.field]);
+      return node.values.includes(textOf(s, node.field));
     case 'wildcard':
-      return like(node.pattern).test(s[node.field]);
+      return like(node.pattern).test(textOf(s, node.field));
     case 'compare': {
       const v = s[node.field];
       return { '>': v > node.value, '>=': v >= node.value, '<': v < node.value, '<=': v <= node.value, '=': v === node.value }[node.comparison];

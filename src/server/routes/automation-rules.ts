@@ -5,24 +5,18 @@ import type { AppContext } from '../context.js';
 import { NotImplemented } from '../../errors.js';
 import {
   DEFAULT_RULES_PAGE_SIZE,
-  MUTE_RULE_BODY,
-  MUTE_RULE_REORDER_BODY,
-  MUTE_RULES_TYPE,
   RULES_PAGE_QUERY,
-  createMuteRule,
-  deleteMuteRule,
-  getMuteRule,
-  listMuteRules,
-  muteRuleData,
-  reorderMuteRules,
-  updateMuteRule,
-  type MuteRuleBody,
-  type MuteRuleReorderBody,
+  createRule,
+  deleteRule,
+  getRule,
+  listRules,
+  reorderRules,
+  updateRule,
   type RulesPageQuery,
 } from '../../findings/automation-rules.js';
+import { RULE_KINDS, ruleData, type RuleBody, type RuleReorderBody } from '../../findings/automation-rule-kinds.js';
 
 const BASE = '/api/v2/security/findings/automation';
-const MUTE = `${BASE}/mute_rules`;
 const tags = ['Security findings automation rules'];
 // The same budget as the findings they act on.
 const config = { rateLimit: 'findings' };
@@ -32,8 +26,6 @@ type RuleIdParams = Static<typeof RULE_ID>;
 
 /** The rule types of the client this release does not serve yet, by their path segment. */
 const NOT_SERVED = [
-  { segment: 'severity_modifier_rules', name: 'Severity modifier rules' },
-  { segment: 'due_date_rules', name: 'Due date rules' },
   { segment: 'inbox_rules', name: 'Inbox rules' },
   { segment: 'ticket_creation_rules', name: 'Ticket creation rules' },
 ] as const;
@@ -42,77 +34,85 @@ const ANY_BODY = Type.Object(
   { additionalProperties: true, description: "The client's request body for this rule type (not read: the operation answers 501)" },
 );
 
-function pageLink(request: FastifyRequest, size: number, number: number): string {
-  return `${request.protocol}://${request.host}${MUTE}?page%5Bsize%5D=${size}&page%5Bnumber%5D=${number}`;
+function pageLink(request: FastifyRequest, path: string, size: number, number: number): string {
+  return `${request.protocol}://${request.host}${path}?page%5Bsize%5D=${size}&page%5Bnumber%5D=${number}`;
 }
 
 export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  app.post<{ Body: MuteRuleBody }>(
-    MUTE,
-    { config, schema: { tags, summary: 'Create a mute rule', querystring: NO_PARAMETERS, body: MUTE_RULE_BODY } },
-    async (request, reply) => {
-      const rule = await createMuteRule(ctx.db, request.principal, request.body, Date.now());
-      return reply.code(201).send({ data: muteRuleData(rule) });
-    },
-  );
+  for (const kind of RULE_KINDS) {
+    const path = `${BASE}/${kind.wireType}`;
+    const noun = kind.noun;
+    const ruleId = (request: FastifyRequest<{ Params: RuleIdParams }>) => idParameter('rule_id', request.params.rule_id);
 
-  app.get<{ Querystring: RulesPageQuery }>(
-    MUTE,
-    { config, schema: { tags, summary: 'List mute rules, in their order', querystring: RULES_PAGE_QUERY } },
-    async (request) => {
-      const size = request.query['page[size]'] ?? DEFAULT_RULES_PAGE_SIZE;
-      const number = request.query['page[number]'] ?? 0;
-      const { rules, total } = await listMuteRules(ctx.db, request.principal.orgId, size, number);
-      const last = Math.max(0, Math.ceil(total / size) - 1);
-      return {
-        data: rules.map(muteRuleData),
-        links: {
-          first: pageLink(request, size, 0),
-          last: pageLink(request, size, last),
-          ...(number < last ? { next: pageLink(request, size, number + 1) } : {}),
-          ...(number > 0 ? { prev: pageLink(request, size, Math.min(number - 1, last)) } : {}),
-        },
-        meta: { page: { total_filtered_count: total } },
-      };
-    },
-  );
+    app.post<{ Body: RuleBody }>(
+      path,
+      { config, schema: { tags, summary: `Create a ${noun}`, querystring: NO_PARAMETERS, body: kind.body } },
+      async (request, reply) => {
+        const rule = await createRule(ctx.db, request.principal, kind, request.body, Date.now());
+        return reply.code(201).send({ data: ruleData(kind, rule) });
+      },
+    );
 
-  app.post<{ Body: MuteRuleReorderBody }>(
-    `${MUTE}/reorder`,
-    { config, schema: { tags, summary: 'Reorder the mute rules', querystring: NO_PARAMETERS, body: MUTE_RULE_REORDER_BODY } },
-    async (request) => {
-      const ids = await reorderMuteRules(ctx.db, request.principal.orgId, request.body);
-      return { data: ids.map((id) => ({ id, type: MUTE_RULES_TYPE })) };
-    },
-  );
+    app.get<{ Querystring: RulesPageQuery }>(
+      path,
+      { config, schema: { tags, summary: `List ${noun}s, in their order`, querystring: RULES_PAGE_QUERY } },
+      async (request) => {
+        const size = request.query['page[size]'] ?? DEFAULT_RULES_PAGE_SIZE;
+        const number = request.query['page[number]'] ?? 0;
+        const { rules, total } = await listRules(ctx.db, request.principal.orgId, kind, size, number);
+        const last = Math.max(0, Math.ceil(total / size) - 1);
+        return {
+          data: rules.map((rule) => ruleData(kind, rule)),
+          links: {
+            first: pageLink(request, path, size, 0),
+            last: pageLink(request, path, size, last),
+            ...(number < last ? { next: pageLink(request, path, size, number + 1) } : {}),
+            ...(number > 0 ? { prev: pageLink(request, path, size, Math.min(number - 1, last)) } : {}),
+          },
+          meta: { page: { total_filtered_count: total } },
+        };
+      },
+    );
 
-  app.get<{ Params: RuleIdParams }>(
-    `${MUTE}/:rule_id`,
-    { config, schema: { tags, summary: 'Get a mute rule', params: RULE_ID, querystring: NO_PARAMETERS } },
-    async (request) => ({ data: muteRuleData(await getMuteRule(ctx.db, request.principal.orgId, idParameter('rule_id', request.params.rule_id))) }),
-  );
+    app.post<{ Body: RuleReorderBody }>(
+      `${path}/reorder`,
+      { config, schema: { tags, summary: `Reorder the ${noun}s`, querystring: NO_PARAMETERS, body: kind.reorderBody } },
+      async (request) => {
+        const ids = await reorderRules(ctx.db, request.principal.orgId, kind, request.body);
+        return { data: ids.map((id) => ({ id, type: kind.wireType })) };
+      },
+    );
 
-  app.put<{ Params: RuleIdParams; Body: MuteRuleBody }>(
-    `${MUTE}/:rule_id`,
-    { config, schema: { tags, summary: 'Update a mute rule', params: RULE_ID, querystring: NO_PARAMETERS, body: MUTE_RULE_BODY } },
-    async (request) => ({
-      data: muteRuleData(await updateMuteRule(ctx.db, request.principal, idParameter('rule_id', request.params.rule_id), request.body, Date.now())),
-    }),
-  );
+    app.get<{ Params: RuleIdParams }>(
+      `${path}/:rule_id`,
+      { config, schema: { tags, summary: `Get a ${noun}`, params: RULE_ID, querystring: NO_PARAMETERS } },
+      async (request) => ({ data: ruleData(kind, await getRule(ctx.db, request.principal.orgId, kind, ruleId(request))) }),
+    );
 
-  app.delete<{ Params: RuleIdParams }>(
-    `${MUTE}/:rule_id`,
-    { config, schema: { tags, summary: 'Delete a mute rule', params: RULE_ID, querystring: NO_PARAMETERS } },
-    async (request, reply) => {
-      await deleteMuteRule(ctx.db, request.principal.orgId, idParameter('rule_id', request.params.rule_id));
-      return reply.code(204).send();
-    },
-  );
+    app.put<{ Params: RuleIdParams; Body: RuleBody }>(
+      `${path}/:rule_id`,
+      { config, schema: { tags, summary: `Update a ${noun}`, params: RULE_ID, querystring: NO_PARAMETERS, body: kind.body } },
+      async (request) => ({
+        data: ruleData(kind, await updateRule(ctx.db, request.principal, kind, ruleId(request), request.body, Date.now())),
+      }),
+    );
+
+    app.delete<{ Params: RuleIdParams }>(
+      `${path}/:rule_id`,
+      { config, schema: { tags, summary: `Delete a ${noun}`, params: RULE_ID, querystring: NO_PARAMETERS } },
+      async (request, reply) => {
+        await deleteRule(ctx.db, request.principal.orgId, kind, ruleId(request));
+        return reply.code(204).send();
+      },
+    );
+  }
 
   for (const { segment, name } of NOT_SERVED) {
     const path = `${BASE}/${segment}`;
     const refuse = async (): Promise<never> => {
-      throw new NotImplemented(`${name} are not served by this release of Steward (only mute rules are); ${path} answers 501 until a later one`);
+      throw new NotImplemented(
+        `${name} are not served by this release of Steward (mute, severity modifier and due date rules are); ${path} answers 501 until a later one`,
+      );
     };
     const summary = `${name}: not served yet (501)`;
     const open = { config, schema: { tags, summary, querystring: Type.Object({}, { additionalProperties: true, description: 'Not read' }) } };
