@@ -32,6 +32,11 @@ function isServicePath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path === '/health' || path === '/ready';
 }
 
+/** The console's pages of one thing (web/src/router.ts): /resources/<id>, /teams/<handle>, /services/<handle>. */
+function isItemPage(path: string): boolean {
+  return /^\/(resources|teams|services)\/./.test(path);
+}
+
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Steward</title></head>
 <body><main><h1>The review console is not built</h1><p>Run <code>npm run build:web</code>; the API is served at /api/v2/.</p></main></body></html>`;
 
@@ -76,8 +81,9 @@ export function consoleRoutesFrom(webRoot: string): FastifyPluginAsync<AppContex
       // The router's decoded path, not the raw URL (which may be percent-encoded).
       const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;
       const last = path.split('/').pop() ?? '';
-      // A missing file (favicon.ico, a stale asset) is a 404, not the app.
-      if (isServicePath(path) || last.includes('.')) return reply.callNotFound();
+      // A missing file (favicon.ico, a stale asset) is a 404, not the app; a page of one resource, team or service
+      // is the app whatever its id holds (a bucket name has dots).
+      if (isServicePath(path) || (last.includes('.') && !isItemPage(path))) return reply.callNotFound();
       return sendIndex(reply);
     });
   };

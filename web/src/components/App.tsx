@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { createApi, type ApiError } from '../api.js';
 import { clearCredentials, loadCredentials, saveCredentials, type Credentials } from '../session.js';
-import { useRoute } from '../router.js';
+import { useLocationState } from '../router.js';
 import { SignIn } from './SignIn.js';
 import { Layout } from './Layout.js';
 import { FindingsPage } from './FindingsPage.js';
@@ -11,7 +11,9 @@ import { SettingsPage } from './SettingsPage.js';
 export function App() {
   const [credentials, setCredentials] = useState<Credentials | undefined>(() => loadCredentials());
   const [signInMessage, setSignInMessage] = useState<string>();
-  const route = useRoute();
+  // The address holds the whole view; without keys it waits behind the sign-in and opens once signed in.
+  const place = useLocationState();
+  const { route } = place;
 
   const api = useMemo(
     () =>

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePlace, placePath, routeOf } from '../../web/src/router.js';
+
+test('an address names its page, the thing it is about and its parameters', () => {
+  assert.equal(parsePlace('/').route, 'findings');
+  assert.equal(parsePlace('/findings/').route, 'findings');
+  assert.equal(parsePlace('/review', '?owner_type=team').params.get('owner_type'), 'team');
+  assert.equal(routeOf('/settings/'), 'settings');
+  assert.equal(routeOf('/nowhere'), 'findings');
+  const arn = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0a1b';
+  const resource = parsePlace(placePath('resource', arn));
+  assert.deepEqual([resource.route, resource.id], ['resource', arn]);
+  assert.deepEqual([parsePlace('/teams/payments').route, parsePlace('/teams/payments').id], ['team', 'payments']);
+  assert.deepEqual([parsePlace('/services/checkout').route, parsePlace('/services/checkout').id], ['service', 'checkout']);
+  // An item page without its item, or with a malformed escape, is not one.
+  assert.equal(parsePlace('/teams/').route, 'findings');
+  assert.equal(parsePlace('/resources/%E0%A4%A').route, 'findings');
+});
+
+test('an address is built from a place; empty parameters are left out and the rest survive the round trip', () => {
+  const path = placePath('findings', undefined, { 'filter[status]': 'critical', at: '1700000000000', cursor: undefined, finding: 'a b/c' });
+  assert.equal(path, '/?filter%5Bstatus%5D=critical&at=1700000000000&finding=a+b%2Fc');
+  const place = parsePlace(path.slice(0, path.indexOf('?')), path.slice(path.indexOf('?')));
+  assert.equal(place.params.get('finding'), 'a b/c');
+  assert.equal(placePath('review', undefined, new URLSearchParams({ owner_type: 'team' })), '/review?owner_type=team');
+  assert.equal(placePath('overview'), '/overview');
+});
