@@ -62,6 +62,10 @@ export function historyItem(row: HistoryRow) {
   if (row.failure_reason) item.failure_reason = row.failure_reason;
   const retry = retryAt(row.retry_schedule);
   if (retry) item.retry_schedule = retry;
+  // Steward's own addition: who reviewed what, so a confirm (which keeps the answer) is visible in the history.
+  if (row.review_action && row.review_actor) {
+    item.review = { action: row.review_action, actor: row.review_actor, ...(row.review_reason ? { reason: row.review_reason } : {}) };
+  }
   return item;
 }
 

@@ -23,6 +23,10 @@ export interface InferenceRow {
 
 export interface HistoryRow extends Omit<InferenceRow, 'votes' | 'updated_at'> {
   id: number;
+  /** The review that wrote this entry (its feedback, written at the same instant for the same owner type), if one did. */
+  review_action?: string | null;
+  review_actor?: string | null;
+  review_reason?: string | null;
 }
 
 const COLS = `resource_id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, votes, checksum,
@@ -91,10 +95,17 @@ export async function historyOf(
 ): Promise<HistoryRow[]> {
   return (
     await db.query<HistoryRow>(
-      `SELECT id, resource_id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at,
-         failed_at, failure_reason, retry_schedule
-       FROM ownership_history WHERE org_id = $1 AND resource_id = $2 AND ($3::text IS NULL OR slot = $3) AND ($4::bigint IS NULL OR id < $4)
-       ORDER BY id DESC LIMIT $5`,
+      `SELECT h.id, h.resource_id, h.slot, h.owner_type, h.owner_handle, h.confidence, h.status, h.explanation, h.sources, h.evidence_versions,
+         h.checksum, h.created_at, h.failed_at, h.failure_reason, h.retry_schedule,
+         f.action AS review_action, f.actor AS review_actor, f.reason AS review_reason
+       FROM ownership_history h
+       LEFT JOIN LATERAL (
+         SELECT action, actor, reason FROM ownership_feedback f
+         WHERE f.org_id = h.org_id AND f.resource_id = h.resource_id AND f.slot = h.slot AND f.created_at = h.created_at
+         ORDER BY f.id DESC LIMIT 1
+       ) f ON true
+       WHERE h.org_id = $1 AND h.resource_id = $2 AND ($3::text IS NULL OR h.slot = $3) AND ($4::bigint IS NULL OR h.id < $4)
+       ORDER BY h.id DESC LIMIT $5`,
       [orgId, resourceId, slot, beforeId ?? null, limit + 1],
     )
   ).rows;

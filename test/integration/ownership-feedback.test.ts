@@ -235,3 +235,25 @@ test('a history cursor is signed for its organization: another organization, or 
   const second = await listHistory(db, orgId, CAROL_BUCKET, null, { limit: 1, cursor });
   assert.notEqual(second.data.attributes.items[0]!.id, first.data.attributes.items[0]!.id);
 });
+
+test('the history names who reviewed what: a confirm that keeps the answer is an entry with its reviewer', async () => {
+  const team = await current(CAROL_BUCKET, 'team');
+  await submitFeedback(
+    db,
+    orgId,
+    CAROL_BUCKET,
+    'team',
+    body({ action: 'confirm', inference_checksum: team.checksum, reason: 'Asked Carol.' }),
+    reviewer,
+  );
+  const items = (await listHistory(db, orgId, CAROL_BUCKET, null, {})).data.attributes.items as Array<Record<string, unknown>>;
+  const [latest] = items;
+  assert.deepEqual(latest!.review, { action: 'confirm', actor: 'reviewer', reason: 'Asked Carol.' });
+  assert.equal(latest!.status, team.status);
+  // The reviews above, newest first, each with its reviewer; entries no review wrote have none.
+  assert.deepEqual(
+    items.flatMap((i) => (i.review ? [`${String(i.owner_type)}:${(i.review as { action: string }).action}`] : [])),
+    ['team:confirm', 'team:correct', 'user:correct', 'unknown:reject'],
+  );
+  assert.ok(items.some((i) => i.review === undefined));
+});
