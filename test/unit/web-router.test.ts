@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePlace, placePath, routeOf } from '../../web/src/router.js';
+import { findingsViewFrom, findingsViewParams } from '../../web/src/findings-url.js';
+import { EMPTY_FILTERS } from '../../web/src/findings-query.js';
 
 test('an address names its page, the thing it is about and its parameters', () => {
   assert.equal(parsePlace('/').route, 'findings');
@@ -25,4 +27,23 @@ test('an address is built from a place; empty parameters are left out and the re
   assert.equal(place.params.get('finding'), 'a b/c');
   assert.equal(placePath('review', undefined, new URLSearchParams({ owner_type: 'team' })), '/review?owner_type=team');
   assert.equal(placePath('overview'), '/overview');
+});
+
+test('a findings view survives its address: filters, query, point in time, cursor, open finding; failing by default', () => {
+  assert.equal(findingsViewFrom(new URLSearchParams()).filters.evaluation, 'fail');
+  assert.equal(findingsViewParams(findingsViewFrom(new URLSearchParams())).toString(), '');
+  assert.equal(findingsViewFrom(new URLSearchParams('filter[evaluation]=any')).filters.evaluation, '');
+  const view = {
+    query: '',
+    filters: { ...EMPTY_FILTERS, status: 'critical' as const, evaluation: '' as const, tags: ['team:a', 'env:prod'], ruleName: '*public*' },
+    snapshot: 1_700_000_000_000,
+    cursor: 'abc',
+    finding: 'f/1',
+  };
+  const params = findingsViewParams(view);
+  assert.equal(params.get('filter[evaluation]'), 'any');
+  assert.deepEqual(findingsViewFrom(params), view);
+  assert.equal(findingsViewFrom(new URLSearchParams('filter[status]=bogus&at=x')).filters.status, '');
+  assert.equal(findingsViewFrom(new URLSearchParams('at=x')).snapshot, undefined);
+  assert.equal(findingsViewFrom(new URLSearchParams('q=%40severity%3Ahigh')).query, '@severity:high');
 });

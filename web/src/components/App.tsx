@@ -53,7 +53,7 @@ export function App() {
 
   return (
     <Layout route={route} onSignOut={signOut}>
-      {route === 'findings' && <FindingsPage api={api} />}
+      {route === 'findings' && <FindingsPage api={api} params={place.params} />}
       {route === 'overview' && <OverviewPage api={api} />}
       {route === 'settings' && <SettingsPage api={api} />}
     </Layout>
