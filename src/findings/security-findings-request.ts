@@ -18,6 +18,8 @@ export interface SecurityFindingsRequest {
   sort: (typeof SECURITY_FINDINGS_SORTS)[number];
   /** The cursor and the name of the parameter or body field that carried it (errors about it name that). */
   cursor?: { value: string; parameter: string };
+  /** Steward's addition (GET only): the instant to answer for, as the legacy listing's snapshot_timestamp. */
+  snapshotTimestamp?: number;
 }
 
 const LIMIT = Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: `Page size (default ${DEFAULT_PAGE_LIMIT})` });
@@ -36,6 +38,14 @@ export const SECURITY_FINDINGS_QUERY = Type.Object(
     'page[cursor]': Type.Optional(CURSOR),
     'page[limit]': Type.Optional(LIMIT),
     sort: Type.Optional(SORT),
+    snapshot_timestamp: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description:
+          "Steward's addition: Unix ms, the findings (and their owners) as things stood then; a later instant answers for now. A cursor keeps its own instant",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -71,6 +81,7 @@ export function securityFindingsFromQuery(query: Static<typeof SECURITY_FINDINGS
     limit: query['page[limit]'] ?? DEFAULT_PAGE_LIMIT,
     sort: query.sort ?? '-@detection_changed_at',
     ...(cursor !== undefined ? { cursor: { value: cursor, parameter: 'page[cursor]' } } : {}),
+    ...(query.snapshot_timestamp !== undefined ? { snapshotTimestamp: query.snapshot_timestamp } : {}),
   };
 }
 

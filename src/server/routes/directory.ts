@@ -1,12 +1,60 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { directoryListing } from '../../ownership/use-cases/directory-listing.js';
+import { ownerDetail, ownersListing } from '../../ownership/use-cases/owner-pages.js';
+import { StringEnum } from '../../schema-types.js';
+import { idParameter } from '../input-checks.js';
+
+const tags = ['CSM Ownership'];
+const config = { rateLimit: 'ownership' };
+const OWNER_SLOTS = ['team', 'service'] as const;
+
+const OWNERS_QUERY = Type.Object(
+  { 'filter[owner_type]': Type.Optional(StringEnum(OWNER_SLOTS, { description: 'team (the default) or service' })) },
+  { additionalProperties: false },
+);
+const OWNER_PARAMS = Type.Object({
+  owner_type: StringEnum(OWNER_SLOTS, { description: 'team or service' }),
+  handle: Type.String({ minLength: 1, description: 'The team or service handle, compared case-insensitively' }),
+});
 
 /** The organization's users and teams: the console's owner picker offers them when a reviewer corrects an owner. */
 export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  app.get(
-    '/api/v2/csm/directory',
-    { config: { rateLimit: 'ownership' }, schema: { tags: ['CSM Ownership'], summary: 'List the directory of users and teams' } },
-    async (request) => directoryListing(ctx.db, request.principal.orgId),
+  app.get('/api/v2/csm/directory', { config, schema: { tags, summary: 'List the directory of users and teams' } }, async (request) =>
+    directoryListing(ctx.db, request.principal.orgId),
+  );
+
+  // The console's team and service pages: every owner the organization knows, and what one of them owns now.
+  app.get<{ Querystring: Static<typeof OWNERS_QUERY> }>(
+    '/api/v2/csm/directory/owners',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'List the teams or services the organization knows',
+        description:
+          'Every team (from the directory, CODEOWNERS files, the service catalog, and current answers naming it) or every ' +
+          'service (the catalog, and current answers), each with where it is known from and how many current answers of ' +
+          'that owner type name it.',
+        querystring: OWNERS_QUERY,
+      },
+    },
+    async (request) => ownersListing(ctx.db, request.principal.orgId, request.query['filter[owner_type]'] ?? 'team'),
+  );
+  app.get<{ Params: Static<typeof OWNER_PARAMS> }>(
+    '/api/v2/csm/directory/owners/:owner_type/:handle',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Get a team or service and the current ownership answers naming it',
+        description:
+          'The answers are the current inferences of that owner type whose owner is the handle (any status: suggested, ' +
+          'persisted, overridden), with their confidence and resource; 404 when nothing knows the handle.',
+        params: OWNER_PARAMS,
+      },
+    },
+    async (request) => ownerDetail(ctx.db, request.principal.orgId, request.params.owner_type, idParameter('handle', request.params.handle)),
   );
 };
