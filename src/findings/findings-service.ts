@@ -21,6 +21,8 @@ import {
 import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
+import { coveredFilter } from './count-coverage.js';
+import { countCovered } from '../store/finding-counts.js';
 import { readsOwners, type FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
@@ -39,8 +41,14 @@ export function setCountCacheCapacity(capacity: number): void {
   counts.clear();
 }
 
-/** The exact number of findings a filter selects at an instant, counted once per change of the findings. */
-async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
+/**
+ * The exact number of findings a filter selects at an instant: from the kept counts when they cover the filter and the
+ * instant is the current one (their corrections read what changed since it), else counted once per change of the
+ * findings.
+ */
+async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number, current: boolean): Promise<number> {
+  const covered = current ? coveredFilter(filter) : undefined;
+  if (covered) return countCovered(db, orgId, covered, at);
   // The cache is keyed by the findings' last change; an owner facet also moves when an inference does.
   if (counts.capacity <= 0 || readsOwners(filter)) return countFindings(db, orgId, filter, at);
   const key = `${orgId}|${filterHash(filter)}|${await lastChangeAt(db, orgId, at)}`;
@@ -74,7 +82,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const [rows, total] = await Promise.all([
     queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
     // The count at a fixed instant never changes: the first page counts, its cursor carries the answer.
-    knownTotal ?? exactCount(db, orgId, req.filter, at),
+    knownTotal ?? exactCount(db, orgId, req.filter, at, req.snapshotTimestamp === undefined || req.snapshotTimestamp >= at),
   ]);
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];

@@ -14,6 +14,7 @@
 // alone, no statement of another between its own: a reader never sees a write in flight, and a lease ends with it too.
 import type { Db, Queryable } from './db.js';
 import { lockWriteScope, lostRace, WRITE_ATTEMPTS, type WriteScope } from './write-locks.js';
+import { compactFindingCounts } from './finding-counts.js';
 
 const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 // The leases' first key; the second is the start. pg_locks shows keys as unsigned 32-bit numbers.
@@ -67,10 +68,14 @@ async function takeLease(tx: Queryable, orgId: string): Promise<number> {
 export async function withFindingWriteLease<T>(db: Db, orgId: string, scope: WriteScope, fn: (tx: Queryable, now: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         await lockWriteScope(tx, orgId, scope);
         return fn(tx, await takeLease(tx, orgId));
       });
+      // The write is committed: fold the count deltas it left (finding-counts.ts). A failure leaves them to the next
+      // write's compaction (they are counted either way), never to a second run of `fn`.
+      await compactFindingCounts(db, orgId).catch(() => 0);
+      return result;
     } catch (err) {
       if (attempt >= WRITE_ATTEMPTS || !lostRace(err)) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));

@@ -1,0 +1,106 @@
+// Exact counts of findings from the counts kept by migration 017's triggers, for the filters they cover
+// (src/findings/count-coverage.ts), and their compaction.
+//
+// The kept counts are those of the current rows as committed: the organization's finding_counts rows plus its
+// finding_count_deltas. A listing reads at an instant T (before any write in flight), which can lag them, and judges
+// `muted` at T (a mute whose expiry is at or before T reads as unmuted even if the expiry job has not run). So one
+// statement (one snapshot, in which counts and states agree) answers:
+//   kept counts
+//   - current rows opened after T                                  (counted, but not yet valid at T)
+//   + closed rows valid at T                                       (valid at T, no longer counted)
+//   + current rows valid at T with a mute expired by T: as read at T minus as counted
+// Each correction reads a handful of rows by an index: those changed since T, and unwritten mute expiries.
+import type { Db, Queryable } from './db.js';
+import { OPEN_ENDED } from './finding-states.js';
+import { Params } from './findings-query.js';
+import type { CoveredFilter } from '../findings/count-coverage.js';
+
+const PG_TYPE: Record<string, string> = {
+  severity_rank: 'smallint',
+  evaluation: 'text',
+  vulnerability_type: 'text',
+  resource_type: 'text',
+  rule_id: 'text',
+};
+
+type Target = 'counts' | 'states-as-counted' | 'states-at';
+
+/** The conditions on a count row, or on a finding state (`muted` as stored, or as read at `at`). */
+function conditions(f: CoveredFilter, p: Params, target: Target, at: string): string[] {
+  const out = f.conditions.map((c) => {
+    const test = `${c.dimension} = ANY(${p.add(c.values)}::${PG_TYPE[c.dimension]}[])`;
+    return c.negated ? `NOT (${test})` : test;
+  });
+  for (const value of f.muted) {
+    const muted = target === 'states-at' ? `(muted AND (mute_expires_at IS NULL OR mute_expires_at > ${at}))` : 'muted';
+    out.push(value ? muted : `NOT ${muted}`);
+  }
+  if (target === 'counts') {
+    out.push(`facet = ${p.add(f.tag === undefined ? '' : f.tag.slice(0, f.tag.indexOf(':')))}::text`);
+    out.push(`tag = ${p.add(f.tag ?? '')}::text`);
+  } else if (f.tag !== undefined) {
+    out.push(`tags @> ARRAY[${p.add(f.tag)}::text]`);
+  }
+  return out;
+}
+
+export function buildCoveredCountQuery(orgId: string, f: CoveredFilter, at: number): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const org = p.add(orgId);
+  const atP = p.add(at);
+  const all = (cs: string[]) => (cs.length === 0 ? 'TRUE' : cs.join(' AND '));
+  const kept = all(conditions(f, p, 'counts', atP));
+  const asCounted = conditions(f, p, 'states-as-counted', atP);
+  const atInstant = conditions(f, p, 'states-at', atP);
+  let sql = `(SELECT COALESCE(sum(n), 0) FROM finding_counts WHERE org_id = ${org} AND ${kept})
+    + (SELECT COALESCE(sum(n), 0) FROM finding_count_deltas WHERE org_id = ${org} AND ${kept})
+    - (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND valid_from > ${atP} AND ${all(asCounted)})
+    + (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND valid_to < ${OPEN_ENDED} AND valid_to > ${atP} AND valid_from <= ${atP} AND ${all(atInstant)})`;
+  // Only `muted` reads differently at the instant than as stored.
+  if (f.muted.length > 0) {
+    sql += `
+    + (SELECT count(*) FILTER (WHERE ${all(atInstant)}) - count(*) FILTER (WHERE ${all(asCounted)}) FROM finding_states
+       WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND muted AND mute_expires_at IS NOT NULL AND mute_expires_at <= ${atP} AND valid_from <= ${atP})`;
+  }
+  return { sql: `SELECT ${sql} AS total`, params: p.values };
+}
+
+/** The exact number of findings a covered filter selects at `at` (an instant no write in flight can still change). */
+export async function countCovered(db: Queryable, orgId: string, f: CoveredFilter, at: number): Promise<number> {
+  const { sql, params } = buildCoveredCountQuery(orgId, f, at);
+  return Number((await db.query<{ total: number | string }>(sql, params)).rows[0]!.total);
+}
+
+const COUNT_KEY = 'facet, tag, severity_rank, evaluation, muted, vulnerability_type, resource_type, rule_id';
+
+/**
+ * Folds the organization's committed deltas into its count rows and drops rows that reached zero. One compactor per
+ * organization at a time (a transaction-scoped advisory lock, tried: a compactor finding it taken leaves the work to
+ * the one holding it); writers only ever insert deltas, so nothing waits on a count row but another compactor, never.
+ * Returns how many deltas it folded (0 when another compactor was at work).
+ */
+export async function compactFindingCounts(db: Db, orgId: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const lock = await tx.query<{ got: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('steward-finding-counts:' || $1::text, 0)) AS got`,
+      [orgId],
+    );
+    if (!lock.rows[0]!.got) return 0;
+    const moved = await tx.query<{ folded: number | string }>(
+      `WITH moved AS (DELETE FROM finding_count_deltas WHERE org_id = $1 RETURNING org_id, ${COUNT_KEY}, n),
+       folded AS (
+         INSERT INTO finding_counts (org_id, ${COUNT_KEY}, n)
+         SELECT org_id, ${COUNT_KEY}, sum(n) FROM moved GROUP BY org_id, ${COUNT_KEY} HAVING sum(n) <> 0 ORDER BY ${COUNT_KEY}
+         ON CONFLICT (org_id, ${COUNT_KEY}) DO UPDATE SET n = finding_counts.n + EXCLUDED.n)
+       SELECT count(*) AS folded FROM moved`,
+      [orgId],
+    );
+    await tx.query('DELETE FROM finding_counts WHERE org_id = $1 AND n = 0', [orgId]);
+    return Number(moved.rows[0]!.folded);
+  });
+}
+
+/** The tag keys the migration counts as facets (to compare with COUNT_FACETS). */
+export async function storedCountFacets(db: Queryable): Promise<string[]> {
+  return (await db.query<{ facets: string[] }>('SELECT finding_count_facets() AS facets')).rows[0]!.facets;
+}

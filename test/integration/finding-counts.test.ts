@@ -1,0 +1,313 @@
+// The kept counts of findings (migration 017, src/store/finding-counts.ts) against a scan (countFindings) of the same
+// filter at the same instant: after every step of random writes on any store (property-style, seeded), while concurrent
+// writers race on PostgreSQL, at instants before the latest writes and after mute expiries nobody has written yet; the
+// count rows equal a GROUP BY of the current rows; the migration backfills existing findings; which filters are covered.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDb, type Db, type Queryable } from '../../src/store/db.js';
+import { loadMigrations, migrate } from '../../src/store/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createKeys } from '../../src/store/orgs.js';
+import { listingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
+import { OPEN_ENDED, stateOf, writeStates } from '../../src/store/finding-states.js';
+import { expireMutes, lockCurrentStates, writeMutes } from '../../src/store/mutes.js';
+import { countFindings } from '../../src/store/findings-query.js';
+import { compactFindingCounts, countCovered, storedCountFacets } from '../../src/store/finding-counts.js';
+import { COUNT_FACETS, coveredFilter } from '../../src/findings/count-coverage.js';
+import type { FilterNode } from '../../src/findings/filter-tree.js';
+import type { FindingState } from '../../src/posture/finding-state.js';
+import { SEVERITIES, VULNERABILITY_TYPES } from '../../src/posture/resource.js';
+import { prng } from '../../bench/lib/prng.js';
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+const TYPES = ['aws_s3_bucket', 'aws_iam_role', 'aws_ec2_instance'];
+const TEAMS = ['team:a', 'team:b', 'team:c'];
+const ENVS = ['env:prod', 'env:dev'];
+const FINDINGS = 60;
+
+class World {
+  constructor(
+    readonly rnd: () => number,
+    readonly orgId: string,
+  ) {}
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.rnd() * xs.length)]!;
+  }
+  some(n = 6): string[] {
+    return [...new Set(Array.from({ length: 1 + Math.floor(this.rnd() * n) }, () => `f-${Math.floor(this.rnd() * FINDINGS)}`))];
+  }
+  fresh(id: string): FindingState {
+    const i = Number(id.slice(2));
+    const type = TYPES[i % TYPES.length]!;
+    return {
+      finding_id: id,
+      resource_id: `r-${i % 20}`,
+      resource_name: `r-${i % 20}`,
+      resource_type: type,
+      rule_id: `${type}-${i % 4}`,
+      rule_name: `rule ${i % 4}`,
+      vulnerability_type: this.pick(VULNERABILITY_TYPES),
+      status: this.pick(SEVERITIES),
+      evaluation: this.rnd() < 0.5 ? 'fail' : 'pass',
+      evaluation_changed_at: 1,
+      resource_discovery_date: 1,
+      // Sometimes two team tags, a duplicate, or a facet-looking tag without a value.
+      tags: [this.pick(TEAMS), this.pick(ENVS), ...(this.rnd() < 0.2 ? [this.pick(TEAMS), 'team'] : []), 'other:x'],
+      muted: false,
+      mute: null,
+      mute_expires_at: null,
+    };
+  }
+  resources(ids: string[]): string[] {
+    return [...new Set(ids.map((id) => `r-${Number(id.slice(2)) % 20}`))];
+  }
+
+  /** One random write through the store's writers, in its own lease. */
+  async step(db: Db): Promise<string> {
+    const kind = this.pick(['import', 'import', 'mute', 'unmute', 'expire', 'auto-tag', 'reevaluate', 'severity', 'close'] as const);
+    const ids = this.some();
+    const scope = kind === 'expire' ? 'org' : this.resources(ids);
+    await withFindingWriteLease(db, this.orgId, scope, async (tx, now) => {
+      if (kind === 'expire') {
+        await expireMutes(tx, now, this.orgId);
+        return;
+      }
+      const current = await lockCurrentStates(tx, this.orgId, ids);
+      const states = [...current.values()];
+      const change = (f: (s: FindingState) => FindingState) =>
+        writeStates(
+          tx,
+          this.orgId,
+          states.map((s) => s.finding_id),
+          states.map((s) => f(stateOf(s))),
+          now,
+          kind,
+        );
+      switch (kind) {
+        case 'import':
+          await writeStates(
+            tx,
+            this.orgId,
+            ids.filter((id) => current.has(id)),
+            ids.map((id) => this.fresh(id)),
+            now,
+            'import',
+          );
+          break;
+        case 'mute':
+          // Expiring soon: some expire before anyone writes it into history.
+          await writeMutes(
+            tx,
+            this.orgId,
+            states,
+            { muted: true, mute: { muted: true, reason: 'OTHER' }, expiresAt: this.rnd() < 0.6 ? now + Math.floor(this.rnd() * 40) : null },
+            now,
+            'u',
+          );
+          break;
+        case 'unmute':
+          await writeMutes(tx, this.orgId, states, { muted: false, mute: { muted: false }, expiresAt: null }, now, 'u');
+          break;
+        case 'auto-tag':
+          await change((s) => ({ ...s, tags: [...s.tags.filter((t) => !t.startsWith('team:')), this.pick(TEAMS)] }));
+          break;
+        case 'reevaluate':
+          await change((s) => ({ ...s, evaluation: s.evaluation === 'fail' ? 'pass' : 'fail', evaluation_changed_at: now }));
+          break;
+        case 'severity':
+          await change((s) => ({ ...s, base_status: s.base_status ?? s.status, status: this.pick(SEVERITIES) }));
+          break;
+        case 'close':
+          await writeStates(tx, this.orgId, [...current.keys()], [], now, 'gone');
+          break;
+      }
+    });
+    return kind;
+  }
+
+  /** A random filter the counts cover. */
+  coveredFilter(): FilterNode {
+    const nodes: FilterNode[] = [];
+    const tagged = this.rnd() < 0.35;
+    if (this.rnd() < 0.4) {
+      const values = [this.pick(SEVERITIES), this.pick(SEVERITIES)];
+      const node: FilterNode = this.rnd() < 0.5 ? { op: 'eq', field: 'status', value: values[0]! } : { op: 'in', field: 'status', values };
+      nodes.push(this.rnd() < 0.2 ? { op: 'not', node } : node);
+    }
+    if (this.rnd() < 0.4) nodes.push({ op: 'eq', field: 'evaluation', value: this.rnd() < 0.5 ? 'fail' : 'pass' });
+    if (this.rnd() < 0.4) nodes.push({ op: 'muted', value: this.rnd() < 0.5 });
+    if (this.rnd() < 0.3) nodes.push({ op: 'eq', field: 'resource_type', value: this.pick(TYPES) });
+    if (tagged) nodes.push({ op: 'tags_all', tags: [this.pick([...TEAMS, ...ENVS])] });
+    else {
+      if (this.rnd() < 0.3) nodes.push({ op: 'in', field: 'vulnerability_type', values: [this.pick(VULNERABILITY_TYPES)] });
+      if (this.rnd() < 0.3) {
+        const node: FilterNode = { op: 'eq', field: 'rule_id', value: `${this.pick(TYPES)}-${Math.floor(this.rnd() * 4)}` };
+        nodes.push(this.rnd() < 0.3 ? { op: 'not', node } : node);
+      }
+    }
+    return { op: 'and', nodes };
+  }
+}
+
+/** Counts and scans agree for these filters at `at`. */
+async function assertCountsAgree(db: Queryable, w: World, at: number, filters: FilterNode[], context: string): Promise<void> {
+  for (const filter of filters) {
+    const covered = coveredFilter(filter);
+    assert.ok(covered, `covered: ${JSON.stringify(filter)}`);
+    const [kept, scanned] = await Promise.all([countCovered(db, w.orgId, covered, at), countFindings(db, w.orgId, filter, at)]);
+    assert.equal(kept, scanned, `${context}: at ${at}, ${JSON.stringify(filter)}`);
+  }
+}
+
+/** The count rows (kept plus deltas) equal the current rows grouped the way the triggers group them. */
+async function assertCountRowsExact(db: Queryable, orgId: string): Promise<void> {
+  const key = 'facet, tag, severity_rank, evaluation, muted, vulnerability_type, resource_type, rule_id';
+  const rows = (
+    await db.query<{ kept: string | null; scanned: string | null }>(
+      `WITH kept AS (
+         SELECT ${key}, sum(n) AS n FROM (SELECT ${key}, n FROM finding_counts WHERE org_id = $1
+                                        UNION ALL SELECT ${key}, n FROM finding_count_deltas WHERE org_id = $1) x
+         GROUP BY ${key} HAVING sum(n) <> 0),
+       scanned AS (
+         SELECT k.facet, k.tag, s.severity_rank, s.evaluation, s.muted, k.vulnerability_type, s.resource_type, k.rule_id, count(*) AS n
+         FROM finding_states s CROSS JOIN LATERAL finding_count_keys(s.tags, s.vulnerability_type, s.rule_id) k
+         WHERE s.org_id = $1 AND s.valid_to = ${OPEN_ENDED} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8)
+       SELECT kept.n::text AS kept, scanned.n::text AS scanned FROM kept FULL JOIN scanned USING (${key})
+       WHERE kept.n IS DISTINCT FROM scanned.n`,
+      [orgId],
+    )
+  ).rows;
+  assert.deepEqual(rows, []);
+}
+
+describe('kept finding counts', () => {
+  let database: TestDatabase;
+  let db: Db;
+  before(async () => {
+    database = await createTestDatabase();
+    db = await openDb({ databaseUrl: database.url, dataDir: database.dataDir });
+    await migrate(db);
+  });
+  after(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+
+  test('the migration counts the facets this code covers', async () => {
+    assert.deepEqual(await storedCountFacets(db), [...COUNT_FACETS]);
+  });
+
+  test('which filters are covered', () => {
+    const tag = (t: string): FilterNode => ({ op: 'tags_all', tags: [t] });
+    assert.ok(coveredFilter({ op: 'and', nodes: [] }));
+    assert.ok(coveredFilter({ op: 'and', nodes: [{ op: 'eq', field: 'status', value: 'high' }, { op: 'muted', value: true }, tag('team:a')] }));
+    assert.ok(coveredFilter({ op: 'not', node: { op: 'eq', field: 'rule_id', value: 'x' } }));
+    assert.equal(coveredFilter(tag('owner:x')), undefined, 'a tag key that is no facet');
+    assert.equal(coveredFilter(tag('team')), undefined, 'a tag without a value');
+    assert.equal(coveredFilter({ op: 'tags_all', tags: ['team:a', 'env:prod'] }), undefined, 'two tags');
+    assert.equal(coveredFilter({ op: 'and', nodes: [tag('team:a'), { op: 'eq', field: 'rule_id', value: 'x' }] }), undefined, 'tag and rule');
+    assert.equal(coveredFilter({ op: 'wildcard', field: 'rule_id', pattern: 'x*' }), undefined);
+    assert.equal(coveredFilter({ op: 'or', nodes: [] }), undefined);
+    assert.equal(coveredFilter({ op: 'eq', field: 'rule_name', value: 'x' }), undefined);
+    assert.equal(coveredFilter({ op: 'compare', field: 'evaluation_changed_at', comparison: '>', value: 1 }), undefined);
+  });
+
+  test('property: after every random write, counts equal a scan at the current instant and at earlier ones', async () => {
+    const seed = Number(process.env.STEWARD_COUNTS_SEED ?? Date.now() % 1_000_000);
+    const w = new World(prng(seed), (await createKeys(db, `counts-${seed}`, 't')).org_id);
+    const instants: number[] = [];
+    const steps = onPostgres ? 120 : 100;
+    for (let i = 0; i < steps; i++) {
+      const kind = await w.step(db);
+      if (w.rnd() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(w.rnd() * 8)));
+      const at = await listingInstant(db, w.orgId);
+      instants.push(at);
+      const earlier = instants[Math.floor(w.rnd() * instants.length)]!;
+      const filters = Array.from({ length: 6 }, () => w.coveredFilter());
+      await assertCountsAgree(db, w, at, filters, `seed ${seed}, step ${i} (${kind})`);
+      await assertCountsAgree(db, w, earlier, filters.slice(0, 2), `seed ${seed}, step ${i} (${kind}), earlier`);
+    }
+    await assertCountRowsExact(db, w.orgId);
+    // Mutes that expired with nobody writing it: still counted muted, read unmuted.
+    await new Promise((r) => setTimeout(r, 50));
+    const at = await listingInstant(db, w.orgId);
+    const muted: FilterNode[] = [true, false].map((value) => ({ op: 'and', nodes: [{ op: 'muted', value }] }));
+    await assertCountsAgree(db, w, at, muted, `seed ${seed}, expired mutes`);
+    await compactFindingCounts(db, w.orgId);
+    assert.equal(
+      Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM finding_count_deltas WHERE org_id = $1', [w.orgId])).rows[0]!.n),
+      0,
+    );
+    await assertCountRowsExact(db, w.orgId);
+    await assertCountsAgree(db, w, at, [...muted, ...Array.from({ length: 20 }, () => w.coveredFilter())], `seed ${seed}, compacted`);
+  });
+
+  test('the migration backfills the findings there were', async () => {
+    const t = await createTestDatabase();
+    const old = await openDb({ databaseUrl: t.url, dataDir: t.dataDir });
+    try {
+      const migrations = loadMigrations();
+      await migrate(
+        old,
+        migrations.filter((m) => m.version < 17),
+      );
+      const w = new World(prng(7), (await createKeys(old, 'backfill', 't')).org_id);
+      for (let i = 0; i < 40; i++) await w.step(old);
+      await migrate(old, migrations);
+      await assertCountRowsExact(old, w.orgId);
+      await assertCountsAgree(
+        old,
+        w,
+        await listingInstant(old, w.orgId),
+        [{ op: 'and', nodes: [] }, w.coveredFilter(), w.coveredFilter()],
+        'backfilled',
+      );
+    } finally {
+      await old.close();
+      await t.drop();
+    }
+  });
+
+  test(
+    'concurrent writers on PostgreSQL: counts equal a scan at every instant read meanwhile, and after',
+    { skip: !onPostgres && 'needs DATABASE_URL (PostgreSQL): PGlite runs one transaction at a time' },
+    async () => {
+      const seed = Number(process.env.STEWARD_COUNTS_SEED ?? Date.now() % 1_000_000);
+      const writers = Array.from({ length: 6 }, (_, i) => new World(prng(seed + i), ''));
+      const orgId = (await createKeys(db, `racing-counts-${seed}`, 't')).org_id;
+      const ws = writers.map((x) => new World(x.rnd, orgId));
+      let running = true;
+      const kinds = new Map<string, number>();
+      const write = async (w: World) => {
+        for (let i = 0; i < 40; i++) {
+          const kind = await w.step(db);
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        }
+      };
+      const reader = new World(prng(seed + 100), orgId);
+      let reads = 0;
+      const read = async () => {
+        while (running) {
+          const at = await listingInstant(db, orgId);
+          await assertCountsAgree(db, reader, at, [{ op: 'and', nodes: [] }, reader.coveredFilter(), reader.coveredFilter()], `seed ${seed}, racing`);
+          reads++;
+        }
+      };
+      const readers = [read(), read()];
+      await Promise.all(ws.map(write));
+      running = false;
+      await Promise.all(readers);
+      assert.ok(reads > 5, `only ${reads} reads`);
+      assert.ok(kinds.size >= 8, `kinds: ${[...kinds.keys()].join(', ')}`);
+      await assertCountRowsExact(db, orgId);
+      await assertCountsAgree(
+        db,
+        reader,
+        await listingInstant(db, orgId),
+        Array.from({ length: 30 }, () => reader.coveredFilter()),
+        `seed ${seed}, after`,
+      );
+    },
+  );
+});
