@@ -19,6 +19,8 @@ export interface Config {
   countCacheSize: number;
   /** How often organizations whose learnt signal weights moved are re-inferred. */
   weightsRefreshMs: number;
+  /** How often the ends of expired mutes are written into their findings' history. */
+  muteExpiryMs: number;
 }
 
 /**
@@ -62,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: Number(env.STEWARD_PG_POOL ?? 10),
     countCacheSize: Number(env.STEWARD_COUNT_CACHE_SIZE ?? 2000),
     weightsRefreshMs: Number(env.STEWARD_WEIGHTS_REFRESH_MS ?? 60_000),
+    muteExpiryMs: Number(env.STEWARD_MUTE_EXPIRY_MS ?? 30_000),
   };
 }

@@ -5,17 +5,21 @@ import { recomputeOnce } from '../ownership/use-cases/recompute.js';
 const BATCHES_PER_TICK = 25;
 
 /**
- * Takes due resources each second, batch after batch while there are any; several server processes share the queue
- * (SKIP LOCKED). Each batch is its own transaction, so requests interleave with a long drain.
+ * Takes due resources each second, batch after batch while there are any; several processes (servers, workers) share
+ * the queue (SKIP LOCKED). Each batch is its own transaction, so requests interleave with a long drain, and a process
+ * that is stopping ends after the batch it is in. Returns how many queued resources it took.
  */
 export const ownershipWorkerJob: Job = {
   name: 'ownership-recompute',
   intervalMs: 1_000,
-  async run(db) {
-    for (let batch = 0; batch < BATCHES_PER_TICK; batch++) {
+  async run(db, stopping) {
+    let taken = 0;
+    for (let batch = 0; batch < BATCHES_PER_TICK && !stopping.aborted; batch++) {
       const r = await recomputeOnce(db);
-      if (r.taken === 0) return;
+      taken += r.taken;
+      if (r.taken === 0) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
+    return taken;
   },
 };

@@ -56,34 +56,37 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `steward serve` as its own process and waits until /health answers. */
-export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...CLI, 'serve'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, STEWARD_LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
-  });
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** What the process wrote (JSON log lines). */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Spawns a long-running steward command and waits until `ready(output)` holds; fails if it exits or is not ready
+ * within 30 s (and kills it).
+ */
+async function startLongRunning(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: (output: string) => Promise<boolean> | boolean,
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, STEWARD_LOG_LEVEL: 'info', ...env } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${out}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
+  while (!(await ready(out))) {
+    if (child.exitCode !== null) throw new Error(`steward ${args[0]} exited early (${child.exitCode}): ${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start: ${out}`);
+      throw new Error(`steward ${args[0]} did not start: ${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url,
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
@@ -91,4 +94,24 @@ export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<Server
       return exited;
     },
   };
+}
+
+/** Starts `steward serve` (with `serveArgs`, e.g. `--no-jobs`) as its own process and waits until /health answers. */
+export async function startServerProcess(env: NodeJS.ProcessEnv, serveArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const answers = async () => {
+    try {
+      return (await fetch(`${url}/health`)).ok;
+    } catch {
+      return false; // not listening yet
+    }
+  };
+  const started = await startLongRunning(['serve', ...serveArgs], { HOST: '127.0.0.1', ...env, PORT: String(port) }, answers);
+  return { url, ...started };
+}
+
+/** Starts `steward worker` as its own process and waits for its `worker started` log line (so it logs at info). */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  return startLongRunning(['worker'], env, (output) => output.includes('worker started'));
 }
