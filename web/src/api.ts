@@ -14,6 +14,7 @@ import type {
   NotEvaluatedResource,
   OwnerType,
   OwnershipSettings,
+  ReviewQueuePage,
   RuleCoverage,
   UntaggedCounts,
 } from './types.js';
@@ -158,6 +159,17 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
           data: { type: 'ownership_feedback', attributes: input },
         })
       ).data.attributes,
+
+    /** The inference of one owner type now (its explanation, sources, checksum). */
+    getInference: async (resourceId: string, ownerType: OwnerType) =>
+      (await json<{ data: { attributes: InferenceItem } }>('GET', `${ownership(resourceId)}/${seg(ownerType)}`)).data.attributes,
+
+    /** The answers to review of one owner type, the most valuable review first. */
+    reviewQueue: (ownerType: OwnerType, cursor?: string, limit = 50) => {
+      const q = new URLSearchParams({ 'filter[owner_type]': ownerType, 'page[limit]': String(limit) });
+      if (cursor) q.set('page[cursor]', cursor);
+      return json<ReviewQueuePage>('GET', `/api/v2/csm/ownership/review_queue?${q}`);
+    },
 
     directory: async () => (await json<{ data: { attributes: Directory } }>('GET', '/api/v2/csm/directory')).data.attributes,
 

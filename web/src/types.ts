@@ -62,6 +62,8 @@ export interface InferenceItem {
 
 export interface HistoryItem extends Omit<InferenceItem, 'id'> {
   id: number;
+  /** The review that wrote this entry, if one did. */
+  review?: { action: FeedbackAction; actor: string; reason?: string };
   resource_id: string;
   failed_at?: string;
   failure_reason?: string;
@@ -155,4 +157,21 @@ export interface RuleCoverage {
 export interface NotEvaluatedResource {
   id: string;
   attributes: { resource_type: string; name: string | null; missing_fields: string[]; source: string | null; not_evaluated_since: number };
+}
+
+/** One item of GET /api/v2/csm/ownership/review_queue (the fields the console shows). */
+export interface ReviewItem {
+  id: string;
+  attributes: {
+    resource: { id: string; type?: string };
+    owner_type: OwnerType;
+    inference: { owner_type: string; owner_handle: string | null; confidence: string; status: string; checksum: string };
+    score: number;
+    reason: string;
+  };
+}
+
+export interface ReviewQueuePage {
+  data: ReviewItem[];
+  meta: { page: { limit: number; total_filtered_count: number; cursor?: string } };
 }

@@ -7,6 +7,8 @@ import { LIST_QUERY, SNAPSHOT_QUERY, parseListQuery } from '../../findings/list-
 import { findingsSummary, getFinding, listFindings, type RuleMessages } from '../../findings/findings-service.js';
 import { idParameter } from '../input-checks.js';
 import { betaDetailBody, betaListBody, summaryBody, v2DetailBody, v2ListBody } from '../../findings/serializers.js';
+import { FINDINGS_CSV_COLUMNS, exportFindings } from '../../findings/findings-export.js';
+import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
 
 /** The query string as sent, in order: the listing's parser reads aliases and comparison prefixes from it. */
 function searchParams(request: FastifyRequest): URLSearchParams {
@@ -41,9 +43,25 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
 
     app.get<{ Querystring: Static<typeof LIST_QUERY> }>(
       base,
-      { config, schema: { tags, summary: 'List findings', querystring: LIST_QUERY } },
-      async (request) => {
-        const page = await listFindings(ctx.db, request.principal.orgId, parseListQuery(searchParams(request)), ruleMessages);
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'List findings',
+          querystring: LIST_QUERY,
+          // The v2 listing exports (Accept: text/csv or application/x-ndjson); the beta envelope answers JSON only.
+          ...(beta ? {} : { response: exportingListResponse(FINDINGS_CSV_COLUMNS) }),
+        },
+        ...(beta ? {} : { serializerCompiler: jsonAsIs }),
+      },
+      async (request, reply) => {
+        const req = parseListQuery(searchParams(request));
+        const format = beta ? undefined : requestedExport(request);
+        if (format) {
+          const exported = await exportFindings(ctx.db, request.principal.orgId, req, ruleMessages);
+          return sendExport(reply, format, 'findings', exported, FINDINGS_CSV_COLUMNS);
+        }
+        const page = await listFindings(ctx.db, request.principal.orgId, req, ruleMessages);
         return beta ? betaListBody(page, randomUUID()) : v2ListBody(page);
       },
     );

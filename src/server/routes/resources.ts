@@ -21,6 +21,8 @@ import { cursorSecret } from '../../store/cursor-secret.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { idParameter } from '../input-checks.js';
 import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';
+import { INVENTORY_CSV_COLUMNS, exportInventory } from '../../posture/inventory-export.js';
+import { exportingListResponse, requestedExport, sendExport } from '../export-reply.js';
 
 const MAX_ITEMS = 1000;
 const tags = ['Resources'];
@@ -249,12 +251,17 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
           "meta.page.cursor (or links.next), which keeps the first page's instant, so no page drifts while resources change.",
         tags,
         querystring: LIST_QUERY,
-        response: { 200: LIST_RESPONSE },
+        response: exportingListResponse(INVENTORY_CSV_COLUMNS, LIST_RESPONSE),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { orgId } = request.principal;
       const filter = filterOf(request.query);
+      const format = requestedExport(request);
+      if (format) {
+        const exported = await exportInventory(ctx.db, orgId, filter, request.query.snapshot_timestamp);
+        return sendExport(reply, format, 'resources', exported, INVENTORY_CSV_COLUMNS);
+      }
       const secret = await cursorSecret(ctx.db);
       const page = await listInventory(ctx.db, orgId, {
         filter,

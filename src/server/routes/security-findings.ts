@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -13,11 +13,15 @@ import {
   securityFindingsFromQuery,
   type SecurityFindingsRequest,
 } from '../../findings/security-findings-request.js';
+import { SECURITY_FINDINGS_CSV_COLUMNS, exportSecurityFindings } from '../../findings/findings-export.js';
+import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
 
 const LIST_PATH = '/api/v2/security/findings';
 const tags = ['Security findings'];
 // The same budget as the legacy findings listing.
 const config = { rateLimit: 'findings' };
+// Both operations export the whole listing (Accept: text/csv or application/x-ndjson).
+const response = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS);
 
 /** The next page as a GET of the listing, whichever of the two operations asked: the query, sort and size carried over. */
 function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor: string): string {
@@ -32,7 +36,12 @@ function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor:
 export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   const ruleMessages: RuleMessages = (ruleId) => ctx.rules.ruleById(ruleId)?.message;
 
-  const answer = async (request: FastifyRequest, req: SecurityFindingsRequest) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, req: SecurityFindingsRequest) => {
+    const format = requestedExport(request);
+    if (format) {
+      const exported = await exportSecurityFindings(ctx.db, request.principal.orgId, req, ruleMessages);
+      return sendExport(reply, format, 'security-findings', exported, SECURITY_FINDINGS_CSV_COLUMNS);
+    }
     const started = performance.now();
     const page: SecurityFindingsPage = await listSecurityFindings(ctx.db, request.principal.orgId, req, ruleMessages);
     return securityFindingsListBody(page, {
@@ -44,13 +53,21 @@ export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app
 
   app.get<{ Querystring: Static<typeof SECURITY_FINDINGS_QUERY> }>(
     LIST_PATH,
-    { config, schema: { tags, summary: 'List security findings', querystring: SECURITY_FINDINGS_QUERY } },
-    async (request) => answer(request, securityFindingsFromQuery(request.query)),
+    {
+      config,
+      schema: { tags, summary: 'List security findings', querystring: SECURITY_FINDINGS_QUERY, response },
+      serializerCompiler: jsonAsIs,
+    },
+    async (request, reply) => answer(request, reply, securityFindingsFromQuery(request.query)),
   );
 
   app.post<{ Body: Static<typeof SECURITY_FINDINGS_SEARCH_BODY> }>(
     `${LIST_PATH}/search`,
-    { config, schema: { tags, summary: 'Search security findings', body: SECURITY_FINDINGS_SEARCH_BODY } },
-    async (request) => answer(request, securityFindingsFromBody(request.body)),
+    {
+      config,
+      schema: { tags, summary: 'Search security findings', body: SECURITY_FINDINGS_SEARCH_BODY, response },
+      serializerCompiler: jsonAsIs,
+    },
+    async (request, reply) => answer(request, reply, securityFindingsFromBody(request.body)),
   );
 };

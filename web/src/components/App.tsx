@@ -7,6 +7,7 @@ import { Layout } from './Layout.js';
 import { FindingsPage } from './FindingsPage.js';
 import { OverviewPage } from './OverviewPage.js';
 import { SettingsPage } from './SettingsPage.js';
+import { ReviewPage } from './ReviewPage.js';
 
 export function App() {
   const [credentials, setCredentials] = useState<Credentials | undefined>(() => loadCredentials());
@@ -54,6 +55,7 @@ export function App() {
   return (
     <Layout route={route} onSignOut={signOut}>
       {route === 'findings' && <FindingsPage api={api} params={place.params} />}
+      {route === 'review' && <ReviewPage api={api} params={place.params} />}
       {route === 'overview' && <OverviewPage api={api} />}
       {route === 'settings' && <SettingsPage api={api} />}
     </Layout>

@@ -13,6 +13,7 @@ import { FindingsTable } from './FindingsTable.js';
 import { Pager } from './Pager.js';
 import { FindingPanel } from './FindingPanel.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { ExportLinks } from './ExportLinks.js';
 
 const PAGE_SIZE = 50;
 
@@ -78,6 +79,7 @@ export function FindingsPage({ api, params }: { api: Api; params: URLSearchParam
               ? `Page ${pageNumber(cursors)} shows ${page.data?.data.length ?? 0} findings matching the query.`
               : `${total ?? page.data?.data.length ?? 0} findings match; page ${pageNumber(cursors)} shows ${page.data?.data.length ?? 0}.`}
       </p>
+      <ExportLinks query={query} filters={filters} snapshot={query ? undefined : (meta?.snapshot_timestamp ?? snapshot)} />
       <ErrorMessage error={problem ? undefined : page.error} context="Findings could not be loaded" />
       {page.data && <FindingsTable findings={page.data.data} selectedId={openId} onOpen={open} busy={page.loading} />}
       <Pager
