@@ -14,6 +14,11 @@ export function formatIso(iso: string | undefined): string {
 /** A small object (a source, an evidence version) as `key: value` pairs for display. */
 export function describeObject(value: Record<string, unknown>): string {
   return Object.entries(value)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : looksLikeMs(k, v) ? formatMs(v) : String(v)}`)
     .join(', ');
+}
+
+/** An instant in Unix ms under a name that says so (observed_at, version, …): between 2001 and 2286. */
+function looksLikeMs(key: string, value: unknown): value is number {
+  return typeof value === 'number' && /(_at|time|version)$/i.test(key) && value >= 1e12 && value < 1e13;
 }

@@ -8,6 +8,7 @@ export type Route = 'findings' | 'overview' | 'review' | 'settings' | 'resource'
 /** The pages of the navigation bar. */
 export const ROUTES: Array<{ route: Route; path: string; label: string }> = [
   { route: 'findings', path: '/', label: 'Findings' },
+  { route: 'review', path: '/review', label: 'Review queue' },
   { route: 'overview', path: '/overview', label: 'Overview' },
   { route: 'settings', path: '/settings', label: 'Settings' },
 ];

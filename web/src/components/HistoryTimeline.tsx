@@ -2,8 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { ownerHandle } from '../confidence.js';
 import { formatIso } from '../format.js';
-import type { HistoryItem } from '../types.js';
+import type { FeedbackAction, HistoryItem } from '../types.js';
 import { ErrorMessage } from './ErrorMessage.js';
+
+const REVIEWED: Record<FeedbackAction, string> = { confirm: 'Confirmed', reject: 'Rejected', correct: 'Corrected', persist: 'Persisted' };
 
 /** The resource's inference history, newest first, with "load more" through the API's cursor. */
 export function HistoryTimeline({ api, resourceId, version }: { api: Api; resourceId: string; version: number }) {
@@ -43,6 +45,12 @@ export function HistoryTimeline({ api, resourceId, version }: { api: Api; resour
               <strong>{h.owner_type}</strong> {ownerHandle(h.primary_contact_ref) || '—'} ·{' '}
               <span class={`status-pill st-${h.status}`}>{h.status}</span> · confidence {h.confidence}
             </span>
+            {h.review && (
+              <span class="review-line" data-review-action={h.review.action}>
+                {REVIEWED[h.review.action]} by <strong>{h.review.actor}</strong>
+                {h.review.reason ? `: ${h.review.reason}` : ''}
+              </span>
+            )}
             {h.failure_reason && <span class="error-text">failed: {h.failure_reason}</span>}
           </li>
         ))}

@@ -1,62 +1,75 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { Directory, OwnerType } from '../types.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api } from '../api.js';
+import { ownerOptions, type OwnerOption, type Slot } from '../owner-options.js';
 import { ErrorMessage } from './ErrorMessage.js';
 
 interface Props {
+  api: Api;
   idPrefix: string;
-  value: { type: OwnerType; handle: string };
-  loadDirectory: () => Promise<Directory>;
-  onChange: (value: { type: OwnerType; handle: string }) => void;
+  /** The owner type of the answer corrected: the API takes an owner of that type only. */
+  ownerType: Slot;
+  value: string;
+  onChange: (handle: string) => void;
+  autoFocus?: boolean;
 }
 
-/** Owner type, then an owner from the organization's directory (teams or active users); services are typed. */
-export function OwnerPicker({ idPrefix, value, loadDirectory, onChange }: Props) {
-  const [directory, setDirectory] = useState<Directory>();
+/** An owner of the answer's own type, from every one the organization knows. */
+export function OwnerPicker({ api, idPrefix, ownerType, value, onChange, autoFocus }: Props) {
+  const [options, setOptions] = useState<OwnerOption[]>();
   const [error, setError] = useState<unknown>();
+  const select = useRef<HTMLSelectElement>(null);
   useEffect(() => {
-    loadDirectory().then(setDirectory, setError);
-  }, [loadDirectory]);
-
-  const options =
-    value.type === 'team'
-      ? (directory?.teams ?? []).map((t) => ({ handle: t.handle, label: t.name && t.name !== t.handle ? `${t.name} (${t.handle})` : t.handle }))
-      : value.type === 'user'
-        ? (directory?.users ?? [])
-            .filter((u) => u.active !== false)
-            .map((u) => ({ handle: u.handle, label: `${u.name ?? u.handle} <${u.email ?? u.handle}>` }))
-        : [];
+    if (autoFocus) select.current?.focus();
+  }, []);
+  useEffect(() => {
+    ownerOptions(api, ownerType).then(setOptions, setError);
+  }, [api, ownerType]);
 
   return (
     <div class="owner-picker">
       <div class="field">
-        <label for={`${idPrefix}-type`}>Owner type</label>
-        <select id={`${idPrefix}-type`} value={value.type} onChange={(e) => onChange({ type: e.currentTarget.value as OwnerType, handle: '' })}>
-          <option value="team">team</option>
-          <option value="user">user</option>
-          <option value="service">service</option>
+        <label for={`${idPrefix}-handle`}>Correct {ownerType}</label>
+        <select
+          id={`${idPrefix}-handle`}
+          value={value}
+          required
+          ref={select}
+          data-owner-type={ownerType}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        >
+          <option value="">{options ? 'Choose…' : 'Loading owners…'}</option>
+          {options?.map((o) => (
+            <option key={o.handle} value={o.handle}>
+              {o.label}
+            </option>
+          ))}
         </select>
       </div>
-      <div class="field">
-        <label for={`${idPrefix}-handle`}>Owner</label>
-        {value.type === 'service' ? (
-          <input
-            id={`${idPrefix}-handle`}
-            value={value.handle}
-            required
-            onInput={(e) => onChange({ ...value, handle: e.currentTarget.value.trim() })}
-          />
-        ) : (
-          <select id={`${idPrefix}-handle`} value={value.handle} required onChange={(e) => onChange({ ...value, handle: e.currentTarget.value })}>
-            <option value="">{directory ? 'Choose…' : 'Loading directory…'}</option>
-            {options.map((o) => (
-              <option key={o.handle} value={o.handle}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </div>
-      <ErrorMessage error={error} context="The directory could not be loaded" />
+      <ErrorMessage error={error} context="The owners could not be loaded" />
     </div>
+  );
+}
+
+interface CorrectFormProps extends Props {
+  busy: boolean;
+  onSubmit: () => void;
+}
+
+/** The correction of one answer: an owner of its type, then "Save correction" (Enter in the form). */
+export function CorrectForm({ busy, onSubmit, ...picker }: CorrectFormProps) {
+  return (
+    <form
+      class="correct-form"
+      aria-label={`Correct the ${picker.ownerType} owner`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <OwnerPicker {...picker} />
+      <button type="submit" class="primary" disabled={busy}>
+        Save correction
+      </button>
+    </form>
   );
 }

@@ -3,15 +3,18 @@ import { ApiError, type Api } from '../api.js';
 import { ownerHandle } from '../confidence.js';
 import { describeObject, formatIso } from '../format.js';
 import type { Directory, FeedbackAction, FeedbackInput, InferenceItem, OwnerType } from '../types.js';
+import type { Slot } from '../owner-options.js';
+import { MessageView } from './MessageView.js';
 import { ConfidenceBar } from './ConfidenceBar.js';
-import { OwnerPicker } from './OwnerPicker.js';
+import { CorrectForm } from './OwnerPicker.js';
 import { ErrorMessage } from './ErrorMessage.js';
 
 interface Props {
   api: Api;
   resourceId: string;
   item: InferenceItem;
-  loadDirectory: () => Promise<Directory>;
+  /** Unused: the picker loads the owners of the card's type itself (kept for the panel that passes it). */
+  loadDirectory?: () => Promise<Directory>;
   onChanged: () => void;
   /** The owner type this card answers (team, user, service), also when the answer is `unknown`. */
   slot: OwnerType;
@@ -25,25 +28,28 @@ const DONE: Record<FeedbackAction, string> = {
 };
 
 /** One owner type's inference with the reviewer's four answers; the item's checksum guards against deciding on a stale view. */
-export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged, slot }: Props) {
+export function OwnershipCard({ api, resourceId, item, onChanged, slot }: Props) {
   const [correcting, setCorrecting] = useState(false);
   const [reason, setReason] = useState('');
-  const [corrected, setCorrected] = useState<{ type: OwnerType; handle: string }>({ type: slot, handle: '' });
+  const [corrected, setCorrected] = useState('');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<unknown>();
   const titleId = `owner-${slot}`;
+  const hasOwner = Boolean(item.primary_contact_ref);
+  // The panel's slots are team, user and service; `unknown` is never one.
+  const ownerType: Slot = slot === 'unknown' ? 'team' : slot;
 
   const send = async (action: FeedbackAction) => {
     const input: FeedbackInput = { action, inference_checksum: item.checksum };
     if (reason.trim()) input.reason = reason.trim();
     if (action === 'correct') {
-      if (!corrected.handle) {
+      if (!corrected) {
         setError(new Error('Pick the correct owner first.'));
         return;
       }
-      input.corrected_owner_type = corrected.type;
-      input.corrected_owner_handle = corrected.handle;
+      input.corrected_owner_type = ownerType;
+      input.corrected_owner_handle = corrected;
     }
     setBusy(true);
     setError(undefined);
@@ -51,7 +57,7 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged,
     try {
       const result = await api.feedback(resourceId, slot, input);
       setStatus(
-        `${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}.`,
+        `${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}, ${formatIso(result.updated_at)}; recorded in the history below.`,
       );
       setCorrecting(false);
       onChanged();
@@ -67,17 +73,19 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged,
   };
 
   return (
-    <article class="card owner-card" aria-labelledby={titleId} data-owner-type={item.owner_type}>
+    <article class="card owner-card" aria-labelledby={titleId} data-owner-type={item.owner_type} data-slot={slot}>
       <h4 id={titleId}>
-        <span class="owner-type">{item.owner_type}</span>{' '}
-        <span class="owner-handle">{ownerHandle(item.primary_contact_ref) || 'no owner found'}</span>
+        <span class="owner-type">{slot}</span>{' '}
+        <span class="owner-handle">{hasOwner ? ownerHandle(item.primary_contact_ref) : `no owner found (${item.owner_type})`}</span>
       </h4>
       <ConfidenceBar confidence={item.confidence} />
       <p>
         <span class={`status-pill st-${item.status}`}>{item.status}</span>{' '}
         <span class="muted small">updated {formatIso(item.updated_at ?? item.created_at)}</span>
       </p>
-      <p class="explanation">{item.explanation}</p>
+      <div class="explanation">
+        <MessageView markdown={item.explanation} />
+      </div>
       <details>
         <summary>
           Sources ({item.sources.length}) and evidence versions ({item.evidence_versions.length})
@@ -99,34 +107,37 @@ export function OwnershipCard({ api, resourceId, item, loadDirectory, onChanged,
         <label for={`reason-${slot}`}>Reason (optional)</label>
         <input id={`reason-${slot}`} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       </div>
-      <div class="actions" role="group" aria-label={`Answer the ${item.owner_type} inference`}>
-        <button type="button" class="primary" disabled={busy} onClick={() => send('confirm')}>
-          Confirm
-        </button>
-        <button type="button" disabled={busy} onClick={() => send('reject')}>
-          Reject
-        </button>
+      {/* Confirm, reject and persist need an owner to judge; an answer without one can only be corrected. */}
+      <div class="actions" role="group" aria-label={`Answer the ${slot} inference`}>
+        {hasOwner && (
+          <button type="button" class="primary" disabled={busy} onClick={() => send('confirm')}>
+            Confirm
+          </button>
+        )}
+        {hasOwner && (
+          <button type="button" disabled={busy} onClick={() => send('reject')}>
+            Reject
+          </button>
+        )}
         <button type="button" disabled={busy} aria-expanded={correcting ? 'true' : 'false'} onClick={() => setCorrecting(!correcting)}>
           Correct…
         </button>
-        <button type="button" disabled={busy} onClick={() => send('persist')}>
-          Persist
-        </button>
+        {hasOwner && (
+          <button type="button" disabled={busy} onClick={() => send('persist')}>
+            Persist
+          </button>
+        )}
       </div>
       {correcting && (
-        <form
-          class="correct-form"
-          aria-label={`Correct the ${item.owner_type} owner`}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void send('correct');
-          }}
-        >
-          <OwnerPicker idPrefix={`correct-${item.owner_type}`} value={corrected} loadDirectory={loadDirectory} onChange={setCorrected} />
-          <button type="submit" class="primary" disabled={busy}>
-            Save correction
-          </button>
-        </form>
+        <CorrectForm
+          api={api}
+          idPrefix={`correct-${slot}`}
+          ownerType={ownerType}
+          value={corrected}
+          onChange={setCorrected}
+          busy={busy}
+          onSubmit={() => void send('correct')}
+        />
       )}
       <p role="status" class="status-line">
         {busy ? 'Sending…' : status}
