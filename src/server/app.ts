@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from './context.js';
 import { answerClientError, registerErrorMapper, sendFrameworkError } from './error-mapper.js';
 import { registerAuthentication } from './authentication.js';
+import { watchedKeyCache } from './key-cache.js';
 import { registerUnmatchedRequests } from './unmatched-requests.js';
 import { registerRateLimits, requireRateLimitFamilies } from './rate-limits.js';
 import { routeFamilies } from './routes/index.js';
@@ -42,7 +43,9 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     },
   });
   requireRateLimitFamilies(app, ctx.config.rateLimits);
-  registerAuthentication(app, ctx.db, ctx.limiter, ctx.config.rateLimits);
+  const keys = await watchedKeyCache(ctx.db, (err) => app.log.warn({ err }, 'cannot listen for key changes: keys are looked up on every request'));
+  app.addHook('onClose', async () => keys.stop());
+  registerAuthentication(app, ctx.db, ctx.limiter, ctx.config.rateLimits, keys.cache);
   registerRateLimits(app, ctx.limiter, ctx.config.rateLimits);
   registerUnmatchedRequests(app, ctx.limiter, ctx.config.rateLimits);
   registerInputChecks(app);

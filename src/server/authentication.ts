@@ -5,6 +5,7 @@ import type { RateLimitRule } from '../config.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { sendError } from './error-mapper.js';
 import { sendTooManyRequests } from './rate-limits.js';
+import { KeyCache } from './key-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,7 +47,18 @@ export async function spendAddressBudget(
  * Requests whose keys fail spend a budget of their client address, and once an address has spent it, its keys are
  * not even looked up: guessing costs the guesser. (Requests that match no route spend theirs in the 404 handler.)
  */
-export function registerAuthentication(app: FastifyInstance, db: Db, limiter: RateLimiter, rules: Record<string, RateLimitRule>) {
+/** The principal of a pair of keys: from this process's cache when it holds the pair, else from the store. */
+async function principalOf(db: Db, keys: KeyCache, apiKey: string, appKey: string): Promise<Principal | undefined> {
+  const key = KeyCache.keyOf(apiKey, appKey);
+  const cached = keys.get(key);
+  if (cached) return cached;
+  const begun = keys.begin();
+  const principal = await authenticate(db, apiKey, appKey);
+  if (principal) keys.keep(key, principal, begun);
+  return principal;
+}
+
+export function registerAuthentication(app: FastifyInstance, db: Db, limiter: RateLimiter, rules: Record<string, RateLimitRule>, keys: KeyCache) {
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
@@ -57,7 +69,7 @@ export function registerAuthentication(app: FastifyInstance, db: Db, limiter: Ra
     }
     const apiKey = header(request, 'dd-api-key');
     const appKey = header(request, 'dd-application-key');
-    const principal = apiKey && appKey ? await authenticate(db, apiKey, appKey) : undefined;
+    const principal = apiKey && appKey ? await principalOf(db, keys, apiKey, appKey) : undefined;
     if (principal) {
       request.principal = principal;
       return;

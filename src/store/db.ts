@@ -5,6 +5,9 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** What a listener hears: a notification, or that its connection was lost (notifications may be missed until `live`). */
+export type StoreNotice = 'notify' | 'lost' | 'live';
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** The process of the running server whose embedded store this is, when reached through its socket. */
@@ -13,6 +16,12 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn while holding a PostgreSQL advisory lock (process-wide on PGlite, which has one process). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Listens on a notification channel (LISTEN): `onNotice('live')` once listening, then 'notify' for each
+   * notification, 'lost' when the listening connection failed (it reconnects, then 'live' again). Absent on a store
+   * reached through a server's socket, which serves no requests of its own. Returns how to stop.
+   */
+  listen?(channel: string, onNotice: (notice: StoreNotice) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,11 @@ export async function openPglite(dataDir: string): Promise<Db> {
       lockChain = run.catch(() => {});
       return run;
     },
+    async listen(channel, onNotice) {
+      const stop = await pglite.listen(channel, () => onNotice('notify'));
+      onNotice('live');
+      return stop;
+    },
     async close() {
       try {
         await pglite.close();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable } from './db.js';
+import type { Db, Queryable, StoreNotice } from './db.js';
 
 // int8 comes back as a string by default; our int8 columns are Unix milliseconds and ids, which fit a double. A value
 // that does not (the open-ended valid_to) stays a string rather than becoming a different number.
@@ -7,6 +7,43 @@ pg.types.setTypeParser(20, (v) => {
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : v;
 });
+
+const RELISTEN_MS = 1000;
+
+/** LISTEN on a connection of its own, reconnecting after a loss (reported, since notifications may be missed then). */
+async function listenOn(url: string, channel: string, onNotice: (notice: StoreNotice) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (m) => {
+      if (m.channel === channel) onNotice('notify');
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    if (stopped) return void (await c.end().catch(() => {}));
+    client = c;
+    onNotice('live');
+  };
+  const lost = (c: pg.Client) => {
+    if (client !== c || stopped) return;
+    client = undefined;
+    onNotice('lost');
+    void c.end().catch(() => {});
+    const retry = () => {
+      if (!stopped) connect().catch(() => setTimeout(retry, RELISTEN_MS).unref());
+    };
+    setTimeout(retry, RELISTEN_MS).unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
+}
 
 export function openPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -51,6 +88,7 @@ export function openPostgres(url: string, poolSize = 10): Db {
         client.release();
       }
     },
+    listen: (channel, onNotice) => listenOn(url, channel, onNotice),
     async close() {
       await pool.end();
     },
