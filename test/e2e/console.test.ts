@@ -1,31 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as helpers from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import * as seedHelpers from '../helpers/seed-console.js';
+import { CHROMIUM, CHROMIUM_ARGS, UPDATE_SCREENSHOTS, ensureConsoleBuilt, screenshotsDir } from '../helpers/e2e-browser.js';
 
 // The review console in a real browser against a real server: every reviewer action is then checked through the API.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// The README's screenshots are rewritten only when asked (STEWARD_UPDATE_SCREENSHOTS=1); otherwise they go to a
-// temporary folder, removed after the run, so that a test run leaves the work tree as it found it.
-const UPDATE_SCREENSHOTS = process.env.STEWARD_UPDATE_SCREENSHOTS === '1';
-const SHOTS = UPDATE_SCREENSHOTS ? `${ROOT}docs/screenshots` : mkdtempSync(join(tmpdir(), 'steward-screenshots-'));
+// The README's screenshots are rewritten only with STEWARD_UPDATE_SCREENSHOTS=1 (test/helpers/e2e-browser.ts).
+const SHOTS = screenshotsDir();
 const seedConsoleScenario: ((s: TestServer) => Promise<unknown>) | undefined = seedHelpers.seedConsoleScenario;
 // Outside CI a missing browser or a missing seed helper skips the test with the reason; in CI it must run (and fail loudly).
 const skip = process.env.CI
@@ -61,13 +45,6 @@ async function startTarget(): Promise<Target> {
   const server = await helpers.startTestServer();
   await seed(server);
   return server;
-}
-
-/** The console is served from dist/web; build it once if this checkout has not. */
-async function ensureConsoleBuilt() {
-  if (existsSync(`${ROOT}dist/web/index.html`)) return;
-  const { build } = await import('vite');
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
 }
 
 let target: Target;

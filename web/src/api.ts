@@ -1,11 +1,14 @@
 import type { Credentials } from './session.js';
 import { findingsQuery, type FindingsRequest } from './findings-query.js';
+import type { OwnerKind } from './owner-view.js';
+import type { KnownOwner, OwnerDetail, ResourceDetail } from './page-types.js';
 import { securityFindingsParams, toFindingsPage, type SecurityFindingsBody, type SecurityFindingsRequest } from './security-findings.js';
 import type {
   DetailedFinding,
   Directory,
   FeedbackInput,
   FeedbackResult,
+  Finding,
   FindingsPage,
   FindingsSummary,
   HistoryItem,
@@ -106,6 +109,22 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
     searchFindings: async (req: SecurityFindingsRequest) =>
       toFindingsPage(await json<SecurityFindingsBody>('GET', `/api/v2/security/findings?${securityFindingsParams(req)}`)),
 
+    /** Every page of a search query, at an instant when given (the cursors keep the first page's): rows and that instant. */
+    allSearchFindings: async (query: string, snapshot?: number) => {
+      const rows: Finding[] = [];
+      let cursor: string | undefined;
+      let at = snapshot;
+      do {
+        const page = toFindingsPage(
+          await json<SecurityFindingsBody>('GET', `/api/v2/security/findings?${securityFindingsParams({ query, limit: 1000, cursor, snapshot })}`),
+        );
+        rows.push(...page.data);
+        at = page.meta.snapshot_timestamp ?? at;
+        cursor = page.meta.page?.cursor;
+      } while (cursor);
+      return { rows, at };
+    },
+
     getFinding: async (id: string, snapshot?: number) => {
       const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
       return (await json<{ data: DetailedFinding }>('GET', `/api/v2/posture_management/findings/${seg(id)}${q}`)).data;
@@ -159,6 +178,22 @@ export function createApi(credentials: Credentials, options: ApiOptions = {}) {
           data: { type: 'ownership_feedback', attributes: input },
         })
       ).data.attributes,
+
+    /** The teams or services the organization knows (directory, CODEOWNERS, catalog, answers). */
+    owners: async (kind: OwnerKind) =>
+      (await json<{ data: Array<{ attributes: KnownOwner }> }>('GET', `/api/v2/csm/directory/owners?filter[owner_type]=${kind}`)).data.map(
+        (d) => d.attributes,
+      ),
+
+    /** One team or service and the current answers naming it. */
+    owner: async (kind: OwnerKind, handle: string) =>
+      (await json<{ data: { attributes: OwnerDetail } }>('GET', `/api/v2/csm/directory/owners/${kind}/${seg(handle)}`)).data.attributes,
+
+    /** A resource with its configuration versions (oldest first), now or at an instant. */
+    resource: async (resourceId: string, snapshot?: number) => {
+      const q = snapshot === undefined ? '' : `?snapshot_timestamp=${snapshot}`;
+      return (await json<{ data: ResourceDetail }>('GET', `/api/v2/csm/resources/${seg(resourceId)}${q}`)).data;
+    },
 
     /** The inference of one owner type now (its explanation, sources, checksum). */
     getInference: async (resourceId: string, ownerType: OwnerType) =>

@@ -30,6 +30,8 @@ export interface FindingsRequest {
   cursor?: string;
   /** Unix ms; absent means now. */
   snapshot?: number;
+  /** Only the findings of this resource (Steward's id): filter[@resource_id]. */
+  resourceId?: string;
 }
 
 /** Turns a datetime-local value (local wall-clock time, no zone) into Unix ms; undefined when empty or invalid. */
@@ -53,6 +55,7 @@ export function findingsQuery(req: FindingsRequest): URLSearchParams {
   q.set('page[limit]', String(req.limit));
   if (req.cursor) q.set('page[cursor]', req.cursor);
   if (req.snapshot !== undefined) q.set('snapshot_timestamp', String(req.snapshot));
+  if (req.resourceId) q.set('filter[@resource_id]', req.resourceId);
   if (f.status) q.set('filter[status]', f.status);
   if (f.evaluation) q.set('filter[evaluation]', f.evaluation);
   if (f.muted) q.set('filter[muted]', f.muted);

@@ -32,12 +32,15 @@ export interface SecurityFindingsRequest {
   query: string;
   limit: number;
   cursor?: string;
+  /** Unix ms: the findings and their owners as they stood then (Steward's snapshot_timestamp); absent means now. */
+  snapshot?: number;
 }
 
 /** The query string of one page; the API lists newest change first by default, as the legacy listing does. */
 export function securityFindingsParams(req: SecurityFindingsRequest): URLSearchParams {
   const q = new URLSearchParams({ 'filter[query]': req.query, 'page[limit]': String(req.limit) });
   if (req.cursor) q.set('page[cursor]', req.cursor);
+  else if (req.snapshot !== undefined) q.set('snapshot_timestamp', String(req.snapshot));
   return q;
 }
 

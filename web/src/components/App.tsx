@@ -8,6 +8,8 @@ import { FindingsPage } from './FindingsPage.js';
 import { OverviewPage } from './OverviewPage.js';
 import { SettingsPage } from './SettingsPage.js';
 import { ReviewPage } from './ReviewPage.js';
+import { OwnerPage } from './OwnerPage.js';
+import { ResourcePage } from './ResourcePage.js';
 
 export function App() {
   const [credentials, setCredentials] = useState<Credentials | undefined>(() => loadCredentials());
@@ -58,6 +60,10 @@ export function App() {
       {route === 'review' && <ReviewPage api={api} params={place.params} />}
       {route === 'overview' && <OverviewPage api={api} />}
       {route === 'settings' && <SettingsPage api={api} />}
+      {route === 'resource' && place.id && <ResourcePage key={place.id} api={api} resourceId={place.id} params={place.params} />}
+      {(route === 'team' || route === 'service') && place.id && (
+        <OwnerPage key={`${route}/${place.id}`} api={api} kind={route} handle={place.id} params={place.params} />
+      )}
     </Layout>
   );
 }

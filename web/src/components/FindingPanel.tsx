@@ -9,6 +9,8 @@ import { TagList } from './TagList.js';
 import { MuteForm } from './MuteForm.js';
 import { ConfigTree } from './ConfigTree.js';
 import { OwnershipPanel } from './OwnershipPanel.js';
+import { PageLink } from './PageLink.js';
+import { placePath } from '../router.js';
 
 interface Props {
   api: Api;
@@ -64,7 +66,15 @@ export function FindingPanel({ api, findingId, snapshot, onClose, onChanged }: P
             <dt>Evaluation</dt>
             <dd class={`eval-${a.evaluation}`}>{a.evaluation}</dd>
             <dt>Resource</dt>
-            <dd class="mono">{a.resource}</dd>
+            <dd>
+              <span class="mono break">{a.resource}</span>
+              {a.resource_id && (
+                <>
+                  {' '}
+                  <PageLink path={placePath('resource', a.resource_id)}>Resource page</PageLink>
+                </>
+              )}
+            </dd>
             <dt>Resource type</dt>
             <dd class="mono">{a.resource_type}</dd>
             <dt>Rule id</dt>

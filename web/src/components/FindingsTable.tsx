@@ -47,19 +47,25 @@ export function FindingsTable({ findings, selectedId, busy, onOpen }: Props) {
                   }
                 }}
               >
-                <td>
+                <td data-label="Severity">
                   <SeverityBadge severity={a.status} />
                 </td>
-                <td class={`eval-${a.evaluation}`}>{a.evaluation}</td>
-                <td>{a.rule?.name ?? a.rule?.id}</td>
-                <td class="mono">{a.resource}</td>
-                <td class="mono">{a.resource_type}</td>
-                <td class="tags-cell">
+                <td data-label="Evaluation" class={`eval-${a.evaluation}`}>
+                  {a.evaluation}
+                </td>
+                <td data-label="Rule">{a.rule?.name ?? a.rule?.id}</td>
+                <td data-label="Resource" class="mono">
+                  {a.resource}
+                </td>
+                <td data-label="Type" class="mono">
+                  {a.resource_type}
+                </td>
+                <td data-label="Tags" class="tags-cell">
                   {(a.tags ?? []).slice(0, 3).join(', ')}
                   {(a.tags?.length ?? 0) > 3 ? ` +${a.tags!.length - 3}` : ''}
                 </td>
-                <td>{a.mute?.muted ? 'muted' : '—'}</td>
-                <td>{formatMs(a.evaluation_changed_at)}</td>
+                <td data-label="Muted">{a.mute?.muted ? 'muted' : '—'}</td>
+                <td data-label="Changed">{formatMs(a.evaluation_changed_at)}</td>
               </tr>
             );
           })}

@@ -4,7 +4,9 @@ import { useAsync } from '../use-async.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { OwnershipCard } from './OwnershipCard.js';
 import { HistoryTimeline } from './HistoryTimeline.js';
-import type { Directory, OwnerType } from '../types.js';
+import type { Directory, InferenceItem, OwnerType } from '../types.js';
+import { placePath } from '../router.js';
+import { PageLink } from './PageLink.js';
 
 /** The inferred owners of one resource, one card per owner type, and their history. */
 export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: string }) {
@@ -41,6 +43,7 @@ export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: stri
           );
         })}
       </div>
+      <OwnerPageLinks items={inferences.data ?? []} />
       <HistoryTimeline api={api} resourceId={resourceId} version={historyVersion} />
     </div>
   );
@@ -52,4 +55,26 @@ const SLOTS: OwnerType[] = ['team', 'user', 'service'];
 function slotOf(id: string | undefined, index: number): OwnerType {
   const last = id?.slice(id.lastIndexOf(':') + 1);
   return SLOTS.includes(last as OwnerType) ? (last as OwnerType) : (SLOTS[index] ?? 'team');
+}
+
+/** The pages of the team and service these answers name. */
+function OwnerPageLinks({ items }: { items: InferenceItem[] }) {
+  const links = items.flatMap((item) => {
+    const handle = item.primary_contact_ref?.startsWith('ref:handle/') ? item.primary_contact_ref.slice('ref:handle/'.length) : undefined;
+    if (!handle || (item.owner_type !== 'team' && item.owner_type !== 'service')) return [];
+    return [{ route: item.owner_type, handle }];
+  });
+  if (links.length === 0) return null;
+  return (
+    <p class="owner-links small">
+      {links.map((l, i) => (
+        <span key={l.route}>
+          {i > 0 ? ' · ' : ''}
+          <PageLink path={placePath(l.route, l.handle)}>
+            {l.route === 'team' ? 'Team' : 'Service'} page: {l.handle}
+          </PageLink>
+        </span>
+      ))}
+    </p>
+  );
 }
