@@ -41,13 +41,21 @@ export function setCountCacheCapacity(capacity: number): void {
   counts.clear();
 }
 
+// Whether covered filters are counted from the kept counts (benchmarks compare with scanning them).
+let keptCounts = true;
+
+/** Counts covered filters from the kept counts (true, the default) or by scanning like any other (benchmarks). */
+export function useKeptCounts(enabled: boolean): void {
+  keptCounts = enabled;
+}
+
 /**
  * The exact number of findings a filter selects at an instant: from the kept counts when they cover the filter and the
  * instant is the current one (their corrections read what changed since it), else counted once per change of the
  * findings.
  */
 async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number, current: boolean): Promise<number> {
-  const covered = current ? coveredFilter(filter) : undefined;
+  const covered = current && keptCounts ? coveredFilter(filter) : undefined;
   if (covered) return countCovered(db, orgId, covered, at);
   // The cache is keyed by the findings' last change; an owner facet also moves when an inference does.
   if (counts.capacity <= 0 || readsOwners(filter)) return countFindings(db, orgId, filter, at);
