@@ -185,7 +185,7 @@ export function OwnerPage({ api, kind, handle, params }: Props) {
       <section aria-labelledby="trend-title" class="card">
         <h2 id="trend-title">Open critical and high findings over time</h2>
         <div class="field inline">
-          <label for="trend-range">Over the last</label>
+          <label for="trend-range">Window</label>
           <select
             id="trend-range"
             value={span.range}
@@ -196,10 +196,10 @@ export function OwnerPage({ api, kind, handle, params }: Props) {
                 {formatMs(span.start)} to {formatMs(span.end)}
               </option>
             )}
-            <option value="1d">day</option>
-            <option value="7d">7 days</option>
-            <option value="30d">30 days</option>
-            <option value="90d">90 days</option>
+            <option value="1d">the last day</option>
+            <option value="7d">the last 7 days</option>
+            <option value="30d">the last 30 days</option>
+            <option value="90d">the last 90 days</option>
           </select>
         </div>
         <p role="status" class="status-line">

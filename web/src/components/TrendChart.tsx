@@ -11,7 +11,10 @@ export function TrendChart({ points }: { points: TrendPoint[] }) {
   const x = (i: number) => PAD + (i * (W - 2 * PAD)) / Math.max(1, points.length - 1);
   const y = (v: number) => H - PAD - (v * (H - 2 * PAD)) / max;
   const line = (pick: (p: TrendPoint) => number) => points.map((p, i) => `${x(i)},${y(pick(p))}`).join(' ');
-  const summary = points.map((p) => `${formatMs(p.at)}: ${p.critical} critical, ${p.high} high`).join('; ');
+  // A window shorter than an hour names its instants to the second.
+  const short = points.length > 1 && points[points.length - 1]!.at - points[0]!.at < 3_600_000;
+  const when = (ms: number) => (short ? new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : formatMs(ms));
+  const summary = points.map((p) => `${when(p.at)}: ${p.critical} critical, ${p.high} high`).join('; ');
   return (
     <div class="trend">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Open critical and high findings. ${summary}`} data-chart="trend">
@@ -46,7 +49,7 @@ export function TrendChart({ points }: { points: TrendPoint[] }) {
           <tbody>
             {points.map((p) => (
               <tr key={p.at} data-at={p.at}>
-                <td data-label="Instant">{formatMs(p.at)}</td>
+                <td data-label="Instant">{when(p.at)}</td>
                 <td data-label="Critical" class="num" data-severity="critical">
                   {p.critical}
                 </td>
