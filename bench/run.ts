@@ -6,6 +6,7 @@ import { benchFindingsApi } from './findings-api.js';
 import { benchCloudTrail } from './cloudtrail.js';
 import { benchOwnershipRecompute } from './ownership-recompute.js';
 import { benchSecurityFindings } from './security-findings.js';
+import { benchRequestOverhead } from './request-overhead.js';
 import { writeSection } from './lib/readme.js';
 
 const all: [string, () => Promise<string>][] = [
@@ -14,6 +15,7 @@ const all: [string, () => Promise<string>][] = [
   ['cloudtrail', benchCloudTrail],
   ['ownership-recompute', benchOwnershipRecompute],
   ['security-findings', benchSecurityFindings],
+  ['request-overhead', benchRequestOverhead],
 ];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of all) {

@@ -32,18 +32,21 @@ export async function listingInstant(db: Queryable, orgId: string, requested?: n
 
 /** The latest instant a listing may read for this organization without a commit in flight changing it later. */
 export async function safeSnapshotInstant(db: Queryable, orgId: string): Promise<number> {
-  // The clock first, the leases in a later statement: the order the argument above needs.
-  const clock = await storeClock(db);
+  // One round trip, in the order the argument above needs: the clock is read as the FROM row is produced, and the
+  // leases by a subquery correlated with it, which runs only once that row exists (a SubPlan, never an InitPlan).
   const row = (
-    await db.query<{ oldest: number | null }>(
-      `SELECT min($2::bigint + ((l.objid::bigint - $2::bigint + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648) AS oldest
-       FROM pg_locks l
-       WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::bigint = ${LEASE_KEY}::bigint & 4294967295
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      [orgId, clock],
+    await db.query<{ clock: number | string; oldest: number | string | null }>(
+      `SELECT c.clock, (
+         SELECT min(c.clock + ((l.objid::bigint - c.clock + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648)
+         FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::bigint = ${LEASE_KEY}::bigint & 4294967295
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS oldest
+       FROM (SELECT ${CLOCK} AS clock OFFSET 0) c`,
+      [orgId],
     )
-  ).rows[0];
-  const oldest = row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+  ).rows[0]!;
+  const clock = Number(row.clock);
+  const oldest = row.oldest === null ? null : Number(row.oldest);
   return oldest === null ? clock : Math.min(clock, oldest - 1);
 }
 
