@@ -25,6 +25,28 @@ const PG_TYPE: Record<string, string> = {
 
 type Target = 'counts' | 'states-as-counted' | 'states-at';
 
+const DIMENSION_FACET: Record<string, string> = {
+  severity_rank: '@status',
+  evaluation: '@evaluation',
+  muted: '@muted',
+  vulnerability_type: '@vulnerability_type',
+  resource_type: '@resource_type',
+  rule_id: '@rule_id',
+};
+
+/**
+ * Which count rows answer the filter (migrations 017, 019): a tag's facet rows; else, when it reads one dimension or
+ * none, that dimension's own rows (none: those of `muted`, two rows that hold every finding); else the base rows.
+ */
+function countRows(f: CoveredFilter): { facet: string; tag: string } {
+  if (f.tag !== undefined) return { facet: f.tag.slice(0, f.tag.indexOf(':')), tag: f.tag };
+  const dimensions = new Set<string>(f.conditions.map((c) => c.dimension));
+  if (f.muted.length > 0) dimensions.add('muted');
+  if (dimensions.size > 1) return { facet: '', tag: '' };
+  const [dimension = 'muted'] = dimensions;
+  return { facet: DIMENSION_FACET[dimension]!, tag: '' };
+}
+
 /** The conditions on a count row, or on a finding state (`muted` as stored, or as read at `at`). */
 function conditions(f: CoveredFilter, p: Params, target: Target, at: string): string[] {
   const out = f.conditions.map((c) => {
@@ -36,8 +58,9 @@ function conditions(f: CoveredFilter, p: Params, target: Target, at: string): st
     out.push(value ? muted : `NOT ${muted}`);
   }
   if (target === 'counts') {
-    out.push(`facet = ${p.add(f.tag === undefined ? '' : f.tag.slice(0, f.tag.indexOf(':')))}::text`);
-    out.push(`tag = ${p.add(f.tag ?? '')}::text`);
+    const { facet, tag } = countRows(f);
+    out.push(`facet = ${p.add(facet)}::text`);
+    out.push(`tag = ${p.add(tag)}::text`);
   } else if (f.tag !== undefined) {
     out.push(`tags @> ARRAY[${p.add(f.tag)}::text]`);
   }
