@@ -221,6 +221,35 @@ test('the team, service and resource pages, each opened by its address, say what
     }
   });
 
+  await t.test('the Teams page lists every team and service the API knows, each a link to its page', async () => {
+    const page = await open('/');
+    try {
+      await page.getByRole('link', { name: 'Teams', exact: true }).click();
+      await page.getByRole('heading', { name: 'Teams and services', level: 1 }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/teams');
+      for (const kind of ['team', 'service'] as const) {
+        const known = (await api<{ data: Array<{ attributes: { handle: string } }> }>(`/api/v2/csm/directory/owners?filter[owner_type]=${kind}`))
+          .data;
+        const section = page.getByRole('region', { name: kind === 'team' ? 'Teams' : 'Services', exact: true });
+        await section.locator('li').first().waitFor();
+        const hrefs = await section.locator('li a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
+        assert.deepEqual(
+          hrefs,
+          known.map((d) => `/${kind}s/${encodeURIComponent(d.attributes.handle)}`),
+        );
+      }
+      await accessible(page, 'teams page');
+      await page
+        .getByRole('region', { name: 'Teams' })
+        .getByRole('link', { name: /\(payments\)|^payments$/ })
+        .click();
+      await page.getByRole('heading', { name: /^Team Payments \(payments\)/, level: 1 }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/teams/payments');
+    } finally {
+      await close(page);
+    }
+  });
+
   await t.test("a service's page answers the same questions for the service", async () => {
     const page = await open('/services/checkout');
     try {

@@ -45,7 +45,7 @@ test('GET / serves index.html with a restrictive content security policy and no 
 
 test('client-side routes fall back to index.html', async () => {
   const bucket = `/resources/${encodeURIComponent('arn:aws:s3:::acme.logs.v2')}`;
-  for (const url of ['/overview', '/settings', '/findings/abc?x=1', '/settings/', '/review?owner_type=team', bucket, '/teams/payments']) {
+  for (const url of ['/overview', '/settings', '/findings/abc?x=1', '/settings/', '/review?owner_type=team', bucket, '/teams/payments', '/teams']) {
     const res = await app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, url);
     assert.equal(res.body, INDEX, url);

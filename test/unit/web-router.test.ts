@@ -16,7 +16,8 @@ test('an address names its page, the thing it is about and its parameters', () =
   assert.deepEqual([parsePlace('/teams/payments').route, parsePlace('/teams/payments').id], ['team', 'payments']);
   assert.deepEqual([parsePlace('/services/checkout').route, parsePlace('/services/checkout').id], ['service', 'checkout']);
   // An item page without its item, or with a malformed escape, is not one.
-  assert.equal(parsePlace('/teams/').route, 'findings');
+  assert.equal(parsePlace('/teams/').route, 'owners', 'the index of teams and services');
+  assert.equal(parsePlace('/services').route, 'findings');
   assert.equal(parsePlace('/resources/%E0%A4%A').route, 'findings');
 });
 

@@ -3,12 +3,13 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 // Every view of the console has an address: the path names the page (and, for a resource, team or service, which
 // one), the query string holds the rest (filters, query, point in time, cursor, open finding). The server answers
 // index.html for each of these paths (src/server/routes/console.ts), so a reload or a shared link opens the same view.
-export type Route = 'findings' | 'overview' | 'review' | 'settings' | 'resource' | 'team' | 'service';
+export type Route = 'findings' | 'overview' | 'review' | 'owners' | 'settings' | 'resource' | 'team' | 'service';
 
 /** The pages of the navigation bar. */
 export const ROUTES: Array<{ route: Route; path: string; label: string }> = [
   { route: 'findings', path: '/', label: 'Findings' },
   { route: 'review', path: '/review', label: 'Review queue' },
+  { route: 'owners', path: '/teams', label: 'Teams' },
   { route: 'overview', path: '/overview', label: 'Overview' },
   { route: 'settings', path: '/settings', label: 'Settings' },
 ];
@@ -17,6 +18,7 @@ export const ROUTES: Array<{ route: Route; path: string; label: string }> = [
 const PAGE_PATHS: Record<Exclude<Route, 'resource' | 'team' | 'service'>, string> = {
   findings: '/',
   review: '/review',
+  owners: '/teams',
   overview: '/overview',
   settings: '/settings',
 };

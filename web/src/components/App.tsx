@@ -6,6 +6,7 @@ import { SignIn } from './SignIn.js';
 import { Layout } from './Layout.js';
 import { FindingsPage } from './FindingsPage.js';
 import { OverviewPage } from './OverviewPage.js';
+import { OwnersIndexPage } from './OwnersIndexPage.js';
 import { SettingsPage } from './SettingsPage.js';
 import { ReviewPage } from './ReviewPage.js';
 import { OwnerPage } from './OwnerPage.js';
@@ -58,6 +59,7 @@ export function App() {
     <Layout route={route} onSignOut={signOut}>
       {route === 'findings' && <FindingsPage api={api} params={place.params} />}
       {route === 'review' && <ReviewPage api={api} params={place.params} />}
+      {route === 'owners' && <OwnersIndexPage api={api} />}
       {route === 'overview' && <OverviewPage api={api} />}
       {route === 'settings' && <SettingsPage api={api} />}
       {route === 'resource' && place.id && <ResourcePage key={place.id} api={api} resourceId={place.id} params={place.params} />}
