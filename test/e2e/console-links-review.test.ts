@@ -1,20 +1,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CAROL_BUCKET, seedConsoleScenario } from '../helpers/seed-console.js';
 import { importCodeowners } from '../../src/ownership/signal-imports.js';
+import { CHROMIUM, CHROMIUM_ARGS, assertAccessible, ensureConsoleBuilt } from '../helpers/e2e-browser.js';
 
 // Every view has an address (a shared link opens the same view after sign-in), the review queue answered from the
 // keyboard, and owner cards that offer only what the API accepts; each action is checked through the API, and every
 // page through axe (no serious or critical violation).
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** A team only a CODEOWNERS file names: the directory does not know it, the API accepts it. */
 const CODEOWNERS_TEAM = 'infra-guild';
 const skip = process.env.CI ? false : !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}; in CI this test runs` : false;
@@ -39,32 +34,6 @@ interface HistoryEntry {
 }
 const history = async (rid: string) =>
   (await api<{ data: { attributes: { items: HistoryEntry[] } } }>(`/api/v2/csm/ownership/${encodeURIComponent(rid)}/history`)).data.attributes.items;
-
-async function ensureConsoleBuilt() {
-  if (existsSync(`${ROOT}dist/web/index.html`)) return;
-  const { build } = await import('vite');
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
-}
-
-/** No serious or critical axe violation on the page as it stands. */
-async function axe(page: Page, where: string) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const run = (
-      window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }
-    ).axe.run;
-    return (await run({ resultTypes: ['violations'] })).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => String((n as { target: unknown }).target)),
-    }));
-  });
-  assert.deepEqual(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    [],
-    where,
-  );
-}
 
 async function signIn(page: Page) {
   await page.getByRole('heading', { name: 'Steward review console' }).waitFor();
@@ -112,7 +81,7 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     page = await first.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(server.url + '/');
-    await axe(page, 'sign-in');
+    await assertAccessible(page, 'sign-in');
     await signIn(page);
     await page.locator('table.findings tbody tr').first().waitFor();
     assert.equal(await page.locator('#f-evaluation').inputValue(), 'fail');
@@ -146,7 +115,7 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     assert.equal(url.searchParams.get('at'), String(at));
     assert.equal(url.searchParams.get('filter[resource_type]'), 'aws_ec2_instance');
     await page.locator('.owner-card').first().waitFor();
-    await axe(page, 'findings with a finding open');
+    await assertAccessible(page, 'findings with a finding open');
   });
 
   await t.test('the link in a fresh browser asks for sign-in, then lands on the same rows and the same open finding', async () => {
@@ -183,7 +152,7 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     await page.getByRole('link', { name: 'Review queue' }).click();
     await page.getByRole('heading', { name: 'Review queue', level: 1 }).waitFor();
     await page.locator('.review-current').waitFor();
-    await axe(page, 'review queue');
+    await assertAccessible(page, 'review queue');
     const answer = async (key: string, action: string, ownerType: string) => {
       const current = page.locator('.review-current');
       const rid = (await current.getAttribute('data-resource-id'))!;
@@ -281,7 +250,7 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     assert.match((await line.textContent())!, /Confirmed by reviewer/);
     assert.equal(await line.locator('time').getAttribute('datetime'), entry!.created_at);
     assert.doesNotMatch((await line.locator('time').textContent())!, /T\d\d:/, 'a date, not an ISO string');
-    await axe(page, 'finding panel with owner cards');
+    await assertAccessible(page, 'finding panel with owner cards');
   });
 
   await second!.close();

@@ -1,18 +1,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as helpers from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { CHECKOUT_INSTANCE, seedConsoleScenario } from '../helpers/seed-console.js';
 import { diffValues } from '../../web/src/config-diff.js';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, UPDATE_SCREENSHOTS, ensureConsoleBuilt, screenshotsDir } from '../helpers/e2e-browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, UPDATE_SCREENSHOTS, assertAccessible, ensureConsoleBuilt, screenshotsDir } from '../helpers/e2e-browser.js';
 
 // The team, service and resource pages in a real browser against a real server, each opened by its address in a fresh
 // browser context; every number on them is checked against the API asked the same question. Then every page at a
 // phone's width (390 px): no sideways scrolling, tables shown as cards. Setup as in console.test.ts.
 const SHOTS = screenshotsDir();
-const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
 const skip = process.env.CI
   ? false
   : !existsSync(CHROMIUM)
@@ -61,8 +60,7 @@ const severityCounts = (rows: SecurityFinding[]) => {
 
 /** A fresh browser context at `path`: the sign-in first (the keys live in the tab), then the page the address names. */
 async function open(path: string, viewport = DESKTOP): Promise<Page> {
-  // bypassCSP: axe-core is injected as an inline script, which the console's policy (rightly) refuses.
-  const context = await browser.newContext({ viewport, bypassCSP: true });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(server.url + path);
@@ -73,24 +71,6 @@ async function open(path: string, viewport = DESKTOP): Promise<Page> {
   return page;
 }
 const close = (page: Page) => page.context().close();
-
-/** No serious or critical axe-core violation (when axe-core is installed). */
-async function accessible(page: Page, name: string) {
-  if (!existsSync(AXE)) return;
-  await page.addScriptTag({ content: readFileSync(AXE, 'utf8') });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (c: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
-      }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `${name}: axe-core`);
-}
 
 before(async () => {
   if (skip) return;
@@ -200,7 +180,7 @@ test('the team, service and resource pages, each opened by its address, say what
       await page.locator('table.owned-resources').scrollIntoViewIfNeeded();
       await page.evaluate(() => window.scrollTo(0, 0));
       if (UPDATE_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}/team.png`, fullPage: true });
-      await accessible(page, 'team page');
+      await assertAccessible(page, 'team page');
 
       // Every team the directory knows (CODEOWNERS teams too) can be picked; the address follows.
       const teams = (await api<{ data: Array<{ attributes: { handle: string } }> }>('/api/v2/csm/directory/owners')).data.map(
@@ -238,7 +218,7 @@ test('the team, service and resource pages, each opened by its address, say what
           known.map((d) => `/${kind}s/${encodeURIComponent(d.attributes.handle)}`),
         );
       }
-      await accessible(page, 'teams page');
+      await assertAccessible(page, 'teams page');
       await page
         .getByRole('region', { name: 'Teams' })
         .getByRole('link', { name: /\(payments\)|^payments$/ })
@@ -255,7 +235,7 @@ test('the team, service and resource pages, each opened by its address, say what
     try {
       await page.getByRole('heading', { name: /^Service checkout/, level: 1 }).waitFor();
       await checkOwnerPage(page, 'service', 'checkout');
-      await accessible(page, 'service page');
+      await assertAccessible(page, 'service page');
     } finally {
       await close(page);
     }
@@ -342,7 +322,7 @@ test('the team, service and resource pages, each opened by its address, say what
       await page.locator('.timeline li').first().waitFor();
       await page.getByRole('link', { name: 'Team page: payments' }).waitFor();
       if (UPDATE_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}/resource.png`, fullPage: false });
-      await accessible(page, 'resource page');
+      await assertAccessible(page, 'resource page');
 
       // A finding of the resource opens in its panel, and the panel links back to the resource page.
       await page.locator('table.findings tbody tr').first().click();
@@ -402,7 +382,7 @@ test('at a phone width (390 px) every page fits and its tables are cards', { ski
         `${name}: table rows shown as cards`,
       );
       if (name === 'team page' && UPDATE_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}/phone-team.png`, fullPage: false });
-      await accessible(page, `${name} at 390 px`);
+      await assertAccessible(page, `${name} at 390 px`);
     } finally {
       await close(page);
     }

@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import * as helpers from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import * as seedHelpers from '../helpers/seed-console.js';
-import { CHROMIUM, CHROMIUM_ARGS, UPDATE_SCREENSHOTS, ensureConsoleBuilt, screenshotsDir } from '../helpers/e2e-browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, UPDATE_SCREENSHOTS, assertAccessible, ensureConsoleBuilt, screenshotsDir } from '../helpers/e2e-browser.js';
 
 // The review console in a real browser against a real server: every reviewer action is then checked through the API.
 // The README's screenshots are rewritten only with STEWARD_UPDATE_SCREENSHOTS=1 (test/helpers/e2e-browser.ts).
@@ -263,6 +263,7 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     assert.match(evaluation!, new RegExp(`fail: ${summary.by_evaluation.fail ?? 0}\\b`));
     await page.locator('svg[data-chart="untagged"]').waitFor();
     await shot('overview');
+    await assertAccessible(page, 'overview');
   });
 
   await t.test('the overview shows per rule how much it could judge, as the API counts it, sortable, with why in a row detail', async () => {
@@ -356,6 +357,7 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     await problems.waitFor();
     assert.ok((await problems.locator('tbody td.mono').allTextContents()).includes('owner_type'));
     await shot('settings');
+    await assertAccessible(page, 'settings');
   });
 
   await t.test('signing out forgets the keys', async () => {
