@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CAROL_BUCKET, seedConsoleScenario } from '../helpers/seed-console.js';
@@ -146,6 +146,25 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     await page.locator(`table.findings tbody tr[data-finding-id="${ids.at(-1)}"]`).waitFor();
     assert.deepEqual(await rowIds(page), ids);
     assert.equal(await page.getByRole('dialog').count(), 0);
+  });
+
+  await t.test('Export CSV and Export NDJSON download the whole listing of the view: its filters, at its instant', async () => {
+    const query = `filter[evaluation]=fail&filter[resource_type]=aws_ec2_instance&snapshot_timestamp=${at}`;
+    for (const [button, accept] of [
+      ['Export CSV', 'text/csv'],
+      ['Export NDJSON', 'application/x-ndjson'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      const path = await download.path();
+      const got = readFileSync(path!, 'utf8');
+      const want = await (
+        await fetch(`${server.url}/api/v2/posture_management/findings?${query}`, {
+          headers: { 'DD-API-KEY': server.apiKey, 'DD-APPLICATION-KEY': server.appKey, Accept: accept },
+        })
+      ).text();
+      assert.equal(got, want, button);
+      assert.ok(got.split('\n').filter(Boolean).length >= ids.length, `${button}: every finding of the view`);
+    }
   });
 
   await t.test('the review queue is answered from the keyboard, one key each, and the next item follows', async () => {
