@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { openDb, type Db } from '../src/store/db.js';
 import { setCountCacheCapacity, useKeptCounts } from '../src/findings/findings-service.js';
 import { parseListQuery } from '../src/findings/list-query.js';
@@ -145,9 +146,10 @@ export async function benchFindingsCounts(): Promise<string> {
     if (!r.ok) throw new Error(`HTTP ${r.status} for ${qs}: ${(await r.text()).slice(0, 200)}`);
     return (await r.json()) as { data: unknown[]; meta?: { page?: { total_filtered_count?: number } } };
   };
-  // One change every 500 ms or so: an import of 20 new resources (their findings, states and counts) at a time.
+  // A change every 0.7 s or so: an import of 10 new resources (their findings, states and counts) at a time.
   if (!store.databaseUrl) throw new Error('bench/findings-counts.ts needs PostgreSQL (DATABASE_URL)');
-  const writer = startWriter(store.databaseUrl, keys.org_id, 20, 400);
+  const writer = startWriter(store.databaseUrl, keys.org_id, 10, 600);
+  const loadBefore = loadavg();
   const writerStart = performance.now();
   const coveredRows: (string | number)[][] = [];
   const uncoveredRows: (string | number)[][] = [];
@@ -232,6 +234,7 @@ export async function benchFindingsCounts(): Promise<string> {
     }
     useKeptCounts(true);
     const during = await writer.stop();
+    const loadAfter = loadavg();
     const duringS = (performance.now() - writerStart) / 1000;
 
     // The writer alone, flat out: 100 new resources per import, with the count triggers and without, twice each.
@@ -261,9 +264,9 @@ export async function benchFindingsCounts(): Promise<string> {
       ``,
       `${int(count)} findings in one organization (loadFindings of the issue 4 benchmark: a closed history row for every 10th), bulk-loaded in ${loadS.toFixed(0)} s ` +
         `with the count triggers on; folding their deltas took ${compactS.toFixed(1)} s. Count rows: ${countRows.map((r) => `${r.kind} ${int(Number(r.n))}`).join(', ')}. ` +
-        `While the read figures were taken, a writer imported 20 new generated resources every ~0.4 s through \`importResourcesAtomically\` ` +
+        `While the read figures were taken, a writer process imported 10 new generated resources every ~0.7 s through \`importResourcesAtomically\` ` +
         `(${during.imports} imports, ${int(during.opened)} findings opened in ${duringS.toFixed(0)} s: ${(during.imports / duringS).toFixed(1)} changes/s). ` +
-        `The count cache was off (capacity 0) throughout.`,
+        `The count cache was off (capacity 0) throughout. Load average (1, 5, 15 min) when the writer started: ${loadBefore.map((x) => x.toFixed(1)).join(', ')}; after the read figures: ${loadAfter.map((x) => x.toFixed(1)).join(', ')}.`,
       ``,
       `#### Covered filters: first page with its exact total`,
       ``,
