@@ -18,6 +18,12 @@ import type { FilterNode } from '../../src/findings/filter-tree.js';
 import type { FindingState } from '../../src/posture/finding-state.js';
 import { SEVERITIES, VULNERABILITY_TYPES } from '../../src/posture/resource.js';
 import { prng } from '../../bench/lib/prng.js';
+import { generateResource } from '../../bench/lib/resources.js';
+import { importResourcesAtomically, fromArray } from '../../src/ingest/resource-batches.js';
+import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
+import { createRule, deleteRule } from '../../src/findings/automation-rules.js';
+import { RULE_KINDS, type RuleBody } from '../../src/findings/automation-rule-kinds.js';
+import { muteFindings } from '../../src/findings/findings-service.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -301,13 +307,69 @@ describe('kept finding counts', () => {
           reads++;
         }
       };
+      // The product's own writers beside them: imports evaluated by the rule pack, a severity modifier rule created
+      // (applied to every matching finding) and deleted (undone), mutes through the findings service that run out.
+      const principal = { orgId, apiKeyId: 'k', userId: 'u', userHandle: 'tester' };
+      const ingest = async () => {
+        const rules = builtInRuleEngine();
+        const rnd = prng(seed + 50);
+        for (let i = 0; i < 10; i++) {
+          const now = Date.now();
+          const records = Array.from({ length: 4 }, (_, j) => generateResource(i * 4 + j, rnd, now));
+          await importResourcesAtomically(db, orgId, fromArray(records), rules, { source: 'test' });
+          kinds.set('product import', (kinds.get('product import') ?? 0) + 1);
+        }
+      };
+      const severityRules = async () => {
+        const kind = RULE_KINDS.find((k) => k.type === 'severity')!;
+        for (let i = 0; i < 3; i++) {
+          const body: RuleBody = {
+            data: {
+              type: 'severity_modifier_rules',
+              attributes: {
+                name: `prod ${i}`,
+                enabled: true,
+                rule: { finding_types: ['misconfiguration'], query: 'env:prod' },
+                action: { type: 'set', severity: 'critical' },
+              },
+            },
+          };
+          const rule = await createRule(db, principal, kind, body, Date.now());
+          await new Promise((r) => setTimeout(r, 30));
+          await deleteRule(db, orgId, kind, rule.rule_id);
+          kinds.set('severity rule', (kinds.get('severity rule') ?? 0) + 1);
+        }
+      };
+      const serviceMutes = async () => {
+        const rnd = prng(seed + 60);
+        for (let i = 0; i < 10; i++) {
+          const ids = (
+            await db.query<{ finding_id: string }>(
+              `SELECT finding_id FROM finding_states WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} LIMIT 3 OFFSET $2`,
+              [orgId, Math.floor(rnd() * 10)],
+            )
+          ).rows.map((r) => r.finding_id);
+          await new Promise((r) => setTimeout(r, 40));
+          if (ids.length === 0) continue;
+          const muted = rnd() < 0.7;
+          await muteFindings(db, orgId, principal, {
+            muted,
+            reason: 'OTHER',
+            ...(muted ? { expireAt: Date.now() + 1000 + Math.floor(rnd() * 500) } : {}),
+            findingIds: ids,
+          });
+          kinds.set('service mute', (kinds.get('service mute') ?? 0) + 1);
+        }
+      };
       const readers = [read(), read()];
-      await Promise.all(ws.map(write));
+      await Promise.all([...ws.map(write), ingest(), severityRules(), serviceMutes()]);
       running = false;
       await Promise.all(readers);
       assert.ok(reads > 5, `only ${reads} reads`);
-      assert.ok(kinds.size >= 8, `kinds: ${[...kinds.keys()].join(', ')}`);
+      assert.ok(kinds.size >= 11, `kinds: ${[...kinds.keys()].join(', ')}`);
       await assertCountRowsExact(db, orgId);
+      // The service's mutes have run out by now, and nobody wrote it.
+      await new Promise((r) => setTimeout(r, 1600));
       await assertCountsAgree(
         db,
         reader,
