@@ -13,25 +13,40 @@ import { inferencesOfMany } from '../src/store/ownership-inferences.js';
 import { getResource } from '../src/store/resources.js';
 import { ensureOrg } from '../src/store/orgs.js';
 import type { ResourceRecord } from '../src/posture/resource.js';
-import { generateSyntheticOrg } from './ownership/synthetic-org.js';
+import type { Db } from '../src/store/db.js';
+import { generateSyntheticOrg, type SyntheticOrg } from './ownership/synthetic-org.js';
 import { importSynthetic, writeFiles } from './ownership/import-synthetic.js';
 import { createBenchStore } from './lib/store.js';
 import { int, ms, scaled, summarize } from './lib/stats.js';
 import { writeSection } from './lib/readme.js';
 
+/**
+ * The recompute benchmarks' organization: the synthetic organization of `resources` resources (seed 7) with its
+ * signals, imported through the importers into `db` (which queues its resources for inference). `notes` collects what
+ * an importer refused.
+ */
+export async function seedRecomputeOrg(db: Db, resources: number, notes: string[]): Promise<{ orgId: string; org: SyntheticOrg }> {
+  const org = generateSyntheticOrg({ resources, seed: 7 });
+  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-recompute-'));
+  try {
+    writeFiles(dir, org.files);
+    const { org_id: orgId } = await ensureOrg(db, org.model.org);
+    await importSynthetic(db, orgId, dir, org.files, notes);
+    return { orgId, org };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchOwnershipRecompute(): Promise<string> {
   const resources = scaled(100_000, 1000);
   const changes = scaled(30, 5);
-  const org = generateSyntheticOrg({ resources, seed: 7 });
-  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-recompute-'));
   const store = await createBenchStore('recompute');
   let db = await store.open();
   const notes: string[] = [];
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   try {
-    writeFiles(dir, org.files);
-    const { org_id: orgId } = await ensureOrg(db, org.model.org);
-    await importSynthetic(db, orgId, dir, org.files, notes);
+    const { orgId, org } = await seedRecomputeOrg(db, resources, notes);
     const t = performance.now();
     const r = await recomputeUntilEmpty(db, { orgId });
     const s = (performance.now() - t) / 1000;
@@ -93,7 +108,6 @@ export async function benchOwnershipRecompute(): Promise<string> {
     if (server) await server.stop();
     else await db.close();
     await store.remove();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { benchCloudTrail } from './cloudtrail.js';
 import { benchOwnershipRecompute } from './ownership-recompute.js';
 import { benchSecurityFindings } from './security-findings.js';
 import { benchRequestOverhead } from './request-overhead.js';
+import { benchRecomputeWorkers } from './recompute-workers.js';
 import { writeSection } from './lib/readme.js';
 
 const all: [string, () => Promise<string>][] = [
@@ -16,6 +17,7 @@ const all: [string, () => Promise<string>][] = [
   ['ownership-recompute', benchOwnershipRecompute],
   ['security-findings', benchSecurityFindings],
   ['request-overhead', benchRequestOverhead],
+  ['recompute-workers', benchRecomputeWorkers],
 ];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of all) {
