@@ -49,7 +49,32 @@ export function openPostgres(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const asQueryable = (c: pg.Pool | pg.PoolClient): Queryable => ({
+  // Who hears each channel this process listens on. Every pooled connection listens too, so that a change this process
+  // commits is heard before its commit returns (PostgreSQL sends a session its own notifications with the commit's
+  // answer); the connection of listenOn hears the other processes' changes.
+  const hearers = new Map<string, Set<(notice: StoreNotice) => void>>();
+  const listeningOn = new WeakMap<pg.PoolClient, Set<string>>();
+  const checkout = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    let channels = listeningOn.get(client);
+    if (!channels) {
+      channels = new Set();
+      listeningOn.set(client, channels);
+      client.on('notification', (m) => hearers.get(m.channel)?.forEach((hear) => hear('notify')));
+    }
+    try {
+      for (const channel of hearers.keys()) {
+        if (channels.has(channel)) continue;
+        await client.query(`LISTEN ${channel}`);
+        channels.add(channel);
+      }
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    return client;
+  };
+  const asQueryable = (c: pg.PoolClient): Queryable => ({
     async query(sql, params) {
       const r = await c.query(sql, params as unknown[]);
       return { rows: r.rows, affectedRows: r.rowCount ?? 0 };
@@ -58,11 +83,20 @@ export function openPostgres(url: string, poolSize = 10): Db {
       await c.query(sql);
     },
   });
+  const withClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+    const client = await checkout();
+    try {
+      return await fn(asQueryable(client));
+    } finally {
+      client.release();
+    }
+  };
   return {
     kind: 'postgres',
-    ...asQueryable(pool),
+    query: (sql, params) => withClient((q) => q.query(sql, params)),
+    exec: (sql) => withClient((q) => q.exec(sql)),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await checkout();
       try {
         await client.query('BEGIN');
         const result = await fn(asQueryable(client));
@@ -88,7 +122,15 @@ export function openPostgres(url: string, poolSize = 10): Db {
         client.release();
       }
     },
-    listen: (channel, onNotice) => listenOn(url, channel, onNotice),
+    async listen(channel, onNotice) {
+      const stop = await listenOn(url, channel, onNotice);
+      if (!hearers.has(channel)) hearers.set(channel, new Set());
+      hearers.get(channel)!.add(onNotice);
+      return async () => {
+        hearers.get(channel)?.delete(onNotice);
+        await stop();
+      };
+    },
     async close() {
       await pool.end();
     },

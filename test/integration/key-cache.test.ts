@@ -54,8 +54,11 @@ test('the store tells a listening cache of every key or user change, on commit',
     const keyId = (await listKeys(server.server.db, other.orgId))[0]!.key_id;
     assert.ok(await heard(() => revokeKey(server.server.db, keyId)), 'a revocation');
     assert.ok(await heard(() => server.server.db.query('UPDATE users SET active = false WHERE org_id = $1', [other.orgId])), 'a deactivation');
+    // Every listening connection hears a change once, some a moment later: let those arrive, then a read changes nothing.
+    await new Promise((r) => setTimeout(r, 200));
     keep();
     await server.server.db.query('SELECT count(*) FROM api_keys');
+    await new Promise((r) => setTimeout(r, 50));
     assert.ok(cache.get(key), 'a read tells nothing');
   } finally {
     await stop();
@@ -68,18 +71,18 @@ async function refusedWithin(ask: () => Promise<number>, since: number): Promise
   while (status === 200 && Date.now() - since < 2000) status = await ask();
   const took = Date.now() - since;
   assert.equal(status, 403, 'refused');
-  for (let i = 0; i < 20; i++) assert.equal(await ask(), 403, 'never served again');
+  for (let i = 0; i < 3; i++) assert.equal(await ask(), 403, 'never served again');
   return took;
 }
 
-test('a revoked pair is refused as the revocation is heard, in the serving process', async (t) => {
+test('a revoked pair is refused from the next request on, in the process that revoked it', async (t) => {
   const keys = await server.newKeys('revoke-org', 'leaver');
   const ask = async () => (await server.api('/api/v2/csm/ownership/review_queue?filter[owner_type]=team', { keys })).status;
   for (let i = 0; i < 3; i++) assert.equal(await ask(), 200);
   const appKeyId = (await listKeys(server.server.db, keys.orgId)).find((k) => k.kind === 'app')!.key_id;
   assert.ok(await revokeKey(server.server.db, appKeyId));
-  // PGlite hears its own notifications as the statement ends; PostgreSQL delivers them on the listening connection.
-  if (server.server.db.kind === 'pglite') assert.equal(await ask(), 403);
+  // The process heard its own change before the revocation returned: refused from the next request on.
+  assert.equal(await ask(), 403);
   t.diagnostic(`refused ${await refusedWithin(ask, Date.now())} ms after the revocation returned`);
 });
 
@@ -90,7 +93,9 @@ test('across API processes on one PostgreSQL, every process refuses a revoked pa
   const processes: ServerProcess[] = [];
   try {
     await migrate(db);
-    const env = { DATABASE_URL: database.url!, STEWARD_LOG_LEVEL: 'warn' };
+    // Budgets in this process alone: refused requests spend their address's budget, which in a shared Redis other tests'
+    // servers on this machine would feel.
+    const env = { DATABASE_URL: database.url!, REDIS_URL: '', STEWARD_LOG_LEVEL: 'warn' };
     processes.push(await startServerProcess(env, ['--no-jobs']), await startServerProcess(env, ['--no-jobs']));
     const k = await createKeys(db, 'many-org', 'leaver');
     const ask = (p: ServerProcess) =>
