@@ -23,6 +23,7 @@ import { importResourcesAtomically, fromArray } from '../../src/ingest/resource-
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { createRule, deleteRule } from '../../src/findings/automation-rules.js';
 import { NotFound } from '../../src/errors.js';
+import { makeState } from './findings-seed.js';
 import { RULE_KINDS, type RuleBody } from '../../src/findings/automation-rule-kinds.js';
 import { muteFindings } from '../../src/findings/findings-service.js';
 
@@ -249,6 +250,40 @@ describe('kept finding counts', () => {
     );
     await assertCountRowsExact(db, w.orgId);
     await assertCountsAgree(db, w, at, [...muted, ...Array.from({ length: 20 }, () => w.coveredFilter())], `seed ${seed}, compacted`);
+  });
+
+  test('a large fold vacuums the deltas it leaves dead, so counts do not walk them; a small one leaves that to autovacuum', async () => {
+    const w = new World(prng(7), (await createKeys(db, 'counts-vacuum', 't')).org_id);
+    // Written outside a write lease, which would fold them at once: deltas left for the compactor.
+    const write = (from: number) =>
+      writeStates(
+        db,
+        w.orgId,
+        [],
+        Array.from({ length: 20 }, (_, i) => makeState(from + i)),
+        Date.now(),
+        null,
+      );
+    await write(0);
+    const vacuums = async () =>
+      Number(
+        (await db.query<{ n: string | number }>(`SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE relname = 'finding_count_deltas'`)).rows[0]
+          ?.n ?? 0,
+      );
+    const before = await vacuums();
+    const small = await compactFindingCounts(db, w.orgId, Number.MAX_SAFE_INTEGER);
+    assert.ok(small > 0, 'deltas to fold');
+    assert.equal(await vacuums(), before, 'a small fold does not vacuum');
+    await write(100);
+    assert.ok((await compactFindingCounts(db, w.orgId, 1)) > 0);
+    // Statistics reach pg_stat_user_tables as the vacuum ends, a moment later on some builds.
+    let after = await vacuums();
+    for (let i = 0; i < 50 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await vacuums();
+    }
+    assert.ok(after > before, 'a large fold vacuums');
+    await assertCountRowsExact(db, w.orgId);
   });
 
   test('the migrations backfill the findings there were', async () => {
