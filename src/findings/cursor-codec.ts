@@ -136,3 +136,15 @@ export function decodeChangedAtCursor(
   }
   return { afterId: body.after, afterChangedAt: body.changed_at, descending, snapshot: body.snapshot };
 }
+
+/** A cursor pins its pages to its first page's instant: a snapshot_timestamp asked beside it must be that one. */
+export function requireCursorSnapshot(cursorSnapshot: number, requested: number | undefined, parameter: string): number {
+  if (requested !== undefined && requested !== cursorSnapshot) {
+    throw new InvalidInput(
+      `Invalid parameter ${parameter}: it belongs to snapshot ${cursorSnapshot}, not ${requested}`,
+      { parameter },
+      'STEWARD_ERR_INVALID_CURSOR',
+    );
+  }
+  return cursorSnapshot;
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import type { Actor } from '../auth/actor.js';
-import { InvalidInput, NotFound, Unprocessable } from '../errors.js';
+import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
 import { listingInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
@@ -19,7 +19,7 @@ import {
   type SummaryCounts,
 } from '../store/findings-query.js';
 import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
-import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
+import { decodeCursor, requireCursorSnapshot, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
 import { coveredFilter } from './count-coverage.js';
 import { countCovered } from '../store/finding-counts.js';
@@ -74,14 +74,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   let knownTotal: number | undefined;
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
-    if (req.snapshotTimestamp !== undefined && req.snapshotTimestamp !== position.snapshot) {
-      throw new InvalidInput(
-        `Invalid parameter ${req.cursor.parameter}: it belongs to snapshot ${position.snapshot}, not ${req.snapshotTimestamp}`,
-        { parameter: req.cursor.parameter },
-        'STEWARD_ERR_INVALID_CURSOR',
-      );
-    }
-    at = position.snapshot;
+    at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
     knownTotal = position.total;
   } else {

@@ -1,12 +1,11 @@
 // The Security Findings API's listing: the legacy listing's engine (the same filter compiler and page query, the same
 // snapshot instant, the same signed cursors pinned to it), ordered by detection change time. No HTTP here.
 import type { Db } from '../store/db.js';
-import { InvalidInput } from '../errors.js';
 import { listingInstant } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
 import { ownersAt, type OwnerAt } from '../store/owners-at.js';
-import { decodeChangedAtCursor, encodeChangedAtCursor } from './cursor-codec.js';
+import { decodeChangedAtCursor, requireCursorSnapshot, encodeChangedAtCursor } from './cursor-codec.js';
 import { withRuleMessages, type RuleMessages } from './findings-service.js';
 import type { SecurityFindingsRequest } from './security-findings-request.js';
 
@@ -34,14 +33,7 @@ export async function listSecurityFindings(
   let after: { changedAt: number; findingId: string } | undefined;
   if (req.cursor) {
     const position = decodeChangedAtCursor(secret, orgId, req.filter, descending, req.cursor.value, req.cursor.parameter);
-    if (req.snapshotTimestamp !== undefined && req.snapshotTimestamp !== position.snapshot) {
-      throw new InvalidInput(
-        `Invalid parameter ${req.cursor.parameter}: it belongs to snapshot ${position.snapshot}, not ${req.snapshotTimestamp}`,
-        { parameter: req.cursor.parameter },
-        'STEWARD_ERR_INVALID_CURSOR',
-      );
-    }
-    at = position.snapshot;
+    at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
     after = { changedAt: position.afterChangedAt, findingId: position.afterId };
   } else {
     at = await listingInstant(db, orgId, req.snapshotTimestamp);

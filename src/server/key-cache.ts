@@ -51,10 +51,6 @@ export class KeyCache {
     this.live = live;
     this.forget();
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 /**

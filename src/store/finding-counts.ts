@@ -102,6 +102,9 @@ const COUNT_KEY = 'facet, tag, severity_rank, evaluation, muted, vulnerability_t
  * the one holding it); writers only ever insert deltas, so nothing waits on a count row but another compactor, never.
  * Returns how many deltas it folded (0 when another compactor was at work).
  */
+/** How many folded deltas make the compactor vacuum their table itself. */
+const VACUUM_AFTER_FOLDING = 50_000;
+
 export async function compactFindingCounts(db: Db, orgId: string, vacuumAfter = VACUUM_AFTER_FOLDING): Promise<number> {
   const folded = await foldDeltas(db, orgId);
   // Folded deltas stay in the table as dead rows until a vacuum, and every count walks their index entries: after a bulk
@@ -110,9 +113,6 @@ export async function compactFindingCounts(db: Db, orgId: string, vacuumAfter = 
   if (folded >= vacuumAfter) await db.query('VACUUM (ANALYZE) finding_count_deltas').catch(() => {});
   return folded;
 }
-
-/** How many folded deltas make the compactor vacuum their table itself. */
-export const VACUUM_AFTER_FOLDING = 50_000;
 
 async function foldDeltas(db: Db, orgId: string): Promise<number> {
   return db.transaction(async (tx) => {
