@@ -1,6 +1,6 @@
 // The pure ownership inference engine: evidence in, one answer per owner type out.
 // No I/O, no clock, no randomness: the same input always gives the same output and checksum.
-import { OWNER_TYPES } from './owner-type.js';
+import { OWNER_TYPES, type OwnerType } from './owner-type.js';
 import type { EngineSettings, EvidenceVersion, Inference, InferenceSource, ResourceEvidence } from './evidence.js';
 import { applyCalibration, type SignalWeights } from './calibration.js';
 import { collectVotes, type CandidateSet } from './engine-candidates.js';
@@ -8,7 +8,7 @@ import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
-import { pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
+import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
 
 /** The wire shows confidence as a string with four decimals. */
 export function formatConfidence(confidence: number): string {
@@ -17,10 +17,15 @@ export function formatConfidence(confidence: number): string {
 
 export function infer(evidence: ResourceEvidence, settings: EngineSettings, weights: SignalWeights): Inference[] {
   const collected = collectVotes(evidence, settings, weights);
-  const votes = reweighVotes(collected.votes, weights.learnt ?? {}, evidence.piece_labels);
+  const populationOf = (type: OwnerType) => evidence.directory?.population?.[type] ?? settings.default_population[type];
+  const reweigh = (vs: Vote[]) => reweighVotes(vs, weights.learnt ?? {}, evidence.piece_labels);
+  // Owner tags naming a person are weighed against the team answer; marking them moves no team vote, so that answer
+  // is the same before and after.
+  const teamAnswer = coOwnersOf(scoreCandidates(reweigh(collected.votes), 'team', populationOf('team'))).map((c) => c.handle);
+  const votes = reweigh(markOutsideTeam(collected.votes, teamAnswer));
   const dropped = collected.dropped;
   return OWNER_TYPES.map((type) => {
-    const population = evidence.directory?.population?.[type] ?? settings.default_population[type];
+    const population = populationOf(type);
     const ranked = scoreCandidates(votes, type, population);
     const typeDropped = dropped.filter((d) => d.vote.owner_type === type);
     const versions = decidingVersions(evidence, ranked, typeDropped);

@@ -173,7 +173,7 @@ export interface SourceVote {
   owner_handle: string;
   /** The piece of evidence it rests on (pieceOf), so a review teaches every resource resting on it. */
   piece?: string;
-  /** Its class when it differs from its kind (voteClassOf: `:via` a person, `:left` a person who left). */
+  /** Its class when it differs from its kind (voteClassOf: `:via` a person, `:outside` the team answer, `:left` a person who left). */
   vote_class?: string;
 }
 

@@ -62,7 +62,7 @@ export function fitOrganization(
       items.push(item);
     }
     const classes = [...new Set(items.flatMap((i) => i.votes.map((v) => v.vote_class)))].sort();
-    const fit = fitLabelModel(items, Object.fromEntries(classes.map((c) => [c, classPrior(c)])), { labelWeight: LABEL_WEIGHT });
+    const fit = fitLabelModel(items, Object.fromEntries(classes.map((c) => [c, classPrior(c, { type, population })])), { labelWeight: LABEL_WEIGHT });
     if (fit.items === 0) continue;
     learnt.fitted![type] = fit.classes;
     learnt.fit_labelled![type] = reviewed.length;

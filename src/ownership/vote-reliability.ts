@@ -8,22 +8,53 @@ import type { Beta, Vote } from './signal-kinds/kind.js';
 import type { SignalKind } from './signal-kinds/index.js';
 import { DEFAULT_PRIORS } from './signal-kinds/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
-import { CATCH_ALL_FACTOR } from './signal-kinds/codeowners.js';
+import { CATCH_ALL_FACTOR, reviewerShare } from './signal-kinds/codeowners.js';
 
 /** How much a piece's own labels weigh against its class: a piece with this many labels is judged half by them. */
 export const PIECE_PRIOR_STRENGTH = 3;
 
 /**
- * A vote's class: its kind, `:catch_all` when a CODEOWNERS rule matching everything named a Terraform root's owner, `:via` when it reaches a team through a named person's membership without being a
- * membership kind of its own, `:left` when that person has left. Each class is right at its own rate.
+ * An owner tag naming someone outside the team answer is right only where that answer is wrong (or the person sits in
+ * two teams): its prior counts this share of its kind's, and the label model learns the rest per organization.
  */
-export function voteClassOf(v: Pick<Vote, 'kind' | 'detail'>): string {
+export const OUTSIDE_TEAM_FACTOR = 0.3;
+
+/**
+ * For the user type, the prior mean of a vote naming a person who has left: they can no longer own anything, and the
+ * label model cannot learn it from agreement, since such votes mostly stand alone.
+ */
+export const DEPARTED_OWNER_PRIOR_MEAN = 0.01;
+
+/**
+ * A vote's class: its kind, `:catch_all` when a CODEOWNERS rule matching everything named a Terraform root's owner, `:via` when it reaches a team through a named person's membership without being a
+ * membership kind of its own, `:outside` when an owner tag names a person outside the team answer, `:left` when that
+ * person has left. Each class is right at its own rate.
+ */
+export function voteClassOf(v: Pick<Vote, 'kind' | 'detail' | 'outside_team'>): string {
   let c: string = v.kind;
   // A pipeline's repository is always read at its root: only a Terraform root's catch-all is a class of its own.
   if (v.detail.catch_all && v.kind === 'iac_codeowners') c += ':catch_all';
   if (v.detail.via_user && !v.kind.endsWith('_membership')) c += ':via';
+  if (v.outside_team) c += ':outside';
   if (v.detail.inactive_user) c += ':left';
   return c;
+}
+
+/**
+ * Marks the owner tags naming a person in none of the answer's teams (the team answer and its co-owners), weakened as
+ * their class prior says until the organization's fit gives them a reliability of their own: the person behind a
+ * resource works in its owning team, so such a tag is most often stale. Creators and modifiers are not split so:
+ * measured on the benchmark's shapes, those inside the team then reached the high band at under 0.90 precision.
+ * People the directory does not know are left as they are.
+ */
+export function markOutsideTeam(votes: Vote[], teamAnswer: string[]): Vote[] {
+  if (teamAnswer.length === 0) return votes;
+  const answer = new Set(teamAnswer.map((t) => t.toLowerCase()));
+  return votes.map((v) =>
+    v.owner_type === 'user' && v.kind === 'owner_tag' && v.member_of && !v.member_of.some((t) => answer.has(t.toLowerCase()))
+      ? { ...v, outside_team: true, reliability: v.reliability * OUTSIDE_TEAM_FACTOR }
+      : v,
+  );
 }
 
 /** The piece of evidence a vote rests on, shared by every resource it speaks for (a catalog entry, a mapping, a principal). */
@@ -40,15 +71,24 @@ export function pieceOf(v: Pick<Vote, 'kind' | 'detail' | 'evidence'>): string {
   return `${v.kind}|${piece}`;
 }
 
-/** The prior of a vote class: its kind's prior, its mean scaled as the engine scales such votes, its strength kept. */
-export function classPrior(voteClass: string): Beta {
+const CODEOWNERS_KINDS = new Set(['ci_codeowners', 'iac_codeowners']);
+
+/**
+ * The prior of a vote class: its kind's prior, its mean scaled as the engine scales such votes, its strength kept.
+ * For the user type a CODEOWNERS person counts `reviewerShare` of the kind's prior, as the engine counts them, and a
+ * person who has left `DEPARTED_OWNER_PRIOR_MEAN`.
+ */
+export function classPrior(voteClass: string, context?: { type: OwnerType; population?: Partial<Record<OwnerType, number>> }): Beta {
   const [kind, ...marks] = voteClass.split(':');
   const base = DEFAULT_PRIORS[kind as SignalKind] ?? { alpha: 5, beta: 5 };
   const strength = base.alpha + base.beta;
   let m = base.alpha / strength;
+  if (context?.type === 'user' && CODEOWNERS_KINDS.has(kind)) m *= reviewerShare(context.population);
   if (marks.includes('catch_all')) m *= CATCH_ALL_FACTOR;
   if (marks.includes('via')) m *= mean(DEFAULT_PRIORS.owner_tag_membership);
+  if (marks.includes('outside')) m *= OUTSIDE_TEAM_FACTOR;
   if (marks.includes('left')) m *= DEFAULT_ENGINE_SETTINGS.inactive_user_factor;
+  if (context?.type === 'user' && marks.includes('left')) m = DEPARTED_OWNER_PRIOR_MEAN;
   return { alpha: m * strength, beta: (1 - m) * strength };
 }
 
@@ -83,12 +123,22 @@ export function pieceLabelKey(type: OwnerType, piece: string, handle: string): s
   return `${type}\u0000${piece}\u0000${handle.toLowerCase()}`;
 }
 
+/**
+ * Whether a vote's piece's own review labels move it. For the user type only an owner tag's do: a tag states who owns
+ * it wherever it is written, while a principal or a CODEOWNERS line names the person behind some of its resources and
+ * not others (a creator owns what they built for themselves, not what they built for a teammate), so a review of one
+ * resource says nothing of the piece's others beyond what it teaches the vote's class.
+ */
+export function learnsFromPiece(v: Pick<Vote, 'owner_type' | 'kind'>): boolean {
+  return v.owner_type !== 'user' || v.kind === 'owner_tag';
+}
+
 /** Each vote with the organization's learnt reliability of its class, then moved by its own piece's review labels. */
 export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLabels: PieceLabel[] = []): Vote[] {
   const labels = new Map(pieceLabels.map((l) => [pieceLabelKey(l.owner_type, l.piece, l.handle), l]));
   return votes.map((v) => {
     let reliability = learntReliability(learnt, v.owner_type, voteClassOf(v)) ?? v.reliability;
-    const own = labels.get(pieceLabelKey(v.owner_type, pieceOf(v), v.handle));
+    const own = learnsFromPiece(v) ? labels.get(pieceLabelKey(v.owner_type, pieceOf(v), v.handle)) : undefined;
     if (own) reliability = (PIECE_PRIOR_STRENGTH * reliability + own.right) / (PIECE_PRIOR_STRENGTH + own.right + own.wrong);
     return reliability === v.reliability ? v : { ...v, reliability };
   });

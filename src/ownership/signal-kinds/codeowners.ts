@@ -4,6 +4,7 @@ import type { CodeownersPiece, CodeownersRuleMatch } from '../evidence.js';
 import type { SignalKind } from './index.js';
 import type { Vote, VoteDetail, SignalKindModule } from './kind.js';
 import { ref } from './kind.js';
+import type { OwnerType } from '../owner-type.js';
 
 /**
  * A Terraform root matched only by a catch-all rule (`* @org/platform`) is owned by whoever reviews the whole
@@ -14,6 +15,17 @@ import { ref } from './kind.js';
  * a catch-all can match: its prior is already that of a repository's default owners, so it is not discounted again.
  */
 export const CATCH_ALL_FACTOR = 0.6;
+
+/**
+ * The share of a team's resources one person named by its CODEOWNERS rule is behind, for the user type: one over the
+ * organization's people per team. A rule speaks for a whole folder or repository, so a person on it reviews everything
+ * the team keeps there, while each resource is one team member's. 1 when the population is not known.
+ */
+export function reviewerShare(population: Partial<Record<OwnerType, number>> | undefined): number {
+  const teams = population?.team;
+  const users = population?.user;
+  return teams && users && users > teams ? teams / users : 1;
+}
 
 /** A pattern that matches every path: nothing but `*` and `/` (`*`, `/`, `**`, `/*`, `/**`, `**\/*`). */
 export function isCatchAllPattern(pattern: string): boolean {
@@ -54,6 +66,8 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
   },
   vote(evidence, ctx) {
     const r = ctx.reliability;
+    // A person on a rule is one of the team members its resources belong to (reviewerShare).
+    const share = reviewerShare(evidence.directory?.population);
     const votes: Vote[] = [];
     const pieces = [...(evidence.codeowners ?? [])].sort((a, b) => a.id.localeCompare(b.id));
     // The repository that holds the resource's Terraform root says who owns that folder; its root rule, read again
@@ -88,10 +102,18 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
                 cite,
               });
             } else {
-              const userVotes = ctx.userVotes(owner.handle, kind, kind, r(kind) * factor, r(kind) * r('owner_tag_membership') * factor, evidenceRef, {
-                ...detail,
-                written_as: raw,
-              });
+              const userVotes = ctx.userVotes(
+                owner.handle,
+                kind,
+                kind,
+                r(kind) * factor * share,
+                r(kind) * r('owner_tag_membership') * factor,
+                evidenceRef,
+                {
+                  ...detail,
+                  written_as: raw,
+                },
+              );
               votes.push(...userVotes.map((v) => (v.owner_type === 'user' ? { ...v, cite } : v)));
             }
           }

@@ -47,6 +47,10 @@ export interface Vote {
   depends_on?: EvidenceVersion[];
   /** A short citation of the evidence, for an explanation that names several owners at once (co-owners). */
   cite?: string;
+  /** A user vote for someone the directory knows: that person's teams, to weigh the vote against the team answer. */
+  member_of?: string[];
+  /** A user vote naming someone outside the team answer (vote-reliability.ts, markOutsideTeam). */
+  outside_team?: boolean;
 }
 
 /** What every kind's votes share: the settings, the learnt reliabilities and the directory of the evidence. */

@@ -50,7 +50,16 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
       // The user's directory entry decided these votes (who they are, whether they left, their teams).
       const via = user ? { depends_on: [entry(user, 'user')] } : {};
       const votes: Vote[] = [
-        { owner_type: 'user', handle, kind, reliability: reliability * factor, evidence: evidenceRef, detail: { ...detail, ...inactive }, ...via },
+        {
+          owner_type: 'user',
+          handle,
+          kind,
+          reliability: reliability * factor,
+          evidence: evidenceRef,
+          detail: { ...detail, ...inactive },
+          ...via,
+          ...(user ? { member_of: [...user.teams].sort() } : {}),
+        },
       ];
       for (const team of [...(user?.teams ?? [])].sort()) {
         votes.push({
