@@ -4,6 +4,7 @@ import { infer, formatConfidence } from '../../src/ownership/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type ResourceEvidence, type Inference } from '../../src/ownership/evidence.js';
 import { defaultWeights } from '../../src/ownership/calibration.js';
 import { bandOf } from '../../src/ownership/confidence-bands.js';
+import { mentionedHandles } from '../../src/ownership/signal-kinds/naming.js';
 
 const AT = '2024-05-01T00:00:00Z';
 const meta = (source: string, version: string | number = 1) => ({ source, version, observed_at: AT });
@@ -239,6 +240,20 @@ test('naming patterns alone give a weak answer', () => {
   const out = team(evidence({ name: 'payments-ledger-bucket', naming: { teams: ['payments', 'pay'] } }));
   assert.equal(out.owner_handle, 'payments');
   assert.equal(bandOf(out.confidence), 'low');
+});
+
+test('a name mentions the longest known handle it contains, not also a shorter one inside it', () => {
+  const services = ['checkout-api', 'checkout-api-2', 'search'];
+  assert.deepEqual(mentionedHandles('checkout-api-2-logs-ab12', services), ['checkout-api-2']);
+  assert.deepEqual(mentionedHandles('checkout-api-logs', services), ['checkout-api']);
+  assert.deepEqual(mentionedHandles('checkout-api-to-checkout-api-2', services), ['checkout-api', 'checkout-api-2'], 'each on its own');
+  const [, , service] = run(evidence({ name: 'checkout-api-2-logs-ab12', naming: { services } }));
+  assert.equal(service!.owner_handle, 'checkout-api-2');
+  assert.deepEqual(
+    service!.votes.map((v) => v.owner_handle),
+    ['checkout-api-2'],
+    'no tie with the shorter name',
+  );
 });
 
 test('formatConfidence shows four decimals', () => {

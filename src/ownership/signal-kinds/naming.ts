@@ -2,20 +2,34 @@
 import type { Vote, SignalKindModule } from './kind.js';
 import { ref } from './kind.js';
 
-/** True when `handle` appears in `name` bounded by separators or the ends. */
-export function nameContains(name: string, handle: string): boolean {
+/** Where `handle` appears in `name` bounded by separators or the ends: the start of each occurrence. */
+function occurrences(name: string, handle: string): number[] {
   const n = name.toLowerCase();
   const h = handle.toLowerCase();
-  if (!h) return false;
-  let from = 0;
-  for (;;) {
-    const at = n.indexOf(h, from);
-    if (at < 0) return false;
+  const out: number[] = [];
+  if (!h) return out;
+  for (let at = n.indexOf(h); at >= 0; at = n.indexOf(h, at + 1)) {
     const before = at === 0 ? '' : n[at - 1];
     const after = at + h.length >= n.length ? '' : n[at + h.length];
-    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
-    from = at + 1;
+    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) out.push(at);
   }
+  return out;
+}
+
+/** True when `handle` appears in `name` bounded by separators or the ends. */
+export function nameContains(name: string, handle: string): boolean {
+  return occurrences(name, handle).length > 0;
+}
+
+/**
+ * The handles `name` mentions, longest match first: a handle seen only inside a longer one it also mentions is not
+ * mentioned (`checkout-api-2-logs` names the service `checkout-api-2`, not also `checkout-api`).
+ */
+export function mentionedHandles(name: string, handles: string[]): string[] {
+  const found = handles.map((handle) => ({ handle, at: occurrences(name, handle) })).filter((f) => f.at.length > 0);
+  const inside = (start: number, length: number) =>
+    found.some((longer) => longer.handle.length > length && longer.at.some((at) => at <= start && start + length <= at + longer.handle.length));
+  return found.filter((f) => !f.at.every((at) => inside(at, f.handle.length))).map((f) => f.handle);
 }
 
 export const naming: SignalKindModule<'naming'> = {
@@ -31,20 +45,18 @@ export const naming: SignalKindModule<'naming'> = {
       ['team', evidence.naming?.teams],
       ['service', evidence.naming?.services],
     ] as const) {
-      for (const handle of [...new Set(handles ?? [])].sort()) {
-        if (nameContains(resource.name, handle)) {
-          // A team handle is looked for because the directory has the team: its entry decided the vote.
-          const team = type === 'team' ? ctx.teamEntry(handle) : undefined;
-          votes.push({
-            owner_type: type,
-            handle,
-            kind: 'naming',
-            reliability: ctx.reliability('naming'),
-            evidence: resourceRef,
-            detail: { name: resource.name },
-            ...(team ? { depends_on: [team] } : {}),
-          });
-        }
+      for (const handle of mentionedHandles(resource.name, [...new Set(handles ?? [])].sort())) {
+        // A team handle is looked for because the directory has the team: its entry decided the vote.
+        const team = type === 'team' ? ctx.teamEntry(handle) : undefined;
+        votes.push({
+          owner_type: type,
+          handle,
+          kind: 'naming',
+          reliability: ctx.reliability('naming'),
+          evidence: resourceRef,
+          detail: { name: resource.name },
+          ...(team ? { depends_on: [team] } : {}),
+        });
       }
     }
     return votes;
