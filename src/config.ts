@@ -51,19 +51,34 @@ export function parseRateLimits(spec: string | undefined, base = DEFAULT_RATE_LI
   return out;
 }
 
+/** A setting the environment gives that cannot be used: the message names the variable and what it accepts. */
+export class ConfigError extends Error {}
+
+/** A whole number setting within [min, max], or its default when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, why = ''): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name}: "${raw}" is not a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}${why}`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    port: Number(env.PORT ?? 8080),
+    port: wholeNumber(env, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     dataDir: env.STEWARD_DATA_DIR ?? './data',
     logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
-    bodyLimitBytes: Number(env.STEWARD_BODY_LIMIT ?? 10 * 1024 * 1024),
+    bodyLimitBytes: wholeNumber(env, 'STEWARD_BODY_LIMIT', 10 * 1024 * 1024, 1),
     rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
-    pgPoolSize: Number(env.STEWARD_PG_POOL ?? 10),
-    countCacheSize: Number(env.STEWARD_COUNT_CACHE_SIZE ?? 2000),
-    weightsRefreshMs: Number(env.STEWARD_WEIGHTS_REFRESH_MS ?? 60_000),
-    muteExpiryMs: Number(env.STEWARD_MUTE_EXPIRY_MS ?? 30_000),
+    // Work under an advisory lock (migrations, leases) holds one connection and queries through another.
+    pgPoolSize: wholeNumber(env, 'STEWARD_PG_POOL', 10, 2, 1000, ' (work under a lock holds one connection and uses another)'),
+    countCacheSize: wholeNumber(env, 'STEWARD_COUNT_CACHE_SIZE', 2000, 0),
+    weightsRefreshMs: wholeNumber(env, 'STEWARD_WEIGHTS_REFRESH_MS', 60_000, 1),
+    muteExpiryMs: wholeNumber(env, 'STEWARD_MUTE_EXPIRY_MS', 30_000, 1),
   };
 }

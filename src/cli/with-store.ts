@@ -1,5 +1,5 @@
 import { openDb, type Db } from '../store/db.js';
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { migrate } from '../store/migrate.js';
 import { findOrg } from '../store/orgs.js';
 import { DataDirInUseError } from '../store/data-dir-lock.js';
@@ -21,7 +21,7 @@ export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
  * the PGlite folder, its store is reached through the server's socket, so commands work beside `npm start`.
  */
 export async function openConfiguredDb(): Promise<Db> {
-  const config = loadConfig();
+  const config = configuration();
   try {
     return await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
   } catch (err) {
@@ -38,6 +38,25 @@ export async function requireOrg(db: Db, name: string): Promise<string> {
 
 /** An error whose message is for the person at the terminal; printed without a stack trace. */
 export class CliError extends Error {}
+
+/** The settings of the environment; a setting that cannot be used is the user's mistake, said without a stack trace. */
+export function configuration(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** The settings of the environment, or the command ends saying which setting cannot be used. */
+export function configurationOrExit(): Config {
+  try {
+    return configuration();
+  } catch (err) {
+    return failWith(err);
+  }
+}
 
 /** Prints the error (and a hint on what to do, if any) and exits: 2 for the user's mistakes, 1 otherwise. */
 export function failWith(err: unknown, hint?: string): never {

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
-import { listingInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
+import { listingInstant, safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/cursor-secret.js';
 import {
   countFindings,
@@ -13,6 +13,7 @@ import {
   findingDetails,
   lastChangeAt,
   queryFindingsPage,
+  type PageQuery,
   summarizeFindings,
   type FindingDetail,
   type FindingRow,
@@ -22,7 +23,7 @@ import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mut
 import { decodeCursor, requireCursorSnapshot, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
 import { coveredFilter } from './count-coverage.js';
-import { countCovered } from '../store/finding-counts.js';
+import { queryFindingsPageCounted } from '../store/finding-counts.js';
 import { readsOwners, type FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
@@ -50,13 +51,10 @@ export function useKeptCounts(enabled: boolean): void {
 }
 
 /**
- * The exact number of findings a filter selects at an instant: from the kept counts when they cover the filter and the
- * instant is the current one (their corrections read what changed since it), else counted once per change of the
- * findings.
+ * The exact number of findings a filter the kept counts do not cover selects at an instant (or one at a past instant,
+ * where their corrections would read every change since): counted once per change of the findings.
  */
-async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number, current: boolean): Promise<number> {
-  const covered = current && keptCounts ? coveredFilter(filter) : undefined;
-  if (covered) return countCovered(db, orgId, covered, at);
+async function countByScan(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
   // The cache is keyed by the findings' last change; an owner facet also moves when an inference does.
   if (counts.capacity <= 0 || readsOwners(filter)) return countFindings(db, orgId, filter, at);
   const key = `${orgId}|${filterHash(filter)}|${await lastChangeAt(db, orgId, at)}`;
@@ -67,24 +65,45 @@ async function exactCount(db: Db, orgId: string, filter: FilterNode, at: number,
   return total;
 }
 
+/**
+ * A page and the exact number of findings its filter selects. A later page's count is its cursor's (the count at a
+ * fixed instant never changes). A first page at the current instant whose filter the kept counts cover sums them in
+ * the page's own statement; any other first page is counted beside it.
+ */
+async function pageAndTotal(
+  db: Db,
+  orgId: string,
+  q: PageQuery,
+  current: boolean,
+  knownTotal: number | undefined,
+): Promise<{ rows: FindingRow[]; total: number }> {
+  if (knownTotal !== undefined) return { rows: await queryFindingsPage(db, orgId, q), total: knownTotal };
+  const covered = current && keptCounts ? coveredFilter(q.filter) : undefined;
+  if (covered) return queryFindingsPageCounted(db, orgId, q, covered);
+  const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countByScan(db, orgId, q.filter, q.at)]);
+  return { rows, total };
+}
+
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
   const secret = await cursorSecret(db);
   let at: number;
   let after: { severityRank: number; findingId: string } | undefined;
   let knownTotal: number | undefined;
+  let current: boolean;
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
     at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
     knownTotal = position.total;
+    current = false;
   } else {
-    at = await listingInstant(db, orgId, req.snapshotTimestamp);
+    // The kept counts answer the current instant; a snapshot before it is counted by a scan, once per change.
+    const safe = await safeSnapshotInstant(db, orgId);
+    at = req.snapshotTimestamp === undefined ? safe : Math.min(req.snapshotTimestamp, safe);
+    current = at === safe;
   }
-  const [rows, total] = await Promise.all([
-    queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit: req.limit + 1 }),
-    // The count at a fixed instant never changes: the first page counts, its cursor carries the answer.
-    knownTotal ?? exactCount(db, orgId, req.filter, at, req.snapshotTimestamp === undefined || req.snapshotTimestamp >= at),
-  ]);
+  const q = { filter: req.filter, at, ...(after ? { after } : {}), limit: req.limit + 1 };
+  const { rows, total } = await pageAndTotal(db, orgId, q, current, knownTotal);
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];
   const page: FindingPage = { findings, total, snapshot: at };

@@ -1,8 +1,16 @@
 // One database interface over two engines that speak the same SQL: PGlite (embedded) and PostgreSQL.
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  /**
+   * `prepared` names a statement whose text never changes: PostgreSQL keeps its plan per connection instead of planning
+   * it on each call (the other engines ignore it). Only for statements whose plan does not depend on their values.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: T[]; affectedRows?: number }>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+}
+
+export interface QueryOptions {
+  prepared?: string;
 }
 
 /** What a listener hears: a notification, or that its connection was lost (notifications may be missed until `live`). */

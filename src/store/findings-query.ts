@@ -142,7 +142,13 @@ function ordering(order: PageOrder, p: Params): { orderBy: string; keyset: strin
   return { orderBy: `evaluation_changed_at ${direction}, finding_id ${direction}`, keyset };
 }
 
-export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
+/**
+ * A value computed once beside the page, in the same statement (an uncorrelated subquery: one evaluation, the page's
+ * snapshot): given the parameters and the placeholders of the organization and the instant, its SQL expression.
+ */
+export type PageColumn = (p: Params, org: string, at: string) => string;
+
+export function buildPageQuery(orgId: string, q: PageQuery, extra?: { name: string; expression: PageColumn }): { sql: string; params: unknown[] } {
   const p = new Params();
   const org = p.add(orgId);
   const at = p.add(q.at);
@@ -152,8 +158,9 @@ export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; para
   const branch = (validity: string) =>
     `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY ${orderBy} LIMIT ${limit})`;
   const [current, closed] = branches(at);
+  const column = extra ? `, ${extra.expression(p, org, at)} AS ${extra.name}` : '';
   return {
-    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY ${orderBy} LIMIT ${limit}`,
+    sql: `SELECT ${COLUMNS}${column} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY ${orderBy} LIMIT ${limit}`,
     params: p.values,
   };
 }
@@ -260,7 +267,7 @@ export async function summarizeFindings(db: Queryable, orgId: string, at: number
   return out;
 }
 
-function normalizeRow(r: FindingRow): FindingRow {
+export function normalizeRow(r: FindingRow): FindingRow {
   return {
     ...r,
     severity_rank: Number(r.severity_rank),

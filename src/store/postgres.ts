@@ -75,8 +75,9 @@ export function openPostgres(url: string, poolSize = 10): Db {
     return client;
   };
   const asQueryable = (c: pg.PoolClient): Queryable => ({
-    async query(sql, params) {
-      const r = await c.query(sql, params as unknown[]);
+    async query(sql, params, options) {
+      const values = params as unknown[];
+      const r = await c.query(options?.prepared ? { name: options.prepared, text: sql, values } : { text: sql, values });
       return { rows: r.rows, affectedRows: r.rowCount ?? 0 };
     },
     async exec(sql) {
@@ -93,7 +94,7 @@ export function openPostgres(url: string, poolSize = 10): Db {
   };
   return {
     kind: 'postgres',
-    query: (sql, params) => withClient((q) => q.query(sql, params)),
+    query: (sql, params, options) => withClient((q) => q.query(sql, params, options)),
     exec: (sql) => withClient((q) => q.exec(sql)),
     async transaction(fn) {
       const client = await checkout();

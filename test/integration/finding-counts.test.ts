@@ -11,8 +11,8 @@ import { createKeys } from '../../src/store/orgs.js';
 import { listingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { OPEN_ENDED, stateOf, writeStates } from '../../src/store/finding-states.js';
 import { expireMutes, lockCurrentStates, writeMutes } from '../../src/store/mutes.js';
-import { countFindings } from '../../src/store/findings-query.js';
-import { compactFindingCounts, countCovered, storedCountFacets } from '../../src/store/finding-counts.js';
+import { countFindings, queryFindingsPage } from '../../src/store/findings-query.js';
+import { compactFindingCounts, countCovered, queryFindingsPageCounted, storedCountFacets } from '../../src/store/finding-counts.js';
 import { COUNT_FACETS, coveredFilter } from '../../src/findings/count-coverage.js';
 import type { FilterNode } from '../../src/findings/filter-tree.js';
 import type { FindingState } from '../../src/posture/finding-state.js';
@@ -25,7 +25,8 @@ import { createRule, deleteRule } from '../../src/findings/automation-rules.js';
 import { NotFound } from '../../src/errors.js';
 import { makeState } from './findings-seed.js';
 import { RULE_KINDS, type RuleBody } from '../../src/findings/automation-rule-kinds.js';
-import { muteFindings } from '../../src/findings/findings-service.js';
+import { listFindings, muteFindings } from '../../src/findings/findings-service.js';
+import { parseListQuery } from '../../src/findings/list-query.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -163,8 +164,18 @@ async function assertCountsAgree(db: Queryable, w: World, at: number, filters: F
   for (const filter of filters) {
     const covered = coveredFilter(filter);
     assert.ok(covered, `covered: ${JSON.stringify(filter)}`);
-    const [kept, scanned] = await Promise.all([countCovered(db, w.orgId, covered, at), countFindings(db, w.orgId, filter, at)]);
+    const [kept, scanned, counted, page] = await Promise.all([
+      countCovered(db, w.orgId, covered, at),
+      countFindings(db, w.orgId, filter, at),
+      queryFindingsPageCounted(db, w.orgId, { filter, at, limit: 7 }, covered),
+      queryFindingsPage(db, w.orgId, { filter, at, limit: 7 }),
+    ]);
     assert.equal(kept, scanned, `${context}: at ${at}, ${JSON.stringify(filter)}`);
+    // The first page that carries its count: the same findings, and the same count, in one statement. (Compared by id:
+    // a mute expiry written meanwhile is backdated to the expiry, so a row's own fields may be the newer version.)
+    assert.equal(counted.total, scanned, `${context}: counted page at ${at}, ${JSON.stringify(filter)}`);
+    const ids = (rows: { finding_id: string }[]) => rows.map((r) => r.finding_id);
+    assert.deepEqual(ids(counted.rows), ids(page), `${context}: counted page rows at ${at}, ${JSON.stringify(filter)}`);
   }
 }
 
@@ -284,6 +295,42 @@ describe('kept finding counts', () => {
     }
     assert.ok(after > before, 'a large fold vacuums');
     await assertCountRowsExact(db, w.orgId);
+  });
+
+  test('a first page sums its kept count in its own statement; a snapshot before now is counted by a scan once, then reused', async () => {
+    const w = new World(prng(11), (await createKeys(db, 'counted-page', 't')).org_id);
+    for (let i = 0; i < 20; i++) await w.step(db);
+    const earlier = await listingInstant(db, w.orgId);
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 20; i++) await w.step(db);
+    const statements: string[] = [];
+    // The real store, with every statement it is sent written down.
+    const traced: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) } as Db;
+    const listed = async (qs: string) => {
+      statements.length = 0;
+      const page = await listFindings(traced, w.orgId, parseListQuery(new URLSearchParams(qs)));
+      return { page, statements: [...statements] };
+    };
+    const fail: FilterNode = { op: 'eq', field: 'evaluation', value: 'fail' };
+    await listed('filter[evaluation]=fail');
+
+    const current = await listed('filter[evaluation]=fail');
+    assert.equal(current.statements.length, 2, `the clock, then the page with its count: ${current.statements.join('\n---\n')}`);
+    assert.match(current.statements[1]!, /finding_counts/);
+    assert.equal(current.page.total, await countFindings(db, w.orgId, fail, current.page.snapshot));
+
+    const qs = `filter[evaluation]=fail&snapshot_timestamp=${earlier}`;
+    const past = await listed(qs);
+    assert.equal(past.page.snapshot, earlier);
+    assert.equal(past.page.total, await countFindings(db, w.orgId, fail, earlier));
+    assert.ok(!past.statements.some((sql) => /finding_counts/.test(sql)), 'a past instant is not summed from the kept counts');
+    assert.ok(
+      past.statements.some((sql) => /count\(\*\)/.test(sql)),
+      'it is counted by a scan',
+    );
+    const again = await listed(qs);
+    assert.equal(again.page.total, past.page.total);
+    assert.ok(!again.statements.some((sql) => /count\(\*\)/.test(sql)), 'and then reused');
   });
 
   test('the migrations backfill the findings there were', async () => {

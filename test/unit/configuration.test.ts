@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/processes.js';
-import { loadConfig } from '../../src/config.js';
+import { REPO_ROOT, runCli } from '../helpers/processes.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,7 +22,7 @@ test('the environment is read in src/config.ts alone', () => {
 
 test('the README lists every variable the configuration reads', () => {
   const config = readFileSync(join(REPO_ROOT, 'src', 'config.ts'), 'utf8');
-  const names = [...new Set([...config.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!))];
+  const names = [...new Set([...config.matchAll(/env\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => (m[1] ?? m[2])!))];
   assert.ok(names.length >= 10, names.join(', '));
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const missing = names.filter((name) => !readme.includes(`\`${name}\``));
@@ -37,4 +37,25 @@ test('settings come from the environment given, with the documented defaults', (
   );
   const set = loadConfig({ STEWARD_PG_POOL: '3', STEWARD_COUNT_CACHE_SIZE: '0', STEWARD_WEIGHTS_REFRESH_MS: '5000', STEWARD_BODY_LIMIT: '1024' });
   assert.deepEqual([set.pgPoolSize, set.countCacheSize, set.weightsRefreshMs, set.bodyLimitBytes], [3, 0, 5000, 1024]);
+});
+
+test('a setting that cannot be used is refused by name, before anything starts', async () => {
+  assert.throws(
+    () => loadConfig({ STEWARD_PG_POOL: '1' }),
+    (err: Error) => err instanceof ConfigError && /STEWARD_PG_POOL: "1"/.test(err.message),
+  );
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT: "eighty" is not a whole number from 0 to 65535/);
+  assert.throws(() => loadConfig({ STEWARD_COUNT_CACHE_SIZE: '-1' }), /STEWARD_COUNT_CACHE_SIZE/);
+  assert.throws(() => loadConfig({ STEWARD_BODY_LIMIT: '1.5' }), /STEWARD_BODY_LIMIT/);
+  assert.equal(loadConfig({ STEWARD_PG_POOL: '' }).pgPoolSize, 10, 'empty is unset');
+  // The commands say so and exit 2 (the user's mistake) instead of hanging or printing a stack trace.
+  for (const command of ['serve', 'keys']) {
+    const run = await runCli(command === 'serve' ? ['serve'] : ['keys', 'list', '--org', 'acme'], {
+      STEWARD_PG_POOL: '1',
+      STEWARD_DATA_DIR: 'memory://',
+    });
+    assert.equal(run.code, 2, `${command}: ${run.stderr}`);
+    assert.match(run.stderr, /^steward: STEWARD_PG_POOL: "1" is not a whole number from 2 to 1000/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  }
 });

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
 import { serve } from '../../server/serve.js';
 import { NO_JOBS_NEEDS_POSTGRES } from '../../jobs/worker.js';
-import { CliError, failWith } from '../with-store.js';
+import { CliError, configurationOrExit, failWith } from '../with-store.js';
 
 export function register(program: Command) {
   program
@@ -10,7 +9,7 @@ export function register(program: Command) {
     .description('Serve the API (PORT, HOST; PGlite in STEWARD_DATA_DIR or ./data, or DATABASE_URL; REDIS_URL for shared rate limits)')
     .option('--no-jobs', 'serve the API only: `steward worker` processes on the same DATABASE_URL run the background jobs')
     .action(async (opts: { jobs: boolean }) => {
-      const config = loadConfig();
+      const config = configurationOrExit();
       if (!opts.jobs && !config.databaseUrl) failWith(new CliError(NO_JOBS_NEEDS_POSTGRES));
       await serve(config, { runJobs: opts.jobs }).catch(failWith);
     });

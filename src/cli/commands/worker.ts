@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
 import { runWorker, WORKER_NEEDS_POSTGRES } from '../../jobs/worker.js';
-import { CliError, failWith } from '../with-store.js';
+import { CliError, configurationOrExit, failWith } from '../with-store.js';
 
 export function register(program: Command) {
   program
@@ -10,7 +9,7 @@ export function register(program: Command) {
       'Run the background jobs without HTTP (ownership recompute, mute expiry, weights refresh) beside `steward serve --no-jobs` processes; needs DATABASE_URL',
     )
     .action(async () => {
-      const config = loadConfig();
+      const config = configurationOrExit();
       if (!config.databaseUrl) failWith(new CliError(WORKER_NEEDS_POSTGRES));
       await runWorker(config).catch(failWith);
     });
