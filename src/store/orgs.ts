@@ -90,15 +90,20 @@ export async function revokeKey(db: Queryable, keyId: string): Promise<boolean> 
 
 /** Resolves a pair of keys to their organization and user, or undefined when either is unknown, revoked, of another org, or the user is inactive. */
 export async function authenticate(db: Queryable, apiKey: string, appKey: string): Promise<Principal | undefined> {
-  const row = (
-    await db.query<{ org_id: string; api_key_id: string; user_id: string; handle: string }>(
-      `SELECT a.org_id, a.key_id AS api_key_id, u.user_id, u.handle
+  // Two steps: the keys (a reference table) name the organization, then its user is read within it, so on a
+  // distributed PostgreSQL the second read goes to the one node holding that organization.
+  const keys = (
+    await db.query<{ org_id: string; api_key_id: string; user_id: string }>(
+      `SELECT a.org_id, a.key_id AS api_key_id, p.user_id
        FROM api_keys a
        JOIN api_keys p ON p.key_hash = $2 AND p.kind = 'app' AND p.revoked_at IS NULL AND p.org_id = a.org_id
-       JOIN users u ON u.org_id = p.org_id AND u.user_id = p.user_id AND u.active
        WHERE a.key_hash = $1 AND a.kind = 'api' AND a.revoked_at IS NULL`,
       [hashKey(apiKey), hashKey(appKey)],
     )
   ).rows[0];
-  return row && { orgId: row.org_id, apiKeyId: row.api_key_id, userId: row.user_id, userHandle: row.handle };
+  if (!keys) return undefined;
+  const user = (
+    await db.query<{ handle: string }>(`SELECT handle FROM users WHERE org_id = $1 AND user_id = $2 AND active`, [keys.org_id, keys.user_id])
+  ).rows[0];
+  return user && { orgId: keys.org_id, apiKeyId: keys.api_key_id, userId: keys.user_id, userHandle: user.handle };
 }
