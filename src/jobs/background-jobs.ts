@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { muteExpiryJob } from './mute-expiry.js';
 import { ownershipWorkerJob } from './ownership-worker.js';
 import { weightsRefreshJob } from './weights-refresh.js';
+import { statisticsRefreshJob } from './statistics-refresh.js';
 
 export interface Job {
   name: string;
@@ -24,7 +25,7 @@ export interface JobLog {
  * Jobs run on a timer: by `steward serve` (with the embedded store, or without --no-jobs) or by `steward worker`
  * processes; each later capability adds its job here.
  */
-export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob, weightsRefreshJob];
+export const jobs: Job[] = [muteExpiryJob, ownershipWorkerJob, weightsRefreshJob, statisticsRefreshJob];
 
 /** The intervals the configuration sets, by job name (STEWARD_WEIGHTS_REFRESH_MS, STEWARD_MUTE_EXPIRY_MS). */
 export function jobIntervals(config: Pick<Config, 'weightsRefreshMs' | 'muteExpiryMs'>): Record<string, number> {
