@@ -23,7 +23,7 @@ import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mut
 import { decodeCursor, requireCursorSnapshot, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
 import { coveredFilter } from './count-coverage.js';
-import { queryFindingsPageCounted } from '../store/finding-counts.js';
+import { queryFindingsPageCounted, summarizeKeptCounts } from '../store/finding-counts.js';
 import { readsOwners, type FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
@@ -84,6 +84,13 @@ async function pageAndTotal(
   return { rows, total };
 }
 
+/** The instant a read answers for (the one asked for, never past the safe one), and whether it is the current one. */
+async function readingInstant(db: Db, orgId: string, requested: number | undefined): Promise<{ at: number; current: boolean }> {
+  const safe = await safeSnapshotInstant(db, orgId);
+  const at = requested === undefined ? safe : Math.min(requested, safe);
+  return { at, current: at === safe };
+}
+
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
   const secret = await cursorSecret(db);
   let at: number;
@@ -98,9 +105,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
     current = false;
   } else {
     // The kept counts answer the current instant; a snapshot before it is counted by a scan, once per change.
-    const safe = await safeSnapshotInstant(db, orgId);
-    at = req.snapshotTimestamp === undefined ? safe : Math.min(req.snapshotTimestamp, safe);
-    current = at === safe;
+    ({ at, current } = await readingInstant(db, orgId, req.snapshotTimestamp));
   }
   const q = { filter: req.filter, at, ...(after ? { after } : {}), limit: req.limit + 1 };
   const { rows, total } = await pageAndTotal(db, orgId, q, current, knownTotal);
@@ -160,8 +165,9 @@ export async function getFinding(
 }
 
 export async function findingsSummary(db: Db, orgId: string, snapshotTimestamp: number | undefined): Promise<{ counts: SummaryCounts; at: number }> {
-  const at = await listingInstant(db, orgId, snapshotTimestamp);
-  const counts = await summarizeFindings(db, orgId, at);
+  const { at, current } = await readingInstant(db, orgId, snapshotTimestamp);
+  // The current instant is summed from the kept counts; a snapshot before it is counted by a scan.
+  const counts = (current && keptCounts ? await summarizeKeptCounts(db, orgId, at) : undefined) ?? (await summarizeFindings(db, orgId, at));
   counts.by_status = Object.fromEntries(SEVERITIES.map((s) => [s, counts.by_status[s] ?? 0]));
   return { counts, at };
 }

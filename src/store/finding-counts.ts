@@ -12,7 +12,8 @@
 // Each correction reads a handful of rows by an index: those changed since T, and unwritten mute expiries.
 import type { Db, Queryable } from './db.js';
 import { OPEN_ENDED } from './finding-states.js';
-import { Params, buildPageQuery, normalizeRow, type FindingRow, type PageQuery } from './findings-query.js';
+import { Params, buildPageQuery, normalizeRow, type FindingRow, type PageQuery, type SummaryCounts, summaryOfCounts } from './findings-query.js';
+import { SEVERITIES } from '../posture/resource.js';
 import type { CoveredFilter } from '../findings/count-coverage.js';
 
 const PG_TYPE: Record<string, string> = {
@@ -119,6 +120,44 @@ export async function queryFindingsPageCounted(
   const rows = (await db.query<FindingRow & { covered_total: number | string }>(sql, params)).rows;
   const total = rows.length === 0 ? 0 : Number(rows[0]!.covered_total);
   return { rows: rows.map(({ covered_total: _, ...row }) => normalizeRow(row)), total };
+}
+
+/**
+ * The findings summary at the current instant from the kept counts: findings by severity rank and by evaluation, and
+ * failing findings per `team:` tag (the ten with most), each corrected like a covered count for the changes after
+ * `at`. Undefined when a severity outside the known ranks is counted (the summary then counts by a scan).
+ */
+export async function summarizeKeptCounts(db: Queryable, orgId: string, at: number): Promise<SummaryCounts | undefined> {
+  const rows = (
+    await db.query<{ kind: string; value: string | null; n: number | string }>(
+      `WITH kept AS (
+         SELECT facet, tag, severity_rank, evaluation, n FROM finding_counts
+         WHERE org_id = $1 AND (facet IN ('@status', '@evaluation') OR (facet = 'team' AND evaluation = 'fail'))
+         UNION ALL
+         SELECT facet, tag, severity_rank, evaluation, n FROM finding_count_deltas
+         WHERE org_id = $1 AND (facet IN ('@status', '@evaluation') OR (facet = 'team' AND evaluation = 'fail'))),
+       changed AS (
+         SELECT severity_rank, evaluation, tags, -1 AS n FROM finding_states
+         WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} AND valid_from > $2
+         UNION ALL
+         SELECT severity_rank, evaluation, tags, 1 AS n FROM finding_states
+         WHERE org_id = $1 AND valid_to < ${OPEN_ENDED} AND valid_to > $2 AND valid_from <= $2)
+       SELECT 'status' AS kind, ($3::text[])[severity_rank + 1] AS value, sum(n) AS n
+         FROM (SELECT severity_rank, n FROM kept WHERE facet = '@status' UNION ALL SELECT severity_rank, n FROM changed) x GROUP BY severity_rank
+       UNION ALL
+       SELECT 'evaluation', evaluation, sum(n)
+         FROM (SELECT evaluation, n FROM kept WHERE facet = '@evaluation' UNION ALL SELECT evaluation, n FROM changed) x GROUP BY 2
+       UNION ALL
+       (SELECT 'team', substr(tag, 6), sum(n)
+         FROM (SELECT tag, n FROM kept WHERE facet = 'team'
+               UNION ALL
+               SELECT u.t, c.n FROM changed c, LATERAL (SELECT DISTINCT unnest(c.tags) AS t) u
+               WHERE c.evaluation = 'fail' AND u.t LIKE 'team:%') x
+         GROUP BY tag HAVING sum(n) > 0 ORDER BY sum(n) DESC, tag LIMIT 10)`,
+      [orgId, at, SEVERITIES],
+    )
+  ).rows;
+  return summaryOfCounts(rows);
 }
 
 const COUNT_KEY = 'facet, tag, severity_rank, evaluation, muted, vulnerability_type, resource_type, rule_id';

@@ -240,7 +240,7 @@ export interface SummaryCounts {
   top_teams_failing: Array<{ team: string; count: number }>;
 }
 
-/** Counts at an instant: by status, by evaluation, and the ten `team:` tags with most failing findings. */
+/** Counts at an instant: by status, by evaluation, and the ten `team:` tags on most failing findings (each finding once per tag). */
 export async function summarizeFindings(db: Queryable, orgId: string, at: number): Promise<SummaryCounts> {
   const [current, closed] = branches('$2');
   const rows = (
@@ -250,14 +250,24 @@ export async function summarizeFindings(db: Queryable, orgId: string, at: number
          UNION ALL SELECT status, evaluation, tags FROM finding_states WHERE org_id = $1 AND ${closed})
        SELECT 'status' AS kind, status AS value, count(*) AS n FROM s GROUP BY status
        UNION ALL SELECT 'evaluation', evaluation, count(*) FROM s GROUP BY evaluation
-       UNION ALL (SELECT 'team', substr(t, 6), count(*) FROM s, unnest(s.tags) AS t
-                  WHERE s.evaluation = 'fail' AND t LIKE 'team:%' GROUP BY t ORDER BY count(*) DESC, t LIMIT 10)`,
+       UNION ALL (SELECT 'team', substr(u.t, 6), count(*) FROM s, LATERAL (SELECT DISTINCT unnest(s.tags) AS t) u
+                  WHERE s.evaluation = 'fail' AND u.t LIKE 'team:%' GROUP BY u.t ORDER BY count(*) DESC, u.t LIMIT 10)`,
       [orgId, at],
     )
   ).rows;
+  return summaryOfCounts(rows)!;
+}
+
+/**
+ * The summary of grouped counts (kind 'status', 'evaluation' or 'team'); a zero count is left out. Undefined when a
+ * status could not be named (NULL value).
+ */
+export function summaryOfCounts(rows: { kind: string; value: string | null; n: number | string }[]): SummaryCounts | undefined {
   const out: SummaryCounts = { total: 0, by_status: {}, by_evaluation: { pass: 0, fail: 0 }, top_teams_failing: [] };
   for (const r of rows) {
     const n = Number(r.n);
+    if (n === 0) continue;
+    if (r.value === null) return undefined;
     if (r.kind === 'status') {
       out.by_status[r.value] = n;
       out.total += n;

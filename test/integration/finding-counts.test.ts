@@ -11,8 +11,14 @@ import { createKeys } from '../../src/store/orgs.js';
 import { listingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { OPEN_ENDED, stateOf, writeStates } from '../../src/store/finding-states.js';
 import { expireMutes, lockCurrentStates, writeMutes } from '../../src/store/mutes.js';
-import { countFindings, queryFindingsPage } from '../../src/store/findings-query.js';
-import { compactFindingCounts, countCovered, queryFindingsPageCounted, storedCountFacets } from '../../src/store/finding-counts.js';
+import { countFindings, queryFindingsPage, summarizeFindings } from '../../src/store/findings-query.js';
+import {
+  compactFindingCounts,
+  countCovered,
+  queryFindingsPageCounted,
+  storedCountFacets,
+  summarizeKeptCounts,
+} from '../../src/store/finding-counts.js';
 import { COUNT_FACETS, coveredFilter } from '../../src/findings/count-coverage.js';
 import type { FilterNode } from '../../src/findings/filter-tree.js';
 import type { FindingState } from '../../src/posture/finding-state.js';
@@ -25,7 +31,7 @@ import { createRule, deleteRule } from '../../src/findings/automation-rules.js';
 import { NotFound } from '../../src/errors.js';
 import { makeState } from './findings-seed.js';
 import { RULE_KINDS, type RuleBody } from '../../src/findings/automation-rule-kinds.js';
-import { listFindings, muteFindings } from '../../src/findings/findings-service.js';
+import { findingsSummary, listFindings, muteFindings } from '../../src/findings/findings-service.js';
 import { parseListQuery } from '../../src/findings/list-query.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -179,6 +185,12 @@ async function assertCountsAgree(db: Queryable, w: World, at: number, filters: F
   }
 }
 
+/** The summary (by severity, by evaluation, top failing teams) from the kept counts equals the summary of a scan. */
+async function assertSummaryAgrees(db: Queryable, orgId: string, at: number, context: string): Promise<void> {
+  const [kept, scanned] = await Promise.all([summarizeKeptCounts(db, orgId, at), summarizeFindings(db, orgId, at)]);
+  assert.deepEqual(kept, scanned, `${context}: summary at ${at}`);
+}
+
 /** The count rows (kept plus deltas) equal the current rows grouped the way the triggers group them. */
 async function assertCountRowsExact(db: Queryable, orgId: string): Promise<void> {
   const key = 'facet, tag, severity_rank, evaluation, muted, vulnerability_type, resource_type, rule_id';
@@ -247,6 +259,8 @@ describe('kept finding counts', () => {
       const filters = Array.from({ length: 6 }, () => w.coveredFilter());
       await assertCountsAgree(db, w, at, filters, `seed ${seed}, step ${i} (${kind})`);
       await assertCountsAgree(db, w, earlier, filters.slice(0, 2), `seed ${seed}, step ${i} (${kind}), earlier`);
+      await assertSummaryAgrees(db, w.orgId, at, `seed ${seed}, step ${i} (${kind})`);
+      await assertSummaryAgrees(db, w.orgId, earlier, `seed ${seed}, step ${i} (${kind}), earlier`);
     }
     await assertCountRowsExact(db, w.orgId);
     // Mutes that expired with nobody writing it: still counted muted, read unmuted.
@@ -298,7 +312,7 @@ describe('kept finding counts', () => {
     await assertCountRowsExact(db, w.orgId);
   });
 
-  test('a first page sums its kept count in its own statement; a snapshot before now is counted by a scan once, then reused', async () => {
+  test('a first page sums its kept count in its own statement, and the summary its kept counts; a snapshot before now is counted by a scan', async () => {
     const w = new World(prng(11), (await createKeys(db, 'counted-page', 't')).org_id);
     for (let i = 0; i < 20; i++) await w.step(db);
     const earlier = await listingInstant(db, w.orgId);
@@ -332,6 +346,24 @@ describe('kept finding counts', () => {
     const again = await listed(qs);
     assert.equal(again.page.total, past.page.total);
     assert.ok(!again.statements.some((sql) => /count\(\*\)/.test(sql)), 'and then reused');
+
+    // The summary likewise: summed from the kept counts now, counted by a scan at a past instant.
+    statements.length = 0;
+    const summaryNow = await findingsSummary(traced, w.orgId, undefined);
+    assert.ok(
+      statements.some((sql) => /finding_counts/.test(sql)),
+      'the current summary sums the kept counts',
+    );
+    // The endpoint lists every severity, counted or not.
+    const scanned = async (at: number) => {
+      const c = await summarizeFindings(db, w.orgId, at);
+      return { ...c, by_status: Object.fromEntries(SEVERITIES.map((x) => [x, c.by_status[x] ?? 0])) };
+    };
+    assert.deepEqual(summaryNow.counts, await scanned(summaryNow.at));
+    statements.length = 0;
+    const summaryThen = await findingsSummary(traced, w.orgId, earlier);
+    assert.ok(!statements.some((sql) => /finding_counts/.test(sql)), 'a past summary scans');
+    assert.deepEqual(summaryThen.counts, await scanned(earlier));
   });
 
   test('the migrations backfill the findings there were', async () => {
@@ -388,6 +420,7 @@ describe('kept finding counts', () => {
         while (running) {
           const at = await listingInstant(db, orgId);
           await assertCountsAgree(db, reader, at, [{ op: 'and', nodes: [] }, reader.coveredFilter(), reader.coveredFilter()], `seed ${seed}, racing`);
+          await assertSummaryAgrees(db, orgId, at, `seed ${seed}, racing`);
           reads++;
         }
       };
