@@ -6,7 +6,7 @@ import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
 import { listingInstant, safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
-import { cursorSecret } from '../store/cursor-secret.js';
+import { cursorSecret } from '../store/server-secrets.js';
 import {
   countFindings,
   findingAt,

@@ -2,7 +2,7 @@
 // snapshot instant, the same signed cursors pinned to it), ordered by detection change time. No HTTP here.
 import type { Db } from '../store/db.js';
 import { listingInstant } from '../store/snapshot-clock.js';
-import { cursorSecret } from '../store/cursor-secret.js';
+import { cursorSecret } from '../store/server-secrets.js';
 import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
 import { ownersAt, type OwnerAt } from '../store/owners-at.js';
 import { decodeChangedAtCursor, requireCursorSnapshot, encodeChangedAtCursor } from './cursor-codec.js';

@@ -2,7 +2,7 @@
 // and the signed `cursor`).
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../store/db.js';
-import { cursorSecret } from '../store/cursor-secret.js';
+import { cursorSecret } from '../store/server-secrets.js';
 import { InvalidInput } from '../errors.js';
 import { OWNER_TYPES, type OwnerType } from '../ownership/owner-type.js';
 import { readHistory } from '../ownership/use-cases/inference-reads.js';

@@ -61,14 +61,14 @@ export function memoryRateLimiter(): RateLimiter {
   };
 }
 
-const redisKey = (family: string, keyId: string, start: number) => `steward:rl:${family}:${keyId}:${start}`;
-
 /**
  * One budget for every server process that shares the Redis. While Redis is unreachable the budgets are this
  * process's own (a degraded service beats no service); the client reconnects by itself and the shared counts resume.
  */
-export function redisRateLimiter(redis: Redis, log?: LimiterLog): RateLimiter {
+export function redisRateLimiter(redis: Redis, log?: LimiterLog, namespace = ''): RateLimiter {
   const local = memoryRateLimiter();
+  // One deployment's budgets: those of another sharing the Redis are keyed under its own namespace.
+  const redisKey = (family: string, keyId: string, start: number) => `steward:rl:${namespace ? `${namespace}:` : ''}${family}:${keyId}:${start}`;
   let state: RateLimiterState = redis.status === 'ready' ? 'redis' : 'degraded';
   const become = (next: RateLimiterState, err?: unknown) => {
     if (next === state) return;
@@ -118,7 +118,7 @@ export function redisRateLimiter(redis: Redis, log?: LimiterLog): RateLimiter {
 /** How long one Redis command may take before the request is counted locally instead. */
 const REDIS_COMMAND_TIMEOUT_MS = 500;
 
-export async function openRateLimiter(redisUrl?: string, log?: LimiterLog): Promise<RateLimiter> {
+export async function openRateLimiter(redisUrl?: string, log?: LimiterLog, namespace?: string): Promise<RateLimiter> {
   if (!redisUrl) return memoryRateLimiter();
   const { Redis } = await import('ioredis');
   const redis = new Redis(redisUrl, {
@@ -130,7 +130,7 @@ export async function openRateLimiter(redisUrl?: string, log?: LimiterLog): Prom
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
-  const limiter = redisRateLimiter(redis, log);
+  const limiter = redisRateLimiter(redis, log, namespace);
   try {
     await redis.connect();
   } catch (err) {

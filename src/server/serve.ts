@@ -6,6 +6,7 @@ import { migrate } from '../store/migrate.js';
 import { IN_MEMORY } from '../store/pglite.js';
 import { openStoreSocket } from '../store/store-socket-server.js';
 import { openRateLimiter } from './rate-limiter.js';
+import { deploymentId } from '../store/server-secrets.js';
 import { buildApp } from './app.js';
 import { jobIntervals, startBackgroundJobs } from '../jobs/background-jobs.js';
 import { builtInRuleEngine } from '../posture/rule-pack-engine.js';
@@ -30,7 +31,7 @@ export async function serve(config: Config = loadConfig(), { handleSignals = tru
   setCountCacheCapacity(config.countCacheSize);
   await migrate(db);
   const log = pino({ level: config.logLevel });
-  const limiter = await openRateLimiter(config.redisUrl, log);
+  const limiter = await openRateLimiter(config.redisUrl, log, await deploymentId(db));
   const rules = builtInRuleEngine();
   const app = await buildApp({ db, config, limiter, rules }, log);
   for (const e of rules.errors) app.log.error({ file: e.file, line: e.line }, `rule skipped: ${e.message}`);

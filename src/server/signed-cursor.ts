@@ -1,4 +1,4 @@
-// Listing cursors signed with an HMAC (the per-store secret of src/store/cursor-secret.ts) and bound to the
+// Listing cursors signed with an HMAC (the per-store secret of src/store/server-secrets.ts) and bound to the
 // organization they were issued to: a cursor that was not issued by this server, to this organization, is a 400 naming
 // the parameter. Each listing declares its cursor's fields; the signature covers the organization and those fields,
 // in that order.

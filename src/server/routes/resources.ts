@@ -17,7 +17,7 @@ import {
 import { parseResourceItem } from '../../ingest/resource-items.js';
 import { ingestResources } from '../../posture/inventory-service.js';
 import { SNAPSHOT_QUERY } from '../../findings/list-query.js';
-import { cursorSecret } from '../../store/cursor-secret.js';
+import { cursorSecret } from '../../store/server-secrets.js';
 import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { idParameter } from '../input-checks.js';
 import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';

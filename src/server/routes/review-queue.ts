@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { cursorSecret } from '../../store/cursor-secret.js';
+import { cursorSecret } from '../../store/server-secrets.js';
 import { OWNER_TYPES } from '../../ownership/owner-type.js';
 import {
   DEFAULT_REVIEW_OWNER_TYPE,

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { InvalidInput } from '../../errors.js';
 import { SNAPSHOT_QUERY } from '../../findings/list-query.js';
-import { cursorSecret } from '../../store/cursor-secret.js';
+import { cursorSecret } from '../../store/server-secrets.js';
 import {
   COVERAGE_FILTER_FORMATS,
   DEFAULT_COVERAGE_GAPS_LIMIT,
