@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
-import { calibrationHelps, fitOrganization } from '../../src/ownership/org-model-fit.js';
+import { calibrationHelps, fitOrganization, LABEL_FREE_WORTH, shrinkTowardLabelFree } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
 import { classPrior, reliabilityBasisNote, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
 import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js';
@@ -195,4 +195,37 @@ test('the explanation says whether a confidence rests on learnt agreement alone 
   assert.match(reliabilityBasisNote({ fitted, fit_labelled: { team: 0 } }, 'team'), /learnt without reviews/);
   assert.match(reliabilityBasisNote({ fitted, fit_labelled: { team: 2 }, labels_since_fit: { team: 1 } }, 'team'), /on 3 review label/);
   assert.equal(reliabilityBasisNote({ fitted }, 'user'), '', 'no fit for users yet');
+});
+
+test('a class moves from its label-free reliability toward its reviewed one by how many labels it has', () => {
+  // Lone creator votes: agreement teaches nothing, so without labels the class stays at its prior (0.5).
+  const votes = Array.from({ length: 1000 }, (_, i) => ({
+    resource_id: `r${String(i).padStart(5, '0')}`,
+    owner_type: 'team' as const,
+    votes: [{ kind: 'creator' as const, owner_handle: `t${i % 20}` }],
+  }));
+  const confirmed = (n: number) =>
+    votes.slice(0, n).map((v) => ({
+      resource_id: v.resource_id,
+      label: { action: 'confirm' as const, owner_type: 'team' as const, inferred_owner: v.votes[0]!.owner_handle, sources: v.votes },
+    }));
+  const population = { team: 20, user: 100, service: 50 };
+  const reliability = (n: number) => learntReliability(fitOrganization(votes, confirmed(n), population).learnt, 'team', 'creator')!;
+  assert.ok(Math.abs(reliability(0) - 0.5) < 1e-6, `${reliability(0)}`);
+  // Ten labels, all right: fitted with them alone the class would reach about 0.87; it goes 10/35 of the way.
+  const ten = reliability(10);
+  assert.ok(ten > 0.55 && ten < 0.65, `10 labels: ${ten}`);
+  const many = reliability(300);
+  assert.ok(many > 0.85, `300 labels: ${many}`);
+});
+
+test('shrinkTowardLabelFree keeps the fit strength and moves its mean n/(n + LABEL_FREE_WORTH) of the way', () => {
+  const out = shrinkTowardLabelFree(
+    { creator: { alpha: 90, beta: 10 }, modifier: { alpha: 20, beta: 80 } },
+    { creator: { alpha: 70, beta: 30 }, modifier: { alpha: 10, beta: 90 } },
+    new Map([['creator', LABEL_FREE_WORTH]]),
+  );
+  assert.ok(Math.abs(out.creator!.alpha / 100 - 0.8) < 1e-9, 'half way with as many labels as the label-free fit is worth');
+  assert.ok(Math.abs(out.creator!.alpha + out.creator!.beta - 100) < 1e-9);
+  assert.ok(Math.abs(out.modifier!.alpha / 100 - 0.1) < 1e-9, 'no label: the label-free reliability');
 });
