@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api.js';
 import { ownerHandle } from '../confidence.js';
 import { describeObject, formatIso } from '../format.js';
-import type { Directory, FeedbackAction, FeedbackInput, InferenceItem, OwnerType } from '../types.js';
+import type { FeedbackAction, FeedbackInput, InferenceItem, OwnerType } from '../types.js';
 import type { Slot } from '../owner-options.js';
 import { MessageView } from './MessageView.js';
 import { ConfidenceBar } from './ConfidenceBar.js';
@@ -13,8 +13,6 @@ interface Props {
   api: Api;
   resourceId: string;
   item: InferenceItem;
-  /** Unused: the picker loads the owners of the card's type itself (kept for the panel that passes it). */
-  loadDirectory?: () => Promise<Directory>;
   onChanged: () => void;
   /** The owner type this card answers (team, user, service), also when the answer is `unknown`. */
   slot: OwnerType;

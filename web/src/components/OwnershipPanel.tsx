@@ -1,10 +1,10 @@
-import { useCallback, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { useAsync } from '../use-async.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { OwnershipCard } from './OwnershipCard.js';
 import { HistoryTimeline } from './HistoryTimeline.js';
-import type { Directory, InferenceItem, OwnerType } from '../types.js';
+import type { InferenceItem, OwnerType } from '../types.js';
 import { placePath } from '../router.js';
 import { PageLink } from './PageLink.js';
 
@@ -12,13 +12,6 @@ import { PageLink } from './PageLink.js';
 export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: string }) {
   const inferences = useAsync(() => api.listInferences(resourceId), [api, resourceId]);
   const [historyVersion, setHistoryVersion] = useState(0);
-  // The directory is fetched once, and only when a reviewer starts a correction.
-  const directory = useRef<Promise<Directory> | undefined>(undefined);
-  const loadDirectory = useCallback(() => {
-    directory.current ??= api.directory();
-    directory.current.catch(() => (directory.current = undefined));
-    return directory.current;
-  }, [api]);
   const refresh = () => {
     inferences.reload();
     setHistoryVersion((v) => v + 1);
@@ -38,9 +31,7 @@ export function OwnershipPanel({ api, resourceId }: { api: Api; resourceId: stri
         {inferences.data?.map((item, i) => {
           // Keyed by owner type, not checksum: feedback changes the checksum, and the card keeps its status line.
           const slot = slotOf(item.id, i);
-          return (
-            <OwnershipCard key={slot} slot={slot} api={api} resourceId={resourceId} item={item} loadDirectory={loadDirectory} onChanged={refresh} />
-          );
+          return <OwnershipCard key={slot} slot={slot} api={api} resourceId={resourceId} item={item} onChanged={refresh} />;
         })}
       </div>
       <OwnerPageLinks items={inferences.data ?? []} />
