@@ -9,7 +9,7 @@ import { defaultWeights, type FeedbackLabel, type SignalWeights } from '../../sr
 import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
 import { pieceLabelsOfLabel } from '../../src/ownership/review-labels.js';
 import { pieceLabelKey } from '../../src/ownership/vote-reliability.js';
-import { reviewPriority } from '../../src/ownership/review-priority.js';
+import { reviewMovesGroup, reviewPriority } from '../../src/ownership/review-priority.js';
 import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { evidenceFor, indexModel } from './evidence-from-model.js';
 import type { TypeMetrics } from './metrics.js';
@@ -111,10 +111,13 @@ export function queueOrder(inferred: Map<string, Inference[]>, count: number): s
   return order;
 }
 
-/** The review queue's group: the piece of evidence the answer's strongest source rests on; an answer without one is its own. */
+/**
+ * The review queue's group: the piece of evidence the answer's strongest source rests on; an answer without one, or
+ * whose review moves no other answer on that piece (reviewMovesGroup), is its own.
+ */
 function groupKeyOf(resourceId: string, inf: Inference): string {
   const s = inf.sources[0];
-  return s ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `alone\u0000${resourceId}`;
+  return s && reviewMovesGroup(inf.asked_type, s.type) ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `alone\u0000${resourceId}`;
 }
 
 function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number> {

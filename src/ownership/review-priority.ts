@@ -3,11 +3,16 @@
 //   score = uncertainty × reach × impact
 //   uncertainty = 1 − confidence (an `unknown` answer: 1, it names no owner a reviewer could confirm)
 //   reach       = groupSize / (1 + reviewedInGroup): the inferences resting on the same deciding evidence move with
-//                 what a review teaches about it, and a group already taught yields less
+//                 what a review teaches about it, and a group already taught yields less. Only where a review moves
+//                 that piece (vote-reliability.ts, learnsFromPiece): a user answer resting on a creator, a modifier or a
+//                 CODEOWNERS line is a group of one, since its review moves none of the piece's other answers
 //   impact      = 1 + openCriticalHigh: an owner found for a resource with open critical or high findings matters more
 //
 // The review queue's SQL (src/store/review-queue.ts) computes the same expression, in the same order of operations,
 // so that it can page by score; a test holds the two to the same order.
+import type { OwnerType } from './owner-type.js';
+import type { SignalKind } from './signal-kinds/index.js';
+import { learnsFromPiece } from './vote-reliability.js';
 
 /** What one inference's priority is computed from. */
 export interface ReviewPriorityInput {
@@ -21,6 +26,14 @@ export interface ReviewPriorityInput {
   openCriticalHigh: number;
   /** True for an `unknown` answer (no owner named): fully uncertain whatever its confidence. Default false. */
   unknown?: boolean;
+}
+
+/**
+ * Whether a review of an answer of `ownerType` resting on evidence of `kind` moves the other answers resting on the
+ * same piece; when not, the answer is a group of its own.
+ */
+export function reviewMovesGroup(ownerType: OwnerType, kind: string): boolean {
+  return learnsFromPiece({ owner_type: ownerType, kind: kind as SignalKind });
 }
 
 export interface ReviewPriority {
@@ -83,9 +96,13 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * Why an inference is in the queue, in one sentence, e.g. "confidence 0.42; 37 resources rest on the same evidence
  * (service catalog entry `checkout`); 3 open critical/high findings".
  */
-export function reviewReason(input: ReviewPriorityInput & { evidence?: DecidingEvidence | null }): string {
+export function reviewReason(input: ReviewPriorityInput & { evidence?: DecidingEvidence | null; ownerType?: OwnerType }): string {
   const parts = [input.unknown ? 'no owner inferred' : `confidence ${(Math.round(input.confidence * 100) / 100).toFixed(2)}`];
-  if (input.evidence) {
+  if (input.evidence && input.ownerType && !reviewMovesGroup(input.ownerType, input.evidence.type)) {
+    // Other answers may rest on the same piece, but a review of this one does not move them: saying they do would
+    // overstate its reach.
+    parts.push(`its review moves no other answer (${describeEvidence(input.evidence)})`);
+  } else if (input.evidence) {
     const resting =
       input.groupSize === 1
         ? `it alone rests on its evidence (${describeEvidence(input.evidence)})`

@@ -130,8 +130,11 @@ export function pieceLabelKey(type: OwnerType, piece: string, handle: string): s
  * resource says nothing of the piece's others beyond what it teaches the vote's class.
  */
 export function learnsFromPiece(v: Pick<Vote, 'owner_type' | 'kind'>): boolean {
-  return v.owner_type !== 'user' || v.kind === 'owner_tag';
+  return v.owner_type !== 'user' || USER_KINDS_LEARNING_FROM_PIECE.includes(v.kind);
 }
+
+/** The kinds whose piece learns from its own reviews for the user type (learnsFromPiece); the review queue's SQL reads it too. */
+export const USER_KINDS_LEARNING_FROM_PIECE: readonly string[] = ['owner_tag'];
 
 /** Each vote with the organization's learnt reliability of its class, then moved by its own piece's review labels. */
 export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLabels: PieceLabel[] = []): Vote[] {

@@ -6,7 +6,8 @@
 // - The deciding evidence of an inference is its strongest source, `sources[0]`, keyed by the piece of evidence it rests
 //   on (`piece`, `kind|what`, which the engine writes for this) or, for answers inferred before the engine wrote it, by
 //   `type|evidence_id`. The group of an inference is every current inference of the owner type, of a resource not
-//   deleted, with the same key; an answer with no source (`unknown`) is a group of its own.
+//   deleted, with the same key; an answer with no source (`unknown`) is a group of its own, and so is one whose review
+//   moves no other answer resting on its piece (a user answer resting on other than an owner tag: review-priority.ts).
 // - A group's reviews are the resources whose feedback answered an inference (by its checksum, found in the history)
 //   that rested on that evidence, so a correction, which replaces the sources, still counts for the group it taught.
 // - Waiting for review: status `suggested` or `unknown` (not persisted, overridden or failed), no feedback ever given
@@ -18,6 +19,7 @@ import { OPEN_ENDED } from './finding-states.js';
 import { Params } from './findings-query.js';
 import { severityRank } from '../posture/finding-identity.js';
 import type { OwnerType } from '../ownership/owner-type.js';
+import { USER_KINDS_LEARNING_FROM_PIECE } from '../ownership/vote-reliability.js';
 
 export interface ReviewQueueRow {
   resource_id: string;
@@ -58,6 +60,7 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
   const slot = p.add(q.slot);
   const critical = p.add(severityRank('critical'));
   const high = p.add(severityRank('high'));
+  const learningUserKinds = p.add([...USER_KINDS_LEARNING_FROM_PIECE]);
   const keyset =
     q.after === undefined
       ? ''
@@ -70,16 +73,18 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
     // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
     // their inference and resource once the keyset has picked them.
     `WITH live AS (
-       SELECT i.resource_id, i.owner_type, i.confidence, i.status, ${evidenceKey('i.sources')} AS evidence_key
+       SELECT i.resource_id, i.owner_type, i.confidence, i.status, ${evidenceKey('i.sources')} AS evidence_key,
+         CASE WHEN ${slot}::text <> 'user' OR i.sources->0->>'type' = ANY(${learningUserKinds}::text[])
+           THEN ${evidenceKey('i.sources')} END AS group_key
        FROM ownership_inferences i
        WHERE i.org_id = ${org} AND i.slot = ${slot}::text
          AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.org_id = i.org_id AND r.resource_id = i.resource_id AND r.deleted_at IS NOT NULL)
      ),
      groups AS (
-       SELECT evidence_key, count(*) AS n FROM live WHERE evidence_key IS NOT NULL GROUP BY 1
+       SELECT group_key, count(*) AS n FROM live WHERE group_key IS NOT NULL GROUP BY 1
      ),
      reviewed AS (
-       SELECT ${evidenceKey('h.sources')} AS evidence_key, count(DISTINCT f.resource_id) AS n
+       SELECT ${evidenceKey('h.sources')} AS group_key, count(DISTINCT f.resource_id) AS n
        FROM ownership_feedback f
        JOIN ownership_history h ON h.org_id = f.org_id AND h.resource_id = f.resource_id AND h.slot = f.slot AND h.checksum = f.checksum
        WHERE f.org_id = ${org} AND f.slot = ${slot}::text AND ${evidenceKey('h.sources')} IS NOT NULL
@@ -97,8 +102,8 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
          coalesce(rv.n, 0)::int AS reviewed_in_group,
          coalesce(im.n, 0)::int AS open_critical_high
        FROM live l
-       LEFT JOIN groups g ON g.evidence_key = l.evidence_key
-       LEFT JOIN reviewed rv ON rv.evidence_key = l.evidence_key
+       LEFT JOIN groups g ON g.group_key = l.group_key
+       LEFT JOIN reviewed rv ON rv.group_key = l.group_key
        LEFT JOIN impact im ON im.resource_id = l.resource_id
        WHERE l.status IN ('suggested', 'unknown')
          AND NOT EXISTS (SELECT 1 FROM ownership_feedback f WHERE f.org_id = ${org} AND f.resource_id = l.resource_id AND f.slot = ${slot}::text)

@@ -100,18 +100,25 @@ function allResources(now: number): ResourceRecord[] {
   ];
 }
 
+/** A CloudTrail CreateBucket by IAM user `user` of ACCOUNT, a day before `now`. */
+export function bucketCreatedBy(user: string, bucket: string, eventId: string, now: number): AuditEvent {
+  return {
+    event_id: eventId,
+    event_time: now - 86_400_000,
+    event_source: 's3.amazonaws.com',
+    event_name: 'CreateBucket',
+    account: ACCOUNT,
+    region: 'us-east-1',
+    principal: { kind: 'iam_user', name: user, arn: `arn:aws:iam::${ACCOUNT}:user/${user}`, account: ACCOUNT, automation: false },
+    resource_ids: [bucket],
+    resources: [{ id: bucket, resource_type: 'aws_s3_bucket', action: 'created' }],
+  };
+}
+
 function auditEvents(now: number): AuditEvent[] {
   return [
     {
-      event_id: '3f1c2a7e-9b41-4d0c-a7c2-5d8e1f6a0b11',
-      event_time: now - 86_400_000,
-      event_source: 's3.amazonaws.com',
-      event_name: 'CreateBucket',
-      account: ACCOUNT,
-      region: 'us-east-1',
-      principal: { kind: 'iam_user', name: 'carol', arn: `arn:aws:iam::${ACCOUNT}:user/carol`, account: ACCOUNT, automation: false },
-      resource_ids: [CAROL_BUCKET],
-      resources: [{ id: CAROL_BUCKET, resource_type: 'aws_s3_bucket', action: 'created' }],
+      ...bucketCreatedBy('carol', CAROL_BUCKET, '3f1c2a7e-9b41-4d0c-a7c2-5d8e1f6a0b11', now),
       user_agent: 'aws-cli/2.15.0',
       source_ip: '203.0.113.7',
     },

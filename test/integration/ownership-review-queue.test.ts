@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import type { ResourceRecord } from '../../src/posture/resource.js';
+import { bucketRecord } from '../helpers/resource-items.js';
 import type { Directory, Service } from '../../src/ownership/signals.js';
 import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
@@ -52,23 +52,7 @@ const service = (name: string, team: string): Service => ({
   ci_pipeline_fingerprints: [],
 });
 
-// Every public access setting on: none of the bucket rules that are critical or high fails.
-const CLOSED = { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true };
-
-function bucket(id: string, tags: string[], open = false): ResourceRecord {
-  const name = id.slice('arn:aws:s3:::'.length);
-  return {
-    cloud_provider: 'aws',
-    account: ACCOUNT,
-    observed_at: Date.now(),
-    resource_id: id,
-    resource_type: 'aws_s3_bucket',
-    name,
-    region: 'us-east-1',
-    tags,
-    configuration: open ? { bucket: name } : { bucket: name, public_access_block_configuration: CLOSED },
-  };
-}
+const bucket = (id: string, tags: string[], open = false) => bucketRecord(id, tags, { account: ACCOUNT, open });
 
 interface Item {
   id: string;

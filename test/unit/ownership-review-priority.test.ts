@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reviewPriority, reviewReason } from '../../src/ownership/review-priority.js';
+import { reviewMovesGroup, reviewPriority, reviewReason } from '../../src/ownership/review-priority.js';
 
 // The review queue's priority on its own; test/integration/ownership-review-queue.test.ts holds the store's order to it.
 
@@ -30,5 +30,33 @@ test('confidence outside 0..1 is clamped; an unknown answer is fully uncertain',
   assert.equal(
     reviewReason({ confidence: 0.8, groupSize: 5, reviewedInGroup: 2, openCriticalHigh: 0, evidence: { type: 'creator', name: 'carol' } }),
     'confidence 0.80; 5 resources rest on the same evidence (CloudTrail creator `carol`), 2 already reviewed',
+  );
+});
+
+test('a user answer resting on other than an owner tag teaches no other answer: its reason says so, not its group', () => {
+  assert.equal(reviewMovesGroup('user', 'owner_tag'), true);
+  for (const kind of ['creator', 'modifier', 'ci_codeowners', 'iac_codeowners']) assert.equal(reviewMovesGroup('user', kind), false, kind);
+  for (const type of ['team', 'service'] as const) assert.equal(reviewMovesGroup(type, 'creator'), true, type);
+  assert.equal(
+    reviewReason({
+      confidence: 0.7,
+      groupSize: 1,
+      reviewedInGroup: 0,
+      openCriticalHigh: 0,
+      ownerType: 'user',
+      evidence: { type: 'creator', name: 'carol' },
+    }),
+    'confidence 0.70; its review moves no other answer (CloudTrail creator `carol`)',
+  );
+  assert.equal(
+    reviewReason({
+      confidence: 0.7,
+      groupSize: 4,
+      reviewedInGroup: 0,
+      openCriticalHigh: 0,
+      ownerType: 'team',
+      evidence: { type: 'creator', name: 'carol' },
+    }),
+    'confidence 0.70; 4 resources rest on the same evidence (CloudTrail creator `carol`)',
   );
 });

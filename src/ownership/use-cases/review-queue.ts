@@ -80,7 +80,7 @@ function itemOf(slot: OwnerType, row: ReviewQueueRow) {
       },
       deciding_evidence:
         evidence === null ? null : { type: row.evidence_type, evidence_id: row.evidence_id, name: row.evidence_name, piece: row.evidence_key },
-      reason: reviewReason({ ...input, evidence }),
+      reason: reviewReason({ ...input, evidence, ownerType: slot }),
     },
   };
 }

@@ -58,7 +58,10 @@ const RESPONSE = Type.Object({
           uncertainty: Type.Number({ description: '1 − confidence; 1 for an unknown answer' }),
           reach: Type.Number({ description: 'group_size / (1 + reviewed_in_group)' }),
           impact: Type.Number({ description: '1 + open_critical_high' }),
-          group_size: Type.Integer({ description: 'Current inferences of this owner type resting on the same deciding evidence' }),
+          group_size: Type.Integer({
+            description:
+              'Current inferences of this owner type resting on the same deciding evidence, or 1 when a review of this one moves none of the others (a user answer resting on other than an owner tag)',
+          }),
           reviewed_in_group: Type.Integer({ description: 'Resources of that group already reviewed' }),
           open_critical_high: Type.Integer({ description: 'Failing, unmuted, critical and high findings on the resource now' }),
         }),
@@ -102,7 +105,8 @@ export const reviewQueueRoutes: FastifyPluginAsync<AppContext> = async (app, ctx
         description:
           'The inferences of one owner type that no reviewer has acted on (status suggested or unknown, no feedback on the ' +
           'resource and owner type), by the expected gain in accuracy of reviewing each: uncertainty (1 − confidence) × reach ' +
-          '(inferences resting on the same deciding evidence, divided by 1 + those of them already reviewed) × impact (1 + open ' +
+          '(inferences resting on the same deciding evidence, divided by 1 + those of them already reviewed; 1 for a user answer ' +
+          'resting on other than an owner tag, whose review moves no other answer) × impact (1 + open ' +
           'critical and high findings). The queue is live: feedback takes an item out at once and lowers the score of its group, ' +
           'so an item whose score changed between two pages may be missed or shown twice.',
         querystring: QUERY,
