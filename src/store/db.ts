@@ -20,6 +20,11 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** The process of the running server whose embedded store this is, when reached through its socket. */
   readonly servedBy?: number;
+  /**
+   * Statements this process could run at once right now without one waiting for a connection (connections idle or
+   * not yet opened); absent on a store that runs one statement at a time.
+   */
+  spareConnections?(): number;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn while holding a PostgreSQL advisory lock (process-wide on PGlite, which has one process). */

@@ -94,6 +94,7 @@ export function openPostgres(url: string, poolSize = 10): Db {
   };
   return {
     kind: 'postgres',
+    spareConnections: () => (pool.waitingCount > 0 ? 0 : pool.idleCount + poolSize - pool.totalCount),
     query: (sql, params, options) => withClient((q) => q.query(sql, params, options)),
     exec: (sql) => withClient((q) => q.exec(sql)),
     async transaction(fn) {

@@ -320,7 +320,9 @@ describe('kept finding counts', () => {
     for (let i = 0; i < 20; i++) await w.step(db);
     const statements: string[] = [];
     // The real store, with every statement it is sent written down.
-    const traced: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) } as Db;
+    // Connections all busy (or a store of one connection), unless a test says they are spare.
+    let spare = 0;
+    const traced: Db = { ...db, spareConnections: () => spare, query: (sql, params) => (statements.push(sql), db.query(sql, params)) } as Db;
     const listed = async (qs: string) => {
       statements.length = 0;
       const page = await listFindings(traced, w.orgId, parseListQuery(new URLSearchParams(qs)));
@@ -333,6 +335,17 @@ describe('kept finding counts', () => {
     assert.equal(current.statements.length, 2, `the clock, then the page with its count: ${current.statements.join('\n---\n')}`);
     assert.match(current.statements[1]!, /finding_counts/);
     assert.equal(current.page.total, await countFindings(db, w.orgId, fail, current.page.snapshot));
+    // With connections to spare, the count runs beside the page instead, on another connection.
+    spare = 5;
+    const beside = await listed('filter[evaluation]=fail');
+    spare = 0;
+    assert.equal(beside.statements.length, 3, `the clock, the page, its count: ${beside.statements.join('\n---\n')}`);
+    assert.equal(beside.statements.filter((sql) => /finding_counts/.test(sql)).length, 1);
+    assert.equal(beside.page.total, await countFindings(db, w.orgId, fail, beside.page.snapshot));
+    assert.deepEqual(
+      beside.page.findings.map((f) => f.finding_id),
+      current.page.findings.map((f) => f.finding_id),
+    );
 
     const qs = `filter[evaluation]=fail&snapshot_timestamp=${earlier}`;
     const past = await listed(qs);

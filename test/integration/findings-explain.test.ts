@@ -65,6 +65,20 @@ for (const [name, query] of cases) {
 }
 
 test(
+  'a page of one resource type walks that type in the listing order, not every row of its severity',
+  { skip: !onPostgres && 'needs DATABASE_URL' },
+  async () => {
+    const req = parseListQuery(new URLSearchParams('filter[resource_type]=gcp_storage_bucket&filter[status]=high&filter[evaluation]=fail'));
+    const q = buildPageQuery(orgId, { filter: req.filter, at, limit: 101 });
+    const plan = await explain(store.db, q.sql, q.params, true);
+    const current = plan.find((n) => n['Index Name'] === 'finding_states_current_resource_type');
+    assert.ok(current, plan.map((n) => `${n['Node Type']}(${n['Index Name'] ?? ''})`).join(' > '));
+    assert.ok(!plan.some((n) => n['Node Type'] === 'Sort' && (n['Actual Rows'] ?? 0) > 101), 'no sort of the matching rows');
+    assert.ok(rowsRead(plan) < COUNT / 20, `read ${rowsRead(plan)} rows`);
+  },
+);
+
+test(
   'the first page of an unfiltered listing walks the order index (no sort of every finding)',
   { skip: !onPostgres && 'needs DATABASE_URL' },
   async () => {
