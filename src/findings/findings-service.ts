@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
-import { listingInstant, safeSnapshotInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
+import { listingInstant, readingInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/server-secrets.js';
 import {
   countFindings,
@@ -88,13 +88,6 @@ async function pageAndTotal(
   if (covered) return queryFindingsPageCounted(db, orgId, q, covered);
   const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countByScan(db, orgId, q.filter, q.at)]);
   return { rows, total };
-}
-
-/** The instant a read answers for (the one asked for, never past the safe one), and whether it is the current one. */
-async function readingInstant(db: Db, orgId: string, requested: number | undefined): Promise<{ at: number; current: boolean }> {
-  const safe = await safeSnapshotInstant(db, orgId);
-  const at = requested === undefined ? safe : Math.min(requested, safe);
-  return { at, current: at === safe };
 }
 
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {

@@ -12,9 +12,26 @@
 // Each correction reads a handful of rows by an index: those changed since T, and unwritten mute expiries.
 import type { Db, Queryable } from './db.js';
 import { OPEN_ENDED } from './finding-states.js';
-import { Params, buildPageQuery, normalizeRow, type FindingRow, type PageQuery, type SummaryCounts, summaryOfCounts } from './findings-query.js';
+import {
+  Params,
+  branches,
+  buildPageQuery,
+  normalizeRow,
+  type FindingRow,
+  type PageQuery,
+  type SummaryCounts,
+  summaryOfCounts,
+} from './findings-query.js';
 import { SEVERITIES } from '../posture/resource.js';
 import type { CoveredFilter } from '../findings/count-coverage.js';
+
+/**
+ * The two corrections of the kept counts (which hold the current rows as committed) for reading at `at`: current rows
+ * opened after it, counted but not yet valid then; and closed rows valid at it (the listing's closed branch).
+ */
+function correctionsAt(at: string): { openedAfter: string; closedValidAt: string } {
+  return { openedAfter: `valid_to = ${OPEN_ENDED} AND valid_from > ${at}`, closedValidAt: branches(at)[1] };
+}
 
 const PG_TYPE: Record<string, string> = {
   severity_rank: 'smallint',
@@ -74,10 +91,11 @@ function coveredCountExpression(f: CoveredFilter, p: Params, org: string, atP: s
   const kept = all(conditions(f, p, 'counts', atP));
   const asCounted = conditions(f, p, 'states-as-counted', atP);
   const atInstant = conditions(f, p, 'states-at', atP);
+  const { openedAfter, closedValidAt } = correctionsAt(atP);
   let sql = `(SELECT COALESCE(sum(n), 0) FROM finding_counts WHERE org_id = ${org} AND ${kept})
     + (SELECT COALESCE(sum(n), 0) FROM finding_count_deltas WHERE org_id = ${org} AND ${kept})
-    - (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND valid_to = ${OPEN_ENDED} AND valid_from > ${atP} AND ${all(asCounted)})
-    + (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND valid_to < ${OPEN_ENDED} AND valid_to > ${atP} AND valid_from <= ${atP} AND ${all(atInstant)})`;
+    - (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND ${openedAfter} AND ${all(asCounted)})
+    + (SELECT count(*) FROM finding_states WHERE org_id = ${org} AND ${closedValidAt} AND ${all(atInstant)})`;
   // Only `muted` reads differently at the instant than as stored.
   if (f.muted.length > 0) {
     sql += `
@@ -128,6 +146,7 @@ export async function queryFindingsPageCounted(
  * `at`. Undefined when a severity outside the known ranks is counted (the summary then counts by a scan).
  */
 export async function summarizeKeptCounts(db: Queryable, orgId: string, at: number): Promise<SummaryCounts | undefined> {
+  const corrections = correctionsAt('$2');
   const rows = (
     await db.query<{ kind: string; value: string | null; n: number | string }>(
       `WITH kept AS (
@@ -137,11 +156,9 @@ export async function summarizeKeptCounts(db: Queryable, orgId: string, at: numb
          SELECT facet, tag, severity_rank, evaluation, n FROM finding_count_deltas
          WHERE org_id = $1 AND (facet IN ('@status', '@evaluation') OR (facet = 'team' AND evaluation = 'fail'))),
        changed AS (
-         SELECT severity_rank, evaluation, tags, -1 AS n FROM finding_states
-         WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} AND valid_from > $2
+         SELECT severity_rank, evaluation, tags, -1 AS n FROM finding_states WHERE org_id = $1 AND ${corrections.openedAfter}
          UNION ALL
-         SELECT severity_rank, evaluation, tags, 1 AS n FROM finding_states
-         WHERE org_id = $1 AND valid_to < ${OPEN_ENDED} AND valid_to > $2 AND valid_from <= $2)
+         SELECT severity_rank, evaluation, tags, 1 AS n FROM finding_states WHERE org_id = $1 AND ${corrections.closedValidAt})
        SELECT 'status' AS kind, ($3::text[])[severity_rank + 1] AS value, sum(n) AS n
          FROM (SELECT severity_rank, n FROM kept WHERE facet = '@status' UNION ALL SELECT severity_rank, n FROM changed) x GROUP BY severity_rank
        UNION ALL

@@ -106,7 +106,7 @@ export function compileFilter(node: FilterNode, params: Params, at: string): str
  * range on one column the planner sees that few rows closed after a recent instant (read by the closed-rows index,
  * then sorted); with `<>` it judged every closed row to qualify and walked every row the organization ever had.
  */
-function branches(at: string): [string, string] {
+export function branches(at: string): [string, string] {
   return [`valid_to = ${OPEN_ENDED} AND valid_from <= ${at}`, `valid_to < ${OPEN_ENDED} AND valid_to > ${at} AND valid_from <= ${at}`];
 }
 

@@ -24,10 +24,19 @@ async function storeClock(db: Queryable): Promise<number> {
   return Number((await db.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now);
 }
 
-/** The instant a listing reads: the one asked for, but never past the safe instant (a later one could still change). */
-export async function listingInstant(db: Queryable, orgId: string, requested?: number): Promise<number> {
+/**
+ * The instant a read answers for: the one asked for, but never past the safe instant (a later one could still change);
+ * `current` when that is the safe instant itself, the latest a read can see.
+ */
+export async function readingInstant(db: Queryable, orgId: string, requested?: number): Promise<{ at: number; current: boolean }> {
   const safe = await safeSnapshotInstant(db, orgId);
-  return requested === undefined ? safe : Math.min(requested, safe);
+  const at = requested === undefined ? safe : Math.min(requested, safe);
+  return { at, current: at === safe };
+}
+
+/** The instant a listing reads (readingInstant's). */
+export async function listingInstant(db: Queryable, orgId: string, requested?: number): Promise<number> {
+  return (await readingInstant(db, orgId, requested)).at;
 }
 
 /** The latest instant a listing may read for this organization without a commit in flight changing it later. */
