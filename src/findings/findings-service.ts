@@ -11,7 +11,6 @@ import {
   countFindings,
   findingAt,
   findingDetails,
-  lastChangeAt,
   queryFindingsPage,
   type PageQuery,
   summarizeFindings,
@@ -32,7 +31,6 @@ import type { MuteRequest } from './mute-request.js';
 /** A finding's Markdown message for rule findings (the rule pack's); imported findings carry their own. */
 export type RuleMessages = (ruleId: string) => string | undefined;
 
-/** The instant a read answers for: the requested one, but never past what no commit in flight can still change. */
 // Its capacity comes from the configuration when the server starts (setCountCacheCapacity).
 const counts = new CountCache(2000);
 
@@ -51,63 +49,69 @@ export function useKeptCounts(enabled: boolean): void {
 }
 
 /**
- * The exact number of findings a filter the kept counts do not cover selects at an instant (or one at a past instant,
- * where their corrections would read every change since): counted once per change of the findings.
+ * Where a count is kept for as long as the findings do not change: under the filter and the findings' last change at
+ * the instant counted (answers at instants with the same last change are equal). None for filters on owners, which
+ * also move when an inference does.
  */
-async function countByScan(db: Db, orgId: string, filter: FilterNode, at: number): Promise<number> {
-  // The cache is keyed by the findings' last change; an owner facet also moves when an inference does.
-  if (counts.capacity <= 0 || readsOwners(filter)) return countFindings(db, orgId, filter, at);
-  const key = `${orgId}|${filterHash(filter)}|${await lastChangeAt(db, orgId, at)}`;
-  const cached = counts.get(key);
-  if (cached !== undefined) return cached;
-  const total = await countFindings(db, orgId, filter, at);
-  counts.set(key, total);
-  return total;
+function countKey(orgId: string, filter: FilterNode, lastChange: number): string | undefined {
+  return counts.capacity > 0 && !readsOwners(filter) ? `${orgId}|${filterHash(filter)}|${lastChange}` : undefined;
 }
 
 /**
- * A page and the exact number of findings its filter selects. A later page's count is its cursor's (the count at a
- * fixed instant never changes). A first page at the current instant whose filter the kept counts cover sums them:
- * beside the page on a connection of its own while connections are spare (it then adds no time to the request), in
- * the page's own statement when they are all busy (one statement less to parse, plan and send under load) or on a
- * store that runs one statement at a time. Any other first page is counted by a scan beside it.
+ * A first page and its exact count, counted. At the current instant, a filter the kept counts cover sums them: beside
+ * the page on a connection of its own while connections are spare (it then adds no time to the request), in the page's
+ * own statement when they are all busy (one statement less to parse, plan and send under load) or on a store that runs
+ * one statement at a time. Any other filter, or a past instant, is counted by a scan beside the page.
  */
-async function pageAndTotal(
-  db: Db,
-  orgId: string,
-  q: PageQuery,
-  current: boolean,
-  knownTotal: number | undefined,
-): Promise<{ rows: FindingRow[]; total: number }> {
-  if (knownTotal !== undefined) return { rows: await queryFindingsPage(db, orgId, q), total: knownTotal };
+async function countedFirstPage(db: Db, orgId: string, q: PageQuery, current: boolean): Promise<{ rows: FindingRow[]; total: number }> {
   const covered = current && keptCounts ? coveredFilter(q.filter) : undefined;
   if (covered && (db.spareConnections?.() ?? 0) >= 2) {
     const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countCovered(db, orgId, covered, q.at)]);
     return { rows, total };
   }
   if (covered) return queryFindingsPageCounted(db, orgId, q, covered);
-  const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countByScan(db, orgId, q.filter, q.at)]);
+  const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countFindings(db, orgId, q.filter, q.at)]);
   return { rows, total };
+}
+
+/**
+ * A page and the exact number of findings its filter selects. A later page's count is its cursor's (the count at a
+ * fixed instant never changes); a first page's is the one kept for its filter and the findings' last change, or is
+ * counted and kept.
+ */
+async function pageAndTotal(
+  db: Db,
+  orgId: string,
+  q: PageQuery,
+  reading: { current: boolean; lastChange: number } | { knownTotal: number },
+): Promise<{ rows: FindingRow[]; total: number }> {
+  if ('knownTotal' in reading) return { rows: await queryFindingsPage(db, orgId, q), total: reading.knownTotal };
+  const key = countKey(orgId, q.filter, reading.lastChange);
+  const kept = key === undefined ? undefined : counts.get(key);
+  if (kept !== undefined) return { rows: await queryFindingsPage(db, orgId, q), total: kept };
+  const read = await countedFirstPage(db, orgId, q, reading.current);
+  if (key !== undefined) counts.set(key, read.total);
+  return read;
 }
 
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
   const secret = await cursorSecret(db);
   let at: number;
   let after: { severityRank: number; findingId: string } | undefined;
-  let knownTotal: number | undefined;
-  let current: boolean;
+  let reading: Parameters<typeof pageAndTotal>[3];
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
     at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
     after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
-    knownTotal = position.total;
-    current = false;
+    reading = { knownTotal: position.total };
   } else {
-    // The kept counts answer the current instant; a snapshot before it is counted by a scan, once per change.
-    ({ at, current } = await readingInstant(db, orgId, req.snapshotTimestamp));
+    // The findings' last change keys the counts kept between requests.
+    const instant = await readingInstant(db, orgId, req.snapshotTimestamp, { lastChange: true });
+    at = instant.at;
+    reading = { current: instant.current, lastChange: instant.lastChange! };
   }
   const q = { filter: req.filter, at, ...(after ? { after } : {}), limit: req.limit + 1 };
-  const { rows, total } = await pageAndTotal(db, orgId, q, current, knownTotal);
+  const { rows, total } = await pageAndTotal(db, orgId, q, reading);
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];
   const page: FindingPage = { findings, total, snapshot: at };

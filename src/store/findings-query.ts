@@ -290,17 +290,8 @@ export function normalizeRow(r: FindingRow): FindingRow {
 
 /**
  * The last instant at or before `at` when the findings of an organization changed in any way a listing can see: a
- * state opened, a state closed, or a mute expired. Answers at `at` equal the answers at that instant.
+ * state opened, a state closed, or a mute expired (migration 022). Answers at `at` equal the answers at that instant.
  */
 export async function lastChangeAt(db: Queryable, orgId: string, at: number): Promise<number> {
-  const row = (
-    await db.query<{ v: number | string | null }>(
-      `SELECT GREATEST(
-         (SELECT max(valid_from) FROM finding_states WHERE org_id = $1 AND valid_from <= $2),
-         (SELECT max(valid_to) FROM finding_states WHERE org_id = $1 AND valid_to < ${OPEN_ENDED} AND valid_to <= $2),
-         (SELECT max(mute_expires_at) FROM finding_states WHERE org_id = $1 AND mute_expires_at IS NOT NULL AND mute_expires_at <= $2)) AS v`,
-      [orgId, at],
-    )
-  ).rows[0];
-  return row?.v === null || row?.v === undefined ? 0 : Number(row.v);
+  return Number((await db.query<{ v: number | string }>(`SELECT steward_last_finding_change($1, $2) AS v`, [orgId, at])).rows[0]!.v);
 }

@@ -24,14 +24,32 @@ async function storeClock(db: Queryable): Promise<number> {
   return Number((await db.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now);
 }
 
+/** The instant a read answers for, and (when asked for) the findings' last change at it. */
+export interface ReadingInstant {
+  /** The instant asked for, but never past the safe instant (a later one could still change). */
+  at: number;
+  /** Whether `at` is the safe instant itself, the latest a read can see. */
+  current: boolean;
+  /** The last instant at or before `at` when the findings changed in a way a listing can see (0: never). */
+  lastChange?: number;
+}
+
 /**
- * The instant a read answers for: the one asked for, but never past the safe instant (a later one could still change);
- * `current` when that is the safe instant itself, the latest a read can see.
+ * The instant a read answers for, in one round trip (migration 022's steward_reading_instant: the store clock, then
+ * the leases, then the last change in a snapshot taken after them). With `lastChange`, also the findings' last change
+ * at that instant: what a count read earlier at an instant with the same last change still counts.
  */
-export async function readingInstant(db: Queryable, orgId: string, requested?: number): Promise<{ at: number; current: boolean }> {
-  const safe = await safeSnapshotInstant(db, orgId);
-  const at = requested === undefined ? safe : Math.min(requested, safe);
-  return { at, current: at === safe };
+export async function readingInstant(db: Queryable, orgId: string, requested?: number, { lastChange = false } = {}): Promise<ReadingInstant> {
+  const row = (
+    await db.query<{ at: number | string; safe: number | string; last_change: number | string | null }>(
+      `SELECT at, safe, last_change FROM steward_reading_instant($1, $2, $3)`,
+      [orgId, requested ?? null, lastChange],
+      // The statement's text never changes: planned once per connection.
+      { prepared: 'steward_reading_instant' },
+    )
+  ).rows[0]!;
+  const at = Number(row.at);
+  return { at, current: at === Number(row.safe), ...(row.last_change === null ? {} : { lastChange: Number(row.last_change) }) };
 }
 
 /** The instant a listing reads (readingInstant's). */
@@ -41,24 +59,7 @@ export async function listingInstant(db: Queryable, orgId: string, requested?: n
 
 /** The latest instant a listing may read for this organization without a commit in flight changing it later. */
 export async function safeSnapshotInstant(db: Queryable, orgId: string): Promise<number> {
-  // One round trip, in the order the argument above needs: the clock is read as the FROM row is produced, and the
-  // leases by a subquery correlated with it, which runs only once that row exists (a SubPlan, never an InitPlan).
-  const row = (
-    await db.query<{ clock: number | string; oldest: number | string | null }>(
-      `SELECT c.clock, (
-         SELECT min(c.clock + ((l.objid::bigint - c.clock + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648)
-         FROM pg_locks l
-         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted AND l.classid::bigint = ${LEASE_KEY}::bigint & 4294967295
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS oldest
-       FROM (SELECT ${CLOCK} AS clock OFFSET 0) c`,
-      [orgId],
-      // Planning the read of pg_locks cost more than running it: every request reads the clock.
-      { prepared: 'steward_safe_snapshot_instant' },
-    )
-  ).rows[0]!;
-  const clock = Number(row.clock);
-  const oldest = row.oldest === null ? null : Number(row.oldest);
-  return oldest === null ? clock : Math.min(clock, oldest - 1);
+  return (await readingInstant(db, orgId)).at;
 }
 
 /** Takes the lease of the organization within the transaction; returns the instant to write at. */

@@ -11,7 +11,7 @@ import { createKeys } from '../../src/store/orgs.js';
 import { listingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { OPEN_ENDED, stateOf, writeStates } from '../../src/store/finding-states.js';
 import { expireMutes, lockCurrentStates, writeMutes } from '../../src/store/mutes.js';
-import { countFindings, queryFindingsPage, summarizeFindings } from '../../src/store/findings-query.js';
+import { countFindings, lastChangeAt, queryFindingsPage, summarizeFindings } from '../../src/store/findings-query.js';
 import {
   compactFindingCounts,
   countCovered,
@@ -31,7 +31,7 @@ import { createRule, deleteRule } from '../../src/findings/automation-rules.js';
 import { NotFound } from '../../src/errors.js';
 import { makeState } from './findings-seed.js';
 import { RULE_KINDS, type RuleBody } from '../../src/findings/automation-rule-kinds.js';
-import { findingsSummary, listFindings, muteFindings } from '../../src/findings/findings-service.js';
+import { findingsSummary, listFindings, muteFindings, setCountCacheCapacity } from '../../src/findings/findings-service.js';
 import { parseListQuery } from '../../src/findings/list-query.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -329,6 +329,8 @@ describe('kept finding counts', () => {
       return { page, statements: [...statements] };
     };
     const fail: FilterNode = { op: 'eq', field: 'evaluation', value: 'fail' };
+    // Counted on every request first (no count kept between them), to see each way of counting.
+    setCountCacheCapacity(0);
     await listed('filter[evaluation]=fail');
 
     const current = await listed('filter[evaluation]=fail');
@@ -346,6 +348,24 @@ describe('kept finding counts', () => {
       beside.page.findings.map((f) => f.finding_id),
       current.page.findings.map((f) => f.finding_id),
     );
+
+    // A count is kept while the findings do not change: the next first page reads the clock and its page only.
+    setCountCacheCapacity(2000);
+    const counted = await listed('filter[evaluation]=fail');
+    assert.ok(counted.statements.some((sql) => /finding_counts/.test(sql)));
+    const reused = await listed('filter[evaluation]=fail');
+    assert.equal(reused.statements.length, 2, `the clock, then the page alone: ${reused.statements.join('\n---\n')}`);
+    assert.ok(!reused.statements.some((sql) => /finding_counts|count\(\*\)/.test(sql)), 'the count is not read again');
+    assert.equal(reused.page.total, counted.page.total);
+    // Any change of the findings counts again.
+    const unchanged = await lastChangeAt(db, w.orgId, reused.page.snapshot);
+    while ((await lastChangeAt(db, w.orgId, await listingInstant(db, w.orgId))) === unchanged) await w.step(db);
+    const changed = await listed('filter[evaluation]=fail');
+    assert.ok(
+      changed.statements.some((sql) => /finding_counts/.test(sql)),
+      'a change of the findings: counted again',
+    );
+    assert.equal(changed.page.total, await countFindings(db, w.orgId, fail, changed.page.snapshot));
 
     const qs = `filter[evaluation]=fail&snapshot_timestamp=${earlier}`;
     const past = await listed(qs);
@@ -434,6 +454,12 @@ describe('kept finding counts', () => {
           const at = await listingInstant(db, orgId);
           await assertCountsAgree(db, reader, at, [{ op: 'and', nodes: [] }, reader.coveredFilter(), reader.coveredFilter()], `seed ${seed}, racing`);
           await assertSummaryAgrees(db, orgId, at, `seed ${seed}, racing`);
+          // The listing's own totals, counts kept between its requests while the findings did not change among them.
+          for (const qs of ['filter[evaluation]=fail', 'filter[tags]=team:a', '']) {
+            const page = await listFindings(db, orgId, parseListQuery(new URLSearchParams(qs)));
+            const filter = parseListQuery(new URLSearchParams(qs)).filter;
+            assert.equal(page.total, await countFindings(db, orgId, filter, page.snapshot), `seed ${seed}, listing ${qs || 'everything'}`);
+          }
           reads++;
         }
       };

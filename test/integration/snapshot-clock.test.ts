@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { safeSnapshotInstant } from '../../src/store/snapshot-clock.js';
+import { readingInstant, safeSnapshotInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
+import { createKeys } from '../../src/store/orgs.js';
+import { lastChangeAt } from '../../src/store/findings-query.js';
+import { writeStates } from '../../src/store/finding-states.js';
+import { makeState } from './findings-seed.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -32,9 +36,35 @@ test('the safe snapshot instant is the store clock when no write is in flight, i
   if (db.kind !== 'postgres') return;
   const kept = (
     await db.query<{ calls: string }>(
-      `SELECT (generic_plans + custom_plans)::text AS calls FROM pg_prepared_statements WHERE name = 'steward_safe_snapshot_instant'`,
+      `SELECT (generic_plans + custom_plans)::text AS calls FROM pg_prepared_statements WHERE name = 'steward_reading_instant'`,
     )
   ).rows;
   assert.equal(kept.length, 1, 'the clock statement is prepared on the connection');
   assert.ok(Number(kept[0]!.calls) >= 7, `planned for ${kept[0]!.calls} of 7 calls`);
+});
+
+test("a reading instant carries the findings' last change at it, which moves with each write and not otherwise", async () => {
+  const { org_id: org } = await createKeys(db, 'reading-instant', 't');
+  const empty = await readingInstant(db, org, undefined, { lastChange: true });
+  assert.equal(empty.current, true);
+  assert.equal(empty.lastChange, 0, 'no finding ever: no change');
+  assert.equal((await readingInstant(db, org)).lastChange, undefined, 'not read unless asked for');
+  const written = await withFindingWriteLease(db, org, 'org', async (tx, now) => {
+    await writeStates(tx, org, [], [makeState(1)], now, 'test');
+    return now;
+  });
+  const after = await readingInstant(db, org, undefined, { lastChange: true });
+  assert.equal(after.lastChange, written, 'the write is the last change');
+  assert.equal(after.lastChange, await lastChangeAt(db, org, after.at));
+  await new Promise((r) => setTimeout(r, 3));
+  const later = await readingInstant(db, org, undefined, { lastChange: true });
+  assert.ok(later.at > after.at);
+  assert.equal(later.lastChange, written, 'no write since: the same last change');
+  // An instant asked for before the write: that instant, not the current one, and the change before it.
+  const before = await readingInstant(db, org, written - 1, { lastChange: true });
+  assert.deepEqual(before, { at: written - 1, current: false, lastChange: 0 });
+  // An instant asked for after the safe one is the safe one.
+  const ahead = await readingInstant(db, org, Date.now() + 60_000, { lastChange: true });
+  assert.equal(ahead.current, true);
+  assert.ok(ahead.at <= Date.now() + 1000);
 });
