@@ -5,14 +5,14 @@ import type { Actor } from '../auth/actor.js';
 import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
-import { listingInstant, readingInstant, withFindingWriteLease } from '../store/snapshot-clock.js';
+import { listingInstant, readingInstant, withFindingWriteLease, type ReadingInstant } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/server-secrets.js';
+import { queryFindingsPageAtReadingInstant } from '../store/reading-script.js';
 import {
   countFindings,
   findingAt,
   findingDetails,
   queryFindingsPage,
-  type PageQuery,
   summarizeFindings,
   type FindingDetail,
   type FindingRow,
@@ -22,7 +22,7 @@ import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mut
 import { decodeCursor, requireCursorSnapshot, encodeCursor, filterHash } from './cursor-codec.js';
 import { CountCache } from './count-cache.js';
 import { coveredFilter } from './count-coverage.js';
-import { countCovered, queryFindingsPageCounted, summarizeKeptCounts } from '../store/finding-counts.js';
+import { countCovered, summarizeKeptCounts } from '../store/finding-counts.js';
 import { readsOwners, type FilterNode } from './filter-tree.js';
 import type { ListRequest } from './list-query.js';
 import type { FindingPage } from './serializers.js';
@@ -58,60 +58,48 @@ function countKey(orgId: string, filter: FilterNode, lastChange: number): string
 }
 
 /**
- * A first page and its exact count, counted. At the current instant, a filter the kept counts cover sums them: beside
- * the page on a connection of its own while connections are spare (it then adds no time to the request), in the page's
- * own statement when they are all busy (one statement less to parse, plan and send under load) or on a store that runs
- * one statement at a time. Any other filter, or a past instant, is counted by a scan beside the page.
+ * The exact number of findings a first page's filter selects at its instant: the count kept for the filter and the
+ * findings' last change, else counted (summed from the kept counts for a filter they cover at the current instant, by
+ * a scan otherwise) and kept.
  */
-async function countedFirstPage(db: Db, orgId: string, q: PageQuery, current: boolean): Promise<{ rows: FindingRow[]; total: number }> {
-  const covered = current && keptCounts ? coveredFilter(q.filter) : undefined;
-  if (covered && (db.spareConnections?.() ?? 0) >= 2) {
-    const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countCovered(db, orgId, covered, q.at)]);
-    return { rows, total };
-  }
-  if (covered) return queryFindingsPageCounted(db, orgId, q, covered);
-  const [rows, total] = await Promise.all([queryFindingsPage(db, orgId, q), countFindings(db, orgId, q.filter, q.at)]);
-  return { rows, total };
+async function firstPageTotal(db: Db, orgId: string, filter: FilterNode, instant: Required<ReadingInstant>): Promise<number> {
+  const key = countKey(orgId, filter, instant.lastChange);
+  const kept = key === undefined ? undefined : counts.get(key);
+  if (kept !== undefined) return kept;
+  const covered = instant.current && keptCounts ? coveredFilter(filter) : undefined;
+  const total = covered ? await countCovered(db, orgId, covered, instant.at) : await countFindings(db, orgId, filter, instant.at);
+  if (key !== undefined) counts.set(key, total);
+  return total;
 }
 
 /**
- * A page and the exact number of findings its filter selects. A later page's count is its cursor's (the count at a
- * fixed instant never changes); a first page's is the one kept for its filter and the findings' last change, or is
- * counted and kept.
+ * A page and the exact number of findings its filter selects at its instant. A first page reads its instant with it
+ * (reading-script.ts); a later page reads its cursor's instant and count (the count at a fixed instant never changes).
  */
-async function pageAndTotal(
-  db: Db,
-  orgId: string,
-  q: PageQuery,
-  reading: { current: boolean; lastChange: number } | { knownTotal: number },
-): Promise<{ rows: FindingRow[]; total: number }> {
-  if ('knownTotal' in reading) return { rows: await queryFindingsPage(db, orgId, q), total: reading.knownTotal };
-  const key = countKey(orgId, q.filter, reading.lastChange);
-  const kept = key === undefined ? undefined : counts.get(key);
-  if (kept !== undefined) return { rows: await queryFindingsPage(db, orgId, q), total: kept };
-  const read = await countedFirstPage(db, orgId, q, reading.current);
-  if (key !== undefined) counts.set(key, read.total);
-  return read;
-}
-
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
   const secret = await cursorSecret(db);
-  let at: number;
-  let after: { severityRank: number; findingId: string } | undefined;
-  let reading: Parameters<typeof pageAndTotal>[3];
+  const limit = req.limit + 1;
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
-    at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
-    after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
-    reading = { knownTotal: position.total };
-  } else {
-    // The findings' last change keys the counts kept between requests.
-    const instant = await readingInstant(db, orgId, req.snapshotTimestamp, { lastChange: true });
-    at = instant.at;
-    reading = { current: instant.current, lastChange: instant.lastChange! };
+    const at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
+    const after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
+    const rows = await queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit });
+    return pageOf(db, secret, orgId, req, { rows, total: position.total, at }, ruleMessages);
   }
-  const q = { filter: req.filter, at, ...(after ? { after } : {}), limit: req.limit + 1 };
-  const { rows, total } = await pageAndTotal(db, orgId, q, reading);
+  const { instant, rows } = await queryFindingsPageAtReadingInstant(db, orgId, { filter: req.filter, limit }, req.snapshotTimestamp);
+  const total = await firstPageTotal(db, orgId, req.filter, instant);
+  return pageOf(db, secret, orgId, req, { rows, total, at: instant.at }, ruleMessages);
+}
+
+/** The page of the rows read (one more than the limit when a next page follows), with its cursor and details. */
+async function pageOf(
+  db: Db,
+  secret: string,
+  orgId: string,
+  req: ListRequest,
+  { rows, total, at }: { rows: FindingRow[]; total: number; at: number },
+  ruleMessages: RuleMessages | undefined,
+): Promise<FindingPage> {
   const findings = rows.slice(0, req.limit);
   const last = findings[findings.length - 1];
   const page: FindingPage = { findings, total, snapshot: at };

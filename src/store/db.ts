@@ -21,10 +21,10 @@ export interface Db extends Queryable {
   /** The process of the running server whose embedded store this is, when reached through its socket. */
   readonly servedBy?: number;
   /**
-   * Statements this process could run at once right now without one waiting for a connection (connections idle or
-   * not yet opened); absent on a store that runs one statement at a time.
+   * Runs a script of statements without parameters in one round trip and one implicit transaction; answers each
+   * statement's rows in order. Absent on a store reached through a server's socket.
    */
-  spareConnections?(): number;
+  queryScript?(sql: string): Promise<Array<{ rows: Record<string, unknown>[] }>>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn while holding a PostgreSQL advisory lock (process-wide on PGlite, which has one process). */

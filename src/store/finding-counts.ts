@@ -12,16 +12,7 @@
 // Each correction reads a handful of rows by an index: those changed since T, and unwritten mute expiries.
 import type { Db, Queryable } from './db.js';
 import { OPEN_ENDED } from './finding-states.js';
-import {
-  Params,
-  branches,
-  buildPageQuery,
-  normalizeRow,
-  type FindingRow,
-  type PageQuery,
-  type SummaryCounts,
-  summaryOfCounts,
-} from './findings-query.js';
+import { Params, branches, type SummaryCounts, summaryOfCounts } from './findings-query.js';
 import { SEVERITIES } from '../posture/resource.js';
 import type { CoveredFilter } from '../findings/count-coverage.js';
 
@@ -116,28 +107,6 @@ export function buildCoveredCountQuery(orgId: string, f: CoveredFilter, at: numb
 export async function countCovered(db: Queryable, orgId: string, f: CoveredFilter, at: number): Promise<number> {
   const { sql, params } = buildCoveredCountQuery(orgId, f, at);
   return Number((await db.query<{ total: number | string }>(sql, params)).rows[0]!.total);
-}
-
-/** The statement of queryFindingsPageCounted. */
-export function buildCountedPageQuery(orgId: string, q: PageQuery, f: CoveredFilter): { sql: string; params: unknown[] } {
-  if (q.after || q.order?.after) throw new Error('only a first page carries its count');
-  return buildPageQuery(orgId, q, { name: 'covered_total', expression: (p, org, at) => coveredCountExpression(f, p, org, at) });
-}
-
-/**
- * A first page with the exact count of its covered filter, in one statement: one round trip instead of two, and the
- * count reads the page's own snapshot. An empty first page means the filter selects nothing at the instant.
- */
-export async function queryFindingsPageCounted(
-  db: Queryable,
-  orgId: string,
-  q: PageQuery,
-  f: CoveredFilter,
-): Promise<{ rows: FindingRow[]; total: number }> {
-  const { sql, params } = buildCountedPageQuery(orgId, q, f);
-  const rows = (await db.query<FindingRow & { covered_total: number | string }>(sql, params)).rows;
-  const total = rows.length === 0 ? 0 : Number(rows[0]!.covered_total);
-  return { rows: rows.map(({ covered_total: _, ...row }) => normalizeRow(row)), total };
 }
 
 /**

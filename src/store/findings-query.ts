@@ -142,13 +142,8 @@ function ordering(order: PageOrder, p: Params): { orderBy: string; keyset: strin
   return { orderBy: `evaluation_changed_at ${direction}, finding_id ${direction}`, keyset };
 }
 
-/**
- * A value computed once beside the page, in the same statement (an uncorrelated subquery: one evaluation, the page's
- * snapshot): given the parameters and the placeholders of the organization and the instant, its SQL expression.
- */
-export type PageColumn = (p: Params, org: string, at: string) => string;
-
-export function buildPageQuery(orgId: string, q: PageQuery, extra?: { name: string; expression: PageColumn }): { sql: string; params: unknown[] } {
+/** A page's statement. Its instant is always its second parameter (`$2`): reading-script.ts reads it in its place. */
+export function buildPageQuery(orgId: string, q: PageQuery): { sql: string; params: unknown[] } {
   const p = new Params();
   const org = p.add(orgId);
   const at = p.add(q.at);
@@ -158,9 +153,8 @@ export function buildPageQuery(orgId: string, q: PageQuery, extra?: { name: stri
   const branch = (validity: string) =>
     `(SELECT ${COLUMNS} FROM finding_states WHERE org_id = ${org} AND ${validity} AND ${where}${keyset} ORDER BY ${orderBy} LIMIT ${limit})`;
   const [current, closed] = branches(at);
-  const column = extra ? `, ${extra.expression(p, org, at)} AS ${extra.name}` : '';
   return {
-    sql: `SELECT ${COLUMNS}${column} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY ${orderBy} LIMIT ${limit}`,
+    sql: `SELECT ${COLUMNS} FROM (${branch(current)} UNION ALL ${branch(closed)}) page ORDER BY ${orderBy} LIMIT ${limit}`,
     params: p.values,
   };
 }

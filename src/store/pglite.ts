@@ -24,6 +24,9 @@ export async function openPglite(dataDir: string): Promise<Db> {
     async exec(sql) {
       await pglite.exec(sql);
     },
+    async queryScript(sql) {
+      return (await pglite.exec(sql)).map((r) => ({ rows: r.rows as Record<string, unknown>[] }));
+    },
     async transaction(fn) {
       return pglite.transaction(async (tx) =>
         fn({

@@ -94,9 +94,17 @@ export function openPostgres(url: string, poolSize = 10): Db {
   };
   return {
     kind: 'postgres',
-    spareConnections: () => (pool.waitingCount > 0 ? 0 : pool.idleCount + poolSize - pool.totalCount),
     query: (sql, params, options) => withClient((q) => q.query(sql, params, options)),
     exec: (sql) => withClient((q) => q.exec(sql)),
+    async queryScript(sql) {
+      const client = await checkout();
+      try {
+        const results = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+        return (Array.isArray(results) ? results : [results]).map((r) => ({ rows: r.rows }));
+      } finally {
+        client.release();
+      }
+    },
     async transaction(fn) {
       const client = await checkout();
       try {

@@ -195,6 +195,8 @@ test('the team, service and resource pages, each opened by its address, say what
       // The trend's range is in the address.
       await page.locator('#trend-range').selectOption('30d');
       await page.waitForURL(/range=30d/);
+      // The table is drawn again for the new range (empty while it loads): wait for its rows before counting them.
+      await page.locator('table.trend-table tbody tr').nth(7).waitFor();
       assert.equal(await page.locator('table.trend-table tbody tr').count(), 8);
     } finally {
       await close(page);

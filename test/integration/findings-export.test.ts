@@ -11,7 +11,7 @@ import type { FindingState } from '../../src/posture/finding-state.js';
 import { SEVERITIES } from '../../src/posture/resource.js';
 import { insertFindingIdentities, writeStates } from '../../src/store/finding-states.js';
 import { withFindingWriteLease } from '../../src/store/snapshot-clock.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db, QueryOptions } from '../../src/store/db.js';
 
 type Keys = { apiKey: string; appKey: string; orgId: string };
 type Item = { id: string; attributes: Record<string, unknown> };
@@ -296,21 +296,27 @@ test('the resource inventory exports in resource id order at its instant, equal 
 
 /** Runs `hook` before every page query of the findings listing (its keyset query) that the server sends. */
 function beforeEachPageQuery(hook: () => Promise<void>): () => void {
-  const original = db.query.bind(db);
+  const original = { query: db.query.bind(db), queryScript: db.queryScript?.bind(db) };
   let inside = false;
-  db.query = (async (sql: string, params?: unknown[]) => {
-    if (!inside && /FROM finding_states WHERE org_id = \$1 AND valid_to = /.test(sql) && sql.includes('UNION ALL')) {
-      inside = true;
-      try {
-        await hook();
-      } finally {
-        inside = false;
-      }
+  // A page's statement, with its parameters or (a first page's, in a script with its instant) written out.
+  const isPage = (sql: string) => /FROM finding_states WHERE org_id = (\$1|'[^']+') AND valid_to = /.test(sql) && sql.includes('UNION ALL');
+  const before = async (sql: string) => {
+    if (inside || !isPage(sql)) return;
+    inside = true;
+    try {
+      await hook();
+    } finally {
+      inside = false;
     }
-    return original(sql, params);
-  }) as Db['query'];
+  };
+  db.query = (async (sql: string, params?: unknown[], options?: QueryOptions) => (
+    await before(sql),
+    original.query(sql, params, options)
+  )) as Db['query'];
+  if (original.queryScript) db.queryScript = async (sql: string) => (await before(sql), original.queryScript!(sql));
   return () => {
-    db.query = original as Db['query'];
+    db.query = original.query as Db['query'];
+    if (original.queryScript) db.queryScript = original.queryScript;
   };
 }
 
