@@ -73,8 +73,27 @@ async function firstPageTotal(db: Db, orgId: string, filter: FilterNode, instant
 }
 
 /**
- * A page and the exact number of findings its filter selects at its instant. A first page reads its instant with it
- * (reading-script.ts); a later page reads its cursor's instant and count (the count at a fixed instant never changes).
+ * A first page, the exact number of findings its filter selects, and its instant. A filter the kept counts cover, at
+ * the current instant, reads its instant and its page in one round trip (reading-script.ts), then its count if none
+ * is kept (a sum of a few rows). Any other may be counted by a scan: it reads its instant first, then its page beside
+ * that count.
+ */
+async function firstPage(db: Db, orgId: string, filter: FilterNode, limit: number, requested: number | undefined) {
+  if (requested === undefined && keptCounts && coveredFilter(filter)) {
+    const { instant, rows } = await queryFindingsPageAtReadingInstant(db, orgId, { filter, limit }, undefined);
+    return { rows, total: await firstPageTotal(db, orgId, filter, instant), at: instant.at };
+  }
+  const instant = await readingInstant(db, orgId, requested, { lastChange: true });
+  const [rows, total] = await Promise.all([
+    queryFindingsPage(db, orgId, { filter, at: instant.at, limit }),
+    firstPageTotal(db, orgId, filter, { ...instant, lastChange: instant.lastChange ?? 0 }),
+  ]);
+  return { rows, total, at: instant.at };
+}
+
+/**
+ * A page and the exact number of findings its filter selects at its instant: a first page's (firstPage), or a later
+ * page's, read at its cursor's instant with its cursor's count (the count at a fixed instant never changes).
  */
 export async function listFindings(db: Db, orgId: string, req: ListRequest, ruleMessages?: RuleMessages): Promise<FindingPage> {
   const secret = await cursorSecret(db);
@@ -86,9 +105,7 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
     const rows = await queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit });
     return pageOf(db, secret, orgId, req, { rows, total: position.total, at }, ruleMessages);
   }
-  const { instant, rows } = await queryFindingsPageAtReadingInstant(db, orgId, { filter: req.filter, limit }, req.snapshotTimestamp);
-  const total = await firstPageTotal(db, orgId, req.filter, instant);
-  return pageOf(db, secret, orgId, req, { rows, total, at: instant.at }, ruleMessages);
+  return pageOf(db, secret, orgId, req, await firstPage(db, orgId, req.filter, limit, req.snapshotTimestamp), ruleMessages);
 }
 
 /** The page of the rows read (one more than the limit when a next page follows), with its cursor and details. */

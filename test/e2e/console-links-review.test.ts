@@ -267,7 +267,10 @@ test('a shared link opens the same view after sign-in; back and forward; the rev
     const line = page.locator('.timeline li', { has: page.locator('[data-review-action="confirm"]') }).first();
     await line.waitFor();
     assert.match((await line.textContent())!, /Confirmed by reviewer/);
-    assert.equal(await line.locator('time').getAttribute('datetime'), entry!.created_at);
+    // The line is one of the history's confirmed entries: the recompute the review sets off may add a newer one after
+    // the panel read the history (and before this test did).
+    const confirmed = (await history(CAROL_BUCKET)).filter((e) => e.review?.action === 'confirm').map((e) => e.created_at);
+    assert.ok(confirmed.includes((await line.locator('time').getAttribute('datetime'))!), `one of ${confirmed.join(', ')}`);
     assert.doesNotMatch((await line.locator('time').textContent())!, /T\d\d:/, 'a date, not an ISO string');
     await assertAccessible(page, 'finding panel with owner cards');
   });
