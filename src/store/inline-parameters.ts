@@ -20,8 +20,11 @@ function literalText(value: unknown): string {
     if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as a literal`);
     return String(value);
   }
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  throw new Error(`cannot write a ${typeof value} as a literal`);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value !== 'string') throw new Error(`cannot write a ${typeof value} as a literal`);
+  // The statement's text ends at a NUL on the wire: no value may carry one (requests with one are refused before).
+  if (value.includes('\u0000')) throw new Error('cannot write a NUL in a literal');
+  return value;
 }
 
 /** The literal of one parameter value: a number, string, boolean, null, or an array of those. */

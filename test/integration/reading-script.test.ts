@@ -53,6 +53,10 @@ test("a first page read with its instant sees every write committed before it, a
   );
   assert.equal(read.instant.lastChange, written);
   assert.ok(read.instant.at >= written);
+  // A store that takes no script (one reached through a server's socket) reads the instant first: the same answer.
+  const { queryScript: _, ...scriptless } = db;
+  const twoTrips = await queryFindingsPageAtReadingInstant(scriptless, org, { filter: { op: 'and', nodes: [] }, limit: 10 }, read.instant.at);
+  assert.deepEqual(twoTrips, { ...read, instant: { ...read.instant, current: twoTrips.instant.current } });
   const before = await queryFindingsPageAtReadingInstant(db, org, { filter: { op: 'and', nodes: [] }, limit: 10 }, written - 1);
   assert.deepEqual(before.rows, []);
   assert.equal(before.instant.lastChange, 0);

@@ -22,5 +22,7 @@ test('a value no literal can hold, or a placeholder without a value, is refused'
   assert.throws(() => literalOf(Number.NaN), /cannot write NaN/);
   assert.throws(() => literalOf(Infinity), /cannot write Infinity/);
   assert.throws(() => literalOf({ a: 1 }), /cannot write a object/);
+  assert.throws(() => literalOf('a\u0000b'), /NUL/);
+  assert.throws(() => literalOf(['ok', 'a\u0000b']), /NUL/);
   assert.throws(() => inlineParameters('SELECT $2', ['only one']), /no value for \$2/);
 });
