@@ -5,7 +5,13 @@ import type { Actor } from '../auth/actor.js';
 import { NotFound, Unprocessable } from '../errors.js';
 import { SEVERITIES } from '../posture/resource.js';
 import { severityRank } from '../posture/finding-identity.js';
-import { listingInstant, readingInstant, withFindingWriteLease, type ReadingInstant } from '../store/snapshot-clock.js';
+import {
+  listingInstant,
+  readingInstant,
+  readingInstantAndChange,
+  withFindingWriteLease,
+  type ReadingInstantAndChange,
+} from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/server-secrets.js';
 import { queryFindingsPageAtReadingInstant } from '../store/reading-script.js';
 import {
@@ -62,7 +68,7 @@ function countKey(orgId: string, filter: FilterNode, lastChange: number): string
  * findings' last change, else counted (summed from the kept counts for a filter they cover at the current instant, by
  * a scan otherwise) and kept.
  */
-async function firstPageTotal(db: Db, orgId: string, filter: FilterNode, instant: Required<ReadingInstant>): Promise<number> {
+async function firstPageTotal(db: Db, orgId: string, filter: FilterNode, instant: ReadingInstantAndChange): Promise<number> {
   const key = countKey(orgId, filter, instant.lastChange);
   const kept = key === undefined ? undefined : counts.get(key);
   if (kept !== undefined) return kept;
@@ -83,10 +89,10 @@ async function firstPage(db: Db, orgId: string, filter: FilterNode, limit: numbe
     const { instant, rows } = await queryFindingsPageAtReadingInstant(db, orgId, { filter, limit }, undefined);
     return { rows, total: await firstPageTotal(db, orgId, filter, instant), at: instant.at };
   }
-  const instant = await readingInstant(db, orgId, requested, { lastChange: true });
+  const instant = await readingInstantAndChange(db, orgId, requested);
   const [rows, total] = await Promise.all([
     queryFindingsPage(db, orgId, { filter, at: instant.at, limit }),
-    firstPageTotal(db, orgId, filter, { ...instant, lastChange: instant.lastChange ?? 0 }),
+    firstPageTotal(db, orgId, filter, instant),
   ]);
   return { rows, total, at: instant.at };
 }

@@ -4,7 +4,7 @@
 // the leases and the last change were read), as that of a statement sent after it would be; and the planner reads the
 // setting as it plans, so the read is planned for its instant as if it were a parameter.
 import type { Db } from './db.js';
-import { readingInstant, type ReadingInstant } from './snapshot-clock.js';
+import { readingInstantAndChange, type ReadingInstantAndChange } from './snapshot-clock.js';
 import { inlineParameters, literalOf } from './inline-parameters.js';
 import { buildPageQuery, normalizeRow, queryFindingsPage, type FindingRow, type PageQuery } from './findings-query.js';
 
@@ -19,7 +19,7 @@ export async function readAtReadingInstant<T>(
   orgId: string,
   requested: number | undefined,
   statement: { sql: string; params: unknown[] },
-): Promise<{ instant: Required<ReadingInstant>; rows: T[] } | undefined> {
+): Promise<{ instant: ReadingInstantAndChange; rows: T[] } | undefined> {
   if (!db.queryScript) return undefined;
   const read = inlineParameters(statement.sql, statement.params, { 2: `current_setting('${SETTING}')::bigint` });
   const [instant, result] = await db.queryScript(
@@ -41,10 +41,10 @@ export async function queryFindingsPageAtReadingInstant(
   orgId: string,
   q: Omit<PageQuery, 'at'>,
   requested: number | undefined,
-): Promise<{ instant: Required<ReadingInstant>; rows: FindingRow[] }> {
+): Promise<{ instant: ReadingInstantAndChange; rows: FindingRow[] }> {
   // The instant's parameter is replaced by the instant the script reads: the value given here is never sent.
   const read = await readAtReadingInstant<FindingRow>(db, orgId, requested, buildPageQuery(orgId, { ...q, at: 0 }));
   if (read) return { instant: read.instant, rows: read.rows.map(normalizeRow) };
-  const instant = await readingInstant(db, orgId, requested, { lastChange: true });
-  return { instant: { ...instant, lastChange: instant.lastChange ?? 0 }, rows: await queryFindingsPage(db, orgId, { ...q, at: instant.at }) };
+  const instant = await readingInstantAndChange(db, orgId, requested);
+  return { instant, rows: await queryFindingsPage(db, orgId, { ...q, at: instant.at }) };
 }

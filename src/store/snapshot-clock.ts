@@ -17,29 +17,33 @@ import { lockWriteScope, lostRace, WRITE_ATTEMPTS, type WriteScope } from './wri
 import { compactFindingCounts } from './finding-counts.js';
 
 const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
-// The leases' first key; the second is the start. pg_locks shows keys as unsigned 32-bit numbers.
+// The leases' first key; the second is the start. pg_locks shows keys as unsigned 32-bit numbers. Migration 022's
+// steward_reading_instant looks for the same key.
 const LEASE_KEY = `hashtext('steward-finding-lease:' || $1::text)`;
 
 async function storeClock(db: Queryable): Promise<number> {
   return Number((await db.query<{ now: number }>(`SELECT ${CLOCK} AS now`)).rows[0]!.now);
 }
 
-/** The instant a read answers for, and (when asked for) the findings' last change at it. */
+/** The instant a read answers for. */
 export interface ReadingInstant {
   /** The instant asked for, but never past the safe instant (a later one could still change). */
   at: number;
   /** Whether `at` is the safe instant itself, the latest a read can see. */
   current: boolean;
+}
+
+/** A reading instant with the findings' last change at it. */
+export interface ReadingInstantAndChange extends ReadingInstant {
   /** The last instant at or before `at` when the findings changed in a way a listing can see (0: never). */
-  lastChange?: number;
+  lastChange: number;
 }
 
 /**
- * The instant a read answers for, in one round trip (migration 022's steward_reading_instant: the store clock, then
- * the leases, then the last change in a snapshot taken after them). With `lastChange`, also the findings' last change
- * at that instant: what a count read earlier at an instant with the same last change still counts.
+ * One round trip to migration 022's steward_reading_instant: the store clock, then the leases, then (when asked for)
+ * the last change, in a snapshot taken after them.
  */
-export async function readingInstant(db: Queryable, orgId: string, requested?: number, { lastChange = false } = {}): Promise<ReadingInstant> {
+async function readInstant(db: Queryable, orgId: string, requested: number | undefined, lastChange: boolean) {
   const row = (
     await db.query<{ at: number | string; safe: number | string; last_change: number | string | null }>(
       `SELECT at, safe, last_change FROM steward_reading_instant($1, $2, $3)`,
@@ -49,17 +53,26 @@ export async function readingInstant(db: Queryable, orgId: string, requested?: n
     )
   ).rows[0]!;
   const at = Number(row.at);
-  return { at, current: at === Number(row.safe), ...(row.last_change === null ? {} : { lastChange: Number(row.last_change) }) };
+  return { at, current: at === Number(row.safe), lastChange: Number(row.last_change ?? 0) };
 }
 
-/** The instant a listing reads (readingInstant's). */
+/** The instant a read answers for: the one requested (undefined: the latest), never past the safe instant. */
+export async function readingInstant(db: Queryable, orgId: string, requested?: number): Promise<ReadingInstant> {
+  const { at, current } = await readInstant(db, orgId, requested, false);
+  return { at, current };
+}
+
+/**
+ * The instant a read answers for with the findings' last change at it: what a count read earlier at an instant with
+ * the same last change still counts.
+ */
+export async function readingInstantAndChange(db: Queryable, orgId: string, requested?: number): Promise<ReadingInstantAndChange> {
+  return readInstant(db, orgId, requested, true);
+}
+
+/** The instant a listing reads (readingInstant's): with no instant requested, the latest no write in flight can change. */
 export async function listingInstant(db: Queryable, orgId: string, requested?: number): Promise<number> {
   return (await readingInstant(db, orgId, requested)).at;
-}
-
-/** The latest instant a listing may read for this organization without a commit in flight changing it later. */
-export async function safeSnapshotInstant(db: Queryable, orgId: string): Promise<number> {
-  return (await readingInstant(db, orgId)).at;
 }
 
 /** Takes the lease of the organization within the transaction; returns the instant to write at. */

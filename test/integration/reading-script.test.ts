@@ -6,7 +6,7 @@ import type { Db } from '../../src/store/db.js';
 import { openTestStore } from '../helpers/db.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { readAtReadingInstant, queryFindingsPageAtReadingInstant } from '../../src/store/reading-script.js';
-import { readingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
+import { readingInstantAndChange, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { writeStates } from '../../src/store/finding-states.js';
 import { makeState } from './findings-seed.js';
 
@@ -85,6 +85,6 @@ test(
     const after = await queryFindingsPageAtReadingInstant(db, org, { filter: { op: 'and', nodes: [] }, limit: 10 }, undefined);
     assert.equal(after.rows.length, 1);
     assert.equal(after.instant.lastChange, now);
-    assert.equal((await readingInstant(db, org, undefined, { lastChange: true })).lastChange, now);
+    assert.equal((await readingInstantAndChange(db, org)).lastChange, now);
   },
 );

@@ -15,7 +15,7 @@ import { ingestResources } from '../../src/posture/inventory-service.js';
 import { reevaluateInventory } from '../../src/posture/reevaluate.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import type { RuleEngine } from '../../src/posture/rule-engine.js';
-import { safeSnapshotInstant } from '../../src/store/snapshot-clock.js';
+import { listingInstant } from '../../src/store/snapshot-clock.js';
 
 const rules = builtInRuleEngine();
 /** Rules as they were before pairs could go unjudged: a rule lacking its data failed. */
@@ -71,7 +71,7 @@ test('reevaluating a store filled under rules that decided without data ends whe
   await ingestResources(store.db, fresh, states, rules, { source: 'import:terraform-state' });
   const before = await judged(upgraded);
   assert.equal(before.gaps.length, 0, 'the old rules left no pair unjudged');
-  const beforeInstant = await safeSnapshotInstant(store.db, upgraded);
+  const beforeInstant = await listingInstant(store.db, upgraded);
   const failsBefore = await failsAt(upgraded, beforeInstant);
 
   const summary = await reevaluateInventory(store.db, upgraded, rules);
@@ -85,7 +85,7 @@ test('reevaluating a store filled under rules that decided without data ends whe
 
   // What the old rules said stays in the history: the instant before answers as it did.
   assert.equal(await failsAt(upgraded, beforeInstant), failsBefore);
-  assert.ok((await failsAt(upgraded, await safeSnapshotInstant(store.db, upgraded))) < failsBefore);
+  assert.ok((await failsAt(upgraded, await listingInstant(store.db, upgraded))) < failsBefore);
 
   const again = await reevaluateInventory(store.db, upgraded, rules);
   assert.deepEqual(

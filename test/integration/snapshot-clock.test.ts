@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { readingInstant, safeSnapshotInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
+import { listingInstant, readingInstant, readingInstantAndChange, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { lastChangeAt } from '../../src/store/findings-query.js';
 import { writeStates } from '../../src/store/finding-states.js';
@@ -30,7 +30,7 @@ test('the safe snapshot instant is the store clock when no write is in flight, i
   const org = '00000000-0000-4000-8000-000000000001';
   for (let i = 0; i < 7; i++) {
     const before = Date.now();
-    const at = await safeSnapshotInstant(db, org);
+    const at = await listingInstant(db, org);
     assert.ok(at >= before - 1000 && at <= Date.now() + 1000, `${at} near ${before}`);
   }
   if (db.kind !== 'postgres') return;
@@ -45,26 +45,26 @@ test('the safe snapshot instant is the store clock when no write is in flight, i
 
 test("a reading instant carries the findings' last change at it, which moves with each write and not otherwise", async () => {
   const { org_id: org } = await createKeys(db, 'reading-instant', 't');
-  const empty = await readingInstant(db, org, undefined, { lastChange: true });
+  const empty = await readingInstantAndChange(db, org);
   assert.equal(empty.current, true);
   assert.equal(empty.lastChange, 0, 'no finding ever: no change');
-  assert.equal((await readingInstant(db, org)).lastChange, undefined, 'not read unless asked for');
+  assert.ok(!('lastChange' in (await readingInstant(db, org))), 'not read unless asked for');
   const written = await withFindingWriteLease(db, org, 'org', async (tx, now) => {
     await writeStates(tx, org, [], [makeState(1)], now, 'test');
     return now;
   });
-  const after = await readingInstant(db, org, undefined, { lastChange: true });
+  const after = await readingInstantAndChange(db, org);
   assert.equal(after.lastChange, written, 'the write is the last change');
   assert.equal(after.lastChange, await lastChangeAt(db, org, after.at));
   await new Promise((r) => setTimeout(r, 3));
-  const later = await readingInstant(db, org, undefined, { lastChange: true });
+  const later = await readingInstantAndChange(db, org);
   assert.ok(later.at > after.at);
   assert.equal(later.lastChange, written, 'no write since: the same last change');
   // An instant asked for before the write: that instant, not the current one, and the change before it.
-  const before = await readingInstant(db, org, written - 1, { lastChange: true });
+  const before = await readingInstantAndChange(db, org, written - 1);
   assert.deepEqual(before, { at: written - 1, current: false, lastChange: 0 });
   // An instant asked for after the safe one is the safe one.
-  const ahead = await readingInstant(db, org, Date.now() + 60_000, { lastChange: true });
+  const ahead = await readingInstantAndChange(db, org, Date.now() + 60_000);
   assert.equal(ahead.current, true);
   assert.ok(ahead.at <= Date.now() + 1000);
 });
