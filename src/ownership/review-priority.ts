@@ -2,8 +2,12 @@
 //
 //   score = uncertainty × reach × impact
 //   uncertainty = 1 − confidence (an `unknown` answer: 1, it names no owner a reviewer could confirm)
-//   reach       = groupSize / (1 + reviewedInGroup): the inferences resting on the same deciding evidence move with
-//                 what a review teaches about it, and a group already taught yields less. Only where a review moves
+//   reach       = groupSize / (1 + reviewedInGroup)²: the inferences resting on the same deciding evidence move with
+//                 what a review teaches about it, and a group already taught yields much less: its reviews are its
+//                 least confident answers, so after a few its piece's labels have said what they will, and more of them
+//                 only skew the piece's rate toward those answers (measured: with 1 / (1 + reviewed) the queue spent a
+//                 third of a 5% budget on one pipeline's group, and its held-out gain fell as it went on; see
+//                 bench/README.md). Only where a review moves
 //                 that piece (vote-reliability.ts, learnsFromPiece): a user answer resting on a creator, a modifier or a
 //                 CODEOWNERS line is a group of one, since its review moves none of the piece's other answers
 //   impact      = 1 + openCriticalHigh: an owner found for a resource with open critical or high findings matters more
@@ -42,7 +46,7 @@ export interface ReviewPriority {
   parts: {
     /** 1 − confidence, or 1 for an unknown answer. */
     uncertainty: number;
-    /** groupSize / (1 + reviewedInGroup). */
+    /** groupSize / (1 + reviewedInGroup)². */
     reach: number;
     /** 1 + openCriticalHigh. */
     impact: number;
@@ -55,7 +59,8 @@ export interface ReviewPriority {
  */
 export function reviewPriority(input: ReviewPriorityInput): ReviewPriority {
   const uncertainty = input.unknown ? 1 : 1 - Math.min(1, Math.max(0, input.confidence));
-  const reach = input.groupSize / (1 + input.reviewedInGroup);
+  const taught = 1 + input.reviewedInGroup;
+  const reach = input.groupSize / (taught * taught);
   const impact = 1 + input.openCriticalHigh;
   return { score: uncertainty * reach * impact, parts: { uncertainty, reach, impact } };
 }

@@ -111,7 +111,7 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
      scored AS (
        SELECT w.resource_id, w.evidence_key, w.group_size, w.reviewed_in_group, w.open_critical_high,
          (CASE WHEN w.owner_type = 'unknown' THEN 1::float8 ELSE 1 - least(1, greatest(0, w.confidence)) END)
-           * (w.group_size::float8 / (1 + w.reviewed_in_group)::float8)
+           * (w.group_size::float8 / ((1 + w.reviewed_in_group)::float8 * (1 + w.reviewed_in_group)::float8))
            * (1 + w.open_critical_high)::float8 AS score
        FROM waiting w
      )

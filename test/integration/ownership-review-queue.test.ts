@@ -336,7 +336,7 @@ test('feedback takes an item out at once, and its group yields less, even once c
   let items = byResource(await whole());
   assert.equal(items.has(GROUP[0]!), false, 'confirmed: out of the queue');
   assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reviewed_in_group, 1);
-  assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reach, 3);
+  assert.equal(items.get(GROUP[1]!)!.attributes.score_parts.reach, 6 / 4);
   assert.equal(initial.get(GROUP[1]!)!.attributes.score_parts.reach, 6);
   assert.match(
     items.get(GROUP[1]!)!.attributes.reason,
@@ -355,7 +355,7 @@ test('feedback takes an item out at once, and its group yields less, even once c
   for (const gone of [GROUP[0]!, GROUP[1]!, QUIET]) assert.equal(items.has(gone), false, gone);
   assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reviewed_in_group, 2);
   assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.group_size, 5, 'the corrected answer rests on the review now');
-  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reach, 5 / 3);
+  assert.equal(items.get(GROUP[2]!)!.attributes.score_parts.reach, 5 / 9);
 
   // A reject re-infers, and the slot has feedback: out too.
   await feedback(TAGGED, { action: 'reject', inference_checksum: items.get(TAGGED)!.attributes.inference.checksum });

@@ -5,7 +5,7 @@ import { reviewMovesGroup, reviewPriority, reviewReason } from '../../src/owners
 // The review queue's priority on its own; test/integration/ownership-review-queue.test.ts holds the store's order to it.
 
 test('score = uncertainty × reach × impact', () => {
-  const p = reviewPriority({ confidence: 0.75, groupSize: 6, reviewedInGroup: 2, openCriticalHigh: 3 });
+  const p = reviewPriority({ confidence: 0.75, groupSize: 18, reviewedInGroup: 2, openCriticalHigh: 3 });
   assert.deepEqual(p, { score: 0.25 * 2 * 4, parts: { uncertainty: 0.25, reach: 2, impact: 4 } });
   assert.equal(reviewPriority({ confidence: 0.3, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 0, unknown: true }).score, 1);
   assert.ok(
@@ -20,6 +20,18 @@ test('score = uncertainty × reach × impact', () => {
     reviewReason({ confidence: 0.5, groupSize: 1, reviewedInGroup: 0, openCriticalHigh: 1, evidence: { type: 'owner_tag', name: 'team:x' } }),
     'confidence 0.50; it alone rests on its evidence (owner tag `team:x`); 1 open critical/high finding',
   );
+});
+
+test("a group's reach falls with the square of its reviews: a taught group gives way to a fresh one a quarter its size", () => {
+  const reach = (groupSize: number, reviewedInGroup: number) =>
+    reviewPriority({ confidence: 0.5, groupSize, reviewedInGroup, openCriticalHigh: 0 }).parts.reach;
+  assert.deepEqual(
+    [0, 1, 2, 3].map((k) => reach(48, k)),
+    [48, 12, 48 / 9, 3],
+  );
+  const taught = reviewPriority({ confidence: 0.5, groupSize: 100, reviewedInGroup: 1, openCriticalHigh: 0 }).score;
+  const fresh = reviewPriority({ confidence: 0.5, groupSize: 30, reviewedInGroup: 0, openCriticalHigh: 0 }).score;
+  assert.ok(fresh > taught, `${fresh} > ${taught}`);
 });
 
 test('confidence outside 0..1 is clamped; an unknown answer is fully uncertain', () => {

@@ -56,7 +56,7 @@ const RESPONSE = Type.Object({
         score: Type.Number({ description: 'uncertainty × reach × impact: the expected gain in accuracy of reviewing it' }),
         score_parts: Type.Object({
           uncertainty: Type.Number({ description: '1 − confidence; 1 for an unknown answer' }),
-          reach: Type.Number({ description: 'group_size / (1 + reviewed_in_group)' }),
+          reach: Type.Number({ description: 'group_size / (1 + reviewed_in_group)^2' }),
           impact: Type.Number({ description: '1 + open_critical_high' }),
           group_size: Type.Integer({
             description:
