@@ -5,11 +5,11 @@
 //   reach       = groupSize / (1 + reviewedInGroup)²: the inferences resting on the same deciding evidence move with
 //                 what a review teaches about it, and a group already taught yields much less: its reviews are its
 //                 least confident answers, so after a few its piece's labels have said what they will, and more of them
-//                 only skew the piece's rate toward those answers (measured: with 1 / (1 + reviewed) the queue spent a
-//                 third of a 5% budget on one pipeline's group, and its held-out gain fell as it went on; see
-//                 bench/README.md). Only where a review moves
-//                 that piece (vote-reliability.ts, learnsFromPiece): a user answer resting on a creator, a modifier or a
-//                 CODEOWNERS line is a group of one, since its review moves none of the piece's other answers
+//                 only skew the piece's rate toward those answers (measured: with 1 / (1 + reviewed) the queue spent 43
+//                 of a 5% budget of 150 on one pipeline's group, and its held-out gain fell as it went on; see
+//                 bench/README.md). Only where a review moves that piece (vote-reliability.ts, learnsFromPiece):
+//                 a user answer resting on a creator, a modifier or a CODEOWNERS line is a group of one, since its
+//                 review moves none of the piece's other answers
 //   impact      = 1 + openCriticalHigh: an owner found for a resource with open critical or high findings matters more
 //
 // The review queue's SQL (src/store/review-queue.ts) computes the same expression, in the same order of operations,
