@@ -187,6 +187,16 @@ export function weightsShift(a: SignalWeights, b: SignalWeights): number {
     }
   }
   for (const type of OWNER_TYPES) {
+    const before = a.learnt?.pieces?.[type] ?? {};
+    const after = b.learnt?.pieces?.[type] ?? {};
+    for (const piece of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const x = before[piece];
+      const y = after[piece];
+      // A piece judged on its own on one side only moves its votes from its class's reliability.
+      shift = Math.max(shift, !x || !y ? 1 : Math.abs(x.alpha / (x.alpha + x.beta) - y.alpha / (y.alpha + y.beta)));
+    }
+  }
+  for (const type of OWNER_TYPES) {
     for (let p = 0.05; p < 1; p += 0.1) {
       shift = Math.max(shift, Math.abs(applyCalibration(a.calibration?.[type], p) - applyCalibration(b.calibration?.[type], p)));
     }

@@ -3,7 +3,10 @@
 // one-coin model of Dawid & Skene, 1979, fitted by expectation-maximisation). Its combination is the engine's own
 // (engine-combination.ts): the true owner is one of `population` owners; a vote of reliability r names it with
 // probability r, otherwise one of the others at random. Reviewed resources enter with their owner known, so labels
-// refine the same fit. Pure and deterministic: items are visited in the order given, sums in a fixed order.
+// refine the same fit. A piece of evidence that votes on many resources (one pipeline's CODEOWNERS, one mapping) may
+// be right at a rate of its own, far from its class's: such a piece gets its own reliability, shrunk toward its
+// class's, and its votes leave the class's count (a hierarchical one-coin model). Pure and deterministic: items are
+// visited in the order given, sums in a fixed order.
 import type { Beta } from './signal-kinds/kind.js';
 import { logLikelihoodRatio } from './engine-combination.js';
 
@@ -11,6 +14,8 @@ export interface LabelModelVote {
   /** The vote's class: a signal kind, with `:left` when it goes through a person who has left (see voteClassOf). */
   vote_class: string;
   handle: string;
+  /** The piece of evidence it rests on (pieceOf): with `pieceMinVotes`, a piece voting often is judged on its own. */
+  piece?: string;
 }
 
 export interface LabelModelItem {
@@ -23,8 +28,13 @@ export interface LabelModelItem {
 }
 
 export interface LabelModelFit {
-  /** Per vote class: its prior plus the expected successes and failures of its votes under the fitted model. */
+  /**
+   * Per vote class: its prior plus the expected successes and failures of its votes under the fitted model (the votes
+   * of pieces judged on their own left out).
+   */
   classes: Record<string, Beta>;
+  /** Per piece judged on its own (pieceKey): its class's reliability as a prior of `pieceStrength`, plus its votes. */
+  pieces: Record<string, Beta>;
   iterations: number;
   /** Items with at least one vote, labelled ones included. */
   items: number;
@@ -39,43 +49,66 @@ export interface LabelModelOptions {
   tolerance?: number;
   /** How much one reviewed item counts against one item the model only infers. */
   labelWeight?: number;
+  /** A piece naming one owner on at least this many items gets a reliability of its own; none when undefined. */
+  pieceMinVotes?: number;
+  /** How many votes a piece's class reliability is worth against the piece's own (default 10). */
+  pieceStrength?: number;
+}
+
+/** The key of a piece naming one owner, as the fit's `pieces` hold it. */
+export function pieceKey(piece: string, handle: string): string {
+  return `${piece}\u0000${handle.toLowerCase()}`;
 }
 
 const lower = (s: string) => s.toLowerCase();
 const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
 
+interface PreparedVote {
+  voteClass: string;
+  /** pieceKey of the vote's piece, when it has one. */
+  piece?: string;
+}
+
 interface Prepared {
-  /** Per named owner: its vote classes, each once (several votes of one class for one owner are not independent). */
-  owners: { key: string; classes: string[] }[];
+  /** Per named owner: its votes, each (class, piece) once; a class counts once (ownerLogWeight). */
+  owners: { key: string; votes: PreparedVote[] }[];
   population: number;
   truth?: string | null;
   rejected: Set<string>;
 }
 
 function prepare(item: LabelModelItem): Prepared {
-  const byOwner = new Map<string, Set<string>>();
+  const byOwner = new Map<string, Map<string, PreparedVote>>();
   for (const v of item.votes) {
     const key = lower(v.handle);
-    if (!byOwner.has(key)) byOwner.set(key, new Set());
-    byOwner.get(key)!.add(v.vote_class);
+    if (!byOwner.has(key)) byOwner.set(key, new Map());
+    const piece = v.piece === undefined ? undefined : pieceKey(v.piece, v.handle);
+    byOwner.get(key)!.set(`${v.vote_class}\u0000${piece ?? ''}`, { voteClass: v.vote_class, ...(piece ? { piece } : {}) });
   }
   return {
-    owners: [...byOwner].sort(([a], [b]) => a.localeCompare(b)).map(([key, classes]) => ({ key, classes: [...classes].sort() })),
+    owners: [...byOwner]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, votes]) => ({ key, votes: [...votes].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v) })),
     population: item.population,
     truth: item.truth === undefined ? undefined : item.truth === null ? null : lower(item.truth),
     rejected: new Set((item.rejected ?? []).map(lower)),
   };
 }
 
+/** A vote's reliability under a fit: its piece's own where it has one, else its class's. */
+type VoteReliability = (vote: PreparedVote) => number;
+
 /**
- * An owner's log weight, as the engine combines (engine-combination.ts): each class once, and the votes resting on a
- * person who has left (`:left`) fail together, so only the strongest of them counts.
+ * An owner's log weight, as the engine combines (engine-combination.ts): each class once (its strongest vote), and the
+ * votes resting on a person who has left (`:left`) fail together, so only the strongest of them counts.
  */
-function ownerLogWeight(classes: string[], reliability: (voteClass: string) => number, N: number): number {
+function ownerLogWeight(votes: PreparedVote[], reliability: VoteReliability, N: number): number {
+  const strongest = new Map<string, number>();
+  for (const v of votes) strongest.set(v.voteClass, Math.max(strongest.get(v.voteClass) ?? 0, reliability(v)));
   let sum = 0;
   let left = -Infinity;
-  for (const c of classes) {
-    const llr = logLikelihoodRatio(reliability(c), N);
+  for (const [c, r] of [...strongest].sort(([a], [b]) => a.localeCompare(b))) {
+    const llr = logLikelihoodRatio(r, N);
     if (c.endsWith(':left')) left = Math.max(left, llr);
     else sum += llr;
   }
@@ -86,11 +119,11 @@ function ownerLogWeight(classes: string[], reliability: (voteClass: string) => n
  * The posterior over the named owners of one item under given reliabilities (the mass left over belongs to the owners
  * nobody named). A reviewed item's posterior is its label.
  */
-function posterior(item: Prepared, reliability: (voteClass: string) => number): number[] {
+function posterior(item: Prepared, reliability: VoteReliability): number[] {
   const n = item.owners.length;
   if (item.truth !== undefined) return item.owners.map((o) => (item.truth !== null && o.key === item.truth ? 1 : 0));
   const N = Math.max(item.population, n + 1);
-  const logWeights = item.owners.map((o) => (item.rejected.has(o.key) ? -Infinity : ownerLogWeight(o.classes, reliability, N)));
+  const logWeights = item.owners.map((o) => (item.rejected.has(o.key) ? -Infinity : ownerLogWeight(o.votes, reliability, N)));
   const others = Math.log(N - n);
   const max = Math.max(others, ...logWeights);
   const total = Math.exp(others - max) + logWeights.reduce((s, w) => s + Math.exp(w - max), 0);
@@ -104,27 +137,43 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   const tolerance = options.tolerance ?? 1e-5;
   const labelWeight = options.labelWeight ?? 1;
   const prepared = items.filter((i) => i.votes.length > 0).map(prepare);
-  const classNames = [...new Set(prepared.flatMap((p) => p.owners.flatMap((o) => o.classes)))].sort();
+  const classNames = [...new Set(prepared.flatMap((p) => p.owners.flatMap((o) => o.votes.map((v) => v.voteClass))))].sort();
+  const ownPieces = piecesJudgedAlone(prepared, options.pieceMinVotes);
+  const pieceStrength = options.pieceStrength ?? 10;
   const priorOf = (c: string) => priors[c] ?? fallback;
   let reliabilities = new Map(classNames.map((c) => [c, mean(priorOf(c))]));
+  let pieceReliabilities = new Map([...ownPieces].map(([p, c]) => [p, reliabilities.get(c)!]));
+  const reliabilityOf: VoteReliability = (v) =>
+    (v.piece === undefined ? undefined : pieceReliabilities.get(v.piece)) ?? reliabilities.get(v.voteClass)!;
   let counts = new Map(classNames.map((c) => [c, { ...priorOf(c) }]));
+  let pieceCounts = new Map<string, Beta>();
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
     counts = new Map(classNames.map((c) => [c, { ...priorOf(c) }]));
+    // A piece's prior is its class's current reliability: what a piece of that class with few votes is worth.
+    pieceCounts = new Map(
+      [...ownPieces].map(([p, c]) => [p, { alpha: pieceStrength * reliabilities.get(c)!, beta: pieceStrength * (1 - reliabilities.get(c)!) }]),
+    );
     for (const item of prepared) {
-      const q = posterior(item, (c) => reliabilities.get(c)!);
+      const q = posterior(item, reliabilityOf);
       const weight = item.truth !== undefined ? labelWeight : 1;
       item.owners.forEach((owner, i) => {
-        for (const c of owner.classes) {
-          const b = counts.get(c)!;
+        for (const v of owner.votes) {
+          const b = (v.piece === undefined ? undefined : pieceCounts.get(v.piece)) ?? counts.get(v.voteClass)!;
           b.alpha += weight * q[i]!;
           b.beta += weight * (1 - q[i]!);
         }
       });
     }
     const next = new Map(classNames.map((c) => [c, mean(counts.get(c)!)]));
-    const moved = Math.max(0, ...classNames.map((c) => Math.abs(next.get(c)! - reliabilities.get(c)!)));
+    const nextPieces = new Map([...pieceCounts].map(([p, b]) => [p, mean(b)]));
+    const moved = Math.max(
+      0,
+      ...classNames.map((c) => Math.abs(next.get(c)! - reliabilities.get(c)!)),
+      ...[...nextPieces].map(([p, r]) => Math.abs(r - pieceReliabilities.get(p)!)),
+    );
     reliabilities = next;
+    pieceReliabilities = nextPieces;
     if (moved < tolerance) {
       iterations++;
       break;
@@ -132,17 +181,52 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   }
   return {
     classes: Object.fromEntries(classNames.map((c) => [c, counts.get(c)!])),
+    pieces: Object.fromEntries([...pieceCounts].sort(([a], [b]) => a.localeCompare(b))),
     iterations,
     items: prepared.length,
     labelled: prepared.filter((p) => p.truth !== undefined).length,
   };
 }
 
-/** The model's answer for one item (ignoring its label): the best named owner and its posterior, or undefined if none. */
-export function answerOf(item: LabelModelItem, reliability: (voteClass: string) => number): { handle: string; posterior: number } | undefined {
+/**
+ * The pieces that vote (naming one owner) on at least `minVotes` items, each with the class most of its votes fall in
+ * (its prior's): all its votes then take the piece's own reliability.
+ */
+function piecesJudgedAlone(prepared: Prepared[], minVotes: number | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (minVotes === undefined) return out;
+  const seen = new Map<string, Map<string, number>>();
+  for (const item of prepared)
+    for (const owner of item.owners)
+      for (const v of owner.votes) {
+        if (v.piece === undefined) continue;
+        const classes = seen.get(v.piece) ?? seen.set(v.piece, new Map()).get(v.piece)!;
+        classes.set(v.voteClass, (classes.get(v.voteClass) ?? 0) + 1);
+      }
+  for (const [piece, classes] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...classes.values()].reduce((s, n) => s + n, 0);
+    if (total < minVotes) continue;
+    const [voteClass] = [...classes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+    out.set(piece, voteClass);
+  }
+  return out;
+}
+
+/**
+ * The model's answer for one item (ignoring its label): the best named owner and its posterior, or undefined if none.
+ * A vote of a piece judged on its own (`pieces`, keyed by pieceKey) takes that piece's reliability.
+ */
+export function answerOf(
+  item: LabelModelItem,
+  reliability: (voteClass: string) => number,
+  pieces: Record<string, Beta> = {},
+): { handle: string; posterior: number } | undefined {
   const prepared = prepare({ ...item, truth: undefined });
   if (prepared.owners.length === 0) return undefined;
-  const q = posterior(prepared, reliability);
+  const q = posterior(prepared, (v) => {
+    const own = v.piece === undefined ? undefined : pieces[v.piece];
+    return own ? mean(own) : reliability(v.voteClass);
+  });
   let best = 0;
   for (let i = 1; i < q.length; i++) if (q[i]! > q[best]!) best = i;
   return { handle: prepared.owners[best]!.key, posterior: q[best]! };

@@ -9,6 +9,7 @@ import type { SignalKind } from './signal-kinds/index.js';
 import { DEFAULT_PRIORS } from './signal-kinds/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { CATCH_ALL_FACTOR, reviewerShare } from './signal-kinds/codeowners.js';
+import { pieceKey } from './label-model.js';
 
 /** How much a piece's own labels weigh against its class: a piece with this many labels is judged half by them. */
 export const PIECE_PRIOR_STRENGTH = 3;
@@ -103,6 +104,11 @@ export interface ClassCounts {
 export interface LearntReliabilities {
   /** Per owner type and vote class: the label model's fit (prior + expected counts, reviewed items included). */
   fitted?: Partial<Record<OwnerType, Record<string, Beta>>>;
+  /**
+   * Per owner type and piece naming one owner (label-model.ts pieceKey): the pieces voting on so many resources that
+   * the fit judged them on their own, from agreement alone (reviews of a piece reach it through its piece labels).
+   */
+  pieces?: Partial<Record<OwnerType, Record<string, Beta>>>;
   /** Review labels recorded since that fit, per owner type and vote class. */
   since_fit?: Partial<Record<OwnerType, Record<string, ClassCounts>>>;
   /** How many reviewed items the fit included, per owner type. */
@@ -117,6 +123,12 @@ export function learntReliability(learnt: LearntReliabilities, type: OwnerType, 
   if (!fitted) return undefined;
   const since = learnt.since_fit?.[type]?.[voteClass];
   return (fitted.alpha + (since?.right ?? 0)) / (fitted.alpha + fitted.beta + (since?.right ?? 0) + (since?.wrong ?? 0));
+}
+
+/** The reliability the fit gave a piece naming one owner on its own; undefined when it judged it with its class. */
+export function learntPieceReliability(learnt: LearntReliabilities, type: OwnerType, piece: string, handle: string): number | undefined {
+  const b = learnt.pieces?.[type]?.[pieceKey(piece, handle)];
+  return b && b.alpha / (b.alpha + b.beta);
 }
 
 export function pieceLabelKey(type: OwnerType, piece: string, handle: string): string {
@@ -136,11 +148,15 @@ export function learnsFromPiece(v: Pick<Vote, 'owner_type' | 'kind'>): boolean {
 /** The kinds whose piece learns from its own reviews for the user type (learnsFromPiece); the review queue's SQL reads it too. */
 export const USER_KINDS_LEARNING_FROM_PIECE: readonly string[] = ['owner_tag'];
 
-/** Each vote with the organization's learnt reliability of its class, then moved by its own piece's review labels. */
+/**
+ * Each vote with the organization's learnt reliability of its piece (where the fit judged it on its own) or of its
+ * class, then moved by its own piece's review labels.
+ */
 export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLabels: PieceLabel[] = []): Vote[] {
   const labels = new Map(pieceLabels.map((l) => [pieceLabelKey(l.owner_type, l.piece, l.handle), l]));
   return votes.map((v) => {
-    let reliability = learntReliability(learnt, v.owner_type, voteClassOf(v)) ?? v.reliability;
+    let reliability =
+      learntPieceReliability(learnt, v.owner_type, pieceOf(v), v.handle) ?? learntReliability(learnt, v.owner_type, voteClassOf(v)) ?? v.reliability;
     const own = learnsFromPiece(v) ? labels.get(pieceLabelKey(v.owner_type, pieceOf(v), v.handle)) : undefined;
     if (own) reliability = (PIECE_PRIOR_STRENGTH * reliability + own.right) / (PIECE_PRIOR_STRENGTH + own.right + own.wrong);
     return reliability === v.reliability ? v : { ...v, reliability };

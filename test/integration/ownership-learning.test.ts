@@ -40,6 +40,13 @@ test('weightsShift is zero for equal weights and grows with the labels that move
   const one = weightsShift(priors, learnWeights(priors, wrongCatalog.slice(0, 1)));
   const ten = weightsShift(priors, learnWeights(priors, wrongCatalog));
   assert.ok(one > 0 && ten > one, `${one} < ${ten}`);
+  // A piece judged on its own moves by its mean; one judged on one side only moves its votes off their class.
+  const withPiece = (alpha: number, beta: number): SignalWeights => ({
+    ...defaultWeights(),
+    learnt: { pieces: { team: { 'ci_codeowners|acme/provisioner:/\u0000platform': { alpha, beta } } } },
+  });
+  assert.ok(Math.abs(weightsShift(withPiece(20, 80), withPiece(30, 70)) - 0.1) < 1e-9);
+  assert.equal(weightsShift(defaultWeights(), withPiece(20, 80)), 1);
 });
 
 test('a label writes no weights: it counts its pieces and re-queues only the resources resting on them', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from '../../src/ownership/label-model.js';
+import { answerOf, fitLabelModel, fittedReliability, pieceKey, type LabelModelItem } from '../../src/ownership/label-model.js';
 import { calibrationHelps, fitOrganization, LABEL_FREE_WORTH, shrinkTowardLabelFree } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
 import { classPrior, reliabilityBasisNote, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
@@ -77,6 +77,74 @@ test('reviewed items enter with their owner known and move a source the unlabell
   const labelled = items.map((item, i) => (i < 40 ? { ...item, truth: `other${i}` } : item));
   const taught = fittedReliability(fitLabelModel(labelled, prior).classes, FLAT)('lonely');
   assert.ok(taught < unlabelled - 0.1, `${taught} < ${unlabelled}`);
+});
+
+test('a piece voting on many items is judged on its own, and its class keeps the rate of its other pieces', () => {
+  // One class of many small pieces right 90% of the time, and one piece of the same class (a platform pipeline's
+  // CODEOWNERS) that names the platform team on 600 items, right on about a fifth of them; two other classes vote
+  // independently beside them.
+  const rnd = prng(3);
+  const owners = 30;
+  const items: LabelModelItem[] = [];
+  const someone = () => `owner-${Math.floor(rnd() * owners)}`;
+  const draw = (truth: string, accuracy: number) => {
+    if (rnd() < accuracy) return truth;
+    let other: string;
+    do other = someone();
+    while (other === truth);
+    return other;
+  };
+  let hubRight = 0;
+  for (let i = 0; i < 3000; i++) {
+    const hub = i % 5 === 0;
+    const truth = hub && rnd() < 0.2 ? 'platform' : someone();
+    if (hub && truth === 'platform') hubRight++;
+    const votes = [
+      hub
+        ? { vote_class: 'codeowners', piece: 'codeowners|provisioner', handle: 'platform' }
+        : { vote_class: 'codeowners', piece: `codeowners|repo-${i % 150}`, handle: draw(truth, 0.9) },
+    ];
+    if (rnd() < 0.6) votes.push({ vote_class: 'catalog', piece: `catalog|${i}`, handle: draw(truth, 0.85) });
+    if (rnd() < 0.6) votes.push({ vote_class: 'tag', piece: `tag|${i}`, handle: draw(truth, 0.7) });
+    items.push({ population: owners + 1, votes });
+  }
+  const priors = { codeowners: FLAT, catalog: FLAT, tag: FLAT };
+  const pooled = fittedReliability(fitLabelModel(items, priors).classes, FLAT)('codeowners');
+  const fit = fitLabelModel(items, priors, { pieceMinVotes: 20, pieceStrength: 10 });
+  const r = fittedReliability(fit.classes, FLAT);
+  const hub = fit.pieces[pieceKey('codeowners|provisioner', 'platform')];
+  assert.ok(hub, 'the pipeline is judged on its own');
+  const hubRate = hub.alpha / (hub.alpha + hub.beta);
+  assert.ok(Math.abs(hubRate - hubRight / 600) < 0.05, `pipeline: fitted ${hubRate.toFixed(3)}, true ${(hubRight / 600).toFixed(3)}`);
+  assert.ok(Math.abs(r('codeowners') - 0.9) < 0.03, `class without the pipeline: ${r('codeowners').toFixed(3)}`);
+  assert.ok(pooled < 0.8, `pooled with the pipeline: ${pooled.toFixed(3)}`);
+  assert.ok(Math.abs(r('catalog') - 0.85) < 0.03 && Math.abs(r('tag') - 0.7) < 0.03, `catalog ${r('catalog')}, tag ${r('tag')}`);
+  assert.deepEqual(Object.keys(fit.pieces), [pieceKey('codeowners|provisioner', 'platform')], 'small pieces stay with their class');
+  assert.deepEqual(fitLabelModel(items, priors, { pieceMinVotes: 20, pieceStrength: 10 }), fit, 'deterministic');
+  assert.deepEqual(fitLabelModel(items, priors).pieces, {}, 'no piece is judged alone unless asked');
+});
+
+test('a piece the fit judged on its own votes at its reliability, before its reviews move it', () => {
+  const vote = (piece: string, handle = 'platform'): Vote => ({
+    owner_type: 'team',
+    handle,
+    kind: 'ci_codeowners',
+    reliability: 0.75,
+    evidence: { source: 'codeowners', id: piece, version: 1 },
+    detail: { repository: piece, path: '/' },
+  });
+  const learnt = {
+    fitted: { team: { ci_codeowners: { alpha: 90, beta: 10 } } },
+    pieces: { team: { [`${pieceOf(vote('acme/provisioner'))}\u0000platform`]: { alpha: 20, beta: 80 } } },
+  };
+  const [hub, repo, otherOwner] = reweighVotes([vote('acme/provisioner'), vote('acme/checkout'), vote('acme/provisioner', 'payments')], learnt);
+  assert.equal(hub!.reliability, 0.2, 'the piece naming that owner: its own');
+  assert.equal(repo!.reliability, 0.9, 'another piece of the class: the class');
+  assert.equal(otherOwner!.reliability, 0.9, 'the same piece naming another owner: the class');
+  const [reviewed] = reweighVotes([vote('acme/provisioner')], learnt, [
+    { owner_type: 'team', piece: pieceOf(vote('acme/provisioner')), handle: 'platform', right: 3, wrong: 0 },
+  ]);
+  assert.equal(reviewed!.reliability, (3 * 0.2 + 3) / 6, 'its reviews move it from its own reliability');
 });
 
 const label = (over: Partial<FeedbackLabel>): FeedbackLabel => ({
