@@ -49,9 +49,9 @@ export const LABEL_FREE_WORTH = 25;
  * The owner types whose pieces voting often are judged on their own. For teams, one piece often decides hundreds of
  * resources and is right at a rate of its own (a platform pipeline's CODEOWNERS names the platform team for what it
  * builds for others; a service repository's names its team): judged on their own, team accuracy before any review rose
- * on 23 of the benchmark's 24 shapes and seeds (by up to 0.020, and fell by 0.001 on one) and the class rates became those of the other pieces. For
- * services it lowered accuracy where the catalog is noisy (by up to 0.016); a user's pieces learn only from an owner
- * tag's reviews (learnsFromPiece).
+ * on 23 of the benchmark's 24 shapes and seeds (by up to 0.020, and fell by 0.001 on one) and the class rates became
+ * those of the other pieces. For services it lowered accuracy where the catalog is noisy (by up to 0.016); a user's
+ * pieces learn only from an owner tag's reviews (learnsFromPiece).
  */
 export const PIECES_JUDGED_ALONE: readonly OwnerType[] = ['team'];
 /** A piece naming one owner on this many resources or more gets a reliability of its own. */
