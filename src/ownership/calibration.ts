@@ -190,10 +190,12 @@ export function weightsShift(a: SignalWeights, b: SignalWeights): number {
     const before = a.learnt?.pieces?.[type] ?? {};
     const after = b.learnt?.pieces?.[type] ?? {};
     for (const piece of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      const x = before[piece];
-      const y = after[piece];
-      // A piece judged on its own on one side only moves its votes from its class's reliability.
-      shift = Math.max(shift, !x || !y ? 1 : Math.abs(x.alpha / (x.alpha + x.beta) - y.alpha / (y.alpha + y.beta)));
+      for (const handle of new Set([...Object.keys(before[piece] ?? {}), ...Object.keys(after[piece] ?? {})])) {
+        const x = before[piece]?.[handle];
+        const y = after[piece]?.[handle];
+        // A piece judged on its own on one side only moves its votes from its class's reliability.
+        shift = Math.max(shift, !x || !y ? 1 : Math.abs(x.alpha / (x.alpha + x.beta) - y.alpha / (y.alpha + y.beta)));
+      }
     }
   }
   for (const type of OWNER_TYPES) {

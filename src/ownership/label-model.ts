@@ -33,8 +33,8 @@ export interface LabelModelFit {
    * of pieces judged on their own left out).
    */
   classes: Record<string, Beta>;
-  /** Per piece judged on its own (pieceKey): its class's reliability as a prior of `pieceStrength`, plus its votes. */
-  pieces: Record<string, Beta>;
+  /** Per piece judged on its own and owner it names: its class's reliability as a prior of `pieceStrength`, plus its votes. */
+  pieces: PieceReliabilities;
   iterations: number;
   /** Items with at least one vote, labelled ones included. */
   items: number;
@@ -55,9 +55,18 @@ export interface LabelModelOptions {
   pieceStrength?: number;
 }
 
-/** The key of a piece naming one owner, as the fit's `pieces` hold it. */
-export function pieceKey(piece: string, handle: string): string {
-  return `${piece}\u0000${handle.toLowerCase()}`;
+/**
+ * Per piece (pieceOf) and owner it names (lower case): the reliability the fit gave it. Nested rather than keyed by a
+ * joined string, so it stores as JSON as it is (a separator no handle or piece holds would be a control character).
+ */
+export type PieceReliabilities = Record<string, Record<string, Beta>>;
+
+/** A piece naming one owner, as the fit keys it while it runs. */
+const pieceKey = (piece: string, handle: string) => JSON.stringify([piece, handle.toLowerCase()]);
+
+/** A piece's reliability naming one owner, if the fit judged it on its own. */
+export function pieceReliabilityOf(pieces: PieceReliabilities | undefined, piece: string, handle: string): Beta | undefined {
+  return pieces?.[piece]?.[handle.toLowerCase()];
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -65,7 +74,7 @@ const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
 
 interface PreparedVote {
   voteClass: string;
-  /** pieceKey of the vote's piece, when it has one. */
+  /** The vote's piece and owner (pieceKey), when it has a piece. */
   piece?: string;
 }
 
@@ -181,11 +190,20 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   }
   return {
     classes: Object.fromEntries(classNames.map((c) => [c, counts.get(c)!])),
-    pieces: Object.fromEntries([...pieceCounts].sort(([a], [b]) => a.localeCompare(b))),
+    pieces: nested(pieceCounts),
     iterations,
     items: prepared.length,
     labelled: prepared.filter((p) => p.truth !== undefined).length,
   };
+}
+
+function nested(counts: Map<string, Beta>): PieceReliabilities {
+  const out: PieceReliabilities = {};
+  for (const [key, b] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const [piece, handle] = JSON.parse(key) as [string, string];
+    (out[piece] ??= {})[handle] = b;
+  }
+  return out;
 }
 
 /**
@@ -214,17 +232,17 @@ function piecesJudgedAlone(prepared: Prepared[], minVotes: number | undefined): 
 
 /**
  * The model's answer for one item (ignoring its label): the best named owner and its posterior, or undefined if none.
- * A vote of a piece judged on its own (`pieces`, keyed by pieceKey) takes that piece's reliability.
+ * A vote of a piece judged on its own (`pieces`) takes that piece's reliability.
  */
 export function answerOf(
   item: LabelModelItem,
   reliability: (voteClass: string) => number,
-  pieces: Record<string, Beta> = {},
+  pieces: PieceReliabilities = {},
 ): { handle: string; posterior: number } | undefined {
   const prepared = prepare({ ...item, truth: undefined });
   if (prepared.owners.length === 0) return undefined;
   const q = posterior(prepared, (v) => {
-    const own = v.piece === undefined ? undefined : pieces[v.piece];
+    const own = v.piece === undefined ? undefined : pieceReliabilityOf(pieces, ...(JSON.parse(v.piece) as [string, string]));
     return own ? mean(own) : reliability(v.voteClass);
   });
   let best = 0;

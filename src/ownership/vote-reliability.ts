@@ -9,7 +9,7 @@ import type { SignalKind } from './signal-kinds/index.js';
 import { DEFAULT_PRIORS } from './signal-kinds/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { CATCH_ALL_FACTOR, reviewerShare } from './signal-kinds/codeowners.js';
-import { pieceKey } from './label-model.js';
+import { pieceReliabilityOf, type PieceReliabilities } from './label-model.js';
 
 /** How much a piece's own labels weigh against its class: a piece with this many labels is judged half by them. */
 export const PIECE_PRIOR_STRENGTH = 3;
@@ -105,10 +105,10 @@ export interface LearntReliabilities {
   /** Per owner type and vote class: the label model's fit (prior + expected counts, reviewed items included). */
   fitted?: Partial<Record<OwnerType, Record<string, Beta>>>;
   /**
-   * Per owner type and piece naming one owner (label-model.ts pieceKey): the pieces voting on so many resources that
+   * Per owner type, piece and owner it names (lower case): the pieces voting on so many resources that
    * the fit judged them on their own, from agreement alone (reviews of a piece reach it through its piece labels).
    */
-  pieces?: Partial<Record<OwnerType, Record<string, Beta>>>;
+  pieces?: Partial<Record<OwnerType, PieceReliabilities>>;
   /** Review labels recorded since that fit, per owner type and vote class. */
   since_fit?: Partial<Record<OwnerType, Record<string, ClassCounts>>>;
   /** How many reviewed items the fit included, per owner type. */
@@ -127,7 +127,7 @@ export function learntReliability(learnt: LearntReliabilities, type: OwnerType, 
 
 /** The reliability the fit gave a piece naming one owner on its own; undefined when it judged it with its class. */
 export function learntPieceReliability(learnt: LearntReliabilities, type: OwnerType, piece: string, handle: string): number | undefined {
-  const b = learnt.pieces?.[type]?.[pieceKey(piece, handle)];
+  const b = pieceReliabilityOf(learnt.pieces?.[type], piece, handle);
   return b && b.alpha / (b.alpha + b.beta);
 }
 

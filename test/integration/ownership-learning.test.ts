@@ -43,7 +43,7 @@ test('weightsShift is zero for equal weights and grows with the labels that move
   // A piece judged on its own moves by its mean; one judged on one side only moves its votes off their class.
   const withPiece = (alpha: number, beta: number): SignalWeights => ({
     ...defaultWeights(),
-    learnt: { pieces: { team: { 'ci_codeowners|acme/provisioner:/\u0000platform': { alpha, beta } } } },
+    learnt: { pieces: { team: { 'ci_codeowners|acme/provisioner:/': { platform: { alpha, beta } } } } },
   });
   assert.ok(Math.abs(weightsShift(withPiece(20, 80), withPiece(30, 70)) - 0.1) < 1e-9);
   assert.equal(weightsShift(defaultWeights(), withPiece(20, 80)), 1);

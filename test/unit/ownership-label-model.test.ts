@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerOf, fitLabelModel, fittedReliability, pieceKey, type LabelModelItem } from '../../src/ownership/label-model.js';
+import { answerOf, fitLabelModel, fittedReliability, pieceReliabilityOf, type LabelModelItem } from '../../src/ownership/label-model.js';
 import { calibrationHelps, fitOrganization, LABEL_FREE_WORTH, shrinkTowardLabelFree } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
 import { classPrior, reliabilityBasisNote, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
@@ -112,14 +112,15 @@ test('a piece voting on many items is judged on its own, and its class keeps the
   const pooled = fittedReliability(fitLabelModel(items, priors).classes, FLAT)('codeowners');
   const fit = fitLabelModel(items, priors, { pieceMinVotes: 20, pieceStrength: 10 });
   const r = fittedReliability(fit.classes, FLAT);
-  const hub = fit.pieces[pieceKey('codeowners|provisioner', 'platform')];
+  const hub = pieceReliabilityOf(fit.pieces, 'codeowners|provisioner', 'Platform');
   assert.ok(hub, 'the pipeline is judged on its own');
   const hubRate = hub.alpha / (hub.alpha + hub.beta);
   assert.ok(Math.abs(hubRate - hubRight / 600) < 0.05, `pipeline: fitted ${hubRate.toFixed(3)}, true ${(hubRight / 600).toFixed(3)}`);
   assert.ok(Math.abs(r('codeowners') - 0.9) < 0.03, `class without the pipeline: ${r('codeowners').toFixed(3)}`);
   assert.ok(pooled < 0.8, `pooled with the pipeline: ${pooled.toFixed(3)}`);
   assert.ok(Math.abs(r('catalog') - 0.85) < 0.03 && Math.abs(r('tag') - 0.7) < 0.03, `catalog ${r('catalog')}, tag ${r('tag')}`);
-  assert.deepEqual(Object.keys(fit.pieces), [pieceKey('codeowners|provisioner', 'platform')], 'small pieces stay with their class');
+  assert.deepEqual(Object.keys(fit.pieces), ['codeowners|provisioner'], 'small pieces stay with their class');
+  assert.deepEqual(Object.keys(fit.pieces['codeowners|provisioner']!), ['platform']);
   assert.deepEqual(fitLabelModel(items, priors, { pieceMinVotes: 20, pieceStrength: 10 }), fit, 'deterministic');
   assert.deepEqual(fitLabelModel(items, priors).pieces, {}, 'no piece is judged alone unless asked');
 });
@@ -135,7 +136,7 @@ test('a piece the fit judged on its own votes at its reliability, before its rev
   });
   const learnt = {
     fitted: { team: { ci_codeowners: { alpha: 90, beta: 10 } } },
-    pieces: { team: { [`${pieceOf(vote('acme/provisioner'))}\u0000platform`]: { alpha: 20, beta: 80 } } },
+    pieces: { team: { [pieceOf(vote('acme/provisioner'))]: { platform: { alpha: 20, beta: 80 } } } },
   };
   const [hub, repo, otherOwner] = reweighVotes([vote('acme/provisioner'), vote('acme/checkout'), vote('acme/provisioner', 'payments')], learnt);
   assert.equal(hub!.reliability, 0.2, 'the piece naming that owner: its own');
