@@ -61,9 +61,6 @@ export interface LabelModelOptions {
  */
 export type PieceReliabilities = Record<string, Record<string, Beta>>;
 
-/** A piece naming one owner, as the fit keys it while it runs. */
-const pieceKey = (piece: string, handle: string) => JSON.stringify([piece, handle.toLowerCase()]);
-
 /** A piece's reliability naming one owner, if the fit judged it on its own. */
 export function pieceReliabilityOf(pieces: PieceReliabilities | undefined, piece: string, handle: string): Beta | undefined {
   return pieces?.[piece]?.[handle.toLowerCase()];
@@ -74,8 +71,8 @@ const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
 
 interface PreparedVote {
   voteClass: string;
-  /** The vote's piece and owner (pieceKey), when it has a piece. */
-  piece?: string;
+  /** The vote's piece and the owner it names, when it has a piece; `key` joins them for the fit's maps. */
+  piece?: { key: string; name: string; handle: string };
 }
 
 interface Prepared {
@@ -91,8 +88,8 @@ function prepare(item: LabelModelItem): Prepared {
   for (const v of item.votes) {
     const key = lower(v.handle);
     if (!byOwner.has(key)) byOwner.set(key, new Map());
-    const piece = v.piece === undefined ? undefined : pieceKey(v.piece, v.handle);
-    byOwner.get(key)!.set(`${v.vote_class}\u0000${piece ?? ''}`, { voteClass: v.vote_class, ...(piece ? { piece } : {}) });
+    const piece = v.piece === undefined ? undefined : { key: `${v.piece}\u0000${key}`, name: v.piece, handle: key };
+    byOwner.get(key)!.set(`${v.vote_class}\u0000${piece?.key ?? ''}`, { voteClass: v.vote_class, ...(piece ? { piece } : {}) });
   }
   return {
     owners: [...byOwner]
@@ -151,9 +148,8 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   const pieceStrength = options.pieceStrength ?? 10;
   const priorOf = (c: string) => priors[c] ?? fallback;
   let reliabilities = new Map(classNames.map((c) => [c, mean(priorOf(c))]));
-  let pieceReliabilities = new Map([...ownPieces].map(([p, c]) => [p, reliabilities.get(c)!]));
-  const reliabilityOf: VoteReliability = (v) =>
-    (v.piece === undefined ? undefined : pieceReliabilities.get(v.piece)) ?? reliabilities.get(v.voteClass)!;
+  let pieceReliabilities = new Map([...ownPieces].map(([p, { voteClass }]) => [p, reliabilities.get(voteClass)!]));
+  const reliabilityOf: VoteReliability = (v) => (v.piece && pieceReliabilities.get(v.piece.key)) ?? reliabilities.get(v.voteClass)!;
   let counts = new Map(classNames.map((c) => [c, { ...priorOf(c) }]));
   let pieceCounts = new Map<string, Beta>();
   let iterations = 0;
@@ -161,14 +157,17 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
     counts = new Map(classNames.map((c) => [c, { ...priorOf(c) }]));
     // A piece's prior is its class's current reliability: what a piece of that class with few votes is worth.
     pieceCounts = new Map(
-      [...ownPieces].map(([p, c]) => [p, { alpha: pieceStrength * reliabilities.get(c)!, beta: pieceStrength * (1 - reliabilities.get(c)!) }]),
+      [...ownPieces].map(([p, { voteClass }]) => {
+        const r = reliabilities.get(voteClass)!;
+        return [p, { alpha: pieceStrength * r, beta: pieceStrength * (1 - r) }];
+      }),
     );
     for (const item of prepared) {
       const q = posterior(item, reliabilityOf);
       const weight = item.truth !== undefined ? labelWeight : 1;
       item.owners.forEach((owner, i) => {
         for (const v of owner.votes) {
-          const b = (v.piece === undefined ? undefined : pieceCounts.get(v.piece)) ?? counts.get(v.voteClass)!;
+          const b = (v.piece && pieceCounts.get(v.piece.key)) ?? counts.get(v.voteClass)!;
           b.alpha += weight * q[i]!;
           b.beta += weight * (1 - q[i]!);
         }
@@ -190,42 +189,42 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   }
   return {
     classes: Object.fromEntries(classNames.map((c) => [c, counts.get(c)!])),
-    pieces: nested(pieceCounts),
+    pieces: nested(pieceCounts, ownPieces),
     iterations,
     items: prepared.length,
     labelled: prepared.filter((p) => p.truth !== undefined).length,
   };
 }
 
-function nested(counts: Map<string, Beta>): PieceReliabilities {
+function nested(counts: Map<string, Beta>, pieces: Map<string, { name: string; handle: string }>): PieceReliabilities {
   const out: PieceReliabilities = {};
   for (const [key, b] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
-    const [piece, handle] = JSON.parse(key) as [string, string];
-    (out[piece] ??= {})[handle] = b;
+    const { name, handle } = pieces.get(key)!;
+    (out[name] ??= {})[handle] = b;
   }
   return out;
 }
 
 /**
- * The pieces that vote (naming one owner) on at least `minVotes` items, each with the class most of its votes fall in
- * (its prior's): all its votes then take the piece's own reliability.
+ * The pieces that vote (naming one owner) on at least `minVotes` items, by key, each with the class most of its votes
+ * fall in (its prior's): all its votes then take the piece's own reliability.
  */
-function piecesJudgedAlone(prepared: Prepared[], minVotes: number | undefined): Map<string, string> {
-  const out = new Map<string, string>();
+function piecesJudgedAlone(prepared: Prepared[], minVotes: number | undefined): Map<string, { name: string; handle: string; voteClass: string }> {
+  const out = new Map<string, { name: string; handle: string; voteClass: string }>();
   if (minVotes === undefined) return out;
-  const seen = new Map<string, Map<string, number>>();
+  const seen = new Map<string, { name: string; handle: string; classes: Map<string, number> }>();
   for (const item of prepared)
     for (const owner of item.owners)
       for (const v of owner.votes) {
-        if (v.piece === undefined) continue;
-        const classes = seen.get(v.piece) ?? seen.set(v.piece, new Map()).get(v.piece)!;
-        classes.set(v.voteClass, (classes.get(v.voteClass) ?? 0) + 1);
+        if (!v.piece) continue;
+        const entry = seen.get(v.piece.key) ?? seen.set(v.piece.key, { ...v.piece, classes: new Map() }).get(v.piece.key)!;
+        entry.classes.set(v.voteClass, (entry.classes.get(v.voteClass) ?? 0) + 1);
       }
-  for (const [piece, classes] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, { name, handle, classes }] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
     const total = [...classes.values()].reduce((s, n) => s + n, 0);
     if (total < minVotes) continue;
     const [voteClass] = [...classes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-    out.set(piece, voteClass);
+    out.set(key, { name, handle, voteClass });
   }
   return out;
 }
@@ -242,7 +241,7 @@ export function answerOf(
   const prepared = prepare({ ...item, truth: undefined });
   if (prepared.owners.length === 0) return undefined;
   const q = posterior(prepared, (v) => {
-    const own = v.piece === undefined ? undefined : pieceReliabilityOf(pieces, ...(JSON.parse(v.piece) as [string, string]));
+    const own = v.piece && pieceReliabilityOf(pieces, v.piece.name, v.piece.handle);
     return own ? mean(own) : reliability(v.voteClass);
   });
   let best = 0;

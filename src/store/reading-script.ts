@@ -4,7 +4,7 @@
 // the leases and the last change were read), as that of a statement sent after it would be; and the planner reads the
 // setting as it plans, so the read is planned for its instant as if it were a parameter.
 import type { Db } from './db.js';
-import { readingInstantAndChange, type ReadingInstantAndChange } from './snapshot-clock.js';
+import { instantOfRow, readingInstantAndChange, type ReadingInstantAndChange } from './snapshot-clock.js';
 import { inlineParameters, literalOf } from './inline-parameters.js';
 import { buildPageQuery, normalizeRow, queryFindingsPage, type FindingRow, type PageQuery } from './findings-query.js';
 
@@ -27,9 +27,7 @@ export async function readAtReadingInstant<T>(
        FROM steward_reading_instant(${literalOf(orgId)}, ${literalOf(requested ?? null)}::bigint, true) r;
      ${read}`,
   );
-  const row = instant!.rows[0]!;
-  const at = Number(row.at);
-  return { instant: { at, current: at === Number(row.safe), lastChange: Number(row.last_change) }, rows: result!.rows as T[] };
+  return { instant: instantOfRow(instant!.rows[0]!), rows: result!.rows as T[] };
 }
 
 /**

@@ -39,6 +39,12 @@ export interface ReadingInstantAndChange extends ReadingInstant {
   lastChange: number;
 }
 
+/** A row of migration 022's steward_reading_instant as the reading instant it answers. */
+export function instantOfRow(row: { at?: unknown; safe?: unknown; last_change?: unknown }): ReadingInstantAndChange {
+  const at = Number(row.at);
+  return { at, current: at === Number(row.safe), lastChange: Number(row.last_change ?? 0) };
+}
+
 /**
  * One round trip to migration 022's steward_reading_instant: the store clock, then the leases, then (when asked for)
  * the last change, in a snapshot taken after them.
@@ -52,8 +58,7 @@ async function readInstant(db: Queryable, orgId: string, requested: number | und
       { prepared: 'steward_reading_instant' },
     )
   ).rows[0]!;
-  const at = Number(row.at);
-  return { at, current: at === Number(row.safe), lastChange: Number(row.last_change ?? 0) };
+  return instantOfRow(row);
 }
 
 /** The instant a read answers for: the one requested (undefined: the latest), never past the safe instant. */
