@@ -53,6 +53,8 @@ export interface LabelModelOptions {
   pieceMinVotes?: number;
   /** How many votes a piece's class reliability is worth against the piece's own (default 10). */
   pieceStrength?: number;
+  /** The kinds whose votes naming one owner fail together and count once, as the engine counts them (failureOf). */
+  failingTogether?: readonly string[];
 }
 
 /**
@@ -105,12 +107,17 @@ function prepare(item: LabelModelItem): Prepared {
 type VoteReliability = (vote: PreparedVote) => number;
 
 /**
- * An owner's log weight, as the engine combines (engine-combination.ts): each class once (its strongest vote), and the
- * votes resting on a person who has left (`:left`) fail together, so only the strongest of them counts.
+ * An owner's log weight, as the engine combines (engine-combination.ts): each class once (its strongest vote); the
+ * votes resting on a person who has left (`:left`) fail together, and so do those of the `failingTogether` kinds, so
+ * only the strongest of each counts.
  */
-function ownerLogWeight(votes: PreparedVote[], reliability: VoteReliability, N: number): number {
+function ownerLogWeight(votes: PreparedVote[], reliability: VoteReliability, N: number, failingTogether: readonly string[]): number {
   const strongest = new Map<string, number>();
-  for (const v of votes) strongest.set(v.voteClass, Math.max(strongest.get(v.voteClass) ?? 0, reliability(v)));
+  for (const v of votes) {
+    const together = !v.voteClass.endsWith(':left') && failingTogether.includes(v.voteClass.split(':')[0]!);
+    const slot = together ? 'together' : v.voteClass;
+    strongest.set(slot, Math.max(strongest.get(slot) ?? 0, reliability(v)));
+  }
   let sum = 0;
   let left = -Infinity;
   for (const [c, r] of [...strongest].sort(([a], [b]) => a.localeCompare(b))) {
@@ -125,11 +132,11 @@ function ownerLogWeight(votes: PreparedVote[], reliability: VoteReliability, N: 
  * The posterior over the named owners of one item under given reliabilities (the mass left over belongs to the owners
  * nobody named). A reviewed item's posterior is its label.
  */
-function posterior(item: Prepared, reliability: VoteReliability): number[] {
+function posterior(item: Prepared, reliability: VoteReliability, failingTogether: readonly string[]): number[] {
   const n = item.owners.length;
   if (item.truth !== undefined) return item.owners.map((o) => (item.truth !== null && o.key === item.truth ? 1 : 0));
   const N = Math.max(item.population, n + 1);
-  const logWeights = item.owners.map((o) => (item.rejected.has(o.key) ? -Infinity : ownerLogWeight(o.votes, reliability, N)));
+  const logWeights = item.owners.map((o) => (item.rejected.has(o.key) ? -Infinity : ownerLogWeight(o.votes, reliability, N, failingTogether)));
   const others = Math.log(N - n);
   const max = Math.max(others, ...logWeights);
   const total = Math.exp(others - max) + logWeights.reduce((s, w) => s + Math.exp(w - max), 0);
@@ -146,6 +153,7 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   const classNames = [...new Set(prepared.flatMap((p) => p.owners.flatMap((o) => o.votes.map((v) => v.voteClass))))].sort();
   const ownPieces = piecesJudgedAlone(prepared, options.pieceMinVotes);
   const pieceStrength = options.pieceStrength ?? 10;
+  const failingTogether = options.failingTogether ?? [];
   const priorOf = (c: string) => priors[c] ?? fallback;
   let reliabilities = new Map(classNames.map((c) => [c, mean(priorOf(c))]));
   let pieceReliabilities = new Map([...ownPieces].map(([p, { voteClass }]) => [p, reliabilities.get(voteClass)!]));
@@ -163,7 +171,7 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
       }),
     );
     for (const item of prepared) {
-      const q = posterior(item, reliabilityOf);
+      const q = posterior(item, reliabilityOf, failingTogether);
       const weight = item.truth !== undefined ? labelWeight : 1;
       item.owners.forEach((owner, i) => {
         for (const v of owner.votes) {
@@ -231,19 +239,24 @@ function piecesJudgedAlone(prepared: Prepared[], minVotes: number | undefined): 
 
 /**
  * The model's answer for one item (ignoring its label): the best named owner and its posterior, or undefined if none.
- * A vote of a piece judged on its own (`pieces`) takes that piece's reliability.
+ * A vote of a piece judged on its own (`pieces`) takes that piece's reliability; `failingTogether` as in the fit.
  */
 export function answerOf(
   item: LabelModelItem,
   reliability: (voteClass: string) => number,
   pieces: PieceReliabilities = {},
+  failingTogether: readonly string[] = [],
 ): { handle: string; posterior: number } | undefined {
   const prepared = prepare({ ...item, truth: undefined });
   if (prepared.owners.length === 0) return undefined;
-  const q = posterior(prepared, (v) => {
-    const own = v.piece && pieceReliabilityOf(pieces, v.piece.name, v.piece.handle);
-    return own ? mean(own) : reliability(v.voteClass);
-  });
+  const q = posterior(
+    prepared,
+    (v) => {
+      const own = v.piece && pieceReliabilityOf(pieces, v.piece.name, v.piece.handle);
+      return own ? mean(own) : reliability(v.voteClass);
+    },
+    failingTogether,
+  );
   let best = 0;
   for (let i = 1; i < q.length; i++) if (q[i]! > q[best]!) best = i;
   return { handle: prepared.owners[best]!.key, posterior: q[best]! };

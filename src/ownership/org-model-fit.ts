@@ -15,6 +15,7 @@ import {
 } from './calibration.js';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelItem } from './label-model.js';
 import { classPrior, type LearntReliabilities } from './vote-reliability.js';
+import { USER_KINDS_FAILING_TOGETHER } from './engine-combination.js';
 import type { Beta } from './signal-kinds/kind.js';
 import { truthOfLabel } from './review-labels.js';
 
@@ -91,10 +92,12 @@ export function fitOrganization(
     }
     const classes = [...new Set(items.flatMap((i) => i.votes.map((v) => v.vote_class)))].sort();
     const priors = Object.fromEntries(classes.map((c) => [c, classPrior(c, { type, population })]));
-    const pieceOptions = { pieceMinVotes: PIECE_MIN_VOTES, pieceStrength: PIECE_FIT_STRENGTH };
-    const fit = fitLabelModel(items, priors, { labelWeight: LABEL_WEIGHT, ...pieceOptions });
+    // The fit counts votes as the engine combines them.
+    const failingTogether = type === 'user' ? USER_KINDS_FAILING_TOGETHER : [];
+    const fitOptions = { pieceMinVotes: PIECE_MIN_VOTES, pieceStrength: PIECE_FIT_STRENGTH, failingTogether };
+    const fit = fitLabelModel(items, priors, { labelWeight: LABEL_WEIGHT, ...fitOptions });
     if (fit.items === 0) continue;
-    const labelFree = reviewed.length === 0 ? fit : fitLabelModel(items.map(withoutLabel), priors, pieceOptions);
+    const labelFree = reviewed.length === 0 ? fit : fitLabelModel(items.map(withoutLabel), priors, fitOptions);
     learnt.fitted![type] =
       reviewed.length === 0 ? fit.classes : shrinkTowardLabelFree(fit.classes, labelFree.classes, labelledPerClass(reviewed.map((r) => r.item)));
     // A piece's reviews reach it through its piece labels (vote-reliability.ts): its learnt reliability is agreement's.
@@ -104,7 +107,7 @@ export function fitOrganization(
     const pairs: CalibrationPair[] = [];
     // Reviewed items in resource order, so the folds of calibrationHelps are the same on every run.
     for (const r of reviewed) {
-      const answer = answerOf(r.item, reliability, learnt.pieces![type]);
+      const answer = answerOf(r.item, reliability, learnt.pieces![type], failingTogether);
       if (!answer) continue;
       if (r.truth !== null) pairs.push({ predicted: answer.posterior, correct: answer.handle === lower(r.truth) });
       else if (r.rejected.some((x) => lower(x) === answer.handle)) pairs.push({ predicted: answer.posterior, correct: false });
