@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerOf, fitLabelModel, fittedReliability, pieceReliabilityOf, type LabelModelItem } from '../../src/ownership/label-model.js';
-import { calibrationHelps, fitOrganization, LABEL_FREE_WORTH, shrinkTowardLabelFree } from '../../src/ownership/org-model-fit.js';
+import { calibrationHelps, fitOrganization, shrinkTowardLabelFree } from '../../src/ownership/org-model-fit.js';
 import { classCountsOfLabel, pieceLabelsOfLabel, truthOfLabel } from '../../src/ownership/review-labels.js';
 import { classPrior, reliabilityBasisNote, reweighVotes, voteClassOf, pieceOf, learntReliability } from '../../src/ownership/vote-reliability.js';
 import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js';
@@ -266,35 +266,83 @@ test('the explanation says whether a confidence rests on learnt agreement alone 
   assert.equal(reliabilityBasisNote({ fitted }, 'user'), '', 'no fit for users yet');
 });
 
-test('a class moves from its label-free reliability toward its reviewed one by how many labels it has', () => {
-  // Lone creator votes: agreement teaches nothing, so without labels the class stays at its prior (0.5).
-  const votes = Array.from({ length: 1000 }, (_, i) => ({
-    resource_id: `r${String(i).padStart(5, '0')}`,
+test('a class moves from its label-free reliability toward its reviewed one by its labels against what its agreement is worth', () => {
+  const population = { team: 20, user: 100, service: 50 };
+  const id = (i: number) => `r${String(i).padStart(5, '0')}`;
+  // Lone creator votes: agreement teaches nothing, so without labels the class stays at its prior (0.5), and labels
+  // are all there is to learn from.
+  const lone = Array.from({ length: 1000 }, (_, i) => ({
+    resource_id: id(i),
     owner_type: 'team' as const,
     votes: [{ kind: 'creator' as const, owner_handle: `t${i % 20}` }],
   }));
   const confirmed = (n: number) =>
-    votes.slice(0, n).map((v) => ({
+    lone.slice(0, n).map((v) => ({
       resource_id: v.resource_id,
       label: { action: 'confirm' as const, owner_type: 'team' as const, inferred_owner: v.votes[0]!.owner_handle, sources: v.votes },
     }));
-  const population = { team: 20, user: 100, service: 50 };
-  const reliability = (n: number) => learntReliability(fitOrganization(votes, confirmed(n), population).learnt, 'team', 'creator')!;
-  assert.ok(Math.abs(reliability(0) - 0.5) < 1e-6, `${reliability(0)}`);
-  // Ten labels, all right: fitted with them alone the class would reach about 0.87; it goes 10/35 of the way.
-  const ten = reliability(10);
-  assert.ok(ten > 0.55 && ten < 0.65, `10 labels: ${ten}`);
-  const many = reliability(300);
-  assert.ok(many > 0.85, `300 labels: ${many}`);
+  const loneReliability = (n: number) => learntReliability(fitOrganization(lone, confirmed(n), population).learnt, 'team', 'creator')!;
+  assert.ok(Math.abs(loneReliability(0) - 0.5) < 1e-6, `${loneReliability(0)}`);
+  assert.ok(loneReliability(10) > 0.8, `10 labels, nothing else to go by: ${loneReliability(10)}`);
+
+  // Where the catalog and an owner tag settle every resource, agreement has taught the creator's class (right 4 times
+  // in 5) as well as a thousand labels would: ten reviews saying otherwise move it by about ten in a thousand of the way.
+  const settled = lone.map((v, i) => {
+    const truth = `t${i % 20}`;
+    return {
+      ...v,
+      votes: [
+        { kind: 'creator' as const, owner_handle: i % 5 === 0 ? `t${(i + 1) % 20}` : truth },
+        { kind: 'catalog' as const, owner_handle: truth },
+        { kind: 'owner_tag' as const, owner_handle: truth },
+      ],
+    };
+  });
+  const corrected = settled.slice(1, 11).map((v) => ({
+    resource_id: v.resource_id,
+    label: {
+      action: 'correct' as const,
+      owner_type: 'team' as const,
+      inferred_owner: v.votes[1]!.owner_handle,
+      corrected_owner: 'elsewhere',
+      sources: v.votes,
+    },
+  }));
+  const free = learntReliability(fitOrganization(settled, [], population).learnt, 'team', 'creator')!;
+  const reviewed = learntReliability(fitOrganization(settled, corrected, population).learnt, 'team', 'creator')!;
+  assert.ok(Math.abs(free - 0.8) < 0.02, `label-free: ${free}`);
+  assert.ok(reviewed < free && free - reviewed < 0.002, `ten contrary labels: ${free} -> ${reviewed}`);
 });
 
-test('shrinkTowardLabelFree keeps the fit strength and moves its mean n/(n + LABEL_FREE_WORTH) of the way', () => {
+test('a class is worth as many labels as its votes the others settle: a vote standing alone is worth none', () => {
+  const { items } = generatedVotes({ a: 0.97, b: 0.97, c: 0.7 }, { items: 400, owners: 40, voteShare: 1, seed: 3 });
+  const lonely: LabelModelItem[] = Array.from({ length: 300 }, (_, i) => ({
+    population: 40,
+    votes: [{ vote_class: 'lonely', handle: `owner-${i % 40}` }],
+  }));
+  const fit = fitLabelModel([...items, ...lonely], { a: FLAT, b: FLAT, c: FLAT, lonely: FLAT });
+  assert.ok(fit.information.lonely! < 1e-9, `alone: ${fit.information.lonely}`);
+  // Two agreeing sources right 97% of the time settle nearly every vote of c.
+  assert.ok(fit.information.c! > 300 && fit.information.c! < 500, `settled: ${fit.information.c}`);
+  // Half of c's items: about half the worth.
+  const half = fitLabelModel(items.slice(0, 200), { a: FLAT, b: FLAT, c: FLAT });
+  assert.ok(Math.abs(half.information.c! / fit.information.c! - 0.5) < 0.1, `${half.information.c} of ${fit.information.c}`);
+});
+
+test('shrinkTowardLabelFree keeps the fit strength and moves its mean n/(n + what agreement is worth) of the way', () => {
   const out = shrinkTowardLabelFree(
-    { creator: { alpha: 90, beta: 10 }, modifier: { alpha: 20, beta: 80 } },
-    { creator: { alpha: 70, beta: 30 }, modifier: { alpha: 10, beta: 90 } },
-    new Map([['creator', LABEL_FREE_WORTH]]),
+    { creator: { alpha: 90, beta: 10 }, modifier: { alpha: 20, beta: 80 }, lonely: { alpha: 60, beta: 40 } },
+    {
+      classes: { creator: { alpha: 70, beta: 30 }, modifier: { alpha: 10, beta: 90 }, lonely: { alpha: 5, beta: 5 } },
+      information: { creator: 40, modifier: 200 },
+    },
+    new Map([
+      ['creator', 40],
+      ['lonely', 30],
+    ]),
   );
-  assert.ok(Math.abs(out.creator!.alpha / 100 - 0.8) < 1e-9, 'half way with as many labels as the label-free fit is worth');
+  assert.ok(Math.abs(out.creator!.alpha / 100 - 0.8) < 1e-9, 'half way with as many labels as its agreement is worth');
   assert.ok(Math.abs(out.creator!.alpha + out.creator!.beta - 100) < 1e-9);
   assert.ok(Math.abs(out.modifier!.alpha / 100 - 0.1) < 1e-9, 'no label: the label-free reliability');
+  assert.ok(Math.abs(out.lonely!.alpha / 100 - 0.6) < 1e-9, 'a class agreement says nothing of: its labels');
 });
