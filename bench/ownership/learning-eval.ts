@@ -47,6 +47,19 @@ function votesOf(inferred: Map<string, Inference[]>): OrgVotes[] {
   return [...inferred].flatMap(([resource_id, infs]) => infs.map((i) => ({ resource_id, owner_type: i.asked_type, votes: i.votes })));
 }
 
+/**
+ * The answers on the priors alone, and again under the label model fitted to them without any review: what the service
+ * answers after its first import (`steward ownership recompute` infers, refits, infers again).
+ */
+export function inferLabelFree(
+  evidence: ResourceEvidence[],
+  population: Record<OwnerType, number>,
+): { first: Map<string, Inference[]>; labelFree: Map<string, Inference[]> } {
+  const first = predictAll(evidence, defaultWeights());
+  const fit = fitOrganization(votesOf(first), [], population);
+  return { first, labelFree: predictAll(evidence, { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration }) };
+}
+
 /** What the service learns from reviews of `reviewed`: the refit (label model + calibration) and the piece labels. */
 function learnFrom(
   reviewed: string[],
@@ -157,9 +170,7 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
   const sample10 = new Set(sampleOf(0.1, 0x5eed));
   const heldOut10 = ids.filter((id) => !sample10.has(id));
 
-  const first = predictAll(evidence, defaultWeights());
-  const labelFreeWeights = learnFrom([], first, truth, population).weights;
-  const labelFree = predictAll(evidence, labelFreeWeights);
+  const { first, labelFree } = inferLabelFree(evidence, population);
 
   const learnt10 = learnFrom([...sample10], labelFree, truth, population);
   const after10 = predictAll(

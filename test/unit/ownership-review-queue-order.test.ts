@@ -3,13 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OwnerType } from '../../src/ownership/owner-type.js';
-import { infer } from '../../src/ownership/engine.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../src/ownership/evidence.js';
-import { defaultWeights } from '../../src/ownership/calibration.js';
-import { fitOrganization } from '../../src/ownership/org-model-fit.js';
 import { generateSyntheticOrg } from '../../bench/ownership/synthetic-org.js';
 import { evidenceFor, indexModel } from '../../bench/ownership/evidence-from-model.js';
-import { queueOrder } from '../../bench/ownership/learning-eval.js';
+import { inferLabelFree, queueOrder } from '../../bench/ownership/learning-eval.js';
 
 test('a 5% review budget spreads over the groups: no piece of evidence takes more than a tenth of it', () => {
   // The shape where one pipeline's CODEOWNERS decides the team of hundreds of resources, mostly wrongly.
@@ -17,14 +14,7 @@ test('a 5% review budget spreads over the groups: no piece of evidence takes mor
   const index = indexModel(model);
   const evidence = model.resources.map((r) => evidenceFor(index, r));
   const population = { ...DEFAULT_ENGINE_SETTINGS.default_population, ...evidence[0]?.directory?.population } as Record<OwnerType, number>;
-  const first = evidence.map((e) => ({ id: e.resource.resource_id, answers: infer(e, DEFAULT_ENGINE_SETTINGS, defaultWeights()) }));
-  const fit = fitOrganization(
-    first.flatMap(({ id, answers }) => answers.map((a) => ({ resource_id: id, owner_type: a.asked_type, votes: a.votes }))),
-    [],
-    population,
-  );
-  const weights = { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration };
-  const answers = new Map(evidence.map((e) => [e.resource.resource_id, infer(e, DEFAULT_ENGINE_SETTINGS, weights)]));
+  const answers = inferLabelFree(evidence, population).labelFree;
   const budget = 150;
   const order = queueOrder(answers, budget);
   assert.equal(order.length, budget);
