@@ -64,7 +64,10 @@ export function scoreCandidates(votes: Vote[], ownerType: OwnerType, population:
     const list = [...kinds.values()].sort((a, b) => b.reliability - a.reliability || a.kind.localeCompare(b.kind));
     // The list is strongest first: the first vote of each failure counts.
     const counted = new Map<string, Vote>();
-    for (const v of list) if (!counted.has(failureOf(v, ownerType))) counted.set(failureOf(v, ownerType), v);
+    for (const v of list) {
+      const failure = failureOf(v, ownerType);
+      if (!counted.has(failure)) counted.set(failure, v);
+    }
     const logWeight = [...counted.values()].reduce((sum, v) => sum + logLikelihoodRatio(v.reliability, N), 0);
     return { handle: displayHandle(list), logWeight, posterior: 0, votes: list };
   });
