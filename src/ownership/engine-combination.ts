@@ -34,9 +34,14 @@ function slotOf(v: Vote): string {
   return v.detail.inactive_user ? `left:${v.detail.inactive_user.toLowerCase()}` : v.kind;
 }
 
-/** Which of one owner's kept votes fail together and count once: for the user type, those of USER_KINDS_FAILING_TOGETHER. */
+/** The kinds whose votes naming one owner of this type fail together: the engine and the label model count them alike. */
+export function kindsFailingTogether(ownerType: OwnerType): readonly string[] {
+  return ownerType === 'user' ? USER_KINDS_FAILING_TOGETHER : [];
+}
+
+/** Which of one owner's kept votes fail together and count once (kindsFailingTogether), apart from those of a person who has left. */
 function failureOf(v: Vote, ownerType: OwnerType): string {
-  return ownerType === 'user' && !v.detail.inactive_user && USER_KINDS_FAILING_TOGETHER.includes(v.kind) ? 'works_on' : slotOf(v);
+  return !v.detail.inactive_user && kindsFailingTogether(ownerType).includes(v.kind) ? 'works_on' : slotOf(v);
 }
 
 export function logLikelihoodRatio(reliability: number, population: number): number {

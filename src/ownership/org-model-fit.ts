@@ -15,7 +15,7 @@ import {
 } from './calibration.js';
 import { answerOf, fitLabelModel, fittedReliability, type LabelModelFit, type LabelModelItem } from './label-model.js';
 import { classPrior, type LearntReliabilities } from './vote-reliability.js';
-import { USER_KINDS_FAILING_TOGETHER } from './engine-combination.js';
+import { kindsFailingTogether } from './engine-combination.js';
 import type { Beta } from './signal-kinds/kind.js';
 import { truthOfLabel } from './review-labels.js';
 
@@ -84,7 +84,7 @@ export function fitOrganization(
     const classes = [...new Set(items.flatMap((i) => i.votes.map((v) => v.vote_class)))].sort();
     const priors = Object.fromEntries(classes.map((c) => [c, classPrior(c, { type, population })]));
     // The fit counts votes as the engine combines them.
-    const failingTogether = type === 'user' ? USER_KINDS_FAILING_TOGETHER : [];
+    const failingTogether = kindsFailingTogether(type);
     const fitOptions = { pieceMinVotes: PIECE_MIN_VOTES, pieceStrength: PIECE_FIT_STRENGTH, failingTogether };
     const fit = fitLabelModel(items, priors, { labelWeight: LABEL_WEIGHT, ...fitOptions });
     if (fit.items === 0) continue;
