@@ -1,5 +1,6 @@
 // A stable hash of what an inference read (evidence versions) and what it answered.
 import { createHash } from 'node:crypto';
+import { byCodeUnits } from './string-order.js';
 
 /** JSON with object keys sorted at every level, so equal data always gives equal text. */
 export function canonicalJson(value: unknown): string {
@@ -7,7 +8,7 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => byCodeUnits(a, b));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 

@@ -18,6 +18,7 @@ import { classPrior, type LearntReliabilities } from './vote-reliability.js';
 import { kindsFailingTogether } from './engine-combination.js';
 import type { Beta } from './signal-kinds/kind.js';
 import { truthOfLabel } from './review-labels.js';
+import { byCodeUnits } from './string-order.js';
 
 export interface OrgVotes {
   resource_id: string;
@@ -63,7 +64,7 @@ export function fitOrganization(
     const labelOf = new Map(labels.filter((l) => l.label.owner_type === type).map((l) => [l.resource_id, l.label]));
     const items: LabelModelItem[] = [];
     const reviewed: { item: LabelModelItem; truth: string | null; rejected: string[] }[] = [];
-    for (const v of [...votes].filter((v) => v.owner_type === type).sort((a, b) => a.resource_id.localeCompare(b.resource_id))) {
+    for (const v of [...votes].filter((v) => v.owner_type === type).sort((a, b) => byCodeUnits(a.resource_id, b.resource_id))) {
       const item: LabelModelItem = {
         population: population[type],
         votes: v.votes.map((s) => ({

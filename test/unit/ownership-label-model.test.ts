@@ -346,3 +346,95 @@ test('shrinkTowardLabelFree keeps the fit strength and moves its mean n/(n + wha
   assert.ok(Math.abs(out.modifier!.alpha / 100 - 0.1) < 1e-9, 'no label: the label-free reliability');
   assert.ok(Math.abs(out.lonely!.alpha / 100 - 0.6) < 1e-9, 'a class agreement says nothing of: its labels');
 });
+
+test('alike items are visited once per group: the same fit as visiting every item, over far fewer groups', () => {
+  // Generated votes with what makes items differ for the fit: a piece judged on its own, people who left, kinds failing
+  // together, reviewed items (settled on either owner, or rejected) and two populations.
+  const rnd = prng(19);
+  const owners = 25;
+  const someone = () => `owner-${Math.floor(rnd() * owners)}`;
+  const draw = (truth: string, accuracy: number) => (rnd() < accuracy ? truth : someone());
+  const items: LabelModelItem[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const truth = i % 4 === 0 && rnd() < 0.3 ? 'platform' : someone();
+    const votes: LabelModelItem['votes'] = [];
+    if (i % 4 === 0) votes.push({ vote_class: 'iac_codeowners', piece: 'iac|stack', handle: 'platform' });
+    if (rnd() < 0.7) votes.push({ vote_class: 'creator', handle: draw(truth, 0.75) });
+    if (rnd() < 0.4) votes.push({ vote_class: rnd() < 0.2 ? 'modifier:left' : 'modifier', handle: draw(truth, 0.3) });
+    if (rnd() < 0.3) votes.push({ vote_class: 'owner_tag', piece: `tag|${i}`, handle: draw(truth, 0.9) });
+    const item: LabelModelItem = { population: i % 7 === 0 ? owners + 10 : owners, votes };
+    if (i % 10 === 0) item.truth = truth;
+    if (i % 10 === 5 && votes[0] && votes[0].handle !== truth) item.rejected = [votes[0].handle];
+    items.push(item);
+  }
+  const priors = {
+    iac_codeowners: FLAT,
+    creator: { alpha: 7, beta: 3 },
+    modifier: FLAT,
+    'modifier:left': { alpha: 1, beta: 20 },
+    owner_tag: { alpha: 19, beta: 1 },
+  };
+  const options = { pieceMinVotes: 20, labelWeight: 3, failingTogether: ['modifier', 'iac_codeowners'] };
+  const grouped = fitLabelModel(items, priors, options);
+  const oneByOne = fitLabelModel(items, priors, { ...options, groupAlike: false });
+  assert.equal(oneByOne.groups, grouped.items);
+  assert.ok(grouped.groups < grouped.items / 10, `${grouped.groups} groups for ${grouped.items} items`);
+  assert.equal(grouped.iterations, oneByOne.iterations);
+  const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  for (const [c, b] of Object.entries(oneByOne.classes)) {
+    close(grouped.classes[c]!.alpha, b.alpha, `${c} alpha`);
+    close(grouped.classes[c]!.beta, b.beta, `${c} beta`);
+    close(grouped.information[c] ?? 0, oneByOne.information[c] ?? 0, `${c} information`);
+  }
+  const stack = pieceReliabilityOf(grouped.pieces, 'iac|stack', 'platform')!;
+  close(stack.alpha, pieceReliabilityOf(oneByOne.pieces, 'iac|stack', 'platform')!.alpha, 'the piece judged on its own');
+
+  // What sets items apart: which named owner reviewers settled on or rejected, and the population; not the handles.
+  const pair = (a: string, b: string): LabelModelItem['votes'] => [
+    { vote_class: 'creator', handle: a },
+    { vote_class: 'owner_tag', handle: b },
+  ];
+  const groupsOf = (list: LabelModelItem[]) => fitLabelModel(list, priors).groups;
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'b') },
+      { population: 9, votes: pair('c', 'd') },
+    ]),
+    1,
+  );
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'b') },
+      { population: 8, votes: pair('c', 'd') },
+    ]),
+    2,
+  );
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'b'), truth: 'a' },
+      { population: 9, votes: pair('c', 'd'), truth: 'd' },
+    ]),
+    2,
+  );
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'b'), truth: 'a' },
+      { population: 9, votes: pair('c', 'd'), truth: 'c' },
+    ]),
+    1,
+  );
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'b'), truth: null },
+      { population: 9, votes: pair('c', 'd'), rejected: ['d'] },
+    ]),
+    2,
+  );
+  assert.equal(
+    groupsOf([
+      { population: 9, votes: pair('a', 'a') },
+      { population: 9, votes: pair('c', 'd') },
+    ]),
+    2,
+  );
+});
