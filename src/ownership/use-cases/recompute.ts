@@ -6,6 +6,7 @@ import { takeDueItems, removeFromQueue, rescheduleInQueue, markForInference, due
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 import { inferencesOfMany, writeInferences, getSettings, type InferenceRow, type SettingsRow } from '../../store/ownership-inferences.js';
 import { lockQueuedItems } from '../../store/ownership-queries.js';
+import { analyzeChangedTables } from '../../store/table-statistics.js';
 import type { Inference } from '../evidence.js';
 import type { SignalWeights } from '../calibration.js';
 import { loadEvidenceBatch, loadOrgContext, type OrgContext } from '../evidence-loader.js';
@@ -169,14 +170,23 @@ export async function recomputeResources(db: Db, orgId: string, ids: string[], a
   });
 }
 
-/** Runs the due queue to empty; `onProgress(done)` after each batch. */
+/** How many batches run between two looks at the planner statistics in recomputeUntilEmpty. */
+const BATCHES_BETWEEN_STATISTICS = 5;
+
+/**
+ * Runs the due queue to empty; `onProgress(done)` after each batch. It runs where no statistics job does (`steward
+ * ownership recompute` by itself, right after an import), so it re-analyzes the tables that changed much before it
+ * starts and every few batches: planned against the near-empty tables of before the import, the first recompute of
+ * 3,000 imported resources on the embedded store took 18-23 s instead of 7-10, and of 10,000 218 s instead of 35.
+ */
 export async function recomputeUntilEmpty(
   db: Db,
   opts: { orgId?: string; batchSize?: number; onProgress?: (done: number) => void } = {},
 ): Promise<{ done: number; failed: number }> {
   let done = 0;
   let failed = 0;
-  for (;;) {
+  for (let batch = 0; ; batch++) {
+    if (batch % BATCHES_BETWEEN_STATISTICS === 0) await analyzeChangedTables(db);
     const r = await recomputeOnce(db, opts);
     if (r.taken === 0) return { done, failed };
     done += r.taken;
