@@ -8,6 +8,7 @@ import { benchOwnershipRecompute } from './ownership-recompute.js';
 import { benchSecurityFindings } from './security-findings.js';
 import { benchRequestOverhead } from './request-overhead.js';
 import { benchRecomputeWorkers } from './recompute-workers.js';
+import { benchReviewQueue } from './review-queue.js';
 import { writeSection } from './lib/readme.js';
 
 const all: [string, () => Promise<string>][] = [
@@ -18,6 +19,7 @@ const all: [string, () => Promise<string>][] = [
   ['security-findings', benchSecurityFindings],
   ['request-overhead', benchRequestOverhead],
   ['recompute-workers', benchRecomputeWorkers],
+  ['review-queue', benchReviewQueue],
 ];
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of all) {
