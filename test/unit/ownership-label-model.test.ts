@@ -438,3 +438,25 @@ test('alike items are visited once per group: the same fit as visiting every ite
     2,
   );
 });
+
+test('votes standing alone on their item change no reliability and no pass of the fit, only the strength of their class', () => {
+  const accuracies = { creator: 0.75, modifier: 0.15, owner_tag: 0.95 };
+  const { items } = generatedVotes(accuracies, { items: 1500, owners: 50, voteShare: 0.45, seed: 29 });
+  const priors = { creator: FLAT, modifier: { alpha: 3, beta: 7 }, owner_tag: { alpha: 19, beta: 1 } };
+  // Three times as many items again where the creator or the modifier votes alone, as on most resources.
+  const rnd = prng(31);
+  const alone: LabelModelItem[] = Array.from({ length: 4500 }, (_, i) => ({
+    population: 50,
+    votes: [{ vote_class: i % 3 === 0 ? 'modifier' : 'creator', handle: `owner-${Math.floor(rnd() * 50)}` }],
+  }));
+  const fit = fitLabelModel(items, priors);
+  const withAlone = fitLabelModel([...items, ...alone], priors);
+  assert.equal(withAlone.iterations, fit.iterations);
+  const r = fittedReliability(fit.classes, FLAT);
+  const rAlone = fittedReliability(withAlone.classes, FLAT);
+  for (const c of Object.keys(accuracies)) assert.ok(Math.abs(rAlone(c) - r(c)) < 1e-12, `${c}: ${rAlone(c)} vs ${r(c)}`);
+  const strength = (b: { alpha: number; beta: number }) => b.alpha + b.beta;
+  assert.ok(Math.abs(strength(withAlone.classes.creator!) - strength(fit.classes.creator!) - 3000) < 1e-6);
+  assert.ok(Math.abs(strength(withAlone.classes.modifier!) - strength(fit.classes.modifier!) - 1500) < 1e-6);
+  assert.ok(fit.iterations < 100, `converged in ${fit.iterations} passes`);
+});
