@@ -1,5 +1,6 @@
 // `steward ownership recompute` runs where no statistics job does, right after an import: recomputeUntilEmpty
-// analyzes the tables the import changed before it plans its first batch, and those it grows as it goes.
+// analyzes the tables the import changed before it plans its first batch (and every few batches those it grows; when
+// a session's writes reach the statistics depends on timing, so only the import's are asserted).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.js';
@@ -28,7 +29,7 @@ const changedSinceAnalyze = async (db: Db, table: string) =>
     ).rows[0]?.n ?? 0,
   );
 
-test('the recompute after an import plans against the imported rows and the answers it writes', async () => {
+test('the recompute after an import plans against the imported rows', async () => {
   const { db } = store;
   const orgId = (await createKeys(db, 'recompute-statistics', 't')).org_id;
   await analyzeChangedTables(db);
@@ -42,8 +43,4 @@ test('the recompute after an import plans against the imported rows and the answ
   const { done } = await recomputeUntilEmpty(db, { orgId });
   assert.equal(done, 1500);
   assert.ok((await plannerRows(db, 'resources')) >= 1500, 'the imported resources were analyzed');
-  // The embedded store reports each commit's changes at once, so the answers of the first batches are analyzed on the
-  // way; PostgreSQL reports them a second or so late, and its autovacuum analyzes them in any case.
-  if (!process.env.DATABASE_URL)
-    assert.ok((await plannerRows(db, 'ownership_inferences')) > 0, 'the answers written in its first batches were analyzed');
 });
