@@ -6,6 +6,7 @@
 import { createKeys } from '../src/store/orgs.js';
 import { writeInferences, type InferenceRow } from '../src/store/ownership-inferences.js';
 import { queryReviewQueue } from '../src/store/review-queue.js';
+import { OPEN_ENDED } from '../src/store/finding-states.js';
 import { OWNER_TYPES, type OwnerType } from '../src/ownership/owner-type.js';
 import { severityRank } from '../src/posture/finding-identity.js';
 import type { Queryable } from '../src/store/db.js';
@@ -15,7 +16,6 @@ import { prng } from './lib/prng.js';
 import { int, ms, scaled, summarize, table } from './lib/stats.js';
 import { writeSection } from './lib/readme.js';
 
-const MAX = '9223372036854775807';
 const PATH = '/api/v2/csm/ownership/review_queue';
 const LIMIT = 50;
 
@@ -33,7 +33,7 @@ async function seedResources(db: Queryable, orgId: string, count: number, now: n
   await db.query(
     `INSERT INTO finding_states (org_id, finding_id, valid_from, valid_to, severity_rank, status, evaluation, evaluation_changed_at,
        resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, changed_by)
-     SELECT $1, 'fnd-' || g, $3, ${MAX}, CASE WHEN g % 2 = 0 THEN $4::smallint ELSE $5::smallint END, CASE WHEN g % 2 = 0 THEN 'critical' ELSE 'high' END,
+     SELECT $1, 'fnd-' || g, $3, ${OPEN_ENDED}, CASE WHEN g % 2 = 0 THEN $4::smallint ELSE $5::smallint END, CASE WHEN g % 2 = 0 THEN 'critical' ELSE 'high' END,
        'fail', $3, $3, 'arn:aws:s3:::bucket-' || lpad(g::text, 8, '0'), 'bucket-' || g, 'aws_s3_bucket', 'aws-s3-bucket-1', 'Rule 1',
        'misconfiguration', '{}', false, 'bench'
      FROM generate_series(0, $2::int - 1) g WHERE g % 3 = 0`,
@@ -89,7 +89,7 @@ async function seedAnswers(db: Queryable, orgId: string, count: number, now: num
 }
 
 /** Reviews of 1% of the resources for every owner type, each answering the inference it was given. */
-async function seedReviews(db: Queryable, orgId: string, count: number, now: number): Promise<number> {
+async function seedReviews(db: Queryable, orgId: string, now: number): Promise<number> {
   const r = await db.query(
     `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, votes, actor, created_at)
      SELECT org_id, resource_id, row_number() OVER (), slot, 'confirm', checksum, owner_handle, '[]'::jsonb, 'bench', $2
@@ -110,7 +110,7 @@ export async function benchReviewQueue(): Promise<string> {
   const started = performance.now();
   await seedResources(seedDb, orgId, count, now);
   await seedAnswers(seedDb, orgId, count, now);
-  const reviews = await seedReviews(seedDb, orgId, count, now);
+  const reviews = await seedReviews(seedDb, orgId, now);
   await seedDb.query('ANALYZE');
   const seedS = (performance.now() - started) / 1000;
   await seedDb.close();

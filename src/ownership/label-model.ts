@@ -130,7 +130,9 @@ function slotsOf(votes: PreparedVote[], failingTogether: readonly string[]): Slo
   for (const v of votes) {
     const together = !v.voteClass.endsWith(':left') && failingTogether.includes(v.voteClass.split(':')[0]!);
     const slot = together ? 'together' : v.voteClass;
-    bySlot.set(slot, [...(bySlot.get(slot) ?? []), v]);
+    const list = bySlot.get(slot);
+    if (list) list.push(v);
+    else bySlot.set(slot, [v]);
   }
   return [...bySlot].sort(([a], [b]) => byCodeUnits(a, b)).map(([slot, slotVotes]) => ({ votes: slotVotes, left: slot.endsWith(':left') }));
 }

@@ -47,3 +47,8 @@ export async function openTestStore(): Promise<{ db: Db; close(): Promise<void> 
     },
   };
 }
+
+/** How many rows the planner believes a table holds (its last analysis; -1 or 0 before any). */
+export async function plannerRows(db: Db, table: string): Promise<number> {
+  return Number((await db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1`, [table])).rows[0]!.n);
+}

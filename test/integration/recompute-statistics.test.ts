@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.js';
-import { openTestStore } from '../helpers/db.js';
+import { openTestStore, plannerRows } from '../helpers/db.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { analyzeChangedTables } from '../../src/store/table-statistics.js';
 import { importResourcesAtomically, fromArray } from '../../src/ingest/resource-batches.js';
@@ -18,8 +18,6 @@ before(async () => {
 });
 after(async () => store?.close());
 
-const plannerRows = async (db: Db, table: string) =>
-  Number((await db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1`, [table])).rows[0]!.n);
 const changedSinceAnalyze = async (db: Db, table: string) =>
   Number(
     (

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.js';
-import { openTestStore } from '../helpers/db.js';
+import { openTestStore, plannerRows } from '../helpers/db.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { writeStates } from '../../src/store/finding-states.js';
 import { analyzeChangedTables } from '../../src/store/table-statistics.js';
@@ -14,10 +14,6 @@ before(async () => {
   store = await openTestStore();
 });
 after(async () => store?.close());
-
-async function plannerRows(db: Db, table: string): Promise<number> {
-  return Number((await db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1`, [table])).rows[0]!.n);
-}
 
 test('a table that a large write changed is analyzed, so the planner knows its rows; one that did not change is not', async () => {
   const { db } = store;
