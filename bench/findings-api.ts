@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { serve } from '../src/server/serve.js';
 import { loadConfig, parseRateLimits } from '../src/config.js';
 import { createKeys } from '../src/store/orgs.js';
+import { OPEN_ENDED } from '../src/store/finding-states.js';
 import { compactFindingCounts } from '../src/store/finding-counts.js';
 import { parseListQuery } from '../src/findings/list-query.js';
 import { buildCountQuery, buildPageQuery } from '../src/store/findings-query.js';
@@ -18,7 +19,6 @@ import { int, ms, scaled, summarize, table } from './lib/stats.js';
 import { writeSection } from './lib/readme.js';
 
 const DAY = 86_400_000;
-const MAX = '9223372036854775807';
 
 /** Bulk-loads `count` findings (plus a closed history row for every 10th) with realistic distributions, in SQL. */
 export async function loadFindings(db: Queryable, orgId: string, count: number, now: number): Promise<void> {
@@ -29,7 +29,7 @@ export async function loadFindings(db: Queryable, orgId: string, count: number, 
     await db.query(
       `INSERT INTO finding_states (org_id, finding_id, valid_from, valid_to, severity_rank, status, evaluation, evaluation_changed_at,
          resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, mute, mute_expires_at, changed_by)
-       SELECT $1, 'fnd-' || lpad(g::text, 8, '0'), changed, ${MAX}, ($5::int[])[sev], ($6::text[])[sev], CASE WHEN r2 < 0.4 THEN 'fail' ELSE 'pass' END, changed,
+       SELECT $1, 'fnd-' || lpad(g::text, 8, '0'), changed, ${OPEN_ENDED}, ($5::int[])[sev], ($6::text[])[sev], CASE WHEN r2 < 0.4 THEN 'fail' ELSE 'pass' END, changed,
          $4::bigint - floor(r3 * ${365 * DAY})::bigint,
          CASE rt WHEN 1 THEN 'arn:aws:s3:::bucket-' || g WHEN 2 THEN 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-' || g
            WHEN 3 THEN 'arn:aws:ec2:us-east-1:123456789012:instance/i-' || g WHEN 4 THEN 'arn:aws:rds:eu-west-1:123456789012:db:db-' || g
@@ -70,12 +70,12 @@ export async function loadFindings(db: Queryable, orgId: string, count: number, 
        resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, muted, changed_by)
      SELECT org_id, finding_id, $2::bigint - ${200 * DAY}, valid_from, severity_rank, status, CASE evaluation WHEN 'fail' THEN 'pass' ELSE 'fail' END,
        $2::bigint - ${200 * DAY}, resource_discovery_date, resource_id, resource_name, resource_type, rule_id, rule_name, vulnerability_type, tags, false, 'bench'
-     FROM finding_states WHERE org_id = $1 AND valid_to = ${MAX} AND right(finding_id, 1) = '0'`,
+     FROM finding_states WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} AND right(finding_id, 1) = '0'`,
     [orgId, now],
   );
   await db.query(
     `INSERT INTO findings (org_id, finding_id, resource_id, rule_id, origin)
-     SELECT org_id, finding_id, resource_id, rule_id, 'rule' FROM finding_states WHERE org_id = $1 AND valid_to = ${MAX}`,
+     SELECT org_id, finding_id, resource_id, rule_id, 'rule' FROM finding_states WHERE org_id = $1 AND valid_to = ${OPEN_ENDED}`,
     [orgId],
   );
   await db.query('ANALYZE finding_states');

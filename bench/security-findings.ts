@@ -7,6 +7,7 @@ import { parseListQuery } from '../src/findings/list-query.js';
 import { parseSearchQuery } from '../src/findings/search-syntax.js';
 import { buildPageQuery, type PageQuery } from '../src/store/findings-query.js';
 import { writeInferences, type InferenceRow } from '../src/store/ownership-inferences.js';
+import { OPEN_ENDED } from '../src/store/finding-states.js';
 import type { Db, Queryable } from '../src/store/db.js';
 import { serveBench, storeWithFindings, time } from './findings-api.js';
 import { prng } from './lib/prng.js';
@@ -14,7 +15,6 @@ import { int, ms, scaled, summarize, table } from './lib/stats.js';
 import { writeSection } from './lib/readme.js';
 
 const DAY = 86_400_000;
-const MAX = '9223372036854775807';
 const TEAMS = 20;
 
 /**
@@ -25,7 +25,7 @@ const TEAMS = 20;
 export async function seedTeamOwners(db: Queryable, orgId: string, now: number): Promise<{ resources: number; history: number }> {
   const rows = (
     await db.query<{ resource_id: string; team: string | null }>(
-      `SELECT resource_id, substr(tags[1], 6) AS team FROM finding_states WHERE org_id = $1 AND valid_to = ${MAX} ORDER BY resource_id`,
+      `SELECT resource_id, substr(tags[1], 6) AS team FROM finding_states WHERE org_id = $1 AND valid_to = ${OPEN_ENDED} ORDER BY resource_id`,
       [orgId],
     )
   ).rows;
