@@ -24,6 +24,9 @@ const OPEN = '9223372036854775807';
 const RESOURCES = 450;
 const REIMPORTED = 150;
 const CORRECTED = 12;
+/** Resources whose team and user answers are reviewed at once through two processes (clear of the other steps' ones). */
+const BOTH_TYPES_FROM = 60;
+const BOTH_TYPES_REVIEWED = 30;
 const MUTED_RESOURCES = 12;
 const FINDINGS_BUDGET = 120;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -235,6 +238,48 @@ test(
           })(),
         );
       }
+      // Reviews of one resource's team and user answers, sent at once to two processes: both are taken (each process
+      // numbers its entries from its own clock, and both write entries of the same resource in the same moment).
+      const bothTypes: Array<{ resource: number; taken: string[] }> = [];
+      const corrections = { team: { handle: 'platform', type: 'team' }, user: { handle: 'carol', type: 'user' } } as const;
+      for (let i = BOTH_TYPES_FROM; i < BOTH_TYPES_FROM + BOTH_TYPES_REVIEWED; i++) {
+        ops.push(
+          (async () => {
+            const id = encodeURIComponent(resourceId(i));
+            const taken: string[] = [];
+            for (let attempt = 0; attempt < 10 && taken.length < 2; attempt++) {
+              const slots = (['team', 'user'] as const).filter((s) => !taken.includes(s));
+              const checksums = await Promise.all(
+                slots.map(async (slot) => {
+                  const a = await call(i, 'inference', `/api/v2/csm/ownership/${id}/${slot}`);
+                  expectOk(a);
+                  const attrs = (JSON.parse(a.body) as { data: { attributes: { inference_checksum?: string; checksum?: string } } }).data.attributes;
+                  return attrs.inference_checksum ?? attrs.checksum;
+                }),
+              );
+              const sent = await Promise.all(
+                slots.map((slot, k) =>
+                  call(i + k + 1, 'feedback', `/api/v2/csm/ownership/${id}/${slot}/feedback`, {
+                    body: {
+                      data: {
+                        type: 'ownership_feedback',
+                        attributes: {
+                          action: 'correct',
+                          inference_checksum: checksums[k],
+                          corrected_owner_handle: corrections[slot].handle,
+                          corrected_owner_type: corrections[slot].type,
+                        },
+                      },
+                    },
+                  }),
+                ),
+              );
+              sent.forEach((a, k) => a.status === 201 && taken.push(slots[k]!));
+            }
+            bothTypes.push({ resource: i, taken: taken.sort() });
+          })(),
+        );
+      }
       for (let b = 0; b < REIMPORTED / 50; b++) {
         const batch = Array.from({ length: 50 }, (_, i) => item(RESOURCES - REIMPORTED + b * 50 + i, 'Suspended'));
         ops.push(call(b, 'reimport', '/api/v2/csm/resources', { body: { data: batch } }).then(expectOk));
@@ -302,6 +347,7 @@ test(
         [],
       );
       for (const f of feedback) assert.ok(['201,409', '409,409'].includes(f.statuses.join()), `resource ${f.resource}: ${f.statuses.join()}`);
+      for (const r of bothTypes) assert.deepEqual(r.taken, ['team', 'user'], `resource ${r.resource}: both reviews taken`);
       const correctedIds = new Set(feedback.filter((f) => f.statuses.includes(201)).map((f) => resourceId(f.resource)));
       t.diagnostic(`${entries} queue entries, taken ${taken.join(' + ')}; ${feedback.length} pairs of reviews for ${CORRECTED} corrections`);
       assert.equal(correctedIds.size, CORRECTED, 'every correction was taken once, in the end');
@@ -318,7 +364,15 @@ test(
         if (prev.resource_id !== row.resource_id || prev.slot !== row.slot) continue;
         assert.notEqual(row.checksum, prev.checksum, `${row.resource_id} ${row.slot}: the same answer written twice`);
       }
-      const overridden = history.filter((h) => h.status === 'overridden');
+      const reviewedBoth = new Set(bothTypes.map((r) => resourceId(r.resource)));
+      const overriddenBoth = history.filter((h) => h.status === 'overridden' && reviewedBoth.has(h.resource_id));
+      assert.deepEqual(
+        [...new Set(overriddenBoth.map((h) => `${h.slot} ${h.owner_handle}`))].sort(),
+        ['team platform', 'user carol'],
+        'the team and user corrections of one resource, each recorded',
+      );
+      assert.equal(overriddenBoth.length, 2 * BOTH_TYPES_REVIEWED, 'each recorded once');
+      const overridden = history.filter((h) => h.status === 'overridden' && !reviewedBoth.has(h.resource_id));
       assert.deepEqual(new Set(overridden.map((h) => h.resource_id)), correctedIds);
       assert.equal(overridden.length, correctedIds.size, 'each correction recorded once');
       assert.ok(overridden.every((h) => h.slot === 'team' && h.owner_handle === 'platform'));

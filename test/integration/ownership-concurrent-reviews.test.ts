@@ -9,7 +9,7 @@ import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { submitFeedback } from '../../src/ownership/use-cases/submit-feedback.js';
-import { inferencesOf } from '../../src/store/ownership-inferences.js';
+import { inferencesOf, writeInferences } from '../../src/store/ownership-inferences.js';
 import { labelCountsSince, pieceLabelsOf } from '../../src/store/ownership-learning.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';
 
@@ -82,3 +82,78 @@ test(
     assert.deepEqual(since.labels, [{ slot: 'team', count: COUNT }]);
   },
 );
+
+// Every process numbers history and feedback entries from its own clock, so two processes writing for one resource in
+// the same millisecond (reviews of its team and user answers through two API processes, a worker's re-inference beside
+// a review) can pick the same id. The entry another process wrote is stood in for by a row with the id this process
+// is about to pick: the write must land after it, not fail on the key.
+test('an entry id another process took in the same millisecond is not taken again: the write lands after it', async () => {
+  const id = ids[COUNT - 1]!;
+  const at = Date.now() + 60_000;
+  const taken = at * 1000;
+  const [team, user] = await inferencesOf(db, orgId, id);
+  assert.ok(team && user && team.slot === 'team' && user.slot === 'user');
+  await db.query(
+    `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, votes, actor, created_at)
+     VALUES ($1, $2, $3, 'user', 'confirm', $4, $5, '[]'::jsonb, 'another-process', $6)`,
+    [orgId, id, taken, user.checksum, user.owner_handle, at],
+  );
+  await db.query(
+    `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources,
+       evidence_versions, checksum, created_at)
+     VALUES ($1, $2, $3, 'user', $4, $5, $6, 'persisted', 'another process', '[]'::jsonb, '[]'::jsonb, $7, $8)`,
+    [orgId, id, taken, user.owner_type, user.owner_handle, user.confidence, user.checksum, at],
+  );
+  await submitFeedback(
+    db,
+    orgId,
+    id,
+    'team',
+    {
+      data: {
+        type: 'ownership_feedback',
+        attributes: { action: 'correct', inference_checksum: team.checksum, corrected_owner_handle: 'platform', corrected_owner_type: 'team' },
+      },
+    },
+    { userHandle: 'reviewer' },
+    at,
+  );
+  const entries = async (table: string) =>
+    (
+      await db.query<{ id: string; slot: string }>(
+        `SELECT id::text, slot FROM ${table} WHERE org_id = $1 AND resource_id = $2 AND id >= $3 ORDER BY id`,
+        [orgId, id, taken],
+      )
+    ).rows;
+  assert.deepEqual(await entries('ownership_feedback'), [
+    { id: String(taken), slot: 'user' },
+    { id: String(taken + 1), slot: 'team' },
+  ]);
+  assert.deepEqual(await entries('ownership_history'), [
+    { id: String(taken), slot: 'user' },
+    { id: String(taken + 1), slot: 'team' },
+  ]);
+
+  // A re-inference of several answers of the resource in one statement: each after the latest, in order.
+  const later = at + 1;
+  const current = await inferencesOf(db, orgId, id);
+  await db.query(
+    `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources,
+       evidence_versions, checksum, created_at)
+     VALUES ($1, $2, $3, 'service', 'unknown', NULL, 0, 'unknown', 'another process', '[]'::jsonb, '[]'::jsonb, 'another', $4)`,
+    [orgId, id, later * 1000 + 5, later],
+  );
+  await writeInferences(
+    db,
+    orgId,
+    current.map((r) => ({ ...r, checksum: `${r.checksum}-again`, updated_at: later })),
+    later,
+  );
+  const after = (await entries('ownership_history')).filter((e) => BigInt(e.id) >= BigInt(later) * 1000n);
+  assert.deepEqual(after, [
+    { id: String(later * 1000 + 5), slot: 'service' },
+    { id: String(later * 1000 + 6), slot: 'team' },
+    { id: String(later * 1000 + 7), slot: 'user' },
+    { id: String(later * 1000 + 8), slot: 'service' },
+  ]);
+});
