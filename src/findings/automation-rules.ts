@@ -28,13 +28,17 @@ import { reapplySeverityAndDueRules } from './severity-and-due-rules.js';
 
 export const DEFAULT_RULES_PAGE_SIZE = 100;
 const MAX_RULES_PAGE_SIZE = 1000;
+const MAX_RULES_PAGE_NUMBER = Math.floor(Number.MAX_SAFE_INTEGER / MAX_RULES_PAGE_SIZE);
 
 export const RULES_PAGE_QUERY = Type.Object(
   {
     'page[size]': Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_RULES_PAGE_SIZE, description: `Rules a page (default ${DEFAULT_RULES_PAGE_SIZE})` }),
     ),
-    'page[number]': Type.Optional(Type.Integer({ minimum: 0, description: 'Which page, from 0 (the default)' })),
+    // Bounded so that the offset (size × number) stays an exact integer the store can take.
+    'page[number]': Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_RULES_PAGE_NUMBER, description: 'Which page, from 0 (the default)' }),
+    ),
   },
   { additionalProperties: false },
 );

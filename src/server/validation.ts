@@ -27,7 +27,8 @@ const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~
 function fromText(schema: TSchema, value: unknown): unknown {
   if (schema.type === 'array') return typeof value === 'string' ? [value] : value;
   if (typeof value !== 'string') return value;
-  if (schema.type === 'integer' && /^-?\d{1,16}$/.test(value)) return Number(value);
+  // Only an exact integer reads as a number; a longer one stays text, which the schema refuses.
+  if (schema.type === 'integer' && /^-?\d{1,16}$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
   if (schema.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return value;
 }

@@ -18,6 +18,8 @@ export const HOSTILE_URL_VALUES: string[] = [
   '1e30',
   '-1',
   '-9223372036854775809',
+  '9300000000000000', // sixteen digits, past the exact integers: times a page size, past bigint
+  '9007199254740992', // 2^53, the first integer a double cannot tell from the next
   '99999999999999999999999999',
   'NaN',
   'Infinity',

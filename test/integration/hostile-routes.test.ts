@@ -273,3 +273,19 @@ test('every route that takes a body has a valid body here to make hostile field 
     .map((op) => `${op.method} ${op.path}`);
   assert.deepEqual(missing, [], 'add a valid body for these routes to validBodies');
 });
+
+test('a page number whose offset is past what the store counts, or past the exact integers, is a 400 naming page[number]', async () => {
+  for (const kind of ['mute_rules', 'due_date_rules', 'severity_modifier_rules']) {
+    for (const number of ['9300000000000000', '9007199254740992']) {
+      const r = await s.api(`/api/v2/security/findings/automation/${kind}?page[size]=1000&page[number]=${number}`);
+      const body = (await r.json()) as { errors: Array<{ source?: { parameter?: string } }> };
+      assert.equal(r.status, 400, `${kind} page[number]=${number}: ${JSON.stringify(body)}`);
+      assert.equal(body.errors[0]?.source?.parameter, 'page[number]');
+    }
+    // The last page the bound allows is past every rule: an empty page.
+    const last = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+    const r = await s.api(`/api/v2/security/findings/automation/${kind}?page[size]=1000&page[number]=${last}`);
+    assert.equal(r.status, 200, await r.clone().text());
+    assert.deepEqual(((await r.json()) as { data: unknown[] }).data, []);
+  }
+});
