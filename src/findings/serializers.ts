@@ -11,12 +11,31 @@ export interface FindingPage {
 }
 
 /** The mute as it stood at `at`: an expired mute reads as not muted. */
+// The findings listing's mute reasons (Datadog's FindingMuteReason). A mute may be written with a reason of the newer
+// mute request (MuteFindingsReason) or a mute rule's (MuteReason), which that enum lacks and the official client would
+// not parse: each is read as the listing's nearest one.
+const LISTING_MUTE_REASONS = new Set([
+  'PENDING_FIX',
+  'FALSE_POSITIVE',
+  'ACCEPTED_RISK',
+  'NO_PENDING_FIX',
+  'HUMAN_ERROR',
+  'NO_LONGER_ACCEPTED_RISK',
+  'OTHER',
+]);
+const NEAREST_LISTING_MUTE_REASON: Record<string, string> = { RISK_ACCEPTED: 'ACCEPTED_RISK', NO_FIX: 'NO_PENDING_FIX' };
+
+export function listingMuteReason(reason: unknown): string {
+  const upper = String(reason).toUpperCase();
+  return LISTING_MUTE_REASONS.has(upper) ? upper : (NEAREST_LISTING_MUTE_REASON[upper] ?? 'OTHER');
+}
+
 export function muteAt(row: Pick<FindingRow, 'muted' | 'mute' | 'mute_expires_at'>, at: number): Record<string, unknown> {
   if (!row.muted || (row.mute_expires_at !== null && row.mute_expires_at <= at)) return { muted: false };
   const m: Record<string, unknown> = row.mute ?? {};
   const out: Record<string, unknown> = { muted: true };
   for (const key of ['reason', 'description', 'start_date', 'expiration_date', 'uuid'] as const) {
-    if (m[key] !== undefined && m[key] !== null) out[key] = m[key];
+    if (m[key] !== undefined && m[key] !== null) out[key] = key === 'reason' ? listingMuteReason(m[key]) : m[key];
   }
   return out;
 }

@@ -174,6 +174,30 @@ describe('muteSecurityFindings through the official client', () => {
     ]);
   });
 
+  test("a mute reason the listing's enum lacks reads as its nearest one, which the client parses", async () => {
+    const cases = [
+      [seeded[10]!.finding_id, 'RISK_ACCEPTED', 'ACCEPTED_RISK'],
+      [seeded[11]!.finding_id, 'NO_FIX', 'NO_PENDING_FIX'],
+      [seeded[12]!.finding_id, 'DUPLICATE', 'OTHER'],
+      [seeded[13]!.finding_id, 'FALSE_POSITIVE', 'FALSE_POSITIVE'],
+    ] as const;
+    for (const [id, reason] of cases) await api.muteSecurityFindings(body([id], { isMuted: true, reason }));
+    for (const [id, , listed] of cases) {
+      const got = await api.getFinding({ findingId: id });
+      assert.equal(got.data?.attributes?._unparsed, undefined);
+      assert.equal(got.data?.attributes?.mute?._unparsed, undefined);
+      assert.equal(got.data?.attributes?.mute?.reason, listed);
+    }
+    const listed = await listAll({ filterMuted: true });
+    assert.ok(listed.every((f) => f.attributes?._unparsed === undefined && f.attributes?.mute?._unparsed === undefined));
+    await api.muteSecurityFindings(
+      body(
+        cases.map(([id]) => id),
+        { isMuted: false, reason: 'OTHER' },
+      ),
+    );
+  });
+
   test('a batch with an unknown finding is a 404 and mutes nothing', async () => {
     const known = seeded[5]!.finding_id;
     await assert.rejects(
