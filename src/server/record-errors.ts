@@ -16,3 +16,13 @@ export function pointerFromPlace(place: string, field?: string): string {
   const base = place.replace(/\[(\d+)\]/g, '/$1').replace(/^([^/])/, '/$1');
   return field ? `${base}/${field.replace(/\./g, '/').replace(/\[(\d+)\]/g, '/$1')}` : base;
 }
+
+/**
+ * A place as the CloudTrail reader names it, a root and then its steps apart (`body Records[3]`, `body [0] detail`,
+ * `body detail`), with a field: its JSON pointer below the root (`/Records/3/eventTime`, `/0/detail/eventTime`).
+ */
+export function pointerFromSteps(place: string, root: string, field?: string): string {
+  const steps = place.startsWith(root) ? place.slice(root.length).trim().split(/\s+/).filter(Boolean) : [];
+  const pointer = steps.map((step) => pointerFromPlace(step)).join('') + (field ? pointerFromPlace('', field) : '');
+  return pointer || '/';
+}

@@ -208,6 +208,19 @@ test('POST audit_events: NUL, an out-of-range time and an over-long event id are
   assert.equal(await count('SELECT count(*) AS n FROM audit_events WHERE org_id = $1'), 0);
 });
 
+test('POST audit_events: a record without its time is named by where it sits in the body, whatever its shape', async () => {
+  const call = { eventName: 'CreateBucket', eventSource: 's3.amazonaws.com' };
+  const timed = { ...call, eventTime: '2024-05-01T10:00:00Z' };
+  const envelope = (detail: unknown) => ({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', detail });
+  const post = (body: unknown) => s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify(body) });
+  await expect400(await post({ Records: [timed, call] }), { pointer: '/Records/1/eventTime' });
+  await expect400(await post(call), { pointer: '/eventTime' });
+  await expect400(await post(envelope(call)), { pointer: '/detail/eventTime' });
+  await expect400(await post([envelope(timed), envelope(call)]), { pointer: '/1/detail/eventTime' });
+  await expect400(await post({ Records: [null] }), { pointer: '/Records/0' });
+  assert.equal(await count('SELECT count(*) AS n FROM audit_events WHERE org_id = $1'), 0);
+});
+
 const HEADER = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
 const putCsv = (csv: string) =>
   s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } });

@@ -3,10 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { InvalidInput } from '../../errors.js';
 import { parseDirectoryDocument } from '../../ingest/directory-document.js';
-import { recordsOf, toAuditEvent } from '../../ingest/cloudtrail.js';
+import { placedRecordsOf, toAuditEvent } from '../../ingest/cloudtrail.js';
 import { importAuditEventBatch, importDirectory, importPreferences } from '../../ownership/signal-imports.js';
 import { currentPreferences } from '../../store/preferences.js';
-import { parseOrReject, pointerFromPlace } from '../record-errors.js';
+import { parseOrReject, pointerFromPlace, pointerFromSteps } from '../record-errors.js';
 import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
@@ -138,8 +138,8 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     },
     async (request, reply) => {
       const events = parseOrReject(
-        () => [...recordsOf(request.body, 'body')].map((r, i) => toAuditEvent(r, `body[${i}]`)),
-        (e) => pointerFromPlace(e.place.replace(/^body/, ''), e.field) || '/',
+        () => [...placedRecordsOf(request.body, 'body')].map((r) => toAuditEvent(r.record, r.place)),
+        (e) => pointerFromSteps(e.place, 'body', e.field),
       );
       if (events.length > MAX_AUDIT_RECORDS)
         throw new InvalidInput(`At most ${MAX_AUDIT_RECORDS} records per request; use steward import cloudtrail for more.`, { pointer: '/' });
