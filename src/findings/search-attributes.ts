@@ -127,7 +127,12 @@ function ownerAttributes(): Record<string, AttributeSpec> {
   for (const slot of OWNER_TYPES) {
     out[`owner.${slot}`] = {
       type: 'text',
-      node: (term) => (term.kind === 'exact' ? { op: 'owner', slot, handle: term.value } : { reason: 'takes an owner handle, without wildcards' }),
+      node: (term) =>
+        term.kind !== 'exact'
+          ? { reason: 'takes an owner handle, without wildcards' }
+          : term.value === ''
+            ? { reason: 'takes an owner handle, not an empty value' }
+            : { op: 'owner', slot, handle: term.value },
     };
     out[`owner.${slot}_confidence`] = {
       type: 'number',
@@ -140,7 +145,12 @@ function ownerAttributes(): Record<string, AttributeSpec> {
     };
     out[`owner.${slot}_status`] = {
       type: 'text',
-      node: (term) => (term.kind === 'exact' ? { op: 'owner_status', slot, value: term.value } : { reason: 'takes a status, without wildcards' }),
+      node: (term) =>
+        term.kind !== 'exact'
+          ? { reason: 'takes a status, without wildcards' }
+          : term.value === ''
+            ? { reason: 'takes a status, not an empty value' }
+            : { op: 'owner_status', slot, value: term.value },
     };
   }
   return out;

@@ -199,6 +199,9 @@ test('errors give the column (counted from 1) and what was expected there', () =
     ['@rule.id:()', 11, /expected a value inside @rule.id:\( \)/],
     ['@rule.id:(a OR b', 17, /expected "\)" to close the "\(" at column 10/],
     ['()', 2, /expected a term inside the parentheses/],
+    ['@owner.team:""', 13, /takes an owner handle, not an empty value/],
+    ['@owner.team_status:""', 20, /takes a status, not an empty value/],
+    ['@owner.user:("" OR x)', 14, /takes an owner handle, not an empty value/],
   ];
   for (const [q, column, detail] of cases) {
     const e = errorOf(q);
