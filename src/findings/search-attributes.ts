@@ -41,7 +41,22 @@ function text(field: TextField, normalize: (v: string) => string = (v) => v): At
   };
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+// Year, month, day, then hour, minute, second and the offset's hours and minutes where given.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether the date, time and offset name a real instant: 2023-02-29 or 24:00 is refused, where Date.parse would roll it
+ * over into the next day or month and the filter would quietly ask for another instant.
+ */
+function onTheCalendar(raw: string): boolean {
+  const m = ISO_DATE.exec(raw);
+  if (!m) return false;
+  const [y, mo, d, h = 0, mi = 0, sec = 0, zoneHours = 0, zoneMinutes = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59 && zoneHours <= 23 && zoneMinutes <= 59;
+}
 
 /** Unix ms, or an ISO 8601 date (midnight UTC) or date-time (UTC unless it gives an offset). */
 export function parseInstant(raw: string): number | undefined {
@@ -49,7 +64,7 @@ export function parseInstant(raw: string): number | undefined {
     const n = Number(raw);
     return Number.isSafeInteger(n) ? n : undefined;
   }
-  if (!ISO_DATE.test(raw)) return undefined;
+  if (!onTheCalendar(raw)) return undefined;
   const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(raw) && raw.length > 10;
   const ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : hasZone ? raw.replace(' ', 'T') : `${raw.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;

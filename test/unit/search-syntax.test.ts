@@ -153,6 +153,9 @@ test('time comparisons and ranges: Unix ms or ISO 8601, bounds included with [ ]
   same(parse('@detection_changed_at:[5 TO 9}'), { op: 'and', nodes: [cmp('>=', 5), cmp('<', 9)] });
   same(parse('@detection_changed_at:[2024-01-01 TO *]'), cmp('>=', day));
   same(parse('@detection_changed_at:{* TO 9}'), cmp('<', 9));
+  // A leap day and the last second of a day are on the calendar.
+  same(parse('@detection_changed_at:>=2024-02-29'), cmp('>=', Date.UTC(2024, 1, 29)));
+  same(parse('@detection_changed_at:<2024-12-31T23:59:59+01:00'), cmp('<', Date.UTC(2024, 11, 31, 22, 59, 59)));
 });
 
 /** The error a query raises, checked to be a 400 naming filter[query]. */
@@ -199,6 +202,12 @@ test('errors give the column (counted from 1) and what was expected there', () =
     ['@rule.id:()', 11, /expected a value inside @rule.id:\( \)/],
     ['@rule.id:(a OR b', 17, /expected "\)" to close the "\(" at column 10/],
     ['()', 2, /expected a term inside the parentheses/],
+    ['@detection_changed_at:2023-02-29', 23, /takes Unix ms or an ISO 8601 date or time, not "2023-02-29"/],
+    ['@detection_changed_at:>2023-02-30', 23, /not "2023-02-30"/],
+    ['@detection_changed_at:2024-04-31T10:00', 23, /not "2024-04-31T10:00"/],
+    ['@detection_changed_at:2024-01-01T24:00:00Z', 23, /not "2024-01-01T24:00:00Z"/],
+    ['@detection_changed_at:2024-01-01T10:60', 23, /not "2024-01-01T10:60"/],
+    ['@detection_changed_at:2024-01-01T10:00+24:00', 23, /not "2024-01-01T10:00\+24:00"/],
     ['@owner.team:""', 13, /takes an owner handle, not an empty value/],
     ['@owner.team_status:""', 20, /takes a status, not an empty value/],
     ['@owner.user:("" OR x)', 14, /takes an owner handle, not an empty value/],
