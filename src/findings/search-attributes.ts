@@ -5,6 +5,7 @@
 // (filter-tree.ts, findings-query.ts), then an entry here whose `node` builds it; the parser needs no change.
 import type { Comparison, FilterNode, NumberField, TextField } from './filter-tree.js';
 import { OWNER_TYPES } from '../ownership/owner-type.js';
+import { isOnTheCalendar } from '../calendar-time.js';
 
 /** One value as the query gave it, escapes resolved. */
 export type ValueTerm =
@@ -41,22 +42,7 @@ function text(field: TextField, normalize: (v: string) => string = (v) => v): At
   };
 }
 
-// Year, month, day, then hour, minute, second and the offset's hours and minutes where given.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
-
-/**
- * Whether the date, time and offset name a real instant: 2023-02-29 or 24:00 is refused, where Date.parse would roll it
- * over into the next day or month and the filter would quietly ask for another instant.
- */
-function onTheCalendar(raw: string): boolean {
-  const m = ISO_DATE.exec(raw);
-  if (!m) return false;
-  const [y, mo, d, h = 0, mi = 0, sec = 0, zoneHours = 0, zoneMinutes = 0] = m
-    .slice(1)
-    .map((part) => (part === undefined ? undefined : Number(part)));
-  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
-  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h <= 23 && mi <= 59 && sec <= 59 && zoneHours <= 23 && zoneMinutes <= 59;
-}
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Unix ms, or an ISO 8601 date (midnight UTC) or date-time (UTC unless it gives an offset). */
 export function parseInstant(raw: string): number | undefined {
@@ -64,7 +50,7 @@ export function parseInstant(raw: string): number | undefined {
     const n = Number(raw);
     return Number.isSafeInteger(n) ? n : undefined;
   }
-  if (!onTheCalendar(raw)) return undefined;
+  if (!ISO_DATE.test(raw) || !isOnTheCalendar(raw)) return undefined;
   const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(raw) && raw.length > 10;
   const ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : hasZone ? raw.replace(' ', 'T') : `${raw.replace(' ', 'T')}Z`);
   return Number.isNaN(ms) || ms < 0 ? undefined : ms;

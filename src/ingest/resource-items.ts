@@ -2,6 +2,7 @@
 import { RecordError, type CloudProvider, type ResourceRecord } from '../posture/resource.js';
 import { isRecord } from './canonical/values.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
+import { isOnTheCalendar } from '../calendar-time.js';
 
 export const CLOUD_PROVIDERS: readonly CloudProvider[] = ['aws', 'gcp', 'azure'];
 
@@ -22,7 +23,8 @@ export function parseTags(value: unknown, place: string, field: string): string[
 export function parseInstant(value: unknown, place: string, field: string): number {
   let ms: number | undefined;
   if (typeof value === 'number' && Number.isInteger(value)) ms = value;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) ms = Date.parse(value);
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && isOnTheCalendar(value) && !Number.isNaN(Date.parse(value)))
+    ms = Date.parse(value);
   if (ms === undefined) throw new RecordError(place, field, 'must be Unix milliseconds or an RFC 3339 timestamp');
   const outOfRange = instantReason(ms);
   if (outOfRange) throw new RecordError(place, field, outOfRange);

@@ -96,6 +96,17 @@ test('each bad field is named with the record place', () => {
     fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, observed_at: 'yesterday' } }, 'l', NOW)).field,
     'attributes.observed_at',
   );
+  for (const observed of ['2023-02-29T10:00:00Z', '2024-04-31T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T10:00:00+25:00']) {
+    // Date.parse would read the first three as another day: not on the calendar, refused.
+    assert.equal(
+      fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, observed_at: observed } }, 'l', NOW)).field,
+      'attributes.observed_at',
+    );
+  }
+  assert.equal(
+    parseResourceItem({ id: 'x', attributes: { ...base, observed_at: '2024-02-29T23:59:59.5+01:00' } }, 'l', NOW).observed_at,
+    Date.UTC(2024, 1, 29, 22, 59, 59, 500),
+  );
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, deleted: 'yes' } }, 'l', NOW)).field, 'attributes.deleted');
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, region: 3 } }, 'l', NOW)).field, 'attributes.region');
   assert.equal(fieldOf(() => parseResourceItem({ id: 'x', attributes: { ...base, resource_typo: 1 } }, 'l', NOW)).field, 'attributes.resource_typo');
