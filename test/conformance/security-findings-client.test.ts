@@ -306,3 +306,34 @@ test('the client reports a 400 for a search query that does not parse', async ()
     (err: unknown) => err instanceof client.ApiException && err.code === 400,
   );
 });
+
+test('a search whose next page would not fit in a URL the server reads gives no links.next, and pages on by meta.page.after', async () => {
+  // Seven negated tags of 500 two-byte characters: 7 KB of query, which percent-encodes to 21 KB.
+  const query = Array.from({ length: 7 }, (_, i) => `-k${i}:${'é'.repeat(500)}`).join(' ');
+  const search = async (cursor?: string) => {
+    const r = await server.api('/api/v2/security/findings/search', {
+      method: 'POST',
+      body: JSON.stringify({ data: { attributes: { filter: query, page: { limit: 2, ...(cursor ? { cursor } : {}) } } } }),
+    });
+    assert.equal(r.status, 200, await r.clone().text());
+    return (await r.json()) as { data: Array<{ id: string }>; links: { next?: string }; meta: { page: { after?: string } } };
+  };
+  const first = await search();
+  assert.equal(first.data.length, 2);
+  assert.ok(first.meta.page.after, 'there is a next page');
+  assert.equal(first.links.next, undefined);
+  const second = await search(first.meta.page.after);
+  assert.equal(second.data.length, 2);
+  assert.deepEqual(
+    second.data.map((f) => f.id).filter((id) => first.data.some((f) => f.id === id)),
+    [],
+    'the second page follows the first',
+  );
+  // A short query's next link is given, and the server follows it.
+  const short = (await (
+    await server.api('/api/v2/security/findings/search', { method: 'POST', body: JSON.stringify({ data: { attributes: { page: { limit: 2 } } } }) })
+  ).json()) as { links: { next?: string } };
+  assert.ok(short.links.next);
+  const next = new URL(short.links.next);
+  assert.equal((await server.api(`${next.pathname}${next.search}`)).status, 200);
+});

@@ -23,14 +23,24 @@ const config = { rateLimit: 'findings' };
 // Both operations export the whole listing (Accept: text/csv or application/x-ndjson).
 const response = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS);
 
-/** The next page as a GET of the listing, whichever of the two operations asked: the query, sort and size carried over. */
-function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor: string): string {
+/**
+ * The longest next link given. Node reads at most 16 KiB of request line and headers; a query of the 8 KiB the language
+ * takes can encode to three times that, and a link the server would refuse (431) is worse than none.
+ */
+export const MAX_NEXT_LINK_BYTES = 8192;
+
+/**
+ * The next page as a GET of the listing, whichever of the two operations asked: the query, sort and size carried over.
+ * Undefined when that URL would be too long to follow: the search operation pages on by `meta.page.after` in its body.
+ */
+function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor: string): string | undefined {
   const params = new URLSearchParams();
   if (req.query !== '') params.set('filter[query]', req.query);
   params.set('page[cursor]', cursor);
   params.set('page[limit]', String(req.limit));
   params.set('sort', req.sort);
-  return `${request.protocol}://${request.host}${LIST_PATH}?${params.toString()}`;
+  const link = `${request.protocol}://${request.host}${LIST_PATH}?${params.toString()}`;
+  return Buffer.byteLength(link) <= MAX_NEXT_LINK_BYTES ? link : undefined;
 }
 
 export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
@@ -47,7 +57,7 @@ export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app
     return securityFindingsListBody(page, {
       requestId: randomUUID(),
       elapsedMs: Math.round(performance.now() - started),
-      ...(page.cursor !== undefined ? { next: nextLink(request, req, page.cursor) } : {}),
+      next: page.cursor === undefined ? undefined : nextLink(request, req, page.cursor),
     });
   };
 
