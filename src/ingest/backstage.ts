@@ -76,8 +76,26 @@ export function parseBackstageEntities(text: string, source: string, onInvalid?:
   return readEach(yamlDocuments(text, source, onInvalid), ({ value, place }) => entityOf(value, place, source), onInvalid);
 }
 
+/** `apiVersion: backstage.io/...`: anything else (a Kubernetes manifest, a Datadog service definition) is another kind. */
+const BACKSTAGE_API_VERSION = /^backstage\.io\//;
+
+/** Whether a parsed YAML document declares itself a Backstage entity. */
+export function isBackstageDocument(value: unknown): boolean {
+  return isRecord(value) && typeof value.apiVersion === 'string' && BACKSTAGE_API_VERSION.test(value.apiVersion);
+}
+
+// Backstage requires apiVersion too; without the check a Deployment named `web` was read as an entity.
+function backstageApiVersion(value: Record<string, unknown>, place: string): string {
+  const apiVersion = optionalString(value.apiVersion, place, 'apiVersion');
+  if (!apiVersion) throw new RecordError(place, 'apiVersion', 'is required: backstage.io/v1alpha1 or another backstage.io/ version');
+  if (BACKSTAGE_API_VERSION.test(apiVersion)) return apiVersion;
+  const kind = typeof value.kind === 'string' ? ` ${value.kind}` : '';
+  throw new RecordError(place, 'apiVersion', `is ${apiVersion}: this${kind} is not a Backstage entity, whose apiVersion is backstage.io/...`);
+}
+
 function entityOf(value: unknown, place: string, source: string): BackstageEntity {
   if (!isRecord(value)) throw new RecordError(place, undefined, 'an entity must be a mapping');
+  const apiVersion = backstageApiVersion(value, place);
   const kind = optionalString(value.kind, place, 'kind');
   if (!kind) throw new RecordError(place, 'kind', 'is required');
   const metadata = value.metadata ?? {};
@@ -89,7 +107,6 @@ function entityOf(value: unknown, place: string, source: string): BackstageEntit
   if (unfit) throw new RecordError(place, 'metadata.name', unfit);
   const spec = value.spec ?? {};
   if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
-  const apiVersion = optionalString(value.apiVersion, place, 'apiVersion') ?? 'backstage.io/v1alpha1';
   return { apiVersion, kind, name, metadata, spec, source, place };
 }
 
@@ -230,6 +247,15 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
     teams: [...teams.values()].map(({ team, members }) => ({ ...team, members: sortedUnique(members) })),
     services,
   };
+}
+
+/**
+ * The service one Backstage document describes (a Component, Resource or System), or undefined for other kinds; for
+ * readers of services alone, which need no relations between entities.
+ */
+export function backstageServiceOf(value: unknown, place: string, source: string): Service | undefined {
+  const entity = entityOf(value, place, source);
+  return SERVICE_KINDS.has(entity.kind.toLowerCase()) ? serviceOf(entity) : undefined;
 }
 
 /** One catalog file (several `---` documents). */

@@ -18,7 +18,8 @@
 //   }
 //
 // A membership may be written on the user (`teams`), on the team (`members`), or both: they are merged.
-// The document replaces the source's whole directory, so it is validated whole: errors name a JSON pointer
+// The document replaces the source's whole directory (one that lists no users makes nobody inactive: see
+// writeDirectory), so it is validated whole: errors name a JSON pointer
 // (`/users/3/email`). Unknown fields are rejected, so a misspelt field is not silently dropped.
 import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';

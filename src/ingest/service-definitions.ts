@@ -3,6 +3,7 @@
 import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
+import { backstageServiceOf, isBackstageDocument } from './backstage.js';
 import { readEach, type OnInvalid } from './invalid-records.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { OwnerRef, Service, ServiceContact, ServiceLink, ServiceRepository } from '../ownership/signals.js';
@@ -175,6 +176,18 @@ function fromV3(doc: Record<string, unknown>, version: string, read: Reader, sou
  */
 export function parseServiceDefinitions(text: string, source: string, onInvalid?: OnInvalid): Service[] {
   return readEach(yamlDocuments(text, source, onInvalid), ({ value, place }) => serviceOf(value, place, source), onInvalid);
+}
+
+/**
+ * Every service of a file mixing Datadog service definitions and Backstage entities: each document is read by the parser
+ * its own `apiVersion` calls for, so a file holding both kinds is read whole.
+ */
+export function parseCatalogFile(text: string, source: string, onInvalid?: OnInvalid): Service[] {
+  return readEach(
+    yamlDocuments(text, source, onInvalid),
+    ({ value, place }) => (isBackstageDocument(value) ? backstageServiceOf(value, place, source) : serviceOf(value, place, source)),
+    onInvalid,
+  );
 }
 
 function serviceOf(doc: unknown, place: string, source: string): Service {

@@ -10,9 +10,27 @@ export interface DirectoryChange {
   changed: boolean;
 }
 
+/** The users this source imported before, still active, that `listed` no longer names: they become inactive. */
+async function departedUsers(db: Queryable, orgId: string, listed: DirectoryUser[], source: string): Promise<DirectoryUser[]> {
+  const previous = (
+    await db.query<{ handle: string; active: boolean; email: string | null; display_name: string | null }>(
+      'SELECT handle, active, email, display_name FROM users WHERE org_id = $1 AND source = $2',
+      [orgId, source],
+    )
+  ).rows;
+  const handles = new Set(listed.map((u) => u.handle.toLowerCase()));
+  return previous
+    .filter((p) => !handles.has(p.handle.toLowerCase()) && p.active)
+    .map((p) => ({ handle: p.handle, email: p.email ?? undefined, display_name: p.display_name ?? undefined, active: false, teams: [] }));
+}
+
 /**
- * Writes a directory import of one source: users, teams and memberships. A user this source imported before and no
- * longer lists is marked inactive, never deleted. Each user and team is a versioned signal.
+ * Writes a directory import of one source: users, teams and memberships. When it lists users, it replaces the source's
+ * people: a user the source imported before and no longer lists is marked inactive (never deleted), and the source's
+ * memberships are replaced. A directory that lists no users is not a full list of people (a file of Groups only, a
+ * catalog of Components, an empty document by mistake): it makes nobody inactive, since that would lock every user of
+ * the source out, and only adds its teams and memberships. To deactivate people, list them with `active: false`. Each
+ * user and team is a versioned signal; `users_written` counts the users the import listed.
  */
 export async function writeDirectory(db: Queryable, orgId: string, dir: Directory, source: string, now: number): Promise<DirectoryChange> {
   const membership = new Map<string, Set<string>>();
@@ -22,16 +40,8 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
   for (const [team, members] of membership)
     for (const m of members) (teamsOf.get(m.toLowerCase()) ?? teamsOf.set(m.toLowerCase(), []).get(m.toLowerCase())!).push(team);
 
-  const previous = (
-    await db.query<{ handle: string; active: boolean; email: string | null; display_name: string | null }>(
-      'SELECT handle, active, email, display_name FROM users WHERE org_id = $1 AND source = $2',
-      [orgId, source],
-    )
-  ).rows;
-  const listed = new Set(dir.users.map((u) => u.handle.toLowerCase()));
-  const departed: DirectoryUser[] = previous
-    .filter((p) => !listed.has(p.handle.toLowerCase()) && p.active)
-    .map((p) => ({ handle: p.handle, email: p.email ?? undefined, display_name: p.display_name ?? undefined, active: false, teams: [] }));
+  const replacesPeople = dir.users.length > 0;
+  const departed = replacesPeople ? await departedUsers(db, orgId, dir.users, source) : [];
   const users = [
     ...dir.users.map((u) => ({ ...u, teams: [...new Set([...u.teams, ...(teamsOf.get(u.handle.toLowerCase()) ?? [])])].sort() })),
     ...departed,
@@ -86,7 +96,7 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
       ],
     );
   }
-  await db.query('DELETE FROM team_members WHERE org_id = $1 AND source = $2', [orgId, source]);
+  if (replacesPeople) await db.query('DELETE FROM team_members WHERE org_id = $1 AND source = $2', [orgId, source]);
   const memberRows = [...membership].flatMap(([team, members]) => [...members].map((m) => ({ team, member: m })));
   if (memberRows.length > 0) {
     await db.query(
@@ -97,7 +107,7 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
     );
   }
   const changed = [...userVersions.values(), ...teamVersions.values()].some((v) => v.changed);
-  return { users_written: users.length, users_deactivated: departed.map((u) => u.handle), teams_written: dir.teams.length, changed };
+  return { users_written: dir.users.length, users_deactivated: departed.map((u) => u.handle), teams_written: dir.teams.length, changed };
 }
 
 export interface DirectoryUserRow {

@@ -1,12 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { runCli } from '../helpers/processes.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { openDb } from '../../src/store/db.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
@@ -63,6 +64,19 @@ test('PUT directory writes users, teams and memberships; a user absent from a ne
   const err = ((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!;
   assert.equal(err.source.pointer, '/users/0/email');
   assert.equal((await q('SELECT 1 FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'x'])).length, 0);
+});
+
+test('PUT directory with no users is not a full list of people: nobody becomes inactive and memberships stay', async () => {
+  const doc = { source: 'okta', users: [{ handle: 'rita', teams: ['search'] }], teams: [{ handle: 'search' }] };
+  assert.equal((await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) })).status, 200);
+  const r = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify({ source: 'okta', users: [], teams: [] }) });
+  assert.equal(r.status, 200, await r.clone().text());
+  const { attributes } = ((await r.json()) as { data: { attributes: { users: number; deactivated: string[] } } }).data;
+  assert.deepEqual(attributes, { users: 0, teams: 0, deactivated: [] });
+  const rita = await q<{ active: boolean }>('SELECT active FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'rita']);
+  assert.equal(rita[0]!.active, true);
+  const members = await q('SELECT 1 FROM team_members WHERE org_id = $1 AND source = $2', [s.orgId, 'okta']);
+  assert.equal(members.length, 1);
 });
 
 test('POST audit_events resolves principals and resources; a changed signal marks its resources for re-inference', async () => {
@@ -149,6 +163,65 @@ test('preferences: PUT validates all or nothing with row and column, GET answers
   const current = await s.api('/api/v2/csm/ownership/settings/preferences');
   assert.equal(current.status, 200);
   assert.equal(await current.text(), good, 'the previous set stays in force');
+});
+
+test('CLI backstage: a Kubernetes manifest, an empty file or folder, or Groups alone never deactivate the users or drop memberships', async () => {
+  const db = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'steward-backstage-'));
+  const env = { DATABASE_URL: db.url ?? '', STEWARD_DATA_DIR: join(dir, 'data') };
+  const directory = async () => {
+    const store = await openDb({ databaseUrl: db.url, dataDir: env.STEWARD_DATA_DIR });
+    try {
+      const count = async (sql: string) => (await store.query<{ n: number }>(sql)).rows[0]!.n;
+      return {
+        active: await count("SELECT count(*)::int AS n FROM users WHERE active AND source = 'backstage'"),
+        memberships: await count('SELECT count(*)::int AS n FROM team_members'),
+      };
+    } finally {
+      await store.close();
+    }
+  };
+  const backstage = (...args: string[]) => runCli(['import', 'backstage', ...args, '--org', 'acme'], env);
+  try {
+    await runCli(['keys', 'create', '--org', 'acme', '--user', 'alice', '--json'], env);
+    const full = await backstage(fixturePath('backstage', 'acme'));
+    assert.equal(full.code, 0, full.stderr);
+    const before = await directory();
+    assert.equal(before.active, 16);
+
+    const manifest = join(dir, 'deployment.yaml');
+    writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
+    const rejected = await backstage(manifest);
+    assert.equal(rejected.code, 1);
+    assert.match(
+      rejected.stderr,
+      /deployment\.yaml document 1, field apiVersion: is apps\/v1: this Deployment is not a Backstage entity, whose apiVersion is backstage\.io\/\.\.\./,
+    );
+    const skipped = await backstage(manifest, '--skip-invalid');
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /skipped .*deployment\.yaml document 1, field apiVersion/);
+    assert.deepEqual(JSON.parse(skipped.stdout), { files: 1, users: 0, deactivated: [], teams: 0, services: 0, skipped: 1 });
+
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '# nothing yet\n');
+    const emptyFolder = join(dir, 'catalog');
+    mkdirSync(emptyFolder);
+    for (const input of [empty, emptyFolder]) {
+      const run = await backstage(input);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stderr, `steward: no Backstage entities in ${input}: nothing was changed\n`);
+    }
+
+    const groups = join(dir, 'groups.yaml');
+    writeFileSync(groups, 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: search }\nspec: { type: team, members: [guest] }\n');
+    const groupsOnly = await backstage(groups);
+    assert.equal(groupsOnly.code, 0, groupsOnly.stderr);
+    assert.deepEqual(JSON.parse(groupsOnly.stdout), { files: 1, users: 0, deactivated: [], teams: 1, services: 0 });
+    assert.deepEqual(await directory(), { active: 16, memberships: before.memberships + 1 }, 'memberships are added to, not replaced');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+  }
 });
 
 test('CLI: Backstage, service definitions, CloudTrail (folder, gzip, streamed) and CODEOWNERS on the real fixtures; broken input writes nothing', async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
-import { ownerRefOf, parseBackstage, parseBackstageFiles } from '../../src/ingest/backstage.js';
+import { ownerRefOf, parseBackstage, parseBackstageEntities, parseBackstageFiles } from '../../src/ingest/backstage.js';
 import { RecordError } from '../../src/posture/resource.js';
 
 function allFixtureFiles() {
@@ -152,7 +152,8 @@ spec: { owner: group:default/platform, system: system:default/payments }
 });
 
 test('a document without a name is a RecordError naming the document and field', () => {
-  const text = 'kind: Group\nmetadata: { name: a }\n---\nkind: User\nmetadata: {}\n';
+  const text =
+    'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: a }\n---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {}\n';
   assert.throws(
     () => parseBackstage(text, 'bad.yaml'),
     (error: unknown) => error instanceof RecordError && error.place === 'bad.yaml document 2' && error.field === 'metadata.name',
@@ -161,4 +162,28 @@ test('a document without a name is a RecordError naming the document and field',
     () => parseBackstage('kind: User\nmetadata: { name: [x\n', 'broken.yaml'),
     (error: unknown) => error instanceof RecordError && error.place === 'broken.yaml document 1',
   );
+});
+
+test('a document that is not a Backstage entity (another apiVersion, or none) is a RecordError naming the document and apiVersion', () => {
+  const manifest =
+    'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: a }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\n';
+  assert.throws(
+    () => parseBackstage(manifest, 'k8s.yaml'),
+    (error: unknown) =>
+      error instanceof RecordError &&
+      error.place === 'k8s.yaml document 2' &&
+      error.field === 'apiVersion' &&
+      /apps\/v1: this Deployment is not a Backstage entity/.test(error.message),
+  );
+  assert.throws(
+    () => parseBackstage('kind: User\nmetadata: { name: ann }\n', 'bare.yaml'),
+    (error: unknown) => error instanceof RecordError && error.place === 'bare.yaml document 1' && error.field === 'apiVersion',
+  );
+  const skipped: RecordError[] = [];
+  const entities = parseBackstageEntities(manifest, 'k8s.yaml', (error) => skipped.push(error));
+  assert.deepEqual(
+    entities.map((e) => e.name),
+    ['a'],
+  );
+  assert.equal(skipped.length, 1);
 });

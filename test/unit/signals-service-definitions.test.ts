@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
-import { parseServiceDefinitions } from '../../src/ingest/service-definitions.js';
+import { parseCatalogFile, parseServiceDefinitions } from '../../src/ingest/service-definitions.js';
 import { RecordError } from '../../src/posture/resource.js';
 
 function parseFixture(name: string) {
@@ -126,5 +126,32 @@ test('missing names and malformed contacts are RecordErrors naming the field', (
   assert.throws(
     () => parseServiceDefinitions('apiVersion: v3\nkind: service\nmetadata: { owner: t }\n', 'm.yaml'),
     (error: unknown) => error instanceof RecordError && error.field === 'metadata.name',
+  );
+});
+
+test('a file of a service definition and a Backstage entity: each document is read by the parser its content calls for', () => {
+  const definition = readFileSync(fixturePath('service-definitions', 'event-stream.service.datadog.yaml'), 'utf8');
+  const entity = readFileSync(fixturePath('backstage', 'components', 'petstore-component.yaml'), 'utf8');
+  const services = parseCatalogFile(`${definition}\n---\n${entity}`, 'mixed.yaml');
+  assert.deepEqual(
+    services.map((s) => [s.name, s.schema_version, s.team]),
+    [
+      ['event-stream', 'v2', 'backend-markets-rd'],
+      ['petstore', 'backstage.io/v1alpha1', 'team-c'],
+    ],
+  );
+  // Backstage first, then a definition; a Backstage Group holds no service and is passed over.
+  const reversed = parseCatalogFile(
+    `${entity}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: g }\n---\n${definition}`,
+    'r.yaml',
+  );
+  assert.deepEqual(
+    reversed.map((s) => s.name),
+    ['petstore', 'event-stream'],
+  );
+  // A bad definition next to an entity still names its own document and field.
+  assert.throws(
+    () => parseCatalogFile(`${entity}\n---\nschema-version: v1\ndd-service: b\n`, 'bad.yaml'),
+    (error: unknown) => error instanceof RecordError && error.place === 'bad.yaml document 2' && error.field === 'schema-version',
   );
 });

@@ -3,9 +3,7 @@ import { importAction, importer, type ImportOptions } from '../import-command.js
 import { requireOrg, withStore } from '../with-store.js';
 import { readJsonDocument } from '../../ingest/read-records.js';
 import { parseAwsConfig } from '../../ingest/aws-config.js';
-import { importResourcesAtomically, fromArray } from '../../ingest/resource-batches.js';
-import type { ResourceRecord } from '../../posture/resource.js';
-import { builtInRuleEngine } from '../../posture/rule-pack-engine.js';
+import { readFilesWithProgress, writeResourcesWithProgress } from '../import-progress.js';
 import { expandInputs } from '../../ingest/input-files.js';
 
 export function register(program: Command) {
@@ -15,15 +13,10 @@ export function register(program: Command) {
       importAction(async (inputs: string[], opts: ImportOptions, run) => {
         const now = Date.now();
         const files = expandInputs(inputs, (n) => /\.json(\.gz)?$/.test(n));
-        const records: ResourceRecord[] = [];
-        for (const file of files) {
-          records.push(
-            ...(await run.file(file, async (onInvalid) => parseAwsConfig(await readJsonDocument(file, { source: file }), file, now, onInvalid))),
-          );
-        }
-        const summary = await withStore(async (db) =>
-          importResourcesAtomically(db, await requireOrg(db, opts.org), fromArray(records), builtInRuleEngine(), { source: 'import:aws-config' }),
+        const records = await readFilesWithProgress(files, (file, onBytes) =>
+          run.file(file, async (onInvalid) => parseAwsConfig(await readJsonDocument(file, { source: file, onBytes }), file, now, onInvalid)),
         );
+        const summary = await withStore(async (db) => writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:aws-config'));
         return { files: files.length, ...summary };
       }),
     );

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { requireOrg, withStore } from '../with-store.js';
 import { readJsonDocument } from '../../ingest/read-records.js';
-import { parseDatadogFindings, type ImportedFinding } from '../../ingest/datadog-findings.js';
+import { parseDatadogFindings } from '../../ingest/datadog-findings.js';
+import { readFilesWithProgress, writeWithProgress } from '../import-progress.js';
 import { importDatadogFindings } from '../../findings/import-datadog-findings.js';
 import { expandInputs } from '../../ingest/input-files.js';
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
@@ -13,15 +14,18 @@ export function register(program: Command) {
     .action(
       importAction(async (inputs: string[], opts: ImportOptions, run) => {
         const files = expandInputs(inputs, (n) => /\.json(\.gz)?$/.test(n));
-        const findings: ImportedFinding[] = [];
-        for (const file of files) {
-          findings.push(
-            ...(await run.file(file, async (onInvalid) => parseDatadogFindings(await readJsonDocument(file, { source: file }), file, onInvalid))),
-          );
-        }
+        const findings = await readFilesWithProgress(files, (file, onBytes) =>
+          run.file(file, async (onInvalid) => parseDatadogFindings(await readJsonDocument(file, { source: file, onBytes }), file, onInvalid)),
+        );
         const summary = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
-          return withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
+          // One write of every finding: the bar says the writing has begun and when it ends. Writing in parts to move it
+          // was several times slower, each part's statements reading what the parts before had written.
+          return writeWithProgress(findings.length, 'findings', async (onWritten) => {
+            const written = await withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
+            onWritten(findings.length);
+            return written;
+          });
         });
         return { files: files.length, ...summary };
       }),

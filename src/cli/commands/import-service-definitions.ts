@@ -2,18 +2,10 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { requireOrg, withStore } from '../with-store.js';
-import { parseServiceDefinitions } from '../../ingest/service-definitions.js';
-import { parseBackstageFiles } from '../../ingest/backstage.js';
+import { parseCatalogFile } from '../../ingest/service-definitions.js';
 import { expandInputs } from '../../ingest/input-files.js';
-import type { OnInvalid } from '../../ingest/invalid-records.js';
 import { importServices } from '../../ownership/signal-imports.js';
 import type { Service } from '../../ownership/signals.js';
-
-/** Datadog service definitions carry `schema-version` or `apiVersion: v3`; Backstage entities `apiVersion: backstage.io/...`. */
-function parseCatalogFile(text: string, file: string, onInvalid: OnInvalid | undefined): Service[] {
-  if (/^apiVersion:\s*backstage\.io\//m.test(text)) return parseBackstageFiles([{ text, source: file }], onInvalid).services;
-  return parseServiceDefinitions(text, file, onInvalid);
-}
 
 export function register(program: Command) {
   importer(

@@ -3,9 +3,7 @@ import { importAction, importer, type ImportOptions } from '../import-command.js
 import { CliError, requireOrg, withStore } from '../with-store.js';
 import { readJsonDocument } from '../../ingest/read-records.js';
 import { parseTerraformState } from '../../ingest/terraform-state.js';
-import { importResourcesAtomically, fromArray } from '../../ingest/resource-batches.js';
-import type { ResourceRecord } from '../../posture/resource.js';
-import { builtInRuleEngine } from '../../posture/rule-pack-engine.js';
+import { readFilesWithProgress, writeResourcesWithProgress } from '../import-progress.js';
 import { expandInputs } from '../../ingest/input-files.js';
 
 export function register(program: Command) {
@@ -19,19 +17,14 @@ export function register(program: Command) {
         const now = Date.now();
         const files = expandInputs(inputs, (n) => n.endsWith('.tfstate') || n.endsWith('.json'));
         const iac = opts.repo ? { iac: { repo: opts.repo, path: opts.path! } } : {};
-        // States are small documents: all of them are parsed (and checked) before anything is written.
-        const records: ResourceRecord[] = [];
-        for (const file of files) {
-          records.push(
-            ...(await run.file(file, async (onInvalid) =>
-              parseTerraformState(await readJsonDocument(file, { source: file }), file, { now, ...iac, onInvalid }),
-            )),
-          );
-        }
+        // Every state is parsed (and checked) before anything is written.
+        const records = await readFilesWithProgress(files, (file, onBytes) =>
+          run.file(file, async (onInvalid) =>
+            parseTerraformState(await readJsonDocument(file, { source: file, onBytes }), file, { now, ...iac, onInvalid }),
+          ),
+        );
         const summary = await withStore(async (db) =>
-          importResourcesAtomically(db, await requireOrg(db, opts.org), fromArray(records), builtInRuleEngine(), {
-            source: 'import:terraform-state',
-          }),
+          writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:terraform-state'),
         );
         return { files: files.length, ...summary };
       }),
