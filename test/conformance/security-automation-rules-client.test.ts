@@ -28,6 +28,10 @@ const OPERATIONS = [
   'reorderSecurityFindingsAutomationMuteRules',
   'createSecurityFindingsAutomationInboxRule',
   'listSecurityFindingsAutomationTicketCreationRules',
+  'listSecurityFindingsAutomationDefaultInboxRules',
+  'getSecurityFindingsAutomationDefaultInboxRule',
+  'enableSecurityFindingsAutomationDefaultInboxRule',
+  'disableSecurityFindingsAutomationDefaultInboxRule',
 ];
 
 const rulesApi = (keys: { apiKey: string; appKey: string }) => automationRulesApi(server.url, keys, OPERATIONS);
@@ -194,7 +198,7 @@ test('a scope query that does not parse is a 400 naming the field, and nothing i
   assert.equal((await api.listSecurityFindingsAutomationMuteRules({})).meta.page.totalFilteredCount, 1);
 });
 
-test('inbox and ticket creation rules answer 501 with a JSON:API error saying they are not served yet', async () => {
+test('inbox, default inbox and ticket creation rules answer 501 with a JSON:API error saying they are not served yet', async () => {
   const api = rulesApi(server);
   const inbox = await apiError(
     api.createSecurityFindingsAutomationInboxRule({
@@ -217,6 +221,17 @@ test('inbox and ticket creation rules answer 501 with a JSON:API error saying th
   }
   const ticket = await apiError(api.listSecurityFindingsAutomationTicketCreationRules({}));
   assert.equal(ticket.code, 501);
+  // Datadog's default inbox rules, through the client's four operations on them.
+  const defaults = await Promise.all([
+    apiError(api.listSecurityFindingsAutomationDefaultInboxRules()),
+    apiError(api.getSecurityFindingsAutomationDefaultInboxRule({ ruleId: 'abc' })),
+    apiError(api.enableSecurityFindingsAutomationDefaultInboxRule({ ruleId: 'abc' })),
+    apiError(api.disableSecurityFindingsAutomationDefaultInboxRule({ ruleId: 'abc' })),
+  ]);
+  assert.deepEqual(
+    defaults.map((e) => e.code),
+    [501, 501, 501, 501],
+  );
 });
 
 test('a mute rule mutes the findings it matches when created or enabled; the history names the rule; a mute already there stands', async () => {

@@ -45,7 +45,7 @@ const DUE_DATE_RULE = {
   },
 };
 /** The rule types this release answers 501 for by design (docs/security-findings-automation.md): no body reaches past that. */
-const NOT_SERVED = /\/automation\/(inbox|ticket_creation)_rules/;
+const NOT_SERVED = /\/automation\/(inbox|default_inbox|ticket_creation)_rules/;
 
 before(async () => {
   s = await startTestServer();

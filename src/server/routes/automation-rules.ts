@@ -123,4 +123,21 @@ export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, 
     app.put(`${path}/:rule_id`, { config, schema: { ...open.schema, params: RULE_ID, body: ANY_BODY } }, refuse);
     app.delete(`${path}/:rule_id`, { config, schema: { ...open.schema, params: RULE_ID } }, refuse);
   }
+
+  // Datadog's default inbox rules (listed, read, enabled and disabled; never created): they route to inboxes too.
+  const defaults = `${BASE}/default_inbox_rules`;
+  const refuseDefaults = async (): Promise<never> => {
+    throw new NotImplemented(`Default inbox rules are not served by this release of Steward; ${defaults} answers 501 until a later one`);
+  };
+  const notRead = Type.Object({}, { additionalProperties: true, description: 'Not read' });
+  const defaultsSchema = { tags, summary: 'Default inbox rules: not served yet (501)', querystring: notRead };
+  app.get(defaults, { config, schema: defaultsSchema }, refuseDefaults);
+  app.get(`${defaults}/:rule_id`, { config, schema: { ...defaultsSchema, params: RULE_ID } }, refuseDefaults);
+  for (const action of ['enable', 'disable'])
+    app.post(
+      `${defaults}/:rule_id/${action}`,
+      // The client sends enable and disable without a body: read as an empty one, so that the answer is the 501.
+      { config, schema: { ...defaultsSchema, params: RULE_ID, body: ANY_BODY }, preValidation: async (request) => void (request.body ??= {}) },
+      refuseDefaults,
+    );
 };
