@@ -367,6 +367,7 @@ test('at a phone width (390 px) every page fits and its tables are cards', { ski
     ['explorer', '/', (p) => p.locator('table.findings tbody tr').first().waitFor()],
     ['finding panel', `/?finding=${encodeURIComponent(finding)}`, (p) => p.locator('.owner-card').first().waitFor()],
     ['review queue', '/review', (p) => p.locator('.review-current, .review-page .empty').first().waitFor()],
+    ['overview', '/overview', (p) => p.locator('svg[data-chart="by-severity"]').waitFor()],
     ['team page', '/teams/payments', (p) => p.locator('table.trend-table tbody tr').first().waitFor()],
     ['service page', '/services/checkout', (p) => p.locator('table.owned-resources tbody tr').first().waitFor()],
     ['resource page', `/resources/${encodeURIComponent(CHECKOUT_INSTANCE)}`, (p) => p.locator('.timeline li').first().waitFor()],
