@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
 import { CliError } from './with-store.js';
+import { ReadOnceInputError } from '../ingest/input-files.js';
 
 /**
- * A file system call that failed on a path (an input file or folder missing, unreadable, a folder where a file goes)
- * as a message for the terminal: `No such file: PATH`; undefined for any other error.
+ * A file system call that failed on a path (an input file or folder missing, unreadable, a folder where a file goes, a
+ * link loop) or a pipe given to an import that reads its input twice, as a message for the terminal: `No such file:
+ * PATH`; undefined for any other error.
  */
 export function inputFileError(error: unknown): CliError | undefined {
+  if (error instanceof ReadOnceInputError) return new CliError(error.message);
   if (!(error instanceof Error)) return undefined;
   const { code, path, syscall } = error as NodeJS.ErrnoException;
   if (typeof path !== 'string' || typeof syscall !== 'string') return undefined;
@@ -18,6 +21,8 @@ export function inputFileError(error: unknown): CliError | undefined {
       return new CliError(`Permission denied: ${path}`);
     case 'EISDIR':
       return folderGiven(path);
+    case 'ELOOP':
+      return new CliError(`Symbolic link loop: ${path}`);
     default:
       return undefined;
   }

@@ -385,3 +385,62 @@ test('streaming: byte chunks split inside multi-byte characters, a top-level arr
     (e: unknown) => e instanceof RecordError && e.place === 'bad.json Records[1]',
   );
 });
+
+test('streaming: a log document that is not valid JSON as a whole is refused, whatever follows its records array', async () => {
+  const records = (
+    JSON.parse(readFileSync(fixturePath('cloudtrail', 'stratus-red-team', 'aws.credential-access.ec2-get-password-data.json'), 'utf8')) as unknown[]
+  )
+    .slice(0, 4)
+    .map((r) => JSON.stringify(r));
+  const [r0, r1, r2, r3] = records;
+  const outcome = async (text: string) => {
+    const ids: unknown[] = [];
+    try {
+      for await (const { record } of streamCloudTrailRecords(chunked(text, 97), 'log.json')) ids.push(record.eventID);
+    } catch (error) {
+      if (error instanceof RecordError) return error.message;
+      throw error;
+    }
+    return ids.length;
+  };
+  assert.equal(await outcome(`{"Records":[${r0},${r1}]}`), 2);
+  assert.equal(await outcome(`{"a":{"Records":[1]}, "Records":[${r0},${r1}] , "b":[{"c":"]"}]}\n`), 2, 'keys beside the array');
+  assert.equal(
+    await outcome(`{"Records":[${r0},${r1}]}\n{"Records":[${r2},${r3}]}`),
+    `log.json: not valid JSON: text after the document (at position ${r0.length + r1.length + 16})`,
+    'two log files concatenated',
+  );
+  assert.match(String(await outcome(`[${r0}][${r1},${r2}]`)), /^log\.json: not valid JSON: text after the document \(at position \d+\)$/);
+  assert.equal(
+    await outcome(`{"Records":[], "Records":[${r0},${r1},${r2}]}`),
+    'log.json, field Records: a second "Records" key (at position 24)',
+    'a duplicate key',
+  );
+  assert.match(String(await outcome(`{"Records":[${r0}]} this is not json`)), /^log\.json: not valid JSON: text after the document/);
+  assert.match(String(await outcome(`{"Records":[${r0}], "x": nope, }`)), /^log\.json: not valid JSON/);
+  const trailingComma = `{"Records":[${r0}], "x": 1, }`;
+  assert.equal(
+    await outcome(trailingComma),
+    `log.json: not valid JSON (at position ${trailingComma.length - 1}): Expected double-quoted property name`,
+    'the position is in the document, records and all',
+  );
+  assert.match(String(await outcome(`{"Records":[,${r0}]}`)), /field Records: an extra comma \(at position 12\)/);
+  assert.match(String(await outcome(`{"Records":[${r0},,${r1}]}`)), /field Records: an extra comma/);
+  assert.match(String(await outcome(`{"Records":[${r0},]}`)), /field Records: a comma before the end of the array/);
+  assert.match(String(await outcome(`{"Records":[${r0} ${r1}]}`)), /field Records: a comma or the end of the array expected/);
+  assert.match(String(await outcome(`{"Records":[${r0}]`)), /truncated/);
+});
+
+test('streaming: bytes that are not UTF-8 are refused with their place, a byte order mark is dropped', async () => {
+  const text = '{"Records":[{"eventName":"CreateBucket","eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"caf';
+  const drain = async (chunks: Uint8Array[]) => {
+    let count = 0;
+    for await (const _ of streamCloudTrailRecords(chunks, 'log.json')) count += 1;
+    return count;
+  };
+  await assert.rejects(
+    drain([Buffer.from(text), Buffer.from([0xe9]), Buffer.from('-bucket"}}]}')]),
+    (e: unknown) => e instanceof RecordError && e.message === `log.json line 1: not valid UTF-8 (at byte offset ${text.length})`,
+  );
+  assert.equal(await drain([Buffer.from('\uFEFF' + text + 'é-bucket"}}]}')]), 1);
+});

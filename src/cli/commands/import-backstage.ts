@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import type { ImportRun } from '../import-run.js';
 import { CliError, requireOrg, withStore } from '../with-store.js';
 import { catalogFromEntities, parseBackstageEntities, type BackstageEntity } from '../../ingest/backstage.js';
 import { expandInputs } from '../../ingest/input-files.js';
+import { readTextDocument } from '../../ingest/read-records.js';
 import { importDirectory, importServices } from '../../ownership/signal-imports.js';
 
 /**
@@ -33,7 +33,9 @@ export function register(program: Command) {
         // Entities of every file first, then relations across them: a User in one file joins a Group in another.
         const entities: BackstageEntity[] = [];
         for (const file of files)
-          entities.push(...(await run.file(file, (onInvalid) => parseBackstageEntities(readFileSync(file, 'utf8'), file, onInvalid))));
+          entities.push(
+            ...(await run.file(file, async (onInvalid) => parseBackstageEntities(await readTextDocument(file, { source: file }), file, onInvalid))),
+          );
         requireEntities(entities, inputs, run);
         const catalog = catalogFromEntities(entities, run.onInvalid);
         const result = await withStore(async (db) => {

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { createReadStream, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { open } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { importAction, importer, progressBar, type ImportOptions } from '../import-command.js';
 import type { ImportRun } from '../import-run.js';
 import { requireOrg, withStore } from '../with-store.js';
 import { streamCloudTrailRecords, placedRecordsOf, toAuditEvent, type CloudTrailRecord } from '../../ingest/cloudtrail.js';
-import { expandInputs, totalBytes } from '../../ingest/input-files.js';
-import { parseJsonText } from '../../ingest/read-records.js';
+import { expandInputs, requireRereadable, totalBytes } from '../../ingest/input-files.js';
+import { joinText, parseJsonText, readTextChunks } from '../../ingest/read-records.js';
 import { readRecord, type OnInvalid } from '../../ingest/invalid-records.js';
 import { importAuditEvents } from '../../ownership/signal-imports.js';
 import type { AuditEvent } from '../../ownership/signals.js';
@@ -16,14 +14,21 @@ import { withFindingWriteLease } from '../../store/snapshot-clock.js';
 
 const BATCH = 2000;
 
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await fh.close();
+/** The text's chunks, after those that hold its first non-blank characters (at most 4096 of them), which it also gives. */
+async function peekStart(chunks: AsyncGenerator<string>): Promise<{ start: string; all: AsyncGenerator<string> }> {
+  const head: string[] = [];
+  let start = '';
+  while (start === '') {
+    const next = await chunks.next();
+    if (next.done) break;
+    head.push(next.value);
+    start = head.join('').trimStart().slice(0, 4096);
   }
+  async function* all(): AsyncGenerator<string> {
+    yield* head;
+    yield* chunks;
+  }
+  return { start, all: all() };
 }
 
 /**
@@ -32,48 +37,22 @@ async function isGzip(path: string): Promise<boolean> {
  */
 async function* eventsOf(file: string, onBytes: (n: number) => void, onInvalid?: OnInvalid): AsyncIterable<AuditEvent> {
   const eventOf = (record: CloudTrailRecord, place: string) => readRecord(() => toAuditEvent(record, place), onInvalid);
-  const raw = createReadStream(file);
-  const stream = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
   // Peek at the document's start: a log file or array streams; one record or an EventBridge envelope is parsed whole.
-  const chunks: Buffer[] = [];
-  let head = '';
-  const iterator = stream[Symbol.asyncIterator]();
-  while (head.trimStart().length === 0) {
-    const next = await iterator.next();
-    if (next.done) break;
-    chunks.push(next.value as Buffer);
-    onBytes(raw.bytesRead);
-    head = Buffer.concat(chunks).toString('utf8', 0, Math.min(4096, Buffer.concat(chunks).length));
-  }
-  const rest = (async function* () {
-    yield* chunks;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      onBytes(raw.bytesRead);
-      yield next.value as Buffer;
-    }
-  })();
-  const trimmed = head.trimStart();
-  const streaming = trimmed.startsWith('[') || /^\{\s*"Records"\s*:/.test(trimmed);
-  if (streaming) {
-    for await (const { record, place } of streamCloudTrailRecords(rest, file, onInvalid)) {
-      const event = eventOf(record, place);
-      if (event) yield event;
-    }
-    return;
-  }
-  let text = '';
-  for await (const c of rest) text += c.toString('utf8');
-  for (const { record, place } of placedRecordsOf(parseJsonText(text, file), file, onInvalid)) {
+  const { start, all } = await peekStart(readTextChunks(file, { source: file, onBytes: (n) => onBytes(n) }));
+  const streaming = start.startsWith('[') || /^\{\s*"Records"\s*:/.test(start);
+  const placed = streaming
+    ? streamCloudTrailRecords(all, file, onInvalid)
+    : placedRecordsOf(parseJsonText(await joinText(all, file), file), file, onInvalid);
+  for await (const { record, place } of placed) {
     const event = eventOf(record, place);
     if (event) yield event;
   }
 }
 
 /**
- * Checks every file first (a bad record names its file and place), then writes all events in one transaction. Through
- * `run` (`steward import cloudtrail`), files are read as --skip-invalid says and a file of another kind is named.
+ * Checks every file first (a bad record names its file and place), then writes all events in one transaction, so a
+ * pipe, which can be read only once, is refused (ReadOnceInputError). Through `run` (`steward import cloudtrail`), files
+ * are read as --skip-invalid says and a file of another kind is named.
  */
 export async function importCloudTrailFiles(
   db: Db,
@@ -83,6 +62,7 @@ export async function importCloudTrailFiles(
 ): Promise<{ events: number; resources: number; resources_created: number }> {
   const readEvents = (file: string, onBytes: (n: number) => void) =>
     run ? run.records(file, (onInvalid) => eventsOf(file, onBytes, onInvalid)) : eventsOf(file, onBytes);
+  files.forEach(requireRereadable);
   const size = totalBytes(files);
   for (const phase of ['checking', 'writing'] as const) {
     const bar = progressBar(phase, size);

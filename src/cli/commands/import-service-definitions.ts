@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { requireOrg, withStore } from '../with-store.js';
 import { parseCatalogFile } from '../../ingest/service-definitions.js';
 import { expandInputs } from '../../ingest/input-files.js';
+import { readTextDocument } from '../../ingest/read-records.js';
 import { importServices } from '../../ownership/signal-imports.js';
 import type { Service } from '../../ownership/signals.js';
 
@@ -20,7 +20,9 @@ export function register(program: Command) {
           const files = expandInputs(inputs, (n) => /\.ya?ml$/.test(n));
           const services: Service[] = [];
           for (const file of files)
-            services.push(...(await run.file(file, (onInvalid) => parseCatalogFile(readFileSync(file, 'utf8'), file, onInvalid))));
+            services.push(
+              ...(await run.file(file, async (onInvalid) => parseCatalogFile(await readTextDocument(file, { source: file }), file, onInvalid))),
+            );
           const result = await withStore(async (db) => {
             const orgId = await requireOrg(db, opts.org);
             return db.transaction((tx) => importServices(tx, orgId, services, 'service_catalog', Date.now()));
