@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { RecordError } from '../posture/resource.js';
 import { isRecord, str } from '../json-values.js';
+import { isOnTheCalendar } from '../calendar-time.js';
 import { resolvePrincipal } from './cloudtrail-principal.js';
 import { resourcesOfCall } from './cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
@@ -74,14 +75,36 @@ function derivedEventId(record: CloudTrailRecord): string {
   return `derived-${createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 32)}`;
 }
 
+/** The top-level fields CloudTrail writes as text: any other type given for one is a malformed record, not a missing field. */
+const TEXT_FIELDS = [
+  'eventID',
+  'eventName',
+  'eventSource',
+  'eventTime',
+  'recipientAccountId',
+  'awsRegion',
+  'userAgent',
+  'sourceIPAddress',
+  'errorCode',
+];
+
+function checkTextFields(record: CloudTrailRecord, place: string): void {
+  for (const field of TEXT_FIELDS) {
+    const value = record[field];
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      throw new RecordError(place, field, `must be a string, not ${typeof value}`);
+  }
+}
+
 export function toAuditEvent(record: CloudTrailRecord, place: string): AuditEvent {
+  checkTextFields(record, place);
   const eventName = str(record.eventName);
   if (!eventName) throw new RecordError(place, 'eventName', 'is required');
   const eventSource = str(record.eventSource);
   if (!eventSource) throw new RecordError(place, 'eventSource', 'is required');
   const timeText = str(record.eventTime);
   if (!timeText) throw new RecordError(place, 'eventTime', 'is required: the time orders who last changed a resource');
-  const eventTime = Date.parse(timeText);
+  const eventTime = isOnTheCalendar(timeText) ? Date.parse(timeText) : NaN;
   if (Number.isNaN(eventTime)) throw new RecordError(place, 'eventTime', `not a timestamp: ${JSON.stringify(timeText)}`);
   const outOfRange = instantReason(eventTime);
   if (outOfRange) throw new RecordError(place, 'eventTime', outOfRange);

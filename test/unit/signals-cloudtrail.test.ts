@@ -334,6 +334,31 @@ test('missing fields are RecordErrors naming the field', () => {
   );
 });
 
+test('a time not on the calendar, or a text field of another type, is a RecordError naming the field', () => {
+  // Date.parse reads 2024-02-30 as 2024-03-01 and 24:00 as the next day: who changed a resource last would be misjudged.
+  for (const eventTime of ['2024-02-30T10:00:00Z', '2023-02-29T10:00:00Z', '2024-05-01T24:00:00Z']) {
+    assert.throws(
+      () => toAuditEvent(call('s3.amazonaws.com', 'CreateBucket', {}, null, { eventTime }), 'f'),
+      (e: unknown) => e instanceof RecordError && e.field === 'eventTime' && /not a timestamp/.test(e.message),
+      eventTime,
+    );
+  }
+  for (const [field, value] of [
+    ['eventID', 5],
+    ['recipientAccountId', 123456789012],
+    ['awsRegion', ['us-east-1']],
+    ['eventName', { name: 'CreateBucket' }],
+  ] as const) {
+    assert.throws(
+      () => toAuditEvent(call('s3.amazonaws.com', 'CreateBucket', {}, null, { [field]: value }), 'f Records[0]'),
+      (e: unknown) => e instanceof RecordError && e.field === field && /must be a string/.test(e.message),
+      field,
+    );
+  }
+  // null stands for absent, as CloudTrail writes it.
+  assert.equal(toAuditEvent(call('s3.amazonaws.com', 'CreateBucket', {}, null, { errorCode: null }), 'f').error_code, undefined);
+});
+
 async function* chunked(text: string, size: number) {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
