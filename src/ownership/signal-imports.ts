@@ -45,25 +45,27 @@ export async function importServices(
  * It writes resource versions: run it in withFindingWriteLease, scoped to the events' resources or the organization
  * (the write locks are taken before the signal writers' lock, as everywhere).
  */
-export async function importAuditEvents(
-  tx: Queryable,
-  orgId: string,
-  events: AuditEvent[],
-  now: number,
-): Promise<{ events: number; resources: number; resources_created: number }> {
+/**
+ * What an import of audit events did: records read, of them new to the store (a record already imported is skipped),
+ * resources they name, and of those new to the inventory.
+ */
+export interface AuditImportSummary {
+  events: number;
+  events_new: number;
+  resources: number;
+  resources_created: number;
+}
+
+export async function importAuditEvents(tx: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<AuditImportSummary> {
   await lockSignalWrites(tx, orgId);
-  const touched = await insertAuditEvents(tx, orgId, events, now);
+  const { resourceIds: touched, added } = await insertAuditEvents(tx, orgId, events, now);
   const { resources_created } = await recordReferencedResources(tx, orgId, resourcesNamedByEvents(events), { source: 'import:cloudtrail', now });
   await markForInference(tx, orgId, touched, now);
-  return { events: events.length, resources: touched.length, resources_created };
+  return { events: events.length, events_new: added, resources: touched.length, resources_created };
 }
 
 /** importAuditEvents in a transaction of its own, holding the write locks of the resources the events name. */
-export async function importAuditEventBatch(
-  db: Db,
-  orgId: string,
-  events: AuditEvent[],
-): Promise<{ events: number; resources: number; resources_created: number }> {
+export async function importAuditEventBatch(db: Db, orgId: string, events: AuditEvent[]): Promise<AuditImportSummary> {
   const named = events.flatMap((e) => e.resource_ids);
   return withFindingWriteLease(db, orgId, named, (tx, now) => importAuditEvents(tx, orgId, events, now));
 }

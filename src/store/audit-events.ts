@@ -2,10 +2,16 @@ import type { Queryable } from './db.js';
 import type { AuditEvent } from '../ownership/signals.js';
 
 /** Inserts audit events (immutable: an event id is written once); returns the resource ids they touched. */
-export async function insertAuditEvents(db: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<string[]> {
+/** Stores the events that name resources (each once: one already stored is left as it is); `added` counts the new ones. */
+export async function insertAuditEvents(
+  db: Queryable,
+  orgId: string,
+  events: AuditEvent[],
+  now: number,
+): Promise<{ resourceIds: string[]; added: number }> {
   const useful = events.filter((e) => e.resources.length > 0 && !e.error_code);
-  if (useful.length === 0) return [];
-  await db.query(
+  if (useful.length === 0) return { resourceIds: [], added: 0 };
+  const inserted = await db.query(
     `INSERT INTO audit_events (org_id, event_id, event_time, event_name, principal_name, automation, payload, observed_at)
      SELECT $1, r.event_id, r.event_time, r.event_name, r.principal_name, r.automation, r.payload, $2
      FROM jsonb_to_recordset($3::jsonb) AS r(event_id text, event_time bigint, event_name text, principal_name text, automation boolean, payload jsonb)
@@ -34,7 +40,7 @@ export async function insertAuditEvents(db: Queryable, orgId: string, events: Au
      ON CONFLICT DO NOTHING`,
     [orgId, JSON.stringify(links)],
   );
-  return [...new Set(links.map((l) => l.resource_id))];
+  return { resourceIds: [...new Set(links.map((l) => l.resource_id))], added: inserted.affectedRows ?? 0 };
 }
 
 export interface ResourceAuditRow {

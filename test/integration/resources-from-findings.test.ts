@@ -276,8 +276,11 @@ test('CLI: findings and CloudTrail imports create their resources once; importin
 
     const trail = await run(['import', 'cloudtrail', ...trails]);
     assert.ok(trail.resources_created! >= 10, JSON.stringify(trail));
+    assert.ok(trail.events_new! > 0 && trail.events_new! <= trail.events!, JSON.stringify(trail));
     const trailAgain = await run(['import', 'cloudtrail', ...trails]);
     assert.equal(trailAgain.resources_created, 0);
+    // The same records again: read, and none of them new.
+    assert.deepEqual([trailAgain.events, trailAgain.events_new], [trail.events, 0]);
     const recompute = await runCli(['ownership', 'recompute', '--org', 'acme', '--all'], env);
     assert.equal(recompute.code, 0, recompute.stderr);
   } finally {

@@ -7,7 +7,7 @@ import { streamCloudTrailRecords, placedRecordsOf, toAuditEvent, type CloudTrail
 import { expandInputs, requireRereadable, totalBytes } from '../../ingest/input-files.js';
 import { joinText, parseJsonText, readTextChunks } from '../../ingest/read-records.js';
 import { readRecord, type OnInvalid } from '../../ingest/invalid-records.js';
-import { importAuditEvents } from '../../ownership/signal-imports.js';
+import { importAuditEvents, type AuditImportSummary } from '../../ownership/signal-imports.js';
 import type { AuditEvent } from '../../ownership/signals.js';
 import type { Db } from '../../store/db.js';
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
@@ -54,12 +54,7 @@ async function* eventsOf(file: string, onBytes: (n: number) => void, onInvalid?:
  * pipe, which can be read only once, is refused (ReadOnceInputError). Through `run` (`steward import cloudtrail`), files
  * are read as --skip-invalid says and a file of another kind is named.
  */
-export async function importCloudTrailFiles(
-  db: Db,
-  orgId: string,
-  files: string[],
-  run?: ImportRun,
-): Promise<{ events: number; resources: number; resources_created: number }> {
+export async function importCloudTrailFiles(db: Db, orgId: string, files: string[], run?: ImportRun): Promise<AuditImportSummary> {
   const readEvents = (file: string, onBytes: (n: number) => void) =>
     run ? run.records(file, (onInvalid) => eventsOf(file, onBytes, onInvalid)) : eventsOf(file, onBytes);
   files.forEach(requireRereadable);
@@ -79,12 +74,14 @@ export async function importCloudTrailFiles(
       // The resources the events name are known only as they stream: the whole organization's write lock.
       return await withFindingWriteLease(db, orgId, 'org', async (tx, now) => {
         let events = 0;
+        let added = 0;
         let resources = 0;
         let created = 0;
         let batch: AuditEvent[] = [];
         const flush = async () => {
           const r = await importAuditEvents(tx, orgId, batch, now);
           events += r.events;
+          added += r.events_new;
           resources += r.resources;
           created += r.resources_created;
           batch = [];
@@ -98,7 +95,7 @@ export async function importCloudTrailFiles(
           done += statSync(file).size;
         }
         await flush();
-        return { events, resources, resources_created: created };
+        return { events, events_new: added, resources, resources_created: created };
       });
     } finally {
       bar.stop();
