@@ -124,7 +124,9 @@ const INTEGER = /^\d{1,16}$/;
 
 function parseInteger(parameter: string, raw: string): number {
   const n = Number(raw);
-  if (!INTEGER.test(raw) || !Number.isSafeInteger(n)) bad(parameter, `${JSON.stringify(raw)} is not a non-negative integer`);
+  if (/^\d+$/.test(raw) && !(INTEGER.test(raw) && Number.isSafeInteger(n)))
+    bad(parameter, `${JSON.stringify(raw)} is past the largest integer taken, ${Number.MAX_SAFE_INTEGER}`);
+  if (!INTEGER.test(raw)) bad(parameter, `${JSON.stringify(raw)} is not a non-negative integer`);
   return n;
 }
 

@@ -73,7 +73,10 @@ function messageOf(error: ValueError, part: Part): string {
     case ValueErrorType.Literal:
       return `must be ${JSON.stringify(s.const)}`;
     case ValueErrorType.Integer:
-      return part === 'body' ? 'must be an integer' : `${shown(error.value)} is not a non-negative integer`;
+      if (part === 'body') return 'must be an integer';
+      return typeof error.value === 'string' && /^\d+$/.test(error.value)
+        ? `${shown(error.value)} is past the largest integer taken, ${Number.MAX_SAFE_INTEGER}`
+        : `${shown(error.value)} is not a non-negative integer`;
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.NumberMinimum:
       return part === 'body'
