@@ -119,12 +119,16 @@ test('YAML importers: a NUL anywhere and names past the index limit name the doc
     /at most 1024/,
   );
   fails(
-    () => parseBackstage(`kind: Group\nmetadata:\n  name: ${'g'.repeat(3000)}\nspec:\n  type: team\n`, 'org.yaml'),
+    () => parseBackstage(`apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${'g'.repeat(3000)}\nspec:\n  type: team\n`, 'org.yaml'),
     'metadata.name',
     /at most 1024/,
   );
   fails(
-    () => parseBackstage('kind: Group\nmetadata:\n  name: g\n  description: "a\\0"\nspec:\n  type: team\n', 'org.yaml'),
+    () =>
+      parseBackstage(
+        'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: g\n  description: "a\\0"\nspec:\n  type: team\n',
+        'org.yaml',
+      ),
     'metadata.description',
     /NUL/,
   );
