@@ -156,17 +156,28 @@ export interface RuleKind {
   /** How errors and summaries name one rule. */
   noun: string;
   body: TSchema;
+  /** The body's action: the responses show it as kept. */
+  action: TSchema;
   reorderBody: TSchema;
   keptAction(action: Record<string, unknown>): Record<string, unknown>;
 }
 
 export const RULE_KINDS: RuleKind[] = [
-  { type: 'mute', wireType: 'mute_rules', noun: 'mute rule', body: MUTE_RULE_BODY, reorderBody: reorderBody('mute_rules'), keptAction },
+  {
+    type: 'mute',
+    wireType: 'mute_rules',
+    noun: 'mute rule',
+    body: MUTE_RULE_BODY,
+    action: MUTE_ACTION,
+    reorderBody: reorderBody('mute_rules'),
+    keptAction,
+  },
   {
     type: 'severity',
     wireType: 'severity_modifier_rules',
     noun: 'severity modifier rule',
     body: SEVERITY_RULE_BODY,
+    action: SEVERITY_ACTION,
     reorderBody: reorderBody('severity_modifier_rules'),
     keptAction,
   },
@@ -175,6 +186,7 @@ export const RULE_KINDS: RuleKind[] = [
     wireType: 'due_date_rules',
     noun: 'due date rule',
     body: DUE_DATE_RULE_BODY,
+    action: DUE_DATE_ACTION,
     reorderBody: reorderBody('due_date_rules'),
     keptAction: keptDueDateAction,
   },

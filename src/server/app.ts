@@ -10,6 +10,7 @@ import { registerRateLimits, requireRateLimitFamilies } from './rate-limits.js';
 import { routeFamilies } from './routes/index.js';
 import { registerInputChecks } from './input-checks.js';
 import { typeboxValidatorCompiler } from './validation.js';
+import { addSharedSchemas } from './openapi-responses.js';
 
 export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,10 +30,18 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
   registerErrorMapper(app);
   // Route schemas are TypeBox types; this checks every request part against them (see validation.ts).
   app.setValidatorCompiler(typeboxValidatorCompiler);
+  addSharedSchemas(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Steward API', version: '1', description: "Cloud security findings and resource ownership on Datadog's public API." },
+      info: {
+        title: 'Steward API',
+        version: '1',
+        description: "Cloud security findings and resource ownership on Datadog's public API.",
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+      },
+      // The document is served by the server it describes, at whatever address that one is reached: relative.
+      servers: [{ url: '/', description: 'The server this document is served from' }],
       components: {
         securitySchemes: {
           apiKeyAuth: { type: 'apiKey', in: 'header', name: 'DD-API-KEY' },
@@ -41,6 +50,8 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
       },
       security: [{ apiKeyAuth: [], appKeyAuth: [] }],
     },
+    // A shared schema is its component by its own $id (JsonApiErrors), not def-0.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   requireRateLimitFamilies(app, ctx.config.rateLimits);
   const keys = await watchedKeyCache(ctx.db, (err) => app.log.warn({ err }, 'cannot listen for key changes: keys are looked up on every request'));

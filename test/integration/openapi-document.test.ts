@@ -6,6 +6,7 @@ import { validate } from '@readme/openapi-parser';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { routeFamilies } from '../../src/server/routes/index.js';
 import { typeboxValidatorCompiler } from '../../src/server/validation.js';
+import { addSharedSchemas } from '../../src/server/openapi-responses.js';
 import type { AppContext } from '../../src/server/context.js';
 
 // GET /api/v2/openapi.json is public (tools fetch it without keys) and complete: every operation of the app, every
@@ -35,6 +36,7 @@ async function anonymousDocument(): Promise<Document> {
 async function appRoutes(): Promise<RouteOptions[]> {
   const app = Fastify();
   app.setValidatorCompiler(typeboxValidatorCompiler);
+  addSharedSchemas(app);
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => {
     routes.push(route);
@@ -78,6 +80,8 @@ function vagueParts(schema: Schema | undefined, at: string): string[] {
   if (!schema || typeof schema !== 'object') return [`${at}: no schema`];
   const alternatives = ['anyOf', 'oneOf', 'allOf'].flatMap((k) => (schema[k] as Schema[] | undefined) ?? []);
   if (alternatives.length > 0) return alternatives.flatMap((alt, i) => vagueParts(alt, `${at}|${i}`));
+  // OpenAPI 3.0 has no null type: null, beside other members of a union, is `{type: object, nullable, enum: [null]}`.
+  if (schema.nullable === true && Array.isArray(schema.enum)) return [];
   if (schema.type === 'object') {
     const properties = Object.entries((schema.properties as Record<string, Schema> | undefined) ?? {});
     // An object open to any field says so, and says what it is (a CloudTrail record's request parameters).

@@ -5,9 +5,13 @@ import { directoryListing } from '../../ownership/use-cases/directory-listing.js
 import { ownerDetail, ownersListing } from '../../ownership/use-cases/owner-pages.js';
 import { StringEnum } from '../../schema-types.js';
 import { idParameter } from '../input-checks.js';
+import { describedData, describedList, responses } from '../openapi-responses.js';
+import { jsonAsIs } from '../export-reply.js';
 
 const tags = ['CSM Ownership'];
 const config = { rateLimit: 'ownership' };
+// The response schemas document; the bodies are sent as the use cases build them.
+const options = { config, serializerCompiler: jsonAsIs };
 const OWNER_SLOTS = ['team', 'service'] as const;
 
 const OWNERS_QUERY = Type.Object(
@@ -21,18 +25,32 @@ const OWNER_PARAMS = Type.Object({
 
 /** The organization's users and teams: the console's owner picker offers them when a reviewer corrects an owner. */
 export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  app.get('/api/v2/csm/directory', { config, schema: { tags, summary: 'List the directory of users and teams' } }, async (request) =>
-    directoryListing(ctx.db, request.principal.orgId),
+  app.get(
+    '/api/v2/csm/directory',
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'List the directory of users and teams',
+        operationId: 'listDirectory',
+        response: responses({ 200: describedData("The organization's users and teams") }),
+      },
+    },
+    async (request) => directoryListing(ctx.db, request.principal.orgId),
   );
 
   // The console's team and service pages: every owner the organization knows, and what one of them owns now.
   app.get<{ Querystring: Static<typeof OWNERS_QUERY> }>(
     '/api/v2/csm/directory/owners',
     {
-      config,
+      ...options,
       schema: {
         tags,
         summary: 'List the teams or services the organization knows',
+        operationId: 'listDirectoryOwners',
+        response: responses({
+          200: describedList('The owners', 'An owner: its type, handle, name, where it is known from and how many current answers name it'),
+        }),
         description:
           'Every team (from the directory, CODEOWNERS files, the service catalog, and current answers naming it) or every ' +
           'service (the catalog, and current answers), each with where it is known from and how many current answers of ' +
@@ -45,10 +63,12 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
   app.get<{ Params: Static<typeof OWNER_PARAMS> }>(
     '/api/v2/csm/directory/owners/:owner_type/:handle',
     {
-      config,
+      ...options,
       schema: {
         tags,
         summary: 'Get a team or service and the current ownership answers naming it',
+        operationId: 'getDirectoryOwner',
+        response: responses({ 200: describedData('The owner and the current answers naming it') }, [404]),
         description:
           'The answers are the current inferences of that owner type whose owner is the handle (any status: suggested, ' +
           'persisted, overridden), with their confidence and resource; 404 when nothing knows the handle.',

@@ -9,6 +9,7 @@ import { idParameter } from '../input-checks.js';
 import { betaDetailBody, betaListBody, summaryBody, v2DetailBody, v2ListBody } from '../../findings/serializers.js';
 import { FINDINGS_CSV_COLUMNS, exportFindings } from '../../findings/findings-export.js';
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
+import { describedObject, responses } from '../openapi-responses.js';
 
 /** The query string as sent, in order: the listing's parser reads aliases and comparison prefixes from it. */
 function searchParams(request: FastifyRequest): URLSearchParams {
@@ -25,6 +26,20 @@ type SnapshotRequest = FastifyRequest<{
 }>;
 const config = { rateLimit: 'findings' };
 
+/** The operation names: Datadog's client's for the v2 routes, Steward's own for the beta envelope it does not call. */
+const operationIds = (beta: boolean) =>
+  beta ? { list: 'listFindingsBeta', get: 'getFindingBeta' } : { list: 'listFindings', get: 'getFinding', summary: 'getFindingsSummary' };
+const BETA_PAGE = describedObject('The beta envelope: data.attributes.findings (flat findings) and meta (page, snapshot_timestamp)');
+const FINDING = (beta: boolean) =>
+  describedObject(
+    beta
+      ? 'The beta envelope: data.attributes.finding, with its message and resource_configuration'
+      : 'data: the detailed_finding, with its message and resource_configuration',
+  );
+const SUMMARY = describedObject(
+  'data.attributes: total, by_status, by_evaluation and top_teams_failing of the findings at the instant; meta.snapshot_timestamp',
+);
+
 function findingIdOf(request: SnapshotRequest): string {
   const id = request.params.finding_id ?? request.params['*'] ?? '';
   if (id === '' || id.includes('/')) throw new NotFound(`No finding ${id}`);
@@ -40,6 +55,7 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
   ] as const) {
     const base = `${prefix}/posture_management/findings`;
     const tags = [beta ? 'Findings (beta envelope)' : 'Findings'];
+    const names = operationIds(beta);
 
     app.get<{ Querystring: Static<typeof LIST_QUERY> }>(
       base,
@@ -48,11 +64,12 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
         schema: {
           tags,
           summary: 'List findings',
+          operationId: names.list,
           querystring: LIST_QUERY,
           // The v2 listing exports (Accept: text/csv or application/x-ndjson); the beta envelope answers JSON only.
-          ...(beta ? {} : { response: exportingListResponse(FINDINGS_CSV_COLUMNS) }),
+          response: responses(beta ? { 200: BETA_PAGE } : exportingListResponse(FINDINGS_CSV_COLUMNS)),
         },
-        ...(beta ? {} : { serializerCompiler: jsonAsIs }),
+        serializerCompiler: jsonAsIs,
       },
       async (request, reply) => {
         const req = parseListQuery(searchParams(request));
@@ -69,7 +86,17 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     if (!beta) {
       app.get<{ Querystring: Static<typeof SNAPSHOT_QUERY> }>(
         `${base}/summary`,
-        { config, schema: { tags, summary: 'Findings summary', querystring: SNAPSHOT_QUERY } },
+        {
+          config,
+          serializerCompiler: jsonAsIs,
+          schema: {
+            tags,
+            summary: 'Findings summary',
+            operationId: names.summary,
+            querystring: SNAPSHOT_QUERY,
+            response: responses({ 200: SUMMARY }),
+          },
+        },
         async (request) => {
           const { counts, at } = await findingsSummary(ctx.db, request.principal.orgId, request.query.snapshot_timestamp);
           return summaryBody(counts, at);
@@ -83,7 +110,18 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     };
     app.get(
       `${base}/:finding_id`,
-      { config, schema: { tags, summary: 'Get a finding', params: FindingIdParams, querystring: SNAPSHOT_QUERY } },
+      {
+        config,
+        serializerCompiler: jsonAsIs,
+        schema: {
+          tags,
+          summary: 'Get a finding',
+          operationId: names.get,
+          params: FindingIdParams,
+          querystring: SNAPSHOT_QUERY,
+          response: responses({ 200: FINDING(beta) }, [404]),
+        },
+      },
       getOne,
     );
     app.get(`${base}/*`, { config, schema: { hide: true, params: WildcardParams, querystring: SNAPSHOT_QUERY } as object }, getOne);

@@ -3,15 +3,30 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { MUTE_BODY, parseMuteRequest, type MuteBody } from '../../findings/mute-request.js';
 import { muteFindings } from '../../findings/findings-service.js';
+import { BODY_ERRORS, responses } from '../openapi-responses.js';
+import { jsonAsIs } from '../export-reply.js';
 
 const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
+const MUTE_RESPONSE = Type.Object(
+  { data: Type.Object({ id: Type.String({ description: 'The id of this mute' }), type: Type.Literal('mute') }) },
+  { description: 'The mute was applied' },
+);
 
 export const muteRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.patch<{ Body: MuteBody }>(
     '/api/v2/security/findings/mute',
     {
       config: { rateLimit: 'findings' },
-      schema: { tags: ['Findings'], summary: 'Mute or unmute findings', querystring: NO_PARAMETERS, body: MUTE_BODY },
+      serializerCompiler: jsonAsIs,
+      schema: {
+        tags: ['Findings'],
+        summary: 'Mute or unmute findings',
+        operationId: 'muteSecurityFindings',
+        querystring: NO_PARAMETERS,
+        body: MUTE_BODY,
+        // 404: a finding id is unknown; 422: a value cannot be applied (an expiry in the past).
+        response: responses({ 202: MUTE_RESPONSE }, [404, 422, ...BODY_ERRORS]),
+      },
     },
     async (request, reply) => {
       const req = parseMuteRequest(request.body, Date.now());

@@ -12,9 +12,32 @@ import { HISTORY_QUERY, listHistory, parseOwnerType, type HistoryQuery } from '.
 import { idParameter } from '../input-checks.js';
 import { OWNER_TYPES, type OwnerType } from '../../ownership/owner-type.js';
 import { StringEnum } from '../../schema-types.js';
+import { BODY_ERRORS, NO_BODY, describedData, responses } from '../openapi-responses.js';
+import { jsonAsIs } from '../export-reply.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
+// The response schemas document (the client's models describe these bodies); they are sent as built.
+const options = { config, serializerCompiler: jsonAsIs };
+const jsonApiData = (type: string, attributes: ReturnType<typeof Type.Object>, description: string) =>
+  Type.Object({ data: Type.Object({ id: Type.String({ description: 'The organization' }), type: Type.Literal(type), attributes }) }, { description });
+const SETTINGS = jsonApiData(
+  'ownership_settings',
+  Type.Object({
+    auto_tag: Type.Boolean(),
+    confidence_level: Type.String({ description: 'The lowest confidence band that is auto-tagged' }),
+    version: Type.Integer(),
+  }),
+  'The ownership settings',
+);
+const UNTAGGED = jsonApiData(
+  'ownership_untagged_findings',
+  Type.Object({ total: Type.Integer(), high_confidence: Type.Integer(), medium_confidence: Type.Integer(), low_confidence: Type.Integer() }),
+  'Counts of the open findings without a team tag, by the confidence band of their answer',
+);
+/** A conditional read: the body with its ETag, or a 304 when If-None-Match names the current one. */
+const conditional = (description: string) =>
+  responses({ 200: describedData(description), 304: NO_BODY('The copy the client holds (If-None-Match) is current') }, [404]);
 const tags = ['CSM Ownership'];
 const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 const RESOURCE_ID = Type.String({ description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' });
@@ -91,17 +114,47 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
   const { db } = ctx;
 
   // Static routes win over the parametric and wildcard ones below: `settings` never reads as a resource id.
-  app.get(`${BASE}/settings`, { config, schema: { tags, summary: 'Get ownership settings', querystring: NO_PARAMETERS } }, async (request) =>
-    readSettings(db, request.principal.orgId),
+  app.get(
+    `${BASE}/settings`,
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'Get ownership settings',
+        operationId: 'getOwnershipSettings',
+        querystring: NO_PARAMETERS,
+        response: responses({ 200: SETTINGS }),
+      },
+    },
+    async (request) => readSettings(db, request.principal.orgId),
   );
   app.post<{ Body: SettingsBody }>(
     `${BASE}/settings`,
-    { config, schema: { tags, summary: 'Update ownership settings', querystring: NO_PARAMETERS, body: SETTINGS_BODY } },
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'Update ownership settings',
+        operationId: 'postOwnershipSettings',
+        querystring: NO_PARAMETERS,
+        body: SETTINGS_BODY,
+        response: responses({ 200: SETTINGS }, BODY_ERRORS),
+      },
+    },
     async (request) => updateSettings(db, request.principal.orgId, request.body),
   );
   app.get(
     `${BASE}/settings/untagged`,
-    { config, schema: { tags, summary: 'Count findings without a team tag by confidence band', querystring: NO_PARAMETERS } },
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'Count findings without a team tag by confidence band',
+        operationId: 'getOwnershipUntaggedFindings',
+        querystring: NO_PARAMETERS,
+        response: responses({ 200: UNTAGGED }),
+      },
+    },
     async (request) => untaggedFindings(db, request.principal.orgId),
   );
 
@@ -133,33 +186,77 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
     return reply.code(201).send(body);
   };
 
-  const documented: Array<
-    [string, string, { params: typeof ResourceParams | typeof InferenceParams; querystring: typeof HISTORY_QUERY | typeof NO_PARAMETERS }]
-  > = [
-    ['/:resource_id', 'List ownership inferences for a resource', { params: ResourceParams, querystring: NO_PARAMETERS }],
-    ['/:resource_id/history', 'List ownership inference history for a resource', { params: ResourceParams, querystring: HISTORY_QUERY }],
-    ['/:resource_id/:owner_type', 'Get an ownership inference by owner type', { params: InferenceParams, querystring: NO_PARAMETERS }],
-    ['/:resource_id/:owner_type/history', 'List ownership history by owner type', { params: InferenceParams, querystring: HISTORY_QUERY }],
-    ['/:resource_id/:owner_type/evidence', 'Get the evidence for an ownership inference', { params: InferenceParams, querystring: NO_PARAMETERS }],
+  // The operation names are those of Datadog's client.
+  const history = responses({ 200: describedData('A page of inference versions, newest first') }, [404]);
+  const documented: Array<[string, { summary: string; operationId: string; params: object; querystring: object; response: object }]> = [
+    [
+      '/:resource_id',
+      {
+        summary: 'List ownership inferences for a resource',
+        operationId: 'listOwnershipInferences',
+        params: ResourceParams,
+        querystring: NO_PARAMETERS,
+        response: responses({ 200: describedData('The current inference of each owner type') }, [404]),
+      },
+    ],
+    [
+      '/:resource_id/history',
+      {
+        summary: 'List ownership inference history for a resource',
+        operationId: 'listOwnershipHistory',
+        params: ResourceParams,
+        querystring: HISTORY_QUERY,
+        response: history,
+      },
+    ],
+    [
+      '/:resource_id/:owner_type',
+      {
+        summary: 'Get an ownership inference by owner type',
+        operationId: 'getOwnershipInference',
+        params: InferenceParams,
+        querystring: NO_PARAMETERS,
+        response: conditional('The current inference: owner, confidence, status, checksum, sources'),
+      },
+    ],
+    [
+      '/:resource_id/:owner_type/history',
+      {
+        summary: 'List ownership history by owner type',
+        operationId: 'listOwnershipHistoryByOwnerType',
+        params: InferenceParams,
+        querystring: HISTORY_QUERY,
+        response: history,
+      },
+    ],
+    [
+      '/:resource_id/:owner_type/evidence',
+      {
+        summary: 'Get the evidence for an ownership inference',
+        operationId: 'getOwnershipEvidence',
+        params: InferenceParams,
+        querystring: NO_PARAMETERS,
+        response: conditional('The evidence the current inference weighed, with each piece and its weight'),
+      },
+    ],
   ];
-  for (const [path, summary, schema] of documented) {
-    app.get<{ Querystring: HistoryQuery }>(
-      `${BASE}${path}`,
-      { config, preValidation: resolveTarget, schema: { tags, summary, ...schema } },
-      getByPath,
-    );
+  for (const [path, schema] of documented) {
+    app.get<{ Querystring: HistoryQuery }>(`${BASE}${path}`, { ...options, preValidation: resolveTarget, schema: { tags, ...schema } }, getByPath);
   }
   app.post<{ Body: FeedbackBody }>(
     `${BASE}/:resource_id/:owner_type/feedback`,
     {
-      config,
+      ...options,
       preValidation: resolveTarget,
       schema: {
         tags,
         summary: 'Submit feedback on an ownership inference',
+        operationId: 'createOwnershipFeedback',
         params: InferenceParams,
         querystring: NO_PARAMETERS,
         body: FEEDBACK_BODY,
+        // 409: the inference changed since the caller read its checksum.
+        response: responses({ 201: describedData('The feedback as recorded, and the inference it leaves') }, [404, 409, ...BODY_ERRORS]),
       },
     },
     postByPath,

@@ -22,7 +22,8 @@ import { parseOrReject, pointerFromPlace } from '../record-errors.js';
 import { idParameter } from '../input-checks.js';
 import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';
 import { INVENTORY_CSV_COLUMNS, exportInventory } from '../../posture/inventory-export.js';
-import { exportingListResponse, requestedExport, sendExport } from '../export-reply.js';
+import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
+import { BODY_ERRORS, responses } from '../openapi-responses.js';
 
 const MAX_ITEMS = 1000;
 const tags = ['Resources'];
@@ -47,9 +48,8 @@ const CLOUD_RESOURCE_ITEM = Type.Object(
           Type.Union([Type.Object({}, { additionalProperties: true, description: 'The configuration as the provider reports it' }), Type.Null()]),
         ),
         observed_at: Type.Optional(
-          Type.Union([Type.Integer({ description: 'Unix milliseconds' }), Type.String({ description: 'RFC 3339' })], {
+          Type.Union([Type.Integer({ description: 'Unix milliseconds' }), Type.String({ description: 'RFC 3339' }), Type.Null()], {
             description: 'When the configuration was observed; defaults to now (also when null)',
-            nullable: true,
           }),
         ),
         deleted: Type.Optional(Type.Boolean({ description: 'true removes the resource' })),
@@ -70,9 +70,10 @@ const CLOUD_RESOURCE_ITEM = Type.Object(
 );
 
 // parseResourceItem judges each item, its errors pointing into the item (`/data/3/attributes/tags/0`); the schema
-// documents the item and checks only the batch's shape: TypeBox's Unknown checks nothing, whatever it says.
+// documents the item and checks only the batch's shape: TypeBox's Unknown checks nothing, whatever else it says (here:
+// the item's own schema, so the document shows it as it is).
 const UPSERT_BODY = Type.Object({
-  data: Type.Array(Type.Unknown({ description: 'A cloud_resource item', anyOf: [CLOUD_RESOURCE_ITEM] }), {
+  data: Type.Array(Type.Unknown({ ...CLOUD_RESOURCE_ITEM, description: 'A cloud_resource item' }), {
     minItems: 1,
     maxItems: MAX_ITEMS,
   }),
@@ -190,6 +191,30 @@ const LIST_RESPONSE = Type.Object({
   }),
 });
 
+const UPSERT_RESPONSE = Type.Object(
+  {
+    data: Type.Object({
+      type: Type.Literal('resource_import'),
+      id: Type.String({ description: 'The instant of the import (Unix ms)' }),
+      attributes: Type.Object(
+        {
+          received: Type.Integer({ description: 'Items in the batch' }),
+          created: Type.Integer(),
+          updated: Type.Integer(),
+          unchanged: Type.Integer(),
+          deleted: Type.Integer(),
+          findings_opened: Type.Integer(),
+          findings_closed: Type.Integer(),
+          gaps_opened: Type.Integer({ description: '(resource, rule) pairs that became not evaluated, or whose missing fields changed' }),
+          gaps_closed: Type.Integer({ description: '(resource, rule) pairs judged again' }),
+        },
+        { description: 'What the batch changed' },
+      ),
+    }),
+  },
+  { description: 'What the batch changed' },
+);
+
 const OTHER_FILTERS = 'was issued for other filters; send the same filters with it, or start again without it';
 
 function filterOf(query: ListQuery): InventoryFilter {
@@ -216,10 +241,14 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
     '/api/v2/csm/resources',
     {
       config,
+      // The response schema documents; the counts are sent as the import returns them.
+      serializerCompiler: jsonAsIs,
       schema: {
         summary: 'Upsert cloud resources (up to 1000); "deleted": true removes one',
+        operationId: 'upsertCloudResources',
         tags,
         body: UPSERT_BODY,
+        response: responses({ 200: UPSERT_RESPONSE }, BODY_ERRORS),
       },
     },
     async (request, reply) => {
@@ -249,9 +278,10 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
         description:
           'Filters are exact values and are ANDed; filter[tags] may be repeated (every tag must be present). Pages follow ' +
           "meta.page.cursor (or links.next), which keeps the first page's instant, so no page drifts while resources change.",
+        operationId: 'listCloudResources',
         tags,
         querystring: LIST_QUERY,
-        response: exportingListResponse(INVENTORY_CSV_COLUMNS, LIST_RESPONSE),
+        response: responses(exportingListResponse(INVENTORY_CSV_COLUMNS, LIST_RESPONSE)),
       },
     },
     async (request, reply) => {
@@ -289,10 +319,11 @@ export const resourceRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
       config,
       schema: {
         summary: 'Get a cloud resource with its versions (where each came from, and when it held), now or at snapshot_timestamp',
+        operationId: 'getCloudResource',
         tags,
         params: RESOURCE_PARAMS,
         querystring: SNAPSHOT_QUERY,
-        response: { 200: RESOURCE_RESPONSE },
+        response: responses({ 200: RESOURCE_RESPONSE }, [404]),
       },
     },
     getOne,

@@ -13,6 +13,7 @@ import {
 import { StringEnum } from '../../schema-types.js';
 import { nextPageLink } from '../position-cursor.js';
 import { decodeReviewQueueCursor, encodeReviewQueueCursor } from '../review-queue-cursor.js';
+import { responses } from '../openapi-responses.js';
 
 // A static path under the ownership routes: it wins over their `/:resource_id`, and their dispatcher reserves the
 // segment, so no resource id reads as it.
@@ -102,6 +103,7 @@ export const reviewQueueRoutes: FastifyPluginAsync<AppContext> = async (app, ctx
       schema: {
         tags: ['CSM Ownership'],
         summary: 'List the inferences to review, the most valuable review first',
+        operationId: 'listOwnershipReviewQueue',
         description:
           'The inferences of one owner type that no reviewer has acted on (status suggested or unknown, no feedback on the ' +
           'resource and owner type), by the expected gain in accuracy of reviewing each: uncertainty (1 − confidence) × reach ' +
@@ -110,7 +112,7 @@ export const reviewQueueRoutes: FastifyPluginAsync<AppContext> = async (app, ctx
           'critical and high findings). The queue is live: feedback takes an item out at once and lowers the score of its group, ' +
           'so an item whose score changed between two pages may be missed or shown twice.',
         querystring: QUERY,
-        response: { 200: RESPONSE },
+        response: responses({ 200: RESPONSE }),
       },
     },
     async (request) => {

@@ -19,6 +19,7 @@ import {
 } from '../../posture/rule-coverage.js';
 import { idParameter } from '../input-checks.js';
 import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';
+import { responses } from '../openapi-responses.js';
 
 const tags = ['Rules'];
 // Coverage is read beside the findings it counts: it spends their budget.
@@ -143,9 +144,10 @@ export const ruleCoverageRoutes: FastifyPluginAsync<AppContext> = async (app, ct
           'Counts (resource, rule) pairs of the rule pack at the instant (now, or snapshot_timestamp): pass and fail from the findings, ' +
           'not evaluated where a field that decides the rule was absent from the configuration, with those fields and the sources ' +
           'of the resources that lacked them. Findings imported from Datadog are not counted. Filters are exact values.',
+        operationId: 'listRuleCoverage',
         tags,
         querystring: COVERAGE_QUERY,
-        response: { 200: COVERAGE_RESPONSE },
+        response: responses({ 200: COVERAGE_RESPONSE }),
       },
     },
     async (request) => {
@@ -164,10 +166,12 @@ export const ruleCoverageRoutes: FastifyPluginAsync<AppContext> = async (app, ct
       schema: {
         summary: 'The resources a rule could not judge, with the fields each lacked, its source and since when',
         description: "Pages follow meta.page.cursor (or links.next), which keeps the first page's instant, so no page drifts.",
+        operationId: 'listRuleCoverageGaps',
         tags,
         params: RULE_PARAMS,
         querystring: GAPS_QUERY,
-        response: { 200: GAPS_RESPONSE },
+        // 404: no such rule in the rule pack.
+        response: responses({ 200: GAPS_RESPONSE }, [404]),
       },
     },
     async (request) => {

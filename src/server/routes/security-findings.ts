@@ -15,13 +15,14 @@ import {
 } from '../../findings/security-findings-request.js';
 import { SECURITY_FINDINGS_CSV_COLUMNS, exportSecurityFindings } from '../../findings/findings-export.js';
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
+import { BODY_ERRORS, responses } from '../openapi-responses.js';
 
 const LIST_PATH = '/api/v2/security/findings';
 const tags = ['Security findings'];
 // The same budget as the legacy findings listing.
 const config = { rateLimit: 'findings' };
 // Both operations export the whole listing (Accept: text/csv or application/x-ndjson).
-const response = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS);
+const listing = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS);
 
 /**
  * The longest next link given. Node reads at most 16 KiB of request line and headers; a query of the 8 KiB the language
@@ -65,7 +66,13 @@ export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app
     LIST_PATH,
     {
       config,
-      schema: { tags, summary: 'List security findings', querystring: SECURITY_FINDINGS_QUERY, response },
+      schema: {
+        tags,
+        summary: 'List security findings',
+        operationId: 'listSecurityFindings',
+        querystring: SECURITY_FINDINGS_QUERY,
+        response: responses(listing),
+      },
       serializerCompiler: jsonAsIs,
     },
     async (request, reply) => answer(request, reply, securityFindingsFromQuery(request.query)),
@@ -75,7 +82,13 @@ export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app
     `${LIST_PATH}/search`,
     {
       config,
-      schema: { tags, summary: 'Search security findings', body: SECURITY_FINDINGS_SEARCH_BODY, response },
+      schema: {
+        tags,
+        summary: 'Search security findings',
+        operationId: 'searchSecurityFindings',
+        body: SECURITY_FINDINGS_SEARCH_BODY,
+        response: responses(listing, BODY_ERRORS),
+      },
       serializerCompiler: jsonAsIs,
     },
     async (request, reply) => answer(request, reply, securityFindingsFromBody(request.body)),

@@ -8,6 +8,8 @@ import { importAuditEventBatch, importDirectory, importPreferences } from '../..
 import { currentPreferences } from '../../store/preferences.js';
 import { parseOrReject, pointerFromPlace, pointerFromSteps } from '../record-errors.js';
 import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
+import { BODY_ERRORS, describedObject, responses } from '../openapi-responses.js';
+import { jsonAsIs } from '../export-reply.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
 
@@ -100,6 +102,17 @@ const PREFERENCES_BODY = Type.String({
   'x-error-message': 'Send the preferences as text/csv.',
 });
 
+/** A JSON:API document of one import's result: its type, an id, and what it wrote. */
+const importResult = (type: string, id: string, attributes: string) =>
+  Type.Object(
+    { data: Type.Object({ type: Type.Literal(type), id: Type.String({ description: id }), attributes: describedObject(attributes) }) },
+    { description: 'What the import wrote' },
+  );
+const PREFERENCES_CSV = {
+  description: "Datadog's 12-column ownership preferences CSV (only the header row when none were sent)",
+  content: { 'text/csv': { schema: Type.String() } },
+};
+
 /** Ownership signals sent over HTTP: the team directory, CloudTrail records, the preferences CSV. */
 export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -108,7 +121,14 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     '/api/v2/csm/directory',
     {
       config: { rateLimit: 'ownership' },
-      schema: { summary: "Replace one source's team directory (users, teams, memberships)", tags: ['Ownership signals'], body: DIRECTORY_BODY },
+      serializerCompiler: jsonAsIs,
+      schema: {
+        summary: "Replace one source's team directory (users, teams, memberships)",
+        operationId: 'replaceDirectory',
+        tags: ['Ownership signals'],
+        body: DIRECTORY_BODY,
+        response: responses({ 200: importResult('directory_import', 'The source', 'users, teams (written) and deactivated (users)') }, BODY_ERRORS),
+      },
     },
     async (request) => {
       const doc = parseOrReject(
@@ -130,10 +150,16 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     '/api/v2/csm/audit_events',
     {
       config: { rateLimit: 'ownership' },
+      serializerCompiler: jsonAsIs,
       schema: {
         summary: 'Import AWS CloudTrail records (a log file, an array, one record, or an EventBridge envelope)',
+        operationId: 'importAuditEvents',
         tags: ['Ownership signals'],
         body: AUDIT_EVENTS_BODY,
+        response: responses(
+          { 202: importResult('audit_event_import', 'The instant of the import (Unix ms)', 'How many records were read, kept and skipped') },
+          BODY_ERRORS,
+        ),
       },
     },
     async (request, reply) => {
@@ -152,11 +178,17 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
     '/api/v2/csm/ownership/settings/preferences',
     {
       config: { rateLimit: 'ownership' },
+      serializerCompiler: jsonAsIs,
       schema: {
         summary: 'Replace the ownership preferences (12-column CSV, all or nothing)',
+        operationId: 'replaceOwnershipPreferences',
         tags: ['Ownership'],
         consumes: ['text/csv'],
         body: PREFERENCES_BODY,
+        response: responses(
+          { 200: importResult('ownership_preferences', 'The version saved', 'The version and how many rows it holds') },
+          BODY_ERRORS,
+        ),
       },
     },
     async (request, reply) => {
@@ -169,7 +201,16 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
 
   app.get(
     '/api/v2/csm/ownership/settings/preferences',
-    { config: { rateLimit: 'ownership' }, schema: { summary: 'The current ownership preferences as CSV', tags: ['Ownership'] } },
+    {
+      config: { rateLimit: 'ownership' },
+      serializerCompiler: jsonAsIs,
+      schema: {
+        summary: 'The current ownership preferences as CSV',
+        operationId: 'getOwnershipPreferences',
+        tags: ['Ownership'],
+        response: responses({ 200: PREFERENCES_CSV }),
+      },
+    },
     async (request, reply) => {
       const current = await currentPreferences(ctx.db, request.principal.orgId);
       return reply.type('text/csv; charset=utf-8').send(current?.csv ?? PREFERENCE_COLUMNS.join(',') + '\n');
