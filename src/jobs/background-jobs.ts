@@ -7,6 +7,8 @@ import { statisticsRefreshJob } from './statistics-refresh.js';
 
 export interface Job {
   name: string;
+  /** What it does, in a few words (`steward worker --help` lists them). */
+  title: string;
   intervalMs: number;
   /**
    * One run; what it returns says how much it did (a count, or a list of what it acted on). `stopping` is aborted when

@@ -8,6 +8,7 @@ import { withFindingWriteLease } from '../store/snapshot-clock.js';
  */
 export const muteExpiryJob: Job = {
   name: 'mute-expiry',
+  title: 'mute expiry',
   intervalMs: 30_000,
   run: async (db) => {
     let ended = 0;

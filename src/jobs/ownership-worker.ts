@@ -11,6 +11,7 @@ const BATCHES_PER_TICK = 25;
  */
 export const ownershipWorkerJob: Job = {
   name: 'ownership-recompute',
+  title: 'ownership recompute',
   intervalMs: 1_000,
   async run(db, stopping) {
     let taken = 0;

@@ -8,7 +8,11 @@ import { RecordError } from '../../posture/resource.js';
 import { importPreferences } from '../../ownership/signal-imports.js';
 
 export function register(program: Command) {
-  importer(program, 'preferences', "Replace the organization's ownership preferences with a 12-column CSV (all rows valid, or nothing changes)")
+  importer(
+    program,
+    'preferences',
+    "Replace the organization's ownership preferences with a 12-column CSV (an invalid row leaves them as they are; with --skip-invalid the valid rows replace them, if any)",
+  )
     .argument('<file>', 'the CSV file')
     .action(
       importAction(async (file: string, opts: ImportOptions, run) => {
