@@ -4,10 +4,19 @@ import { migrate } from '../store/migrate.js';
 import { findOrg } from '../store/orgs.js';
 import { DataDirInUseError } from '../store/data-dir-lock.js';
 import { openStoreOfHolder } from '../store/store-socket-client.js';
+import { missingStoreReason } from '../store/pglite-folder.js';
+
+export interface StoreUse {
+  /**
+   * The command reads, or changes only what a store already holds: without a store it ends with an error instead of
+   * creating an empty one (run from another folder, `./data` would be a new store).
+   */
+  existing?: boolean;
+}
 
 /** Opens the store (PGlite folder or DATABASE_URL), brings its schema up to date, runs fn, closes it. */
-export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openConfiguredDb();
+export async function withStore<T>(fn: (db: Db) => Promise<T>, use: StoreUse = {}): Promise<T> {
+  const db = await openConfiguredDb(use);
   try {
     await migrate(db);
     return await fn(db);
@@ -20,14 +29,25 @@ export async function withStore<T>(fn: (db: Db) => Promise<T>): Promise<T> {
  * The store the environment names (DATABASE_URL, or the PGlite folder STEWARD_DATA_DIR). When a running server holds
  * the PGlite folder, its store is reached through the server's socket, so commands work beside `npm start`.
  */
-export async function openConfiguredDb(): Promise<Db> {
+export async function openConfiguredDb(use: StoreUse = {}): Promise<Db> {
   const config = configuration();
+  if (use.existing && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
   try {
     return await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
   } catch (err) {
     if (err instanceof DataDirInUseError) return openStoreOfHolder(err).catch((e: unknown) => Promise.reject(new CliError((e as Error).message)));
     throw err;
   }
+}
+
+/** Ends the command when the embedded store's folder holds no store, saying which folder and how to name another. */
+function requireEmbeddedStore(dataDir: string) {
+  const reason = missingStoreReason(dataDir);
+  if (reason === undefined) return;
+  throw new CliError(
+    `No store: ${reason}. The embedded store is STEWARD_DATA_DIR, or ./data in the current folder: ` +
+      'run this from the folder where the service keeps its data, or set STEWARD_DATA_DIR to it (or DATABASE_URL to its PostgreSQL). Nothing was created.',
+  );
 }
 
 export async function requireOrg(db: Db, name: string): Promise<string> {

@@ -50,6 +50,7 @@ export interface Rule {
 
 export interface RuleLoadError {
   file: string;
+  /** 1-based; 0 when the error is about the whole file or folder. */
   line: number;
   message: string;
 }

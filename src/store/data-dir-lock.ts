@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync, linkSync, readFileSync, unlinkSync } from 'no
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
+/** The file in the data folder naming the process that holds it. */
+export const LOCK_FILE = 'steward.lock';
+
 export class DataDirInUseError extends Error {
   constructor(
     readonly dataDir: string,
@@ -98,7 +101,7 @@ function removeDeadLock(lockPath: string, seen: Holder) {
 export function acquireDataDirLock(dataDir: string): () => void {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const lockPath = join(dir, 'steward.lock');
+  const lockPath = join(dir, LOCK_FILE);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (createExclusive(lockPath)) {

@@ -134,3 +134,14 @@ export async function currentFailures(db: Queryable, orgId: string, examples = 3
   );
   return r.rows;
 }
+
+/** The resources with a current answer: inferred, and no owner type failed (those are in currentFailures). */
+export async function answeredResourceCount(db: Queryable, orgId: string): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM ownership_inferences WHERE org_id = $1 GROUP BY resource_id HAVING bool_and(status <> 'failed')
+     ) answered`,
+    [orgId],
+  );
+  return r.rows[0]!.n;
+}

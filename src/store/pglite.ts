@@ -1,8 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db } from './db.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-
-const IN_MEMORY = 'memory://';
+import { IN_MEMORY } from './pglite-folder.js';
 
 export async function openPglite(dataDir: string): Promise<Db> {
   const release = dataDir === IN_MEMORY ? () => {} : acquireDataDirLock(dataDir);

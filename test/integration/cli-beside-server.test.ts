@@ -11,7 +11,7 @@ import { fixturePath } from '../helpers/fixtures.js';
 import { bucketItem } from '../helpers/resource-items.js';
 import { openDb } from '../../src/store/db.js';
 import { findOrg } from '../../src/store/orgs.js';
-import { markForInference } from '../../src/store/ownership-queue.js';
+import { markForInference, queueLength } from '../../src/store/ownership-queue.js';
 import { openStoreThroughSocket } from '../../src/store/store-socket-client.js';
 import { storeSocketPath } from '../../src/store/store-socket-protocol.js';
 import { FAILURE_REASONS } from '../../src/ownership/use-cases/recompute.js';
@@ -121,6 +121,41 @@ test('ownership recompute beside the server waits for its worker, then answers l
   assert.equal(answer.status, 200);
   const team = (await answer.json()) as { data: { attributes: { primary_contact_ref?: string } } };
   assert.equal(team.data.attributes.primary_contact_ref, 'ref:handle/payments', 'inferred from the imported tag');
+});
+
+/** Waits until the server's worker has inferred everything queued for acme. */
+async function untilWorkerDrained() {
+  const db = await openStoreThroughSocket(storeSocketPath(served));
+  try {
+    const org = (await findOrg(db, 'acme'))!;
+    const deadline = Date.now() + 30_000;
+    while ((await queueLength(db, org.org_id)) > 0) {
+      assert.ok(Date.now() < deadline, 'the worker drains the queue');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+test("recompute after imports the server's worker already inferred says nothing was waiting, and who inferred them", async () => {
+  const file = join(work, 'later.ndjson');
+  writeFileSync(file, JSON.stringify(bucketItem('arn:aws:s3:::beside-later', { tags: ['team:payments'] })) + '\n');
+  ok(await runBuiltCli(['import', 'resources', file, '--org', 'acme'], envOf(served)));
+  await untilWorkerDrained();
+  const r = await runBuiltCli(['ownership', 'recompute', '--org', 'acme'], envOf(served));
+  ok(r);
+  const report = JSON.parse(r.stdout) as { resources: number; failed: number; answered: number };
+  assert.equal(report.resources, 0);
+  assert.ok(report.answered > 0);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^Nothing was waiting to be inferred: ${report.answered} resources? ha(s|ve) a current answer ` +
+        `\\(the running server, process ${server.child.pid}, infers what imports queue as they land\\)$`,
+      'm',
+    ),
+  );
 });
 
 test('recompute groups its failures by reason, with examples and what to do', async () => {

@@ -89,3 +89,11 @@ test('a bad --type or --limit is a usage error naming it', async () => {
   assert.equal(limit.code, 2);
   assert.match(limit.stderr, /--limit/);
 });
+
+test('recompute with nothing queued says so: 0 resources inferred, the answers that stand, in JSON and in words', async () => {
+  const r = await steward('ownership', 'recompute', '--org', 'acme');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(report, { resources: 0, failed: 0, answered: 5, failures: [] });
+  assert.equal(r.stderr, 'Nothing was waiting to be inferred: 5 resources have a current answer\n');
+});

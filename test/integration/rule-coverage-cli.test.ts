@@ -12,6 +12,9 @@ import { fixturePath } from '../helpers/fixtures.js';
 import { bucketItem } from '../helpers/resource-items.js';
 import { openDb } from '../../src/store/db.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
+import { packRules } from '../../src/posture/rule-coverage.js';
+import { coverageOfKnownRule } from '../../src/cli/commands/rules.js';
+import { CliError } from '../../src/cli/with-store.js';
 
 let db: TestDatabase;
 let dir: string;
@@ -193,6 +196,40 @@ test('--resources lists, page after page at one instant, the resources a rule co
   const noRule = await steward('rules', 'coverage', '--org', 'acme', '--resources');
   assert.equal(noRule.code, 2);
   assert.match(noRule.stderr, /--resources needs --rule/);
+});
+
+test('--rule of a rule neither the pack nor the findings know exits 2 naming it; a known rule --type excludes is no error', async () => {
+  const unknown = await steward('rules', 'coverage', '--org', 'acme', '--rule', 'zzz-zzz-zzz');
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, /^steward: No rule zzz-zzz-zzz in the rule pack, nor in the organization's findings at \d{4}-/);
+  assert.doesNotMatch(unknown.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(unknown.stdout, '');
+  const asJson = await steward('rules', 'coverage', '--org', 'acme', '--rule', 'zzz-zzz-zzz', '--json');
+  assert.equal(asJson.code, 2);
+  assert.equal(asJson.stdout, '');
+  const otherType = rules.find((r) => r.resource_type !== 'aws_s3_bucket')!;
+  assert.deepEqual((await json('--rule', otherType.id, '--type', 'aws_s3_bucket')).data, []);
+});
+
+test('--rule of a rule the pack no longer has, but the findings name, is counted, not refused', async () => {
+  const now = await json();
+  const judged = now.data.find((d) => d.attributes.pass + d.attributes.fail > 0)!;
+  // As after an upgrade that dropped the rule: the pack without it, the findings still naming it.
+  const olderPack = packRules(builtInRuleEngine()).filter((r) => r.id !== judged.id);
+  const store = await openDb({ databaseUrl: db.url, dataDir: env.STEWARD_DATA_DIR! });
+  try {
+    const org = (await store.query<{ org_id: string }>(`SELECT org_id FROM orgs WHERE name = 'acme'`)).rows[0]!.org_id;
+    const report = await coverageOfKnownRule(store, org, olderPack, { rule_id: judged.id });
+    assert.deepEqual(
+      report.rules.map((r) => [r.id, r.in_rule_pack]),
+      [[judged.id, false]],
+    );
+    const otherType = judged.attributes.resource_type === 'aws_s3_bucket' ? 'aws_ebs_volume' : 'aws_s3_bucket';
+    assert.deepEqual((await coverageOfKnownRule(store, org, olderPack, { rule_id: judged.id, resource_type: otherType })).rules, []);
+    await assert.rejects(coverageOfKnownRule(store, org, olderPack, { rule_id: 'zzz-zzz-zzz', resource_type: otherType }), CliError);
+  } finally {
+    await store.close();
+  }
 });
 
 test('mistakes exit 2 naming the option; help lists the options', async () => {

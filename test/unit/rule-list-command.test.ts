@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,41 @@ test('steward rules list reports load errors on stderr as file:line: message and
     assert.match(run.stderr, new RegExp(`${join(dir, 'bad.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: unknown severity urgent`));
     assert.match(run.stdout, /goo-dru-le1\s+low\s+aws_ebs_volume\s+Good rule/);
     assert.match(run.stdout, /^1 rule$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('steward rules list --dir of a folder that cannot be read exits 2 saying so, and lists nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-rules-cli-'));
+  try {
+    const missing = join(dir, 'no-such-folder');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    for (const [path, why] of [
+      [missing, 'no such folder'],
+      [file, 'not a folder'],
+    ] as const) {
+      const run = steward('rules', 'list', '--dir', path);
+      assert.equal(run.status, 2, run.stderr);
+      assert.equal(run.stderr, `steward: Invalid option --dir: cannot read the rule folder ${path}: ${why}\n`);
+      assert.equal(run.stdout, '');
+    }
+    assert.equal(existsSync(missing), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('steward rules list names a rule file it cannot read without a line number', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-rules-cli-'));
+  try {
+    // A folder named like a rule file: listed, but not readable as a file.
+    mkdirSync(join(dir, 'folder.yaml'));
+    const run = steward('rules', 'list', '--dir', dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`^${join(dir, 'folder.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read: EISDIR`));
+    assert.match(run.stdout, /^0 rules$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

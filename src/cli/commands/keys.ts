@@ -36,7 +36,7 @@ export function register(program: Command) {
     .option('--json', 'print JSON')
     .action(async (opts: { org: string; json?: boolean }) => {
       try {
-        const rows = await withStore(async (db) => listKeys(db, await requireOrg(db, opts.org)));
+        const rows = await withStore(async (db) => listKeys(db, await requireOrg(db, opts.org)), { existing: true });
         if (opts.json) process.stdout.write(JSON.stringify(rows) + '\n');
         else
           for (const r of rows)
@@ -53,7 +53,7 @@ export function register(program: Command) {
     .argument('<key_id>', 'the id shown by keys create or keys list')
     .action(async (keyId: string) => {
       try {
-        const found = await withStore((db) => revokeKey(db, keyId));
+        const found = await withStore((db) => revokeKey(db, keyId), { existing: true });
         if (!found) throw new CliError(`No key with id ${keyId}`);
         process.stdout.write(`revoked ${keyId}\n`);
       } catch (err) {

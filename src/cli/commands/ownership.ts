@@ -27,20 +27,26 @@ export function register(program: Command) {
       try {
         let bar: Progress | undefined;
         let done = 0;
-        const report = await withStore(async (db) => {
-          const orgId = await requireOrg(db, opts.org);
-          try {
-            return await runRecompute(db, orgId, {
-              all: opts.all,
-              // A second total comes when the refit re-infers the organization: the same bar grows.
-              onTotal: (total) => (bar ? bar.update(done, total) : (bar = progressBar('inferring', total, 'resources'))),
-              onProgress: (value) => bar?.update((done = value)),
-            });
-          } finally {
-            bar?.stop();
-          }
-        });
+        let servedBy: number | undefined;
+        const report = await withStore(
+          async (db) => {
+            const orgId = await requireOrg(db, opts.org);
+            servedBy = db.servedBy;
+            try {
+              return await runRecompute(db, orgId, {
+                all: opts.all,
+                // A second total comes when the refit re-infers the organization: the same bar grows.
+                onTotal: (total) => (bar ? bar.update(done, total) : (bar = progressBar('inferring', total, 'resources'))),
+                onProgress: (value) => bar?.update((done = value)),
+              });
+            } finally {
+              bar?.stop();
+            }
+          },
+          { existing: true },
+        );
         printFailures(report);
+        printNothingWaiting(report, servedBy);
         printSummary(report);
       } catch (err) {
         failWith(err);
@@ -57,17 +63,20 @@ export function register(program: Command) {
       try {
         const slot = parseOwnerTypeOption(opts.type);
         const limit = opts.limit === undefined ? DEFAULT_REVIEW_QUEUE_LIMIT : parseLimit(opts.limit);
-        const { items, total } = await withStore(async (db) => {
-          const orgId = await requireOrg(db, opts.org);
-          const shown: ReturnType<typeof reviewQueueBody>['data'] = [];
-          let after: ReviewQueuePosition | undefined;
-          for (;;) {
-            const page = await reviewQueuePage(db, orgId, { slot, limit: Math.min(MAX_REVIEW_QUEUE_LIMIT, limit - shown.length), after });
-            shown.push(...reviewQueueBody(page, limit).data);
-            if (!page.next || shown.length >= limit) return { items: shown, total: page.total };
-            after = page.next;
-          }
-        });
+        const { items, total } = await withStore(
+          async (db) => {
+            const orgId = await requireOrg(db, opts.org);
+            const shown: ReturnType<typeof reviewQueueBody>['data'] = [];
+            let after: ReviewQueuePosition | undefined;
+            for (;;) {
+              const page = await reviewQueuePage(db, orgId, { slot, limit: Math.min(MAX_REVIEW_QUEUE_LIMIT, limit - shown.length), after });
+              shown.push(...reviewQueueBody(page, limit).data);
+              if (!page.next || shown.length >= limit) return { items: shown, total: page.total };
+              after = page.next;
+            }
+          },
+          { existing: true },
+        );
         if (opts.json) {
           for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
           return;
@@ -93,6 +102,18 @@ function parseOwnerTypeOption(raw: string | undefined): OwnerType {
   if (raw === undefined) return DEFAULT_REVIEW_OWNER_TYPE;
   if ((OWNER_TYPES as readonly string[]).includes(raw)) return raw as OwnerType;
   throw new CliError(`Invalid option --type: ${JSON.stringify(raw)} is not one of ${OWNER_TYPES.join(', ')}`);
+}
+
+/**
+ * On stderr, when the run inferred nothing: that nothing was waiting, and how many answers stand, so `"resources":0`
+ * does not read as a failure (beside a server, its worker infers what imports queue before this command looks).
+ */
+function printNothingWaiting(report: RecomputeReport, servedBy: number | undefined) {
+  if (report.resources > 0) return;
+  const by = servedBy === undefined ? '' : ` (the running server, process ${servedBy}, infers what imports queue as they land)`;
+  process.stderr.write(
+    `Nothing was waiting to be inferred: ${report.answered === 1 ? '1 resource has' : `${report.answered} resources have`} a current answer${by}\n`,
+  );
 }
 
 /** Each reason on its own lines on stderr: how many, a few examples, what to do. */

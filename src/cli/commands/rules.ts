@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { loadRulePack, type Rule } from '../../posture/rule-pack.js';
+import { readdirSync } from 'node:fs';
+import { loadRulePack, type Rule, type RuleLoadError } from '../../posture/rule-pack.js';
 import { builtInRuleEngine } from '../../posture/rule-pack-engine.js';
 import {
   MAX_COVERAGE_GAPS_LIMIT,
@@ -10,6 +11,7 @@ import {
   packRules,
   ruleCoverage,
   type CoverageFilter,
+  type CoverageReport,
   type CoverageRule,
   type RuleCoverage,
 } from '../../posture/rule-coverage.js';
@@ -36,6 +38,16 @@ function table(rules: Rule[]): string {
   );
   return lines.join('\n') + `\n${rules.length} rule${rules.length === 1 ? '' : 's'}\n`;
 }
+
+/** What `rules list --json` prints of a rule. */
+const listingFields = ({ id, name, resource_type, severity, vulnerability_type, tags }: Rule) => ({
+  id,
+  name,
+  resource_type,
+  severity,
+  vulnerability_type,
+  tags,
+});
 
 /** The three most frequent missing fields, with how many pairs lacked each. */
 const topMissing = (c: RuleCoverage) =>
@@ -85,6 +97,41 @@ async function printNotEvaluated(db: Db, orgId: string, rules: CoverageRule[], r
   }
 }
 
+/**
+ * The coverage the filter selects. An empty answer to --rule is a typo unless the rule is known: in the pack, or named
+ * by the organization's findings at the instant (a rule a later release dropped); --type may exclude a known rule.
+ */
+export async function coverageOfKnownRule(
+  db: Db,
+  orgId: string,
+  rules: CoverageRule[],
+  filter: CoverageFilter,
+  snapshotTimestamp?: number,
+): Promise<CoverageReport> {
+  const report = await ruleCoverage(db, orgId, rules, { filter, snapshotTimestamp });
+  const ruleId = filter.rule_id;
+  if (ruleId === undefined || report.rules.length > 0) return report;
+  const known =
+    filter.resource_type === undefined ? report : await ruleCoverage(db, orgId, rules, { filter: { rule_id: ruleId }, snapshotTimestamp: report.at });
+  if (known.rules.length > 0) return report;
+  throw new CliError(`No rule ${ruleId} in the rule pack, nor in the organization's findings at ${new Date(report.at).toISOString()}`);
+}
+
+/** --dir names a folder that can be read: a mistyped one would otherwise list "0 rules". */
+function readableFolder(dir: string | undefined) {
+  if (dir === undefined) return;
+  try {
+    readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : (err as Error).message;
+    throw new CliError(`Invalid option --dir: cannot read the rule folder ${dir}: ${why}`);
+  }
+}
+
+/** file:line, or the file alone when the error is about the whole file (line 0). */
+const whereFailed = (e: RuleLoadError) => (e.line > 0 ? `${e.file}:${e.line}` : e.file);
+
 function coverageFilter(opts: CoverageOptions): CoverageFilter {
   const filter: CoverageFilter = {};
   if (opts.rule !== undefined) filter.rule_id = opts.rule;
@@ -102,21 +149,16 @@ export function register(program: Command) {
     .option('--json', 'print JSON')
     .option('--dir <path>', 'read rules from this folder instead of the built-in pack')
     .action((opts: { json?: boolean; dir?: string }) => {
-      const pack = loadRulePack(opts.dir);
-      for (const e of pack.errors) process.stderr.write(`${e.file}:${e.line}: ${e.message}\n`);
-      const sorted = [...pack.rules].sort((a, b) => a.resource_type.localeCompare(b.resource_type) || a.id.localeCompare(b.id));
-      if (opts.json) {
-        const out = sorted.map(({ id, name, resource_type, severity, vulnerability_type, tags }) => ({
-          id,
-          name,
-          resource_type,
-          severity,
-          vulnerability_type,
-          tags,
-        }));
-        process.stdout.write(JSON.stringify(out) + '\n');
-      } else process.stdout.write(table(sorted));
-      if (pack.errors.length > 0) process.exitCode = 1;
+      try {
+        readableFolder(opts.dir);
+        const pack = loadRulePack(opts.dir);
+        for (const e of pack.errors) process.stderr.write(`${whereFailed(e)}: ${e.message}\n`);
+        const sorted = [...pack.rules].sort((a, b) => a.resource_type.localeCompare(b.resource_type) || a.id.localeCompare(b.id));
+        process.stdout.write(opts.json ? JSON.stringify(sorted.map(listingFields)) + '\n' : table(sorted));
+        if (pack.errors.length > 0) process.exitCode = 1;
+      } catch (err) {
+        failWith(err);
+      }
     });
   rules
     .command('coverage')
@@ -139,11 +181,14 @@ export function register(program: Command) {
         if (opts.resources) {
           const ruleId = opts.rule;
           if (ruleId === undefined) throw new CliError('--resources needs --rule ID');
-          await withStore(async (db) => printNotEvaluated(db, await requireOrg(db, opts.org), packRules(engine), ruleId, opts, snapshotTimestamp));
+          await withStore(async (db) => printNotEvaluated(db, await requireOrg(db, opts.org), packRules(engine), ruleId, opts, snapshotTimestamp), {
+            existing: true,
+          });
           return;
         }
-        const report = await withStore(async (db) =>
-          ruleCoverage(db, await requireOrg(db, opts.org), packRules(engine), { filter, snapshotTimestamp }),
+        const report = await withStore(
+          async (db) => coverageOfKnownRule(db, await requireOrg(db, opts.org), packRules(engine), filter, snapshotTimestamp),
+          { existing: true },
         );
         if (opts.json) {
           process.stdout.write(JSON.stringify(coverageBody(report)) + '\n');
@@ -168,15 +213,18 @@ export function register(program: Command) {
     .action(async (opts: { org: string }) => {
       try {
         const pack = builtInRuleEngine();
-        const summary = await withStore(async (db) => {
-          const orgId = await requireOrg(db, opts.org);
-          const bar = progressBar('evaluating', await liveResourceCount(db, orgId), 'resources');
-          try {
-            return await reevaluateInventory(db, orgId, pack, (done) => bar.update(done));
-          } finally {
-            bar.stop();
-          }
-        });
+        const summary = await withStore(
+          async (db) => {
+            const orgId = await requireOrg(db, opts.org);
+            const bar = progressBar('evaluating', await liveResourceCount(db, orgId), 'resources');
+            try {
+              return await reevaluateInventory(db, orgId, pack, (done) => bar.update(done));
+            } finally {
+              bar.stop();
+            }
+          },
+          { existing: true },
+        );
         printSummary(summary);
       } catch (err) {
         failWith(err);

@@ -3,13 +3,16 @@
 // still failing and waiting for their retry), grouped by reason, and what to do about each.
 import type { Db } from '../../store/db.js';
 import { markForInference, queueLength } from '../../store/ownership-queue.js';
-import { currentFailures, type FailureGroup } from '../../store/ownership-queries.js';
+import { answeredResourceCount, currentFailures, type FailureGroup } from '../../store/ownership-queries.js';
 import { FAILURE_REASONS, recomputeUntilEmpty } from './recompute.js';
 import { refitOrganization } from './relearn.js';
 
 export interface RecomputeReport {
+  /** Inferred by this run (by the server's worker while it waited, beside a running server). */
   resources: number;
   failed: number;
+  /** Resources with a current answer, whoever inferred them: when `resources` is 0, what was already done. */
+  answered: number;
   failures: Array<FailureGroup & { action: string }>;
 }
 
@@ -50,7 +53,8 @@ export async function runRecompute(db: Db, orgId: string, opts: { all?: boolean 
     await drain(db, orgId, again, more, (done) => opts.onProgress?.(total + done));
   }
   const failures = (await currentFailures(db, orgId)).map((group) => ({ ...group, action: ACTIONS[group.reason] ?? DEFAULT_ACTION }));
-  return { resources, failed: failures.reduce((sum, g) => sum + g.resources, 0), failures };
+  const answered = await answeredResourceCount(db, orgId);
+  return { resources, failed: failures.reduce((sum, g) => sum + g.resources, 0), answered, failures };
 }
 
 /** Works what is due by `dueBy`, or waits for the server's worker to; returns how many resources were inferred. */
