@@ -5,6 +5,8 @@ import { INPUT_LIMITS, omittedProblemsText } from './input-limits.js';
 export interface ErrorSource {
   parameter?: string;
   pointer?: string;
+  /** A request header (JSON:API 1.1), for what only a header got wrong. */
+  header?: string;
 }
 
 export interface Problem {

@@ -28,6 +28,9 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     reply.header('X-Request-Id', request.id);
   });
   registerErrorMapper(app);
+  // Every body the API reads is JSON (or a route's own type, such as text/csv): a text/plain body is answered 415, not
+  // parsed as a string that then fails its schema as "must be an object".
+  app.removeContentTypeParser('text/plain');
   // Route schemas are TypeBox types; this checks every request part against them (see validation.ts).
   app.setValidatorCompiler(typeboxValidatorCompiler);
   addSharedSchemas(app);

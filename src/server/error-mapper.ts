@@ -110,9 +110,9 @@ export function registerErrorMapper(app: FastifyInstance) {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, body too large, wrong content type): their messages hold no internals.
-      const detail =
-        err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Unsupported content type: ${request.headers['content-type'] ?? 'none'}` : err.message;
-      return sendError(reply, status, detail, status === 400 ? { pointer: '/' } : undefined);
+      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return sendError(reply, status, `Unsupported content type: ${request.headers['content-type'] ?? 'none'}`, { header: 'Content-Type' });
+      return sendError(reply, status, err.message, status === 400 ? { pointer: '/' } : undefined);
     }
     request.log.error({ err }, 'request failed');
     return sendError(reply, 'STEWARD_ERR_INTERNAL', 'The server could not answer this request.');

@@ -19,6 +19,7 @@ export const JSON_API_ERRORS = Type.Object(
             {
               parameter: Type.Optional(Type.String({ description: 'The query or path parameter at fault' })),
               pointer: Type.Optional(Type.String({ description: 'The JSON pointer of the body field at fault' })),
+              header: Type.Optional(Type.String({ description: 'The request header at fault (Content-Type of a 415)' })),
             },
             { description: 'Where the fault is' },
           ),

@@ -75,6 +75,10 @@ test('413, 415, 422: too large, wrong content type, a value that cannot be appli
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', { method: 'POST', body: huge })), 'STEWARD_ERR_PAYLOAD_TOO_LARGE');
   const xml = { method: 'POST', body: '<data/>', headers: { 'content-type': 'application/xml' } };
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', xml)), 'STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE');
+  // text/plain too: it is no body the API reads, and the error names the header.
+  const text = await s.api('/api/v2/csm/resources', { method: 'POST', body: '{"data":[]}', headers: { 'content-type': 'text/plain' } });
+  assert.equal(text.status, 415);
+  assert.deepEqual(((await text.json()) as { errors: Array<{ source?: unknown }> }).errors[0]!.source, { header: 'Content-Type' });
   const mute = {
     data: {
       type: 'mute',
