@@ -36,9 +36,7 @@ export const RULES_PAGE_QUERY = Type.Object(
       Type.Integer({ minimum: 1, maximum: MAX_RULES_PAGE_SIZE, description: `Rules a page (default ${DEFAULT_RULES_PAGE_SIZE})` }),
     ),
     // Bounded so that the offset (size × number) stays an exact integer the store can take.
-    'page[number]': Type.Optional(
-      Type.Integer({ minimum: 0, maximum: MAX_RULES_PAGE_NUMBER, description: 'Which page, from 0 (the default)' }),
-    ),
+    'page[number]': Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_RULES_PAGE_NUMBER, description: 'Which page, from 0 (the default)' })),
   },
   { additionalProperties: false },
 );
