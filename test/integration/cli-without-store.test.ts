@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, runCli } from '../helpers/processes.js';
+import { fixturePath } from '../helpers/fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'steward-no-store-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** The commands that must find a store: each only reads, or changes what an organization already has. */
+/** The commands that must find a store: each reads, or changes what an organization already has. */
 const NEED_A_STORE: string[][] = [
   ['keys', 'list', '--org', 'acme'],
   ['keys', 'revoke', '00000000-0000-0000-0000-000000000000'],
@@ -24,6 +25,12 @@ const NEED_A_STORE: string[][] = [
   ['rules', 'reevaluate', '--org', 'acme'],
   ['ownership', 'recompute', '--org', 'acme'],
   ['ownership', 'review-queue', '--org', 'acme'],
+  // An import writes into an organization, which only a store that exists holds.
+  ['import', 'terraform-state', fixturePath('terraform-state', 'aws_api_gateway_account.tfstate'), '--org', 'acme'],
+  ['import', 'cloudtrail', fixturePath('cloudtrail', 'custodian', 'event-cloud-trail-create-bucket.json'), '--org', 'acme'],
+  ['import', 'backstage', fixturePath('backstage', 'acme'), '--org', 'acme'],
+  ['import', 'service-definitions', fixturePath('service-definitions', 'DataDog-datadog-operator.service.datadog.yaml'), '--org', 'acme'],
+  ['import', 'codeowners', fixturePath('codeowners', 'mojmp-environments.CODEOWNERS'), '--repo', 'github.com/acme/envs', '--org', 'acme'],
 ];
 
 function assertRefused(r: { code: number | null; stdout: string; stderr: string }, folder: string, why: string, command: string[]) {

@@ -17,16 +17,19 @@ export function register(program: Command) {
         const findings = await readFilesWithProgress(files, (file, onBytes) =>
           run.file(file, async (onInvalid) => parseDatadogFindings(await readJsonDocument(file, { source: file, onBytes }), file, onInvalid)),
         );
-        const summary = await withStore(async (db) => {
-          const orgId = await requireOrg(db, opts.org);
-          // One write of every finding: the bar says the writing has begun and when it ends. Writing in parts to move it
-          // was several times slower, each part's statements reading what the parts before had written.
-          return writeWithProgress(findings.length, 'findings', async (onWritten) => {
-            const written = await withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
-            onWritten(findings.length);
-            return written;
-          });
-        });
+        const summary = await withStore(
+          async (db) => {
+            const orgId = await requireOrg(db, opts.org);
+            // One write of every finding: the bar says the writing has begun and when it ends. Writing in parts to move it
+            // was several times slower, each part's statements reading what the parts before had written.
+            return writeWithProgress(findings.length, 'findings', async (onWritten) => {
+              const written = await withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
+              onWritten(findings.length);
+              return written;
+            });
+          },
+          { existing: true },
+        );
         return { files: files.length, ...summary };
       }),
     );

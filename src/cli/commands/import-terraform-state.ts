@@ -23,8 +23,9 @@ export function register(program: Command) {
             parseTerraformState(await readJsonDocument(file, { source: file, onBytes }), file, { now, ...iac, onInvalid }),
           ),
         );
-        const summary = await withStore(async (db) =>
-          writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:terraform-state'),
+        const summary = await withStore(
+          async (db) => writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:terraform-state'),
+          { existing: true },
         );
         return { files: files.length, ...summary };
       }),
