@@ -52,7 +52,7 @@ let lastId = 0;
 /**
  * A history or feedback id as this process sees it: it grows with time and never repeats within the process. Another
  * process may take the same one for the same resource in the same millisecond, so the writers store
- * `idAfterLatest` of it, under the resource's write lock.
+ * the larger of it and one past the resource's latest entry, under the resource's write lock.
  */
 export function nextHistoryId(now: number): number {
   lastId = Math.max(lastId + 1, now * 1000);
@@ -62,11 +62,16 @@ export function nextHistoryId(now: number): number {
 /**
  * The id stored for a resource's entry: the candidate, or one past the resource's latest entry when another process got
  * there first. Every writer of these tables holds the resource's write lock (write-locks.ts), so the latest entry
- * cannot change under it; the key (org, resource, id) needs no global sequence. `step` tells apart several entries of
- * one resource written by one statement (1, 2, ... in candidate order).
+ * cannot change under it; the key (org, resource, id) needs no global sequence. Written out per statement, so that the
+ * store's SQL reads whole (test/integration/citus-readiness.test.ts checks every statement's organization).
  */
-const idAfterLatest = (table: 'ownership_history' | 'ownership_feedback', org: string, resource: string, candidate: string, step = '1') =>
-  `greatest(${candidate}, coalesce((SELECT max(e.id) FROM ${table} e WHERE e.org_id = ${org} AND e.resource_id = ${resource}), 0) + ${step})`;
+// One history entry: $1 organization, $2 resource, $3 candidate.
+const ONE_HISTORY_ID = `greatest($3::bigint, coalesce((SELECT max(e.id) FROM ownership_history e WHERE e.org_id = $1 AND e.resource_id = $2), 0) + 1)`;
+// One feedback entry, alike.
+const ONE_FEEDBACK_ID = `greatest($3::bigint, coalesce((SELECT max(e.id) FROM ownership_feedback e WHERE e.org_id = $1 AND e.resource_id = $2), 0) + 1)`;
+// Entries of a batch `r` (several per resource, told apart in candidate order).
+const BATCH_HISTORY_ID = `greatest(r.id, coalesce((SELECT max(e.id) FROM ownership_history e WHERE e.org_id = $1 AND e.resource_id = r.resource_id), 0)
+  + row_number() OVER (PARTITION BY r.resource_id ORDER BY r.id))`;
 
 /** Writes the current inferences and appends a history entry for each one whose state changed. */
 export async function writeInferences(db: Queryable, orgId: string, rows: InferenceRow[], now: number): Promise<void> {
@@ -89,7 +94,7 @@ export async function writeInferences(db: Queryable, orgId: string, rows: Infere
   await db.query(
     `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources,
        evidence_versions, checksum, created_at, failed_at, failure_reason, retry_schedule)
-     SELECT $1, r.resource_id, ${idAfterLatest('ownership_history', '$1', 'r.resource_id', 'r.id', 'row_number() OVER (PARTITION BY r.resource_id ORDER BY r.id)')},
+     SELECT $1, r.resource_id, ${BATCH_HISTORY_ID},
        r.slot, r.owner_type, r.owner_handle, r.confidence, r.status, r.explanation, r.sources, r.evidence_versions,
        r.checksum, r.updated_at, r.failed_at, r.failure_reason, r.retry_schedule
      FROM jsonb_to_recordset($2::jsonb) AS r(resource_id text, id bigint, slot text, owner_type text, owner_handle text, confidence double precision,
@@ -159,7 +164,7 @@ export async function compareAndSetInference(
   if ((r.affectedRows ?? 0) !== 1) return false;
   await db.query(
     `INSERT INTO ownership_history (org_id, resource_id, id, slot, owner_type, owner_handle, confidence, status, explanation, sources, evidence_versions, checksum, created_at)
-     VALUES ($1, $2, ${idAfterLatest('ownership_history', '$1', '$2', '$3::bigint')}, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13)`,
+     SELECT $1, $2, ${ONE_HISTORY_ID}, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13`,
     [orgId, resourceId, nextHistoryId(now), slot, ...state],
   );
   return true;
@@ -194,7 +199,7 @@ export interface FeedbackRow {
 export async function insertFeedback(db: Queryable, orgId: string, f: FeedbackRow, now: number): Promise<void> {
   await db.query(
     `INSERT INTO ownership_feedback (org_id, resource_id, id, slot, action, checksum, inferred_owner, corrected_owner, corrected_type, reason, votes, actor, created_at, confidence)
-     VALUES ($1, $2, ${idAfterLatest('ownership_feedback', '$1', '$2', '$3::bigint')}, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
+     SELECT $1, $2, ${ONE_FEEDBACK_ID}, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14`,
     [
       orgId,
       f.resource_id,
