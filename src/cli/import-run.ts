@@ -38,7 +38,7 @@ export class WrongKindError extends CliError {
  * the parser leaves the record out and goes on. A file that fails as a whole is skipped (with --skip-invalid) or
  * aborts. Either way, at the first problem of a file, its first record is looked at: a file of another kind is named
  * as such (WrongKindError, exit code 2) instead of its first bad field. A file read twice (a checking pass, then a
- * writing pass) reports its problems once.
+ * writing pass) reports its problems once, and a problem only the second reading finds as well.
  */
 export class ImportRun {
   readonly skipInvalid: boolean;
@@ -49,6 +49,8 @@ export class ImportRun {
   /** Files skipped whole as another kind: their second reading yields nothing. */
   private readonly otherKind = new Set<string>();
   private readonly read = new Set<string>();
+  /** Every problem skipped so far, by its message: a later reading reports only what the first did not see. */
+  private readonly seen = new Set<string>();
 
   constructor(
     readonly kind: FileKind,
@@ -146,7 +148,10 @@ export class ImportRun {
   }
 
   private skip(error: RecordError, reporting: boolean): void {
-    if (!reporting) return;
+    // A later reading of a file sees the problems of the first again; one it did not see (the file changed between
+    // the checking and the writing pass) is a skip of its own, counted and reported, not dropped in silence.
+    if (this.seen.has(error.message) && !reporting) return;
+    this.seen.add(error.message);
     this.skipped += 1;
     if (this.skipped <= INPUT_LIMITS.reportedProblems) process.stderr.write(`steward: skipped ${error.message}\n`);
   }
