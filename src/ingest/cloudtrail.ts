@@ -1,6 +1,6 @@
 // CloudTrail records -> AuditEvents. Accepts a log file `{"Records":[...]}`, a JSON array of records, one record,
 // or an EventBridge event with the record under `detail`. Reading files, gunzip and folders are the caller's job;
-// `streamCloudTrailRecords` reads a large `{"Records":[...]}` document from text chunks one record at a time.
+// cloudtrail-stream.ts reads a large `{"Records":[...]}` document from text chunks one record at a time.
 import { createHash } from 'node:crypto';
 import { RecordError } from '../posture/resource.js';
 import { isRecord, str } from '../json-values.js';
@@ -10,7 +10,6 @@ import { resourcesOfCall } from './cloudtrail-resources.js';
 import type { AuditEvent } from '../ownership/signals.js';
 import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
 import { readRecord, type OnInvalid } from './invalid-records.js';
-import { StrictUtf8Decoder } from './read-records.js';
 
 export type CloudTrailRecord = Record<string, unknown>;
 
@@ -46,7 +45,7 @@ function* unwrap(value: unknown, place: string): Iterable<PlacedRecord> {
 }
 
 /** An element of a list (`read` gives it) as records; with `onInvalid`, one that is none is handed over and left out. */
-function elementRecords(read: () => unknown, place: string, onInvalid: OnInvalid | undefined): PlacedRecord[] {
+export function elementRecords(read: () => unknown, place: string, onInvalid: OnInvalid | undefined): PlacedRecord[] {
   return readRecord(() => [...unwrap(read(), place)], onInvalid) ?? [];
 }
 
@@ -147,229 +146,4 @@ function checkEventLimits(event: AuditEvent, place: string): AuditEvent {
   const problem = findFieldProblem(limited, event);
   if (problem) throw new RecordError(place, problem.field, problem.reason);
   return event;
-}
-
-/** Where the scanner is in the records array: before it, expecting a record or its end, after a record or a comma, past its end. */
-type ArrayState = 'before' | 'opened' | 'after-record' | 'after-comma' | 'closed';
-
-/**
- * Finds the records of a `{"Records":[...]}` document (or a top-level array) in its text, chunk by chunk: it tracks
- * strings, escapes and nesting depth to see where each element of the records array starts and ends, and hands out
- * the element's text. Everything outside the array's elements is kept (`outside`, the document with the array
- * emptied), to be parsed as JSON at the end: a document that is not valid JSON is refused, not read up to its array.
- */
-class RecordsScanner {
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private started = false;
-  private array: ArrayState = 'before';
-  /** The depth of the records array's elements. */
-  private recordDepth = 0;
-  /** Characters scanned before the current chunk. */
-  private offset = 0;
-  // Top-level keys, to find "Records" among them.
-  private expectKey = false;
-  private keyText: string | undefined;
-  private lastKey: string | undefined;
-  private valueFor: string | undefined;
-  // The element being captured: finished pieces of earlier chunks, and where it starts in this one.
-  private pieces: string[] = [];
-  private capturing = false;
-  private captureFrom = 0;
-  private outside: string[] = [];
-  /** Where the current chunk's text outside the array starts; undefined inside the array. */
-  private outsideFrom: number | undefined = 0;
-  /** Where the array's contents start and end in the document, to give positions in `outside` as positions in it. */
-  private contents = { start: 0, length: 0 };
-  /** Elements found so far. */
-  private index = 0;
-
-  constructor(private readonly place: string) {}
-
-  /** The elements of the records array that end in this chunk: their text and index. */
-  *scan(s: string): Generator<{ text: string; index: number }> {
-    this.captureFrom = 0;
-    this.outsideFrom = this.array === 'before' || this.array === 'closed' ? 0 : undefined;
-    for (let i = 0; i < s.length; i += 1) {
-      const text = this.step(s, i);
-      if (text !== undefined) yield { text, index: this.index++ };
-    }
-    if (this.capturing) this.pieces.push(s.slice(this.captureFrom));
-    if (this.outsideFrom !== undefined) this.outside.push(s.slice(this.outsideFrom));
-    this.offset += s.length;
-  }
-
-  /** Checks the whole document once its text has ended. */
-  end(): void {
-    if (!this.started) throw new RecordError(this.place, undefined, 'empty document');
-    if (this.depth !== 0 || this.inString) throw this.fail('the document is truncated');
-    if (this.array === 'before') throw this.fail('no Records array: a single record or an EventBridge event is read whole, with recordsOf');
-    this.checkOutside();
-  }
-
-  private fail(reason: string, at?: number): RecordError {
-    return new RecordError(this.place, 'Records', at === undefined ? reason : `${reason} (at position ${this.offset + at})`);
-  }
-
-  private notARecord(): RecordError {
-    return new RecordError(`${this.place} Records[${this.index}]`, undefined, 'not a CloudTrail record (expected an object)');
-  }
-
-  /** One character; an element of the records array when it ends there. */
-  private step(s: string, i: number): string | undefined {
-    const c = s[i];
-    if (this.inString) return this.stringCharacter(c);
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') return undefined;
-    if (this.started && this.depth === 0)
-      throw new RecordError(this.place, undefined, `not valid JSON: text after the document (at position ${this.offset + i})`);
-    if (this.capturing) return this.elementCharacter(s, i);
-    if (this.array === 'opened' || this.array === 'after-record' || this.array === 'after-comma') {
-      this.arrayCharacter(s, i);
-      return undefined;
-    }
-    this.outsideCharacter(s, i);
-    return undefined;
-  }
-
-  private stringCharacter(c: string): undefined {
-    if (this.escaped) this.escaped = false;
-    else if (c === '\\') this.escaped = true;
-    else if (c === '"') {
-      this.inString = false;
-      if (this.keyText !== undefined) {
-        this.lastKey = this.keyText;
-        this.keyText = undefined;
-      }
-    } else if (this.keyText !== undefined && this.keyText.length < 64) this.keyText += c;
-    return undefined;
-  }
-
-  /** Inside an element: its strings and brackets, until it closes (its text is then JSON.parse's to check). */
-  private elementCharacter(s: string, i: number): string | undefined {
-    const c = s[i];
-    if (c === '"') this.inString = true;
-    else if (c === '{' || c === '[') this.depth += 1;
-    else if (c === '}' || c === ']') {
-      this.depth -= 1;
-      if (this.depth === this.recordDepth) {
-        this.pieces.push(s.slice(this.captureFrom, i + 1));
-        const text = this.pieces.join('');
-        this.pieces = [];
-        this.capturing = false;
-        this.array = 'after-record';
-        return text;
-      }
-    }
-    return undefined;
-  }
-
-  /** Between the elements of the records array: one comma between two, none before the first or after the last. */
-  private arrayCharacter(s: string, i: number): void {
-    const c = s[i];
-    if (c === ',') {
-      if (this.array !== 'after-record') throw this.fail('an extra comma', i);
-      this.array = 'after-comma';
-    } else if (c === ']') {
-      if (this.array === 'after-comma') throw this.fail('a comma before the end of the array', i);
-      this.array = 'closed';
-      this.depth -= 1;
-      this.contents.length = this.offset + i - this.contents.start;
-      this.outsideFrom = i;
-    } else if (this.array === 'after-record') {
-      throw this.fail('a comma or the end of the array expected', i);
-    } else if (c === '{') {
-      this.capturing = true;
-      this.captureFrom = i;
-      this.depth += 1;
-    } else {
-      throw this.notARecord();
-    }
-  }
-
-  /** Outside the records array: find it among the top-level keys. */
-  private outsideCharacter(s: string, i: number): void {
-    const c = s[i];
-    if (!this.started) {
-      this.started = true;
-      if (c === '[') return this.openArray(s, 1, i);
-      if (c !== '{') throw this.fail('not a CloudTrail log document: expected {"Records":[...]} or an array of records');
-      this.depth = 1;
-      this.expectKey = true;
-      return;
-    }
-    if (this.depth === 1 && this.valueFor === 'Records') {
-      if (c !== '[') throw this.fail('must be an array');
-      this.valueFor = undefined;
-      return this.openArray(s, 2, i);
-    }
-    if (c === '"') {
-      this.inString = true;
-      if (this.depth === 1 && this.expectKey) this.keyText = '';
-      this.expectKey = false;
-    } else if (c === '{' || c === '[') this.depth += 1;
-    else if (c === '}' || c === ']') this.depth -= 1;
-    else if (this.depth === 1 && c === ',') this.expectKey = true;
-    else if (this.depth === 1 && c === ':') {
-      this.valueFor = this.lastKey;
-      // A second records array would be read past, or replace the first: either way records would be lost.
-      if (this.valueFor === 'Records' && this.array !== 'before') throw this.fail('a second "Records" key', i);
-    }
-  }
-
-  private openArray(s: string, depth: number, i: number): void {
-    this.depth = depth;
-    this.recordDepth = depth;
-    this.array = 'opened';
-    this.contents.start = this.offset + i + 1;
-    this.outside.push(s.slice(this.outsideFrom ?? 0, i + 1));
-    this.outsideFrom = undefined;
-  }
-
-  /** The document with its records array emptied must be valid JSON: keys and values beside the array, its end. */
-  private checkOutside(): void {
-    const text = this.outside.join('');
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      const message = (error as Error).message;
-      const at = /position (\d+)/.exec(message)?.[1];
-      const position = at === undefined ? '' : ` (at position ${this.documentPosition(Number(at))})`;
-      throw new RecordError(this.place, undefined, `not valid JSON${position}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
-    }
-  }
-
-  private documentPosition(outsidePosition: number): number {
-    return outsidePosition < this.contents.start ? outsidePosition : outsidePosition + this.contents.length;
-  }
-}
-
-function parseElement(text: string, place: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new RecordError(place, undefined, `not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/**
- * Records of a `{"Records":[...]}` document (or a top-level JSON array of records) from its text in chunks (or its
- * bytes, decoded strictly), one at a time: memory holds one record's text, never the file (RecordsScanner).
- */
-export async function* streamCloudTrailRecords(
-  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
-  place: string,
-  onInvalid?: OnInvalid,
-): AsyncGenerator<PlacedRecord> {
-  const decoder = new StrictUtf8Decoder(place);
-  const scanner = new RecordsScanner(place);
-  const recordsIn = function* (text: string): Generator<PlacedRecord> {
-    for (const element of scanner.scan(text)) {
-      const recordPlace = `${place} Records[${element.index}]`;
-      yield* elementRecords(() => parseElement(element.text, recordPlace), recordPlace, onInvalid);
-    }
-  };
-  for await (const chunk of chunks) yield* recordsIn(typeof chunk === 'string' ? chunk : decoder.decode(chunk));
-  yield* recordsIn(decoder.end());
-  scanner.end();
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
-import { placedRecordsOf, recordsOf, streamCloudTrailRecords, toAuditEvent, type CloudTrailRecord } from '../../src/ingest/cloudtrail.js';
+import { placedRecordsOf, recordsOf, toAuditEvent, type CloudTrailRecord } from '../../src/ingest/cloudtrail.js';
+import { streamCloudTrailRecords } from '../../src/ingest/cloudtrail-stream.js';
 import { baseEventName } from '../../src/ingest/cloudtrail-resources.js';
 import { RecordError } from '../../src/posture/resource.js';
 
