@@ -119,6 +119,15 @@ export const SEARCH_ATTRIBUTES: Record<string, AttributeSpec> = {
   // holds; the resource's discovery date (resource_discovery_date) is another instant.
 };
 
+/** A node from one exact, non-empty value: `what` names what the attribute takes, for the reason given otherwise. */
+function exactValue(what: string, node: (value: string) => FilterNode): AttributeSpec['node'] {
+  return (term) => {
+    if (term.kind !== 'exact') return { reason: `takes ${what}, without wildcards` };
+    if (term.value === '') return { reason: `takes ${what}, not an empty value` };
+    return node(term.value);
+  };
+}
+
 /**
  * Owners as facets: the finding's resource's inferred owner of each type, its confidence and its status, as they stood
  * at the listing's instant. Datadog's schema has no such attributes; they are Steward's.
@@ -128,12 +137,7 @@ function ownerAttributes(): Record<string, AttributeSpec> {
   for (const slot of OWNER_TYPES) {
     out[`owner.${slot}`] = {
       type: 'text',
-      node: (term) =>
-        term.kind !== 'exact'
-          ? { reason: 'takes an owner handle, without wildcards' }
-          : term.value === ''
-            ? { reason: 'takes an owner handle, not an empty value' }
-            : { op: 'owner', slot, handle: term.value },
+      node: exactValue('an owner handle', (handle) => ({ op: 'owner', slot, handle })),
     };
     out[`owner.${slot}_confidence`] = {
       type: 'number',
@@ -146,12 +150,7 @@ function ownerAttributes(): Record<string, AttributeSpec> {
     };
     out[`owner.${slot}_status`] = {
       type: 'text',
-      node: (term) =>
-        term.kind !== 'exact'
-          ? { reason: 'takes a status, without wildcards' }
-          : term.value === ''
-            ? { reason: 'takes a status, not an empty value' }
-            : { op: 'owner_status', slot, value: term.value },
+      node: exactValue('a status', (value) => ({ op: 'owner_status', slot, value })),
     };
   }
   return out;
