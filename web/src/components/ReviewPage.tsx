@@ -48,6 +48,8 @@ export function ReviewPage({ api, params }: { api: Api; params: URLSearchParams 
   const queue = useAsync(() => api.reviewQueue(slot, cursor), [api, slot, cursor]);
   const [session, setSession] = useState(loadSession);
   const [status, setStatus] = useState('');
+  // Outlives the item it is about: a refused answer's item is replaced when the queue is read again.
+  const [refused, setRefused] = useState<Error>();
   const items = queue.data?.data ?? [];
   const item = items[0];
   const mean = meanConfidence(items);
@@ -63,9 +65,17 @@ export function ReviewPage({ api, params }: { api: Api; params: URLSearchParams 
     const next = { ...session, reviews: session.reviews + 1 };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
     setSession(next);
+    setRefused(undefined);
     setStatus(text);
     queue.reload();
   };
+  /** A 409: nothing was recorded, so the count stays; the queue is read again to show the answer as it is now. */
+  const stale = (text: string) => {
+    setStatus('');
+    setRefused(new Error(text));
+    queue.reload();
+  };
+  useEffect(() => setRefused(undefined), [slot, cursor]);
   const start = session.startMean[slot];
 
   return (
@@ -106,9 +116,12 @@ export function ReviewPage({ api, params }: { api: Api; params: URLSearchParams 
       <p role="status" class="status-line" data-testid="review-status">
         {queue.loading ? 'Loading the queue…' : status}
       </p>
+      <ErrorMessage error={refused} />
       <ErrorMessage error={queue.error} context="The review queue could not be loaded" />
       {queue.data && !item && <p class="empty">Nothing of this owner type waits for review.</p>}
-      {item && <ReviewCurrent key={`${item.id}/${item.attributes.inference.checksum}`} api={api} item={item} slot={slot} onDone={reviewed} />}
+      {item && (
+        <ReviewCurrent key={`${item.id}/${item.attributes.inference.checksum}`} api={api} item={item} slot={slot} onDone={reviewed} onStale={stale} />
+      )}
       {items.length > 1 && (
         <section aria-labelledby="review-next-title">
           <h2 id="review-next-title">Next in the queue</h2>
@@ -139,10 +152,12 @@ interface CurrentProps {
   item: ReviewItem;
   slot: Slot;
   onDone: (status: string) => void;
+  /** The server refused the answer as stale (409): why, for the reviewer. */
+  onStale: (text: string) => void;
 }
 
 /** The item under review: its answer, confidence, why it is first and the answer's explanation; the four keys. */
-function ReviewCurrent({ api, item, slot, onDone }: CurrentProps) {
+function ReviewCurrent({ api, item, slot, onDone, onStale }: CurrentProps) {
   const a = item.attributes;
   const resourceId = a.resource.id;
   const inference = useAsync(() => api.getInference(resourceId, slot), [api, resourceId, slot]);
@@ -170,8 +185,11 @@ function ReviewCurrent({ api, item, slot, onDone }: CurrentProps) {
       const owner = result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : '';
       onDone(`${DONE[action]} ${slot} of ${resourceId}: ${result.previous_status} → ${result.new_status}${owner}.`);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? new Error('This answer changed since it was listed; the queue is reloaded.') : err);
-      if (err instanceof ApiError && err.status === 409) onDone('');
+      if (err instanceof ApiError && err.status === 409) {
+        onStale(
+          `Not recorded: the ${slot} answer of ${resourceId} changed after the queue was listed (another review or a recompute). The queue shows it as it is now; review it again.`,
+        );
+      } else setError(err);
       setBusy(false);
     }
   };
