@@ -53,6 +53,29 @@ export async function writeWithProgress<T>(
   }
 }
 
+/**
+ * Runs `write` under one 'writing <phase>' bar per phase it reports through `onProgress(phase, done, total)`: a new
+ * phase stops the bar before it. For writers whose parts differ in kind (findings, then the resources they name).
+ */
+export async function writeInPhases<T, P extends string>(
+  write: (onProgress: (phase: P, done: number, total: number) => void) => Promise<T>,
+  unitOf: (phase: P) => string = (phase) => phase,
+  bar: ProgressFactory = progressBar,
+): Promise<T> {
+  let current: { phase: P; progress: Progress } | undefined;
+  try {
+    return await write((phase, done, total) => {
+      if (current?.phase !== phase) {
+        current?.progress.stop();
+        current = { phase, progress: bar(`writing ${phase}`, total, unitOf(phase)) };
+      }
+      current.progress.update(done, total);
+    });
+  } finally {
+    current?.progress.stop();
+  }
+}
+
 /** Writes parsed resources all or nothing (importResourcesAtomically) under a 'writing' bar. */
 export function writeResourcesWithProgress(db: Db, orgId: string, records: ResourceRecord[], source: string): Promise<IngestSummary> {
   return writeWithProgress(records.length, 'resources', (onWritten) =>

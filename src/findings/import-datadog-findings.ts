@@ -36,13 +36,26 @@ function state(f: ImportedFinding): FindingState {
   };
 }
 
+/** The two parts of an import a caller can follow: the findings' states, then the resources they report on. */
+export type DatadogImportPhase = 'findings' | 'resources';
+
+/** Hears how far an import is: `done` of `total` in `phase`; each phase is reported from 0 to its total. */
+export type DatadogImportProgress = (phase: DatadogImportPhase, done: number, total: number) => void;
+
 /**
  * Writes the findings within the caller's transaction at `now` (run it in withFindingWriteLease, with the whole
  * organization as its scope, so that writers take turns and listings stay consistent). A finding imported again opens a new state only when what it reports changed. Tags keep Datadog's order.
  */
-export async function importDatadogFindings(tx: Queryable, orgId: string, findings: ImportedFinding[], now: number): Promise<ImportSummary> {
+export async function importDatadogFindings(
+  tx: Queryable,
+  orgId: string,
+  findings: ImportedFinding[],
+  now: number,
+  progress: DatadogImportProgress = () => {},
+): Promise<ImportSummary> {
   const latest = new Map(findings.map((f) => [f.finding_id, f]));
   const list = [...latest.values()];
+  progress('findings', 0, list.length);
   await insertFindingIdentities(
     tx,
     orgId,
@@ -95,7 +108,14 @@ export async function importDatadogFindings(tx: Queryable, orgId: string, findin
     open.map((s) => s.finding_id),
     now,
   );
-  // The resources the findings now point at, as the findings say them.
-  const resources = await recordReferencedResources(tx, orgId, findingResources(list), { source: 'import:datadog-findings', now });
+  progress('findings', list.length, list.length);
+  // The resources the findings now point at, as the findings say them: most of an import's time.
+  const references = findingResources(list);
+  progress('resources', 0, references.length);
+  const resources = await recordReferencedResources(tx, orgId, references, {
+    source: 'import:datadog-findings',
+    now,
+    onRecorded: (done, total) => progress('resources', done, total),
+  });
   return { received: findings.length, opened: open.length, unchanged: list.length - open.length, ...resources };
 }

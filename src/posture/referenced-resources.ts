@@ -76,12 +76,13 @@ const CHUNK = 1000;
  * Writes the versions the references call for (see the rules above) at `now` and queues the resources they create or
  * change for inference. Runs in the caller's transaction, which holds these resources' write locks and a write lease
  * (withFindingWriteLease): the versions are read only once the locks are held. One reference a resource.
+ * `onRecorded` hears how many references are done after each chunk.
  */
 export async function recordReferencedResources(
   tx: Queryable,
   orgId: string,
   refs: ResourceReference[],
-  opts: { source: ReferenceSource; now: number },
+  opts: { source: ReferenceSource; now: number; onRecorded?: (done: number, total: number) => void },
 ): Promise<ReferenceSummary> {
   const summary: ReferenceSummary = { resources_created: 0, resources_updated: 0 };
   for (let i = 0; i < refs.length; i += CHUNK) {
@@ -106,6 +107,7 @@ export async function recordReferencedResources(
       writes.map((w) => w.record.resource_id),
       opts.now,
     );
+    opts.onRecorded?.(i + chunk.length, refs.length);
   }
   return summary;
 }

@@ -112,6 +112,28 @@ test('Datadog findings alone: each resource is recorded under the id the finding
   assert.deepEqual((await resource('arn:aws:s3:::dd-chaos-cloud-xuxu-eu-north-1', org.orgId))!.configuration, DETAILED[0]!.resource_configuration);
 });
 
+test('an import reports its progress: the findings written, then the resources they name, part by part', async () => {
+  const org = await s.newKeys('findings-progress');
+  // 2,400 findings on 2,400 resources: the resources are recorded in parts of 1,000.
+  const many = Array.from({ length: 2400 }, (_, i) => {
+    const f = LISTED[i % LISTED.length]!;
+    return { ...f, finding_id: `${f.finding_id}-${i}`, resource: `${f.resource}-${i}` };
+  });
+  const heard: string[] = [];
+  const summary = await withFindingWriteLease(s.server.db, org.orgId, 'org', (tx, now) =>
+    importDatadogFindings(tx, org.orgId, many, now, (phase, done, total) => heard.push(`${phase} ${done}/${total}`)),
+  );
+  assert.equal(summary.resources_created, 2400);
+  assert.deepEqual(heard, [
+    'findings 0/2400',
+    'findings 2400/2400',
+    'resources 0/2400',
+    'resources 1000/2400',
+    'resources 2000/2400',
+    'resources 2400/2400',
+  ]);
+});
+
 test("a finding's changed tags make a new version of a resource the findings wrote", async () => {
   const org = await s.newKeys('findings-retagged');
   const demo = LISTED.filter((f) => f.resource === 'dd-bucket-logs-demo');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { progressBar } from '../../src/cli/import-command.js';
-import { readFilesWithProgress, writeWithProgress, type ProgressFactory } from '../../src/cli/import-progress.js';
+import { readFilesWithProgress, writeInPhases, writeWithProgress, type ProgressFactory } from '../../src/cli/import-progress.js';
 
 /** A stand-in for progressBar that records each bar's label, total, updates and whether it was stopped. */
 function recordingBars() {
@@ -54,6 +54,38 @@ test('writing: the bar follows what the writer reports, and stops when the write
     /store gone/,
   );
   assert.equal(bars[1]!.stopped, true);
+});
+
+test('writing in phases: one bar per phase the writer reports, each stopped when the next begins, the last at the end or on failure', async () => {
+  const { bars, factory } = recordingBars();
+  const result = await writeInPhases<string, 'findings' | 'resources'>(
+    async (onProgress) => {
+      onProgress('findings', 0, 30);
+      onProgress('findings', 30, 30);
+      onProgress('resources', 0, 20);
+      onProgress('resources', 20, 20);
+      return 'done';
+    },
+    (phase) => (phase === 'findings' ? 'findings' : 'resources'),
+    factory,
+  );
+  assert.equal(result, 'done');
+  assert.deepEqual(bars, [
+    { label: 'writing findings', total: 30, unit: 'findings', values: [0, 30], stopped: true },
+    { label: 'writing resources', total: 20, unit: 'resources', values: [0, 20], stopped: true },
+  ]);
+  await assert.rejects(
+    writeInPhases(
+      async (onProgress) => {
+        onProgress('findings', 0, 1);
+        throw new Error('store gone');
+      },
+      undefined,
+      factory,
+    ),
+    /store gone/,
+  );
+  assert.equal(bars[2]!.stopped, true);
 });
 
 test('progressBar draws nothing when stderr is not a terminal', (t) => {

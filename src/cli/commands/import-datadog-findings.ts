@@ -3,7 +3,7 @@ import { importAction, importer, type ImportOptions } from '../import-command.js
 import { requireOrg, withStore } from '../with-store.js';
 import { readJsonDocument } from '../../ingest/read-records.js';
 import { parseDatadogFindings } from '../../ingest/datadog-findings.js';
-import { readFilesWithProgress, writeWithProgress } from '../import-progress.js';
+import { readFilesWithProgress, writeInPhases } from '../import-progress.js';
 import { importDatadogFindings } from '../../findings/import-datadog-findings.js';
 import { expandInputs } from '../../ingest/input-files.js';
 import { withFindingWriteLease } from '../../store/snapshot-clock.js';
@@ -20,13 +20,11 @@ export function register(program: Command) {
         const summary = await withStore(
           async (db) => {
             const orgId = await requireOrg(db, opts.org);
-            // One write of every finding: the bar says the writing has begun and when it ends. Writing in parts to move it
-            // was several times slower, each part's statements reading what the parts before had written.
-            return writeWithProgress(findings.length, 'findings', async (onWritten) => {
-              const written = await withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now));
-              onWritten(findings.length);
-              return written;
-            });
+            // One transaction: the findings' states are one write (the bar says when it begins and ends; writing them in
+            // parts was several times slower), then the resources they name, a bar moving part by part.
+            return writeInPhases((onProgress) =>
+              withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now, onProgress)),
+            );
           },
           { existing: true },
         );
