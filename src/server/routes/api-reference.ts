@@ -22,6 +22,7 @@ function redocBundle(): string {
     .replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
+// The page names an empty icon of its own, so a browser does not ask for /favicon.ico (which is not served).
 // Scripts only from this origin; Redoc's styles are injected at run time (styled-components), and its search index is
 // built in a worker it starts from a blob. It fetches the document from this origin and nothing else.
 const REFERENCE_CSP = [
@@ -44,6 +45,7 @@ const page = (bundleUrl: string) => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Steward API reference</title>
+<link rel="icon" href="data:,">
 <style>body { margin: 0; }</style>
 </head>
 <body>
