@@ -4,6 +4,8 @@
 // declaring a shape never changes what it sends.
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { FINDINGS_COMPONENTS } from './openapi-findings-schemas.js';
+import { OWNERSHIP_COMPONENTS } from './openapi-ownership-schemas.js';
 
 /** The error document of every error answer, shared as one component schema. */
 export const JSON_API_ERRORS = Type.Object(
@@ -33,7 +35,7 @@ export const JSON_API_ERRORS = Type.Object(
 
 /** Registers the component schemas the route schemas refer to; before the routes, on the app they register on. */
 export function addSharedSchemas(app: FastifyInstance): void {
-  app.addSchema(JSON_API_ERRORS);
+  for (const schema of [JSON_API_ERRORS, ...FINDINGS_COMPONENTS, ...OWNERSHIP_COMPONENTS]) app.addSchema(schema);
 }
 
 const ERROR_MEANINGS = {
@@ -73,14 +75,6 @@ export function responses(success: Partial<Record<200 | 201 | 202 | 204 | 304, S
 
 /** A body this document describes by its parts in words only (its shape is Steward's own and open). */
 export const describedObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
-
-/** A JSON:API document whose `data` is one described object. */
-export const describedData = (description: string) =>
-  Type.Object({ data: describedObject(description) }, { additionalProperties: true, description });
-
-/** A JSON:API document whose `data` is a list of described objects. */
-export const describedList = (description: string, item: string) =>
-  Type.Object({ data: Type.Array(describedObject(item)) }, { additionalProperties: true, description });
 
 /** No body: a 204, or a 304 (the client's copy is current). */
 export const NO_BODY = (description: string) => Type.Null({ description });

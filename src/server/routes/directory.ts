@@ -5,8 +5,9 @@ import { directoryListing } from '../../ownership/use-cases/directory-listing.js
 import { ownerDetail, ownersListing } from '../../ownership/use-cases/owner-pages.js';
 import { StringEnum } from '../../schema-types.js';
 import { idParameter } from '../input-checks.js';
-import { describedData, describedList, responses } from '../openapi-responses.js';
+import { responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
+import { DIRECTORY_RESPONSE, OWNERS_RESPONSE, OWNER_RESPONSE } from '../openapi-directory-schemas.js';
 
 const tags = ['CSM Ownership'];
 const config = { rateLimit: 'ownership' };
@@ -33,7 +34,7 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         tags,
         summary: 'List the directory of users and teams',
         operationId: 'listDirectory',
-        response: responses({ 200: describedData("The organization's users and teams") }),
+        response: responses({ 200: DIRECTORY_RESPONSE }),
       },
     },
     async (request) => directoryListing(ctx.db, request.principal.orgId),
@@ -48,9 +49,7 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         tags,
         summary: 'List the teams or services the organization knows',
         operationId: 'listDirectoryOwners',
-        response: responses({
-          200: describedList('The owners', 'An owner: its type, handle, name, where it is known from and how many current answers name it'),
-        }),
+        response: responses({ 200: OWNERS_RESPONSE }),
         description:
           'Every team (from the directory, CODEOWNERS files, the service catalog, and current answers naming it) or every ' +
           'service (the catalog, and current answers), each with where it is known from and how many current answers of ' +
@@ -68,7 +67,7 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         tags,
         summary: 'Get a team or service and the current ownership answers naming it',
         operationId: 'getDirectoryOwner',
-        response: responses({ 200: describedData('The owner and the current answers naming it') }, [404]),
+        response: responses({ 200: OWNER_RESPONSE }, [404]),
         description:
           'The answers are the current inferences of that owner type whose owner is the handle (any status: suggested, ' +
           'persisted, overridden), with their confidence and resource; 404 when nothing knows the handle.',

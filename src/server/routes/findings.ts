@@ -9,7 +9,14 @@ import { idParameter } from '../input-checks.js';
 import { betaDetailBody, betaListBody, summaryBody, v2DetailBody, v2ListBody } from '../../findings/serializers.js';
 import { FINDINGS_CSV_COLUMNS, exportFindings } from '../../findings/findings-export.js';
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
-import { describedObject, responses } from '../openapi-responses.js';
+import { responses } from '../openapi-responses.js';
+import {
+  BETA_GET_FINDING_RESPONSE,
+  BETA_LIST_FINDINGS_RESPONSE,
+  FINDINGS_SUMMARY_RESPONSE,
+  GET_FINDING_RESPONSE,
+  LIST_FINDINGS_RESPONSE,
+} from '../openapi-findings-schemas.js';
 
 /** The query string as sent, in order: the listing's parser reads aliases and comparison prefixes from it. */
 function searchParams(request: FastifyRequest): URLSearchParams {
@@ -29,16 +36,6 @@ const config = { rateLimit: 'findings' };
 /** The operation names: Datadog's client's for the v2 routes, Steward's own for the beta envelope it does not call. */
 const operationIds = (beta: boolean) =>
   beta ? { list: 'listFindingsBeta', get: 'getFindingBeta' } : { list: 'listFindings', get: 'getFinding', summary: 'getFindingsSummary' };
-const BETA_PAGE = describedObject('The beta envelope: data.attributes.findings (flat findings) and meta (page, snapshot_timestamp)');
-const FINDING = (beta: boolean) =>
-  describedObject(
-    beta
-      ? 'The beta envelope: data.attributes.finding, with its message and resource_configuration'
-      : 'data: the detailed_finding, with its message and resource_configuration',
-  );
-const SUMMARY = describedObject(
-  'data.attributes: total, by_status, by_evaluation and top_teams_failing of the findings at the instant; meta.snapshot_timestamp',
-);
 
 function findingIdOf(request: SnapshotRequest): string {
   const id = request.params.finding_id ?? request.params['*'] ?? '';
@@ -67,7 +64,7 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
           operationId: names.list,
           querystring: LIST_QUERY,
           // The v2 listing exports (Accept: text/csv or application/x-ndjson); the beta envelope answers JSON only.
-          response: responses(beta ? { 200: BETA_PAGE } : exportingListResponse(FINDINGS_CSV_COLUMNS)),
+          response: responses(beta ? { 200: BETA_LIST_FINDINGS_RESPONSE } : exportingListResponse(FINDINGS_CSV_COLUMNS, LIST_FINDINGS_RESPONSE)),
         },
         serializerCompiler: jsonAsIs,
       },
@@ -94,7 +91,7 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
             summary: 'Findings summary',
             operationId: names.summary,
             querystring: SNAPSHOT_QUERY,
-            response: responses({ 200: SUMMARY }),
+            response: responses({ 200: FINDINGS_SUMMARY_RESPONSE }),
           },
         },
         async (request) => {
@@ -119,7 +116,7 @@ export const findingsRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) =
           operationId: names.get,
           params: FindingIdParams,
           querystring: SNAPSHOT_QUERY,
-          response: responses({ 200: FINDING(beta) }, [404]),
+          response: responses({ 200: beta ? BETA_GET_FINDING_RESPONSE : GET_FINDING_RESPONSE }, [404]),
         },
       },
       getOne,

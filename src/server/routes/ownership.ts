@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { InvalidInput, NotFound } from '../../errors.js';
 import { getInference, listInferences } from '../../ownership/use-cases/inference-reads.js';
@@ -12,32 +12,42 @@ import { HISTORY_QUERY, listHistory, parseOwnerType, type HistoryQuery } from '.
 import { idParameter } from '../input-checks.js';
 import { OWNER_TYPES, type OwnerType } from '../../ownership/owner-type.js';
 import { StringEnum } from '../../schema-types.js';
-import { BODY_ERRORS, NO_BODY, describedData, responses } from '../openapi-responses.js';
+import { BODY_ERRORS, NO_BODY, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
+import { CLOSED, resourceDocument } from '../openapi-json-api.js';
+import {
+  FEEDBACK_RESULT_RESPONSE,
+  INFERENCE_LIST_RESPONSE,
+  INFERENCE_RESPONSE,
+  OWNERSHIP_EVIDENCE_RESPONSE,
+  OWNERSHIP_HISTORY_RESPONSE,
+} from '../openapi-ownership-schemas.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
 // The response schemas document (the client's models describe these bodies); they are sent as built.
 const options = { config, serializerCompiler: jsonAsIs };
-const jsonApiData = (type: string, attributes: ReturnType<typeof Type.Object>, description: string) =>
-  Type.Object({ data: Type.Object({ id: Type.String({ description: 'The organization' }), type: Type.Literal(type), attributes }) }, { description });
-const SETTINGS = jsonApiData(
+const SETTINGS = resourceDocument(
   'ownership_settings',
-  Type.Object({
-    auto_tag: Type.Boolean(),
-    confidence_level: Type.String({ description: 'The lowest confidence band that is auto-tagged' }),
-    version: Type.Integer(),
-  }),
+  'The organization',
+  Type.Object(
+    {
+      auto_tag: Type.Boolean(),
+      confidence_level: Type.String({ description: 'The lowest confidence band that is auto-tagged' }),
+      version: Type.Integer(),
+    },
+    CLOSED,
+  ),
   'The ownership settings',
 );
-const UNTAGGED = jsonApiData(
+const UNTAGGED = resourceDocument(
   'ownership_untagged_findings',
-  Type.Object({ total: Type.Integer(), high_confidence: Type.Integer(), medium_confidence: Type.Integer(), low_confidence: Type.Integer() }),
+  'The organization',
+  Type.Object({ total: Type.Integer(), high_confidence: Type.Integer(), medium_confidence: Type.Integer(), low_confidence: Type.Integer() }, CLOSED),
   'Counts of the open findings without a team tag, by the confidence band of their answer',
 );
 /** A conditional read: the body with its ETag, or a 304 when If-None-Match names the current one. */
-const conditional = (description: string) =>
-  responses({ 200: describedData(description), 304: NO_BODY('The copy the client holds (If-None-Match) is current') }, [404]);
+const conditional = (body: TSchema) => responses({ 200: body, 304: NO_BODY('The copy the client holds (If-None-Match) is current') }, [404]);
 const tags = ['CSM Ownership'];
 const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 const RESOURCE_ID = Type.String({ description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' });
@@ -186,8 +196,17 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
     return reply.code(201).send(body);
   };
 
+  // One component for both history listings: the response refers to it, with its description beside.
+  const history = responses(
+    {
+      200: {
+        description: OWNERSHIP_HISTORY_RESPONSE.description!,
+        content: { 'application/json': { schema: Type.Ref(OWNERSHIP_HISTORY_RESPONSE) } },
+      },
+    },
+    [404],
+  );
   // The operation names are those of Datadog's client.
-  const history = responses({ 200: describedData('A page of inference versions, newest first') }, [404]);
   const documented: Array<[string, { summary: string; operationId: string; params: object; querystring: object; response: object }]> = [
     [
       '/:resource_id',
@@ -196,7 +215,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         operationId: 'listOwnershipInferences',
         params: ResourceParams,
         querystring: NO_PARAMETERS,
-        response: responses({ 200: describedData('The current inference of each owner type') }, [404]),
+        response: responses({ 200: INFERENCE_LIST_RESPONSE }, [404]),
       },
     ],
     [
@@ -216,7 +235,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         operationId: 'getOwnershipInference',
         params: InferenceParams,
         querystring: NO_PARAMETERS,
-        response: conditional('The current inference: owner, confidence, status, checksum, sources'),
+        response: conditional(INFERENCE_RESPONSE),
       },
     ],
     [
@@ -236,7 +255,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         operationId: 'getOwnershipEvidence',
         params: InferenceParams,
         querystring: NO_PARAMETERS,
-        response: conditional('The evidence the current inference weighed, with each piece and its weight'),
+        response: conditional(OWNERSHIP_EVIDENCE_RESPONSE),
       },
     ],
   ];
@@ -256,7 +275,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         querystring: NO_PARAMETERS,
         body: FEEDBACK_BODY,
         // 409: the inference changed since the caller read its checksum.
-        response: responses({ 201: describedData('The feedback as recorded, and the inference it leaves') }, [404, 409, ...BODY_ERRORS]),
+        response: responses({ 201: FEEDBACK_RESULT_RESPONSE }, [404, 409, ...BODY_ERRORS]),
       },
     },
     postByPath,
