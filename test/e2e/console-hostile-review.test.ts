@@ -109,4 +109,26 @@ test('review actions against answers that change under the reviewer', { skip }, 
       await page.context().close();
     }
   });
+
+  await t.test('a key held down answers the item shown once, not the items that follow it unseen', async () => {
+    const { page, posts } = await open('/review?owner_type=team');
+    try {
+      const current = page.locator('.review-current');
+      await current.locator('.explanation .markdown').waitFor();
+      assert.ok((await page.locator('.review-list li').count()) >= 2, 'more answers wait behind the first');
+      await page.locator('body').focus();
+      // The first press, then the keyboard's auto-repeat for a second and a half.
+      await page.keyboard.down('c');
+      for (let i = 0; i < 30; i++) {
+        await page.waitForTimeout(50);
+        await page.keyboard.down('c');
+      }
+      await page.keyboard.up('c');
+      // Its answer: recorded, or refused when a recompute the earlier review set off changed the answer meanwhile.
+      await page.locator('[data-testid="review-status"]:has-text("Confirmed team of"), [role="alert"]').first().waitFor();
+      assert.equal(posts.length, 1, posts.join('\n'));
+    } finally {
+      await page.context().close();
+    }
+  });
 });

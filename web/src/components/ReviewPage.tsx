@@ -196,7 +196,8 @@ function ReviewCurrent({ api, item, slot, onDone, onStale }: CurrentProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      // A held key repeats: only its first press answers, not the items that follow it unseen.
+      if (e.defaultPrevented || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
       // Typing in a field is typing, not answering.
       if (target && ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return;
