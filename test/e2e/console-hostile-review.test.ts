@@ -17,6 +17,9 @@ const skip = process.env.CI
 
 /** Buckets whose team answer names `payments` through their tag: a team queue long enough to answer several in a row. */
 const PLAIN_BUCKETS = Array.from({ length: 6 }, (_, i) => `arn:aws:s3:::acme-payments-${i}`);
+/** A tag anyone who may tag a bucket can write: its backticks close the explanation's code span around the team handle. */
+const LINK_TAG = 'team:tick`[sign in again](https://evil.example/login)`tock';
+const LINK_BUCKET = 'arn:aws:s3:::acme-link-in-tag';
 
 let server: TestServer;
 let browser: Browser;
@@ -46,7 +49,8 @@ before(async () => {
   await ensureConsoleBuilt();
   server = await startTestServer();
   await seedConsoleScenario(server);
-  await api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: PLAIN_BUCKETS.map((id) => bucket(id, ['team:payments'])) }) });
+  const buckets = [...PLAIN_BUCKETS.map((id) => bucket(id, ['team:payments'])), bucket(LINK_BUCKET, [LINK_TAG])];
+  await api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: buckets }) });
   await recomputeUntilEmpty(server.server.db, { orgId: server.orgId });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 });
@@ -76,6 +80,7 @@ async function open(path: string): Promise<{ page: Page; posts: string[] }> {
 interface Inference {
   checksum: string;
   status: string;
+  explanation: string;
 }
 const teamAnswer = async (rid: string) =>
   (await api<{ data: { attributes: Inference } }>(`/api/v2/csm/ownership/${encodeURIComponent(rid)}/team`)).data.attributes;
@@ -127,6 +132,21 @@ test('review actions against answers that change under the reviewer', { skip }, 
       // Its answer: recorded, or refused when a recompute the earlier review set off changed the answer meanwhile.
       await page.locator('[data-testid="review-status"]:has-text("Confirmed team of"), [role="alert"]').first().waitFor();
       assert.equal(posts.length, 1, posts.join('\n'));
+    } finally {
+      await page.context().close();
+    }
+  });
+});
+
+test('what an outsider writes in tags and names', { skip }, async (t) => {
+  await t.test('an explanation carries no link, whatever the names it quotes hold', async () => {
+    const explanation = (await teamAnswer(LINK_BUCKET)).explanation;
+    assert.ok(explanation.includes('[sign in again](https://evil.example/login)'), explanation);
+    const { page } = await open(`/resources/${encodeURIComponent(LINK_BUCKET)}`);
+    try {
+      const text = page.locator('.owner-card[data-slot="team"] .explanation .markdown');
+      await text.getByText('sign in again').first().waitFor();
+      assert.equal(await text.locator('a, img').count(), 0, await text.innerHTML());
     } finally {
       await page.context().close();
     }

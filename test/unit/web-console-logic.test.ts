@@ -117,3 +117,14 @@ test('raw HTML and script links in a message come out inert', () => {
   assert.equal(isSafeUrl('JavaScript:alert(1)'), false);
   assert.equal(isSafeUrl('/relative'), true);
 });
+
+test('without links, a link, an autolink or an image in the text keeps only its text', () => {
+  // An explanation quoting a tag whose backticks close the code span around it.
+  const html = messageToHtml(
+    'Team `tick`[sign in](https://evil.example/login)`tock` is named by the tag; see https://evil.example/ and ![logo](https://evil.example/x.png).',
+    { links: false },
+  );
+  assert.doesNotMatch(html, /<a|<img/i);
+  assert.match(html, /<code>tick<\/code>sign in<code>tock<\/code>/);
+  assert.match(html, /see https:\/\/evil\.example\/ and logo\./);
+});

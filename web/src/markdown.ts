@@ -16,24 +16,31 @@ export function isSafeUrl(href: string): boolean {
 }
 
 // Raw HTML in a message is shown as text, never parsed; the browser then sanitises the output once more.
-const marked = new Marked({
-  gfm: true,
-  async: false,
-  renderer: {
-    html({ text }) {
-      return escapeHtml(text);
+function markdownWith(keepLink: (href: string) => boolean) {
+  return new Marked({
+    gfm: true,
+    async: false,
+    renderer: {
+      html({ text }) {
+        return escapeHtml(text);
+      },
+      // Returning false keeps marked's own rendering; a link not kept (javascript:, data:) keeps only its text.
+      link({ href, text }) {
+        return keepLink(href) ? false : escapeHtml(text);
+      },
+      image({ href, text }) {
+        return keepLink(href) ? false : escapeHtml(text);
+      },
     },
-    // Returning false keeps marked's own rendering; other schemes (javascript:, data:) keep only the text.
-    link({ href, text }) {
-      return isSafeUrl(href) ? false : escapeHtml(text);
-    },
-    image({ href, text }) {
-      return isSafeUrl(href) ? false : escapeHtml(text);
-    },
-  },
-});
+  });
+}
 
-/** Markdown of a finding's message to HTML, with any raw HTML it holds escaped. */
-export function messageToHtml(message: string): string {
-  return marked.parse(stripPercentMarkers(message), { async: false }) as string;
+const withLinks = markdownWith(isSafeUrl);
+// An ownership explanation is Steward's sentence around imported names (tags, handles, resource names) and never
+// links anywhere: a link in one was written by whoever chose a name, so links there keep only their text.
+const withoutLinks = markdownWith(() => false);
+
+/** Markdown of a finding's message (or, without links, an explanation) to HTML, with any raw HTML it holds escaped. */
+export function messageToHtml(message: string, { links = true }: { links?: boolean } = {}): string {
+  return (links ? withLinks : withoutLinks).parse(stripPercentMarkers(message), { async: false }) as string;
 }

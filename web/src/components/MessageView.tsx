@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { messageToHtml } from '../markdown.js';
 import { sanitizeHtml } from '../sanitize.js';
 
-/** A finding's Markdown message; raw HTML is escaped, then the result is sanitised before it reaches the page. */
-export function MessageView({ markdown }: { markdown: string }) {
-  const html = useMemo(() => sanitizeHtml(messageToHtml(markdown)), [markdown]);
+/** Markdown (a finding's message; an explanation without links): raw HTML escaped, the result sanitised once more. */
+export function MessageView({ markdown, links = true }: { markdown: string; links?: boolean }) {
+  const html = useMemo(() => sanitizeHtml(messageToHtml(markdown, { links })), [markdown, links]);
   const root = useRef<HTMLDivElement>(null);
   // A code block scrolls sideways: it takes focus, so that the keyboard can scroll it too.
   useEffect(() => {

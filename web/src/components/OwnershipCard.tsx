@@ -82,7 +82,7 @@ export function OwnershipCard({ api, resourceId, item, onChanged, slot }: Props)
         <span class="muted small">updated {formatIso(item.updated_at ?? item.created_at)}</span>
       </p>
       <div class="explanation">
-        <MessageView markdown={item.explanation} />
+        <MessageView markdown={item.explanation} links={false} />
       </div>
       <details>
         <summary>

@@ -222,7 +222,7 @@ function ReviewCurrent({ api, item, slot, onDone, onStale }: CurrentProps) {
       <ConfidenceBar confidence={a.inference.confidence} />
       <p class="small">Why first: {a.reason}</p>
       <div class="explanation">
-        {inference.data ? <MessageView markdown={inference.data.explanation} /> : <p class="muted">Loading the explanation…</p>}
+        {inference.data ? <MessageView markdown={inference.data.explanation} links={false} /> : <p class="muted">Loading the explanation…</p>}
       </div>
       <div class="actions" role="group" aria-label={`Answer the ${slot} inference`}>
         {offered.map((k) => (
