@@ -20,6 +20,9 @@ const PLAIN_BUCKETS = Array.from({ length: 6 }, (_, i) => `arn:aws:s3:::acme-pay
 /** A tag anyone who may tag a bucket can write: its backticks close the explanation's code span around the team handle. */
 const LINK_TAG = 'team:tick`[sign in again](https://evil.example/login)`tock';
 const LINK_BUCKET = 'arn:aws:s3:::acme-link-in-tag';
+/** A team handle that starts with a right-to-left override: `detcejer` then reads `rejected`, and so, reversed, would the rest of its line. */
+const BIDI_TAG = 'team:\u202edetcejer';
+const BIDI_BUCKET = 'arn:aws:s3:::acme-bidi-in-tag';
 
 let server: TestServer;
 let browser: Browser;
@@ -49,7 +52,7 @@ before(async () => {
   await ensureConsoleBuilt();
   server = await startTestServer();
   await seedConsoleScenario(server);
-  const buckets = [...PLAIN_BUCKETS.map((id) => bucket(id, ['team:payments'])), bucket(LINK_BUCKET, [LINK_TAG])];
+  const buckets = [...PLAIN_BUCKETS.map((id) => bucket(id, ['team:payments'])), bucket(LINK_BUCKET, [LINK_TAG]), bucket(BIDI_BUCKET, [BIDI_TAG])];
   await api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: buckets }) });
   await recomputeUntilEmpty(server.server.db, { orgId: server.orgId });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -147,6 +150,23 @@ test('what an outsider writes in tags and names', { skip }, async (t) => {
       const text = page.locator('.owner-card[data-slot="team"] .explanation .markdown');
       await text.getByText('sign in again').first().waitFor();
       assert.equal(await text.locator('a, img').count(), 0, await text.innerHTML());
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  await t.test('a bidirectional override in a name is shown, not obeyed: the text around it keeps its order', async () => {
+    assert.ok((await teamAnswer(BIDI_BUCKET)).explanation.includes('\u202e'));
+    const { page } = await open(`/resources/${encodeURIComponent(BIDI_BUCKET)}`);
+    try {
+      const card = page.locator('.owner-card[data-slot="team"]');
+      await card.locator('.explanation .markdown code').first().waitFor();
+      await page.locator('.timeline li').first().waitFor();
+      const controls = /[\u202a-\u202e\u2066-\u2069]/;
+      assert.doesNotMatch(await page.locator('main').innerText(), controls);
+      assert.doesNotMatch(await page.locator('main').innerHTML(), controls);
+      assert.equal(await card.locator('.owner-handle').textContent(), '\ufffddetcejer');
+      assert.ok((await card.locator('.explanation').textContent())!.includes('\ufffddetcejer'));
     } finally {
       await page.context().close();
     }

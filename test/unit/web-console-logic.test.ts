@@ -5,6 +5,7 @@ import { back, FIRST_PAGE, forward, pageNumber } from '../../web/src/cursor-stac
 import { confidenceBand, confidencePercent, ownerHandle } from '../../web/src/confidence.js';
 import { csvProblems } from '../../web/src/csv-errors.js';
 import { isSafeUrl, messageToHtml, stripPercentMarkers } from '../../web/src/markdown.js';
+import { showBidiControls } from '../../web/src/bidi.js';
 
 test('the findings query carries every filter under its API name, tags repeated', () => {
   const q = findingsQuery({
@@ -127,4 +128,11 @@ test('without links, a link, an autolink or an image in the text keeps only its 
   assert.doesNotMatch(html, /<a|<img/i);
   assert.match(html, /<code>tick<\/code>sign in<code>tock<\/code>/);
   assert.match(html, /see https:\/\/evil\.example\/ and logo\./);
+});
+
+test('bidi embedding, override and isolate controls are shown as U+FFFD, one for one; marks and other text stay', () => {
+  const controls = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069';
+  assert.equal(showBidiControls(`a${controls}b`), `a${'\ufffd'.repeat(9)}b`);
+  assert.equal(showBidiControls('\u200f\u05e9\u05dc\u05d5\u05dd \u200bx'), '\u200f\u05e9\u05dc\u05d5\u05dd \u200bx');
+  assert.equal(messageToHtml('Team `\u202edetcejer` is named', { links: false }), '<p>Team <code>\ufffddetcejer</code> is named</p>\n');
 });

@@ -1,4 +1,5 @@
 import { Marked } from 'marked';
+import { showBidiControls } from './bidi.js';
 
 /** Datadog rule messages are wrapped in `%%%` markers (its Markdown switch); they are not content. */
 export function stripPercentMarkers(message: string): string {
@@ -42,5 +43,5 @@ const withoutLinks = markdownWith(() => false);
 
 /** Markdown of a finding's message (or, without links, an explanation) to HTML, with any raw HTML it holds escaped. */
 export function messageToHtml(message: string, { links = true }: { links?: boolean } = {}): string {
-  return (links ? withLinks : withoutLinks).parse(stripPercentMarkers(message), { async: false }) as string;
+  return (links ? withLinks : withoutLinks).parse(showBidiControls(stripPercentMarkers(message)), { async: false }) as string;
 }
