@@ -139,6 +139,28 @@ test('review actions against answers that change under the reviewer', { skip }, 
       await page.context().close();
     }
   });
+
+  await t.test('signing out ends the review session: whoever signs in next in the tab starts at zero', async () => {
+    // The recomputes the earlier reviews set off are done: the answer shown is the one the queue listed.
+    await recomputeUntilEmpty(server.server.db, { orgId: server.orgId });
+    const { page } = await open('/review?owner_type=team');
+    try {
+      await page.locator('.review-current .explanation .markdown').waitFor();
+      await page.locator('body').focus();
+      await page.keyboard.press('c');
+      await page.getByTestId('review-count').filter({ hasText: '1' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Steward review console' }).waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the tab keeps nothing of the session');
+      await page.getByLabel('API key').fill(server.apiKey);
+      await page.getByLabel('Application key').fill(server.appKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('.review-current').waitFor();
+      assert.equal(await page.getByTestId('review-count').textContent(), '0');
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 test('what an outsider writes in tags and names', { skip }, async (t) => {

@@ -22,6 +22,7 @@ export function saveCredentials(credentials: Credentials, storage: Storage = ses
   storage.setItem(KEY, JSON.stringify(credentials));
 }
 
+/** Signing out (or refused keys) ends the tab's session: the keys go, and so does what it counted (the review queue's). */
 export function clearCredentials(storage: Storage = sessionStorage): void {
-  storage.removeItem(KEY);
+  storage.clear();
 }
