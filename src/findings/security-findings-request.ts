@@ -16,8 +16,8 @@ export interface SecurityFindingsRequest {
   query: string;
   limit: number;
   sort: (typeof SECURITY_FINDINGS_SORTS)[number];
-  /** The cursor and the name of the parameter or body field that carried it (errors about it name that). */
-  cursor?: { value: string; parameter: string };
+  /** The cursor and the query parameter, or the search body's field, that carried it (errors about it name that). */
+  cursor?: { value: string; parameter: string } | { value: string; pointer: string };
   /** Steward's addition (GET only): the instant to answer for, as the legacy listing's snapshot_timestamp. */
   snapshotTimestamp?: number;
 }
@@ -93,6 +93,6 @@ export function securityFindingsFromBody(body: Static<typeof SECURITY_FINDINGS_S
     query: attributes.filter ?? '',
     limit: attributes.page?.limit ?? DEFAULT_PAGE_LIMIT,
     sort: attributes.sort ?? '-@detection_changed_at',
-    ...(cursor !== undefined ? { cursor: { value: cursor, parameter: '/data/attributes/page/cursor' } } : {}),
+    ...(cursor !== undefined ? { cursor: { value: cursor, pointer: '/data/attributes/page/cursor' } } : {}),
   };
 }

@@ -285,26 +285,45 @@ test('bad input is a 400 naming the parameter or body field, never a 500', async
       { method: 'POST', body: JSON.stringify({ data: { attributes: { page: { cursor: 'abc' } } } }) },
       '/data/attributes/page/cursor',
     ],
+    // A cursor of the ascending listing, sent in the body of the descending search.
+    [
+      '/api/v2/security/findings/search',
+      { method: 'POST', body: JSON.stringify({ data: { attributes: { page: { cursor } } } }) },
+      '/data/attributes/page/cursor',
+    ],
     ['/api/v2/security/findings/search', { method: 'POST', body: JSON.stringify({ data: { attributes: { size: 3 } } }) }, '/data/attributes/size'],
   ];
   for (const [path, init, named] of cases) {
     const r = await server.api(path, init);
-    const body = (await r.json()) as { errors: Array<{ status: string; detail: string }> };
+    const body = (await r.json()) as { errors: Array<{ status: string; detail: string; source?: Record<string, string> }> };
     assert.equal(r.status, 400, `${path} ${init?.body ?? ''}: ${JSON.stringify(body)}`);
     assert.equal(body.errors[0]!.status, '400');
     assert.ok(body.errors[0]!.detail.includes(named), `${body.errors[0]!.detail} names ${named}`);
+    // A query parameter is named as one; a field of the search body by its JSON pointer, the cursor's too.
+    const source = named.startsWith('/') ? { pointer: named } : { parameter: named };
+    assert.deepEqual(body.errors[0]!.source, source, `${path} ${init?.body ?? ''}: ${JSON.stringify(body)}`);
   }
   // An empty query lists everything; so does an empty body.
   assert.equal((await server.api('/api/v2/security/findings?filter[query]=&page[limit]=1')).status, 200);
   assert.equal((await server.api('/api/v2/security/findings/search', { method: 'POST', body: '{}' })).status, 200);
 });
 
-test('the client reports a 400 for a search query that does not parse', async () => {
+test('the client reports a 400 for a search query that does not parse, and for a cursor it did not get, naming the body field', async () => {
   const api = findingsApi(server);
   await assert.rejects(
     api.listSecurityFindings({ filterQuery: '@severity:(critical' }),
     (err: unknown) => err instanceof client.ApiException && err.code === 400,
   );
+  const sourceOf = (err: unknown) => ((err as client.ApiException<{ errors: Array<{ source?: unknown }> }>).body.errors[0] ?? {}).source;
+  await assert.rejects(api.searchSecurityFindings({ body: { data: { attributes: { page: { cursor: 'not-a-cursor' } } } } }), (err: unknown) => {
+    assert.ok(err instanceof client.ApiException && err.code === 400);
+    assert.deepEqual(sourceOf(err), { pointer: '/data/attributes/page/cursor' });
+    return true;
+  });
+  await assert.rejects(api.listSecurityFindings({ pageCursor: 'not-a-cursor' }), (err: unknown) => {
+    assert.deepEqual(sourceOf(err), { parameter: 'page[cursor]' });
+    return true;
+  });
 });
 
 test('a search whose next page would not fit in a URL the server reads gives no links.next, and pages on by meta.page.after', async () => {
