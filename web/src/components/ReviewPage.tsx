@@ -187,7 +187,7 @@ function ReviewCurrent({ api, item, slot, onDone, onStale }: CurrentProps) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         onStale(
-          `Not recorded: the ${slot} answer of ${resourceId} changed after the queue was listed (another review or a recompute). The queue shows it as it is now; review it again.`,
+          `Not recorded: the ${slot} answer of ${resourceId} changed after the queue was listed (another review or a recompute). The queue is read again, as it is now.`,
         );
       } else setError(err);
       setBusy(false);
