@@ -3,7 +3,7 @@
 //
 // To add an attribute (for example `@owner.team` once owners are facets): add a FilterNode kind the store compiles
 // (filter-tree.ts, findings-query.ts), then an entry here whose `node` builds it; the parser needs no change.
-import type { Comparison, FilterNode, NumberField, TextField } from './filter-tree.js';
+import { ALL, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
 import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { isOnTheCalendar } from '../calendar-time.js';
 
@@ -61,7 +61,8 @@ function time(field: NumberField): AttributeSpec {
     type: 'time',
     field,
     node(term) {
-      if (term.kind === 'wildcard') return { reason: 'takes times, not wildcards' };
+      // Every finding has this time: `*` alone matches them all, as over a text attribute.
+      if (term.kind === 'wildcard') return term.pattern === '*' ? ALL : { reason: 'takes times, not wildcards' };
       const value = parseInstant(term.value);
       if (value === undefined) return { reason: `takes Unix ms or an ISO 8601 date or time, not ${JSON.stringify(term.value)}` };
       return { op: 'compare', field, comparison: term.kind === 'exact' ? '=' : term.comparison, value };
@@ -69,12 +70,29 @@ function time(field: NumberField): AttributeSpec {
   };
 }
 
+/**
+ * The node of a value of a closed list: an exact value stands for its node; a wildcard for each value it matches (`*`
+ * for every one), as it does over a text attribute's values. Undefined when no value of the list fits the term.
+ */
+function listedValue(values: Record<string, FilterNode>, term: ValueTerm): FilterNode | undefined {
+  if (term.kind === 'exact') return Object.hasOwn(values, term.value) ? values[term.value] : undefined;
+  if (term.kind !== 'wildcard') return undefined;
+  const glob = new RegExp(`^${term.pattern.split('*').map(escapeRegExp).join('.*')}$`, 's');
+  const matched = Object.keys(values).filter((v) => glob.test(v));
+  if (matched.length === 0) return undefined;
+  return matched.length === 1 ? values[matched[0]!] : { op: 'or', nodes: matched.map((v) => values[v]!) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function boolean(node: (value: boolean) => FilterNode): AttributeSpec {
+  const values = { true: node(true), false: node(false) };
   return {
     type: 'boolean',
     node(term) {
-      if (term.kind === 'exact' && (term.value === 'true' || term.value === 'false')) return node(term.value === 'true');
-      return { reason: 'takes true or false' };
+      return listedValue(values, term) ?? { reason: 'takes true or false' };
     },
   };
 }
@@ -84,8 +102,7 @@ function oneOf(values: Record<string, FilterNode>): AttributeSpec {
   return {
     type: 'enum',
     node(term) {
-      if (term.kind === 'exact' && Object.hasOwn(values, term.value)) return values[term.value]!;
-      return { reason: `takes one of ${Object.keys(values).join(', ')}` };
+      return listedValue(values, term) ?? { reason: `takes one of ${Object.keys(values).join(', ')}` };
     },
   };
 }

@@ -231,6 +231,30 @@ test('a search query selects through both operations what it means, in order, ac
   }
 });
 
+test('a wildcard over an attribute of listed values stands for each value it matches, `*` for all', async () => {
+  const api = findingsApi(server);
+  const ids = async (filterQuery: string) => {
+    const out: string[] = [];
+    for await (const f of api.listSecurityFindingsWithPagination({ filterQuery, pageLimit: 1000 })) out.push(f.id!);
+    return out;
+  };
+  // No writer runs here: every listing answers for the same findings.
+  const all = await ids('');
+  for (const query of ['@status:*', '@workflow.mute.is_muted:*', '@detection_changed_at:*', '@severity:*'])
+    assert.deepEqual(await ids(query), all, query);
+  assert.deepEqual(await ids('-@status:*'), []);
+  const open = await ids('@status:open');
+  assert.ok(open.length > 0 && open.length < all.length);
+  assert.deepEqual(await ids('@status:op*'), open);
+  assert.deepEqual(await ids('@status:(mu* OR res*)'), await ids('-@status:open'));
+  assert.deepEqual(await ids('@workflow.mute.is_muted:t*'), await ids('@workflow.mute.is_muted:true'));
+  // A pattern no listed value matches is refused, as an unknown value is.
+  await assert.rejects(
+    api.listSecurityFindings({ filterQuery: '@status:x*' }),
+    (err: unknown) => err instanceof client.ApiException && err.code === 400,
+  );
+});
+
 test('a muted finding: status muted, and workflow.mute says by whom, when and why', async () => {
   const api = findingsApi(server);
   const all: v2.SecurityFindingsData[] = [];
