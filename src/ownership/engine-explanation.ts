@@ -4,12 +4,13 @@ import type { OwnerType } from './owner-type.js';
 import type { Vote } from './signal-kinds/kind.js';
 import { moduleOf } from './signal-kinds/index.js';
 import type { ScoredCandidate } from './engine-combination.js';
+import { code } from './markdown-code.js';
 
 const TYPE_WORD: Record<OwnerType, string> = { team: 'Team', user: 'User', service: 'Service' };
 
 /** The deciding vote as the sentence's main clause, worded by its signal kind. */
 function lead(type: OwnerType, handle: string, v: Vote): string {
-  return moduleOf(v.kind).lead(`${TYPE_WORD[type]} \`${handle}\``, v);
+  return moduleOf(v.kind).lead(`${TYPE_WORD[type]} ${code(handle)}`, v);
 }
 
 /** A supporting vote as a short clause. */
@@ -19,7 +20,7 @@ function clause(v: Vote): string {
 
 /** `a`, `b` and `c`. */
 function listOf(handles: string[]): string {
-  const quoted = handles.map((h) => `\`${h}\``);
+  const quoted = handles.map((h) => code(h));
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
@@ -34,7 +35,7 @@ export function explain(type: OwnerType, winner: ScoredCandidate, rivals: Scored
     const names = coOwners.map((c) => c.handle);
     text = `Tie: ${listOf(names)} are co-owners (${first.cite ?? clause(first)})`;
     if (second) text += `; ${clause(second)}`;
-    text += `. They share the confidence equally; \`${winner.handle}\` is answered first by name.`;
+    text += `. They share the confidence equally; ${code(winner.handle)} is answered first by name.`;
   } else {
     text = lead(type, winner.handle, first);
     if (second) text += `; ${clause(second)}`;
@@ -43,9 +44,9 @@ export function explain(type: OwnerType, winner: ScoredCandidate, rivals: Scored
   const inactive = winner.votes.find((v) => v.detail.inactive_user)?.detail.inactive_user;
   const rival = rivals.find((r) => !coOwners.includes(r));
   if (inactive) {
-    text += ` \`${inactive}\` has left the organization, which weakens this.`;
+    text += ` ${code(inactive)} has left the organization, which weakens this.`;
   } else if (rival && rival.posterior >= 0.05) {
-    text += ` \`${rival.handle}\` is also named (${rival.votes.map((v) => v.kind).join(', ')}), which lowers the confidence.`;
+    text += ` ${code(rival.handle)} is also named (${rival.votes.map((v) => v.kind).join(', ')}), which lowers the confidence.`;
   }
   return text;
 }

@@ -17,6 +17,7 @@
 import type { OwnerType } from './owner-type.js';
 import type { SignalKind } from './signal-kinds/index.js';
 import { learnsFromPiece } from './vote-reliability.js';
+import { code } from './markdown-code.js';
 
 /** What one inference's priority is computed from. */
 export interface ReviewPriorityInput {
@@ -92,7 +93,7 @@ const EVIDENCE_LABELS: Record<string, string> = {
 
 function describeEvidence(e: DecidingEvidence): string {
   const label = EVIDENCE_LABELS[e.type] ?? e.type.replace(/_/g, ' ');
-  return e.name ? `${label} \`${e.name}\`` : label;
+  return e.name ? `${label} ${code(e.name)}` : label;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,6 +1,7 @@
 // Service catalogs (Datadog service definitions, Backstage): the owning team of a service the resource is tagged with.
 import type { Vote, SignalKindModule } from './kind.js';
 import { ref, sourceLabel } from './kind.js';
+import { code } from '../markdown-code.js';
 
 export const catalog: SignalKindModule<'catalog'> = {
   priors: {
@@ -23,6 +24,6 @@ export const catalog: SignalKindModule<'catalog'> = {
     return votes;
   },
   lead: (who, v) =>
-    `${who} owns the service \`${v.detail.service}\` (${sourceLabel(v.evidence.source)}, v${v.evidence.version}) that this resource is tagged with`,
-  clause: (v) => `the ${sourceLabel(v.evidence.source)} (v${v.evidence.version}) lists it as owner of \`${v.detail.service}\``,
+    `${who} owns the service ${code(v.detail.service)} (${sourceLabel(v.evidence.source)}, v${v.evidence.version}) that this resource is tagged with`,
+  clause: (v) => `the ${sourceLabel(v.evidence.source)} (v${v.evidence.version}) lists it as owner of ${code(v.detail.service)}`,
 };

@@ -3,6 +3,7 @@
 import type { SignalKind } from './index.js';
 import type { Vote, SignalKindModule } from './kind.js';
 import { ref, sourceLabel, splitTag } from './kind.js';
+import { code } from '../markdown-code.js';
 
 export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'modifier' | 'modifier_membership' | 'role_tag'> = {
   priors: {
@@ -49,11 +50,11 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
     switch (v.kind) {
       case 'creator':
       case 'modifier':
-        return `${who} ${v.kind === 'creator' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)}, principal \`${d.principal}\`)`;
+        return `${who} ${v.kind === 'creator' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)}, principal ${code(d.principal)})`;
       case 'role_tag':
-        return `${who} is named by the tag \`${d.tag}\` of the role \`${d.role ?? d.principal}\` that created this resource`;
+        return `${who} is named by the tag ${code(d.tag)} of the role ${code(d.role ?? d.principal)} that created this resource`;
       default:
-        return `${who} includes \`${d.via_user}\`, who ${v.kind === 'creator_membership' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)})`;
+        return `${who} includes ${code(d.via_user)}, who ${v.kind === 'creator_membership' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)})`;
     }
   },
   clause(v) {
@@ -63,7 +64,7 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
       case 'modifier':
         return `${sourceLabel(v.evidence.source)} shows this user ${v.kind === 'creator' ? 'created' : 'last changed'} it`;
       case 'role_tag':
-        return `the creating role \`${d.role ?? d.principal}\` is tagged \`${d.tag}\``;
+        return `the creating role ${code(d.role ?? d.principal)} is tagged ${code(d.tag)}`;
       default:
         return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${d.via_user} is a member`;
     }

@@ -5,6 +5,7 @@ import type { SignalKind } from './index.js';
 import type { Vote, VoteDetail, SignalKindModule } from './kind.js';
 import { ref } from './kind.js';
 import type { OwnerType } from '../owner-type.js';
+import { code } from '../markdown-code.js';
 
 /**
  * A Terraform root matched only by a catch-all rule (`* @org/platform`) is owned by whoever reviews the whole
@@ -54,7 +55,7 @@ function ruleText(rule: { pattern: string; owners: string[] }): string {
 function ruleRef(v: Vote): string {
   const { line, pattern } = v.detail;
   if (pattern === undefined || pattern === '') return '';
-  return line !== undefined ? `line ${line} \`${pattern}\`` : `\`${pattern}\``;
+  return line !== undefined ? `line ${line} ${code(pattern)}` : code(pattern);
 }
 
 export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = {
@@ -88,7 +89,7 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
             ...(rule.pattern ? { pattern: rule.pattern, catch_all: rule.catch_all } : {}),
           };
           const where = origin === 'ci' ? `, whose pipeline deployed this resource` : `, the Terraform root module that manages this resource`;
-          const cite = `CODEOWNERS ${rule.line !== undefined ? `line ${rule.line} ` : ''}\`${ruleText(rule)}\` of \`${piece.repository}\`${where}`;
+          const cite = `CODEOWNERS ${rule.line !== undefined ? `line ${rule.line} ` : ''}${code(ruleText(rule))} of ${code(piece.repository)}${where}`;
           for (const raw of [...rule.owners].sort()) {
             const owner = parseCodeowner(raw);
             if (owner.type === 'team') {
@@ -126,15 +127,15 @@ export const codeowners: SignalKindModule<'ci_codeowners' | 'iac_codeowners'> = 
     const d = v.detail;
     const rule = ruleRef(v);
     if (v.kind === 'ci_codeowners') {
-      return `${who} is the CODEOWNER (\`${d.written_as}\`${rule ? `, ${rule}` : ''}) of \`${d.repository}\`, the repository whose pipeline deployed this resource`;
+      return `${who} is the CODEOWNER (${code(d.written_as)}${rule ? `, ${rule}` : ''}) of ${code(d.repository)}, the repository whose pipeline deployed this resource`;
     }
-    const root = `of \`${d.path}\` in \`${d.repository}\`, the Terraform root module that manages this resource`;
+    const root = `of ${code(d.path)} in ${code(d.repository)}, the Terraform root module that manages this resource`;
     return d.catch_all
-      ? `${who} is the CODEOWNER (\`${d.written_as}\`) ${root}, only through the catch-all rule${rule ? ` (${rule})` : ''}, which counts less than a specific pattern`
-      : `${who} is the CODEOWNER (\`${d.written_as}\`${rule ? `, ${rule}` : ''}) ${root}`;
+      ? `${who} is the CODEOWNER (${code(d.written_as)}) ${root}, only through the catch-all rule${rule ? ` (${rule})` : ''}, which counts less than a specific pattern`
+      : `${who} is the CODEOWNER (${code(d.written_as)}${rule ? `, ${rule}` : ''}) ${root}`;
   },
   clause: (v) =>
     v.kind === 'ci_codeowners'
-      ? `CODEOWNERS of \`${v.detail.repository}\`, whose pipeline deployed it, agree`
-      : `CODEOWNERS of its Terraform root \`${v.detail.path}\` agree${v.detail.catch_all ? ' through a catch-all rule' : ''}`,
+      ? `CODEOWNERS of ${code(v.detail.repository)}, whose pipeline deployed it, agree`
+      : `CODEOWNERS of its Terraform root ${code(v.detail.path)} agree${v.detail.catch_all ? ' through a catch-all rule' : ''}`,
 };

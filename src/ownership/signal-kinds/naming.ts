@@ -1,6 +1,7 @@
 // A known team or service handle inside the resource's name: the weakest signal.
 import type { Vote, SignalKindModule } from './kind.js';
 import { ref } from './kind.js';
+import { code } from '../markdown-code.js';
 
 /** Where `handle` appears in `name` bounded by separators or the ends: the start of each occurrence. */
 function occurrences(name: string, handle: string): number[] {
@@ -61,6 +62,6 @@ export const naming: SignalKindModule<'naming'> = {
     }
     return votes;
   },
-  lead: (who, v) => `${who} appears in the resource's name \`${v.detail.name}\``,
-  clause: (v) => `its name contains \`${v.detail.name}\``,
+  lead: (who, v) => `${who} appears in the resource's name ${code(v.detail.name)}`,
+  clause: (v) => `its name contains ${code(v.detail.name)}`,
 };

@@ -1,6 +1,7 @@
 // Owner tags on the resource itself (`team:`, `owner:`, `service:` and their configured synonyms).
 import type { Vote, SignalKindModule } from './kind.js';
 import { ref, splitTag } from './kind.js';
+import { code } from '../markdown-code.js';
 
 export const ownerTag: SignalKindModule<'owner_tag' | 'owner_tag_membership'> = {
   priors: {
@@ -44,10 +45,10 @@ export const ownerTag: SignalKindModule<'owner_tag' | 'owner_tag_membership'> = 
   },
   lead: (who, v) =>
     v.kind === 'owner_tag'
-      ? `${who} is named by the resource's tag \`${v.detail.tag}\``
-      : `${who} includes \`${v.detail.via_user}\`, named by the resource's tag \`${v.detail.tag}\``,
+      ? `${who} is named by the resource's tag ${code(v.detail.tag)}`
+      : `${who} includes ${code(v.detail.via_user)}, named by the resource's tag ${code(v.detail.tag)}`,
   clause: (v) =>
     v.kind === 'owner_tag'
-      ? `the resource's tag \`${v.detail.tag}\` agrees`
-      : `\`${v.detail.via_user}\`, named by the tag \`${v.detail.tag}\`, is a member`,
+      ? `the resource's tag ${code(v.detail.tag)} agrees`
+      : `${code(v.detail.via_user)}, named by the tag ${code(v.detail.tag)}, is a member`,
 };

@@ -2,6 +2,7 @@
 import type { SignalKind } from './index.js';
 import type { Vote, VoteDetail, SignalKindModule } from './kind.js';
 import { ref } from './kind.js';
+import { code } from '../markdown-code.js';
 
 export const preferenceMapping: SignalKindModule<'mapping_high' | 'mapping_medium' | 'mapping_low'> = {
   // Preference mappings carry the organisation's own stated level: the middle of each band.
@@ -23,6 +24,6 @@ export const preferenceMapping: SignalKindModule<'mapping_high' | 'mapping_mediu
     return votes;
   },
   lead: (who, v) =>
-    `${who} is assigned by ownership preference \`${v.detail.mapping_id}\` (${v.detail.stated} confidence) to resources tagged \`${v.detail.tag}\``,
-  clause: (v) => `ownership preference \`${v.detail.mapping_id}\` agrees`,
+    `${who} is assigned by ownership preference ${code(v.detail.mapping_id)} (${v.detail.stated} confidence) to resources tagged ${code(v.detail.tag)}`,
+  clause: (v) => `ownership preference ${code(v.detail.mapping_id)} agrees`,
 };
