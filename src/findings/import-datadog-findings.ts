@@ -15,6 +15,12 @@ export interface ImportSummary extends ReferenceSummary {
   unchanged: number;
 }
 
+function withDetailsOf(f: ImportedFinding, earlier: ImportedFinding): ImportedFinding {
+  const message = f.message ?? earlier.message;
+  const configuration = f.resource_configuration ?? earlier.resource_configuration;
+  return { ...f, ...(message !== undefined ? { message } : {}), ...(configuration !== undefined ? { resource_configuration: configuration } : {}) };
+}
+
 function state(f: ImportedFinding): FindingState {
   const mute: MuteState | null = f.mute.muted ? { ...f.mute } : null;
   return {
@@ -53,7 +59,12 @@ export async function importDatadogFindings(
   now: number,
   progress: DatadogImportProgress = () => {},
 ): Promise<ImportSummary> {
-  const latest = new Map(findings.map((f) => [f.finding_id, f]));
+  // The last record of a finding says its state; one without details (a listing's) keeps those an earlier one gave.
+  const latest = new Map<string, ImportedFinding>();
+  for (const f of findings) {
+    const earlier = latest.get(f.finding_id);
+    latest.set(f.finding_id, earlier ? withDetailsOf(f, earlier) : f);
+  }
   const list = [...latest.values()];
   progress('findings', 0, list.length);
   await insertFindingIdentities(

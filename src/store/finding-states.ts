@@ -119,14 +119,19 @@ export interface FindingIdentity {
   resource_configuration?: unknown;
 }
 
+/**
+ * Records findings by id. An imported finding seen again moves to the resource it now names and keeps its message and
+ * resource configuration where the new record has none: a listing without details leaves them out, it does not remove them.
+ */
 export async function insertFindingIdentities(db: Queryable, orgId: string, findings: FindingIdentity[]): Promise<void> {
   if (findings.length === 0) return;
   await db.query(
     `INSERT INTO findings (org_id, finding_id, resource_id, rule_id, origin, message, resource_configuration)
      SELECT $1, r.finding_id, r.resource_id, r.rule_id, r.origin, r.message, r.resource_configuration
      FROM jsonb_to_recordset($2::jsonb) AS r(finding_id text, resource_id text, rule_id text, origin text, message text, resource_configuration jsonb)
-     ON CONFLICT (org_id, finding_id) DO UPDATE SET resource_id = EXCLUDED.resource_id, message = EXCLUDED.message,
-       resource_configuration = EXCLUDED.resource_configuration
+     ON CONFLICT (org_id, finding_id) DO UPDATE SET resource_id = EXCLUDED.resource_id,
+       message = COALESCE(EXCLUDED.message, findings.message),
+       resource_configuration = COALESCE(EXCLUDED.resource_configuration, findings.resource_configuration)
        WHERE findings.origin = 'imported'`,
     [orgId, JSON.stringify(findings.map((f) => ({ ...f, message: f.message ?? null, resource_configuration: f.resource_configuration ?? null })))],
   );

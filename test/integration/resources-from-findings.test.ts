@@ -134,6 +134,30 @@ test('an import reports its progress: the findings written, then the resources t
   ]);
 });
 
+test("a listing without details keeps a finding's message and resource configuration, in one import or the next", async () => {
+  const finding = DETAILED[0]!;
+  const listed = LISTED.find((f) => f.finding_id === finding.finding_id);
+  assert.ok(listed && listed.message === undefined && listed.resource_configuration === undefined, 'the listing has the finding without details');
+  assert.ok(finding.message && finding.resource_configuration, 'the detail has them');
+  const stored = async (orgId: string) =>
+    (
+      await q<{ message: string | null; resource_configuration: unknown }>(
+        'SELECT message, resource_configuration FROM findings WHERE org_id = $1 AND finding_id = $2',
+        [orgId, finding.finding_id],
+      )
+    )[0];
+  const inOne = await s.newKeys('details-in-one-import');
+  await importFindings([...DETAILED, ...LISTED], inOne.orgId);
+  assert.deepEqual(await stored(inOne.orgId), { message: finding.message, resource_configuration: finding.resource_configuration });
+  const inTwo = await s.newKeys('details-in-two-imports');
+  await importFindings(DETAILED, inTwo.orgId);
+  await importFindings(LISTED, inTwo.orgId);
+  assert.deepEqual(await stored(inTwo.orgId), { message: finding.message, resource_configuration: finding.resource_configuration });
+  // A later detail still replaces them.
+  await importFindings([{ ...finding, message: 'changed' }], inTwo.orgId);
+  assert.equal((await stored(inTwo.orgId))!.message, 'changed');
+});
+
 test("a finding's changed tags make a new version of a resource the findings wrote", async () => {
   const org = await s.newKeys('findings-retagged');
   const demo = LISTED.filter((f) => f.resource === 'dd-bucket-logs-demo');
