@@ -7,7 +7,6 @@ import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
 import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
-import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 
 export interface BackstageCatalog {
@@ -44,6 +43,23 @@ export function parseEntityRef(ref: string): EntityRef {
   const rest = colon > 0 ? text.slice(colon + 1) : text;
   const slash = rest.indexOf('/');
   return slash > 0 ? { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) } : { kind, name: rest };
+}
+
+// Backstage's own rule for entity names: 1 to 63 characters, runs of letters and digits joined by one of - _ .
+// Names become team and user handles and service names, which people read and pick from (a correction in the
+// console): a name Backstage itself would refuse (a space, an invisible or look-alike character) is refused here too.
+const ENTITY_NAME = /^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
+const ENTITY_NAME_MAX = 63;
+const ENTITY_NAME_RULE = "must be 1 to 63 letters and digits, in runs joined by one of - _ . (Backstage's entity name rule)";
+
+function entityName(name: string, place: string, field: string): string {
+  if (name.length > ENTITY_NAME_MAX || !ENTITY_NAME.test(name)) throw new RecordError(place, field, ENTITY_NAME_RULE);
+  return name;
+}
+
+/** A reference's entity name, checked as an entity's own name is. */
+function refName(ref: string, place: string, field: string): string {
+  return entityName(parseEntityRef(ref).name, place, field);
 }
 
 /** An owner reference to a handle; a bare name is a Group, as Backstage defaults `spec.owner`. */
@@ -102,9 +118,7 @@ function entityOf(value: unknown, place: string, source: string): BackstageEntit
   if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
   const name = optionalString(metadata.name, place, 'metadata.name');
   if (!name) throw new RecordError(place, 'metadata.name', 'is required');
-  // Entity names become team and user handles and service names: keys of the store's indexes.
-  const unfit = textFieldReason(name, INPUT_LIMITS.nameBytes);
-  if (unfit) throw new RecordError(place, 'metadata.name', unfit);
+  entityName(name, place, 'metadata.name');
   const spec = value.spec ?? {};
   if (!isRecord(spec)) throw new RecordError(place, 'spec', 'must be a mapping');
   return { apiVersion, kind, name, metadata, spec, source, place };
@@ -156,6 +170,7 @@ function linksOf(value: unknown, place: string): ServiceLink[] {
 function serviceOf(entity: BackstageEntity): Service {
   const { metadata, spec, place } = entity;
   const ownerText = optionalString(spec.owner, place, 'spec.owner');
+  if (ownerText) refName(ownerText, place, 'spec.owner');
   const owner = ownerText ? ownerRefOf(ownerText) : undefined;
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   const systemText = optionalString(spec.system, place, 'spec.system');
@@ -174,7 +189,7 @@ function serviceOf(entity: BackstageEntity): Service {
   };
   if (owner) service.owner = owner;
   if (owner?.kind === 'team') service.team = owner.handle;
-  if (systemText) service.system = parseEntityRef(systemText).name;
+  if (systemText) service.system = refName(systemText, place, 'spec.system');
   const lifecycle = optionalString(spec.lifecycle, place, 'spec.lifecycle');
   if (lifecycle) service.lifecycle = lifecycle;
   const type = optionalString(spec.type, place, 'spec.type');
@@ -209,7 +224,7 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
       const entry = users.get(entity.name) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
       if (email && !entry.user.email) entry.user.email = email;
       if (displayName && !entry.user.display_name) entry.user.display_name = displayName.trim();
-      for (const ref of memberOf) entry.teams.add(parseEntityRef(ref).name);
+      for (const ref of memberOf) entry.teams.add(refName(ref, place, 'spec.memberOf'));
       users.set(entity.name, entry);
     } else if (kind === 'group') {
       const displayName =
@@ -219,9 +234,9 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
       const children = stringList(spec.children, place, 'spec.children');
       const entry = teams.get(entity.name) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
       if (displayName && entry.team.name === entity.name) entry.team.name = displayName.trim();
-      if (parent && !entry.team.parent) entry.team.parent = parseEntityRef(parent).name;
-      for (const ref of members) entry.members.add(parseEntityRef(ref).name);
-      for (const ref of children) childParents.push([parseEntityRef(ref).name, entity.name]);
+      if (parent && !entry.team.parent) entry.team.parent = refName(parent, place, 'spec.parent');
+      for (const ref of members) entry.members.add(refName(ref, place, 'spec.members'));
+      for (const ref of children) childParents.push([refName(ref, place, 'spec.children'), entity.name]);
       teams.set(entity.name, entry);
     } else if (SERVICE_KINDS.has(kind)) {
       services.push(serviceOf(entity));

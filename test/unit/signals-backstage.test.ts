@@ -187,3 +187,36 @@ test('a document that is not a Backstage entity (another apiVersion, or none) is
   );
   assert.equal(skipped.length, 1);
 });
+
+test('a name Backstage itself refuses is a RecordError naming the field: handles people read and pick stay plain', () => {
+  const entity = (kind: string, name: string, spec = '{}') =>
+    `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata: { name: ${JSON.stringify(name)} }\nspec: ${spec}\n`;
+  for (const name of ['pay\u200bments', '\u202edetcejer', 'platform team', 'a--b', '-lead', 'trail.', 'x'.repeat(64), 'sign`in']) {
+    assert.throws(
+      () => parseBackstage(entity('Group', name), 'names.yaml'),
+      (error: unknown) => error instanceof RecordError && error.field === 'metadata.name' && /entity name rule/.test(error.message),
+      JSON.stringify(name),
+    );
+  }
+  // The references a catalog makes name entities too.
+  for (const [kind, spec, field] of [
+    ['User', '{ memberOf: ["group:default/pay\\u200bments"] }', 'spec.memberOf'],
+    ['Group', '{ members: ["an n"] }', 'spec.members'],
+    ['Group', '{ parent: "top team" }', 'spec.parent'],
+    ['Group', '{ children: ["kid\\u202e"] }', 'spec.children'],
+    ['Component', '{ owner: "group:pay ments", type: service }', 'spec.owner'],
+    ['Component', '{ owner: payments, system: "core system", type: service }', 'spec.system'],
+  ] as const) {
+    assert.throws(
+      () => parseBackstage(entity(kind, 'fine-name', spec), 'refs.yaml'),
+      (error: unknown) => error instanceof RecordError && error.field === field,
+      `${kind} ${spec}`,
+    );
+  }
+  const ok = parseBackstage(entity('Group', 'Team_A.1-x', '{ members: ["user:default/ann.lee"] }'), 'ok.yaml');
+  assert.deepEqual(
+    ok.teams.map((t) => [t.handle, t.members]),
+    [['Team_A.1-x', ['ann.lee']]],
+  );
+  assert.equal(parseBackstage(entity('Group', 'x'.repeat(63)), 'long.yaml').teams.length, 1);
+});
