@@ -63,6 +63,9 @@ export function registerAuthentication(app: FastifyInstance, db: Db, limiter: Ra
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
     if (request.routeOptions.config?.public) return;
+    // What a keyed route answers is one organization's data: a shared cache (a proxy) must never keep it, and a client
+    // keeping its own copy asks again (a conditional request answers 304 where the data has not changed).
+    reply.header('Cache-Control', 'private, no-cache');
     const failures = rules[UNAUTHENTICATED_FAMILY];
     if (failures && (await limiter.peek(UNAUTHENTICATED_FAMILY, request.ip, failures)) >= failures.limit) {
       if (await spendAddressBudget(limiter, failures, UNAUTHENTICATED_FAMILY, request, reply)) return;

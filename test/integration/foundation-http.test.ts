@@ -153,6 +153,23 @@ test('every response carries a request id', async () => {
   assert.match(r2.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 });
 
+test("a keyed answer is one organization's: no shared cache keeps it, a client's own copy is revalidated", async () => {
+  // Keys of their own: a test before this one spends the default keys' budget.
+  const keys = await s.newKeys('cache-control');
+  for (const path of ['/api/v2/csm/resources', '/api/v2/posture_management/findings', '/api/v2/csm/ownership/review_queue?filter[owner_type]=team']) {
+    const r = await s.api(path, { keys });
+    assert.equal(r.status, 200, path);
+    assert.equal(r.headers.get('cache-control'), 'private, no-cache', path);
+    await r.arrayBuffer();
+  }
+  const denied = await fetch(`${s.url}/api/v2/csm/resources`);
+  assert.equal(denied.status, 401);
+  assert.equal(denied.headers.get('cache-control'), 'private, no-cache');
+  // Public answers keep their own: the reference page is revalidated, health is not marked.
+  assert.equal((await fetch(`${s.url}/docs`)).headers.get('cache-control'), 'no-cache');
+  assert.equal((await fetch(`${s.url}/health`)).headers.get('cache-control'), null);
+});
+
 test('the OpenAPI document is generated from the route schemas', async () => {
   const r = await s.api('/api/v2/openapi.json');
   assert.equal(r.status, 200);
