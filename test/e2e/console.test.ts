@@ -162,9 +162,13 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     const before = await inferences(resourceId);
     const card = page.locator('.owner-card').first();
     const ownerType = (await card.getAttribute('data-owner-type'))!;
+    const reason = card.getByLabel('Reason (optional)');
+    await reason.fill('Checked with the team.');
     await card.getByRole('button', { name: 'Confirm' }).click();
     // The card is re-rendered from the refetched inference; its answer stays in the status line until then.
     const status = await page.getByText(/^Confirmed: \w+ → \w+/).textContent();
+    // The reason went with that answer; it does not stay to go with the next one.
+    assert.equal(await reason.inputValue(), '');
     const newStatus = /→ (\w+)/.exec(status ?? '')![1];
     const now = (await inferences(resourceId)).find((i) => i.owner_type === ownerType)!;
     assert.equal(now.status, newStatus);

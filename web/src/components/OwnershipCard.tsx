@@ -58,6 +58,9 @@ export function OwnershipCard({ api, resourceId, item, onChanged, slot }: Props)
         `${DONE[action]}: ${result.previous_status} → ${result.new_status}${result.primary_contact_ref ? `, owner ${ownerHandle(result.primary_contact_ref)}` : ''}, ${formatIso(result.updated_at)}; recorded in the history below.`,
       );
       setCorrecting(false);
+      // The reason and the pick went with this answer; left in place they would go with the next one too.
+      setReason('');
+      setCorrected('');
       onChanged();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
