@@ -6,6 +6,7 @@
 import { ALL, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
 import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { isOnTheCalendar } from '../calendar-time.js';
+import { INFERENCE_STATUSES } from '../ownership/inference-status.js';
 
 /** One value as the query gave it, escapes resolved. */
 export type ValueTerm =
@@ -165,10 +166,8 @@ function ownerAttributes(): Record<string, AttributeSpec> {
         return { op: 'owner_confidence', slot, comparison: term.kind === 'exact' ? '=' : term.comparison, value };
       },
     };
-    out[`owner.${slot}_status`] = {
-      type: 'text',
-      node: exactValue('a status', (value) => ({ op: 'owner_status', slot, value })),
-    };
+    // A closed list: a status no inference has is refused rather than matching nothing.
+    out[`owner.${slot}_status`] = oneOf(Object.fromEntries(INFERENCE_STATUSES.map((value) => [value, { op: 'owner_status', slot, value }])));
   }
   return out;
 }

@@ -4,10 +4,11 @@
 // evidence versions are read back as they were stored: their known fields are listed, and those objects stay open.
 import { Type } from '@sinclair/typebox';
 import { FEEDBACK_ACTIONS } from '../ownership/feedback.js';
+import { INFERENCE_STATUSES } from '../ownership/inference-status.js';
 import { StringEnum } from '../schema-types.js';
 import { CLOSED, isoInstant, nullable, resourceDocument, resourceObject } from './openapi-json-api.js';
 
-export const INFERENCE_STATUS = StringEnum(['suggested', 'persisted', 'overridden', 'failed', 'unknown'] as const, {
+export const INFERENCE_STATUS = StringEnum(INFERENCE_STATUSES, {
   description: 'suggested (inferred), persisted or overridden (by a review), failed (could not be computed), unknown (no owner found)',
 });
 /** The owner type answered: the one asked for, or unknown when no owner was found. */

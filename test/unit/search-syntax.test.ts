@@ -209,7 +209,9 @@ test('errors give the column (counted from 1) and what was expected there', () =
     ['@detection_changed_at:2024-01-01T10:60', 23, /not "2024-01-01T10:60"/],
     ['@detection_changed_at:2024-01-01T10:00+24:00', 23, /not "2024-01-01T10:00\+24:00"/],
     ['@owner.team:""', 13, /takes an owner handle, not an empty value/],
-    ['@owner.team_status:""', 20, /takes a status, not an empty value/],
+    ['@owner.team_status:""', 20, /takes one of suggested, persisted, overridden, failed, unknown/],
+    ['@owner.team_status:confirmed', 20, /takes one of suggested, persisted, overridden, failed, unknown/],
+    ['@owner.user_status:x*', 20, /takes one of suggested/],
     ['@owner.user:("" OR x)', 14, /takes an owner handle, not an empty value/],
   ];
   for (const [q, column, detail] of cases) {
@@ -250,7 +252,9 @@ test('every attribute of the map accepts a value and compiles to parameterized S
             ? '0.85'
             : name === 'status'
               ? 'open'
-              : 'v';
+              : /^owner\.\w+_status$/.test(name)
+                ? 'suggested'
+                : 'v';
     const p = new Params();
     const sql = compileFilter(parse(`@${name}:${value}`), p, '$0');
     assert.ok(sql.length > 0 && !sql.includes("'"), sql);

@@ -1,0 +1,5 @@
+// The states an inference is in: suggested (inferred), persisted or overridden (by a review), failed (could not be
+// computed), unknown (no owner found). The wire, the query language and the store speak these words.
+
+export const INFERENCE_STATUSES = ['suggested', 'persisted', 'overridden', 'failed', 'unknown'] as const;
+export type InferenceStatus = (typeof INFERENCE_STATUSES)[number];
