@@ -25,10 +25,19 @@ after(async () => {
   await database?.drop();
 });
 
-const IMPORTS: Array<[kind: string, file: string, unit: string]> = [
-  ['terraform-state', fixturePath('terraform-state', 'aws_s3_full.tfstate'), 'resources'],
-  ['aws-config', fixturePath('cloudtrail', 'custodian', 'event-config-rule-instance.json'), 'resources'],
-  ['datadog-findings', fixturePath('datadog-recordings', 'List-findings-returns-OK-response.json'), 'findings'],
+/** Each import, its input, and the writing bars it shows: label and unit. */
+const IMPORTS: Array<[kind: string, file: string, writing: Array<[label: string, unit: string]>]> = [
+  ['terraform-state', fixturePath('terraform-state', 'aws_s3_full.tfstate'), [['writing', 'resources']]],
+  ['aws-config', fixturePath('cloudtrail', 'custodian', 'event-config-rule-instance.json'), [['writing', 'resources']]],
+  // The findings' states, then the resources they name (most of a large import's time), each with its bar.
+  [
+    'datadog-findings',
+    fixturePath('datadog-recordings', 'List-findings-returns-OK-response.json'),
+    [
+      ['writing findings', 'findings'],
+      ['writing resources', 'resources'],
+    ],
+  ],
 ];
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -43,11 +52,12 @@ function onTerminal(args: string[]): Promise<string> {
   );
 }
 
-for (const [kind, file, unit] of IMPORTS) {
-  test(`${kind}: a reading bar in bytes and a writing bar in ${unit} on a terminal`, { skip: !hasScript && 'no `script` here' }, async () => {
+for (const [kind, file, writing] of IMPORTS) {
+  const bars = writing.map(([label, unit]) => `${label} (${unit})`).join(', ');
+  test(`${kind}: a reading bar in bytes and writing bars (${bars}) on a terminal`, { skip: !hasScript && 'no `script` here' }, async () => {
     const shown = await onTerminal(['import', kind, file, '--org', 'acme']);
     assert.match(shown, /reading \[[^\]]*\] 100% \| \d+\/\d+ bytes/);
-    assert.match(shown, new RegExp(`writing \\[[^\\]]*\\] 100% \\| (\\d+)/\\1 ${unit}`));
+    for (const [label, unit] of writing) assert.match(shown, new RegExp(`${label} \\[[^\\]]*\\] 100% \\| (\\d+)/\\1 ${unit}`));
     assert.match(shown, /"files":1/);
   });
 
