@@ -6,6 +6,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { FINDINGS_COMPONENTS } from './openapi-findings-schemas.js';
 import { OWNERSHIP_COMPONENTS } from './openapi-ownership-schemas.js';
+import { SECURITY_FINDINGS_COMPONENTS } from './openapi-security-findings-schemas.js';
 
 /** The error document of every error answer, shared as one component schema. */
 export const JSON_API_ERRORS = Type.Object(
@@ -35,7 +36,7 @@ export const JSON_API_ERRORS = Type.Object(
 
 /** Registers the component schemas the route schemas refer to; before the routes, on the app they register on. */
 export function addSharedSchemas(app: FastifyInstance): void {
-  for (const schema of [JSON_API_ERRORS, ...FINDINGS_COMPONENTS, ...OWNERSHIP_COMPONENTS]) app.addSchema(schema);
+  for (const schema of [JSON_API_ERRORS, ...FINDINGS_COMPONENTS, ...OWNERSHIP_COMPONENTS, ...SECURITY_FINDINGS_COMPONENTS]) app.addSchema(schema);
 }
 
 const ERROR_MEANINGS = {

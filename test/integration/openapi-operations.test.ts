@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { PREFERENCE_COLUMNS } from '../../src/ingest/preferences-csv.js';
+import { SEVERITIES } from '../../src/posture/resource.js';
 import { markForInference } from '../../src/store/ownership-queue.js';
 import { recomputeOnce } from '../../src/ownership/use-cases/recompute.js';
 
@@ -273,17 +274,29 @@ const DIRECTORY = {
     { handle: 'bob', active: false },
   ],
 };
+/** A user's mute of one finding, described, for a day. */
+const dayMute = (findingId: string, reason: string) =>
+  json({
+    data: {
+      type: 'mute',
+      attributes: { mute: { is_muted: true, reason, description: 'openapi states', expire_at: Date.now() + 86_400_000 } },
+      relationships: { findings: { data: [{ id: findingId, type: 'findings' }] } },
+    },
+  });
 const bucketItem = (id: string, tags: string[]) => ({
   type: 'cloud_resource',
   id,
   attributes: { resource_type: 'aws_s3_bucket', cloud_provider: 'aws', tags, configuration: { private_ip_address: '10.0.0.7' } },
 });
 
-test('the declared shapes hold in the states the table above does not reach', async () => {
+/**
+ * Real requests to operations, each `METHOD /template` at a concrete path: a success, checked against its declared
+ * schema; what is wrong is collected in `problems`.
+ */
+async function checkedAnswers() {
   const doc = JSON.parse(await documentText()) as Document;
   const ajv = documentAjv();
   const problems: string[] = [];
-  /** A real request to the operation `METHOD /template` at `path`: a success, checked against its declared schema. */
   const answer = async (key: string, path: string, init: RequestInit = {}) => {
     const [method, template] = key.split(' ') as [string, string];
     const r = await s.api(path, { method, ...init });
@@ -296,6 +309,11 @@ test('the declared shapes hold in the states the table above does not reach', as
     }
     return (r.status < 300 && text ? JSON.parse(text) : {}) as any;
   };
+  return { answer, problems };
+}
+
+test('the declared shapes hold in the states the table above does not reach', async () => {
+  const { answer, problems } = await checkedAnswers();
   const tie = encodeURIComponent(TIE_BUCKET);
   const findings = '/api/v2/posture_management/findings';
   const ownership = '/api/v2/csm/ownership';
@@ -308,17 +326,7 @@ test('the declared shapes hold in the states the table above does not reach', as
   );
   const failing = await answer(`GET ${findings}`, `${findings}?filter[@resource_id]=${tie}&filter[evaluation]=fail&page[limit]=1`);
   const findingId: string = failing.data[0].id;
-  await answer(
-    'PATCH /api/v2/security/findings/mute',
-    '/api/v2/security/findings/mute',
-    json({
-      data: {
-        type: 'mute',
-        attributes: { mute: { is_muted: true, reason: 'RISK_ACCEPTED', description: 'openapi states', expire_at: Date.now() + 86_400_000 } },
-        relationships: { findings: { data: [{ id: findingId, type: 'findings' }] } },
-      },
-    }),
-  );
+  await answer('PATCH /api/v2/security/findings/mute', '/api/v2/security/findings/mute', dayMute(findingId, 'RISK_ACCEPTED'));
   const detailed = await answer(`GET ${findings}`, `${findings}?filter[@resource_id]=${tie}&filter[muted]=true&detailed_findings=true`);
   const detail = await answer(`GET ${findings}/{finding_id}`, `${findings}/${encodeURIComponent(findingId)}`);
   const beta = await answer('GET /api/unstable/posture_management/findings', `/api/unstable/posture_management/findings?filter[muted]=true`);
@@ -377,4 +385,68 @@ test('the declared shapes hold in the states the table above does not reach', as
   assert.ok(evidence.data.attributes.evidence_versions.some((v: { source: string }) => v.source === 'directory'));
   assert.ok(directory.data.attributes.users.some((u: { email?: string }) => u.email === 'jane@acme.example'));
   assert.equal(owner.data.attributes.answers[0].status, 'overridden');
+});
+
+// The Security Findings answers in the states the table does not reach: a finding muted by a user and one muted by a
+// mute rule, one a severity modifier rule and a due date rule changed, findings with owners, with an account and a
+// rule message, a page with links.next and the page it leads to, a search continued by its cursor. Its buckets are
+// its own, and its rules select only the one bucket.
+const SECURITY_BUCKET = 'arn:aws:s3:::openapi-states-security';
+const RULED_BUCKET = 'arn:aws:s3:::openapi-states-ruled';
+const byResource = (id: string) => `@resource_id:"${id}"`;
+const listingOf = (id: string, more = '') => `/api/v2/security/findings?filter[query]=${encodeURIComponent(byResource(id))}${more}`;
+
+test('the Security Findings answers hold in the states one request does not reach', async () => {
+  const { answer, problems } = await checkedAnswers();
+  const list = 'GET /api/v2/security/findings';
+  const search = 'POST /api/v2/security/findings/search';
+  const rules = '/api/v2/security/findings/automation';
+  const located = (id: string) => {
+    const item = bucketItem(id, ['team:ledger']);
+    return { ...item, attributes: { ...item.attributes, account: '123456789012' } };
+  };
+
+  await answer('POST /api/v2/csm/resources', '/api/v2/csm/resources', json({ data: [located(SECURITY_BUCKET), located(RULED_BUCKET)] }));
+  await recomputeOnce(s.server.db, { orgId: s.orgId });
+
+  const first = await answer(list, listingOf(SECURITY_BUCKET, '&page[limit]=1'));
+  const next = new URL(first.links.next);
+  const second = await answer(list, `${next.pathname}${next.search}`);
+  const unmuted = await answer(list, listingOf(SECURITY_BUCKET));
+  const open = unmuted.data.find((f: any) => f.attributes.attributes.status === 'open');
+  await answer('PATCH /api/v2/security/findings/mute', '/api/v2/security/findings/mute', dayMute(open.id, 'PENDING_FIX'));
+  const scope = { finding_types: ['misconfiguration'], query: byResource(RULED_BUCKET) };
+  // Due whatever the severity the modifier leaves, so that the due date is set.
+  const dueDays = SEVERITIES.map((severity) => ({ severity, due_in_days: 30 }));
+  const actions = { ...RULE_ACTIONS, due_date_rules: { due_from: 'first_seen', due_days_per_severity: dueDays } };
+  for (const [type, action] of Object.entries(actions)) {
+    const body = json({ data: { type, attributes: { name: `openapi states ${type}`, enabled: true, rule: scope, action } } });
+    await answer(`POST ${rules}/${type}`, `${rules}/${type}`, body);
+  }
+  const security = await answer(list, listingOf(SECURITY_BUCKET));
+  const ruled = await answer(list, listingOf(RULED_BUCKET));
+
+  const searchBody = (page: Record<string, unknown>) => json({ data: { attributes: { filter: byResource(SECURITY_BUCKET), page } } });
+  const searched = await answer(search, '/api/v2/security/findings/search', searchBody({ limit: 1 }));
+  const continued = await answer(search, '/api/v2/security/findings/search', searchBody({ limit: 1, cursor: searched.meta.page.after }));
+  assert.deepEqual(problems, []);
+
+  // Each state was reached, so its fields were checked.
+  type Fields = Record<string, any>;
+  const fields = (page: { data: Array<{ attributes: { attributes: Fields } }> }) => page.data.map((f) => f.attributes.attributes);
+  assert.ok(first.meta.page.after && second.data.length === 1 && second.data[0].id !== first.data[0].id);
+  assert.ok(searched.links.next && continued.data[0].id !== searched.data[0].id);
+  const byUser = fields(security).find((f) => f.workflow.mute.is_muted);
+  assert.equal(byUser?.workflow.mute.is_muted_by_rule, false);
+  assert.deepEqual(Object.keys(byUser?.workflow.mute.muted_by ?? {}), ['id', 'name']);
+  assert.ok(byUser?.workflow.mute.expire_at > Date.now());
+  const byRule = fields(ruled).find((f) => f.workflow.mute.is_muted_by_rule);
+  assert.ok(byRule?.workflow.due_date && byRule.severity === 'low');
+  assert.deepEqual(
+    byRule?.workflow.automations.rules.map((r: { type: string }) => r.type),
+    ['severity_modifier', 'due_date'],
+  );
+  assert.ok(fields(security).some((f) => f.owner?.team === 'ledger' && typeof f.owner.team_confidence === 'number'));
+  assert.ok(fields(security).every((f) => f.cloud_resource.account?.account_id === '123456789012' && f.first_seen_at > 0));
+  assert.ok(fields(security).some((f) => typeof f.description === 'string'));
 });

@@ -5,12 +5,9 @@ import { MUTE_BODY, parseMuteRequest, type MuteBody } from '../../findings/mute-
 import { muteFindings } from '../../findings/findings-service.js';
 import { BODY_ERRORS, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
+import { MUTE_FINDINGS_RESPONSE } from '../openapi-security-findings-schemas.js';
 
 const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
-const MUTE_RESPONSE = Type.Object(
-  { data: Type.Object({ id: Type.String({ description: 'The id of this mute' }), type: Type.Literal('mute') }) },
-  { description: 'The mute was applied' },
-);
 
 export const muteRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.patch<{ Body: MuteBody }>(
@@ -25,7 +22,7 @@ export const muteRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
         querystring: NO_PARAMETERS,
         body: MUTE_BODY,
         // 404: a finding id is unknown; 422: a value cannot be applied (an expiry in the past).
-        response: responses({ 202: MUTE_RESPONSE }, [404, 422, ...BODY_ERRORS]),
+        response: responses({ 202: MUTE_FINDINGS_RESPONSE }, [404, 422, ...BODY_ERRORS]),
       },
     },
     async (request, reply) => {

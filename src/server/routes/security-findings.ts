@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AppContext } from '../context.js';
@@ -16,13 +16,14 @@ import {
 import { SECURITY_FINDINGS_CSV_COLUMNS, exportSecurityFindings } from '../../findings/findings-export.js';
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
 import { BODY_ERRORS, responses } from '../openapi-responses.js';
+import { LIST_SECURITY_FINDINGS_RESPONSE } from '../openapi-security-findings-schemas.js';
 
 const LIST_PATH = '/api/v2/security/findings';
 const tags = ['Security findings'];
 // The same budget as the legacy findings listing.
 const config = { rateLimit: 'findings' };
 // Both operations export the whole listing (Accept: text/csv or application/x-ndjson).
-const listing = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS);
+const listing = exportingListResponse(SECURITY_FINDINGS_CSV_COLUMNS, Type.Ref(LIST_SECURITY_FINDINGS_RESPONSE));
 
 /**
  * The longest next link given. Node reads at most 16 KiB of request line and headers; a query of the 8 KiB the language
