@@ -6,20 +6,14 @@ import { Unprocessable, InvalidInput } from '../errors.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { StringEnum } from '../schema-types.js';
 
-export const MUTE_REASONS = [
-  'PENDING_FIX',
-  'FALSE_POSITIVE',
-  'OTHER',
-  'NO_FIX',
-  'DUPLICATE',
-  'RISK_ACCEPTED',
-  'NO_PENDING_FIX',
-  'HUMAN_ERROR',
-  'NO_LONGER_ACCEPTED_RISK',
-] as const;
-type MuteReason = (typeof MUTE_REASONS)[number];
+// Datadog's reasons depend on the direction: why a finding is muted, and why it is unmuted (OTHER is both).
+export const MUTING_REASONS = ['PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED'] as const;
+export const UNMUTING_REASONS = ['NO_PENDING_FIX', 'HUMAN_ERROR', 'NO_LONGER_ACCEPTED_RISK', 'OTHER'] as const;
+export const MUTE_REASONS = [...new Set([...MUTING_REASONS, ...UNMUTING_REASONS])] as readonly MuteReason[];
+type MuteReason = (typeof MUTING_REASONS)[number] | (typeof UNMUTING_REASONS)[number];
 const MAX_MUTE_BATCH = 1000;
-const MAX_MUTE_DESCRIPTION = 10_000;
+/** Datadog's limit on a mute's description. */
+const MAX_MUTE_DESCRIPTION = 280;
 
 /** A value of the mute the request cannot take is a 422 (the error mapper reads this), not a 400. */
 const unprocessable = { 'x-invalid-status': 422 } as const;
@@ -30,7 +24,10 @@ export const MUTE_BODY = Type.Object({
     attributes: Type.Object({
       mute: Type.Object({
         is_muted: Type.Boolean(unprocessable),
-        reason: StringEnum(MUTE_REASONS, unprocessable),
+        reason: StringEnum(MUTE_REASONS, {
+          ...unprocessable,
+          description: `To mute: ${MUTING_REASONS.join(', ')}. To unmute: ${UNMUTING_REASONS.join(', ')}.`,
+        }),
         description: Type.Optional(Type.Union([Type.String({ maxLength: MAX_MUTE_DESCRIPTION }), Type.Null()], unprocessable)),
         expire_at: Type.Optional(
           Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], {
@@ -71,6 +68,13 @@ export function parseMuteRequest(body: MuteBody, now: number): MuteRequest {
     }
     return item.id;
   });
+  const allowed: readonly string[] = mute.is_muted ? MUTING_REASONS : UNMUTING_REASONS;
+  if (!allowed.includes(mute.reason)) {
+    const pointer = '/data/attributes/mute/reason';
+    throw new Unprocessable(`Invalid body field ${pointer}: ${mute.is_muted ? 'muting' : 'unmuting'} takes one of ${allowed.join(', ')}`, {
+      pointer,
+    });
+  }
   const out: MuteRequest = { muted: mute.is_muted, reason: mute.reason, findingIds: [...new Set(ids)] };
   if (mute.description !== undefined && mute.description !== null) out.description = mute.description;
   if (mute.expire_at !== undefined && mute.expire_at !== null && out.muted) {

@@ -144,6 +144,9 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
   });
 
   await t.test('muting from the panel mutes the finding in the API', async () => {
+    const offered = () => page.locator('#mute-reason option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    // Each direction offers its own reasons, as the server takes them.
+    assert.deepEqual(await offered(), ['PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED']);
     await page.locator('#mute-reason').selectOption('FALSE_POSITIVE');
     await page.locator('#mute-description').fill('Checked by the e2e test.');
     await page.getByRole('button', { name: 'Mute', exact: true }).click();
@@ -155,6 +158,8 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     assert.equal(after.data.attributes.mute?.reason, 'FALSE_POSITIVE');
     assert.equal(after.data.attributes.mute?.description, 'Checked by the e2e test.');
     await page.getByTestId('mute-state').filter({ hasText: 'Muted' }).waitFor();
+    assert.deepEqual(await offered(), ['NO_LONGER_ACCEPTED_RISK', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'OTHER']);
+    assert.equal(await page.locator('#mute-reason').inputValue(), 'NO_LONGER_ACCEPTED_RISK');
   });
 
   await t.test('confirming an inference changes it in the API', async () => {

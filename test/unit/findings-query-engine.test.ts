@@ -163,6 +163,29 @@ test('mute bodies: structure 400, values 422 (the schema says which), expiry in 
   assert.deepEqual(judge({ data: [] }, 1000), { status: 400, pointer: '/data' });
   assert.deepEqual(judge('mute', 1000), { status: 400, pointer: '/' });
   assert.equal((judge(body({ is_muted: false, reason: 'OTHER', expire_at: 5 }), 1000) as { expireAt?: number }).expireAt, undefined);
+  // A reason belongs to a direction, as Datadog's do: an unmuting reason does not mute, nor the other way.
+  for (const [muted, reason] of [
+    [true, 'NO_PENDING_FIX'],
+    [true, 'HUMAN_ERROR'],
+    [false, 'RISK_ACCEPTED'],
+    [false, 'PENDING_FIX'],
+  ] as const) {
+    assert.throws(
+      () => judge(body({ is_muted: muted, reason }), 1000),
+      (e: Unprocessable) => e instanceof Unprocessable && e.source?.pointer === '/data/attributes/mute/reason' && /takes one of/.test(e.message),
+      `${muted} ${reason}`,
+    );
+  }
+  assert.equal((judge(body({ is_muted: false, reason: 'NO_LONGER_ACCEPTED_RISK' }), 1000) as { muted: boolean }).muted, false);
+  // Datadog's limit on the description: 280 characters.
+  assert.equal(
+    (judge(body({ is_muted: true, reason: 'OTHER', description: 'd'.repeat(280) }), 1000) as { description: string }).description.length,
+    280,
+  );
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER', description: 'd'.repeat(281) }), 1000), {
+    status: 422,
+    pointer: '/data/attributes/mute/description',
+  });
   assert.throws(
     () => parseMuteRequest(body({ is_muted: true, reason: 'OTHER' }, ['bad\u0000id']) as MuteBody, 1000),
     (e: InvalidInput) => e instanceof InvalidInput && e.source?.pointer === '/data/relationships/findings/data/0/id',

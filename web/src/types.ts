@@ -127,17 +127,11 @@ export interface MuteInput {
   expire_at?: number;
 }
 
-export const MUTE_REASONS = [
-  'PENDING_FIX',
-  'FALSE_POSITIVE',
-  'OTHER',
-  'NO_FIX',
-  'DUPLICATE',
-  'RISK_ACCEPTED',
-  'NO_PENDING_FIX',
-  'HUMAN_ERROR',
-  'NO_LONGER_ACCEPTED_RISK',
-] as const;
+/** Why a finding is muted, and why it is unmuted: the server takes each list in its own direction only. */
+export const MUTING_REASONS = ['PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX', 'DUPLICATE', 'RISK_ACCEPTED'] as const;
+export const UNMUTING_REASONS = ['NO_LONGER_ACCEPTED_RISK', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'OTHER'] as const;
+/** The longest description the server keeps. */
+export const MUTE_DESCRIPTION_MAX = 280;
 
 /** GET /api/v2/csm/rules/coverage: how much of the estate one rule could judge. */
 export interface RuleCoverage {

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api.js';
 import { localInputToMs } from '../findings-query.js';
 import { formatMs } from '../format.js';
-import { MUTE_REASONS, type FindingMute } from '../types.js';
+import { MUTE_DESCRIPTION_MAX, MUTING_REASONS, UNMUTING_REASONS, type FindingMute } from '../types.js';
 import { ErrorMessage } from './ErrorMessage.js';
 
 interface Props {
@@ -15,7 +15,10 @@ interface Props {
 /** Mute or unmute one finding (PATCH /api/v2/security/findings/mute); 422 and 404 answers are shown as they come. */
 export function MuteForm({ api, findingId, mute, onDone }: Props) {
   const muted = Boolean(mute?.muted);
-  const [reason, setReason] = useState<string>(muted ? 'NO_LONGER_ACCEPTED_RISK' : 'PENDING_FIX');
+  // The reasons of this direction; a reason picked before the finding changed direction gives way to the first.
+  const reasons: readonly string[] = muted ? UNMUTING_REASONS : MUTING_REASONS;
+  const [picked, setReason] = useState<string>(reasons[0]!);
+  const reason = reasons.includes(picked) ? picked : reasons[0]!;
   const [description, setDescription] = useState('');
   const [expiry, setExpiry] = useState('');
   const [busy, setBusy] = useState(false);
@@ -63,7 +66,7 @@ export function MuteForm({ api, findingId, mute, onDone }: Props) {
         <div class="field">
           <label for="mute-reason">Reason</label>
           <select id="mute-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
-            {MUTE_REASONS.map((r) => (
+            {reasons.map((r) => (
               <option key={r} value={r}>
                 {r.replace(/_/g, ' ').toLowerCase()}
               </option>
@@ -72,7 +75,13 @@ export function MuteForm({ api, findingId, mute, onDone }: Props) {
         </div>
         <div class="field wide">
           <label for="mute-description">Description</label>
-          <textarea id="mute-description" rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          <textarea
+            id="mute-description"
+            rows={2}
+            maxLength={MUTE_DESCRIPTION_MAX}
+            value={description}
+            onInput={(e) => setDescription(e.currentTarget.value)}
+          />
         </div>
         {!muted && (
           <div class="field">
