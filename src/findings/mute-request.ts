@@ -11,7 +11,8 @@ export const MUTING_REASONS = ['PENDING_FIX', 'FALSE_POSITIVE', 'OTHER', 'NO_FIX
 export const UNMUTING_REASONS = ['NO_PENDING_FIX', 'HUMAN_ERROR', 'NO_LONGER_ACCEPTED_RISK', 'OTHER'] as const;
 export const MUTE_REASONS = [...new Set([...MUTING_REASONS, ...UNMUTING_REASONS])] as readonly MuteReason[];
 type MuteReason = (typeof MUTING_REASONS)[number] | (typeof UNMUTING_REASONS)[number];
-const MAX_MUTE_BATCH = 1000;
+/** Datadog's limit on the findings of one request. */
+const MAX_MUTE_BATCH = 100;
 /** Datadog's limit on a mute's description. */
 const MAX_MUTE_DESCRIPTION = 280;
 

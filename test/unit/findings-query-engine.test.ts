@@ -177,6 +177,10 @@ test('mute bodies: structure 400, values 422 (the schema says which), expiry in 
     );
   }
   assert.equal((judge(body({ is_muted: false, reason: 'NO_LONGER_ACCEPTED_RISK' }), 1000) as { muted: boolean }).muted, false);
+  // Datadog's limit on the findings of one request: 100.
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+  assert.equal((judge(body({ is_muted: true, reason: 'OTHER' }, ids(100)), 1000) as { findingIds: string[] }).findingIds.length, 100);
+  assert.deepEqual(judge(body({ is_muted: true, reason: 'OTHER' }, ids(101)), 1000), { status: 400, pointer: '/data/relationships/findings/data' });
   // Datadog's limit on the description: 280 characters.
   assert.equal(
     (judge(body({ is_muted: true, reason: 'OTHER', description: 'd'.repeat(280) }), 1000) as { description: string }).description.length,
