@@ -1,10 +1,9 @@
 // Cursors: base64 of JSON shaped like Datadog's ({"after":"<finding id>","values":["critical"]}), plus the snapshot
 // instant of the first page and a hash of the filters, signed with an HMAC (src/server/signed-cursor.ts). A cursor is
 // only ever accepted by the organization it was issued to, with the filters it was issued for; anything else is a 400
-// naming the parameter.
+// naming where the cursor came from.
 import { createHash } from 'node:crypto';
-import { InvalidInput } from '../errors.js';
-import { signedCursorCodec } from '../server/signed-cursor.js';
+import { cursorError, signedCursorCodec, type CursorSource } from '../server/signed-cursor.js';
 import { SEVERITIES, type Severity } from '../posture/resource.js';
 import { canonicalFilter, type FilterNode } from './filter-tree.js';
 
@@ -57,19 +56,15 @@ export function encodeCursor(secret: string, orgId: string, filter: FilterNode, 
 }
 
 /** A cursor is only good for the filters it was issued with. */
-function checkFilters(issuedFor: string, filter: FilterNode, parameter: string): void {
+function checkFilters(issuedFor: string, filter: FilterNode, source: CursorSource): void {
   if (issuedFor !== filterHash(filter)) {
-    throw new InvalidInput(
-      `Invalid parameter ${parameter}: was issued for other filters; send the same filters with it, or start again without it`,
-      { parameter },
-      'STEWARD_ERR_INVALID_CURSOR',
-    );
+    throw cursorError(source, 'was issued for other filters; send the same filters with it, or start again without it');
   }
 }
 
-export function decodeCursor(secret: string, orgId: string, filter: FilterNode, cursor: string, parameter: string): CursorPosition {
-  const body = codec.decode(secret, orgId, cursor, parameter);
-  checkFilters(body.filters, filter, parameter);
+export function decodeCursor(secret: string, orgId: string, filter: FilterNode, cursor: string, source: CursorSource): CursorPosition {
+  const body = codec.decode(secret, orgId, cursor, source);
+  checkFilters(body.filters, filter, source);
   return { afterId: body.after, afterStatus: body.values[0] as Severity, snapshot: body.snapshot, total: body.total };
 }
 
@@ -116,35 +111,27 @@ export function encodeChangedAtCursor(secret: string, orgId: string, filter: Fil
   });
 }
 
-/** The position a cursor names; a 400 naming `parameter` when it was issued for other filters or another sort. */
+/** The position a cursor names; a 400 naming `source` when it was issued for other filters or another sort. */
 export function decodeChangedAtCursor(
   secret: string,
   orgId: string,
   filter: FilterNode,
   descending: boolean,
   cursor: string,
-  parameter: string,
+  source: CursorSource,
 ): ChangedAtCursorPosition {
-  const body = changedAtCodec.decode(secret, orgId, cursor, parameter);
-  checkFilters(body.filters, filter, parameter);
+  const body = changedAtCodec.decode(secret, orgId, cursor, source);
+  checkFilters(body.filters, filter, source);
   if ((body.order === 'desc') !== descending) {
-    throw new InvalidInput(
-      `Invalid parameter ${parameter}: was issued for the other sort order; send the same sort with it, or start again without it`,
-      { parameter },
-      'STEWARD_ERR_INVALID_CURSOR',
-    );
+    throw cursorError(source, 'was issued for the other sort order; send the same sort with it, or start again without it');
   }
   return { afterId: body.after, afterChangedAt: body.changed_at, descending, snapshot: body.snapshot };
 }
 
 /** A cursor pins its pages to its first page's instant: a snapshot_timestamp asked beside it must be that one. */
-export function requireCursorSnapshot(cursorSnapshot: number, requested: number | undefined, parameter: string): number {
+export function requireCursorSnapshot(cursorSnapshot: number, requested: number | undefined, source: CursorSource): number {
   if (requested !== undefined && requested !== cursorSnapshot) {
-    throw new InvalidInput(
-      `Invalid parameter ${parameter}: it belongs to snapshot ${cursorSnapshot}, not ${requested}`,
-      { parameter },
-      'STEWARD_ERR_INVALID_CURSOR',
-    );
+    throw cursorError(source, `it belongs to snapshot ${cursorSnapshot}, not ${requested}`);
   }
   return cursorSnapshot;
 }

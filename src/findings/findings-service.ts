@@ -105,8 +105,8 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const secret = await cursorSecret(db);
   const limit = req.limit + 1;
   if (req.cursor) {
-    const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor.parameter);
-    const at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor.parameter);
+    const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor);
+    const at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor);
     const after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
     const rows = await queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit });
     return pageOf(db, secret, orgId, req, { rows, total: position.total, at }, ruleMessages);

@@ -1,36 +1,13 @@
 // The Security Findings API's listing: the legacy listing's engine (the same filter compiler and page query, the same
 // snapshot instant, the same signed cursors pinned to it), ordered by detection change time. No HTTP here.
-import { InvalidInput } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { listingInstant } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/server-secrets.js';
 import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
 import { ownersAt, type OwnerAt } from '../store/owners-at.js';
-import { decodeChangedAtCursor, requireCursorSnapshot, encodeChangedAtCursor, type ChangedAtCursorPosition } from './cursor-codec.js';
+import { decodeChangedAtCursor, requireCursorSnapshot, encodeChangedAtCursor } from './cursor-codec.js';
 import { withRuleMessages, type RuleMessages } from './findings-service.js';
 import type { SecurityFindingsRequest } from './security-findings-request.js';
-
-/**
- * Where the cursor continues from and the instant it is pinned to. The codec's errors name a query parameter; a cursor
- * sent in the search body is named by its JSON pointer instead, as every other error about that body is.
- */
-function cursorPosition(
-  secret: string,
-  orgId: string,
-  req: SecurityFindingsRequest,
-  cursor: NonNullable<SecurityFindingsRequest['cursor']>,
-  descending: boolean,
-): { position: ChangedAtCursorPosition; at: number } {
-  const name = 'pointer' in cursor ? cursor.pointer : cursor.parameter;
-  try {
-    const position = decodeChangedAtCursor(secret, orgId, req.filter, descending, cursor.value, name);
-    return { position, at: requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, name) };
-  } catch (err) {
-    if (!('pointer' in cursor) || !(err instanceof InvalidInput)) throw err;
-    const detail = err.message.replace(`Invalid parameter ${name}`, `Invalid body field ${name}`);
-    throw new InvalidInput(detail, { pointer: cursor.pointer }, 'STEWARD_ERR_INVALID_CURSOR');
-  }
-}
 
 export interface SecurityFindingsPage {
   findings: FindingRow[];
@@ -55,8 +32,9 @@ export async function listSecurityFindings(
   let at: number;
   let after: { changedAt: number; findingId: string } | undefined;
   if (req.cursor) {
-    const { position, at: pinned } = cursorPosition(secret, orgId, req, req.cursor, descending);
-    at = pinned;
+    // The cursor names itself in errors: a query parameter, or the search body's field.
+    const position = decodeChangedAtCursor(secret, orgId, req.filter, descending, req.cursor.value, req.cursor);
+    at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor);
     after = { changedAt: position.afterChangedAt, findingId: position.afterId };
   } else {
     at = await listingInstant(db, orgId, req.snapshotTimestamp);

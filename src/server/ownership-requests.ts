@@ -7,7 +7,7 @@ import { InvalidInput } from '../errors.js';
 import { OWNER_TYPES, type OwnerType } from '../ownership/owner-type.js';
 import { readHistory } from '../ownership/use-cases/inference-reads.js';
 import { historyBody } from '../ownership/ownership-serializers.js';
-import { signedCursorCodec } from './signed-cursor.js';
+import { cursorError, signedCursorCodec } from './signed-cursor.js';
 
 /**
  * The owner type in the path: the type asked for. `unknown` is an answer, never a question. The documented routes'
@@ -50,13 +50,9 @@ export async function listHistory(db: Db, orgId: string, resourceId: string, slo
   const secret = await cursorSecret(db);
   let before: number | undefined;
   if (query.cursor) {
-    const cursor = historyCursor.decode(secret, orgId, query.cursor, 'cursor');
-    if (cursor.s !== scope)
-      throw new InvalidInput(
-        'Invalid parameter cursor: it belongs to another history listing',
-        { parameter: 'cursor' },
-        'STEWARD_ERR_INVALID_CURSOR',
-      );
+    const source = { parameter: 'cursor' };
+    const cursor = historyCursor.decode(secret, orgId, query.cursor, source);
+    if (cursor.s !== scope) throw cursorError(source, 'it belongs to another history listing');
     before = cursor.b;
   }
   const page = await readHistory(db, orgId, resourceId, slot, { limit, before });

@@ -2,8 +2,7 @@
 // the page before, the first page's instant and exact count, and the scope it lists (a hash of the filters, a rule id),
 // signed for the organization (signed-cursor.ts). A cursor continues only the listing, and the instant, it was issued for.
 import type { FastifyRequest } from 'fastify';
-import { InvalidInput } from '../errors.js';
-import { signedCursorCodec } from './signed-cursor.js';
+import { cursorError, signedCursorCodec } from './signed-cursor.js';
 
 export interface PagePosition {
   after: string;
@@ -26,8 +25,10 @@ export function encodePositionCursor(secret: string, orgId: string, position: Pa
   return codec.encode(secret, orgId, { ...position, filters: scope });
 }
 
+const PAGE_CURSOR = { parameter: 'page[cursor]' };
+
 function badCursor(detail: string): never {
-  throw new InvalidInput(`Invalid parameter page[cursor]: ${detail}`, { parameter: 'page[cursor]' }, 'STEWARD_ERR_INVALID_CURSOR');
+  throw cursorError(PAGE_CURSOR, detail);
 }
 
 /**
@@ -43,7 +44,7 @@ export function decodePositionCursor(
 ): PagePosition | undefined {
   const raw = query['page[cursor]'];
   if (raw === undefined) return undefined;
-  const c = codec.decode(secret, orgId, raw, 'page[cursor]');
+  const c = codec.decode(secret, orgId, raw, PAGE_CURSOR);
   if (c.filters !== scope) badCursor(otherScope);
   if (query.snapshot_timestamp !== undefined && query.snapshot_timestamp !== c.snapshot)
     badCursor(`it belongs to snapshot ${c.snapshot}, not ${query.snapshot_timestamp}`);

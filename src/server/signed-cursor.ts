@@ -1,14 +1,24 @@
 // Listing cursors signed with an HMAC (the per-store secret of src/store/server-secrets.ts) and bound to the
 // organization they were issued to: a cursor that was not issued by this server, to this organization, is a 400 naming
-// the parameter. Each listing declares its cursor's fields; the signature covers the organization and those fields,
+// where it came from (a query parameter, or a field of a search body). Each listing declares its cursor's fields; the signature covers the organization and those fields,
 // in that order.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidInput } from '../errors.js';
 
+/** Where a cursor came from: a query parameter, or a field of the request body (its JSON pointer). */
+export type CursorSource = { parameter: string } | { pointer: string };
+
+/** The 400 of a cursor the listing cannot continue from, naming where it came from. */
+export function cursorError(source: CursorSource, why: string): InvalidInput {
+  return 'pointer' in source
+    ? new InvalidInput(`Invalid body field ${source.pointer}: ${why}`, { pointer: source.pointer }, 'STEWARD_ERR_INVALID_CURSOR')
+    : new InvalidInput(`Invalid parameter ${source.parameter}: ${why}`, { parameter: source.parameter }, 'STEWARD_ERR_INVALID_CURSOR');
+}
+
 export interface CursorCodec<T extends object> {
   encode(secret: string, orgId: string, body: T): string;
-  /** The cursor's fields, or an InvalidInput naming `parameter`. */
-  decode(secret: string, orgId: string, cursor: string, parameter: string): T;
+  /** The cursor's fields, or a cursorError naming `source`. */
+  decode(secret: string, orgId: string, cursor: string, source: CursorSource): T;
 }
 
 export function signedCursorCodec<T extends object>(spec: {
@@ -27,9 +37,9 @@ export function signedCursorCodec<T extends object>(spec: {
       const fields = Object.fromEntries(spec.fields.map((f) => [f, body[f]]));
       return Buffer.from(JSON.stringify({ ...fields, sig: signature(secret, orgId, fields) })).toString(spec.encoding);
     },
-    decode(secret, orgId, cursor, parameter) {
+    decode(secret, orgId, cursor, source) {
       const bad = (why: string): never => {
-        throw new InvalidInput(`Invalid parameter ${parameter}: ${why}`, { parameter }, 'STEWARD_ERR_INVALID_CURSOR');
+        throw cursorError(source, why);
       };
       if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(cursor)) bad('is not a cursor this server issued (not base64)');
       let body: unknown;

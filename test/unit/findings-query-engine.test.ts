@@ -121,17 +121,23 @@ test('cursors: round trip; tampering, other orgs, other filters and junk are rej
   const filter: FilterNode = q('filter[status]=low').filter;
   const c = encodeCursor('secret', 'org-1', filter, { afterId: 'abc', afterStatus: 'low', snapshot: 42, total: 7 });
   assert.deepEqual(JSON.parse(Buffer.from(c, 'base64').toString()).values, ['low']);
-  assert.deepEqual(decodeCursor('secret', 'org-1', filter, c, 'page[cursor]'), { afterId: 'abc', afterStatus: 'low', snapshot: 42, total: 7 });
+  assert.deepEqual(decodeCursor('secret', 'org-1', filter, c, { parameter: 'page[cursor]' }), {
+    afterId: 'abc',
+    afterStatus: 'low',
+    snapshot: 42,
+    total: 7,
+  });
+  const CURSOR = { parameter: 'cursor' };
   const reject = (fn: () => unknown) => assert.throws(fn, (e: InvalidInput) => e.source?.parameter === 'cursor');
-  reject(() => decodeCursor('secret', 'org-2', filter, c, 'cursor'));
-  reject(() => decodeCursor('other-secret', 'org-1', filter, c, 'cursor'));
-  reject(() => decodeCursor('secret', 'org-1', q('filter[status]=high').filter, c, 'cursor'));
+  reject(() => decodeCursor('secret', 'org-2', filter, c, CURSOR));
+  reject(() => decodeCursor('other-secret', 'org-1', filter, c, CURSOR));
+  reject(() => decodeCursor('secret', 'org-1', q('filter[status]=high').filter, c, CURSOR));
   const body = JSON.parse(Buffer.from(c, 'base64').toString());
-  reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, after: 'abd' })).toString('base64'), 'cursor'));
+  reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, after: 'abd' })).toString('base64'), CURSOR));
   // The count a cursor carries is signed too: an edited total is a forged cursor.
-  reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, total: 8 })).toString('base64'), 'cursor'));
-  reject(() => decodeCursor('secret', 'org-1', filter, 'bm90IGpzb24=', 'cursor'));
-  reject(() => decodeCursor('secret', 'org-1', filter, '%%%', 'cursor'));
+  reject(() => decodeCursor('secret', 'org-1', filter, Buffer.from(JSON.stringify({ ...body, total: 8 })).toString('base64'), CURSOR));
+  reject(() => decodeCursor('secret', 'org-1', filter, 'bm90IGpzb24=', CURSOR));
+  reject(() => decodeCursor('secret', 'org-1', filter, '%%%', CURSOR));
 });
 
 test('mute bodies: structure 400, values 422 (the schema says which), expiry in the future', () => {
