@@ -8,10 +8,11 @@ import { missingStoreReason } from '../store/pglite-folder.js';
 
 export interface StoreUse {
   /**
-   * The command reads, or changes only what a store already holds: without a store it ends with an error instead of
-   * creating an empty one (run from another folder, `./data` would be a new store).
+   * The command may make the store (`keys create`, `migrate`). Every other command reads, or changes only what a store
+   * already holds: without one it ends with an error instead of creating an empty one (run from another folder,
+   * `./data` would be a new store).
    */
-  existing?: boolean;
+  create?: boolean;
 }
 
 /** Opens the store (PGlite folder or DATABASE_URL), brings its schema up to date, runs fn, closes it. */
@@ -31,7 +32,7 @@ export async function withStore<T>(fn: (db: Db) => Promise<T>, use: StoreUse = {
  */
 export async function openConfiguredDb(use: StoreUse = {}): Promise<Db> {
   const config = configuration();
-  if (use.existing && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
+  if (!use.create && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
   try {
     return await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.pgPoolSize });
   } catch (err) {

@@ -16,9 +16,7 @@ export function register(program: Command) {
         const records = await readFilesWithProgress(files, (file, onBytes) =>
           run.file(file, async (onInvalid) => parseAwsConfig(await readJsonDocument(file, { source: file, onBytes }), file, now, onInvalid)),
         );
-        const summary = await withStore(async (db) => writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:aws-config'), {
-          existing: true,
-        });
+        const summary = await withStore(async (db) => writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:aws-config'));
         return { files: files.length, ...summary };
       }),
     );

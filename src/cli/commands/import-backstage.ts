@@ -38,17 +38,14 @@ export function register(program: Command) {
           );
         requireEntities(entities, inputs, run);
         const catalog = catalogFromEntities(entities, run.onInvalid);
-        const result = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            const now = Date.now();
-            return db.transaction(async (tx) => ({
-              directory: await importDirectory(tx, orgId, { users: catalog.users, teams: catalog.teams }, opts.source, now),
-              services: await importServices(tx, orgId, catalog.services, opts.source, now),
-            }));
-          },
-          { existing: true },
-        );
+        const result = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          const now = Date.now();
+          return db.transaction(async (tx) => ({
+            directory: await importDirectory(tx, orgId, { users: catalog.users, teams: catalog.teams }, opts.source, now),
+            services: await importServices(tx, orgId, catalog.services, opts.source, now),
+          }));
+        });
         return {
           files: files.length,
           users: result.directory.users_written,

@@ -115,7 +115,7 @@ export function register(program: Command) {
     .action(
       importAction(async (inputs: string[], opts: ImportOptions, run) => {
         const files = expandInputs(inputs, (n) => /\.json(\.gz)?$|\.gz$/.test(n));
-        const result = await withStore(async (db) => importCloudTrailFiles(db, await requireOrg(db, opts.org), files, run), { existing: true });
+        const result = await withStore(async (db) => importCloudTrailFiles(db, await requireOrg(db, opts.org), files, run));
         return { files: files.length, ...result };
       }),
     );

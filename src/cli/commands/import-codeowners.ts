@@ -12,13 +12,10 @@ export function register(program: Command) {
     .action(
       importAction(async (file: string, opts: ImportOptions & { repo: string }, run) => {
         const rules = await run.file(file, (onInvalid) => parseCodeowners(readFileSync(file, 'utf8'), file, onInvalid));
-        const result = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            return db.transaction((tx) => importCodeowners(tx, orgId, opts.repo, rules, Date.now()));
-          },
-          { existing: true },
-        );
+        const result = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          return db.transaction((tx) => importCodeowners(tx, orgId, opts.repo, rules, Date.now()));
+        });
         return { repo: opts.repo, rules: rules.length, ...result };
       }),
     );

@@ -17,17 +17,14 @@ export function register(program: Command) {
         const findings = await readFilesWithProgress(files, (file, onBytes) =>
           run.file(file, async (onInvalid) => parseDatadogFindings(await readJsonDocument(file, { source: file, onBytes }), file, onInvalid)),
         );
-        const summary = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            // One transaction: the findings' states are one write (the bar says when it begins and ends; writing them in
-            // parts was several times slower), then the resources they name, a bar moving part by part.
-            return writeInPhases((onProgress) =>
-              withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now, onProgress)),
-            );
-          },
-          { existing: true },
-        );
+        const summary = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          // One transaction: the findings' states are one write (the bar says when it begins and ends; writing them in
+          // parts was several times slower), then the resources they name, a bar moving part by part.
+          return writeInPhases((onProgress) =>
+            withFindingWriteLease(db, orgId, 'org', (tx, now) => importDatadogFindings(tx, orgId, findings, now, onProgress)),
+          );
+        });
         return { files: files.length, ...summary };
       }),
     );

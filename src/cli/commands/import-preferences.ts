@@ -35,13 +35,10 @@ export function register(program: Command) {
           return { rows: 0 };
         }
         const text = run.skippedCount > 0 ? preferencesToCsv(preferences) : csv;
-        return withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            return db.transaction((tx) => importPreferences(tx, orgId, text, null, Date.now()));
-          },
-          { existing: true },
-        );
+        return withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          return db.transaction((tx) => importPreferences(tx, orgId, text, null, Date.now()));
+        });
       }),
     );
 }

@@ -16,31 +16,28 @@ export function register(program: Command) {
       importAction(async (file: string, opts: ImportOptions, run) => {
         const now = Date.now();
         const size = totalBytes([file]);
-        const summary = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            // The file is read twice: once to check every line, then to write them all in one transaction.
-            const phases = ['checking', 'writing'];
-            let bar: Progress | undefined;
-            const records = () => {
-              bar?.stop();
-              const current = progressBar(phases.shift() ?? 'reading', size);
-              bar = current;
-              return run.records(file, async function* (onInvalid): AsyncIterable<ResourceRecord> {
-                for await (const { value, line } of readNdjson(file, { source: file, onInvalid, onBytes: (n) => current.update(n) })) {
-                  const record = readRecord(() => parseResourceItem(value, `${file} line ${line}`, now), onInvalid);
-                  if (record) yield record;
-                }
-              });
-            };
-            try {
-              return await importResourcesAtomically(db, orgId, records, builtInRuleEngine(), { source: 'import:resources' });
-            } finally {
-              bar?.stop();
-            }
-          },
-          { existing: true },
-        );
+        const summary = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          // The file is read twice: once to check every line, then to write them all in one transaction.
+          const phases = ['checking', 'writing'];
+          let bar: Progress | undefined;
+          const records = () => {
+            bar?.stop();
+            const current = progressBar(phases.shift() ?? 'reading', size);
+            bar = current;
+            return run.records(file, async function* (onInvalid): AsyncIterable<ResourceRecord> {
+              for await (const { value, line } of readNdjson(file, { source: file, onInvalid, onBytes: (n) => current.update(n) })) {
+                const record = readRecord(() => parseResourceItem(value, `${file} line ${line}`, now), onInvalid);
+                if (record) yield record;
+              }
+            });
+          };
+          try {
+            return await importResourcesAtomically(db, orgId, records, builtInRuleEngine(), { source: 'import:resources' });
+          } finally {
+            bar?.stop();
+          }
+        });
         return { ...summary };
       }),
     );

@@ -23,13 +23,10 @@ export function register(program: Command) {
             services.push(
               ...(await run.file(file, async (onInvalid) => parseCatalogFile(await readTextDocument(file, { source: file }), file, onInvalid))),
             );
-          const result = await withStore(
-            async (db) => {
-              const orgId = await requireOrg(db, opts.org);
-              return db.transaction((tx) => importServices(tx, orgId, services, 'service_catalog', Date.now()));
-            },
-            { existing: true },
-          );
+          const result = await withStore(async (db) => {
+            const orgId = await requireOrg(db, opts.org);
+            return db.transaction((tx) => importServices(tx, orgId, services, 'service_catalog', Date.now()));
+          });
           return { files: files.length, services: result.written, changed: result.changed.length };
         },
         ['service-definitions', 'backstage'],

@@ -23,9 +23,8 @@ export function register(program: Command) {
             parseTerraformState(await readJsonDocument(file, { source: file, onBytes }), file, { now, ...iac, onInvalid }),
           ),
         );
-        const summary = await withStore(
-          async (db) => writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:terraform-state'),
-          { existing: true },
+        const summary = await withStore(async (db) =>
+          writeResourcesWithProgress(db, await requireOrg(db, opts.org), records, 'import:terraform-state'),
         );
         return { files: files.length, ...summary };
       }),

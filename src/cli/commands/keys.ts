@@ -12,7 +12,7 @@ export function register(program: Command) {
     .option('--json', 'print JSON')
     .action(async (opts: { org: string; user: string; json?: boolean }) => {
       try {
-        const created = await withStore((db) => createKeys(db, opts.org, opts.user));
+        const created = await withStore((db) => createKeys(db, opts.org, opts.user), { create: true });
         const out = {
           org: created.org,
           api_key: created.api_key,
@@ -36,7 +36,7 @@ export function register(program: Command) {
     .option('--json', 'print JSON')
     .action(async (opts: { org: string; json?: boolean }) => {
       try {
-        const rows = await withStore(async (db) => listKeys(db, await requireOrg(db, opts.org)), { existing: true });
+        const rows = await withStore(async (db) => listKeys(db, await requireOrg(db, opts.org)));
         if (opts.json) process.stdout.write(JSON.stringify(rows) + '\n');
         else
           for (const r of rows)
@@ -53,7 +53,7 @@ export function register(program: Command) {
     .argument('<key_id>', 'the id shown by keys create or keys list')
     .action(async (keyId: string) => {
       try {
-        const found = await withStore((db) => revokeKey(db, keyId), { existing: true });
+        const found = await withStore((db) => revokeKey(db, keyId));
         if (!found) throw new CliError(`No key with id ${keyId}`);
         process.stdout.write(`revoked ${keyId}\n`);
       } catch (err) {

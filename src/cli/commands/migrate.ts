@@ -8,7 +8,7 @@ export function register(program: Command) {
     .description('Apply the store migrations not yet applied, then exit')
     .action(async () => {
       try {
-        const db = await openConfiguredDb();
+        const db = await openConfiguredDb({ create: true });
         try {
           const applied = await migrate(db);
           process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');

@@ -28,23 +28,20 @@ export function register(program: Command) {
         let bar: Progress | undefined;
         let done = 0;
         let servedBy: number | undefined;
-        const report = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            servedBy = db.servedBy;
-            try {
-              return await runRecompute(db, orgId, {
-                all: opts.all,
-                // A second total comes when the refit re-infers the organization: the same bar grows.
-                onTotal: (total) => (bar ? bar.update(done, total) : (bar = progressBar('inferring', total, 'resources'))),
-                onProgress: (value) => bar?.update((done = value)),
-              });
-            } finally {
-              bar?.stop();
-            }
-          },
-          { existing: true },
-        );
+        const report = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          servedBy = db.servedBy;
+          try {
+            return await runRecompute(db, orgId, {
+              all: opts.all,
+              // A second total comes when the refit re-infers the organization: the same bar grows.
+              onTotal: (total) => (bar ? bar.update(done, total) : (bar = progressBar('inferring', total, 'resources'))),
+              onProgress: (value) => bar?.update((done = value)),
+            });
+          } finally {
+            bar?.stop();
+          }
+        });
         printFailures(report);
         printNothingWaiting(report, servedBy);
         printSummary(report);
@@ -63,20 +60,17 @@ export function register(program: Command) {
       try {
         const slot = parseOwnerTypeOption(opts.type);
         const limit = opts.limit === undefined ? DEFAULT_REVIEW_QUEUE_LIMIT : parseLimit(opts.limit);
-        const { items, total } = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            const shown: ReturnType<typeof reviewQueueBody>['data'] = [];
-            let after: ReviewQueuePosition | undefined;
-            for (;;) {
-              const page = await reviewQueuePage(db, orgId, { slot, limit: Math.min(MAX_REVIEW_QUEUE_LIMIT, limit - shown.length), after });
-              shown.push(...reviewQueueBody(page, limit).data);
-              if (!page.next || shown.length >= limit) return { items: shown, total: page.total };
-              after = page.next;
-            }
-          },
-          { existing: true },
-        );
+        const { items, total } = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          const shown: ReturnType<typeof reviewQueueBody>['data'] = [];
+          let after: ReviewQueuePosition | undefined;
+          for (;;) {
+            const page = await reviewQueuePage(db, orgId, { slot, limit: Math.min(MAX_REVIEW_QUEUE_LIMIT, limit - shown.length), after });
+            shown.push(...reviewQueueBody(page, limit).data);
+            if (!page.next || shown.length >= limit) return { items: shown, total: page.total };
+            after = page.next;
+          }
+        });
         if (opts.json) {
           for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
           return;

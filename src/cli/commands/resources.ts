@@ -91,32 +91,29 @@ export function register(program: Command) {
         const filter = filterOf(opts);
         const snapshotTimestamp = opts.at === undefined ? undefined : parseAt(opts.at);
         const limit = parseLimit(opts.limit);
-        const { printed, total, at } = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            // Every page reads at the first page's instant, on the same store query as the HTTP listing.
-            let position: InventoryPosition | undefined;
-            let printed = 0;
-            for (;;) {
-              const page = await listInventory(db, orgId, {
-                filter,
-                limit: Math.min(MAX_INVENTORY_LIMIT, limit - printed),
-                snapshotTimestamp,
-                position,
-              });
-              const lines = page.rows.map((row) =>
-                opts.json
-                  ? JSON.stringify(serializeInventoryRow(row))
-                  : `${row.resource_id}  ${row.resource_type}  ${row.account || '-'}  ${row.region || '-'}  ${row.source ?? '-'}`,
-              );
-              if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
-              printed += lines.length;
-              if (!page.next || printed >= limit) return { printed, total: page.total, at: page.at };
-              position = page.next;
-            }
-          },
-          { existing: true },
-        );
+        const { printed, total, at } = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          // Every page reads at the first page's instant, on the same store query as the HTTP listing.
+          let position: InventoryPosition | undefined;
+          let printed = 0;
+          for (;;) {
+            const page = await listInventory(db, orgId, {
+              filter,
+              limit: Math.min(MAX_INVENTORY_LIMIT, limit - printed),
+              snapshotTimestamp,
+              position,
+            });
+            const lines = page.rows.map((row) =>
+              opts.json
+                ? JSON.stringify(serializeInventoryRow(row))
+                : `${row.resource_id}  ${row.resource_type}  ${row.account || '-'}  ${row.region || '-'}  ${row.source ?? '-'}`,
+            );
+            if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+            printed += lines.length;
+            if (!page.next || printed >= limit) return { printed, total: page.total, at: page.at };
+            position = page.next;
+          }
+        });
         if (!opts.json) process.stderr.write(`${printed} of ${total} resources at ${iso(at)}\n`);
       } catch (err) {
         failWith(err);
@@ -135,11 +132,11 @@ export function register(program: Command) {
     .action(async (resourceId: string, opts: { org: string; at?: string; json?: boolean }) => {
       try {
         const snapshotTimestamp = opts.at === undefined ? undefined : parseAt(opts.at);
-        const found = await withStore(async (db) => resourceWithVersions(db, await requireOrg(db, opts.org), resourceId, snapshotTimestamp), {
-          existing: true,
-        }).catch((err: unknown) => {
-          throw err instanceof NotFound ? new CliError(err.message) : err;
-        });
+        const found = await withStore(async (db) => resourceWithVersions(db, await requireOrg(db, opts.org), resourceId, snapshotTimestamp)).catch(
+          (err: unknown) => {
+            throw err instanceof NotFound ? new CliError(err.message) : err;
+          },
+        );
         const body = serializeResourceWithVersions(found);
         if (opts.json) {
           process.stdout.write(JSON.stringify(body) + '\n');

@@ -181,14 +181,11 @@ export function register(program: Command) {
         if (opts.resources) {
           const ruleId = opts.rule;
           if (ruleId === undefined) throw new CliError('--resources needs --rule ID');
-          await withStore(async (db) => printNotEvaluated(db, await requireOrg(db, opts.org), packRules(engine), ruleId, opts, snapshotTimestamp), {
-            existing: true,
-          });
+          await withStore(async (db) => printNotEvaluated(db, await requireOrg(db, opts.org), packRules(engine), ruleId, opts, snapshotTimestamp));
           return;
         }
-        const report = await withStore(
-          async (db) => coverageOfKnownRule(db, await requireOrg(db, opts.org), packRules(engine), filter, snapshotTimestamp),
-          { existing: true },
+        const report = await withStore(async (db) =>
+          coverageOfKnownRule(db, await requireOrg(db, opts.org), packRules(engine), filter, snapshotTimestamp),
         );
         if (opts.json) {
           process.stdout.write(JSON.stringify(coverageBody(report)) + '\n');
@@ -213,18 +210,15 @@ export function register(program: Command) {
     .action(async (opts: { org: string }) => {
       try {
         const pack = builtInRuleEngine();
-        const summary = await withStore(
-          async (db) => {
-            const orgId = await requireOrg(db, opts.org);
-            const bar = progressBar('evaluating', await liveResourceCount(db, orgId), 'resources');
-            try {
-              return await reevaluateInventory(db, orgId, pack, (done) => bar.update(done));
-            } finally {
-              bar.stop();
-            }
-          },
-          { existing: true },
-        );
+        const summary = await withStore(async (db) => {
+          const orgId = await requireOrg(db, opts.org);
+          const bar = progressBar('evaluating', await liveResourceCount(db, orgId), 'resources');
+          try {
+            return await reevaluateInventory(db, orgId, pack, (done) => bar.update(done));
+          } finally {
+            bar.stop();
+          }
+        });
         printSummary(summary);
       } catch (err) {
         failWith(err);
