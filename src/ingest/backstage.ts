@@ -170,8 +170,8 @@ function linksOf(value: unknown, place: string): ServiceLink[] {
 function serviceOf(entity: BackstageEntity): Service {
   const { metadata, spec, place } = entity;
   const ownerText = optionalString(spec.owner, place, 'spec.owner');
-  if (ownerText) refName(ownerText, place, 'spec.owner');
   const owner = ownerText ? ownerRefOf(ownerText) : undefined;
+  if (owner) entityName(owner.handle, place, 'spec.owner');
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   const systemText = optionalString(spec.system, place, 'spec.system');
   const service: Service = {

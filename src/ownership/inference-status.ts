@@ -2,4 +2,3 @@
 // computed), unknown (no owner found). The wire, the query language and the store speak these words.
 
 export const INFERENCE_STATUSES = ['suggested', 'persisted', 'overridden', 'failed', 'unknown'] as const;
-export type InferenceStatus = (typeof INFERENCE_STATUSES)[number];

@@ -156,4 +156,24 @@ export const FEEDBACK_RESULT_RESPONSE = resourceDocument(
 );
 
 /** The shared components of this file, for the app to register. */
+export const SETTINGS_RESPONSE = resourceDocument(
+  'ownership_settings',
+  'The organization',
+  Type.Object(
+    {
+      auto_tag: Type.Boolean(),
+      confidence_level: Type.String({ description: 'The lowest confidence band that is auto-tagged' }),
+      version: Type.Integer(),
+    },
+    CLOSED,
+  ),
+  'The ownership settings',
+);
+export const UNTAGGED_FINDINGS_RESPONSE = resourceDocument(
+  'ownership_untagged_findings',
+  'The organization',
+  Type.Object({ total: Type.Integer(), high_confidence: Type.Integer(), medium_confidence: Type.Integer(), low_confidence: Type.Integer() }, CLOSED),
+  'Counts of the open findings without a team tag, by the confidence band of their answer',
+);
+
 export const OWNERSHIP_COMPONENTS = [OWNERSHIP_EVIDENCE_VERSION, OWNERSHIP_INFERENCE_SOURCE, OWNERSHIP_HISTORY_RESPONSE];

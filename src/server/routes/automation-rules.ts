@@ -17,6 +17,7 @@ import {
 import { RULE_KINDS, ruleData, type RuleBody, type RuleKind, type RuleReorderBody } from '../../findings/automation-rule-kinds.js';
 import { BODY_ERRORS, NO_BODY, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
+import { unixMs } from '../openapi-json-api.js';
 
 const BASE = '/api/v2/security/findings/automation';
 const tags = ['Security findings automation rules'];
@@ -49,7 +50,6 @@ function clientOperation(verb: string, segment: string, plural = false): string 
 }
 
 const USER = Type.Object({ id: Type.String(), name: Type.String(), type: Type.Literal('user') });
-const Instant = (description: string) => Type.Integer({ description: `${description} (Unix ms)` });
 
 /** One rule as `ruleData` answers it (the client's <Type>RuleDataResponse). */
 function ruleDataSchema(kind: RuleKind) {
@@ -61,9 +61,9 @@ function ruleDataSchema(kind: RuleKind) {
       enabled: Type.Boolean(),
       rule: Type.Object({ finding_types: Type.Array(Type.String()), query: Type.String() }),
       action: kind.action,
-      created_at: Instant('When it was created'),
+      created_at: unixMs('When it was created'),
       created_by: USER,
-      modified_at: Instant('When it was last changed'),
+      modified_at: unixMs('When it was last changed'),
       modified_by: USER,
     }),
   });

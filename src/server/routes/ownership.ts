@@ -14,38 +14,20 @@ import { OWNER_TYPES, type OwnerType } from '../../ownership/owner-type.js';
 import { StringEnum } from '../../schema-types.js';
 import { BODY_ERRORS, NO_BODY, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
-import { CLOSED, resourceDocument } from '../openapi-json-api.js';
 import {
   FEEDBACK_RESULT_RESPONSE,
   INFERENCE_LIST_RESPONSE,
   INFERENCE_RESPONSE,
   OWNERSHIP_EVIDENCE_RESPONSE,
   OWNERSHIP_HISTORY_RESPONSE,
+  SETTINGS_RESPONSE,
+  UNTAGGED_FINDINGS_RESPONSE,
 } from '../openapi-ownership-schemas.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
 // The response schemas document (the client's models describe these bodies); they are sent as built.
 const options = { config, serializerCompiler: jsonAsIs };
-const SETTINGS = resourceDocument(
-  'ownership_settings',
-  'The organization',
-  Type.Object(
-    {
-      auto_tag: Type.Boolean(),
-      confidence_level: Type.String({ description: 'The lowest confidence band that is auto-tagged' }),
-      version: Type.Integer(),
-    },
-    CLOSED,
-  ),
-  'The ownership settings',
-);
-const UNTAGGED = resourceDocument(
-  'ownership_untagged_findings',
-  'The organization',
-  Type.Object({ total: Type.Integer(), high_confidence: Type.Integer(), medium_confidence: Type.Integer(), low_confidence: Type.Integer() }, CLOSED),
-  'Counts of the open findings without a team tag, by the confidence band of their answer',
-);
 /** A conditional read: the body with its ETag, or a 304 when If-None-Match names the current one. */
 const conditional = (body: TSchema) => responses({ 200: body, 304: NO_BODY('The copy the client holds (If-None-Match) is current') }, [404]);
 const tags = ['CSM Ownership'];
@@ -133,7 +115,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         summary: 'Get ownership settings',
         operationId: 'getOwnershipSettings',
         querystring: NO_PARAMETERS,
-        response: responses({ 200: SETTINGS }),
+        response: responses({ 200: SETTINGS_RESPONSE }),
       },
     },
     async (request) => readSettings(db, request.principal.orgId),
@@ -148,7 +130,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         operationId: 'postOwnershipSettings',
         querystring: NO_PARAMETERS,
         body: SETTINGS_BODY,
-        response: responses({ 200: SETTINGS }, BODY_ERRORS),
+        response: responses({ 200: SETTINGS_RESPONSE }, BODY_ERRORS),
       },
     },
     async (request) => updateSettings(db, request.principal.orgId, request.body),
@@ -162,7 +144,7 @@ export const ownershipRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         summary: 'Count findings without a team tag by confidence band',
         operationId: 'getOwnershipUntaggedFindings',
         querystring: NO_PARAMETERS,
-        response: responses({ 200: UNTAGGED }),
+        response: responses({ 200: UNTAGGED_FINDINGS_RESPONSE }),
       },
     },
     async (request) => untaggedFindings(db, request.principal.orgId),

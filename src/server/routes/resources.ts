@@ -24,6 +24,7 @@ import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../pos
 import { INVENTORY_CSV_COLUMNS, exportInventory } from '../../posture/inventory-export.js';
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
 import { BODY_ERRORS, responses } from '../openapi-responses.js';
+import { unixMs } from '../openapi-json-api.js';
 
 const MAX_ITEMS = 1000;
 const tags = ['Resources'];
@@ -120,7 +121,6 @@ type ListQuery = Static<typeof LIST_QUERY>;
 
 // What the routes answer (these are Steward's own shapes, so they are declared whole: the OpenAPI document shows them).
 const Nullable = <T extends TSchema>(t: T, description: string) => Type.Union([t, Type.Null()], { description });
-const Instant = (description: string) => Type.Integer({ description: `${description} (Unix ms)` });
 const IAC = Type.Optional(
   Type.Object({ repo: Type.String(), path: Type.String() }, { description: 'The infrastructure-as-code root module that manages it' }),
 );
@@ -138,7 +138,7 @@ const COMMON_ATTRIBUTES = {
 };
 const VERSION = Type.Object({
   version: Type.Integer({ description: '1 for the first version, then one more for each change' }),
-  valid_from: Instant('When this version began'),
+  valid_from: unixMs('When this version began'),
   valid_to: Nullable(Type.Integer(), 'When the next version replaced it (Unix ms); null while it is in force'),
   deleted: Type.Boolean({ description: 'This version is the deletion of the resource' }),
   ...WHERE_FROM,
@@ -154,7 +154,7 @@ const RESOURCE_RESPONSE = Type.Object({
       cloud_provider: Type.String({ description: 'aws, gcp or azure' }),
       configuration: CONFIGURATION,
       observed_at: Nullable(Type.Integer(), 'When it was last observed (Unix ms); null at a snapshot_timestamp (not kept per version)'),
-      first_seen_at: Instant('When it was first seen'),
+      first_seen_at: unixMs('When it was first seen'),
       version: Type.Integer({ description: 'The version in force' }),
       deleted: Type.Boolean({ description: 'The version in force is its deletion' }),
       iac: IAC,
@@ -162,7 +162,7 @@ const RESOURCE_RESPONSE = Type.Object({
       versions: Type.Array(VERSION, { description: 'Every version, oldest first; at a snapshot_timestamp, those begun by then, as they stood then' }),
     }),
   }),
-  meta: Type.Optional(Type.Object({ snapshot_timestamp: Instant('The instant read, when one was asked for') })),
+  meta: Type.Optional(Type.Object({ snapshot_timestamp: unixMs('The instant read, when one was asked for') })),
 });
 const LIST_RESPONSE = Type.Object({
   data: Type.Array(
@@ -173,9 +173,9 @@ const LIST_RESPONSE = Type.Object({
         ...COMMON_ATTRIBUTES,
         cloud_provider: Type.String({ description: 'aws, gcp or azure' }),
         version: Type.Integer({ description: 'The version in force at the instant' }),
-        valid_from: Instant('When that version began'),
+        valid_from: unixMs('When that version began'),
         ...WHERE_FROM,
-        first_seen_at: Instant('When it was first seen'),
+        first_seen_at: unixMs('When it was first seen'),
         iac: IAC,
       }),
     }),
@@ -187,7 +187,7 @@ const LIST_RESPONSE = Type.Object({
       total_filtered_count: Type.Integer({ description: 'How many resources the filters select at the instant' }),
       cursor: Type.Optional(Type.String({ description: 'Send as page[cursor] for the next page; absent on the last page' })),
     }),
-    snapshot_timestamp: Instant('The instant every page of this listing reads'),
+    snapshot_timestamp: unixMs('The instant every page of this listing reads'),
   }),
 });
 

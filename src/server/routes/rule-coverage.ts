@@ -20,6 +20,7 @@ import {
 import { idParameter } from '../input-checks.js';
 import { decodePositionCursor, encodePositionCursor, nextPageLink } from '../position-cursor.js';
 import { responses } from '../openapi-responses.js';
+import { unixMs } from '../openapi-json-api.js';
 
 const tags = ['Rules'];
 // Coverage is read beside the findings it counts: it spends their budget.
@@ -53,7 +54,6 @@ type GapsQuery = Static<typeof GAPS_QUERY>;
 const RULE_PARAMS = Type.Object({ rule_id: Type.String({ description: 'A rule id of the rule pack (steward rules list)' }) });
 
 // What the routes answer (Steward's own shapes, declared whole: the OpenAPI document shows them).
-const Instant = (description: string) => Type.Integer({ description: `${description} (Unix ms)` });
 const COUNTS = {
   pass: Type.Integer({ description: '(resource, rule) pairs that pass' }),
   fail: Type.Integer({ description: '(resource, rule) pairs that fail' }),
@@ -86,7 +86,7 @@ const COVERAGE_RESPONSE = Type.Object({
     { description: "Every rule of the pack the filters select (by resource type, then id); counts of the pack's own findings only" },
   ),
   meta: Type.Object({
-    snapshot_timestamp: Instant('The instant read'),
+    snapshot_timestamp: unixMs('The instant read'),
     resource_types: Type.Array(Type.Object({ resource_type: Type.String(), rules: Type.Integer({ description: 'Rules of this type' }), ...COUNTS }), {
       description: 'The same counts summed per resource type',
     }),
@@ -103,7 +103,7 @@ const GAPS_RESPONSE = Type.Object({
         name: Type.Union([Type.String(), Type.Null()], { description: 'The resource name as the inventory has it now' }),
         missing_fields: Type.Array(Type.String(), { description: 'The deciding fields its configuration lacked' }),
         source: Type.Union([Type.String(), Type.Null()], { description: 'Where the version that lacked them came from' }),
-        not_evaluated_since: Instant('Since when the rule could not judge it, for these fields and this source'),
+        not_evaluated_since: unixMs('Since when the rule could not judge it, for these fields and this source'),
       }),
     }),
     { description: 'The resources the rule could not judge at the instant, by resource id' },
@@ -114,7 +114,7 @@ const GAPS_RESPONSE = Type.Object({
       total_filtered_count: Type.Integer({ description: 'How many resources the rule could not judge at the instant' }),
       cursor: Type.Optional(Type.String({ description: 'Send as page[cursor] for the next page; absent on the last page' })),
     }),
-    snapshot_timestamp: Instant('The instant every page of this listing reads'),
+    snapshot_timestamp: unixMs('The instant every page of this listing reads'),
   }),
 });
 
