@@ -51,10 +51,13 @@ export function decodePositionCursor(
   return { after: c.after, snapshot: c.snapshot, total: c.total };
 }
 
-/** This listing's URL (`path`, else the path as sent) with the next page's cursor, every other parameter as sent. */
+/**
+ * This listing's absolute URL (`path`, else the path as sent) with the next page's cursor, every other parameter as
+ * sent: absolute, as the findings and Security Findings listings' links are, so a client follows any of them alike.
+ */
 export function nextPageLink(request: FastifyRequest, cursor: string, path?: string): string {
   const q = request.url.indexOf('?');
   const params = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
   params.set('page[cursor]', cursor);
-  return `${path ?? (q < 0 ? request.url : request.url.slice(0, q))}?${params.toString()}`;
+  return `${request.protocol}://${request.host}${path ?? (q < 0 ? request.url : request.url.slice(0, q))}?${params.toString()}`;
 }

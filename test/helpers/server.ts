@@ -52,7 +52,8 @@ export async function startTestServer(opts: { rateLimits?: string; org?: string;
       if (!headers.has('DD-API-KEY')) headers.set('DD-API-KEY', keys.apiKey);
       if (!headers.has('DD-APPLICATION-KEY')) headers.set('DD-APPLICATION-KEY', keys.appKey);
       if (init.body && typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      return fetch(server.url + path, { ...init, headers });
+      // A listing's links.next is absolute: it is followed as it is.
+      return fetch(/^https?:\/\//.test(path) ? path : server.url + path, { ...init, headers });
     },
     async stop() {
       await server.stop();

@@ -248,6 +248,8 @@ test('paging with the signed cursor visits every item exactly once', async () =>
       assert.ok(body.data.length <= limit);
       seen.push(...body.data.map((i) => i.id));
       assert.equal(body.links?.next === undefined, body.meta.page.cursor === undefined);
+      // Absolute, as the findings listings' links are.
+      if (body.links?.next !== undefined) assert.ok(body.links.next.startsWith(`${s.url}${QUEUE}?`), body.links.next);
       next = body.links?.next;
       pages++;
     }

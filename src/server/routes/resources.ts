@@ -181,7 +181,7 @@ const LIST_RESPONSE = Type.Object({
     }),
     { description: 'The resources in force at the instant (a deleted resource is absent), by resource id; GET one for its configuration' },
   ),
-  links: Type.Optional(Type.Object({ next: Type.String({ description: 'The next page: this listing with page[cursor]' }) })),
+  links: Type.Optional(Type.Object({ next: Type.String({ description: "The next page: this listing's absolute URL with page[cursor]" }) })),
   meta: Type.Object({
     page: Type.Object({
       total_filtered_count: Type.Integer({ description: 'How many resources the filters select at the instant' }),

@@ -85,7 +85,7 @@ const RESPONSE = Type.Object({
     }),
     { description: 'Best first: score descending, then resource id' },
   ),
-  links: Type.Optional(Type.Object({ next: Type.String({ description: 'The next page: this listing with page[cursor]' }) })),
+  links: Type.Optional(Type.Object({ next: Type.String({ description: "The next page: this listing's absolute URL with page[cursor]" }) })),
   meta: Type.Object({
     page: Type.Object({
       limit: Type.Integer(),

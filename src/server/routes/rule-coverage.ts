@@ -108,7 +108,7 @@ const GAPS_RESPONSE = Type.Object({
     }),
     { description: 'The resources the rule could not judge at the instant, by resource id' },
   ),
-  links: Type.Optional(Type.Object({ next: Type.String({ description: 'The next page: this listing with page[cursor]' }) })),
+  links: Type.Optional(Type.Object({ next: Type.String({ description: "The next page: this listing's absolute URL with page[cursor]" }) })),
   meta: Type.Object({
     page: Type.Object({
       total_filtered_count: Type.Integer({ description: 'How many resources the rule could not judge at the instant' }),
