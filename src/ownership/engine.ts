@@ -9,6 +9,7 @@ import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-comb
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
 import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
+import { CEILING_NOTE, confidenceCeiling } from './confidence-ceiling.js';
 
 /** The wire shows confidence as a string with four decimals. */
 export function formatConfidence(confidence: number): string {
@@ -19,8 +20,8 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
   const collected = collectVotes(evidence, settings, weights);
   const populationOf = (type: OwnerType) => evidence.directory?.population?.[type] ?? settings.default_population[type];
   const reweigh = (vs: Vote[]) => reweighVotes(vs, weights.learnt ?? {}, evidence.piece_labels);
-  // Owner tags naming a person are weighed against the team answer; marking them moves no team vote, so that answer
-  // is the same before and after.
+  // Owner tags, creators and modifiers naming a person are weighed against the team answer; marking them moves no team
+  // vote, so that answer is the same before and after.
   const teamAnswer = coOwnersOf(scoreCandidates(reweigh(collected.votes), 'team', populationOf('team'))).map((c) => c.handle);
   const votes = reweigh(markOutsideTeam(collected.votes, teamAnswer));
   const dropped = collected.dropped;
@@ -33,13 +34,16 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
     const [winner, ...rivals] = ranked;
     const coOwners = coOwnersOf(ranked);
     const tie = coOwners.length > 1 ? coOwners.map((c) => c.handle) : undefined;
+    const calibrated = winner ? applyCalibration(weights.calibration?.[type], winner.posterior) : 0;
+    const ceiling = winner ? confidenceCeiling(type, winner.votes) : 1;
     const base = winner
       ? {
           owner_type: type,
           owner_handle: winner.handle,
           status: 'suggested' as const,
-          confidence: round4(applyCalibration(weights.calibration?.[type], winner.posterior)),
-          explanation: explain(type, winner, rivals, coOwners) + reliabilityBasisNote(weights.learnt, type),
+          confidence: round4(Math.min(calibrated, ceiling)),
+          explanation:
+            explain(type, winner, rivals, coOwners) + (calibrated > ceiling ? CEILING_NOTE : '') + reliabilityBasisNote(weights.learnt, type),
           sources: winner.votes.map((v) => toSource(v, tie)),
         }
       : {

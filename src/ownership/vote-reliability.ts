@@ -15,8 +15,9 @@ import { pieceReliabilityOf, type PieceReliabilities } from './label-model.js';
 export const PIECE_PRIOR_STRENGTH = 3;
 
 /**
- * An owner tag naming someone outside the team answer is right only where that answer is wrong (or the person sits in
- * two teams): its prior counts this share of its kind's, and the label model learns the rest per organization.
+ * An owner tag, creator or modifier naming someone outside the team answer is right only where that answer is wrong
+ * (or the person sits in two teams): its prior counts this share of its kind's, and the label model learns the rest
+ * per organization.
  */
 export const OUTSIDE_TEAM_FACTOR = 0.3;
 
@@ -28,7 +29,7 @@ export const DEPARTED_OWNER_PRIOR_MEAN = 0.01;
 
 /**
  * A vote's class: its kind, `:catch_all` when a CODEOWNERS rule matching everything named a Terraform root's owner, `:via` when it reaches a team through a named person's membership without being a
- * membership kind of its own, `:outside` when an owner tag names a person outside the team answer, `:left` when that
+ * membership kind of its own, `:outside` when an owner tag, creator or modifier names a person outside the team answer, `:left` when that
  * person has left. Each class is right at its own rate.
  */
 export function voteClassOf(v: Pick<Vote, 'kind' | 'detail' | 'outside_team'>): string {
@@ -41,18 +42,23 @@ export function voteClassOf(v: Pick<Vote, 'kind' | 'detail' | 'outside_team'>): 
   return c;
 }
 
+/** The kinds of user vote weighed against the team answer (markOutsideTeam). */
+export const KINDS_WEIGHED_AGAINST_TEAM: readonly string[] = ['owner_tag', 'creator', 'modifier'];
+
 /**
- * Marks the owner tags naming a person in none of the answer's teams (the team answer and its co-owners), weakened as
- * their class prior says until the organization's fit gives them a reliability of their own: the person behind a
- * resource works in its owning team, so such a tag is most often stale. Creators and modifiers are not split so:
- * measured on the benchmark's shapes, those inside the team then reached the high band at under 0.90 precision.
- * People the directory does not know are left as they are.
+ * Marks the owner tags, creators and modifiers naming a person in none of the answer's teams (the team answer and its
+ * co-owners), weakened as their class prior says until the organization's fit gives them a reliability of their own:
+ * the person behind a resource works in its owning team, so such a tag is most often stale, and such a creator most
+ * often built it for another team. Measured on the benchmark's shapes, a lone creator outside the team answer is its
+ * owner 0.01-0.44 of the time and one inside 0.58-0.94; in one class the fit, which gives a class one rate, placed both
+ * at 0.40-0.84 (those inside, calibrated, would reach the high band: confidence-ceiling.ts). People the directory does
+ * not know are left as they are.
  */
 export function markOutsideTeam(votes: Vote[], teamAnswer: string[]): Vote[] {
   if (teamAnswer.length === 0) return votes;
   const answer = new Set(teamAnswer.map((t) => t.toLowerCase()));
   return votes.map((v) =>
-    v.owner_type === 'user' && v.kind === 'owner_tag' && v.member_of && !v.member_of.some((t) => answer.has(t.toLowerCase()))
+    v.owner_type === 'user' && KINDS_WEIGHED_AGAINST_TEAM.includes(v.kind) && v.member_of && !v.member_of.some((t) => answer.has(t.toLowerCase()))
       ? { ...v, outside_team: true, reliability: v.reliability * OUTSIDE_TEAM_FACTOR }
       : v,
   );

@@ -55,7 +55,7 @@ test('an owner tag naming someone outside the team answer is a class of its own 
   assert.ok(Math.abs(outside.confidence - inside.confidence * OUTSIDE_TEAM_FACTOR) < 1e-3, `${outside.confidence} vs ${inside.confidence}`);
 });
 
-test('only owner tags of people the directory knows are weighed against the team answer', () => {
+test('owner tags, creators and modifiers of people the directory knows are weighed against the team answer', () => {
   const vote = (kind: Vote['kind'], member_of?: string[]): Vote => ({
     owner_type: 'user',
     handle: 'carol',
@@ -65,16 +65,24 @@ test('only owner tags of people the directory knows are weighed against the team
     detail: {},
     ...(member_of ? { member_of } : {}),
   });
-  const [tag, creator, unknown] = markOutsideTeam([vote('owner_tag', ['search']), vote('creator', ['search']), vote('owner_tag')], ['Payments']);
+  const [tag, creator, modifier, ciOwner, unknown] = markOutsideTeam(
+    [vote('owner_tag', ['search']), vote('creator', ['search']), vote('modifier', ['search']), vote('ci_codeowners', ['search']), vote('owner_tag')],
+    ['Payments'],
+  );
   assert.equal(tag!.outside_team, true);
   assert.equal(voteClassOf(tag!), 'owner_tag:outside');
-  assert.equal(creator!.outside_team, undefined, 'creators are not split by the team answer');
+  assert.equal(voteClassOf(creator!), 'creator:outside');
+  assert.equal(voteClassOf(modifier!), 'modifier:outside');
+  assert.ok(Math.abs(creator!.reliability - 0.9 * OUTSIDE_TEAM_FACTOR) < 1e-9, 'weakened as its class prior says');
+  assert.equal(ciOwner!.outside_team, undefined, 'a CODEOWNERS person is not weighed so');
   assert.equal(unknown!.outside_team, undefined, 'nobody to compare with the team answer');
+  assert.equal(markOutsideTeam([vote('creator', ['payments'])], ['payments'])[0]!.outside_team, undefined, 'a creator inside the team');
   assert.equal(markOutsideTeam([vote('owner_tag', ['payments'])], ['PAYMENTS'])[0]!.outside_team, undefined, 'compared without case');
   assert.equal(markOutsideTeam([vote('owner_tag', ['search'])], [])[0]!.outside_team, undefined, 'no team answer, nothing to weigh');
   assert.equal(markOutsideTeam([vote('owner_tag', ['search'])], ['payments', 'search'])[0]!.outside_team, undefined, 'a co-owner');
   const prior = classPrior('owner_tag:outside');
   assert.ok(Math.abs(mean(prior) - mean(classPrior('owner_tag')) * OUTSIDE_TEAM_FACTOR) < 1e-9);
+  assert.ok(Math.abs(mean(classPrior('creator:outside')) - mean(classPrior('creator')) * OUTSIDE_TEAM_FACTOR) < 1e-9);
 });
 
 test('for the user type, a CODEOWNERS person counts one team member in people-per-team, in the engine and in the prior', () => {
