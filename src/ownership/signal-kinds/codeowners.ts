@@ -3,7 +3,7 @@
 import type { CodeownersPiece, CodeownersRuleMatch } from '../evidence.js';
 import type { SignalKind } from './index.js';
 import type { Vote, VoteDetail, SignalKindModule } from './kind.js';
-import { ref } from './kind.js';
+import { ref, visibleName } from './kind.js';
 import type { OwnerType } from '../owner-type.js';
 import { code } from '../markdown-code.js';
 
@@ -33,8 +33,9 @@ export function isCatchAllPattern(pattern: string): boolean {
   return /^[*/]*$/.test(pattern.trim());
 }
 
-/** A CODEOWNERS owner as written: `@org/team`, `@user` or an email. */
-function parseCodeowner(raw: string): { type: 'team' | 'user'; handle: string } {
+/** A CODEOWNERS owner as written (`@org/team`, `@user` or an email), as it reads (visibleName). */
+function parseCodeowner(written: string): { type: 'team' | 'user'; handle: string } {
+  const raw = visibleName(written);
   if (raw.startsWith('@') && raw.includes('/')) return { type: 'team', handle: raw.slice(raw.indexOf('/') + 1) };
   if (raw.startsWith('@')) return { type: 'user', handle: raw.slice(1) };
   return { type: 'user', handle: raw };

@@ -90,9 +90,20 @@ export interface SignalKindModule<K extends string = string> {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * A name as a person reads it: without Unicode format characters (zero-width spaces and joiners, bidi controls, soft
+ * hyphens), which print as nothing. Left in, `pay\u200bments` would be an owner of its own that reads as `payments`:
+ * pasted by accident, or written to pass for another team.
+ */
+export function visibleName(name: string): string {
+  return name.replace(/\p{Cf}/gu, '');
+}
+
+/** A tag's key (lower case) and value, each as it reads (visibleName). */
 export function splitTag(tag: string): [string, string] {
-  const i = tag.indexOf(':');
-  return i < 0 ? [lower(tag), ''] : [lower(tag.slice(0, i)), tag.slice(i + 1)];
+  const visible = visibleName(tag);
+  const i = visible.indexOf(':');
+  return i < 0 ? [lower(visible), ''] : [lower(visible.slice(0, i)), visible.slice(i + 1)];
 }
 
 export function ref(piece: EvidenceMeta, id: string): EvidenceVersion {
