@@ -5,9 +5,7 @@ import { DEFAULT_ENGINE_SETTINGS, type ResourceEvidence } from '../../src/owners
 import { defaultWeights, type SignalWeights } from '../../src/ownership/calibration.js';
 import { bandOf, HIGH_ABOVE } from '../../src/ownership/confidence-bands.js';
 import { CEILING_NOTE, confidenceCeiling } from '../../src/ownership/confidence-ceiling.js';
-
-const AT = '2024-05-01T00:00:00Z';
-const meta = (source: string, version: string | number = 1) => ({ source, version, observed_at: AT });
+import { AT, bucketEvidence, meta } from '../helpers/ownership-evidence.js';
 
 const event = (id: string, action: 'create' | 'modify', user: string) => ({
   ...meta('cloudtrail', id),
@@ -18,17 +16,7 @@ const event = (id: string, action: 'create' | 'modify', user: string) => ({
   user,
 });
 
-function evidence(tags: string[], audit: ReturnType<typeof event>[]): ResourceEvidence {
-  return {
-    resource: { ...meta('resource', 'r1'), resource_id: 'arn:aws:s3:::b1', resource_type: 'aws_s3_bucket', name: 'b1', tags },
-    directory: {
-      users: [{ ...meta('directory'), handle: 'alice', email: 'alice@x.com', active: true, teams: ['payments'] }],
-      teams: [{ ...meta('directory'), handle: 'payments' }],
-      population: { team: 10, user: 50, service: 20 },
-    },
-    audit,
-  };
-}
+const evidence = (tags: string[], audit: ReturnType<typeof event>[]): ResourceEvidence => bucketEvidence(tags, { audit });
 
 /** An organization whose fit found its creators and modifiers right nearly always. */
 const trusting: SignalWeights = {

@@ -15,26 +15,14 @@ import {
 } from '../../src/ownership/vote-reliability.js';
 import type { Vote } from '../../src/ownership/signal-kinds/kind.js';
 import { reviewerShare } from '../../src/ownership/signal-kinds/codeowners.js';
+import { bucketEvidence, paymentsCodeowners } from '../helpers/ownership-evidence.js';
 
-const AT = '2024-05-01T00:00:00Z';
-const meta = (source: string, version: string | number = 1) => ({ source, version, observed_at: AT });
 const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
 
 // Two active people, each in one team of their own.
 const PEOPLE = { alice: 'payments', carol: 'search' };
 
-function evidence(tags: string[], extra: Partial<ResourceEvidence> = {}): ResourceEvidence {
-  const people = Object.entries(PEOPLE);
-  return {
-    resource: { ...meta('resource', 'r1'), resource_id: 'arn:aws:s3:::b1', resource_type: 'aws_s3_bucket', name: 'b1', tags },
-    directory: {
-      users: people.map(([handle, team]) => ({ ...meta('directory'), handle, email: `${handle}@x.com`, active: true, teams: [team] })),
-      teams: people.map(([, handle]) => ({ ...meta('directory'), handle })),
-      population: { team: 10, user: 50, service: 20 },
-    },
-    ...extra,
-  };
-}
+const evidence = (tags: string[], extra: Partial<ResourceEvidence> = {}) => bucketEvidence(tags, extra, PEOPLE);
 
 const userAnswer = (ev: ResourceEvidence) => infer(ev, DEFAULT_ENGINE_SETTINGS, defaultWeights())[1]!;
 
@@ -92,15 +80,7 @@ test('for the user type, a CODEOWNERS person counts one team member in people-pe
   const context = { type: 'user' as const, population: { team: 10, user: 50 } };
   assert.ok(Math.abs(mean(classPrior('iac_codeowners', context)) - mean(classPrior('iac_codeowners')) * 0.2) < 1e-9);
   assert.equal(mean(classPrior('iac_codeowners', { ...context, type: 'team' })), mean(classPrior('iac_codeowners')), 'the team type keeps its prior');
-  const codeowners = {
-    ...meta('codeowners', 'sha1'),
-    id: 'org/infra//teams/payments',
-    origin: 'iac' as const,
-    repository: 'org/infra',
-    path: 'teams/payments',
-    rules: [{ line: 3, pattern: '/teams/payments/', owners: ['@org/payments', 'alice@x.com'], catch_all: false }],
-    owners: ['@org/payments', 'alice@x.com'],
-  };
+  const codeowners = paymentsCodeowners(['@org/payments', 'alice@x.com']);
   const user = userAnswer(evidence([], { codeowners: [codeowners] }));
   assert.equal(user.owner_handle, 'alice');
   assert.ok(Math.abs(user.confidence - 0.8 * 0.2) < 1e-3, `${user.confidence}`);

@@ -4,23 +4,10 @@ import { infer } from '../../src/ownership/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type ResourceEvidence } from '../../src/ownership/evidence.js';
 import { defaultWeights } from '../../src/ownership/calibration.js';
 import { splitTag, visibleName } from '../../src/ownership/signal-kinds/kind.js';
+import { bucketEvidence as evidence, paymentsCodeowners } from '../helpers/ownership-evidence.js';
 
-const AT = '2024-05-01T00:00:00Z';
-const meta = (source: string, version: string | number = 1) => ({ source, version, observed_at: AT });
 const ZWSP = '\u200b';
 const RLO = '\u202e';
-
-function evidence(tags: string[], extra: Partial<ResourceEvidence> = {}): ResourceEvidence {
-  return {
-    resource: { ...meta('resource', 'r1'), resource_id: 'arn:aws:s3:::b1', resource_type: 'aws_s3_bucket', name: 'b1', tags },
-    directory: {
-      users: [{ ...meta('directory'), handle: 'alice', email: 'alice@x.com', active: true, teams: ['payments'] }],
-      teams: [{ ...meta('directory'), handle: 'payments' }],
-      population: { team: 10, user: 50, service: 20 },
-    },
-    ...extra,
-  };
-}
 
 const answers = (ev: ResourceEvidence) => infer(ev, DEFAULT_ENGINE_SETTINGS, defaultWeights());
 
@@ -40,15 +27,7 @@ test("a tag's hidden characters make no owner of their own: the tag names the ow
 });
 
 test('a CODEOWNERS owner with hidden characters is the owner it reads as', () => {
-  const codeowners = {
-    ...meta('codeowners', 'sha1'),
-    id: 'org/infra//teams/payments',
-    origin: 'iac' as const,
-    repository: 'org/infra',
-    path: 'teams/payments',
-    rules: [{ line: 3, pattern: '/teams/payments/', owners: [`@org/pay${ZWSP}ments`, `ali${ZWSP}ce@x.com`], catch_all: false }],
-    owners: [`@org/pay${ZWSP}ments`, `ali${ZWSP}ce@x.com`],
-  };
+  const codeowners = paymentsCodeowners([`@org/pay${ZWSP}ments`, `ali${ZWSP}ce@x.com`]);
   const [team, user] = answers(evidence([], { codeowners: [codeowners] }));
   assert.equal(team!.owner_handle, 'payments');
   assert.equal(user!.owner_handle, 'alice');
