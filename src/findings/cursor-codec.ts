@@ -3,16 +3,16 @@
 // only ever accepted by the organization it was issued to, with the filters it was issued for; anything else is a 400
 // naming where the cursor came from.
 import { createHash } from 'node:crypto';
-import { cursorError, signedCursorCodec, type CursorSource } from '../server/signed-cursor.js';
+import { cursorError, isOptionalInstant, signedCursorCodec, type CursorSource } from '../server/signed-cursor.js';
+import type { PinnedSnapshot } from '../pinned-snapshot.js';
 import { SEVERITIES, type Severity } from '../posture/resource.js';
 import { canonicalFilter, type FilterNode } from './filter-tree.js';
 
-export interface CursorPosition {
+/** `snapshot`: the first page's instant (Unix ms); `asked`: the later instant it was asked for, if any. */
+export interface CursorPosition extends PinnedSnapshot {
   /** The last finding of the page before. */
   afterId: string;
   afterStatus: Severity;
-  /** The first page's snapshot instant (Unix ms). */
-  snapshot: number;
   /** The listing's exact count at that instant: it cannot change, so later pages need not count again. */
   total: number;
 }
@@ -23,6 +23,7 @@ interface CursorBody {
   snapshot: number;
   total: number;
   filters: string;
+  asked?: number;
 }
 
 export function filterHash(filter: FilterNode): string {
@@ -30,7 +31,7 @@ export function filterHash(filter: FilterNode): string {
 }
 
 const codec = signedCursorCodec<CursorBody>({
-  fields: ['after', 'values', 'snapshot', 'total', 'filters'],
+  fields: ['after', 'values', 'snapshot', 'total', 'filters', 'asked'],
   encoding: 'base64',
   isShape: (body) =>
     typeof body.after === 'string' &&
@@ -42,7 +43,8 @@ const codec = signedCursorCodec<CursorBody>({
     (body.snapshot as number) >= 0 &&
     Number.isSafeInteger(body.total) &&
     (body.total as number) >= 0 &&
-    typeof body.filters === 'string',
+    typeof body.filters === 'string' &&
+    isOptionalInstant(body.asked),
 });
 
 export function encodeCursor(secret: string, orgId: string, filter: FilterNode, position: CursorPosition): string {
@@ -52,6 +54,7 @@ export function encodeCursor(secret: string, orgId: string, filter: FilterNode, 
     snapshot: position.snapshot,
     total: position.total,
     filters: filterHash(filter),
+    ...(position.asked !== undefined ? { asked: position.asked } : {}),
   });
 }
 
@@ -65,18 +68,23 @@ function checkFilters(issuedFor: string, filter: FilterNode, source: CursorSourc
 export function decodeCursor(secret: string, orgId: string, filter: FilterNode, cursor: string, source: CursorSource): CursorPosition {
   const body = codec.decode(secret, orgId, cursor, source);
   checkFilters(body.filters, filter, source);
-  return { afterId: body.after, afterStatus: body.values[0] as Severity, snapshot: body.snapshot, total: body.total };
+  return {
+    afterId: body.after,
+    afterStatus: body.values[0] as Severity,
+    snapshot: body.snapshot,
+    total: body.total,
+    ...(body.asked !== undefined ? { asked: body.asked } : {}),
+  };
 }
 
 /**
  * The security findings listing's cursor: the same discipline (signed, bound to the organization and the filters,
  * pinned to the first page's instant), positioned by detection change time and id, for one sort direction.
  */
-export interface ChangedAtCursorPosition {
+export interface ChangedAtCursorPosition extends PinnedSnapshot {
   afterId: string;
   afterChangedAt: number;
   descending: boolean;
-  snapshot: number;
 }
 
 interface ChangedAtCursorBody {
@@ -85,10 +93,11 @@ interface ChangedAtCursorBody {
   order: 'asc' | 'desc';
   snapshot: number;
   filters: string;
+  asked?: number;
 }
 
 const changedAtCodec = signedCursorCodec<ChangedAtCursorBody>({
-  fields: ['after', 'changed_at', 'order', 'snapshot', 'filters'],
+  fields: ['after', 'changed_at', 'order', 'snapshot', 'filters', 'asked'],
   // It travels in links.next, a URL.
   encoding: 'base64url',
   isShape: (body) =>
@@ -98,7 +107,8 @@ const changedAtCodec = signedCursorCodec<ChangedAtCursorBody>({
     (body.order === 'asc' || body.order === 'desc') &&
     Number.isSafeInteger(body.snapshot) &&
     (body.snapshot as number) >= 0 &&
-    typeof body.filters === 'string',
+    typeof body.filters === 'string' &&
+    isOptionalInstant(body.asked),
 });
 
 export function encodeChangedAtCursor(secret: string, orgId: string, filter: FilterNode, position: ChangedAtCursorPosition): string {
@@ -108,6 +118,7 @@ export function encodeChangedAtCursor(secret: string, orgId: string, filter: Fil
     order: position.descending ? 'desc' : 'asc',
     snapshot: position.snapshot,
     filters: filterHash(filter),
+    ...(position.asked !== undefined ? { asked: position.asked } : {}),
   });
 }
 
@@ -125,13 +136,11 @@ export function decodeChangedAtCursor(
   if ((body.order === 'desc') !== descending) {
     throw cursorError(source, 'was issued for the other sort order; send the same sort with it, or start again without it');
   }
-  return { afterId: body.after, afterChangedAt: body.changed_at, descending, snapshot: body.snapshot };
-}
-
-/** A cursor pins its pages to its first page's instant: a snapshot_timestamp asked beside it must be that one. */
-export function requireCursorSnapshot(cursorSnapshot: number, requested: number | undefined, source: CursorSource): number {
-  if (requested !== undefined && requested !== cursorSnapshot) {
-    throw cursorError(source, `it belongs to snapshot ${cursorSnapshot}, not ${requested}`);
-  }
-  return cursorSnapshot;
+  return {
+    afterId: body.after,
+    afterChangedAt: body.changed_at,
+    descending,
+    snapshot: body.snapshot,
+    ...(body.asked !== undefined ? { asked: body.asked } : {}),
+  };
 }

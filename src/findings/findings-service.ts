@@ -25,7 +25,9 @@ import {
   type SummaryCounts,
 } from '../store/findings-query.js';
 import { lockCurrentStates, resourcesOfFindings, writeMutes } from '../store/mutes.js';
-import { decodeCursor, requireCursorSnapshot, encodeCursor, filterHash } from './cursor-codec.js';
+import { decodeCursor, encodeCursor, filterHash } from './cursor-codec.js';
+import { requireCursorSnapshot } from '../server/signed-cursor.js';
+import { pinnedSnapshot, pinOf, type PinnedSnapshot } from '../pinned-snapshot.js';
 import { CountCache } from './count-cache.js';
 import { coveredFilter } from './count-coverage.js';
 import { countCovered, summarizeKeptCounts } from '../store/finding-counts.js';
@@ -106,12 +108,13 @@ export async function listFindings(db: Db, orgId: string, req: ListRequest, rule
   const limit = req.limit + 1;
   if (req.cursor) {
     const position = decodeCursor(secret, orgId, req.filter, req.cursor.value, req.cursor);
-    const at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor);
+    const at = requireCursorSnapshot(position, req.snapshotTimestamp, req.cursor);
     const after = { severityRank: severityRank(position.afterStatus), findingId: position.afterId };
     const rows = await queryFindingsPage(db, orgId, { filter: req.filter, at, after, limit });
-    return pageOf(db, secret, orgId, req, { rows, total: position.total, at }, ruleMessages);
+    return pageOf(db, secret, orgId, req, { rows, total: position.total, at, pinned: position }, ruleMessages);
   }
-  return pageOf(db, secret, orgId, req, await firstPage(db, orgId, req.filter, limit, req.snapshotTimestamp), ruleMessages);
+  const first = await firstPage(db, orgId, req.filter, limit, req.snapshotTimestamp);
+  return pageOf(db, secret, orgId, req, { ...first, pinned: pinnedSnapshot(first.at, req.snapshotTimestamp) }, ruleMessages);
 }
 
 /** The page of the rows read (one more than the limit when a next page follows), with its cursor and details. */
@@ -120,7 +123,7 @@ async function pageOf(
   secret: string,
   orgId: string,
   req: ListRequest,
-  { rows, total, at }: { rows: FindingRow[]; total: number; at: number },
+  { rows, total, at, pinned }: { rows: FindingRow[]; total: number; at: number; pinned: PinnedSnapshot },
   ruleMessages: RuleMessages | undefined,
 ): Promise<FindingPage> {
   const findings = rows.slice(0, req.limit);
@@ -130,7 +133,7 @@ async function pageOf(
     page.cursor = encodeCursor(secret, orgId, req.filter, {
       afterId: last.finding_id,
       afterStatus: last.status as (typeof SEVERITIES)[number],
-      snapshot: at,
+      ...pinOf(pinned),
       total,
     });
   }

@@ -5,7 +5,9 @@ import { listingInstant } from '../store/snapshot-clock.js';
 import { cursorSecret } from '../store/server-secrets.js';
 import { findingDetails, firstSeenAt, queryFindingsPage, type FindingDetail, type FindingRow } from '../store/findings-query.js';
 import { ownersAt, type OwnerAt } from '../store/owners-at.js';
-import { decodeChangedAtCursor, requireCursorSnapshot, encodeChangedAtCursor } from './cursor-codec.js';
+import { decodeChangedAtCursor, encodeChangedAtCursor } from './cursor-codec.js';
+import { requireCursorSnapshot } from '../server/signed-cursor.js';
+import { pinnedSnapshot, pinOf, type PinnedSnapshot } from '../pinned-snapshot.js';
 import { withRuleMessages, type RuleMessages } from './findings-service.js';
 import type { SecurityFindingsRequest } from './security-findings-request.js';
 
@@ -30,14 +32,17 @@ export async function listSecurityFindings(
   const secret = await cursorSecret(db);
   const descending = req.sort.startsWith('-');
   let at: number;
+  let pinned: PinnedSnapshot;
   let after: { changedAt: number; findingId: string } | undefined;
   if (req.cursor) {
     // The cursor names itself in errors: a query parameter, or the search body's field.
     const position = decodeChangedAtCursor(secret, orgId, req.filter, descending, req.cursor.value, req.cursor);
-    at = requireCursorSnapshot(position.snapshot, req.snapshotTimestamp, req.cursor);
+    at = requireCursorSnapshot(position, req.snapshotTimestamp, req.cursor);
+    pinned = position;
     after = { changedAt: position.afterChangedAt, findingId: position.afterId };
   } else {
     at = await listingInstant(db, orgId, req.snapshotTimestamp);
+    pinned = pinnedSnapshot(at, req.snapshotTimestamp);
   }
   const rows = await queryFindingsPage(db, orgId, {
     filter: req.filter,
@@ -72,7 +77,7 @@ export async function listSecurityFindings(
       afterId: last.finding_id,
       afterChangedAt: last.evaluation_changed_at,
       descending,
-      snapshot: at,
+      ...pinOf(pinned),
     });
   }
   return page;

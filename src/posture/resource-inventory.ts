@@ -8,6 +8,7 @@ import { NotFound } from '../errors.js';
 import { INPUT_LIMITS, textFieldReason } from '../input-limits.js';
 import { TAG_PATTERN } from '../ingest/resource-items.js';
 import { listingInstant } from '../store/snapshot-clock.js';
+import { pinnedSnapshot, pinOf, type PinnedSnapshot } from '../pinned-snapshot.js';
 import { getResource, type StoredResource } from '../store/resources.js';
 import {
   countInventory,
@@ -61,10 +62,9 @@ export function inventoryFilterHash(filter: InventoryFilter): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }
 
-/** Where a page begins: after a resource id, at the first page's instant, whose exact count it carries. */
-export interface InventoryPosition {
+/** Where a page begins: after a resource id, at the first page's instant (and the one it was asked for), whose exact count it carries. */
+export interface InventoryPosition extends PinnedSnapshot {
   after: string;
-  snapshot: number;
   total: number;
 }
 
@@ -95,7 +95,8 @@ export async function listInventory(db: Db, orgId: string, req: InventoryRequest
   ]);
   const page: InventoryPage = { rows: rows.slice(0, req.limit), total, at };
   const last = page.rows[page.rows.length - 1];
-  if (rows.length > req.limit && last) page.next = { after: last.resource_id, snapshot: at, total };
+  if (rows.length > req.limit && last)
+    page.next = { after: last.resource_id, ...pinOf(req.position ?? pinnedSnapshot(at, req.snapshotTimestamp)), total };
   return page;
 }
 

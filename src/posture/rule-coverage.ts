@@ -17,6 +17,7 @@ import {
 } from '../store/rule-coverage.js';
 import type { InventoryPosition } from './resource-inventory.js';
 import { listingInstant } from '../store/snapshot-clock.js';
+import { pinnedSnapshot, pinOf } from '../pinned-snapshot.js';
 import type { RuleEngine } from './rule-engine.js';
 import type { LoadedRuleEngine } from './rule-pack-engine.js';
 
@@ -211,7 +212,8 @@ export async function coverageGaps(
   ]);
   const page: CoverageGapsPage = { rule, rows: rows.slice(0, req.limit), total, at };
   const last = page.rows[page.rows.length - 1];
-  if (rows.length > req.limit && last) page.next = { after: last.resource_id, snapshot: at, total };
+  if (rows.length > req.limit && last)
+    page.next = { after: last.resource_id, ...pinOf(req.position ?? pinnedSnapshot(at, req.snapshotTimestamp)), total };
   return page;
 }
 

@@ -2,11 +2,11 @@
 // the page before, the first page's instant and exact count, and the scope it lists (a hash of the filters, a rule id),
 // signed for the organization (signed-cursor.ts). A cursor continues only the listing, and the instant, it was issued for.
 import type { FastifyRequest } from 'fastify';
-import { cursorError, signedCursorCodec } from './signed-cursor.js';
+import { cursorError, isOptionalInstant, requireCursorSnapshot, signedCursorCodec } from './signed-cursor.js';
+import type { PinnedSnapshot } from '../pinned-snapshot.js';
 
-export interface PagePosition {
+export interface PagePosition extends PinnedSnapshot {
   after: string;
-  snapshot: number;
   total: number;
 }
 
@@ -16,9 +16,15 @@ interface PositionCursor extends PagePosition {
 
 const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const codec = signedCursorCodec<PositionCursor>({
-  fields: ['after', 'snapshot', 'total', 'filters'],
+  fields: ['after', 'snapshot', 'total', 'filters', 'asked'],
   encoding: 'base64url',
-  isShape: (c) => typeof c.after === 'string' && c.after !== '' && isCount(c.snapshot) && isCount(c.total) && typeof c.filters === 'string',
+  isShape: (c) =>
+    typeof c.after === 'string' &&
+    c.after !== '' &&
+    isCount(c.snapshot) &&
+    isCount(c.total) &&
+    typeof c.filters === 'string' &&
+    isOptionalInstant(c.asked),
 });
 
 export function encodePositionCursor(secret: string, orgId: string, position: PagePosition, scope: string): string {
@@ -46,9 +52,8 @@ export function decodePositionCursor(
   if (raw === undefined) return undefined;
   const c = codec.decode(secret, orgId, raw, PAGE_CURSOR);
   if (c.filters !== scope) badCursor(otherScope);
-  if (query.snapshot_timestamp !== undefined && query.snapshot_timestamp !== c.snapshot)
-    badCursor(`it belongs to snapshot ${c.snapshot}, not ${query.snapshot_timestamp}`);
-  return { after: c.after, snapshot: c.snapshot, total: c.total };
+  requireCursorSnapshot(c, query.snapshot_timestamp, PAGE_CURSOR);
+  return { after: c.after, snapshot: c.snapshot, total: c.total, ...(c.asked !== undefined ? { asked: c.asked } : {}) };
 }
 
 /**

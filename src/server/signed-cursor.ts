@@ -4,6 +4,7 @@
 // in that order.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidInput } from '../errors.js';
+import type { PinnedSnapshot } from '../pinned-snapshot.js';
 
 /** Where a cursor came from: a query parameter, or a field of the request body (its JSON pointer). */
 export type CursorSource = { parameter: string } | { pointer: string };
@@ -57,4 +58,19 @@ export function signedCursorCodec<T extends object>(spec: {
       return fields as T;
     },
   };
+}
+
+/** A cursor's optional `asked` field: absent, or an instant. */
+export const isOptionalInstant = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+
+/**
+ * A cursor's instant, checking a `snapshot_timestamp` sent beside it: it must be the cursor's instant or the one its
+ * first page was asked for, so a client that sends the same parameters with every page (as the official client's
+ * pagination does) pages on even when it asked for a time the server had not reached.
+ */
+export function requireCursorSnapshot(pinned: PinnedSnapshot, requested: number | undefined, source: CursorSource): number {
+  if (requested !== undefined && requested !== pinned.snapshot && requested !== pinned.asked) {
+    throw cursorError(source, `it belongs to snapshot ${pinned.snapshot}, not ${requested}`);
+  }
+  return pinned.snapshot;
 }

@@ -42,3 +42,25 @@ test('the last page has no cursor; the count is exact on every page', async () =
   } while (cursor);
   assert.equal(pages, 3);
 });
+
+test('a snapshot_timestamp the server has not reached pages on: every page reads the present of the first, and another instant is refused', async () => {
+  const api = findingsApi(server);
+  // A client clock ahead of the server's, or "as of the end of today": the first page reads the present.
+  const ahead = Date.now() + 3_600_000;
+  const ids: string[] = [];
+  for await (const f of api.listFindingsWithPagination({ pageLimit: 1000, snapshotTimestamp: ahead })) ids.push(f.id!);
+  assert.deepEqual(
+    ids,
+    [...seeded].sort(listingOrder).map((s) => s.finding_id),
+  );
+  const first = await api.listFindings({ pageLimit: 1000, snapshotTimestamp: ahead });
+  const at = first.meta!.snapshotTimestamp!;
+  assert.ok(at < ahead);
+  const cursor = first.meta!.page!.cursor!;
+  const second = await api.listFindings({ pageLimit: 1000, pageCursor: cursor, snapshotTimestamp: at });
+  assert.equal(second.meta!.snapshotTimestamp, at, 'the instant read is accepted too');
+  await assert.rejects(
+    api.listFindings({ pageLimit: 1000, pageCursor: cursor, snapshotTimestamp: ahead + 1 }),
+    (e: { code?: number; body?: { errors?: Array<{ detail?: string }> } }) => e.code === 400 && /belongs to snapshot/.test(JSON.stringify(e.body)),
+  );
+});

@@ -380,3 +380,24 @@ test('a search whose next page would not fit in a URL the server reads gives no 
   const next = new URL(short.links.next);
   assert.equal((await server.api(`${next.pathname}${next.search}`)).status, 200);
 });
+
+test('a snapshot_timestamp the server has not reached pages on with the same parameters; another instant beside the cursor is a 400', async () => {
+  const ahead = Date.now() + 3_600_000;
+  const list = async (cursor?: string, snapshot = ahead) =>
+    server.api(
+      `/api/v2/security/findings?page[limit]=2&snapshot_timestamp=${snapshot}${cursor ? `&page[cursor]=${encodeURIComponent(cursor)}` : ''}`,
+    );
+  const first = (await (await list()).json()) as { data: Array<{ id: string }>; meta: { snapshot_timestamp: number; page: { after?: string } } };
+  assert.ok(first.meta.snapshot_timestamp < ahead, 'the first page reads the present');
+  const r = await list(first.meta.page.after);
+  assert.equal(r.status, 200, await r.clone().text());
+  const second = (await r.json()) as { data: Array<{ id: string }>; meta: { snapshot_timestamp: number } };
+  assert.equal(second.meta.snapshot_timestamp, first.meta.snapshot_timestamp);
+  assert.deepEqual(
+    second.data.filter((f) => first.data.some((g) => g.id === f.id)),
+    [],
+  );
+  const other = await list(first.meta.page.after, ahead + 1);
+  assert.equal(other.status, 400);
+  assert.match(await other.text(), /belongs to snapshot/);
+});

@@ -94,6 +94,21 @@ async function allPages(keys: Keys, query: string, between: (page: number) => Pr
   return pages;
 }
 
+test('a snapshot_timestamp the server has not reached pages on through links.next, which sends it again', async () => {
+  const k = await newOrg();
+  await post(
+    k,
+    Array.from({ length: 5 }, (_, i) => bucketItem(`arn:aws:s3:::ahead-${i}`, { tags: ['env:ahead'] })),
+  );
+  const ahead = Date.now() + 3_600_000;
+  const pages = await allPages(k, `filter[tags]=env:ahead&page[limit]=2&snapshot_timestamp=${ahead}`);
+  assert.equal(pages.length, 3);
+  assert.equal(pages.flatMap(ids).length, 5);
+  assert.ok(pages.every((p) => p.meta.snapshot_timestamp === pages[0]!.meta.snapshot_timestamp && p.meta.snapshot_timestamp < ahead));
+  const cursor = encodeURIComponent(pages[0]!.meta.page.cursor!);
+  await getJson<ErrorBody>(k, `${LIST}?filter[tags]=env:ahead&page[limit]=2&page[cursor]=${cursor}&snapshot_timestamp=${ahead + 1}`, 400);
+});
+
 test('each filter selects exactly its resources; tags are ANDed; the items say where their version came from', async () => {
   const k = await newOrg();
   await post(k, [
