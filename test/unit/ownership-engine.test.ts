@@ -177,6 +177,8 @@ test('agreeing sources raise confidence, disagreeing sources lower it', () => {
   const disagree = team(evidence({ catalog: catalog('search'), audit: creator }));
   assert.equal(agree.owner_handle, 'payments');
   assert.ok(agree.confidence > alone.confidence);
+  // The member's handle is quoted as every name in an explanation is, so none can write markdown into it.
+  assert.match(agree.explanation, /creator `alice` is a member/);
   assert.equal(disagree.owner_handle, 'search');
   assert.ok(disagree.confidence < alone.confidence);
   assert.match(disagree.explanation, /also named/);

@@ -66,7 +66,7 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
       case 'role_tag':
         return `the creating role ${code(d.role ?? d.principal)} is tagged ${code(d.tag)}`;
       default:
-        return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${d.via_user} is a member`;
+        return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${code(d.via_user)} is a member`;
     }
   },
 };
