@@ -14,6 +14,8 @@ const config = { rateLimit: 'ownership' };
 // The response schemas document; the bodies are sent as the use cases build them.
 const options = { config, serializerCompiler: jsonAsIs };
 const OWNER_SLOTS = ['team', 'service'] as const;
+/** No query parameter: any one sent is a 400 naming it, as on every other operation. */
+const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 
 const OWNERS_QUERY = Type.Object(
   { 'filter[owner_type]': Type.Optional(StringEnum(OWNER_SLOTS, { description: 'team (the default) or service' })) },
@@ -34,6 +36,7 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
         tags,
         summary: 'List the directory of users and teams',
         operationId: 'listDirectory',
+        querystring: NO_PARAMETERS,
         response: responses({ 200: DIRECTORY_RESPONSE }),
       },
     },
@@ -72,6 +75,7 @@ export const directoryRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) 
           'The answers are the current inferences of that owner type whose owner is the handle (any status: suggested, ' +
           'persisted, overridden), with their confidence and resource; 404 when nothing knows the handle.',
         params: OWNER_PARAMS,
+        querystring: NO_PARAMETERS,
       },
     },
     async (request) => ownerDetail(ctx.db, request.principal.orgId, request.params.owner_type, idParameter('handle', request.params.handle)),

@@ -12,6 +12,8 @@ import { BODY_ERRORS, describedObject, responses } from '../openapi-responses.js
 import { jsonAsIs } from '../export-reply.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
+/** No query parameter: any one sent is a 400 naming it, as on every other operation. */
+const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 
 /** A JSON object with fields of its own: a CloudTrail record's parameters, an identity's session context. */
 const openObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
@@ -125,6 +127,7 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       schema: {
         summary: "Replace one source's team directory (users, teams, memberships)",
         operationId: 'replaceDirectory',
+        querystring: NO_PARAMETERS,
         tags: ['Ownership signals'],
         body: DIRECTORY_BODY,
         response: responses({ 200: importResult('directory_import', 'The source', 'users, teams (written) and deactivated (users)') }, BODY_ERRORS),
@@ -154,6 +157,7 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       schema: {
         summary: 'Import AWS CloudTrail records (a log file, an array, one record, or an EventBridge envelope)',
         operationId: 'importAuditEvents',
+        querystring: NO_PARAMETERS,
         tags: ['Ownership signals'],
         body: AUDIT_EVENTS_BODY,
         response: responses(
@@ -182,6 +186,7 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       schema: {
         summary: 'Replace the ownership preferences (12-column CSV, all or nothing)',
         operationId: 'replaceOwnershipPreferences',
+        querystring: NO_PARAMETERS,
         tags: ['Ownership'],
         consumes: ['text/csv'],
         body: PREFERENCES_BODY,
@@ -207,6 +212,7 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
       schema: {
         summary: 'The current ownership preferences as CSV',
         operationId: 'getOwnershipPreferences',
+        querystring: NO_PARAMETERS,
         tags: ['Ownership'],
         response: responses({ 200: PREFERENCES_CSV }),
       },
