@@ -24,7 +24,7 @@ export const MAX_HISTORY_LIMIT = 100;
 /** The history listings' query string: the schema judges names, `limit`'s range and repeats (400 naming the parameter). */
 export const HISTORY_QUERY = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ description: "The previous page's next_cursor" })),
+    cursor: Type.Optional(Type.String({ minLength: 1, description: "The previous page's next_cursor" })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT, description: 'Entries per page' })),
   },
   { additionalProperties: false },
