@@ -105,6 +105,30 @@ test('bytes that are not UTF-8 are refused naming the file and line, for NDJSON,
   assert.match(backstage.stderr, new RegExp(`^steward: ${catalog} line 4: not valid UTF-8 \\(at byte offset \\d+\\)\n`));
 });
 
+test('CODEOWNERS and preferences: bytes that are not UTF-8 are refused naming the file and line, and change nothing', async () => {
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+  const repo = 'https://github.com/acme/latin1';
+  const owners = await importing('codeowners', [write('latin1/good.CODEOWNERS', '/docs/ @acme/docs\n')], ['--repo', repo]);
+  assert.equal(owners.code, 0, owners.stderr);
+  const badOwners = write('latin1/CODEOWNERS', latin1('/docs/ @acme/docs\n/docs/café/ @acme/web\n'));
+  const codeowners = await importing('codeowners', [badOwners], ['--repo', repo]);
+  assert.equal(codeowners.code, 1);
+  assert.equal(codeowners.stderr, `steward: ${badOwners} line 2: not valid UTF-8 (at byte offset 27)\n${NOTHING_WRITTEN}`);
+  const again = await importing('codeowners', [write('latin1/good.CODEOWNERS', '/docs/ @acme/docs\n')], ['--repo', repo]);
+  assert.equal((JSON.parse(again.stdout) as { changed: boolean }).changed, false, 'the rules are those of the good file');
+
+  const header =
+    'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority\n';
+  const csv = write('latin1/preferences.csv', latin1(`${header}p1,prompt_text,,,,,,,,,Café owners,1\n`));
+  const preferences = await importing('preferences', [csv]);
+  assert.equal(preferences.code, 1);
+  assert.match(preferences.stderr, new RegExp(`^steward: ${csv} line 2: not valid UTF-8 \\(at byte offset \\d+\\)\n`));
+
+  const folder = await importing('preferences', [join(org.dir, 'latin1')]);
+  assert.equal(folder.code, 2);
+  assert.equal(folder.stderr, `steward: ${join(org.dir, 'latin1')} is a folder: this import reads one file\n`);
+});
+
 test('a YAML alias bomb names its file and document; --skip-invalid skips it and imports the good files', async () => {
   const bomb = write('bomb/a-bomb.yaml', aliasBomb());
   const good = write('bomb/team-b.yaml', readFileSync(fixturePath('backstage', 'acme', 'team-b-group.yaml')));

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { requireOrg, withStore } from '../with-store.js';
 import { parseCodeowners } from '../../ingest/codeowners.js';
+import { readTextDocument } from '../../ingest/read-records.js';
 import { importCodeowners } from '../../ownership/signal-imports.js';
 
 export function register(program: Command) {
@@ -11,7 +11,8 @@ export function register(program: Command) {
     .requiredOption('--repo <url>', 'the repository it belongs to')
     .action(
       importAction(async (file: string, opts: ImportOptions & { repo: string }, run) => {
-        const rules = await run.file(file, (onInvalid) => parseCodeowners(readFileSync(file, 'utf8'), file, onInvalid));
+        // Read strictly: bytes that are not UTF-8 are refused, not turned into U+FFFD in patterns and owners.
+        const rules = await run.file(file, async (onInvalid) => parseCodeowners(await readTextDocument(file, { source: file }), file, onInvalid));
         const result = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           return db.transaction((tx) => importCodeowners(tx, orgId, opts.repo, rules, Date.now()));

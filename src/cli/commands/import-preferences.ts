@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { requireOrg, withStore } from '../with-store.js';
 import { omittedProblemsText } from '../../input-limits.js';
 import { preferencesToCsv, validatePreferences } from '../../ingest/preferences-csv.js';
+import { readTextDocument } from '../../ingest/read-records.js';
 import { RecordError } from '../../posture/resource.js';
 import { importPreferences } from '../../ownership/signal-imports.js';
 
@@ -16,8 +16,10 @@ export function register(program: Command) {
     .argument('<file>', 'the CSV file')
     .action(
       importAction(async (file: string, opts: ImportOptions, run) => {
-        const csv = readFileSync(file, 'utf8');
-        const [preferences] = await run.file(file, (onInvalid) => {
+        // Read inside run.file (a folder is named as one) and strictly (bytes that are not UTF-8 are refused).
+        let csv = '';
+        const [preferences] = await run.file(file, async (onInvalid) => {
+          csv = await readTextDocument(file, { source: file });
           const result = validatePreferences(csv, onInvalid && { source: file, onInvalid });
           if (result.preferences) return [result.preferences];
           throw new RecordError(
