@@ -197,3 +197,18 @@ test('every other importer: the first bad record aborts by default, --skip-inval
     'the valid Config item is listed',
   );
 });
+
+test('codeowners --skip-invalid: a file skipped whole, or of bad lines only, leaves the repository its rules', async () => {
+  const good = await importing('codeowners', write('keep.CODEOWNERS', '* @acme/platform\n/docs/ @acme/docs\n'));
+  assert.equal(good.code, 0, good.stderr);
+  const catalog = fixturePath('backstage', 'acme', 'team-a-group.yaml');
+  const badLines = write('bad-lines.CODEOWNERS', '/terraform/ not-an-owner\n');
+  for (const file of [catalog, badLines]) {
+    const skipping = await importing('codeowners', file, '--skip-invalid');
+    assert.equal(skipping.code, 0, skipping.stderr);
+    assert.match(skipping.stderr, /\nsteward: no valid rule: the repository's CODEOWNERS stay as they were\n$/);
+    assert.equal((JSON.parse(skipping.stdout) as { rules: number }).rules, 0);
+  }
+  const again = await importing('codeowners', write('keep.CODEOWNERS', '* @acme/platform\n/docs/ @acme/docs\n'));
+  assert.equal((JSON.parse(again.stdout) as { changed: boolean }).changed, false, 'the rules are still those of the good file');
+});

@@ -13,6 +13,12 @@ export function register(program: Command) {
       importAction(async (file: string, opts: ImportOptions & { repo: string }, run) => {
         // Read strictly: bytes that are not UTF-8 are refused, not turned into U+FFFD in patterns and owners.
         const rules = await run.file(file, async (onInvalid) => parseCodeowners(await readTextDocument(file, { source: file }), file, onInvalid));
+        // With --skip-invalid, a file skipped whole (another kind, bytes that are not UTF-8) or holding only bad lines
+        // replaces nothing: an empty set would take every owner of the repository away.
+        if (rules.length === 0 && run.skippedCount > 0) {
+          process.stderr.write("steward: no valid rule: the repository's CODEOWNERS stay as they were\n");
+          return { repo: opts.repo, rules: 0 };
+        }
         const result = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           return db.transaction((tx) => importCodeowners(tx, orgId, opts.repo, rules, Date.now()));
