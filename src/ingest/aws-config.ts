@@ -7,6 +7,7 @@ import { tagsFromList, tagsFromMap } from './canonical/tags.js';
 import { isRecord, str, type Json } from './canonical/values.js';
 import { checkRecordLimits, nameFromId, optionalString, parseInstant } from './resource-items.js';
 import { readEach, type OnInvalid } from './invalid-records.js';
+import { findEmbeddedJsonProblem } from './embedded-json.js';
 
 const DELETED_STATUSES = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -63,6 +64,10 @@ function canonicalConfiguration(configuration: unknown, supplementary: Json, pla
 
 export function parseAwsConfigItem(raw: unknown, place: string, now: number): ResourceRecord {
   if (!isRecord(raw)) throw new RecordError(place, undefined, 'a configuration item must be an object');
+  // Config keeps configurations and policies as JSON strings, which the mappings parse; an item from a rule event's
+  // invokingEvent is itself parsed from one.
+  const embedded = findEmbeddedJsonProblem(raw);
+  if (embedded) throw new RecordError(place, embedded.field, embedded.reason);
   const cfnType = raw.resourceType;
   if (typeof cfnType !== 'string' || cfnType === '') throw new RecordError(place, 'resourceType', 'is required (e.g. AWS::S3::Bucket)');
   const type = awsConfigType(cfnType);

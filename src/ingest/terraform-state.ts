@@ -9,6 +9,7 @@ import { foldTerraformChildren, isTerraformChild, type TerraformChild } from './
 import { isRecord, list, str, type Json } from './canonical/values.js';
 import { checkRecordLimits, nameFromId } from './resource-items.js';
 import { readRecord, type OnInvalid } from './invalid-records.js';
+import { findEmbeddedJsonProblem } from './embedded-json.js';
 
 export interface TerraformStateOptions {
   now: number;
@@ -136,6 +137,9 @@ export function parseTerraformState(doc: unknown, source: string, opts: Terrafor
       const field = `instances[${i}].attributes`;
       if (!isRecord(instance) || !isRecord(instance.attributes)) throw new RecordError(place, field, 'must be an object');
       const a = instance.attributes;
+      // Policy documents are JSON strings the mappings parse (companions after every record is checked).
+      const embedded = findEmbeddedJsonProblem(a);
+      if (embedded) throw new RecordError(place, embedded.field ? `${field}.${embedded.field}` : field, embedded.reason);
       // A companion resource (a bucket's policy, a user's access key) is part of its parent's configuration, not a
       // resource: folded into the parent below, or left out when the parent is not in this state.
       if (isTerraformChild(type)) {
