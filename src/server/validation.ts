@@ -2,7 +2,7 @@
 // check every request part goes through before the handler runs. A failure is a Fastify validation error whose
 // instancePath names the parameter (query string, path) or the JSON pointer (body); the error mapper answers it.
 import type { FastifySchemaCompiler } from 'fastify';
-import { Kind, type TSchema } from '@sinclair/typebox';
+import { Kind, Type, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { isRecord } from '../json-values.js';
@@ -163,3 +163,6 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
     return { error: [firstViolation(check, value, part)] };
   };
 };
+
+/** The query string of an operation that takes no parameter: any one sent is a 400 naming it, as on every operation. */
+export const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });

@@ -293,6 +293,12 @@ test('bad input is a 400 naming the parameter or body field, never a 500', async
     // A cursor belongs to the query it was issued for.
     [`/api/v2/security/findings?sort=%40detection_changed_at&filter[query]=team%3Asearch&page[cursor]=${cursor}`, undefined, 'page[cursor]'],
     ['/api/v2/security/findings?filter[status]=critical', undefined, 'filter[status]'],
+    // The search takes everything in its body: a query parameter beside it would be silently ignored.
+    [
+      '/api/v2/security/findings/search?filter[query]=team%3Asearch',
+      { method: 'POST', body: JSON.stringify({ data: { attributes: {} } }) },
+      'filter[query]',
+    ],
     [
       '/api/v2/security/findings/search',
       { method: 'POST', body: JSON.stringify({ data: { attributes: { page: { limit: -1 } } } }) },

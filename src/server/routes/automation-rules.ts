@@ -18,6 +18,7 @@ import { RULE_KINDS, ruleData, type RuleBody, type RuleKind, type RuleReorderBod
 import { BODY_ERRORS, NO_BODY, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
 import { unixMs } from '../openapi-json-api.js';
+import { NO_PARAMETERS } from '../validation.js';
 
 const BASE = '/api/v2/security/findings/automation';
 const tags = ['Security findings automation rules'];
@@ -25,7 +26,6 @@ const tags = ['Security findings automation rules'];
 const config = { rateLimit: 'findings' };
 // The response schemas document; the bodies are sent as the handlers build them.
 const options = { config, serializerCompiler: jsonAsIs };
-const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 const RULE_ID = Type.Object({ rule_id: Type.String({ minLength: 1, description: 'The rule id' }) });
 type RuleIdParams = Static<typeof RULE_ID>;
 

@@ -9,6 +9,7 @@ import { InvalidInput, NotFound } from '../../errors.js';
 import { responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
 import { DIRECTORY_RESPONSE, OWNERS_RESPONSE, OWNER_RESPONSE } from '../openapi-directory-schemas.js';
+import { NO_PARAMETERS } from '../validation.js';
 
 const tags = ['CSM Ownership'];
 const config = { rateLimit: 'ownership' };
@@ -16,8 +17,6 @@ const config = { rateLimit: 'ownership' };
 const options = { config, serializerCompiler: jsonAsIs };
 const OWNER_SLOTS = ['team', 'service'] as const;
 const OWNERS_PATH = '/api/v2/csm/directory/owners';
-/** No query parameter: any one sent is a 400 naming it, as on every other operation. */
-const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 
 const OWNERS_QUERY = Type.Object(
   { 'filter[owner_type]': Type.Optional(StringEnum(OWNER_SLOTS, { description: 'team (the default) or service' })) },

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { MUTE_BODY, parseMuteRequest, type MuteBody } from '../../findings/mute-request.js';
 import { muteFindings } from '../../findings/findings-service.js';
 import { BODY_ERRORS, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
 import { MUTE_FINDINGS_RESPONSE } from '../openapi-security-findings-schemas.js';
-
-const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
+import { NO_PARAMETERS } from '../validation.js';
 
 export const muteRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
   app.patch<{ Body: MuteBody }>(

@@ -23,6 +23,7 @@ import {
   SETTINGS_RESPONSE,
   UNTAGGED_FINDINGS_RESPONSE,
 } from '../openapi-ownership-schemas.js';
+import { NO_PARAMETERS } from '../validation.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
@@ -31,7 +32,6 @@ const options = { config, serializerCompiler: jsonAsIs };
 /** A conditional read: the body with its ETag, or a 304 when If-None-Match names the current one. */
 const conditional = (body: TSchema) => responses({ 200: body, 304: NO_BODY('The copy the client holds (If-None-Match) is current') }, [404]);
 const tags = ['CSM Ownership'];
-const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 const RESOURCE_ID = Type.String({ description: 'The resource id, e.g. an ARN, URL-encoded as one path segment.' });
 const ResourceParams = Type.Object({ resource_id: RESOURCE_ID });
 const InferenceParams = Type.Object({ resource_id: RESOURCE_ID, owner_type: StringEnum(OWNER_TYPES) });

@@ -17,6 +17,7 @@ import { SECURITY_FINDINGS_CSV_COLUMNS, exportSecurityFindings } from '../../fin
 import { exportingListResponse, jsonAsIs, requestedExport, sendExport } from '../export-reply.js';
 import { BODY_ERRORS, responses } from '../openapi-responses.js';
 import { LIST_SECURITY_FINDINGS_RESPONSE } from '../openapi-security-findings-schemas.js';
+import { NO_PARAMETERS } from '../validation.js';
 
 const LIST_PATH = '/api/v2/security/findings';
 const tags = ['Security findings'];
@@ -87,6 +88,7 @@ export const securityFindingsRoutes: FastifyPluginAsync<AppContext> = async (app
         tags,
         summary: 'Search security findings',
         operationId: 'searchSecurityFindings',
+        querystring: NO_PARAMETERS,
         body: SECURITY_FINDINGS_SEARCH_BODY,
         response: responses(listing, BODY_ERRORS),
       },

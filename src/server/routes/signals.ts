@@ -10,10 +10,9 @@ import { parseOrReject, pointerFromPlace, pointerFromSteps } from '../record-err
 import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
 import { BODY_ERRORS, describedObject, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
+import { NO_PARAMETERS } from '../validation.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
-/** No query parameter: any one sent is a 400 naming it, as on every other operation. */
-const NO_PARAMETERS = Type.Object({}, { additionalProperties: false });
 
 /** A JSON object with fields of its own: a CloudTrail record's parameters, an identity's session context. */
 const openObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
