@@ -4,7 +4,7 @@ import { RecordError } from '../posture/resource.js';
 import { detectFileKind, FILE_KINDS, type FileKind } from '../ingest/detect-file-kind.js';
 import type { OnInvalid } from '../ingest/invalid-records.js';
 import { INPUT_LIMITS, omittedProblemsText } from '../input-limits.js';
-import { CliError } from './with-store.js';
+import { CliError, printable } from './with-store.js';
 import { checkInputFile } from './input-file-errors.js';
 
 export interface InvalidRecordFlags {
@@ -153,6 +153,6 @@ export class ImportRun {
     if (this.seen.has(error.message) && !reporting) return;
     this.seen.add(error.message);
     this.skipped += 1;
-    if (this.skipped <= INPUT_LIMITS.reportedProblems) process.stderr.write(`steward: skipped ${error.message}\n`);
+    if (this.skipped <= INPUT_LIMITS.reportedProblems) process.stderr.write(`steward: skipped ${printable(error.message)}\n`);
   }
 }

@@ -79,9 +79,17 @@ export function configurationOrExit(): Config {
   }
 }
 
+/**
+ * Text for the terminal with its control characters (but line breaks and tabs) escaped as `\uXXXX`: messages quote
+ * input files (JSON.parse's excerpt of a bad line), whose escape sequences would otherwise reach the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Prints the error (and a hint on what to do, if any) and exits: 2 for the user's mistakes, 1 otherwise. */
 export function failWith(err: unknown, hint?: string): never {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = printable(err instanceof Error ? err.message : String(err));
   process.stderr.write(`steward: ${message}\n${hint ? `steward: ${hint}\n` : ''}`);
   process.exit(err instanceof CliError ? 2 : 1);
 }

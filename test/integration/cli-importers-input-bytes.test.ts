@@ -235,3 +235,13 @@ test('a folder with a link to its parent is read once, each file once', async ()
   assert.equal(run.code, 0, run.stderr);
   assert.equal((JSON.parse(run.stdout) as { files: number }).files, 1);
 });
+
+test("control characters a bad line quotes reach the terminal escaped, not as the file's escape sequences", async () => {
+  const file = write('control.ndjson', `${JSON.stringify(bucketItem('arn:aws:s3:::control-ok'))}\n\u001b]0;title\u0007 not json\n`);
+  for (const flags of [[], ['--skip-invalid']]) {
+    const run = await importing('resources', [file], flags);
+    assert.match(run.stderr, new RegExp(`^steward: (skipped )?${file} line 2: not valid JSON`), run.stderr);
+    assert.ok(run.stderr.includes('\\u001b]0;title\\u0007'), run.stderr);
+    assert.doesNotMatch(run.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but line breaks');
+  }
+});
