@@ -21,6 +21,8 @@ export interface Config {
   weightsRefreshMs: number;
   /** How often the ends of expired mutes are written into their findings' history. */
   muteExpiryMs: number;
+  /** Where clients reach the server (scheme, host, path prefix): page links are built on it; else on each request's own. */
+  publicUrl?: string;
 }
 
 /**
@@ -65,6 +67,25 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return value;
 }
 
+/**
+ * An http(s) address without query, fragment or credentials, without its trailing slash; undefined when unset. Behind
+ * a proxy that terminates TLS or rewrites the host, the request's own scheme and Host are not what clients reach.
+ */
+function publicUrlSetting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`${name}: "${raw}" is not an http(s) address without query, fragment or credentials (e.g. https://steward.example.com)`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: wholeNumber(env, 'PORT', 8080, 0, 65535),
@@ -80,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     countCacheSize: wholeNumber(env, 'STEWARD_COUNT_CACHE_SIZE', 2000, 0),
     weightsRefreshMs: wholeNumber(env, 'STEWARD_WEIGHTS_REFRESH_MS', 60_000, 1),
     muteExpiryMs: wholeNumber(env, 'STEWARD_MUTE_EXPIRY_MS', 30_000, 1),
+    ...(publicUrlSetting(env, 'STEWARD_PUBLIC_URL') !== undefined ? { publicUrl: publicUrlSetting(env, 'STEWARD_PUBLIC_URL') } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { routeFamilies } from './routes/index.js';
 import { registerInputChecks } from './input-checks.js';
 import { typeboxValidatorCompiler } from './validation.js';
 import { addSharedSchemas } from './openapi-responses.js';
+import { registerPublicBase } from './public-url.js';
 
 export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -63,6 +64,7 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
   registerRateLimits(app, ctx.limiter, ctx.config.rateLimits);
   registerUnmatchedRequests(app, ctx.limiter, ctx.config.rateLimits);
   registerInputChecks(app);
+  registerPublicBase(app, ctx.config.publicUrl);
   for (const family of routeFamilies) await app.register(family, ctx);
   return app;
 }

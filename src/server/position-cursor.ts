@@ -58,11 +58,11 @@ export function decodePositionCursor(
 
 /**
  * This listing's absolute URL (`path`, else the path as sent) with the next page's cursor, every other parameter as
- * sent: absolute, as the findings and Security Findings listings' links are, so a client follows any of them alike.
+ * sent: absolute, on the public base (public-url.ts), as every listing's links are, so a client follows any alike.
  */
 export function nextPageLink(request: FastifyRequest, cursor: string, path?: string): string {
   const q = request.url.indexOf('?');
   const params = new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1));
   params.set('page[cursor]', cursor);
-  return `${request.protocol}://${request.host}${path ?? (q < 0 ? request.url : request.url.slice(0, q))}?${params.toString()}`;
+  return `${request.publicBase}${path ?? (q < 0 ? request.url : request.url.slice(0, q))}?${params.toString()}`;
 }

@@ -23,7 +23,9 @@ const GENEROUS_LIMITS = 'findings=1000000,ownership=1000000,inventory=1000000,me
  * PGlite; Redis limits when REDIS_URL is set), with one organization `test-org` and keys for user `reviewer`.
  * Rate limits are generous unless `rateLimits` says otherwise, so that tests measure behaviour, not budgets.
  */
-export async function startTestServer(opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string; publicUrl?: string } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = {
     ...loadConfig(),
@@ -33,6 +35,7 @@ export async function startTestServer(opts: { rateLimits?: string; org?: string;
     dataDir: database.dataDir,
     logLevel: process.env.STEWARD_LOG_LEVEL ?? 'silent',
     ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
+    ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
     rateLimits: parseRateLimits(`${GENEROUS_LIMITS},${opts.rateLimits ?? ''}`),
   };
   const server = await serve(config, { handleSignals: false });

@@ -39,6 +39,20 @@ test('settings come from the environment given, with the documented defaults', (
   assert.deepEqual([set.pgPoolSize, set.countCacheSize, set.weightsRefreshMs, set.bodyLimitBytes], [3, 0, 5000, 1024]);
 });
 
+test('STEWARD_PUBLIC_URL is an http(s) address that page links are built on, without its trailing slash', () => {
+  assert.equal(loadConfig({}).publicUrl, undefined, "unset: each request's own scheme and Host");
+  assert.equal(loadConfig({ STEWARD_PUBLIC_URL: 'https://steward.example.com/' }).publicUrl, 'https://steward.example.com');
+  assert.equal(loadConfig({ STEWARD_PUBLIC_URL: 'https://example.com/steward//' }).publicUrl, 'https://example.com/steward');
+  assert.equal(loadConfig({ STEWARD_PUBLIC_URL: 'http://10.0.0.5:8080' }).publicUrl, 'http://10.0.0.5:8080');
+  for (const bad of ['steward.example.com', 'ftp://example.com', 'https://example.com/?a=1', 'https://example.com/#top', 'https://u:p@example.com']) {
+    assert.throws(
+      () => loadConfig({ STEWARD_PUBLIC_URL: bad }),
+      (err: Error) => err instanceof ConfigError && err.message.startsWith(`STEWARD_PUBLIC_URL: "${bad}"`),
+      bad,
+    );
+  }
+});
+
 test('a setting that cannot be used is refused by name, before anything starts', async () => {
   assert.throws(
     () => loadConfig({ STEWARD_PG_POOL: '1' }),

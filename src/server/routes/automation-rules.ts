@@ -104,7 +104,7 @@ const NOT_READ = Type.Object({}, { additionalProperties: true, description: 'Not
 const NOT_SERVED_RESPONSES = (body: boolean) => responses({}, body ? [501, ...BODY_ERRORS] : [501]);
 
 function pageLink(request: FastifyRequest, path: string, size: number, number: number): string {
-  return `${request.protocol}://${request.host}${path}?page%5Bsize%5D=${size}&page%5Bnumber%5D=${number}`;
+  return `${request.publicBase}${path}?page%5Bsize%5D=${size}&page%5Bnumber%5D=${number}`;
 }
 
 export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {

@@ -42,7 +42,7 @@ function nextLink(request: FastifyRequest, req: SecurityFindingsRequest, cursor:
   params.set('page[cursor]', cursor);
   params.set('page[limit]', String(req.limit));
   params.set('sort', req.sort);
-  const link = `${request.protocol}://${request.host}${LIST_PATH}?${params.toString()}`;
+  const link = `${request.publicBase}${LIST_PATH}?${params.toString()}`;
   return Buffer.byteLength(link) <= MAX_NEXT_LINK_BYTES ? link : undefined;
 }
 
