@@ -2,6 +2,12 @@ import type { Queryable } from './db.js';
 import { recordSignalVersions } from './signals.js';
 import type { Service } from '../ownership/signals.js';
 
+/** A service as versioned: without the file it was read from, so reading the same file by another path is no change. */
+function versionedPayload(service: Service): Omit<Service, 'source'> {
+  const { source: _readFrom, ...content } = service;
+  return content;
+}
+
 /** Writes catalog services as versioned signals; returns the names whose content changed. */
 export async function writeServices(db: Queryable, orgId: string, services: Service[], source: string, now: number): Promise<string[]> {
   const latest = new Map<string, Service>();
@@ -10,7 +16,7 @@ export async function writeServices(db: Queryable, orgId: string, services: Serv
     db,
     orgId,
     'service',
-    [...latest].map(([key, payload]) => ({ key, payload })),
+    [...latest].map(([key, service]) => ({ key, payload: versionedPayload(service) })),
     source,
     now,
   );

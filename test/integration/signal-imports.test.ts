@@ -116,29 +116,33 @@ test('POST audit_events resolves principals and resources; a changed signal mark
 
   // A catalog change marks the resources tagged with that service.
   const { importServices } = await import('../../src/ownership/signal-imports.js');
-  await s.server.db.transaction((tx) =>
-    importServices(
-      tx,
-      s.orgId,
-      [
-        {
-          name: 'checkout',
-          team: 'payments',
-          additional_owners: [],
-          contacts: [],
-          repositories: [],
-          links: [],
-          tags: [],
-          schema_version: 'v2.2',
-          source: 'test',
-          languages: [],
-          ci_pipeline_fingerprints: [],
-        },
-      ],
-      'test',
-      Date.now(),
-    ),
-  );
+  const importCheckout = (readFrom: string) =>
+    s.server.db.transaction((tx) =>
+      importServices(
+        tx,
+        s.orgId,
+        [
+          {
+            name: 'checkout',
+            team: 'payments',
+            additional_owners: [],
+            contacts: [],
+            repositories: [],
+            links: [],
+            tags: [],
+            schema_version: 'v2.2',
+            source: readFrom,
+            languages: [],
+            ci_pipeline_fingerprints: [],
+          },
+        ],
+        'test',
+        Date.now(),
+      ),
+    );
+  assert.deepEqual((await importCheckout('catalog/service.datadog.yaml')).changed, ['checkout']);
+  // The same file read by another path is the same service: no new version, nothing re-inferred.
+  assert.deepEqual((await importCheckout('/srv/checkout/catalog/service.datadog.yaml')).changed, []);
   const queued = await q<{ resource_id: string }>('SELECT resource_id FROM ownership_queue WHERE org_id = $1', [s.orgId]);
   assert.ok(queued.some((x) => x.resource_id === arn));
   const service = await q<{ version: number }>(
