@@ -10,6 +10,7 @@ import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js'
 import { queryReviewQueue } from '../../src/store/review-queue.js';
 import { priorityInputOf } from '../../src/ownership/use-cases/review-queue.js';
 import { reviewPriority } from '../../src/ownership/review-priority.js';
+import { catalogService } from '../helpers/catalog-service.js';
 
 // The review queue over HTTP, on an organization written through the product's own importers and inferred by the
 // real engine: buckets whose team comes from the service catalog (six on one service, one alone on each of three
@@ -38,19 +39,7 @@ const DIRECTORY: Directory = {
   ],
 };
 
-const service = (name: string, team: string): Service => ({
-  name,
-  team,
-  additional_owners: [],
-  contacts: [],
-  repositories: [],
-  links: [],
-  tags: [],
-  schema_version: 'v2.2',
-  source: 'datadog_service_catalog',
-  languages: [],
-  ci_pipeline_fingerprints: [],
-});
+const service = (name: string, team: string): Service => catalogService(name, team);
 
 const bucket = (id: string, tags: string[], open = false) => bucketRecord(id, tags, { account: ACCOUNT, open });
 

@@ -11,6 +11,7 @@ import { openDb } from '../../src/store/db.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
+import { catalogService } from '../helpers/catalog-service.js';
 
 let s: TestServer;
 before(async () => {
@@ -117,29 +118,7 @@ test('POST audit_events resolves principals and resources; a changed signal mark
   // A catalog change marks the resources tagged with that service.
   const { importServices } = await import('../../src/ownership/signal-imports.js');
   const importCheckout = (readFrom: string) =>
-    s.server.db.transaction((tx) =>
-      importServices(
-        tx,
-        s.orgId,
-        [
-          {
-            name: 'checkout',
-            team: 'payments',
-            additional_owners: [],
-            contacts: [],
-            repositories: [],
-            links: [],
-            tags: [],
-            schema_version: 'v2.2',
-            source: readFrom,
-            languages: [],
-            ci_pipeline_fingerprints: [],
-          },
-        ],
-        'test',
-        Date.now(),
-      ),
-    );
+    s.server.db.transaction((tx) => importServices(tx, s.orgId, [catalogService('checkout', 'payments', readFrom)], 'test', Date.now()));
   assert.deepEqual((await importCheckout('catalog/service.datadog.yaml')).changed, ['checkout']);
   // The same file read by another path is the same service: no new version, nothing re-inferred.
   assert.deepEqual((await importCheckout('/srv/checkout/catalog/service.datadog.yaml')).changed, []);
