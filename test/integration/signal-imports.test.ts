@@ -193,6 +193,10 @@ test('CLI backstage: a Kubernetes manifest, an empty file or folder, or Groups a
       const run = await backstage(input);
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stderr, `steward: no Backstage entities in ${input}: nothing was changed\n`);
+      // The service definitions importer says the same of such an input, instead of importing nothing with success.
+      const definitions = await runCli(['import', 'service-definitions', input, '--org', 'acme'], env);
+      assert.equal(definitions.code, 2, definitions.stderr);
+      assert.equal(definitions.stderr, `steward: no service definitions in ${input}: nothing was changed\n`);
     }
 
     const groups = join(dir, 'groups.yaml');

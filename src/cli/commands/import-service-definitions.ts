@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
-import { requireOrg, withStore } from '../with-store.js';
+import { CliError, requireOrg, withStore } from '../with-store.js';
 import { parseCatalogFile } from '../../ingest/service-definitions.js';
 import { expandInputs } from '../../ingest/input-files.js';
 import { readTextDocument } from '../../ingest/read-records.js';
@@ -23,6 +23,11 @@ export function register(program: Command) {
             services.push(
               ...(await run.file(file, async (onInvalid) => parseCatalogFile(await readTextDocument(file, { source: file }), file, onInvalid))),
             );
+          // An input holding no service at all (an empty file or folder, a file of comments) is a mistake, as for
+          // `import backstage`; with --skip-invalid, services that were all skipped were reported already.
+          if (services.length === 0 && run.skippedCount === 0) {
+            throw new CliError(`no service definitions in ${inputs.join(', ')}: nothing was changed`);
+          }
           const result = await withStore(async (db) => {
             const orgId = await requireOrg(db, opts.org);
             return db.transaction((tx) => importServices(tx, orgId, services, 'service_catalog', Date.now()));
