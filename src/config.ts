@@ -87,6 +87,7 @@ function publicUrlSetting(env: NodeJS.ProcessEnv, name: string): string | undefi
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicUrl = publicUrlSetting(env, 'STEWARD_PUBLIC_URL');
   return {
     port: wholeNumber(env, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
@@ -101,6 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     countCacheSize: wholeNumber(env, 'STEWARD_COUNT_CACHE_SIZE', 2000, 0),
     weightsRefreshMs: wholeNumber(env, 'STEWARD_WEIGHTS_REFRESH_MS', 60_000, 1),
     muteExpiryMs: wholeNumber(env, 'STEWARD_MUTE_EXPIRY_MS', 30_000, 1),
-    ...(publicUrlSetting(env, 'STEWARD_PUBLIC_URL') !== undefined ? { publicUrl: publicUrlSetting(env, 'STEWARD_PUBLIC_URL') } : {}),
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // naming where the cursor came from.
 import { createHash } from 'node:crypto';
 import { cursorError, isOptionalInstant, signedCursorCodec, type CursorSource } from '../server/signed-cursor.js';
-import type { PinnedSnapshot } from '../pinned-snapshot.js';
+import { pinOf, type PinnedSnapshot } from '../pinned-snapshot.js';
 import { SEVERITIES, type Severity } from '../posture/resource.js';
 import { canonicalFilter, type FilterNode } from './filter-tree.js';
 
@@ -51,10 +51,9 @@ export function encodeCursor(secret: string, orgId: string, filter: FilterNode, 
   return codec.encode(secret, orgId, {
     after: position.afterId,
     values: [position.afterStatus],
-    snapshot: position.snapshot,
+    ...pinOf(position),
     total: position.total,
     filters: filterHash(filter),
-    ...(position.asked !== undefined ? { asked: position.asked } : {}),
   });
 }
 
@@ -71,9 +70,8 @@ export function decodeCursor(secret: string, orgId: string, filter: FilterNode, 
   return {
     afterId: body.after,
     afterStatus: body.values[0] as Severity,
-    snapshot: body.snapshot,
+    ...pinOf(body),
     total: body.total,
-    ...(body.asked !== undefined ? { asked: body.asked } : {}),
   };
 }
 
@@ -116,9 +114,8 @@ export function encodeChangedAtCursor(secret: string, orgId: string, filter: Fil
     after: position.afterId,
     changed_at: position.afterChangedAt,
     order: position.descending ? 'desc' : 'asc',
-    snapshot: position.snapshot,
+    ...pinOf(position),
     filters: filterHash(filter),
-    ...(position.asked !== undefined ? { asked: position.asked } : {}),
   });
 }
 
@@ -140,7 +137,6 @@ export function decodeChangedAtCursor(
     afterId: body.after,
     afterChangedAt: body.changed_at,
     descending,
-    snapshot: body.snapshot,
-    ...(body.asked !== undefined ? { asked: body.asked } : {}),
+    ...pinOf(body),
   };
 }

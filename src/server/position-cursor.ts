@@ -3,7 +3,7 @@
 // signed for the organization (signed-cursor.ts). A cursor continues only the listing, and the instant, it was issued for.
 import type { FastifyRequest } from 'fastify';
 import { cursorError, isOptionalInstant, requireCursorSnapshot, signedCursorCodec } from './signed-cursor.js';
-import type { PinnedSnapshot } from '../pinned-snapshot.js';
+import { pinOf, type PinnedSnapshot } from '../pinned-snapshot.js';
 
 export interface PagePosition extends PinnedSnapshot {
   after: string;
@@ -53,7 +53,7 @@ export function decodePositionCursor(
   const c = codec.decode(secret, orgId, raw, PAGE_CURSOR);
   if (c.filters !== scope) badCursor(otherScope);
   requireCursorSnapshot(c, query.snapshot_timestamp, PAGE_CURSOR);
-  return { after: c.after, snapshot: c.snapshot, total: c.total, ...(c.asked !== undefined ? { asked: c.asked } : {}) };
+  return { after: c.after, total: c.total, ...pinOf(c) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { PREFERENCE_COLUMNS } from '../../src/ingest/preferences-csv.js';
 import { SEVERITIES } from '../../src/posture/resource.js';
 import { markForInference } from '../../src/store/ownership-queue.js';
 import { recomputeOnce } from '../../src/ownership/use-cases/recompute.js';
+import { createBucketRecord } from '../helpers/cloudtrail-records.js';
 
 // What the OpenAPI document says of each operation holds: the status a real request gets is one the operation
 // declares, a JSON answer matches the declared schema of that status, every error is the shared JSON:API error document,
@@ -181,15 +182,7 @@ const BODIES: Record<string, () => RequestInit> = {
   'POST /api/v2/csm/ownership/{resource_id}/{owner_type}/feedback': () =>
     json({ data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: seen.checksum } } }),
   'PUT /api/v2/csm/directory': () => json({ source: 'hr', teams: [{ handle: 'payments' }] }),
-  'POST /api/v2/csm/audit_events': () =>
-    json({
-      eventName: 'CreateBucket',
-      eventSource: 's3.amazonaws.com',
-      eventTime: '2026-01-01T00:00:00Z',
-      recipientAccountId: '123456789012',
-      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/jane', userName: 'jane' },
-      requestParameters: { bucketName: 'openapi-operations-bucket' },
-    }),
+  'POST /api/v2/csm/audit_events': () => json(createBucketRecord('123456789012', 'jane', 'openapi-operations-bucket')),
   'PUT /api/v2/csm/ownership/settings/preferences': () => ({ body: `${PREFERENCE_COLUMNS.join(',')}\n`, headers: { 'content-type': 'text/csv' } }),
 };
 

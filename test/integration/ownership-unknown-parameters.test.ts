@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { seedOwnershipOrganization, CHECKOUT_INSTANCE } from '../helpers/seed-console.js';
 import { recomputeUntilEmpty } from '../../src/ownership/use-cases/recompute.js';
 import { PREFERENCE_COLUMNS } from '../../src/ingest/preferences-csv.js';
+import { createBucketRecord } from '../helpers/cloudtrail-records.js';
 
 // Every ownership operation (the CSM Ownership API, the directory and owner pages, the ownership signals) refuses a query
 // parameter it does not declare: a 400 naming it, in the JSON:API error shape, and nothing written. A request that is
@@ -35,14 +36,7 @@ async function bodyFor(key: string): Promise<RequestInit> {
     case 'PUT /api/v2/csm/directory':
       return json({ source: 'unknown-parameter-test', teams: [{ handle: 'zz-new-team' }] });
     case 'POST /api/v2/csm/audit_events':
-      return json({
-        eventName: 'CreateBucket',
-        eventSource: 's3.amazonaws.com',
-        eventTime: '2026-01-01T00:00:00Z',
-        recipientAccountId: '111122223333',
-        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/zed', userName: 'zed' },
-        requestParameters: { bucketName: 'unknown-parameter-bucket' },
-      });
+      return json(createBucketRecord('111122223333', 'zed', 'unknown-parameter-bucket'));
     case 'PUT /api/v2/csm/ownership/settings/preferences':
       return { body: `${PREFERENCE_COLUMNS.join(',')}\n`, headers: { 'content-type': 'text/csv' } };
     default:
