@@ -37,6 +37,11 @@ export interface LearningEvaluation {
   /** Each random draw's gain, summed over owner types. */
   gain5RandomDraws: number[];
   gain5Queue: Record<OwnerType, number>;
+  /**
+   * The same in an order no queue can take, for scale: one that knows which answers are wrong (wrongFirstOrder). Where
+   * even it gains less than twice random, the queue's goal is out of reach of any order of the same reviews.
+   */
+  gain5WrongFirst: Record<OwnerType, number>;
 }
 
 function predictAll(evidence: ResourceEvidence[], weights: SignalWeights): Map<string, Inference[]> {
@@ -138,6 +143,35 @@ function groupKeyOf(resourceId: string, inf: Inference): string {
   return s && reviewMovesGroup(inf.asked_type, s.type) ? String(s.piece ?? `${s.type}\u0000${String(s.evidence_id)}`) : `alone\u0000${resourceId}`;
 }
 
+/**
+ * An order that knows the truth: the wrong answers (an owner named wrongly, or none where there is one), a group's at a
+ * time, the groups (groupKeyOf) with the most wrong answers first, then round after round one more of each.
+ */
+export function wrongFirstOrder(inferred: Map<string, Inference[]>, truth: Record<string, Truth>, count: number): string[] {
+  const groups = new Map<string, string[]>();
+  for (const [id, infs] of inferred) {
+    for (const inf of infs) {
+      const right = truth[id]?.[inf.asked_type];
+      const wrong = inf.owner_handle === null ? right !== undefined : right === undefined || inf.owner_handle.toLowerCase() !== right.toLowerCase();
+      if (!wrong) continue;
+      const group = `${inf.asked_type}\u0000${groupKeyOf(id, inf)}`;
+      groups.set(group, [...(groups.get(group) ?? []), id]);
+    }
+  }
+  const largestFirst = [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1)).map(([, ids]) => ids);
+  const order: string[] = [];
+  const picked = new Set<string>();
+  for (let round = 0; order.length < count && largestFirst.some((ids) => ids.length > round); round++) {
+    for (const ids of largestFirst) {
+      const id = ids[round];
+      if (id === undefined || picked.has(id) || order.length >= count) continue;
+      picked.add(id);
+      order.push(id);
+    }
+  }
+  return order;
+}
+
 /** How many random 5% samples the queue is compared with. */
 export const RANDOM_DRAWS = 5;
 
@@ -212,6 +246,7 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
     >,
     gain5RandomDraws: randomDraws.map((g) => OWNER_TYPES.reduce((s, t) => s + g[t], 0)),
     gain5Queue: gains(queueOrder(labelFree, count5)),
+    gain5WrongFirst: gains(wrongFirstOrder(labelFree, truth, count5)),
   };
 }
 
@@ -232,6 +267,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `${type.padEnd(7)} ${name.padEnd(12)} acc ${f3(t.accuracy)} high ${f3(t.high_precision)} (n=${t.high_count}) cov ${f3(t.coverage)} ECE ${f3(t.ece)}`,
       );
     }
-    console.log(`${type.padEnd(7)} gain 5%: random ${f3(r.gain5Random[type])} queue ${f3(r.gain5Queue[type])}`);
+    console.log(
+      `${type.padEnd(7)} gain 5%: random ${f3(r.gain5Random[type])} queue ${f3(r.gain5Queue[type])} wrong first ${f3(r.gain5WrongFirst[type])}`,
+    );
   }
 }

@@ -5,17 +5,34 @@ import type { Vote } from './signal-kinds/kind.js';
 import { moduleOf } from './signal-kinds/index.js';
 import type { ScoredCandidate } from './engine-combination.js';
 import { code } from './markdown-code.js';
+import { isReviewedOwnerVote } from './reviewed-owner-votes.js';
 
 const TYPE_WORD: Record<OwnerType, string> = { team: 'Team', user: 'User', service: 'Service' };
 
 /** The deciding vote as the sentence's main clause, worded by its signal kind. */
 function lead(type: OwnerType, handle: string, v: Vote): string {
+  if (isReviewedOwnerVote(v)) return `${TYPE_WORD[type]} ${code(handle)} owns ${reviewedShare(v)}`;
   return moduleOf(v.kind).lead(`${TYPE_WORD[type]} ${code(handle)}`, v);
 }
 
 /** A supporting vote as a short clause. */
 function clause(v: Vote): string {
+  if (isReviewedOwnerVote(v)) return `reviewers found it the owner of ${reviewedShare(v)}`;
   return moduleOf(v.kind).clause(v);
+}
+
+/** What the other resources a review vote speaks for share with this one, e.g. "tagged with the service `checkout`". */
+function sharedPiece(v: Vote): string {
+  const d = v.detail;
+  if (v.kind === 'catalog') return `tagged with the service ${code(d.service)}`;
+  if (v.kind === 'ci_codeowners') return `deployed by the pipeline of ${code(d.repository)}`;
+  return `managed by the Terraform root ${code(d.path)} in ${code(d.repository)}`;
+}
+
+/** "1 of the 2 reviewed resources tagged with the service `checkout`". */
+function reviewedShare(v: Vote): string {
+  const n = v.detail.reviewed_count ?? 0;
+  return `${v.detail.reviewed_owner_count ?? 0} of the ${n} reviewed resource${n === 1 ? '' : 's'} ${sharedPiece(v)}`;
 }
 
 /** `a`, `b` and `c`. */
@@ -46,7 +63,7 @@ export function explain(type: OwnerType, winner: ScoredCandidate, rivals: Scored
   if (inactive) {
     text += ` ${code(inactive)} has left the organization, which weakens this.`;
   } else if (rival && rival.posterior >= 0.05) {
-    text += ` ${code(rival.handle)} is also named (${rival.votes.map((v) => v.kind).join(', ')}), which lowers the confidence.`;
+    text += ` ${code(rival.handle)} is also named (${rival.votes.map((v) => (isReviewedOwnerVote(v) ? `reviews of ${v.kind}` : v.kind)).join(', ')}), which lowers the confidence.`;
   }
   return text;
 }

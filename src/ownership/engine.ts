@@ -9,6 +9,7 @@ import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-comb
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
 import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
+import { isReviewedOwnerVote, reviewedOwnerVotes } from './reviewed-owner-votes.js';
 import { CEILING_NOTE, confidenceCeiling } from './confidence-ceiling.js';
 
 /** The wire shows confidence as a string with four decimals. */
@@ -22,15 +23,21 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
   const reweigh = (vs: Vote[]) => reweighVotes(vs, weights.learnt ?? {}, evidence.piece_labels);
   // Owner tags, creators and modifiers naming a person are weighed against the team answer; marking them moves no team
   // vote, so that answer is the same before and after.
-  const teamAnswer = coOwnersOf(scoreCandidates(reweigh(collected.votes), 'team', populationOf('team'))).map((c) => c.handle);
-  const votes = reweigh(markOutsideTeam(collected.votes, teamAnswer));
+  // What reviews of the other resources resting on the same pieces say: their reliability is the reviews' own.
+  const reviewed = reviewedOwnerVotes(collected.votes, evidence.piece_labels);
+  const teamAnswer = coOwnersOf(scoreCandidates([...reweigh(collected.votes), ...reviewed], 'team', populationOf('team'))).map((c) => c.handle);
+  const votes = [...reweigh(markOutsideTeam(collected.votes, teamAnswer)), ...reviewed];
   const dropped = collected.dropped;
   return OWNER_TYPES.map((type) => {
     const population = populationOf(type);
     const ranked = scoreCandidates(votes, type, population);
     const typeDropped = dropped.filter((d) => d.vote.owner_type === type);
     const versions = decidingVersions(evidence, ranked, typeDropped);
-    const typeVotes = sourceVotesOf(votes, type);
+    // What the sources named, for feedback and the label model: not the reviews' votes, which are labels already.
+    const typeVotes = sourceVotesOf(
+      votes.filter((v) => !isReviewedOwnerVote(v)),
+      type,
+    );
     const [winner, ...rivals] = ranked;
     const coOwners = coOwnersOf(ranked);
     const tie = coOwners.length > 1 ? coOwners.map((c) => c.handle) : undefined;

@@ -4,7 +4,7 @@
 import type { FeedbackLabel } from './calibration.js';
 import type { OwnerType } from './owner-type.js';
 import type { PieceLabel, SourceVote } from './evidence.js';
-import type { ClassCounts } from './vote-reliability.js';
+import { sharesReviewedOwner, type ClassCounts } from './vote-reliability.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -72,6 +72,15 @@ export function pieceLabelsOfLabel(label: FeedbackLabel, type: OwnerType): Piece
       else p.wrong = 1;
     }
     out.set(key, p);
+  }
+  // The owner settled on, for each piece standing for one thing with one owner that named another: it reaches the
+  // piece's other resources (reviewed-owner-votes.ts).
+  if (t.truth !== null) {
+    for (const vote of label.sources) {
+      if (!vote.piece || !sharesReviewedOwner({ owner_type: type, kind: vote.kind })) continue;
+      const key = `${vote.piece}\u0000${lower(t.truth)}`;
+      if (!out.has(key)) out.set(key, { owner_type: type, piece: vote.piece, handle: lower(t.truth), right: 1, wrong: 0 });
+    }
   }
   return [...out.values()].sort((a, b) => a.piece.localeCompare(b.piece) || a.handle.localeCompare(b.handle));
 }

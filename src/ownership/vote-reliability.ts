@@ -15,6 +15,26 @@ import { pieceReliabilityOf, type PieceReliabilities } from './label-model.js';
 export const PIECE_PRIOR_STRENGTH = 3;
 
 /**
+ * The same for a piece standing for one thing with one owner (KINDS_SHARING_REVIEWED_OWNER): its resources share their
+ * owner, so each review speaks for all of them. One review that said nothing, as the owners reviewers settled on for
+ * its resources count (reviewed-owner-votes.ts): reviews of the piece vote, its own owner's and the others' alike.
+ */
+export const SHARED_OWNER_PRIOR_STRENGTH = 1;
+
+/**
+ * The kinds whose piece stands for one thing with one owner: a service's catalog entry, a repository's or a Terraform
+ * root's CODEOWNERS. Not tags (a tag names its owner; a review finding one stale says nothing of the other resources
+ * carrying it), nor principals (a pipeline or a platform engineer builds for many teams), nor mappings (one rule often
+ * covers a shared account of many teams).
+ */
+export const KINDS_SHARING_REVIEWED_OWNER: readonly string[] = ['catalog', 'ci_codeowners', 'iac_codeowners'];
+
+/** Whether reviews of a vote's piece name an owner for the piece's other resources (KINDS_SHARING_REVIEWED_OWNER). */
+export function sharesReviewedOwner(v: Pick<Vote, 'owner_type' | 'kind'>): boolean {
+  return KINDS_SHARING_REVIEWED_OWNER.includes(v.kind) && learnsFromPiece(v);
+}
+
+/**
  * An owner tag, creator or modifier naming someone outside the team answer is right only where that answer is wrong
  * (or the person sits in two teams): its prior counts this share of its kind's, and the label model learns the rest
  * per organization.
@@ -164,7 +184,10 @@ export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLa
     let reliability =
       learntPieceReliability(learnt, v.owner_type, pieceOf(v), v.handle) ?? learntReliability(learnt, v.owner_type, voteClassOf(v)) ?? v.reliability;
     const own = learnsFromPiece(v) ? labels.get(pieceLabelKey(v.owner_type, pieceOf(v), v.handle)) : undefined;
-    if (own) reliability = (PIECE_PRIOR_STRENGTH * reliability + own.right) / (PIECE_PRIOR_STRENGTH + own.right + own.wrong);
+    if (own) {
+      const strength = sharesReviewedOwner(v) ? SHARED_OWNER_PRIOR_STRENGTH : PIECE_PRIOR_STRENGTH;
+      reliability = (strength * reliability + own.right) / (strength + own.right + own.wrong);
+    }
     return reliability === v.reliability ? v : { ...v, reliability };
   });
 }

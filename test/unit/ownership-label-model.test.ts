@@ -145,7 +145,12 @@ test('a piece the fit judged on its own votes at its reliability, before its rev
   const [reviewed] = reweighVotes([vote('acme/provisioner')], learnt, [
     { owner_type: 'team', piece: pieceOf(vote('acme/provisioner')), handle: 'platform', right: 3, wrong: 0 },
   ]);
-  assert.equal(reviewed!.reliability, (3 * 0.2 + 3) / 6, 'its reviews move it from its own reliability');
+  // A repository's CODEOWNERS stands for one thing with one owner: each review counts against one of its own.
+  assert.equal(reviewed!.reliability, (1 * 0.2 + 3) / 4, 'its reviews move it from its own reliability');
+  const [tag] = reweighVotes([{ ...vote('team:platform'), kind: 'owner_tag', detail: { tag: 'team:platform' } }], {}, [
+    { owner_type: 'team', piece: 'owner_tag|team:platform', handle: 'platform', right: 0, wrong: 1 },
+  ]);
+  assert.equal(tag!.reliability, (3 * 0.75) / 4, 'a tag is judged resource by resource: one review weighs a third of its prior');
 });
 
 const label = (over: Partial<FeedbackLabel>): FeedbackLabel => ({

@@ -30,6 +30,12 @@ export interface VoteDetail {
   line?: number;
   pattern?: string;
   catch_all?: boolean;
+  /**
+   * A vote from reviews of other resources resting on the same piece (reviewed-owner-votes.ts): how many of them
+   * reviewers found owned by the vote's owner, of how many reviewed.
+   */
+  reviewed_owner_count?: number;
+  reviewed_count?: number;
 }
 
 export interface Vote {
