@@ -11,13 +11,13 @@ const TYPE_WORD: Record<OwnerType, string> = { team: 'Team', user: 'User', servi
 
 /** The deciding vote as the sentence's main clause, worded by its signal kind. */
 function lead(type: OwnerType, handle: string, v: Vote): string {
-  if (isReviewedOwnerVote(v)) return `${TYPE_WORD[type]} ${code(handle)} owns ${reviewedShare(v)}`;
+  if (isReviewedOwnerVote(v)) return `${TYPE_WORD[type]} ${code(handle)} is the owner reviewers named for ${reviewedShare(v)}`;
   return moduleOf(v.kind).lead(`${TYPE_WORD[type]} ${code(handle)}`, v);
 }
 
 /** A supporting vote as a short clause. */
 function clause(v: Vote): string {
-  if (isReviewedOwnerVote(v)) return `reviewers found it the owner of ${reviewedShare(v)}`;
+  if (isReviewedOwnerVote(v)) return `reviewers named it for ${reviewedShare(v)}`;
   return moduleOf(v.kind).clause(v);
 }
 

@@ -38,6 +38,12 @@ export const OWNERSHIP_INFERENCE_SOURCE = Type.Object(
     co_owners: Type.Optional(Type.Array(Type.String(), { description: 'A tie: every owner the same evidence names equally' })),
     action: Type.Optional(Type.Literal('correct', { description: 'A review that set the owner' })),
     replaced_owner: Type.Optional(nullable(Type.String(), 'The owner the review replaced')),
+    reviewed_owner_count: Type.Optional(
+      Type.Integer({ description: 'A vote from reviews of other resources resting on the same piece: how many named this owner' }),
+    ),
+    reviewed_count: Type.Optional(
+      Type.Integer({ description: 'A vote from reviews of other resources resting on the same piece: how many were reviewed' }),
+    ),
   },
   {
     additionalProperties: true,

@@ -73,7 +73,7 @@ test("a correction of one resource moves its service's other resources to the ow
   for (const id of buckets.slice(1)) {
     const team = await teamOf(id);
     assert.equal(team.owner_handle, 'platform', id);
-    assert.match(team.explanation, /Team `platform` owns 1 of the 1 reviewed resource tagged with the service `billing`/);
+    assert.match(team.explanation, /Team `platform` is the owner reviewers named for 1 of the 1 reviewed resource tagged with the service `billing`/);
   }
 });
 

@@ -84,7 +84,7 @@ test('one correction moves the other resources of a service whose only evidence 
   assert.equal(before.owner_handle, 'payments');
   const after = teamOf(checkoutBucket(labelsOf(corrected('orders'))));
   assert.equal(after.owner_handle, 'orders');
-  assert.match(after.explanation, /Team `orders` owns 1 of the 1 reviewed resource tagged with the service `checkout`/);
+  assert.match(after.explanation, /Team `orders` is the owner reviewers named for 1 of the 1 reviewed resource tagged with the service `checkout`/);
   assert.match(after.explanation, /`payments` is also named/);
   assert.equal(after.sources[0]!.reviewed_owner_count, 1);
   assert.equal(after.sources[0]!.reviewed_count, 1);
