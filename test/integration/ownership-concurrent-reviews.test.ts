@@ -14,7 +14,8 @@ import { labelCountsSince, pieceLabelsOf } from '../../src/store/ownership-learn
 import type { SourceVote } from '../../src/ownership/evidence.js';
 
 // Reviews of many resources resting on one catalog entry, submitted at once on PostgreSQL: each review counts once
-// against the entry (atomic increments), none is lost, and the labels since the fit sum to as many reviews.
+// against the entry and, for a correction, for the owner it settled on (atomic increments), none is lost, and the
+// labels since the fit sum to as many reviews.
 let store: { db: Db; close(): Promise<void> };
 let db: Db;
 const orgId = randomUUID();
@@ -67,7 +68,16 @@ test(
           orgId,
           ids[i]!,
           'team',
-          { data: { type: 'ownership_feedback', attributes: { action: 'confirm', inference_checksum: a.checksum } } },
+          {
+            data: {
+              type: 'ownership_feedback',
+              // Half confirm the entry's team, half correct it: both counts of the entry, and the owner settled on.
+              attributes:
+                i % 2 === 0
+                  ? { action: 'confirm', inference_checksum: a.checksum }
+                  : { action: 'correct', corrected_owner_handle: 'platform', corrected_owner_type: 'team', inference_checksum: a.checksum },
+            },
+          },
           { userHandle: 'reviewer' },
         ),
       ),
@@ -76,8 +86,11 @@ test(
       results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
       [],
     );
-    const [label] = (await pieceLabelsOf(db, orgId, [piece])).filter((l) => l.owner_type === 'team');
-    assert.deepEqual({ right: label!.right, wrong: label!.wrong }, { right: COUNT, wrong: 0 });
+    const labels = (await pieceLabelsOf(db, orgId, [piece])).filter((l) => l.owner_type === 'team');
+    assert.deepEqual(labels.map((l) => [l.handle, l.right, l.wrong]).sort(), [
+      ['payments', COUNT / 2, COUNT / 2],
+      ['platform', COUNT / 2, 0],
+    ]);
     const since = await labelCountsSince(db, orgId, null);
     assert.deepEqual(since.labels, [{ slot: 'team', count: COUNT }]);
   },
