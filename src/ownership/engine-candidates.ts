@@ -1,11 +1,13 @@
 // Turns one resource's evidence into votes: each signal kind of the registry, in its order, names owners with a
-// reliability; then exclusions, rejections and direct tags set some aside.
+// reliability, and reviews of the resources sharing its pieces name theirs (reviewed-owner-votes.ts); then exclusions,
+// rejections and direct tags set some aside.
 import type { EngineSettings, EvidenceVersion, ResourceEvidence } from './evidence.js';
 import type { OwnerType } from './owner-type.js';
 import type { SignalWeights } from './calibration.js';
 import { SIGNAL_KIND_MODULES } from './signal-kinds/index.js';
 import { ref, type Vote } from './signal-kinds/kind.js';
 import { voteContext } from './signal-kinds/vote-context.js';
+import { reviewedOwnerVotes } from './reviewed-owner-votes.js';
 
 export interface CandidateSet {
   votes: Vote[];
@@ -17,10 +19,10 @@ const lower = (s: string) => s.toLowerCase();
 
 export function collectVotes(evidence: ResourceEvidence, settings: EngineSettings, weights: SignalWeights): CandidateSet {
   const ctx = voteContext(evidence, settings, weights);
-  return applyRules(
-    SIGNAL_KIND_MODULES.flatMap((kind) => kind.vote(evidence, ctx)),
-    evidence,
-  );
+  const votes = SIGNAL_KIND_MODULES.flatMap((kind) => kind.vote(evidence, ctx));
+  // What reviews of the other resources resting on the same pieces say, from every piece the resource rests on (one
+  // whose own owner was rejected here too); the rules hold for them as for any vote.
+  return applyRules([...votes, ...reviewedOwnerVotes(votes, evidence.piece_labels)], evidence);
 }
 
 /** Exclusions and rejections always hold; a mapping never overrides a direct owner tag. */

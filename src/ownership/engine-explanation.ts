@@ -5,7 +5,7 @@ import type { Vote } from './signal-kinds/kind.js';
 import { moduleOf } from './signal-kinds/index.js';
 import type { ScoredCandidate } from './engine-combination.js';
 import { code } from './markdown-code.js';
-import { isReviewedOwnerVote } from './reviewed-owner-votes.js';
+import { isReviewedOwnerVote } from './vote-reliability.js';
 
 const TYPE_WORD: Record<OwnerType, string> = { team: 'Team', user: 'User', service: 'Service' };
 

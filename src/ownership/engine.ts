@@ -8,8 +8,7 @@ import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
-import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
-import { isReviewedOwnerVote, reviewedOwnerVotes } from './reviewed-owner-votes.js';
+import { isReviewedOwnerVote, markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
 import { CEILING_NOTE, confidenceCeiling } from './confidence-ceiling.js';
 
 /** The wire shows confidence as a string with four decimals. */
@@ -23,10 +22,8 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
   const reweigh = (vs: Vote[]) => reweighVotes(vs, weights.learnt ?? {}, evidence.piece_labels);
   // Owner tags, creators and modifiers naming a person are weighed against the team answer; marking them moves no team
   // vote, so that answer is the same before and after.
-  // What reviews of the other resources resting on the same pieces say: their reliability is the reviews' own.
-  const reviewed = reviewedOwnerVotes(collected.votes, evidence.piece_labels);
-  const teamAnswer = coOwnersOf(scoreCandidates([...reweigh(collected.votes), ...reviewed], 'team', populationOf('team'))).map((c) => c.handle);
-  const votes = [...reweigh(markOutsideTeam(collected.votes, teamAnswer)), ...reviewed];
+  const teamAnswer = coOwnersOf(scoreCandidates(reweigh(collected.votes), 'team', populationOf('team'))).map((c) => c.handle);
+  const votes = reweigh(markOutsideTeam(collected.votes, teamAnswer));
   const dropped = collected.dropped;
   return OWNER_TYPES.map((type) => {
     const population = populationOf(type);

@@ -48,8 +48,3 @@ export function reviewedOwnerVotes(votes: Vote[], labels: PieceLabel[] = []): Vo
   }
   return [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
-
-/** Whether a vote is one of reviewedOwnerVotes'. */
-export function isReviewedOwnerVote(v: Pick<Vote, 'detail'>): boolean {
-  return v.detail.reviewed_count !== undefined;
-}

@@ -29,6 +29,11 @@ export const SHARED_OWNER_PRIOR_STRENGTH = 1;
  */
 export const KINDS_SHARING_REVIEWED_OWNER: readonly string[] = ['catalog', 'ci_codeowners', 'iac_codeowners'];
 
+/** Whether a vote is one of reviewedOwnerVotes' (reviewed-owner-votes.ts): its reliability is its reviews' own. */
+export function isReviewedOwnerVote(v: Pick<Vote, 'detail'>): boolean {
+  return v.detail.reviewed_count !== undefined;
+}
+
 /** Whether reviews of a vote's piece name an owner for the piece's other resources (KINDS_SHARING_REVIEWED_OWNER). */
 export function sharesReviewedOwner(v: Pick<Vote, 'owner_type' | 'kind'>): boolean {
   return KINDS_SHARING_REVIEWED_OWNER.includes(v.kind) && learnsFromPiece(v);
@@ -181,6 +186,7 @@ export const USER_KINDS_LEARNING_FROM_PIECE: readonly string[] = ['owner_tag'];
 export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLabels: PieceLabel[] = []): Vote[] {
   const labels = new Map(pieceLabels.map((l) => [pieceLabelKey(l.owner_type, l.piece, l.handle), l]));
   return votes.map((v) => {
+    if (isReviewedOwnerVote(v)) return v;
     let reliability =
       learntPieceReliability(learnt, v.owner_type, pieceOf(v), v.handle) ?? learntReliability(learnt, v.owner_type, voteClassOf(v)) ?? v.reliability;
     const own = learnsFromPiece(v) ? labels.get(pieceLabelKey(v.owner_type, pieceOf(v), v.handle)) : undefined;

@@ -152,3 +152,17 @@ test('a correction on a Terraform root reaches the resources it manages, named i
   assert.equal(team.owner_handle, 'orders');
   assert.match(team.explanation, /managed by the Terraform root `teams\/payments` in `org\/infra`/);
 });
+
+test("a sibling's review does not bring back an owner rejected for this resource, and reaches one whose entry's owner was", () => {
+  const labels = labelsOf(corrected('orders'));
+  const rejectedHere = teamOf({ ...checkoutBucket(labels), rejected: [{ owner_type: 'team', handle: 'orders' }] });
+  assert.equal(rejectedHere.owner_handle, 'payments');
+  assert.ok(!rejectedHere.sources.some((s) => s.reviewed_count !== undefined));
+  const entryRejectedHere = teamOf({ ...checkoutBucket(labels), rejected: [{ owner_type: 'team', handle: 'payments' }] });
+  assert.equal(entryRejectedHere.owner_handle, 'orders');
+  const excluded = teamOf({
+    ...checkoutBucket(labels),
+    exclusions: [{ ...meta('preferences', 2), id: 'no-orders', handle: 'orders', owner_type: 'team' }],
+  });
+  assert.equal(excluded.owner_handle, 'payments');
+});
