@@ -2,7 +2,7 @@
 import { RecordError, SEVERITIES, VULNERABILITY_TYPES, type CloudProvider, type Severity, type VulnerabilityType } from '../posture/resource.js';
 import { isRecord, str, type Json } from './canonical/values.js';
 import type { MuteState } from '../posture/finding-state.js';
-import { INPUT_LIMITS, findFieldProblem, instantReason, type LimitedField } from '../input-limits.js';
+import { INPUT_LIMITS, fieldOfPath, findFieldProblem, findJsonProblem, instantReason, type LimitedField } from '../input-limits.js';
 import type { ResourceRecord } from '../posture/resource.js';
 import type { ResourceReference } from '../posture/referenced-resources.js';
 import { arnResourceName, parseArn, partitionOf, s3BucketArn } from './canonical/arn.js';
@@ -243,12 +243,23 @@ export function parseDatadogFindings(doc: unknown, source: string, onInvalid?: O
   return answers.flat();
 }
 
+/**
+ * A recorded body kept as text: parsed, then held to the limits the document itself was (a NUL, nesting past the
+ * limit), which its text escaped.
+ */
 function parseBody(text: string, place: string): unknown {
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new RecordError(place, 'body', 'is not valid JSON');
   }
+  const problem = findJsonProblem(body);
+  if (problem) {
+    const inside = fieldOfPath(problem.path);
+    throw new RecordError(place, inside ? `body.${inside}` : 'body', problem.reason);
+  }
+  return body;
 }
 
 /**

@@ -140,3 +140,27 @@ test('bad findings name their index and field', () => {
     (error: unknown) => error instanceof RecordError && error.field === 'status',
   );
 });
+
+test('a recorded body kept as text is held to the input limits the document is: a NUL or deep nesting names where', () => {
+  const entry = recording(GET)[0];
+  const asText = (body: unknown) => [{ ...entry, response: { ...entry.response, body: JSON.stringify(body) } }];
+  assert.equal(parseDatadogFindings(asText(entry.response.body), 'rec.json').length, 1, 'a clean text body is read');
+  const withNul = structuredClone(entry.response.body);
+  withNul.data.attributes.resource_configuration = { bucket: 'b\u0000' };
+  assert.throws(
+    () => parseDatadogFindings(asText(withNul), 'rec.json'),
+    (error: unknown) =>
+      error instanceof RecordError &&
+      error.place === 'rec.json [0].response' &&
+      error.field === 'body.data.attributes.resource_configuration.bucket' &&
+      /NUL|control/i.test(error.reason),
+  );
+  let deep: unknown = 'x';
+  for (let i = 0; i < 200; i++) deep = { d: deep };
+  const nested = structuredClone(entry.response.body);
+  nested.data.attributes.resource_configuration = deep;
+  assert.throws(
+    () => parseDatadogFindings(asText(nested), 'rec.json'),
+    (error: unknown) => error instanceof RecordError && /deeper than/.test(error.reason),
+  );
+});
