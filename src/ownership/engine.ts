@@ -8,7 +8,7 @@ import { sourceLabel, type Vote } from './signal-kinds/kind.js';
 import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-combination.js';
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
-import { isReviewedOwnerVote, markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
+import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
 import { CEILING_NOTE, confidenceCeiling } from './confidence-ceiling.js';
 
 /** The wire shows confidence as a string with four decimals. */
@@ -30,11 +30,7 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
     const ranked = scoreCandidates(votes, type, population);
     const typeDropped = dropped.filter((d) => d.vote.owner_type === type);
     const versions = decidingVersions(evidence, ranked, typeDropped);
-    // What the sources named, for feedback and the label model: not the reviews' votes, which are labels already.
-    const typeVotes = sourceVotesOf(
-      votes.filter((v) => !isReviewedOwnerVote(v)),
-      type,
-    );
+    const typeVotes = sourceVotesOf(votes, type);
     const [winner, ...rivals] = ranked;
     const coOwners = coOwnersOf(ranked);
     const tie = coOwners.length > 1 ? coOwners.map((c) => c.handle) : undefined;

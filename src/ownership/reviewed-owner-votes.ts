@@ -22,7 +22,9 @@ export function reviewedOwnerVotes(votes: Vote[], labels: PieceLabel[] = []): Vo
   const byPiece = new Map<string, PieceLabel[]>();
   for (const l of labels) {
     const key = `${l.owner_type}\u0000${l.piece}`;
-    byPiece.set(key, [...(byPiece.get(key) ?? []), l]);
+    const list = byPiece.get(key);
+    if (list) list.push(l);
+    else byPiece.set(key, [l]);
   }
   const named = new Set(votes.map((v) => `${v.owner_type}\u0000${pieceOf(v)}\u0000${v.handle.toLowerCase()}`));
   const out = new Map<string, Vote>();

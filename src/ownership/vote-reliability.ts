@@ -198,12 +198,16 @@ export function reweighVotes(votes: Vote[], learnt: LearntReliabilities, pieceLa
   });
 }
 
-/** What each source named for one owner type, once per kind, owner and piece: kept with the inference for feedback and the label model. */
+/**
+ * What each source named for one owner type, once per kind, owner and piece: kept with the inference for feedback and
+ * the label model. Not the votes of reviews (reviewed-owner-votes.ts): they are labels already, and the label model
+ * must not learn a class from them.
+ */
 export function sourceVotesOf(votes: Vote[], type: OwnerType): SourceVote[] {
   const out: SourceVote[] = [];
   const seen = new Set<string>();
   for (const v of votes) {
-    if (v.owner_type !== type) continue;
+    if (v.owner_type !== type || isReviewedOwnerVote(v)) continue;
     const voteClass = voteClassOf(v);
     const piece = pieceOf(v);
     const key = `${v.kind}\u0000${v.handle}\u0000${piece}`;
