@@ -14,6 +14,7 @@ import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { evidenceFor, indexModel } from './evidence-from-model.js';
 import type { TypeMetrics } from './metrics.js';
 import { metricsOf, reviewLabel } from './in-memory-eval.js';
+import { knownRateWeights } from './known-rates.js';
 
 type Metrics = Record<OwnerType, TypeMetrics>;
 
@@ -24,6 +25,11 @@ export interface LearningEvaluation {
   priors: Metrics;
   /** The label model fitted to the organization's own evidence, no review. */
   labelFree: Metrics;
+  /**
+   * For scale: the answers with every class and piece at its true rate in this organization (knownRateWeights), what
+   * the combination gives with nothing left to estimate.
+   */
+  knownRates: Metrics;
   /** 10% reviewed at random, measured on the other 90%. */
   reviewed10: Metrics;
   reviewed10Count: number;
@@ -59,10 +65,11 @@ function votesOf(inferred: Map<string, Inference[]>): OrgVotes[] {
 export function inferLabelFree(
   evidence: ResourceEvidence[],
   population: Record<OwnerType, number>,
-): { first: Map<string, Inference[]>; labelFree: Map<string, Inference[]> } {
+): { first: Map<string, Inference[]>; labelFree: Map<string, Inference[]>; weights: SignalWeights } {
   const first = predictAll(evidence, defaultWeights());
   const fit = fitOrganization(votesOf(first), [], population);
-  return { first, labelFree: predictAll(evidence, { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration }) };
+  const weights = { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration };
+  return { first, labelFree: predictAll(evidence, weights), weights };
 }
 
 /** What the service learns from reviews of `reviewed`: the refit (label model + calibration) and the piece labels. */
@@ -204,7 +211,7 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
   const sample10 = new Set(sampleOf(0.1, 0x5eed));
   const heldOut10 = ids.filter((id) => !sample10.has(id));
 
-  const { first, labelFree } = inferLabelFree(evidence, population);
+  const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population);
 
   const learnt10 = learnFrom([...sample10], labelFree, truth, population);
   const after10 = predictAll(
@@ -237,6 +244,7 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
     resources: ids.length,
     priors: metricsOf(heldOut10, first, truth),
     labelFree: metricsOf(heldOut10, labelFree, truth),
+    knownRates: metricsOf(heldOut10, predictAll(evidence, knownRateWeights(labelFree, truth, labelFreeWeights)), truth),
     reviewed10: metricsOf(heldOut10, after10, truth),
     reviewed10Count: sample10.size,
     reviewed10Weights: learnt10.weights,
@@ -260,6 +268,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const [name, m] of [
       ['priors', r.priors],
       ['label-free', r.labelFree],
+      ['rates known', r.knownRates],
       ['10% reviewed', r.reviewed10],
     ] as const) {
       const t = m[type];
