@@ -35,11 +35,13 @@ async function refusal(p: Promise<unknown>): Promise<{ code: number; body: { err
 }
 
 test('an empty history cursor is a 400 naming cursor, through the official client and raw HTTP', async () => {
+  // Each call starts when it is awaited: started together, the second could reject while the first is awaited, with
+  // nothing yet listening to it (an unhandled rejection fails the test).
   for (const call of [
-    api.listOwnershipHistory({ resourceId: CHECKOUT_INSTANCE, cursor: '' }),
-    api.listOwnershipHistoryByOwnerType({ resourceId: CHECKOUT_INSTANCE, ownerType: 'team', cursor: '' }),
+    () => api.listOwnershipHistory({ resourceId: CHECKOUT_INSTANCE, cursor: '' }),
+    () => api.listOwnershipHistoryByOwnerType({ resourceId: CHECKOUT_INSTANCE, ownerType: 'team', cursor: '' }),
   ]) {
-    const err = await refusal(call);
+    const err = await refusal(call());
     assert.equal(err.code, 400);
     assert.equal(err.body.errors[0]?.source?.parameter, 'cursor');
   }
