@@ -22,21 +22,16 @@ interface Tally {
   total: number;
 }
 
-function tally(counts: Map<string, Tally>, key: string): Tally {
-  const found = counts.get(key);
-  if (found) return found;
-  const fresh = { right: 0, total: 0 };
-  counts.set(key, fresh);
-  return fresh;
+/** The entry of `key`, made by `fresh` the first time. */
+function entryOf<V>(map: Map<string, V>, key: string, fresh: () => V): V {
+  const found = map.get(key);
+  if (found !== undefined) return found;
+  const made = fresh();
+  map.set(key, made);
+  return made;
 }
 
-function tallyMap(byPiece: Map<string, Map<string, Tally>>, piece: string): Map<string, Tally> {
-  const found = byPiece.get(piece);
-  if (found) return found;
-  const fresh = new Map<string, Tally>();
-  byPiece.set(piece, fresh);
-  return fresh;
-}
+const noVotes = (): Tally => ({ right: 0, total: 0 });
 
 /**
  * The weights of `fitted` with every class and piece it learnt replaced by its rate over the votes of `inferred`: the
@@ -59,7 +54,13 @@ export function knownRateWeights(
         for (const v of inf.votes) {
           const handle = v.owner_handle.toLowerCase();
           const ownPiece = v.piece !== undefined && ownPieces[v.piece]?.[handle] !== undefined;
-          const count = ownPiece ? tally(tallyMap(pieces, v.piece!), handle) : tally(classes, v.vote_class ?? v.kind);
+          const count = ownPiece
+            ? entryOf(
+                entryOf(pieces, v.piece!, () => new Map<string, Tally>()),
+                handle,
+                noVotes,
+              )
+            : entryOf(classes, v.vote_class ?? v.kind, noVotes);
           count.total++;
           if (handle === owner) count.right++;
         }
