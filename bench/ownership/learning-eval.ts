@@ -1,6 +1,7 @@
 // How well ownership answers hold on one organization, in the order an organization lives them, through the same pure
 // functions the service runs: the priors alone; the label model fitted to its own evidence before any review; after
 // 10% of resources reviewed at random; and 5% reviewed in the review queue's order against 5% at random.
+// evaluateCalibration stops after the calibration, for tests and the importers bench that need no more.
 // Run: npx tsx bench/ownership/learning-eval.ts [resources] [seed] [shape]
 import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
 import { infer } from '../../src/ownership/engine.js';
@@ -18,23 +19,28 @@ import { knownRateWeights } from './known-rates.js';
 
 type Metrics = Record<OwnerType, TypeMetrics>;
 
-export interface LearningEvaluation {
+/** How an organization's answers are calibrated: before any review and after 10% reviewed at random. */
+export interface CalibrationEvaluation {
   shape: string;
   resources: number;
   /** Priors only, no fit. */
   priors: Metrics;
   /** The label model fitted to the organization's own evidence, no review. */
   labelFree: Metrics;
-  /**
-   * For scale: the answers with every class and piece at its true rate in this organization (knownRateWeights), what
-   * the combination gives with nothing left to estimate.
-   */
-  knownRates: Metrics;
   /** 10% reviewed at random, measured on the other 90%. */
   reviewed10: Metrics;
   reviewed10Count: number;
   /** The weights learnt from the 10% (the label model's fit with those labels, and its calibration). */
   reviewed10Weights: SignalWeights;
+}
+
+/** The calibration, and what reviews in the queue's order teach against reviews at random. */
+export interface LearningEvaluation extends CalibrationEvaluation {
+  /**
+   * For scale: the answers with every class and piece at its true rate in this organization (knownRateWeights), what
+   * the combination gives with nothing left to estimate.
+   */
+  knownRates: Metrics;
   /**
    * Held-out accuracy gain per owner type of 5% reviewed at random (the mean over RANDOM_DRAWS samples: one sample's
    * gain moves by half its size from one draw to the next) and in queue order.
@@ -195,7 +201,14 @@ function accuracyGain(before: Metrics, after: Metrics): Record<OwnerType, number
   return Object.fromEntries(OWNER_TYPES.map((t) => [t, after[t].accuracy - before[t].accuracy])) as Record<OwnerType, number>;
 }
 
-export function evaluateLearning(options: { resources?: number; seed?: number; shape?: string } = {}): LearningEvaluation {
+interface EvaluationOptions {
+  resources?: number;
+  seed?: number;
+  shape?: string;
+}
+
+/** One generated organization, its answers before any review, and the calibration before and after 10% reviewed. */
+function calibrate(options: EvaluationOptions) {
   const seed = options.seed ?? 42;
   const shape = options.shape ?? 'baseline';
   const generated = generateSyntheticOrg({ resources: options.resources ?? 2000, seed, modelOnly: true, shape });
@@ -204,11 +217,8 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
   const evidence = model.resources.map((r) => evidenceFor(index, r));
   const ids = model.resources.map((r) => r.arn);
   const population = { ...DEFAULT_ENGINE_SETTINGS.default_population, ...evidence[0]?.directory?.population } as Record<OwnerType, number>;
-  const sampleOf = (share: number, salt: number) => {
-    const rnd = prng(seed ^ salt);
-    return ids.filter(() => rnd() < share);
-  };
-  const sample10 = new Set(sampleOf(0.1, 0x5eed));
+  const rnd = prng(seed ^ 0x5eed);
+  const sample10 = new Set(ids.filter(() => rnd() < 0.1));
   const heldOut10 = ids.filter((id) => !sample10.has(id));
 
   const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population);
@@ -221,7 +231,25 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
     ),
     learnt10.weights,
   );
+  const evaluation: CalibrationEvaluation = {
+    shape,
+    resources: ids.length,
+    priors: metricsOf(heldOut10, first, truth),
+    labelFree: metricsOf(heldOut10, labelFree, truth),
+    reviewed10: metricsOf(heldOut10, after10, truth),
+    reviewed10Count: sample10.size,
+    reviewed10Weights: learnt10.weights,
+  };
+  return { evaluation, seed, ids, evidence, truth, population, heldOut10, labelFree, labelFreeWeights };
+}
 
+/** The calibration alone: the label-free fit and 10% reviewed, without the review-order comparison (much quicker). */
+export function evaluateCalibration(options: EvaluationOptions = {}): CalibrationEvaluation {
+  return calibrate(options).evaluation;
+}
+
+export function evaluateLearning(options: EvaluationOptions = {}): LearningEvaluation {
+  const { evaluation, seed, ids, evidence, truth, population, heldOut10, labelFree, labelFreeWeights } = calibrate(options);
   const count5 = Math.round(ids.length * 0.05);
   const gains = (reviewed: string[]) => {
     const set = new Set(reviewed);
@@ -240,14 +268,8 @@ export function evaluateLearning(options: { resources?: number; seed?: number; s
     gains(shuffled(ids, prng(seed ^ 0xacc ^ (draw * 0x9e3779b1))).slice(0, count5)),
   );
   return {
-    shape,
-    resources: ids.length,
-    priors: metricsOf(heldOut10, first, truth),
-    labelFree: metricsOf(heldOut10, labelFree, truth),
+    ...evaluation,
     knownRates: metricsOf(heldOut10, predictAll(evidence, knownRateWeights(labelFree, truth, labelFreeWeights)), truth),
-    reviewed10: metricsOf(heldOut10, after10, truth),
-    reviewed10Count: sample10.size,
-    reviewed10Weights: learnt10.weights,
     gain5Random: Object.fromEntries(OWNER_TYPES.map((t) => [t, randomDraws.reduce((s, g) => s + g[t], 0) / randomDraws.length])) as Record<
       OwnerType,
       number

@@ -15,7 +15,7 @@ import { ensureOrg } from '../../src/store/orgs.js';
 import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
 import { measure, type Prediction, type TypeMetrics } from './metrics.js';
 import { reviewLabel } from './in-memory-eval.js';
-import { evaluateLearning } from './learning-eval.js';
+import { evaluateCalibration } from './learning-eval.js';
 import { orgShape } from './org-shapes.js';
 import { importSynthetic, writeFiles } from './import-synthetic.js';
 import { createBenchStore } from '../lib/store.js';
@@ -109,7 +109,7 @@ export async function benchOwnershipAccuracy(resources = Number(process.env.BENC
     await recomputeUntilEmpty(db, { orgId });
     const secondS = (performance.now() - t) / 1000;
     const learned = metricsOf(heldOut, await allInferences(db, orgId, ids), org.truth);
-    const mem = evaluateLearning({ resources, seed, shape: shape.name });
+    const mem = evaluateCalibration({ resources, seed, shape: shape.name });
     const row = (type: OwnerType, run: string, m: TypeMetrics) => [
       type,
       run,

@@ -2,11 +2,11 @@
 // the organization, then 10% review labels): measured on the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateLearning } from '../../bench/ownership/learning-eval.js';
+import { evaluateCalibration } from '../../bench/ownership/learning-eval.js';
 import { generateSyntheticOrg } from '../../bench/ownership/synthetic-org.js';
 
 test('team answers on held-out resources meet the calibration targets', () => {
-  const result = evaluateLearning({ resources: 2000, seed: 7 });
+  const result = evaluateCalibration({ resources: 2000, seed: 7 });
   const team = result.reviewed10.team;
   assert.ok(result.reviewed10Count > 150 && result.reviewed10Count < 250, `labelled ${result.reviewed10Count}`);
   assert.ok(team.high_count > 500, `high-band answers ${team.high_count}`);
@@ -16,7 +16,7 @@ test('team answers on held-out resources meet the calibration targets', () => {
 });
 
 test('learning from labels improves user calibration over the priors', () => {
-  const result = evaluateLearning({ resources: 2000, seed: 11 });
+  const result = evaluateCalibration({ resources: 2000, seed: 11 });
   assert.ok(result.reviewed10.user.ece < result.priors.user.ece, `${result.reviewed10.user.ece} vs ${result.priors.user.ece}`);
   // The sources the synthetic org makes unreliable lose weight.
   const fitted = result.reviewed10Weights.learnt!.fitted!;
