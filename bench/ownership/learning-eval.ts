@@ -223,24 +223,23 @@ function calibrate(options: EvaluationOptions) {
 
   const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population);
 
-  const learnt10 = learnFrom([...sample10], labelFree, truth, population);
-  const after10 = predictAll(
-    withPieces(
-      evidence.filter((e) => !sample10.has(e.resource.resource_id)),
-      learnt10.pieces,
-    ),
-    learnt10.weights,
-  );
+  /** What the service answers for the resources outside `reviewed` once it has learnt from their reviews. */
+  const afterReviewing = (reviewed: Set<string>) => {
+    const learnt = learnFrom([...reviewed], labelFree, truth, population);
+    const rest = evidence.filter((e) => !reviewed.has(e.resource.resource_id));
+    return { weights: learnt.weights, answers: predictAll(withPieces(rest, learnt.pieces), learnt.weights) };
+  };
+  const after10 = afterReviewing(sample10);
   const evaluation: CalibrationEvaluation = {
     shape,
     resources: ids.length,
     priors: metricsOf(heldOut10, first, truth),
     labelFree: metricsOf(heldOut10, labelFree, truth),
-    reviewed10: metricsOf(heldOut10, after10, truth),
+    reviewed10: metricsOf(heldOut10, after10.answers, truth),
     reviewed10Count: sample10.size,
-    reviewed10Weights: learnt10.weights,
+    reviewed10Weights: after10.weights,
   };
-  return { evaluation, seed, ids, evidence, truth, population, heldOut10, labelFree, labelFreeWeights };
+  return { evaluation, seed, ids, evidence, truth, heldOut10, labelFree, labelFreeWeights, afterReviewing };
 }
 
 /** The calibration alone: the label-free fit and 10% reviewed, without the review-order comparison (much quicker). */
@@ -249,20 +248,12 @@ export function evaluateCalibration(options: EvaluationOptions = {}): Calibratio
 }
 
 export function evaluateLearning(options: EvaluationOptions = {}): LearningEvaluation {
-  const { evaluation, seed, ids, evidence, truth, population, heldOut10, labelFree, labelFreeWeights } = calibrate(options);
+  const { evaluation, seed, ids, evidence, truth, heldOut10, labelFree, labelFreeWeights, afterReviewing } = calibrate(options);
   const count5 = Math.round(ids.length * 0.05);
   const gains = (reviewed: string[]) => {
     const set = new Set(reviewed);
     const rest = ids.filter((id) => !set.has(id));
-    const learnt = learnFrom(reviewed, labelFree, truth, population);
-    const after = predictAll(
-      withPieces(
-        evidence.filter((e) => !set.has(e.resource.resource_id)),
-        learnt.pieces,
-      ),
-      learnt.weights,
-    );
-    return accuracyGain(metricsOf(rest, labelFree, truth), metricsOf(rest, after, truth));
+    return accuracyGain(metricsOf(rest, labelFree, truth), metricsOf(rest, afterReviewing(set).answers, truth));
   };
   const randomDraws = Array.from({ length: RANDOM_DRAWS }, (_, draw) =>
     gains(shuffled(ids, prng(seed ^ 0xacc ^ (draw * 0x9e3779b1))).slice(0, count5)),
