@@ -14,7 +14,13 @@ export function reviewLabel(inference: Inference, truth: string | undefined, typ
   return truth ? { ...base, action: 'correct', corrected_owner: truth } : { ...base, action: 'reject' };
 }
 
-export function metricsOf(ids: string[], inferred: Map<string, Inference[]>, truth: Record<string, Truth>): Record<OwnerType, TypeMetrics> {
+/** The metrics of `ids`' answers; `chance` adds each type's ECE by chance (TypeMetrics.ece_chance). */
+export function metricsOf(
+  ids: string[],
+  inferred: Map<string, Inference[]>,
+  truth: Record<string, Truth>,
+  options: { chance?: boolean } = {},
+): Record<OwnerType, TypeMetrics> {
   const predictions = new Map<string, Partial<Record<OwnerType, Prediction>>>();
   for (const id of ids) {
     const row: Partial<Record<OwnerType, Prediction>> = {};
@@ -23,5 +29,5 @@ export function metricsOf(ids: string[], inferred: Map<string, Inference[]>, tru
   }
   const t: Record<string, Partial<Record<OwnerType, string>>> = {};
   for (const id of ids) t[id] = truth[id]!;
-  return Object.fromEntries(OWNER_TYPES.map((type) => [type, measure(predictions, t, type)])) as Record<OwnerType, TypeMetrics>;
+  return Object.fromEntries(OWNER_TYPES.map((type) => [type, measure(predictions, t, type, options)])) as Record<OwnerType, TypeMetrics>;
 }

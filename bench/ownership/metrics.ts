@@ -1,6 +1,7 @@
 // Accuracy, precision in the high band, coverage and expected calibration error, per owner type.
 import type { OwnerType } from '../../src/ownership/owner-type.js';
 import { bandOf } from '../../src/ownership/confidence-bands.js';
+import { prng } from '../lib/prng.js';
 
 export interface Prediction {
   /** null when the answer is `unknown`. */
@@ -21,6 +22,12 @@ export interface TypeMetrics {
   coverage: number;
   /** Expected calibration error over every answer given (10 equal-width bins). */
   ece: number;
+  /**
+   * The ECE that answers exactly as right as their confidence says would show at this count and these confidences, by
+   * chance alone (the 95th percentile of ECE_DRAWS draws): a measured ECE below it cannot be told from calibrated.
+   * Measured when asked for (it draws ECE_DRAWS outcomes per answer).
+   */
+  ece_chance?: number;
   /** Share of the right answers given at medium confidence or more (>= 0.6): how often a right answer is believed. */
   right_at_medium: number;
 }
@@ -35,6 +42,7 @@ export function measure(
   predictions: Map<string, Partial<Record<OwnerType, Prediction>>>,
   truth: Record<string, Partial<Record<OwnerType, string>>>,
   type: OwnerType,
+  options: { chance?: boolean } = {},
 ): TypeMetrics {
   let resources = 0;
   let answered = 0;
@@ -44,6 +52,7 @@ export function measure(
   let high = 0;
   let highRight = 0;
   const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  const confidences: number[] = [];
   for (const id of [...predictions.keys()].sort()) {
     const p = predictions.get(id)![type];
     const t = truth[id]?.[type];
@@ -58,12 +67,13 @@ export function measure(
       high++;
       if (ok) highRight++;
     }
-    const bin = bins[Math.min(9, Math.floor(p.confidence * 10))];
+    confidences.push(p.confidence);
+    const bin = bins[binOf(p.confidence)];
     bin.n++;
     bin.conf += p.confidence;
     if (ok) bin.right++;
   }
-  const ece = answered === 0 ? 0 : bins.reduce((s, b) => s + (b.n === 0 ? 0 : (b.n / answered) * Math.abs(b.conf / b.n - b.right / b.n)), 0);
+  const ece = eceOf(bins, answered);
   return {
     resources,
     answered,
@@ -72,6 +82,40 @@ export function measure(
     high_count: high,
     coverage: resources ? covered / resources : 0,
     ece,
+    ...(options.chance ? { ece_chance: eceByChance(confidences) } : {}),
     right_at_medium: right ? rightAtMedium / right : 0,
   };
+}
+
+interface Bin {
+  n: number;
+  conf: number;
+  right: number;
+}
+
+const binOf = (confidence: number) => Math.min(9, Math.floor(confidence * 10));
+
+function eceOf(bins: Bin[], answered: number): number {
+  return answered === 0 ? 0 : bins.reduce((s, b) => s + (b.n === 0 ? 0 : (b.n / answered) * Math.abs(b.conf / b.n - b.right / b.n)), 0);
+}
+
+export const ECE_DRAWS = 400;
+
+/** The 95th percentile of the ECE of answers each right with the probability its confidence gives (a fixed seed). */
+export function eceByChance(confidences: number[]): number {
+  if (confidences.length === 0) return 0;
+  const rnd = prng(0xece);
+  const eces: number[] = [];
+  for (let draw = 0; draw < ECE_DRAWS; draw++) {
+    const bins: Bin[] = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+    for (const c of confidences) {
+      const bin = bins[binOf(c)]!;
+      bin.n++;
+      bin.conf += c;
+      if (rnd() < c) bin.right++;
+    }
+    eces.push(eceOf(bins, confidences.length));
+  }
+  eces.sort((a, b) => a - b);
+  return eces[Math.floor(0.95 * (ECE_DRAWS - 1))]!;
 }

@@ -9,7 +9,7 @@ import { generateSyntheticOrg } from './synthetic-org.js';
 import { evaluateLearning, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
 import { table } from '../lib/stats.js';
 import { writeSection } from '../lib/readme.js';
-import type { TypeMetrics } from './metrics.js';
+import { ECE_DRAWS, type TypeMetrics } from './metrics.js';
 
 const f3 = (x: number) => x.toFixed(3);
 const mark = (ok: boolean) => (ok ? '✅' : '❌');
@@ -19,7 +19,13 @@ const MAX_RESOURCES = Number(process.env.BENCH_SHAPES_MAX_RESOURCES ?? 3000);
 const SEEDS = (process.env.BENCH_SHAPES_SEEDS ?? '42,7,3,11').split(',').map(Number);
 
 function cells(m: TypeMetrics): string[] {
-  return [f3(m.accuracy), `${f3(m.high_precision)} (n=${m.high_count})`, f3(m.right_at_medium), f3(m.ece)];
+  return [
+    f3(m.accuracy),
+    `${f3(m.high_precision)} (n=${m.high_count})`,
+    f3(m.right_at_medium),
+    f3(m.ece),
+    m.ece_chance === undefined ? '' : f3(m.ece_chance),
+  ];
 }
 
 interface GoalCheck {
@@ -32,6 +38,8 @@ interface GoalCheck {
   text: string;
   /** The same measure with every class's rate known (LearningEvaluation.knownRates): what estimation could reach. */
   known?: number;
+  /** An ECE's: the ECE calibrated answers of the same count and confidences reach by chance (TypeMetrics.ece_chance), and its goal. */
+  chance?: { ece: number; goal: number };
 }
 
 function goalChecks(r: LearningEvaluation): GoalCheck[] {
@@ -40,10 +48,11 @@ function goalChecks(r: LearningEvaluation): GoalCheck[] {
     const before = r.labelFree[type];
     const after = r.reviewed10[type];
     const known = r.knownRates[type];
-    const check = (name: string, value: number, ok: boolean, knownValue?: number) =>
-      out.push({ subject: type, name, value, ok, text: `${name} ${f3(value)} ${mark(ok)}`, known: knownValue });
-    check('before review ECE', before.ece, before.ece <= 0.05, known.ece);
-    check('10% reviewed ECE', after.ece, after.ece <= 0.03, known.ece);
+    const check = (name: string, value: number, ok: boolean, knownValue?: number, chance?: GoalCheck['chance']) =>
+      out.push({ subject: type, name, value, ok, text: `${name} ${f3(value)} ${mark(ok)}`, known: knownValue, chance });
+    const eceCheck = (name: string, m: TypeMetrics, goal: number) => check(name, m.ece, m.ece <= goal, known.ece, { ece: m.ece_chance ?? 0, goal });
+    eceCheck('before review ECE', before, 0.05);
+    eceCheck('10% reviewed ECE', after, 0.03);
     check('high-band precision', after.high_precision, after.high_precision >= 0.95, known.high_precision);
     if (type !== 'user') check('right at >= medium', after.right_at_medium, after.right_at_medium >= 0.85);
   }
@@ -87,7 +96,7 @@ function failedBriefly(r: LearningEvaluation, checks: GoalCheck[]): string {
     .map((c) =>
       c.subject === 'queue'
         ? `queue gain ${f3(c.value)} (random ${f3(random)}, knowing the wrong answers ${f3(wrongFirst)})`
-        : `${c.subject} ${c.name} ${f3(c.value)}${c.known === undefined ? '' : ` (rates known: ${f3(c.known)})`}`,
+        : `${c.subject} ${c.name} ${f3(c.value)}${c.known === undefined ? '' : ` (rates known: ${f3(c.known)}${c.chance === undefined ? '' : `; by chance ${f3(c.chance.ece)}`})`}`,
     );
   return failed.length === 0 ? '✅' : failed.join('; ');
 }
@@ -102,7 +111,9 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
       `after 10% of resources reviewed at random (measured on the other 90%); and, for scale, a fit no organization can have: every ` +
       `vote class and piece at the rate it names the true owner here ("rates known"), what the engine's combination gives with nothing ` +
       `left to estimate (a miss there is the combination's; a miss only above it, the estimate's). "Right at >= medium" is the share of right answers given ` +
-      `with confidence 0.6 or more. The last line compares 5% reviewed in the review queue's order with 5% at random ` +
+      `with confidence 0.6 or more. "ECE by chance" is the ECE that answers exactly as often right as their confidence says ` +
+      `would show at this count and these confidences by chance alone (the 95th percentile of ${ECE_DRAWS} draws): an ECE below it cannot ` +
+      `be told from calibrated, and where it exceeds a goal, even calibrated answers miss that goal more than one time in twenty. The last line compares 5% reviewed in the review queue's order with 5% at random ` +
       `(the mean gain of ${RANDOM_DRAWS} random samples) and, for scale, with an order no queue can take: one knowing which answers are ` +
       `wrong, the groups with the most wrong answers first (where even it gains less than twice random, no order of the same reviews ` +
       `reaches the queue's goal). The last table gives the goals each shape misses on every seed.`,
@@ -110,6 +121,9 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
   const failed: string[][] = [];
   let checked = 0;
   let missed = 0;
+  /** ECE goals that calibrated answers of the same count and confidences would miss more than one time in twenty. */
+  let beyondChance = 0;
+  let eceChecks = 0;
   for (const shape of ORG_SHAPES) {
     const resources = Math.min(shape.sizes.resources, MAX_RESOURCES);
     const row = [`\`${shape.name}\``];
@@ -120,6 +134,9 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
       const checks = goalChecks(r);
       checked += checks.length;
       missed += checks.filter((c) => !c.ok).length;
+      const eceGoals = checks.filter((c) => c.chance !== undefined);
+      eceChecks += eceGoals.length;
+      beyondChance += eceGoals.filter((c) => c.chance!.ece > c.chance!.goal).length;
       row.push(failedBriefly(r, checks));
       if (s !== seed) continue;
       const model = generateSyntheticOrg({ resources, seed, shape: shape.name, modelOnly: true }).model;
@@ -135,7 +152,7 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
         '',
         shapeSummary(shape, model),
         '',
-        table(['owner type', 'run', 'accuracy', 'high-band precision', 'right at >= medium', 'ECE'], rows),
+        table(['owner type', 'run', 'accuracy', 'high-band precision', 'right at >= medium', 'ECE', 'ECE by chance'], rows),
         '',
         ...goalLines(r).map((g) => `- ${g}`),
       );
@@ -146,7 +163,8 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
     '',
     `#### Goals missed, per shape and seed`,
     '',
-    `${missed} of ${checked} checks missed (${checked / (ORG_SHAPES.length * seeds.length)} per shape and seed, the queue's one among them).`,
+    `${missed} of ${checked} checks missed (${checked / (ORG_SHAPES.length * seeds.length)} per shape and seed, the queue's one among them). ` +
+      `Of the ${eceChecks} ECE checks, ${beyondChance} have a goal below the ECE by chance: calibrated answers would miss it more than one time in twenty.`,
     '',
     table(['shape', ...seeds.map((s) => `seed ${s}`)], failed),
   );
