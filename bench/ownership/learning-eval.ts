@@ -42,6 +42,11 @@ export interface LearningEvaluation extends CalibrationEvaluation {
    */
   knownRates: Metrics;
   /**
+   * The ECE after 10% reviewed on RANDOM_DRAWS random tenths, the first reviewed10's: which tenth is reviewed moves a
+   * user ECE by more than its goal's margin, so one draw is one sample of it.
+   */
+  reviewed10EceDraws: Record<OwnerType, number[]>;
+  /**
    * Held-out accuracy gain per owner type of 5% reviewed at random (the mean over RANDOM_DRAWS samples: one sample's
    * gain moves by half its size from one draw to the next) and in queue order.
    */
@@ -212,6 +217,15 @@ interface EvaluationOptions {
   reviewSeed?: number;
 }
 
+/** The seed of an organization's `draw`th random tenth reviewed (the benchmark's own is draw 0). */
+const reviewSeedOf = (seed: number, draw: number) => (seed ^ 0x5eed) + draw * 7919;
+
+/** About a tenth of `ids`, at random. */
+function tenthOf(ids: string[], reviewSeed: number): Set<string> {
+  const rnd = prng(reviewSeed);
+  return new Set(ids.filter(() => rnd() < 0.1));
+}
+
 /** One generated organization, its answers before any review, and the calibration before and after 10% reviewed. */
 function calibrate(options: EvaluationOptions) {
   const seed = options.seed ?? 42;
@@ -222,8 +236,7 @@ function calibrate(options: EvaluationOptions) {
   const evidence = model.resources.map((r) => evidenceFor(index, r));
   const ids = model.resources.map((r) => r.arn);
   const population = { ...DEFAULT_ENGINE_SETTINGS.default_population, ...evidence[0]?.directory?.population } as Record<OwnerType, number>;
-  const rnd = prng(options.reviewSeed ?? seed ^ 0x5eed);
-  const sample10 = new Set(ids.filter(() => rnd() < 0.1));
+  const sample10 = tenthOf(ids, options.reviewSeed ?? reviewSeedOf(seed, 0));
   const heldOut10 = ids.filter((id) => !sample10.has(id));
 
   const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population);
@@ -260,6 +273,11 @@ export function evaluateLearning(options: EvaluationOptions = {}): LearningEvalu
     const rest = ids.filter((id) => !set.has(id));
     return accuracyGain(metricsOf(rest, labelFree, truth), metricsOf(rest, afterReviewing(set).answers, truth));
   };
+  const otherTenths = Array.from({ length: RANDOM_DRAWS - 1 }, (_, i) => {
+    const tenth = tenthOf(ids, reviewSeedOf(seed, i + 1));
+    const held = ids.filter((id) => !tenth.has(id));
+    return metricsOf(held, afterReviewing(tenth).answers, truth);
+  });
   const randomDraws = Array.from({ length: RANDOM_DRAWS }, (_, draw) =>
     gains(shuffled(ids, prng(seed ^ 0xacc ^ (draw * 0x9e3779b1))).slice(0, count5)),
   );
@@ -271,6 +289,9 @@ export function evaluateLearning(options: EvaluationOptions = {}): LearningEvalu
       number
     >,
     gain5RandomDraws: randomDraws.map((g) => OWNER_TYPES.reduce((s, t) => s + g[t], 0)),
+    reviewed10EceDraws: Object.fromEntries(
+      OWNER_TYPES.map((t) => [t, [evaluation.reviewed10[t].ece, ...otherTenths.map((m) => m[t].ece)]]),
+    ) as Record<OwnerType, number[]>,
     gain5Queue: gains(queueOrder(labelFree, count5)),
     gain5WrongFirst: gains(wrongFirstOrder(labelFree, truth, count5)),
   };

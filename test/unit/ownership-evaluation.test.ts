@@ -2,7 +2,7 @@
 // the organization, then 10% review labels): measured on the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateCalibration } from '../../bench/ownership/learning-eval.js';
+import { evaluateCalibration, evaluateLearning } from '../../bench/ownership/learning-eval.js';
 import { generateSyntheticOrg } from '../../bench/ownership/synthetic-org.js';
 
 test('team answers on held-out resources meet the calibration targets', () => {
@@ -23,6 +23,21 @@ test('learning from labels improves user calibration over the priors', () => {
   const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
   assert.ok(mean(fitted.team!.role_tag!) < 0.6, 'shared roles are tagged with the wrong team');
   assert.ok(mean(fitted.user!.modifier!) < 0.3, 'modifiers are mostly not owners');
+});
+
+test('the ECE after 10% reviewed is also measured on other random tenths, the first the reported one', () => {
+  const result = evaluateLearning({ resources: 600, seed: 3 });
+  for (const type of ['team', 'user', 'service'] as const) {
+    const draws = result.reviewed10EceDraws[type];
+    assert.equal(draws.length, 5, type);
+    assert.equal(draws[0], result.reviewed10[type].ece, `${type}: the first tenth is the benchmark's own`);
+    assert.ok(
+      draws.every((e) => e >= 0 && e <= 1),
+      `${type}: ${draws}`,
+    );
+  }
+  // Other tenths are other reviews: their ECEs are not all the same.
+  assert.ok(new Set(result.reviewed10EceDraws.user).size > 1, `user ${result.reviewed10EceDraws.user}`);
 });
 
 test('the generator is deterministic for a seed and different across seeds', () => {
