@@ -190,6 +190,8 @@ export function wrongFirstOrder(inferred: Map<string, Inference[]>, truth: Recor
   return order;
 }
 
+export const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
 /** How many random 5% samples the queue is compared with. */
 export const RANDOM_DRAWS = 5;
 
@@ -284,10 +286,7 @@ export function evaluateLearning(options: EvaluationOptions = {}): LearningEvalu
   return {
     ...evaluation,
     knownRates: metricsOf(heldOut10, predictAll(evidence, knownRateWeights(labelFree, truth, labelFreeWeights)), truth, REPORTED),
-    gain5Random: Object.fromEntries(OWNER_TYPES.map((t) => [t, randomDraws.reduce((s, g) => s + g[t], 0) / randomDraws.length])) as Record<
-      OwnerType,
-      number
-    >,
+    gain5Random: Object.fromEntries(OWNER_TYPES.map((t) => [t, mean(randomDraws.map((g) => g[t]))])) as Record<OwnerType, number>,
     gain5RandomDraws: randomDraws.map((g) => OWNER_TYPES.reduce((s, t) => s + g[t], 0)),
     reviewed10EceDraws: Object.fromEntries(
       OWNER_TYPES.map((t) => [t, [evaluation.reviewed10[t].ece, ...otherTenths.map((m) => m[t].ece)]]),

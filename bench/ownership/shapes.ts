@@ -6,7 +6,7 @@
 import { OWNER_TYPES } from '../../src/ownership/owner-type.js';
 import { ORG_SHAPES, shapeSummary } from './org-shapes.js';
 import { generateSyntheticOrg } from './synthetic-org.js';
-import { evaluateLearning, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
+import { evaluateLearning, mean, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
 import { table } from '../lib/stats.js';
 import { writeSection } from '../lib/readme.js';
 import { ECE_DRAWS, type TypeMetrics } from './metrics.js';
@@ -43,8 +43,6 @@ interface GoalCheck {
   /** The 10% reviewed ECE's: its mean over RANDOM_DRAWS random tenths (LearningEvaluation.reviewed10EceDraws). */
   tenths?: number;
 }
-
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 function goalChecks(r: LearningEvaluation): GoalCheck[] {
   const out: GoalCheck[] = [];
@@ -100,7 +98,7 @@ function goalLines(r: LearningEvaluation): string[] {
 }
 
 /** "rates known: 0.016; by chance 0.037; mean of 5 tenths reviewed 0.047" */
-function knownAndChance(c: GoalCheck): string {
+function figuresForScale(c: GoalCheck): string {
   return [
     `rates known: ${f3(c.known!)}`,
     ...(c.chance ? [`by chance ${f3(c.chance.ece)}`] : []),
@@ -117,7 +115,7 @@ function failedBriefly(r: LearningEvaluation, checks: GoalCheck[]): string {
     .map((c) =>
       c.subject === 'queue'
         ? `queue gain ${f3(c.value)} (random ${f3(random)}, knowing the wrong answers ${f3(wrongFirst)})`
-        : `${c.subject} ${c.name} ${f3(c.value)}${c.known === undefined ? '' : ` (${knownAndChance(c)})`}`,
+        : `${c.subject} ${c.name} ${f3(c.value)}${c.known === undefined ? '' : ` (${figuresForScale(c)})`}`,
     );
   return failed.length === 0 ? '✅' : failed.join('; ');
 }
