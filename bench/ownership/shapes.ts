@@ -6,7 +6,9 @@
 import { OWNER_TYPES } from '../../src/ownership/owner-type.js';
 import { ORG_SHAPES, shapeSummary } from './org-shapes.js';
 import { generateSyntheticOrg } from './synthetic-org.js';
-import { evaluateLearning, mean, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
+import { mean, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
+import type { ShapeEvaluationTask } from './shape-evaluation-task.js';
+import { runOnWorkers } from '../lib/worker-pool.js';
 import { table } from '../lib/stats.js';
 import { writeSection } from '../lib/readme.js';
 import { ECE_DRAWS, type TypeMetrics } from './metrics.js';
@@ -148,13 +150,21 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
   let tenthMisses = 0;
   let metOnTenths = 0;
   let eceChecks = 0;
+  // Every shape and seed is evaluated on its own: on worker threads, one per core.
+  const tasks: ShapeEvaluationTask[] = ORG_SHAPES.flatMap((shape) =>
+    seeds.map((s) => ({ shape: shape.name, seed: s, resources: Math.min(shape.sizes.resources, MAX_RESOURCES) })),
+  );
+  const evaluations = await runOnWorkers<ShapeEvaluationTask, LearningEvaluation>(
+    new URL('./shape-evaluation-task.ts', import.meta.url).href,
+    tasks,
+    { onDone: (t, _, ms) => console.log(`${t.shape}, seed ${t.seed}: ${(ms / 1000).toFixed(1)} s`) },
+  );
+  const evaluationOf = (shape: string, seed: number) => evaluations[tasks.findIndex((t) => t.shape === shape && t.seed === seed)]!;
   for (const shape of ORG_SHAPES) {
     const resources = Math.min(shape.sizes.resources, MAX_RESOURCES);
     const row = [`\`${shape.name}\``];
     for (const s of seeds) {
-      const started = performance.now();
-      const r = evaluateLearning({ resources, seed: s, shape: shape.name });
-      console.log(`${shape.name}, seed ${s}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const r = evaluationOf(shape.name, s);
       const checks = goalChecks(r);
       checked += checks.length;
       missed += checks.filter((c) => !c.ok).length;
