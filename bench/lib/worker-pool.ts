@@ -56,6 +56,8 @@ export async function runOnWorkers<T, R>(
               give();
             });
             worker.on('error', reject);
+            // A worker that dies without an error (process.exit, out of memory) would otherwise leave its task unanswered.
+            worker.on('exit', (code) => reject(new Error(`a bench worker exited with code ${code} before its tasks were done`)));
             give();
           }),
       ),

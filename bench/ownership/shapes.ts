@@ -4,7 +4,7 @@
 // review queue's order, a held-out accuracy gain at least twice that of 5% reviewed at random. The first seed is shown
 // in full; every seed's failed goals are summed up after, so that no change is judged on one draw of each shape.
 import { OWNER_TYPES } from '../../src/ownership/owner-type.js';
-import { ORG_SHAPES, shapeSummary } from './org-shapes.js';
+import { ORG_SHAPES, shapeSummary, type OrgShape } from './org-shapes.js';
 import { generateSyntheticOrg } from './synthetic-org.js';
 import { mean, RANDOM_DRAWS, type LearningEvaluation } from './learning-eval.js';
 import type { ShapeEvaluationTask } from './shape-evaluation-task.js';
@@ -151,20 +151,20 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
   let metOnTenths = 0;
   let eceChecks = 0;
   // Every shape and seed is evaluated on its own: on worker threads, one per core.
-  const tasks: ShapeEvaluationTask[] = ORG_SHAPES.flatMap((shape) =>
-    seeds.map((s) => ({ shape: shape.name, seed: s, resources: Math.min(shape.sizes.resources, MAX_RESOURCES) })),
-  );
+  const sizeOf = (shape: OrgShape) => Math.min(shape.sizes.resources, MAX_RESOURCES);
+  const tasks: ShapeEvaluationTask[] = ORG_SHAPES.flatMap((shape) => seeds.map((s) => ({ shape: shape.name, seed: s, resources: sizeOf(shape) })));
   const evaluations = await runOnWorkers<ShapeEvaluationTask, LearningEvaluation>(
     new URL('./shape-evaluation-task.ts', import.meta.url).href,
     tasks,
     { onDone: (t, _, ms) => console.log(`${t.shape}, seed ${t.seed}: ${(ms / 1000).toFixed(1)} s`) },
   );
-  const evaluationOf = (shape: string, seed: number) => evaluations[tasks.findIndex((t) => t.shape === shape && t.seed === seed)]!;
+  // The loops below visit the shapes and seeds in the order the tasks were made.
+  const inTaskOrder = evaluations.values();
   for (const shape of ORG_SHAPES) {
-    const resources = Math.min(shape.sizes.resources, MAX_RESOURCES);
+    const resources = sizeOf(shape);
     const row = [`\`${shape.name}\``];
     for (const s of seeds) {
-      const r = evaluationOf(shape.name, s);
+      const r = inTaskOrder.next().value!;
       const checks = goalChecks(r);
       checked += checks.length;
       missed += checks.filter((c) => !c.ok).length;

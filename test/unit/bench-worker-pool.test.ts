@@ -27,3 +27,7 @@ test('bench tasks on worker threads: every result, in the order of the tasks, ea
 test('a bench task that throws fails the run with its error', async () => {
   await assert.rejects(runOnWorkers(taskModule, [{ n: 1 }, { n: 2, fail: true }, { n: 3 }], { threads: 2 }), /task 2 failed/);
 });
+
+test('a bench worker that ends without an error fails the run instead of leaving it waiting', async () => {
+  await assert.rejects(runOnWorkers(taskModule, [{ n: 1 }, { n: 2, exit: true }, { n: 3 }], { threads: 2 }), /exited with code 3/);
+});
