@@ -267,19 +267,38 @@ export function evaluateCalibration(options: EvaluationOptions = {}): Calibratio
   return calibrate(options).evaluation;
 }
 
+/** Per owner type, the ECE after 10% reviewed on `draws` random tenths, the benchmark's own first. */
+function reviewed10EceDraws(calibrated: ReturnType<typeof calibrate>, draws: number): Record<OwnerType, number[]> {
+  const { evaluation, seed, ids, truth, afterReviewing } = calibrated;
+  const otherTenths = Array.from({ length: draws - 1 }, (_, i) => {
+    const tenth = tenthOf(ids, reviewSeedOf(seed, i + 1));
+    const held = ids.filter((id) => !tenth.has(id));
+    return metricsOf(held, afterReviewing(tenth).answers, truth);
+  });
+  return Object.fromEntries(OWNER_TYPES.map((t) => [t, [evaluation.reviewed10[t].ece, ...otherTenths.map((m) => m[t].ece)]])) as Record<
+    OwnerType,
+    number[]
+  >;
+}
+
+/** The calibration with the ECE after 10% reviewed on `draws` random tenths (the same tenths as evaluateLearning's). */
+export function evaluateCalibrationDraws(
+  options: EvaluationOptions = {},
+  draws = RANDOM_DRAWS,
+): CalibrationEvaluation & Pick<LearningEvaluation, 'reviewed10EceDraws'> {
+  const calibrated = calibrate(options);
+  return { ...calibrated.evaluation, reviewed10EceDraws: reviewed10EceDraws(calibrated, draws) };
+}
+
 export function evaluateLearning(options: EvaluationOptions = {}): LearningEvaluation {
-  const { evaluation, seed, ids, evidence, truth, heldOut10, labelFree, labelFreeWeights, afterReviewing } = calibrate(options);
+  const calibrated = calibrate(options);
+  const { evaluation, seed, ids, evidence, truth, heldOut10, labelFree, labelFreeWeights, afterReviewing } = calibrated;
   const count5 = Math.round(ids.length * 0.05);
   const gains = (reviewed: string[]) => {
     const set = new Set(reviewed);
     const rest = ids.filter((id) => !set.has(id));
     return accuracyGain(metricsOf(rest, labelFree, truth), metricsOf(rest, afterReviewing(set).answers, truth));
   };
-  const otherTenths = Array.from({ length: RANDOM_DRAWS - 1 }, (_, i) => {
-    const tenth = tenthOf(ids, reviewSeedOf(seed, i + 1));
-    const held = ids.filter((id) => !tenth.has(id));
-    return metricsOf(held, afterReviewing(tenth).answers, truth);
-  });
   const randomDraws = Array.from({ length: RANDOM_DRAWS }, (_, draw) =>
     gains(shuffled(ids, prng(seed ^ 0xacc ^ (draw * 0x9e3779b1))).slice(0, count5)),
   );
@@ -288,9 +307,7 @@ export function evaluateLearning(options: EvaluationOptions = {}): LearningEvalu
     knownRates: metricsOf(heldOut10, predictAll(evidence, knownRateWeights(labelFree, truth, labelFreeWeights)), truth, REPORTED),
     gain5Random: Object.fromEntries(OWNER_TYPES.map((t) => [t, mean(randomDraws.map((g) => g[t]))])) as Record<OwnerType, number>,
     gain5RandomDraws: randomDraws.map((g) => OWNER_TYPES.reduce((s, t) => s + g[t], 0)),
-    reviewed10EceDraws: Object.fromEntries(
-      OWNER_TYPES.map((t) => [t, [evaluation.reviewed10[t].ece, ...otherTenths.map((m) => m[t].ece)]]),
-    ) as Record<OwnerType, number[]>,
+    reviewed10EceDraws: reviewed10EceDraws(calibrated, RANDOM_DRAWS),
     gain5Queue: gains(queueOrder(labelFree, count5)),
     gain5WrongFirst: gains(wrongFirstOrder(labelFree, truth, count5)),
   };

@@ -2,7 +2,7 @@
 // the organization, then 10% review labels): measured on the rest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateCalibration, evaluateLearning, RANDOM_DRAWS } from '../../bench/ownership/learning-eval.js';
+import { evaluateCalibration, evaluateCalibrationDraws, evaluateLearning, RANDOM_DRAWS } from '../../bench/ownership/learning-eval.js';
 import { generateSyntheticOrg } from '../../bench/ownership/synthetic-org.js';
 
 test('team answers on held-out resources meet the calibration targets', () => {
@@ -38,6 +38,11 @@ test('the ECE after 10% reviewed is also measured on other random tenths, the fi
   }
   // Other tenths are other reviews: their ECEs are not all the same.
   assert.ok(new Set(result.reviewed10EceDraws.user).size > 1, `user ${result.reviewed10EceDraws.user}`);
+  // The calibration check reviews the same tenths, as many as asked for.
+  const quick = evaluateCalibrationDraws({ resources: 600, seed: 3 }, 3);
+  for (const type of ['team', 'user', 'service'] as const) {
+    assert.deepEqual(quick.reviewed10EceDraws[type], result.reviewed10EceDraws[type].slice(0, 3), type);
+  }
 });
 
 test('the generator is deterministic for a seed and different across seeds', () => {

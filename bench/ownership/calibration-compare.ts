@@ -1,0 +1,70 @@
+// The calibration check's figures per shape and seed, the goals they miss, and how a run compares with a saved one
+// per shape: a change is judged on every shape, and one that makes any shape worse is not a gain. Pure.
+import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
+import { GOALS, rightAtMediumIsGoal } from './goals.js';
+
+/** One owner type's calibration on one shape and seed. */
+export interface TypeCalibration {
+  /** ECE before any review. */
+  before: number;
+  /** ECE after the benchmark's 10% reviewed. */
+  after: number;
+  /** ECE after 10% reviewed, its mean over several random tenths (the benchmark's first). */
+  afterMean: number;
+  /** After the benchmark's 10% reviewed. */
+  highPrecision: number;
+  rightAtMedium: number;
+}
+
+export interface CalibrationRow {
+  shape: string;
+  seed: number;
+  types: Record<OwnerType, TypeCalibration>;
+}
+
+/** The goals a row misses, as "user 10% reviewed ECE 0.046". */
+export function goalsMissed(row: CalibrationRow): string[] {
+  const missed: string[] = [];
+  for (const type of OWNER_TYPES) {
+    const t = row.types[type];
+    if (t.before > GOALS.eceBeforeReview) missed.push(`${type} before review ECE ${t.before.toFixed(3)}`);
+    if (t.after > GOALS.eceAfterReview) missed.push(`${type} 10% reviewed ECE ${t.after.toFixed(3)}`);
+    if (t.highPrecision < GOALS.highBandPrecision) missed.push(`${type} high-band precision ${t.highPrecision.toFixed(3)}`);
+    if (rightAtMediumIsGoal(type) && t.rightAtMedium < GOALS.rightAtMedium) missed.push(`${type} right at >= medium ${t.rightAtMedium.toFixed(3)}`);
+  }
+  return missed;
+}
+
+export interface ShapeComparison {
+  shape: string;
+  type: OwnerType;
+  /** ECE before review summed over the shape's seeds, in the saved run and this one. */
+  before: [number, number];
+  /** The mean ECE after 10% reviewed summed over the shape's seeds, in the saved run and this one. */
+  afterMean: [number, number];
+  /** Either sum grew by more than `tolerance`. */
+  worse: boolean;
+}
+
+/**
+ * Per shape and owner type, the summed ECE before review and after review (mean of tenths) of `saved` and `current`,
+ * over the shapes and seeds both hold. A sum that grew by more than `tolerance` marks the shape worse.
+ */
+export function compareRuns(saved: CalibrationRow[], current: CalibrationRow[], tolerance = 0.001): ShapeComparison[] {
+  const key = (r: CalibrationRow) => `${r.shape}\u0000${r.seed}`;
+  const savedByKey = new Map(saved.map((r) => [key(r), r]));
+  const pairs = current.flatMap((r) => {
+    const s = savedByKey.get(key(r));
+    return s ? [{ shape: r.shape, saved: s, current: r }] : [];
+  });
+  const shapes = [...new Set(pairs.map((p) => p.shape))];
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return OWNER_TYPES.flatMap((type) =>
+    shapes.map((shape) => {
+      const of = pairs.filter((p) => p.shape === shape);
+      const before: [number, number] = [sum(of.map((p) => p.saved.types[type].before)), sum(of.map((p) => p.current.types[type].before))];
+      const afterMean: [number, number] = [sum(of.map((p) => p.saved.types[type].afterMean)), sum(of.map((p) => p.current.types[type].afterMean))];
+      return { shape, type, before, afterMean, worse: before[1] - before[0] > tolerance || afterMean[1] - afterMean[0] > tolerance };
+    }),
+  );
+}

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareRuns, goalsMissed, type CalibrationRow, type TypeCalibration } from '../../bench/ownership/calibration-compare.js';
+
+const calibrated: TypeCalibration = { before: 0.02, after: 0.01, afterMean: 0.015, highPrecision: 0.99, rightAtMedium: 0.95 };
+const row = (shape: string, seed: number, user: Partial<TypeCalibration> = {}, team: Partial<TypeCalibration> = {}): CalibrationRow => ({
+  shape,
+  seed,
+  types: { team: { ...calibrated, ...team }, user: { ...calibrated, ...user }, service: calibrated },
+});
+
+test('a row misses each goal its figures break, and none it meets', () => {
+  assert.deepEqual(goalsMissed(row('a', 1)), []);
+  assert.deepEqual(goalsMissed(row('a', 1, { before: 0.051, after: 0.031, highPrecision: 0.94 })), [
+    'user before review ECE 0.051',
+    'user 10% reviewed ECE 0.031',
+    'user high-band precision 0.940',
+  ]);
+  // At the goal is meeting it.
+  assert.deepEqual(goalsMissed(row('a', 1, { before: 0.05, after: 0.03, highPrecision: 0.95 })), []);
+});
+
+test('right at >= medium is a goal for teams and services, not for users', () => {
+  assert.deepEqual(goalsMissed(row('a', 1, { rightAtMedium: 0.5 })), []);
+  assert.deepEqual(goalsMissed(row('a', 1, {}, { rightAtMedium: 0.84 })), ['team right at >= medium 0.840']);
+});
+
+test('runs compare per shape and owner type, summed over the seeds both hold, and a shape either sum grows on is worse', () => {
+  const saved = [row('a', 1), row('a', 2), row('b', 1), row('c', 1)];
+  const current = [
+    row('a', 1, { before: 0.01 }),
+    row('a', 2, { before: 0.025 }),
+    row('b', 1, { afterMean: 0.02 }),
+    // Not in the saved run: left out.
+    row('b', 9, { before: 0.5 }),
+  ];
+  const comparison = compareRuns(saved, current);
+  const user = (shape: string) => comparison.find((c) => c.type === 'user' && c.shape === shape)!;
+  assert.deepEqual(user('a').before, [0.04, 0.035]);
+  assert.equal(user('a').worse, false, 'one seed worse and one better, better summed');
+  assert.deepEqual(user('b').afterMean, [0.015, 0.02]);
+  assert.equal(user('b').worse, true);
+  assert.deepEqual(user('b').before, [0.02, 0.02], 'the seed only the current run holds does not count');
+  assert.equal(
+    comparison.some((c) => c.shape === 'c'),
+    false,
+    'a shape only the saved run holds is not compared',
+  );
+  assert.equal(comparison.filter((c) => c.worse).length, 1);
+  assert.equal(comparison.length, 6, 'two shapes, three owner types');
+});
+
+test('a change within the tolerance is not worse', () => {
+  const [c] = compareRuns([row('a', 1)], [row('a', 1, { before: 0.0205 })]).filter((x) => x.type === 'user');
+  assert.equal(c!.worse, false);
+  const [d] = compareRuns([row('a', 1)], [row('a', 1, { before: 0.0205 })], 0.0001).filter((x) => x.type === 'user');
+  assert.equal(d!.worse, true);
+});
