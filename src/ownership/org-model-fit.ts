@@ -119,7 +119,8 @@ const withoutLabel = (item: LabelModelItem): LabelModelItem => ({ population: it
 
 /**
  * How many review labels the organization's share of creators outside the team answer is worth, as an estimate of how
- * often a creator inside it is the owner (withCreatorRateFromStructure).
+ * often a creator inside it is the owner (withCreatorRateFromStructure). Its error on the benchmark's shapes, up to
+ * 0.07, is a few dozen labels' at such rates; 25 and 50 measured the same within 0.01 of summed user ECE.
  */
 export const OUTSIDE_SHARE_WORTH = 25;
 
