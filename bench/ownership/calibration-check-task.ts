@@ -1,6 +1,6 @@
 // One organization shape and seed's calibration, as a task for the calibration check's worker threads.
 import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
-import { evaluateCalibrationDraws } from './learning-eval.js';
+import { evaluateCalibrationDraws, mean } from './learning-eval.js';
 import type { CalibrationRow, TypeCalibration } from './calibration-compare.js';
 
 export interface CalibrationTask {
@@ -15,13 +15,12 @@ export function run(task: CalibrationTask): CalibrationRow {
   const e = evaluateCalibrationDraws({ shape: task.shape, seed: task.seed, resources: task.resources }, task.tenths);
   const types = Object.fromEntries(
     OWNER_TYPES.map((type): [OwnerType, TypeCalibration] => {
-      const draws = e.reviewed10EceDraws[type];
       return [
         type,
         {
           before: e.labelFree[type].ece,
           after: e.reviewed10[type].ece,
-          afterMean: draws.reduce((s, x) => s + x, 0) / draws.length,
+          afterMean: mean(e.reviewed10EceDraws[type]),
           highPrecision: e.reviewed10[type].high_precision,
           rightAtMedium: e.reviewed10[type].right_at_medium,
         },

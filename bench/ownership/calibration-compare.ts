@@ -1,7 +1,7 @@
 // The calibration check's figures per shape and seed, the goals they miss, and how a run compares with a saved one
 // per shape: a change is judged on every shape, and one that makes any shape worse is not a gain. Pure.
 import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
-import { GOALS, rightAtMediumIsGoal } from './goals.js';
+import { typeGoals } from './goals.js';
 
 /** One owner type's calibration on one shape and seed. */
 export interface TypeCalibration {
@@ -24,15 +24,11 @@ export interface CalibrationRow {
 
 /** The goals a row misses, as "user 10% reviewed ECE 0.046". */
 export function goalsMissed(row: CalibrationRow): string[] {
-  const missed: string[] = [];
-  for (const type of OWNER_TYPES) {
-    const t = row.types[type];
-    if (t.before > GOALS.eceBeforeReview) missed.push(`${type} before review ECE ${t.before.toFixed(3)}`);
-    if (t.after > GOALS.eceAfterReview) missed.push(`${type} 10% reviewed ECE ${t.after.toFixed(3)}`);
-    if (t.highPrecision < GOALS.highBandPrecision) missed.push(`${type} high-band precision ${t.highPrecision.toFixed(3)}`);
-    if (rightAtMediumIsGoal(type) && t.rightAtMedium < GOALS.rightAtMedium) missed.push(`${type} right at >= medium ${t.rightAtMedium.toFixed(3)}`);
-  }
-  return missed;
+  return OWNER_TYPES.flatMap((type) =>
+    typeGoals(type, row.types[type])
+      .filter((g) => !g.ok)
+      .map((g) => `${type} ${g.name} ${g.value.toFixed(3)}`),
+  );
 }
 
 export interface ShapeComparison {
