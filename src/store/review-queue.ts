@@ -50,7 +50,10 @@ export interface ReviewQueuePageQuery {
 }
 
 const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
-/** The group key of a row's `sources` (null when it has no strongest source). */
+/**
+ * The group key of a row's `sources` (null when it has no strongest source): the expression the current inferences keep
+ * as `deciding_evidence_key` (migration 023), applied here to the history's rows.
+ */
 const evidenceKey = (sources: string) => `coalesce(${sources}->0->>'piece', (${sources}->0->>'type') || '|' || (${sources}->0->>'evidence_id'))`;
 
 /** One page of the queue, best first, and how many items the whole queue holds now. */
@@ -73,9 +76,9 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
     // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
     // their inference and resource once the keyset has picked them.
     `WITH live AS (
-       SELECT i.resource_id, i.owner_type, i.confidence, i.status, ${evidenceKey('i.sources')} AS evidence_key,
-         CASE WHEN ${slot}::text <> 'user' OR i.sources->0->>'type' = ANY(${learningUserKinds}::text[])
-           THEN ${evidenceKey('i.sources')} END AS group_key
+       SELECT i.resource_id, i.owner_type, i.confidence, i.status, i.deciding_evidence_key AS evidence_key,
+         CASE WHEN ${slot}::text <> 'user' OR i.deciding_kind = ANY(${learningUserKinds}::text[])
+           THEN i.deciding_evidence_key END AS group_key
        FROM ownership_inferences i
        WHERE i.org_id = ${org} AND i.slot = ${slot}::text
          AND NOT EXISTS (SELECT 1 FROM resources r WHERE r.org_id = i.org_id AND r.resource_id = i.resource_id AND r.deleted_at IS NOT NULL)
