@@ -9,7 +9,7 @@ import { queryReviewQueue } from '../src/store/review-queue.js';
 import { OPEN_ENDED } from '../src/store/finding-states.js';
 import { OWNER_TYPES, type OwnerType } from '../src/ownership/owner-type.js';
 import { severityRank } from '../src/posture/finding-identity.js';
-import type { Queryable } from '../src/store/db.js';
+import type { Db, Queryable } from '../src/store/db.js';
 import { serveBench, time } from './findings-api.js';
 import { createBenchStore } from './lib/store.js';
 import { prng } from './lib/prng.js';
@@ -169,15 +169,23 @@ export async function benchReviewQueue(): Promise<string> {
   ].join('\n');
 }
 
-async function explainFirstPage(db: Queryable, orgId: string): Promise<string> {
+async function explainFirstPage(db: Db, orgId: string): Promise<string> {
   let plan = '';
-  // The page's own statement, as queryReviewQueue sends it, explained before it runs.
-  const explaining: Queryable = {
-    query: async <T>(sql: string, params?: unknown[]) => {
-      plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
-      return db.query<T>(sql, params);
-    },
-    exec: (sql: string) => db.exec(sql),
+  // The page's own statement, as queryReviewQueue sends it in its transaction, explained before it runs.
+  const explaining: Pick<Db, 'transaction'> = {
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query: async <T>(sql: string, params?: unknown[]) => {
+            if (!sql.startsWith('SET ')) {
+              const explained = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
+              plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+            }
+            return tx.query<T>(sql, params);
+          },
+          exec: (sql: string) => tx.exec(sql),
+        }),
+      ),
   };
   await queryReviewQueue(explaining, orgId, { slot: 'team', limit: LIMIT });
   return plan;

@@ -14,7 +14,7 @@
 //   on the (resource, owner type), resource not deleted.
 // - Impact: current finding states of the resource that fail, are critical or high, and are not muted now (a mute
 //   whose expiry has passed reads as unmuted, as in the findings listing).
-import type { Queryable } from './db.js';
+import type { Db } from './db.js';
 import { OPEN_ENDED } from './finding-states.js';
 import { Params } from './findings-query.js';
 import { severityRank } from '../posture/finding-identity.js';
@@ -56,8 +56,19 @@ const CLOCK = `floor(extract(epoch from clock_timestamp()) * 1000)::bigint`;
  */
 const evidenceKey = (sources: string) => `coalesce(${sources}->0->>'piece', (${sources}->0->>'type') || '|' || (${sources}->0->>'evidence_id'))`;
 
+/**
+ * The memory each of the page's hashes and sorts may take. The page hashes the organization's waiting answers by group
+ * and by resource; at 100,000 answers the default 4 MB spilled one of them to disk. Measured on PostgreSQL 15 at
+ * 100,000 resources: first page 287-310 -> 247 ms (team), 256 -> 215 ms (user); 64 MB no faster.
+ */
+const RANKING_WORK_MEM = '16MB';
+
 /** One page of the queue, best first, and how many items the whole queue holds now. */
-export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQueuePageQuery): Promise<{ rows: ReviewQueueRow[]; total: number }> {
+export async function queryReviewQueue(
+  db: Pick<Db, 'transaction'>,
+  orgId: string,
+  q: ReviewQueuePageQuery,
+): Promise<{ rows: ReviewQueueRow[]; total: number }> {
   const p = new Params();
   const org = p.add(orgId);
   const slot = p.add(q.slot);
@@ -72,10 +83,13 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
           return `WHERE score < ${score}::float8 OR (score = ${score}::float8 AND resource_id COLLATE "C" > ${p.add(q.after.resource_id)}::text)`;
         })();
   const limit = p.add(q.limit);
-  const result = await db.query<ReviewQueueRow & { total: number }>(
-    // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
-    // their inference and resource once the keyset has picked them.
-    `WITH live AS (
+  // SET LOCAL: the setting ends with the page's own transaction.
+  const result = await db.transaction(async (tx) => {
+    await tx.query(`SET LOCAL work_mem = '${RANKING_WORK_MEM}'`);
+    return tx.query<ReviewQueueRow & { total: number }>(
+      // The organization-wide parts stay narrow (ids, numbers, the evidence key); the page's rows are joined back to
+      // their inference and resource once the keyset has picked them.
+      `WITH live AS (
        SELECT i.resource_id, i.owner_type, i.confidence, i.status, i.deciding_evidence_key AS evidence_key,
          CASE WHEN ${slot}::text <> 'user' OR i.deciding_kind = ANY(${learningUserKinds}::text[])
            THEN i.deciding_evidence_key END AS group_key
@@ -130,8 +144,9 @@ export async function queryReviewQueue(db: Queryable, orgId: string, q: ReviewQu
        LEFT JOIN resources r ON r.org_id = ${org} AND r.resource_id = s.resource_id
      ) page ON true
      ORDER BY page.score DESC, page.resource_id COLLATE "C"`,
-    p.values,
-  );
+      p.values,
+    );
+  });
   const total = result.rows[0]?.total ?? 0;
   const rows = result.rows
     .filter((r) => r.resource_id !== null)

@@ -1,7 +1,7 @@
 // The review queue's groups read each current answer's deciding evidence from columns the store keeps with the row
 // (migration 023): a piece as the engine writes it, `type|evidence_id` for an answer inferred before the engine wrote
 // pieces, none for an answer with no source. Rewriting an answer moves it to its new group, and a review counts for
-// the group its reviewed answer rested on, read from the history by the same key.
+// the group its reviewed answer rested on, read from the history by the same key. The page's memory setting is its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.js';
@@ -92,4 +92,14 @@ test('groups follow the deciding evidence kept with each answer, through rewrite
   q = await queue();
   assert.equal(q.has('r3'), false, 'a reviewed answer leaves the queue');
   assert.deepEqual([q.get('r4')?.group_size, q.get('r4')?.reviewed_in_group], [2, 1]);
+});
+
+test('the memory the page asks for ends with its transaction', async () => {
+  await queue();
+  // On PGlite, one connection: a setting a page left behind would show here, against the session's own.
+  const { rows } = await store.db.query<{ now: string; own: string }>(
+    `SELECT current_setting('work_mem') AS now, (SELECT reset_val FROM pg_settings WHERE name = 'work_mem') AS own`,
+  );
+  const kb = (v: string) => (/MB$/.test(v) ? Number.parseInt(v) * 1024 : Number.parseInt(v));
+  assert.equal(kb(rows[0]!.now), kb(rows[0]!.own));
 });
