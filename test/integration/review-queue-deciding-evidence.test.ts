@@ -1,14 +1,17 @@
 // The review queue's groups read each current answer's deciding evidence from columns the store keeps with the row
 // (migration 023): a piece as the engine writes it, `type|evidence_id` for an answer inferred before the engine wrote
 // pieces, none for an answer with no source. Rewriting an answer moves it to its new group, and a review counts for
-// the group its reviewed answer rested on, read from the history by the same key. The page's memory setting is its own.
+// the group its reviewed answer rested on, read from the history by the same key. A store upgraded to them fills them
+// for the answers it holds. The page's memory setting is its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../../src/store/db.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { writeInferences, type InferenceRow } from '../../src/store/ownership-inferences.js';
 import { queryReviewQueue, type ReviewQueueRow } from '../../src/store/review-queue.js';
-import { openTestStore } from '../helpers/db.js';
+import { createTestDatabase, openTestStore } from '../helpers/db.js';
+import { openDb } from '../../src/store/db.js';
+import { loadMigrations, migrate } from '../../src/store/migrate.js';
 
 let store: { db: Db; close(): Promise<void> };
 let orgId: string;
@@ -102,4 +105,33 @@ test('the memory the page asks for ends with its transaction', async () => {
   );
   const kb = (v: string) => (/MB$/.test(v) ? Number.parseInt(v) * 1024 : Number.parseInt(v));
   assert.equal(kb(rows[0]!.now), kb(rows[0]!.own));
+});
+
+test('a store upgraded from before the kept columns fills them for the answers it holds', async () => {
+  const t = await createTestDatabase();
+  const db = await openDb({ databaseUrl: t.url, dataDir: t.dataDir });
+  try {
+    const all = loadMigrations();
+    await migrate(
+      db,
+      all.filter((m) => m.version < 23),
+    );
+    const org = (await createKeys(db, 'acme', 'alice')).org_id;
+    const now = Date.now();
+    await writeInferences(
+      db,
+      org,
+      [teamAnswer('old-1', [catalogWithoutPiece('billing')], now), teamAnswer('old-2', [catalogPiece('search')], now)],
+      now,
+    );
+    assert.equal((await migrate(db, all))[0], '023_inference_deciding_evidence.sql');
+    const { rows } = await queryReviewQueue(db, org, { slot: 'team', limit: 10 });
+    assert.deepEqual(rows.map((r) => [r.resource_id, r.evidence_key]).sort(), [
+      ['old-1', 'catalog|billing'],
+      ['old-2', 'catalog|search'],
+    ]);
+  } finally {
+    await db.close();
+    await t.drop();
+  }
 });
