@@ -120,6 +120,13 @@ export async function writeResourceVersions(db: Queryable, orgId: string, writes
   );
 }
 
-export async function setAutoTeamTag(db: Queryable, orgId: string, resourceId: string, tag: string | null): Promise<void> {
-  await db.query('UPDATE resources SET auto_team_tag = $3 WHERE org_id = $1 AND resource_id = $2', [orgId, resourceId, tag]);
+/** Sets each resource's auto-tag (null: none) in one statement. */
+export async function setAutoTeamTags(db: Queryable, orgId: string, tags: { resource_id: string; tag: string | null }[]): Promise<void> {
+  if (tags.length === 0) return;
+  await db.query(
+    `UPDATE resources r SET auto_team_tag = t.tag
+     FROM jsonb_to_recordset($2::jsonb) AS t(resource_id text, tag text)
+     WHERE r.org_id = $1 AND r.resource_id = t.resource_id`,
+    [orgId, JSON.stringify(tags)],
+  );
 }

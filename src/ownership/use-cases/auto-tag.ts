@@ -3,7 +3,7 @@
 import type { Queryable } from '../../store/db.js';
 import { inferencesOfMany, type InferenceRow, type SettingsRow } from '../../store/ownership-inferences.js';
 import { resourceIdsForAutoTag } from '../../store/ownership-queries.js';
-import { resourcesById, setAutoTeamTag, type StoredResource } from '../../store/resources.js';
+import { resourcesById, setAutoTeamTags, type StoredResource } from '../../store/resources.js';
 import { currentStatesByResource, writeStates } from '../../store/finding-states.js';
 import { meetsBand, type ConfidenceBand } from '../confidence-bands.js';
 import { isRuleFinding } from '../../posture/finding-identity.js';
@@ -16,26 +16,39 @@ export function autoTeamTagFor(team: InferenceRow | undefined, settings: Setting
   return `team:${team.owner_handle}`;
 }
 
+/** A resource and the auto-tag its team answer asks for (autoTeamTagFor). */
+export interface AutoTagChange {
+  resource: StoredResource;
+  tag: string | null;
+}
+
 /**
- * Sets the auto-tag of a resource's findings, as part of their history. A team tag that came with the resource is
- * never touched: when the resource has one, auto-tag adds nothing.
+ * Sets the auto-tag of resources' findings, as part of their history, in a few statements for the whole batch (one per
+ * resource had been most of a recompute's time in the store). A team tag that came with a resource is never touched:
+ * when the resource has one, auto-tag adds nothing.
  */
-export async function applyAutoTag(tx: Queryable, orgId: string, resource: StoredResource, tag: string | null, now: number): Promise<void> {
-  const ownTeamTag = resource.tags.some((t) => t.toLowerCase().startsWith('team:'));
-  const effective = ownTeamTag ? null : tag;
-  if ((resource.auto_team_tag ?? null) === effective) return;
-  await setAutoTeamTag(tx, orgId, resource.resource_id, effective);
+export async function applyAutoTags(tx: Queryable, orgId: string, changes: AutoTagChange[], now: number): Promise<void> {
+  const moving = new Map<string, { resource: StoredResource; effective: string | null }>();
+  for (const { resource, tag } of changes) {
+    const ownTeamTag = resource.tags.some((t) => t.toLowerCase().startsWith('team:'));
+    const effective = ownTeamTag ? null : tag;
+    if ((resource.auto_team_tag ?? null) !== effective) moving.set(resource.resource_id, { resource, effective });
+  }
+  if (moving.size === 0) return;
+  await setAutoTeamTags(
+    tx,
+    orgId,
+    [...moving.values()].map(({ resource, effective }) => ({ resource_id: resource.resource_id, tag: effective })),
+  );
   // Findings imported from Datadog keep the tags Datadog reported.
-  const states = (await currentStatesByResource(tx, orgId, [resource.resource_id])).filter(isRuleFinding);
-  const old = resource.auto_team_tag;
-  const changed = states
-    .map((s) => {
-      const tags = s.tags.filter((t) => t !== old || resource.tags.includes(t));
-      if (effective && !tags.includes(effective)) tags.push(effective);
-      tags.sort();
-      return { ...s, tags };
-    })
-    .filter((s, i) => s.tags.join('\n') !== states[i]!.tags.join('\n'));
+  const states = (await currentStatesByResource(tx, orgId, [...moving.keys()])).filter(isRuleFinding);
+  const changed = states.flatMap((s) => {
+    const { resource, effective } = moving.get(s.resource_id)!;
+    const tags = s.tags.filter((t) => t !== resource.auto_team_tag || resource.tags.includes(t));
+    if (effective && !tags.includes(effective)) tags.push(effective);
+    tags.sort();
+    return tags.join('\n') === s.tags.join('\n') ? [] : [{ ...s, tags }];
+  });
   if (changed.length > 0)
     await writeStates(
       tx,
@@ -47,6 +60,11 @@ export async function applyAutoTag(tx: Queryable, orgId: string, resource: Store
     );
 }
 
+/** applyAutoTags for one resource. */
+export async function applyAutoTag(tx: Queryable, orgId: string, resource: StoredResource, tag: string | null, now: number): Promise<void> {
+  await applyAutoTags(tx, orgId, [{ resource, tag }], now);
+}
+
 const AUTO_TAG_BATCH = 500;
 
 /** Re-applies auto-tag to every resource's current team answer at once (after the settings changed). */
@@ -56,9 +74,10 @@ export async function reapplyAutoTag(tx: Queryable, orgId: string, settings: Set
     const batch = ids.slice(i, i + AUTO_TAG_BATCH);
     const resources = await resourcesById(tx, orgId, batch);
     const teams = new Map((await inferencesOfMany(tx, orgId, batch)).filter((r) => r.slot === 'team').map((r) => [r.resource_id, r]));
-    for (const id of batch) {
+    const changes = batch.flatMap((id) => {
       const resource = resources.get(id);
-      if (resource) await applyAutoTag(tx, orgId, resource, autoTeamTagFor(teams.get(id), settings), now);
-    }
+      return resource ? [{ resource, tag: autoTeamTagFor(teams.get(id), settings) }] : [];
+    });
+    await applyAutoTags(tx, orgId, changes, now);
   }
 }

@@ -11,7 +11,7 @@ import type { Inference } from '../evidence.js';
 import type { SignalWeights } from '../calibration.js';
 import { loadEvidenceBatch, loadOrgContext, type OrgContext } from '../evidence-loader.js';
 import { OWNER_TYPES, type OwnerType } from '../owner-type.js';
-import { applyAutoTag, autoTeamTagFor } from './auto-tag.js';
+import { applyAutoTags, autoTeamTagFor, type AutoTagChange } from './auto-tag.js';
 import { currentWeights } from './relearn.js';
 import { inferWithPieceLabels } from './infer-with-learning.js';
 
@@ -76,6 +76,7 @@ async function inferBatch(
   for (const row of await inferencesOfMany(tx, orgId, ids)) previous.set(`${row.resource_id}\n${row.slot}`, row);
   const rows: InferenceRow[] = [];
   const done: string[] = [];
+  const autoTags: AutoTagChange[] = [];
   let failed = 0;
   const live = [...resources.values()].filter((r) => r.deleted_at === null);
   const evidenceOf = await loadEvidenceBatch(tx, orgId, live, org);
@@ -95,7 +96,7 @@ async function inferBatch(
         if (!prev || prev.checksum !== next.checksum || prev.status === 'failed') rows.push(next);
       }
       const team = rows.find((r) => r.resource_id === resource.resource_id && r.slot === 'team') ?? previous.get(`${resource.resource_id}\nteam`);
-      await applyAutoTag(tx, orgId, resource, autoTeamTagFor(team, settings), now);
+      autoTags.push({ resource, tag: autoTeamTagFor(team, settings) });
       done.push(item.resource_id);
     } catch (err) {
       failed++;
@@ -127,6 +128,7 @@ async function inferBatch(
       await rescheduleInQueue(tx, orgId, item.resource_id, attempts, nextAt);
     }
   }
+  await applyAutoTags(tx, orgId, autoTags, now);
   await writeInferences(tx, orgId, rows, now);
   await removeFromQueue(tx, orgId, done);
   return { written: rows.length, failed };
