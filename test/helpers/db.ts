@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { openDb, type Db } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
+import { loadMigrations, migrate } from '../../src/store/migrate.js';
 
 export interface TestDatabase {
   /** DATABASE_URL of the test's own database, or undefined on PGlite. */
@@ -41,6 +41,26 @@ export async function openTestStore(): Promise<{ db: Db; close(): Promise<void> 
   await migrate(db);
   return {
     db,
+    async close() {
+      await db.close();
+      await t.drop();
+    },
+  };
+}
+
+/**
+ * A store of the test's own as an older release left it, for testing an upgrade: its migrations applied only below
+ * `version`. `migrateBelow(v)` applies those below v, every one when v is undefined, and answers the names applied.
+ */
+export async function openTestStoreBefore(version: number): Promise<{ db: Db; migrateBelow(v?: number): Promise<string[]>; close(): Promise<void> }> {
+  const t = await createTestDatabase();
+  const db = await openDb({ databaseUrl: t.url, dataDir: t.dataDir });
+  const all = loadMigrations();
+  const migrateBelow = (v?: number) => migrate(db, v === undefined ? all : all.filter((m) => m.version < v));
+  await migrateBelow(version);
+  return {
+    db,
+    migrateBelow,
     async close() {
       await db.close();
       await t.drop();

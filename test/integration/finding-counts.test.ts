@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDb, type Db, type Queryable } from '../../src/store/db.js';
-import { loadMigrations, migrate } from '../../src/store/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createTestDatabase, openTestStoreBefore, type TestDatabase } from '../helpers/db.js';
 import { createKeys } from '../../src/store/orgs.js';
 import { listingInstant, withFindingWriteLease } from '../../src/store/snapshot-clock.js';
 import { queryFindingsPageAtReadingInstant } from '../../src/store/reading-script.js';
@@ -398,23 +398,14 @@ describe('kept finding counts', () => {
   });
 
   test('the migrations backfill the findings there were', async () => {
-    const t = await createTestDatabase();
-    const old = await openDb({ databaseUrl: t.url, dataDir: t.dataDir });
+    const { db: old, migrateBelow, close } = await openTestStoreBefore(17);
     try {
-      const migrations = loadMigrations();
-      await migrate(
-        old,
-        migrations.filter((m) => m.version < 17),
-      );
       const w = new World(prng(7), (await createKeys(old, 'backfill', 't')).org_id);
       for (let i = 0; i < 30; i++) await w.step(old);
       // 017 counts what there is and keeps counting; 019 adds rows of one dimension and counts again.
-      await migrate(
-        old,
-        migrations.filter((m) => m.version < 19),
-      );
+      await migrateBelow(19);
       for (let i = 0; i < 20; i++) await w.step(old);
-      await migrate(old, migrations);
+      await migrateBelow();
       await assertCountRowsExact(old, w.orgId);
       await assertCountsAgree(
         old,
@@ -424,8 +415,7 @@ describe('kept finding counts', () => {
         'backfilled',
       );
     } finally {
-      await old.close();
-      await t.drop();
+      await close();
     }
   });
 
