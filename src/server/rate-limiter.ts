@@ -61,9 +61,15 @@ export function memoryRateLimiter(): RateLimiter {
   };
 }
 
+/** How often a limiter degraded on a live connection tries Redis again. */
+const PROBE_INTERVAL_MS = 1000;
+
 /**
  * One budget for every server process that shares the Redis. While Redis is unreachable the budgets are this
  * process's own (a degraded service beats no service); the client reconnects by itself and the shared counts resume.
+ * A command that fails on a live connection (a reply later than the command timeout: a slow Redis, or this process's
+ * own event loop held up) degrades the limiter too, but the connection never drops to announce the way back, so one
+ * request per probe interval tries Redis again and its success restores the shared counts.
  */
 export function redisRateLimiter(redis: Redis, log?: LimiterLog, namespace = ''): RateLimiter {
   const local = memoryRateLimiter();
@@ -79,9 +85,18 @@ export function redisRateLimiter(redis: Redis, log?: LimiterLog, namespace = '')
   redis.on('ready', () => become('redis'));
   redis.on('error', (err) => become('degraded', err));
   redis.on('close', () => become('degraded'));
+  let nextProbeAt = 0;
+  // Whether this request counts in Redis: always while the limiter is up; while degraded on a live connection, one
+  // request per interval (the one that claims the probe: concurrent requests count here meanwhile).
+  const tryRedis = () => {
+    if (state === 'redis') return true;
+    if (redis.status !== 'ready' || Date.now() < nextProbeAt) return false;
+    nextProbeAt = Date.now() + PROBE_INTERVAL_MS;
+    return true;
+  };
   return {
     async hit(family, keyId, rule, now = Date.now()) {
-      if (state === 'redis') {
+      if (tryRedis()) {
         const { start, resetSeconds } = windowOf(rule, now);
         const key = redisKey(family, keyId, start);
         try {
@@ -91,8 +106,10 @@ export function redisRateLimiter(redis: Redis, log?: LimiterLog, namespace = '')
             .pexpire(key, rule.periodSeconds * 2000)
             .exec();
           const count = Number(result?.[0]?.[1] ?? 0);
+          become('redis');
           return { count, resetSeconds };
         } catch (err) {
+          nextProbeAt = Date.now() + PROBE_INTERVAL_MS;
           become('degraded', err);
         }
       }

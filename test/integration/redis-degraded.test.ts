@@ -20,11 +20,15 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15
   }
 }
 
-/** A TCP relay to the real Redis that the test can cut and restore, on a port that stays the same. */
+/**
+ * A TCP relay to the real Redis that the test can cut and restore, on a port that stays the same, and whose replies
+ * it can hold back for a while on a connection that stays open (a slow Redis, as the client sees it).
+ */
 async function redisRelay(target: URL) {
   const port = await freePort();
   let server: Server | undefined;
   const sockets = new Set<Socket>();
+  let held: { client: Socket; data: Buffer }[] | undefined;
   const up = () =>
     new Promise<void>((resolve) => {
       server = createServer((client) => {
@@ -34,10 +38,19 @@ async function redisRelay(target: URL) {
           s.on('close', () => sockets.delete(s));
           s.on('error', () => s.destroy());
         }
-        client.pipe(upstream).pipe(client);
+        client.pipe(upstream);
+        upstream.on('data', (data: Buffer) => (held ? held.push({ client, data }) : client.write(data)));
+        upstream.on('end', () => client.end());
       });
       server.listen(port, '127.0.0.1', () => resolve());
     });
+  const holdReplies = () => {
+    held = [];
+  };
+  const releaseReplies = () => {
+    for (const { client, data } of held ?? []) client.write(data);
+    held = undefined;
+  };
   const down = () =>
     new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
@@ -46,7 +59,7 @@ async function redisRelay(target: URL) {
       server = undefined;
     });
   await up();
-  return { url: `redis://127.0.0.1:${port}`, up, down };
+  return { url: `redis://127.0.0.1:${port}`, up, down, holdReplies, releaseReplies };
 }
 
 test('starting with Redis unreachable serves in degraded mode with per-process limits, and /ready says so', async () => {
@@ -119,3 +132,44 @@ test('the limiter logs each change of state once, however many requests meet it'
     await relay.down();
   }
 });
+
+test(
+  'a reply later than the command timeout on a live connection counts that request here, and shared counting resumes',
+  { skip: !process.env.REDIS_URL && 'needs REDIS_URL' },
+  async () => {
+    const relay = await redisRelay(new URL(process.env.REDIS_URL!));
+    const lines: string[] = [];
+    const log = { info: (_: object, msg: string) => lines.push(`info ${msg}`), warn: (_: object, msg: string) => lines.push(`warn ${msg}`) };
+    const limiter = await openRateLimiter(relay.url, log);
+    // Another process counting the same key straight on Redis: the budget it sees is the shared one.
+    const other = await openRateLimiter(process.env.REDIS_URL!);
+    const rule = { limit: 1000, periodSeconds: 3600 };
+    const key = `slow-reply-${process.pid}-${Date.now()}`;
+    try {
+      for (let i = 1; i <= 3; i++) assert.equal((await limiter.hit('findings', key, rule)).count, i);
+
+      relay.holdReplies();
+      const slow = await limiter.hit('findings', key, rule);
+      assert.equal(slow.count, 1, 'the request whose reply is late is counted in this process');
+      assert.equal(limiter.state(), 'degraded');
+      relay.releaseReplies();
+
+      // The late INCR reached Redis all the same: the shared count is 4 (3 + the late one), whatever this process did.
+      assert.equal((await other.hit('findings', key, rule)).count, 5);
+      // Within the probe interval requests stay here; after it, one tries Redis and brings the limiter back.
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal((await limiter.hit('findings', key, rule)).count, 6, 'counted in Redis again, after the other process');
+      assert.equal(limiter.state(), 'redis');
+      assert.equal((await limiter.hit('findings', key, rule)).count, 7);
+      assert.deepEqual(
+        lines.map((l) => l.split(':')[0]),
+        ['info Redis reachable', 'warn Redis unreachable', 'info Redis reachable'],
+        'one line each way',
+      );
+    } finally {
+      await limiter.close();
+      await other.close();
+      await relay.down();
+    }
+  },
+);
