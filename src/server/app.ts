@@ -25,8 +25,15 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
     clientErrorHandler: answerClientError,
   });
+  // Closing waits for every connection to end, and an answer sent on a keep-alive connection leaves it open for the
+  // keep-alive timeout (72 s): so a server stopping while a request runs answers it with the connection closed.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   registerErrorMapper(app);
   // Every body the API reads is JSON (or a route's own type, such as text/csv): a text/plain body is answered 415, not
