@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** How long a client may take to send a whole request (headers and body); a slower one is answered 408 and cut off. */
+  requestTimeoutMs: number;
   rateLimits: Record<string, RateLimitRule>;
   /** Connections each process keeps to PostgreSQL. */
   pgPoolSize: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.STEWARD_DATA_DIR ?? './data',
     logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
     bodyLimitBytes: wholeNumber(env, 'STEWARD_BODY_LIMIT', 10 * 1024 * 1024, 1),
+    requestTimeoutMs: wholeNumber(env, 'STEWARD_REQUEST_TIMEOUT_MS', 120_000, 1),
     rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
     // Work under an advisory lock (migrations, leases) holds one connection and queries through another.
     pgPoolSize: wholeNumber(env, 'STEWARD_PG_POOL', 10, 2, 1000, ' (work under a lock holds one connection and uses another)'),

@@ -17,6 +17,14 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
   const app = Fastify({
     ...(log ? { loggerInstance: log } : { logger: { level: ctx.config.logLevel } }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    // A client that trickles its body would otherwise hold its connection (and what it sent) for as long as it likes:
+    // the framework sets no request timeout of its own. Node checks the connections on an interval, so the interval
+    // is a fraction of the timeout, and the headers' own limit no longer than it.
+    requestTimeout: ctx.config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, ctx.config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(ctx.config.requestTimeoutMs / 4))),
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Datadog's parameters are named like filter[tags]; they stay flat keys, repeated ones become arrays.

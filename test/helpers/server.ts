@@ -24,7 +24,7 @@ const GENEROUS_LIMITS = 'findings=1000000,ownership=1000000,inventory=1000000,me
  * Rate limits are generous unless `rateLimits` says otherwise, so that tests measure behaviour, not budgets.
  */
 export async function startTestServer(
-  opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string; publicUrl?: string } = {},
+  opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string; publicUrl?: string; requestTimeoutMs?: number } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = {
@@ -36,6 +36,7 @@ export async function startTestServer(
     logLevel: process.env.STEWARD_LOG_LEVEL ?? 'silent',
     ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
     rateLimits: parseRateLimits(`${GENEROUS_LIMITS},${opts.rateLimits ?? ''}`),
   };
   const server = await serve(config, { handleSignals: false });
