@@ -103,7 +103,7 @@ test('ownership and resource paths: a NUL or an id past the index limit is a 400
   await expect400(await s.api('/api/v2/csm/resources/arn%00x'), { parameter: 'resource_id' });
 });
 
-test('POST resources: NUL, lone surrogates, 1e30, ids/tags/types past an index row and deep configuration are 400s naming the pointer', async () => {
+test('POST resources: NUL, lone surrogates, 1e30, 1e400, ids/tags/types past an index row and deep configuration are 400s naming the pointer', async () => {
   const cases: Array<[string, string]> = [
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::a\u0000b')] }), '/data/0/id'],
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { name: 'x\u0000' })] }), '/data/0/attributes/name'],
@@ -131,6 +131,11 @@ test('POST resources: NUL, lone surrogates, 1e30, ids/tags/types past an index r
     [JSON.stringify({ data: [resourceItem('arn:aws:s3:::ok', { resource_type: `aws_${'s'.repeat(2700)}` })] }), '/data/0/attributes/resource_type'],
     // A multi-byte id under 1024 characters is still past 1024 bytes.
     [JSON.stringify({ data: [resourceItem(`arn:aws:s3:::${'é'.repeat(1000)}`)] }), '/data/0/id'],
+    // 1e400 parses as Infinity, which a store of JSON would keep as null.
+    [
+      `{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::ok","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws","configuration":{"size":[1,-1e400]}}}]}`,
+      '/data/0/attributes/configuration/size/1',
+    ],
   ];
   for (const [body, pointer] of cases) {
     await expect400(await postResources(body), { pointer });
@@ -269,6 +274,13 @@ test('CLI importers: the NDJSON and Terraform readers reject what the API reject
   });
   writeFileSync(ndjson, withDeep(resourceItem('arn:aws:s3:::deep', { configuration: 'DEEP' }), 5000) + '\n');
   await assert.rejects(importResourcesAtomically(s.server.db, s.orgId, records, builtInRuleEngine(), { source: 'test' }), /deeper than 64/);
+  writeFileSync(ndjson, JSON.stringify(resourceItem('arn:aws:s3:::huge', { configuration: { size: 0 } })).replace('"size":0', '"size":1e400') + '\n');
+  await assert.rejects(importResourcesAtomically(s.server.db, s.orgId, records, builtInRuleEngine(), { source: 'test' }), (err: unknown) => {
+    assert.ok(err instanceof RecordError);
+    assert.equal(err.field, 'attributes.configuration.size');
+    assert.match(err.reason, /beyond what can be kept/);
+    return true;
+  });
   assert.equal(await resourceCount(), before);
 
   const state = join(dir, 'big.tfstate');

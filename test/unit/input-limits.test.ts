@@ -44,6 +44,11 @@ test('findJsonProblem names the first bad string, key or level as a path; depth 
   assert.deepEqual(findJsonProblem({ a: [1, 'x\u0000'] }), { path: ['a', 1], reason: unsafeTextReason('\u0000') });
   assert.deepEqual(findJsonProblem({ ok: 1, 'k\ud800': 1 })?.path, ['k\ud800']);
   assert.match(findJsonProblem({ 'k\u0000': 1 })!.reason, /^its key/);
+  // 1e400 in JSON text, .inf and .nan in YAML: numbers a store of JSON cannot keep (they would become null).
+  assert.deepEqual(findJsonProblem(JSON.parse('{"a":{"n":[0, 1e400]}}'))?.path, ['a', 'n', 1]);
+  assert.match(findJsonProblem({ n: -Infinity })!.reason, /beyond what can be kept/);
+  assert.deepEqual(findJsonProblem({ n: NaN })?.path, ['n']);
+  assert.equal(findJsonProblem({ n: 1.7976931348623157e308, m: -5e-324 }), undefined);
   const deep = (n: number) => {
     let v: unknown = 1;
     for (let i = 0; i < n; i++) v = [v];
