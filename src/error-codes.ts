@@ -17,7 +17,10 @@ export const ERROR_CODES = {
   STEWARD_ERR_REQUEST_TIMEOUT: { status: 408, meaning: 'The request did not arrive in time.' },
   STEWARD_ERR_CONFLICT: { status: 409, meaning: "The state changed since the caller read it (an ownership inference's checksum); read again." },
   STEWARD_ERR_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than the server reads.' },
-  STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one the route reads.' },
+  STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    meaning: 'The Content-Type is not one the route reads, or the body is compressed (`Content-Encoding`); `source.header` names which.',
+  },
   STEWARD_ERR_UNPROCESSABLE: { status: 422, meaning: 'The body is well formed but a value cannot be applied (a mute expiring in the past).' },
   STEWARD_ERR_RATE_LIMITED: {
     status: 429,

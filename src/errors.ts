@@ -49,6 +49,13 @@ export class InvalidInput extends DomainError {
   }
 }
 
+/** A 415: a body in a media type or content coding the route does not read; the source names the header. */
+export class UnsupportedMediaType extends DomainError {
+  constructor(detail: string, source: ErrorSource) {
+    super('STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type', detail, source);
+  }
+}
+
 export class NotFound extends DomainError {
   constructor(detail: string, code: ErrorCodeWithStatus<404> = 'STEWARD_ERR_NOT_FOUND') {
     super(code, 'Not Found', detail);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidInput } from '../errors.js';
+import { InvalidInput, UnsupportedMediaType } from '../errors.js';
 import { INPUT_LIMITS, findJsonProblem, jsonPointer, textFieldReason, unsafeTextReason } from '../input-limits.js';
 
 /** The first query parameter (name or value) no store can take as text: a NUL (`%00`). */
@@ -30,10 +30,25 @@ export function idParameter(name: string, value: string): string {
 }
 
 /**
+ * A body in a content coding other than identity: no route decompresses, and a gzip body read as JSON failed as "not
+ * valid JSON" while a Brotli one claimed but sent plain was read as if the header were absent.
+ */
+function rejectEncodedBody(request: FastifyRequest): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return;
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (!hasBody) return;
+  throw new UnsupportedMediaType(`Unsupported Content-Encoding: ${encoding}; send the body uncompressed`, { header: 'Content-Encoding' });
+}
+
+/**
  * Every request's query string and JSON body are checked once, before any route reads them: what fails is a 400
  * naming the parameter or pointer. Field lengths and ranges are judged by each route's own parser.
  */
 export function registerInputChecks(app: FastifyInstance) {
+  app.addHook('preParsing', async (request) => {
+    rejectEncodedBody(request);
+  });
   app.addHook('preValidation', async (request) => {
     rejectUnsafeQuery(request);
     rejectUnsafeBody(request);

@@ -22,7 +22,7 @@ export const JSON_API_ERRORS = Type.Object(
             {
               parameter: Type.Optional(Type.String({ description: 'The query or path parameter at fault' })),
               pointer: Type.Optional(Type.String({ description: 'The JSON pointer of the body field at fault' })),
-              header: Type.Optional(Type.String({ description: 'The request header at fault (Content-Type of a 415)' })),
+              header: Type.Optional(Type.String({ description: 'The request header at fault (Content-Type or Content-Encoding of a 415)' })),
             },
             { description: 'Where the fault is' },
           ),
@@ -46,7 +46,7 @@ const ERROR_MEANINGS = {
   404: 'Nothing has that id',
   409: 'The state changed since the caller read it; read again',
   413: 'The body is larger than the server reads',
-  415: 'The Content-Type is not one this operation reads',
+  415: 'The Content-Type is not one this operation reads, or the body is compressed (Content-Encoding)',
   422: 'A value is well formed but cannot be applied',
   429: 'The rate limit budget is spent; see Retry-After',
   501: 'Not served by this release of Steward',

@@ -1,5 +1,6 @@
 // One representative answer of each error code, on the wire of a real server; the codes a real server cannot be
 // driven to here (a 408 after minutes, a 409, a 500, a 503) are asserted in test/unit/error-codes.test.ts.
+import { gzipSync } from 'node:zlib';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -70,7 +71,7 @@ test('404: an unknown finding and an unknown route; 429 once a budget is spent',
   assert.equal(await codeOf(spent), 'STEWARD_ERR_RATE_LIMITED');
 });
 
-test('413, 415, 422: too large, wrong content type, a value that cannot be applied', async () => {
+test('413, 415, 422: too large, wrong content type or a compressed body, a value that cannot be applied', async () => {
   const huge = JSON.stringify({ data: 'x'.repeat(11 * 1024 * 1024) });
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', { method: 'POST', body: huge })), 'STEWARD_ERR_PAYLOAD_TOO_LARGE');
   const xml = { method: 'POST', body: '<data/>', headers: { 'content-type': 'application/xml' } };
@@ -79,6 +80,29 @@ test('413, 415, 422: too large, wrong content type, a value that cannot be appli
   const text = await s.api('/api/v2/csm/resources', { method: 'POST', body: '{"data":[]}', headers: { 'content-type': 'text/plain' } });
   assert.equal(text.status, 415);
   assert.deepEqual(((await text.json()) as { errors: Array<{ source?: unknown }> }).errors[0]!.source, { header: 'Content-Type' });
+  // A compressed body, gzip or any coding but identity: no route decompresses, so the error names Content-Encoding
+  // instead of calling the body not JSON (gzip) or reading it as if the header were absent (br claimed, plain sent).
+  const plain =
+    '{"data":[{"type":"cloud_resource","id":"arn:aws:s3:::encoded","attributes":{"resource_type":"aws_s3_bucket","cloud_provider":"aws"}}]}';
+  for (const [encoding, body] of [
+    ['gzip', gzipSync(plain)],
+    ['br', plain],
+    ['deflate, gzip', gzipSync(plain)],
+  ] as const) {
+    const r = await s.api('/api/v2/csm/resources', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+    });
+    assert.equal(r.status, 415, encoding);
+    const { errors } = (await r.json()) as { errors: Array<{ code: string; detail: string; source?: unknown }> };
+    assert.equal(errors[0]!.code, 'STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE');
+    assert.deepEqual(errors[0]!.source, { header: 'Content-Encoding' });
+    assert.match(errors[0]!.detail, /uncompressed/);
+  }
+  assert.equal((await s.api('/api/v2/csm/resources/arn:aws:s3:::encoded')).status, 404, 'nothing was imported');
+  const identity = await s.api('/api/v2/csm/resources', { method: 'POST', body: plain, headers: { 'content-encoding': 'identity' } });
+  assert.equal(identity.status, 200, await identity.text());
   const mute = {
     data: {
       type: 'mute',
