@@ -63,8 +63,6 @@ export function instantReason(ms: number): string | undefined {
   return `must be between 0 and ${INPUT_LIMITS.maxTimestampMs} Unix ms (1970-01-01 to 9999-12-31)`;
 }
 
-const NON_FINITE_REASON = 'a number beyond what can be kept (finite, up to about ±1.8e308)';
-
 /**
  * The first place in a parsed JSON value (or YAML turned into one) that no store can take: a key or string with a
  * NUL or a lone surrogate, a number that is not finite, or nesting deeper than `maxDepth`. Recursion never goes deeper
@@ -81,7 +79,7 @@ function walkJson(v: unknown, depth: number, maxDepth: number): JsonProblem | un
     return reason ? { path: [], reason } : undefined;
   }
   // JSON's 1e400 parses as Infinity and YAML has .inf and .nan: kept as JSON, each would silently become null.
-  if (typeof v === 'number' && !Number.isFinite(v)) return { path: [], reason: `is ${NON_FINITE_REASON}` };
+  if (typeof v === 'number' && !Number.isFinite(v)) return { path: [], reason: 'is a number beyond what can be kept (finite, up to about ±1.8e308)' };
   if (typeof v !== 'object' || v === null) return undefined;
   if (depth > maxDepth) return { path: [], reason: `nests deeper than ${maxDepth} levels` };
   if (Array.isArray(v)) {
