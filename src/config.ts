@@ -85,7 +85,7 @@ function publicUrlSetting(env: NodeJS.ProcessEnv, name: string): string | undefi
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${name}: "${raw}" is not an http(s) address without query, fragment or credentials (e.g. https://steward.example.com)`);
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  return `${url.origin}${url.pathname}`.replace(/(?<!\/)\/+$/, '');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

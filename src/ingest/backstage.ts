@@ -138,7 +138,7 @@ function repositoriesOf(annotations: Record<string, unknown>): ServiceRepository
     // `url:https://github.com/org/repo/tree/main/` -> the URL; other location types (file:) are not repositories.
     const match = /^url:(.+)$/.exec(location.trim());
     if (match) {
-      const url = match[1].replace(/\/+$/, '');
+      const url = match[1].replace(/(?<!\/)\/+$/, '');
       const host = /^https?:\/\/([^/]+)/.exec(url)?.[1]?.toLowerCase();
       const provider = host?.includes('github')
         ? 'github'

@@ -87,7 +87,7 @@ class Builder {
   iamPathed(kind: 'role' | 'user' | 'policy', name: string | undefined, path: string | undefined): string | undefined {
     if (!name) return undefined;
     if (name.startsWith('arn:')) return name;
-    const cleanPath = path && path !== '/' ? `${path.replace(/^\/+|\/+$/g, '')}/` : '';
+    const cleanPath = path && path !== '/' ? `${path.replace(/^\/+|(?<!\/)\/+$/g, '')}/` : '';
     return this.iam(`${kind}/${cleanPath}${name}`);
   }
 

@@ -193,7 +193,7 @@ class RecordsScanner {
       const message = (error as Error).message;
       const at = /position (\d+)/.exec(message)?.[1];
       const position = at === undefined ? '' : ` (at position ${this.documentPosition(Number(at))})`;
-      throw new RecordError(this.place, undefined, `not valid JSON${position}: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+      throw new RecordError(this.place, undefined, `not valid JSON${position}: ${message.replace(/ in JSON at position \d.*$/, '')}`);
     }
   }
 

@@ -6,11 +6,12 @@ import { RecordError } from '../posture/resource.js';
 import { unsafeTextReason } from '../input-limits.js';
 import type { CodeownersOwner, CodeownersRule } from '../ownership/signals.js';
 import { readRecord, type OnInvalid } from './invalid-records.js';
+import { compilePathPattern, PathPatternError, type PathPattern } from './path-pattern.js';
 
 const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
 const USER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|[A-Za-z0-9_.-]+)$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const SECTION = /^\^?\[([^\]]+)\](?:\[\d+\])?(?:\s+(.*))?$/;
+const EMAIL = /^[^@\s]+@(?=[^@\s]+\.[^@\s])[^@\s]+$/;
+const SECTION = /^\^?\[([^\]]+)\](?:\[\d+\])?(?:\s(.*))?$/;
 
 function ownerOf(token: string, place: string): CodeownersOwner {
   const team = TEAM.exec(token);
@@ -48,52 +49,19 @@ function unescape(pattern: string): string {
   return pattern.replace(/\\(.)/g, '$1');
 }
 
-/** The gitignore pattern as a regular expression over a slash-separated path without a leading slash. */
-function compile(pattern: string, place: string): RegExp {
-  let p = pattern;
-  if (p.startsWith('!')) throw new RecordError(place, 'pattern', 'negation (!) is not supported in CODEOWNERS');
-  if (p.endsWith('/')) p = p.slice(0, -1);
-  // A slash at the start or in the middle anchors the pattern at the root; otherwise it matches at any depth.
-  const anchored = p.includes('/');
-  if (p.startsWith('/')) p = p.slice(1);
-  if (p === '') return /^.*$/;
-  let source = anchored ? '' : '(?:.*/)?';
-  for (let i = 0; i < p.length; i += 1) {
-    const c = p[i];
-    if (c === '\\') {
-      i += 1;
-      if (i >= p.length) throw new RecordError(place, 'pattern', 'ends with a lone backslash');
-      source += p[i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    } else if (c === '*' && p[i + 1] === '*') {
-      const atStart = i === 0 || p[i - 1] === '/';
-      const atEnd = i + 2 === p.length;
-      if (atStart && p[i + 2] === '/') {
-        source += '(?:.*/)?';
-        i += 2;
-      } else if (atStart && atEnd) {
-        source += '.*';
-        i += 1;
-      } else {
-        source += '[^/]*';
-        i += 1;
-      }
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const close = p.indexOf(']', i + 2);
-      if (close < 0) throw new RecordError(place, 'pattern', `unbalanced [ in ${JSON.stringify(pattern)}`);
-      let body = p.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      source += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = close;
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The gitignore pattern, compiled to match a slash-separated path without a leading slash. */
+function compile(pattern: string, place: string): PathPattern {
+  if (pattern.startsWith('!')) throw new RecordError(place, 'pattern', 'negation (!) is not supported in CODEOWNERS');
+  try {
+    return compilePathPattern(pattern.endsWith('/') ? pattern.slice(0, -1) : pattern);
+  } catch (error) {
+    if (error instanceof PathPatternError) throw new RecordError(place, 'pattern', error.message);
+    throw error;
   }
-  return new RegExp(`^${source}$`);
 }
 
 interface Compiled {
-  regex: RegExp;
+  pattern: PathPattern;
   directoryOnly: boolean;
   /** `docs/*` owns the files directly in docs/, not deeper ones (GitHub's documented behaviour). */
   shallow: boolean;
@@ -107,7 +75,7 @@ function compiledOf(rule: CodeownersRule, raw?: string): Compiled {
   if (!entry) {
     const written = raw ?? rule.pattern.replace(/[\\ ]/g, '\\$&').replace(/^!/, '\\!');
     entry = {
-      regex: compile(written, `line ${rule.line}`),
+      pattern: compile(written, `line ${rule.line}`),
       directoryOnly: rule.pattern.endsWith('/'),
       shallow: /(^|\/)\*$/.test(rule.pattern) && rule.pattern !== '*',
     };
@@ -170,20 +138,18 @@ export interface PathQuery {
 
 function normalise(path: string): { path: string; directory: boolean } {
   const directory = path.endsWith('/');
-  const clean = path.replace(/^\.\//, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const clean = path
+    .replace(/^\.\//, '')
+    .replace(/^\/+/, '')
+    .replace(/(?<!\/)\/+$/, '');
   return { path: clean, directory };
 }
 
 function matches(rule: CodeownersRule, path: string, isDirectory: boolean): boolean {
-  const { regex, directoryOnly, shallow } = compiledOf(rule);
-  if ((isDirectory || !directoryOnly) && regex.test(path)) return true;
-  if (shallow) return false;
+  const { pattern, directoryOnly, shallow } = compiledOf(rule);
+  if ((isDirectory || !directoryOnly) && pattern.matches(path)) return true;
   // A pattern that matches a directory owns everything beneath it.
-  const segments = path.split('/');
-  for (let end = segments.length - 1; end > 0; end -= 1) {
-    if (regex.test(segments.slice(0, end).join('/'))) return true;
-  }
-  return false;
+  return !shallow && pattern.matchesFolderOf(path);
 }
 
 /** The rule that decides each section's owners for the path: the last match of each section, in file order. */

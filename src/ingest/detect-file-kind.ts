@@ -178,7 +178,7 @@ function yamlKind(body: string, complete: boolean): FileKind | undefined {
 }
 
 /** An owner in CODEOWNERS: `@user`, `@org/team` or an email address. */
-const OWNER = /^(@[\w.-]+(\/[\w.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
+const OWNER = /^(@[\w.-]+(\/[\w.-]+)?|[^@\s]+@(?=[^@\s]+\.[^@\s])[^@\s]+)$/;
 /** A GitLab section heading: `[Name]`, `^[Name][2] @default-owner`. */
 const SECTION = /^\^?\[[^\]]+\](\[\d+\])?/;
 

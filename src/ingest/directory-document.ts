@@ -33,7 +33,7 @@ export interface DirectoryDocument extends Directory {
 const USER_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_.@]*$/;
 const TEAM_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_./]*$/;
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9\-_.]*$/;
-const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
+const EMAIL = /^[^@\s<>]+@(?=[^@\s<>]+\.[^@\s<>])[^@\s<>]+$/;
 const MAX_TEXT = 256;
 
 function fail(pointer: string, reason: string): never {

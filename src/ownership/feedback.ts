@@ -130,7 +130,7 @@ export function afterFeedback(current: InferenceRow, request: FeedbackRequest, a
         owner_handle: corrected.handle,
         confidence: 1,
         status: 'overridden',
-        explanation: `Set by ${actor} in review${request.reason ? `: ${request.reason.replace(/[.\s]+$/, '')}` : ''}.`,
+        explanation: `Set by ${actor} in review${request.reason ? `: ${request.reason.replace(/(?<![.\s])[.\s]+$/, '')}` : ''}.`,
         sources: [{ type: 'review', name: actor, action: 'correct', version: now, replaced_owner: current.owner_handle }],
       };
       break;

@@ -46,6 +46,6 @@ export function normalizeRepo(repo: string): string {
     .replace(/^git@[^:]+:/, '')
     .replace(/^[a-z]+:\/\/[^/]+\//i, '')
     .replace(/\.git$/, '')
-    .replace(/\/+$/, '')
+    .replace(/(?<!\/)\/+$/, '')
     .toLowerCase();
 }

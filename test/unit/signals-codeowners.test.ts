@@ -141,3 +141,20 @@ test('bad lines are RecordErrors naming the line', () => {
   // An owner-less pattern is fine.
   assert.deepEqual(parseCodeowners('/vendor/\n')[0].owners, []);
 });
+
+// Regular expressions that backtrack took time growing with the square of these lines: about a minute for this owner
+// at 200,000 characters. A test's timeout cannot stop a synchronous call, so the calls are timed against a bound a
+// hundred times what linear reading needs under load.
+test('lines made to backtrack are read in time linear in their length', () => {
+  const started = performance.now();
+  const dots = '.'.repeat(200_000);
+  assert.throws(
+    () => parseCodeowners(`/src/ a@${dots}@\n`, 'CODEOWNERS'),
+    (e: unknown) => e instanceof RecordError && e.place === 'CODEOWNERS line 1' && e.field === 'owner',
+  );
+  const [section] = parseCodeowners(`[Docs]${' '.repeat(200_000)}@docs-team\n/docs/\n`);
+  assert.deepEqual(refs(section!.owners), ['@docs-team']);
+  assert.deepEqual(refs(ownersOf(parseCodeowners('* @ops\n'), `x${'/'.repeat(200_000)}x`)), ['@ops']);
+  const ms = performance.now() - started;
+  assert.ok(ms < 2_000, `took ${Math.round(ms)} ms`);
+});

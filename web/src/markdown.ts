@@ -3,7 +3,7 @@ import { showBidiControls } from './bidi.js';
 
 /** Datadog rule messages are wrapped in `%%%` markers (its Markdown switch); they are not content. */
 export function stripPercentMarkers(message: string): string {
-  return message.replace(/^\s*%%%[ \t]*\r?\n?/, '').replace(/\r?\n?[ \t]*%%%\s*$/, '');
+  return message.replace(/^\s*%%%[ \t]*\r?\n?/, '').replace(/\r?\n?(?<![ \t])[ \t]*%%%\s*$/, '');
 }
 
 function escapeHtml(text: string): string {

@@ -37,7 +37,7 @@ export interface Place {
 /** The place an address names; an unknown path is the findings explorer. */
 export function parsePlace(pathname: string, search = ''): Place {
   const params = new URLSearchParams(search);
-  const clean = pathname.replace(/\/+$/, '') || '/';
+  const clean = pathname.replace(/(?<!\/)\/+$/, '') || '/';
   if (clean === '/findings') return { route: 'findings', params };
   const plain = Object.entries(PAGE_PATHS).find(([, path]) => path === clean);
   if (plain) return { route: plain[0] as Route, params };

@@ -4,7 +4,7 @@ import { isRecord } from './values.js';
 /** `ipPermissionsEgress` -> `ip_permissions_egress`, `SSEAlgorithm` -> `sse_algorithm`, `MFADelete` -> `mfa_delete`. */
 export function snakeCase(key: string): string {
   return key
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/(?<![A-Z])([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[-\s.]+/g, '_')
     .toLowerCase();

@@ -52,7 +52,7 @@ function segmentsOf(request: FastifyRequest): string[] {
   const path = request.url
     .split('?')[0]!
     .slice(BASE.length + 1)
-    .replace(/\/+$/, '');
+    .replace(/(?<!\/)\/+$/, '');
   return path.split('/').map((s, i) => {
     try {
       return decodeURIComponent(s);
