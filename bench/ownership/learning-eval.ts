@@ -7,11 +7,11 @@ import { OWNER_TYPES, type OwnerType } from '../../src/ownership/owner-type.js';
 import { infer } from '../../src/ownership/engine.js';
 import { DEFAULT_ENGINE_SETTINGS, type Inference, type PieceLabel, type ResourceEvidence } from '../../src/ownership/evidence.js';
 import { defaultWeights, type FeedbackLabel, type SignalWeights } from '../../src/ownership/calibration.js';
-import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
+import { fitOrganization, type OrgFitContext, type OrgVotes } from '../../src/ownership/org-model-fit.js';
 import { pieceLabelsOfLabel } from '../../src/ownership/review-labels.js';
 import { pieceLabelKey } from '../../src/ownership/vote-reliability.js';
 import { reviewMovesGroup, reviewPriority } from '../../src/ownership/review-priority.js';
-import { generateSyntheticOrg, prng, type Truth } from './synthetic-org.js';
+import { generateSyntheticOrg, prng, type OrgModel, type Truth } from './synthetic-org.js';
 import { evidenceFor, indexModel } from './evidence-from-model.js';
 import type { TypeMetrics } from './metrics.js';
 import { metricsOf, reviewLabel } from './in-memory-eval.js';
@@ -76,9 +76,10 @@ function votesOf(inferred: Map<string, Inference[]>): OrgVotes[] {
 export function inferLabelFree(
   evidence: ResourceEvidence[],
   population: Record<OwnerType, number>,
+  context: OrgFitContext = {},
 ): { first: Map<string, Inference[]>; labelFree: Map<string, Inference[]>; weights: SignalWeights } {
   const first = predictAll(evidence, defaultWeights());
-  const fit = fitOrganization(votesOf(first), [], population);
+  const fit = fitOrganization(votesOf(first), [], population, context);
   const weights = { ...defaultWeights(), learnt: fit.learnt, calibration: fit.calibration };
   return { first, labelFree: predictAll(evidence, weights), weights };
 }
@@ -89,6 +90,7 @@ function learnFrom(
   inferred: Map<string, Inference[]>,
   truth: Record<string, Truth>,
   population: Record<OwnerType, number>,
+  context: OrgFitContext,
 ): { weights: SignalWeights; pieces: PieceLabel[] } {
   const labels: { resource_id: string; label: FeedbackLabel }[] = [];
   for (const id of reviewed) {
@@ -97,7 +99,7 @@ function learnFrom(
       if (label) labels.push({ resource_id: id, label });
     }
   }
-  const fit = fitOrganization(votesOf(inferred), labels, population);
+  const fit = fitOrganization(votesOf(inferred), labels, population, context);
   const pieces = new Map<string, PieceLabel>();
   for (const { label } of labels) {
     for (const p of pieceLabelsOfLabel(label, label.owner_type)) {
@@ -111,6 +113,12 @@ function learnFrom(
 
 function withPieces(evidence: ResourceEvidence[], pieces: PieceLabel[]): ResourceEvidence[] {
   return pieces.length === 0 ? evidence : evidence.map((e) => ({ ...e, piece_labels: pieces }));
+}
+
+/** What the service's refit reads besides votes: the catalog's team of each service it knows (as imported). */
+export function fitContextOf(model: OrgModel): OrgFitContext {
+  const catalogued = model.services.filter((s) => s.catalog !== 'none');
+  return { serviceTeams: new Map(catalogued.map((s) => [s.name.toLowerCase(), s.catalog_team.toLowerCase()])) };
 }
 
 /** The review queue's order over the current answers, taken greedily: each pick lowers the reach of its group. */
@@ -241,11 +249,12 @@ function calibrate(options: EvaluationOptions) {
   const sample10 = tenthOf(ids, options.reviewSeed ?? reviewSeedOf(seed, 0));
   const heldOut10 = ids.filter((id) => !sample10.has(id));
 
-  const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population);
+  const context = fitContextOf(model);
+  const { first, labelFree, weights: labelFreeWeights } = inferLabelFree(evidence, population, context);
 
   /** What the service answers for the resources outside `reviewed` once it has learnt from their reviews. */
   const afterReviewing = (reviewed: Set<string>) => {
-    const learnt = learnFrom([...reviewed], labelFree, truth, population);
+    const learnt = learnFrom([...reviewed], labelFree, truth, population, context);
     const rest = evidence.filter((e) => !reviewed.has(e.resource.resource_id));
     return { weights: learnt.weights, answers: predictAll(withPieces(rest, learnt.pieces), learnt.weights) };
   };

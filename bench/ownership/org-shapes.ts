@@ -200,6 +200,13 @@ export const ORG_SHAPES: readonly OrgShape[] = [
     sizes: { teams: 20, people: 100, services: 90, resources: 3_000, accounts: 4, resource_types: RESOURCE_TYPES.slice(0, 8) },
     noise: { ...SYNTHETIC_NOISE, has_service: 0.8, service_tag: 0.8, stale_catalog: 0.35, uncatalogued: 0.4 },
   },
+  {
+    name: 'untagged',
+    description:
+      'An organization of the issue reporter’s size that tags nothing, neither teams, owners, services nor cost centers, so owners show only in CODEOWNERS, the trail, the catalog and resource names.',
+    sizes: REPORTER_SIZE,
+    noise: { ...SYNTHETIC_NOISE, team_tag: 0, owner_email_tag: 0, service_tag: 0, cost_center_tag: 0 },
+  },
 ];
 
 export function orgShape(shape: OrgShape | string | undefined): OrgShape {

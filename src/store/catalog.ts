@@ -54,3 +54,9 @@ export async function servicesByName(db: Queryable, orgId: string, names: string
 export async function allServiceNames(db: Queryable, orgId: string): Promise<string[]> {
   return (await db.query<{ name: string }>('SELECT name FROM services WHERE org_id = $1 ORDER BY name', [orgId])).rows.map((r) => r.name);
 }
+
+/** The catalog's team of each service that names one, both lower-case. */
+export async function serviceTeams(db: Queryable, orgId: string): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ name: string; team: string }>('SELECT name, team FROM services WHERE org_id = $1 AND team IS NOT NULL', [orgId]);
+  return new Map(rows.map((r) => [r.name.toLowerCase(), r.team.toLowerCase()]));
+}

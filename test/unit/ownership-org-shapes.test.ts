@@ -34,7 +34,7 @@ test('the registry names at least five shapes, each with a one-sentence descript
   assert.equal(new Set(ORG_SHAPES.map((s) => s.name)).size, ORG_SHAPES.length);
   assert.equal(ORG_SHAPES[0].name, 'baseline');
   assert.equal(ORG_SHAPES[0].noise, SYNTHETIC_NOISE);
-  for (const s of ['sparse-tags', 'platform-built', 'high-churn', 'small-startup', 'noisy-catalog'])
+  for (const s of ['sparse-tags', 'platform-built', 'high-churn', 'small-startup', 'noisy-catalog', 'untagged'])
     assert.ok(
       ORG_SHAPES.some((x) => x.name === s),
       s,
@@ -115,6 +115,10 @@ const DIRECTIONS: Record<string, Direction[]> = {
   'noisy-catalog': [
     ['stale_catalog', 'above', 0.25],
     ['uncatalogued', 'above', 0.25],
+  ],
+  untagged: [
+    ['team_tagged', 'below', 0],
+    ['owner_tagged', 'below', 0],
   ],
 };
 

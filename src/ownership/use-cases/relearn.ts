@@ -20,6 +20,7 @@ import {
   type LabelRow,
 } from '../../store/ownership-learning.js';
 import { ownerPopulation, teamVersions } from '../../store/directory.js';
+import { serviceTeams } from '../../store/catalog.js';
 import { defaultWeights, fitCalibrationBins, weightsShift, type FeedbackLabel, type SignalWeights } from '../calibration.js';
 import { fitOrganization, type OrgVotes } from '../org-model-fit.js';
 import { pieceLabelsOfLabel } from '../review-labels.js';
@@ -160,6 +161,7 @@ export async function refitOrganization(db: Db, orgId: string, now = Date.now())
     await votesToFit(db, orgId, new Set(labels.map((l) => l.resource_id)), await answersWithVotes(db, orgId)),
     [...latest.values()].map((l) => ({ resource_id: l.resource_id, label: labelOf(l) })),
     await populationOf(db, orgId),
+    { serviceTeams: await serviceTeams(db, orgId) },
   );
   const weights: SignalWeights = {
     kinds: defaultWeights().kinds,

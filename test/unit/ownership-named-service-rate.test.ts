@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitOrganization, namedServiceRate, type OrgVotes } from '../../src/ownership/org-model-fit.js';
+import { learntReliability } from '../../src/ownership/vote-reliability.js';
+import { prng } from '../../bench/lib/prng.js';
+
+const TEAMS = 12;
+const SERVICES = 60;
+const population = { team: TEAMS, user: 100, service: SERVICES };
+const teamOfService = (s: number) => `team-${s % TEAMS}`;
+
+/**
+ * An organization's votes: each resource's team by three sources of known accuracy (so the team answers are judged by
+ * their agreement), its service by its name, right `namingRate` of the time, and on `serviceTagShare` of resources by a
+ * service tag (none: an organization that tags nothing).
+ */
+function untaggedOrganization(namingRate: number, seed: number, serviceTagShare = 0): OrgVotes[] {
+  const rnd = prng(seed);
+  const other = (n: number, not: number) => {
+    let x: number;
+    do x = Math.floor(rnd() * n);
+    while (x === not);
+    return x;
+  };
+  const rows: OrgVotes[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const service = Math.floor(rnd() * SERVICES);
+    const team = service % TEAMS;
+    const id = `arn:aws:s3:::bucket-${i}`;
+    const teamVotes = (
+      [
+        ['ci_codeowners', 0.9],
+        ['creator_membership', 0.7],
+        ['modifier_membership', 0.6],
+      ] as const
+    )
+      .filter(() => rnd() < 0.7)
+      .map(([kind, accuracy]) => ({ kind, owner_handle: `team-${rnd() < accuracy ? team : other(TEAMS, team)}` }));
+    rows.push({ resource_id: id, owner_type: 'team', votes: teamVotes });
+    const named = rnd() < namingRate ? service : other(SERVICES, service);
+    const serviceVotes: OrgVotes['votes'] = [{ kind: 'naming', owner_handle: `svc-${named}` }];
+    // A service tag, right 0.95 of the time, where the organization tags.
+    if (rnd() < serviceTagShare) serviceVotes.push({ kind: 'owner_tag', owner_handle: `svc-${rnd() < 0.95 ? service : other(SERVICES, service)}` });
+    rows.push({ resource_id: id, owner_type: 'service', votes: serviceVotes });
+  }
+  return rows;
+}
+
+const catalog = new Map(Array.from({ length: SERVICES }, (_, s) => [`svc-${s}`, teamOfService(s)]));
+
+test("where a service's name is its only evidence, the catalog's agreement with the team answers gives its rate", () => {
+  for (const [rate, seed] of [
+    [0.95, 1],
+    [0.8, 2],
+    [0.6, 3],
+  ] as const) {
+    const votes = untaggedOrganization(rate, seed);
+    const withCatalog = learntReliability(fitOrganization(votes, [], population, { serviceTeams: catalog }).learnt, 'service', 'naming')!;
+    assert.ok(Math.abs(withCatalog - rate) < 0.06, `naming right ${rate} of the time, learnt ${withCatalog.toFixed(3)}`);
+    // One source agrees with nothing: without the catalog it stays at its prior, whatever the rate.
+    const alone = learntReliability(fitOrganization(votes, [], population).learnt, 'service', 'naming')!;
+    assert.ok(Math.abs(alone - 0.3) < 0.01, `without the catalog ${alone.toFixed(3)}`);
+  }
+});
+
+test('the named services estimate counts only names the catalog knows, on resources with a team answer', () => {
+  const teamAnswers = new Map([
+    ['a', { handle: 'team-1', posterior: 0.8 }],
+    ['b', { handle: 'team-2', posterior: 0.5 }],
+  ]);
+  const serviceVotes: OrgVotes[] = [
+    { resource_id: 'a', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'SVC-1' }] },
+    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-3' }] },
+    // No team answer, a service the catalog does not know, a vote of another kind: none counts.
+    { resource_id: 'c', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-1' }] },
+    { resource_id: 'a', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'unknown' }] },
+    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'owner_tag', owner_handle: 'svc-2' }] },
+  ];
+  const serviceTeams = new Map([
+    ['svc-1', 'team-1'],
+    ['svc-2', 'team-2'],
+    ['svc-3', 'team-9'],
+  ]);
+  const estimate = namedServiceRate(serviceVotes, teamAnswers, serviceTeams)!;
+  assert.ok(Math.abs(estimate.rate - 1 / 1.3) < 1e-9, `one agreement over posteriors 0.8 + 0.5: ${estimate.rate}`);
+  assert.ok(Math.abs(estimate.worth - 1.3) < 1e-9);
+  assert.equal(namedServiceRate(serviceVotes, new Map(), serviceTeams), undefined, 'no team answer: no estimate');
+});
+
+test("where service tags meet names, their agreement keeps the naming rate the catalog's estimate would move", () => {
+  const votes = untaggedOrganization(0.9, 4, 0.6);
+  // A catalog naming the wrong team for every service: its estimate says names are never right.
+  const wrongCatalog = new Map([...catalog].map(([s, t]) => [s, `${t}-elsewhere`]));
+  const withWrong = learntReliability(fitOrganization(votes, [], population, { serviceTeams: wrongCatalog }).learnt, 'service', 'naming')!;
+  const without = learntReliability(fitOrganization(votes, [], population).learnt, 'service', 'naming')!;
+  assert.ok(Math.abs(withWrong - without) < 0.01, `agreement keeps ${without.toFixed(3)}; with a wrong catalog ${withWrong.toFixed(3)}`);
+});
