@@ -19,7 +19,8 @@ export const ERROR_CODES = {
   STEWARD_ERR_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than the server reads.' },
   STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    meaning: 'The Content-Type is not one the route reads, or the body is compressed (`Content-Encoding`); `source.header` names which.',
+    meaning:
+      'The Content-Type is not one the route reads or names a charset other than UTF-8, or the body is compressed (`Content-Encoding`); `source.header` names which.',
   },
   STEWARD_ERR_UNPROCESSABLE: { status: 422, meaning: 'The body is well formed but a value cannot be applied (a mute expiring in the past).' },
   STEWARD_ERR_RATE_LIMITED: {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInput, UnsupportedMediaType } from '../errors.js';
 import { INPUT_LIMITS, findJsonProblem, jsonPointer, textFieldReason, unsafeTextReason } from '../input-limits.js';
@@ -29,16 +30,34 @@ export function idParameter(name: string, value: string): string {
   return value;
 }
 
+const hasBody = (request: FastifyRequest) => request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+
 /**
  * A body in a content coding other than identity: no route decompresses, and a gzip body read as JSON failed as "not
  * valid JSON" while a Brotli one claimed but sent plain was read as if the header were absent.
  */
 function rejectEncodedBody(request: FastifyRequest): void {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-  if (!encoding || encoding === 'identity') return;
-  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-  if (!hasBody) return;
+  if (!encoding || encoding === 'identity' || !hasBody(request)) return;
   throw new UnsupportedMediaType(`Unsupported Content-Encoding: ${encoding}; send the body uncompressed`, { header: 'Content-Encoding' });
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+
+/**
+ * A body in a character set other than UTF-8: every body is read as UTF-8, so a Latin-1 one was kept with U+FFFD in
+ * place of each accented letter, and a UTF-16 one failed as "not valid JSON".
+ */
+function rejectOtherCharset(request: FastifyRequest): void {
+  const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8' || !hasBody(request)) return;
+  throw new UnsupportedMediaType(`Unsupported charset: ${charset}; send the body in UTF-8`, { header: 'Content-Type' });
+}
+
+/** A body's bytes as text: UTF-8, or a 400 (bytes that are not were read as U+FFFD, and kept). */
+export function utf8Body(body: Buffer): string {
+  if (!isUtf8(body)) throw new InvalidInput('The body is not valid UTF-8: send text in UTF-8', { pointer: '/' });
+  return body.toString('utf8');
 }
 
 /**
@@ -48,6 +67,20 @@ function rejectEncodedBody(request: FastifyRequest): void {
 export function registerInputChecks(app: FastifyInstance) {
   app.addHook('preParsing', async (request) => {
     rejectEncodedBody(request);
+    rejectOtherCharset(request);
+  });
+  // The framework's JSON parser (its own handling of __proto__ and constructor keys), given text only once it is UTF-8.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8Body(body as Buffer);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    parseJson(request, text, done);
   });
   app.addHook('preValidation', async (request) => {
     rejectUnsafeQuery(request);

@@ -46,7 +46,7 @@ const ERROR_MEANINGS = {
   404: 'Nothing has that id',
   409: 'The state changed since the caller read it; read again',
   413: 'The body is larger than the server reads',
-  415: 'The Content-Type is not one this operation reads, or the body is compressed (Content-Encoding)',
+  415: 'The Content-Type is not one this operation reads or names a charset other than UTF-8, or the body is compressed (Content-Encoding)',
   422: 'A value is well formed but cannot be applied',
   429: 'The rate limit budget is spent; see Retry-After',
   501: 'Not served by this release of Steward',

@@ -103,6 +103,39 @@ test('413, 415, 422: too large, wrong content type or a compressed body, a value
   assert.equal((await s.api('/api/v2/csm/resources/arn:aws:s3:::encoded')).status, 404, 'nothing was imported');
   const identity = await s.api('/api/v2/csm/resources', { method: 'POST', body: plain, headers: { 'content-encoding': 'identity' } });
   assert.equal(identity.status, 200, await identity.text());
+  // Every body is read as UTF-8: another charset is a 415 naming Content-Type, and bytes that are not UTF-8 a 400. A
+  // Latin-1 body was kept with U+FFFD in place of each accented letter; a UTF-16 one was called not JSON.
+  const accented = plain.replace('encoded', 'encod\u00e9');
+  for (const [charset, body] of [
+    ['latin1', Buffer.from(accented, 'latin1')],
+    ['UTF-16', Buffer.from(accented, 'utf16le')],
+    ['"iso-8859-1"', Buffer.from(accented, 'latin1')],
+  ] as const) {
+    const r = await s.api('/api/v2/csm/resources', { method: 'POST', body, headers: { 'content-type': `application/json; charset=${charset}` } });
+    assert.equal(r.status, 415, charset);
+    const { errors } = (await r.json()) as { errors: Array<{ code: string; detail: string; source?: unknown }> };
+    assert.deepEqual([errors[0]!.code, errors[0]!.source], ['STEWARD_ERR_UNSUPPORTED_MEDIA_TYPE', { header: 'Content-Type' }], charset);
+    assert.match(errors[0]!.detail, /send the body in UTF-8/);
+  }
+  const notUtf8 = await s.api('/api/v2/csm/resources', {
+    method: 'POST',
+    body: Buffer.from(accented, 'latin1'),
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.equal(notUtf8.status, 400);
+  const { errors } = (await notUtf8.json()) as { errors: Array<{ code: string; detail: string; source?: unknown }> };
+  assert.deepEqual([errors[0]!.code, errors[0]!.source], ['STEWARD_ERR_INVALID_BODY', { pointer: '/' }]);
+  assert.match(errors[0]!.detail, /not valid UTF-8/);
+  for (const id of ['arn:aws:s3:::encod\u00e9', 'arn:aws:s3:::encod\ufffd'])
+    assert.equal((await s.api(`/api/v2/csm/resources/${encodeURIComponent(id)}`)).status, 404, `nothing written as ${id}`);
+  const utf8 = await s.api('/api/v2/csm/resources', {
+    method: 'POST',
+    body: accented,
+    headers: { 'content-type': 'application/json; charset="UTF-8"' },
+  });
+  assert.equal(utf8.status, 200, await utf8.text());
+  const kept = await s.api(`/api/v2/csm/resources/${encodeURIComponent('arn:aws:s3:::encod\u00e9')}`);
+  assert.equal(kept.status, 200, 'UTF-8 is kept as sent');
   const mute = {
     data: {
       type: 'mute',

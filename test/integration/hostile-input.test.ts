@@ -254,6 +254,18 @@ test('a large CSV of bad rows answers the first 100 errors and how many more the
   assert.equal(await count('SELECT count(*) AS n FROM ownership_preferences WHERE org_id = $1'), 0);
 });
 
+test('PUT preferences CSV: bytes that are not UTF-8 (a Latin-1 file) are a 400; nothing is saved', async () => {
+  const latin1 = Buffer.from(`${HEADER}\np1,prompt_text,,,,,,,,,"caf\u00e9 owners first",\n`, 'latin1');
+  const r = await s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: latin1, headers: { 'content-type': 'text/csv' } });
+  const [error] = await expect400(r, { pointer: '/' });
+  assert.match(error!.detail, /not valid UTF-8/);
+  assert.equal(await count('SELECT count(*) AS n FROM ownership_preferences WHERE org_id = $1'), 0);
+  const utf8 = await putCsv(`${HEADER}\np1,prompt_text,,,,,,,,,"caf\u00e9 owners first",\n`);
+  assert.equal(utf8.status, 200, await utf8.text());
+  const saved = await s.api('/api/v2/csm/ownership/settings/preferences');
+  assert.match(await saved.text(), /caf\u00e9 owners first/);
+});
+
 test('CLI importers: the NDJSON and Terraform readers reject what the API rejects, naming the line and field; nothing is written', async () => {
   const ndjson = join(dir, 'resources.ndjson');
   writeFileSync(
