@@ -1,4 +1,6 @@
 // Settings from the environment, read in one place: nothing else reads process.env; each part is given what it needs.
+import { withoutTrailingSlashes } from './trailing-slashes.js';
+
 export interface RateLimitRule {
   limit: number;
   periodSeconds: number;
@@ -85,7 +87,7 @@ function publicUrlSetting(env: NodeJS.ProcessEnv, name: string): string | undefi
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${name}: "${raw}" is not an http(s) address without query, fragment or credentials (e.g. https://steward.example.com)`);
   }
-  return `${url.origin}${url.pathname}`.replace(/(?<!\/)\/+$/, '');
+  return withoutTrailingSlashes(`${url.origin}${url.pathname}`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

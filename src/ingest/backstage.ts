@@ -8,6 +8,7 @@ import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
 import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
+import { withoutTrailingSlashes } from '../trailing-slashes.js';
 
 export interface BackstageCatalog {
   users: DirectoryUser[];
@@ -138,7 +139,7 @@ function repositoriesOf(annotations: Record<string, unknown>): ServiceRepository
     // `url:https://github.com/org/repo/tree/main/` -> the URL; other location types (file:) are not repositories.
     const match = /^url:(.+)$/.exec(location.trim());
     if (match) {
-      const url = match[1].replace(/(?<!\/)\/+$/, '');
+      const url = withoutTrailingSlashes(match[1]);
       const host = /^https?:\/\/([^/]+)/.exec(url)?.[1]?.toLowerCase();
       const provider = host?.includes('github')
         ? 'github'

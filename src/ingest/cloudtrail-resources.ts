@@ -4,6 +4,7 @@ import type { AuditEvent, ResourceChange } from '../ownership/signals.js';
 import type { ResourceReference } from '../posture/referenced-resources.js';
 import { isRecord, str } from '../json-values.js';
 import { arnResourceName, parseArn, partitionOf } from './canonical/arn.js';
+import { withoutTrailingSlashes } from '../trailing-slashes.js';
 
 export interface CallScope {
   account: string;
@@ -87,7 +88,7 @@ class Builder {
   iamPathed(kind: 'role' | 'user' | 'policy', name: string | undefined, path: string | undefined): string | undefined {
     if (!name) return undefined;
     if (name.startsWith('arn:')) return name;
-    const cleanPath = path && path !== '/' ? `${path.replace(/^\/+|(?<!\/)\/+$/g, '')}/` : '';
+    const cleanPath = path && path !== '/' ? `${withoutTrailingSlashes(path.replace(/^\/+/, ''))}/` : '';
     return this.iam(`${kind}/${cleanPath}${name}`);
   }
 

@@ -7,6 +7,7 @@ import { unsafeTextReason } from '../input-limits.js';
 import type { CodeownersOwner, CodeownersRule } from '../ownership/signals.js';
 import { readRecord, type OnInvalid } from './invalid-records.js';
 import { compilePathPattern, PathPatternError, type PathPattern } from './path-pattern.js';
+import { withoutTrailingSlashes } from '../trailing-slashes.js';
 
 const TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9_.-]+)$/;
 const USER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?|[A-Za-z0-9_.-]+)$/;
@@ -138,10 +139,7 @@ export interface PathQuery {
 
 function normalise(path: string): { path: string; directory: boolean } {
   const directory = path.endsWith('/');
-  const clean = path
-    .replace(/^\.\//, '')
-    .replace(/^\/+/, '')
-    .replace(/(?<!\/)\/+$/, '');
+  const clean = withoutTrailingSlashes(path.replace(/^\.\//, '').replace(/^\/+/, ''));
   return { path: clean, directory };
 }
 

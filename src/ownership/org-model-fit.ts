@@ -67,7 +67,9 @@ export function fitOrganization(
   const learnt: LearntReliabilities = { fitted: {}, pieces: {}, fit_labelled: {} };
   const calibration: OrgFit['calibration'] = {};
   const calibrationBins: OrgFit['calibration_bins'] = {};
-  // Each resource's team answer before any review, for the service type's names (OWNER_TYPES puts team first).
+  // Where the catalog names teams, each resource's team answer before any review judges the service type's names
+  // (OWNER_TYPES puts team first).
+  const serviceTeams = context.serviceTeams?.size ? context.serviceTeams : undefined;
   const teamAnswers = new Map<string, TeamAnswer>();
   for (const type of OWNER_TYPES) {
     const labelOf = new Map(labels.filter((l) => l.label.owner_type === type).map((l) => [l.resource_id, l.label]));
@@ -101,20 +103,14 @@ export function fitOrganization(
     if (fit.items === 0) continue;
     const agreement = reviewed.length === 0 ? fit : fitLabelModel(items.map(withoutLabel), priors, fitOptions);
     // What the service answers before any review, and what labels then move each class from.
-    const labelFree =
-      type === 'user'
-        ? { ...agreement, classes: withCreatorRateFromStructure(agreement.classes, agreement.information, items) }
-        : type === 'service' && context.serviceTeams
-          ? {
-              ...agreement,
-              classes: withNamingRateFromCatalog(
-                agreement.classes,
-                agreement.information,
-                namedServiceRate(ofType, teamAnswers, context.serviceTeams),
-              ),
-            }
-          : agreement;
-    if (type === 'team') {
+    let labelFreeClasses = agreement.classes;
+    if (type === 'user') labelFreeClasses = withCreatorRateFromStructure(labelFreeClasses, agreement.information, items);
+    if (type === 'service' && serviceTeams) {
+      const estimate = namedServiceRate(ofType, teamAnswers, serviceTeams);
+      labelFreeClasses = withNamingRateFromCatalog(labelFreeClasses, agreement.information, estimate);
+    }
+    const labelFree = { ...agreement, classes: labelFreeClasses };
+    if (type === 'team' && serviceTeams) {
       const reliability = fittedReliability(labelFree.classes, { alpha: 5, beta: 5 });
       ofType.forEach((v, i) => {
         const answer = answerOf(items[i]!, reliability, labelFree.pieces, failingTogether);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInput, UnsupportedMediaType } from '../errors.js';
 import { INPUT_LIMITS, findJsonProblem, jsonPointer, textFieldReason, unsafeTextReason } from '../input-limits.js';
 
@@ -54,10 +54,18 @@ function rejectOtherCharset(request: FastifyRequest): void {
   throw new UnsupportedMediaType(`Unsupported charset: ${charset}; send the body in UTF-8`, { header: 'Content-Type' });
 }
 
-/** A body's bytes as text: UTF-8, or a 400 (bytes that are not were read as U+FFFD, and kept). */
-export function utf8Body(body: Buffer): string {
-  if (!isUtf8(body)) throw new InvalidInput('The body is not valid UTF-8: send text in UTF-8', { pointer: '/' });
-  return body.toString('utf8');
+/**
+ * A body parser reading the body's bytes as UTF-8 text and handing it to `parse`; bytes that are not UTF-8 are a 400
+ * (the framework's own string parsing read them as U+FFFD, and they were kept).
+ */
+export function utf8BodyParser(parse: FastifyBodyParser<string>): FastifyBodyParser<Buffer> {
+  return (request, body, done) => {
+    if (!isUtf8(body)) {
+      done(new InvalidInput('The body is not valid UTF-8: send text in UTF-8', { pointer: '/' }), undefined);
+      return;
+    }
+    return parse(request, body.toString('utf8'), done);
+  };
 }
 
 /**
@@ -70,18 +78,8 @@ export function registerInputChecks(app: FastifyInstance) {
     rejectOtherCharset(request);
   });
   // The framework's JSON parser (its own handling of __proto__ and constructor keys), given text only once it is UTF-8.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8Body(body as Buffer);
-    } catch (error) {
-      done(error as Error, undefined);
-      return;
-    }
-    parseJson(request, text, done);
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8BodyParser(app.getDefaultJsonParser('error', 'error')));
   app.addHook('preValidation', async (request) => {
     rejectUnsafeQuery(request);
     rejectUnsafeBody(request);

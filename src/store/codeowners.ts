@@ -1,6 +1,7 @@
 import type { Queryable } from './db.js';
 import { recordSignalVersions } from './signals.js';
 import type { CodeownersRule } from '../ownership/signals.js';
+import { withoutTrailingSlashes } from '../trailing-slashes.js';
 
 /** Stores a repository's CODEOWNERS rules as a versioned signal; returns whether they changed. */
 export async function writeCodeowners(
@@ -41,11 +42,11 @@ export async function codeownersOf(db: Queryable, orgId: string, repos: string[]
 
 /** `https://github.com/org/repo.git`, `git@github.com:org/repo` and `org/repo` name the same repository: `org/repo`. */
 export function normalizeRepo(repo: string): string {
-  return repo
-    .trim()
-    .replace(/^git@[^:]+:/, '')
-    .replace(/^[a-z]+:\/\/[^/]+\//i, '')
-    .replace(/\.git$/, '')
-    .replace(/(?<!\/)\/+$/, '')
-    .toLowerCase();
+  return withoutTrailingSlashes(
+    repo
+      .trim()
+      .replace(/^git@[^:]+:/, '')
+      .replace(/^[a-z]+:\/\/[^/]+\//i, '')
+      .replace(/\.git$/, ''),
+  ).toLowerCase();
 }

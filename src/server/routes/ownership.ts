@@ -24,6 +24,7 @@ import {
   UNTAGGED_FINDINGS_RESPONSE,
 } from '../openapi-ownership-schemas.js';
 import { NO_PARAMETERS } from '../validation.js';
+import { withoutTrailingSlashes } from '../../trailing-slashes.js';
 
 const BASE = '/api/v2/csm/ownership';
 const config = { rateLimit: 'ownership' };
@@ -49,10 +50,7 @@ type Target =
  * `/` and `:`) travels as one URL-encoded segment, whatever its length.
  */
 function segmentsOf(request: FastifyRequest): string[] {
-  const path = request.url
-    .split('?')[0]!
-    .slice(BASE.length + 1)
-    .replace(/(?<!\/)\/+$/, '');
+  const path = withoutTrailingSlashes(request.url.split('?')[0]!.slice(BASE.length + 1));
   return path.split('/').map((s, i) => {
     try {
       return decodeURIComponent(s);

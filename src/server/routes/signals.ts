@@ -11,7 +11,7 @@ import { PREFERENCE_COLUMNS } from '../../ingest/preferences-csv.js';
 import { BODY_ERRORS, describedObject, responses } from '../openapi-responses.js';
 import { jsonAsIs } from '../export-reply.js';
 import { NO_PARAMETERS } from '../validation.js';
-import { utf8Body } from '../input-checks.js';
+import { utf8BodyParser } from '../input-checks.js';
 
 const MAX_AUDIT_RECORDS = 10_000;
 
@@ -117,13 +117,11 @@ const PREFERENCES_CSV = {
 
 /** Ownership signals sent over HTTP: the team directory, CloudTrail records, the preferences CSV. */
 export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => {
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, utf8Body(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'buffer' },
+    utf8BodyParser((_request, text, done) => done(null, text)),
+  );
 
   app.put(
     '/api/v2/csm/directory',
