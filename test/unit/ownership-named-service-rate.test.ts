@@ -63,18 +63,24 @@ test("where a service's name is its only evidence, the catalog's agreement with 
   }
 });
 
-test('the named services estimate counts only names the catalog knows, on resources with a team answer', () => {
+test('the named services estimate counts only names the catalog knows, on resources with a team answer, and leaves stale entries out', () => {
   const teamAnswers = new Map([
     ['a', { handle: 'team-1', posterior: 0.8 }],
     ['b', { handle: 'team-2', posterior: 0.5 }],
+    ['d', { handle: 'team-1', posterior: 0.9 }],
+    ['e', { handle: 'team-2', posterior: 0.9 }],
   ]);
   const serviceVotes: OrgVotes[] = [
     { resource_id: 'a', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'SVC-1' }] },
-    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-3' }] },
+    // svc-2's entry agrees with one of its two resources' team answers: kept.
+    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-2' }] },
+    { resource_id: 'd', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-2' }] },
+    // svc-3's entry names a team no team answer of its resources gives: stale, left out.
+    { resource_id: 'e', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-3' }] },
     // No team answer, a service the catalog does not know, a vote of another kind: none counts.
     { resource_id: 'c', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'svc-1' }] },
     { resource_id: 'a', owner_type: 'service', votes: [{ kind: 'naming', owner_handle: 'unknown' }] },
-    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'owner_tag', owner_handle: 'svc-2' }] },
+    { resource_id: 'b', owner_type: 'service', votes: [{ kind: 'owner_tag', owner_handle: 'svc-1' }] },
   ];
   const serviceTeams = new Map([
     ['svc-1', 'team-1'],
@@ -82,9 +88,22 @@ test('the named services estimate counts only names the catalog knows, on resour
     ['svc-3', 'team-9'],
   ]);
   const estimate = namedServiceRate(serviceVotes, teamAnswers, serviceTeams)!;
-  assert.ok(Math.abs(estimate.rate - 1 / 1.3) < 1e-9, `one agreement over posteriors 0.8 + 0.5: ${estimate.rate}`);
-  assert.ok(Math.abs(estimate.worth - 1.3) < 1e-9);
+  assert.ok(Math.abs(estimate.rate - 2 / 2.2) < 1e-9, `two agreements over posteriors 0.8 + 0.5 + 0.9: ${estimate.rate}`);
+  assert.ok(Math.abs(estimate.worth - 2.2) < 1e-9);
   assert.equal(namedServiceRate(serviceVotes, new Map(), serviceTeams), undefined, 'no team answer: no estimate');
+});
+
+test('a stale catalog entry says nothing of how often names are right', () => {
+  // Every third service's entry names the next team: counted, it would put the names' rate a third too low.
+  const staleCatalog = new Map([...catalog].map(([s, t], i) => [s, i % 3 === 0 ? teamOfService(i + 1) : t]));
+  for (const [rate, seed] of [
+    [0.95, 5],
+    [0.8, 6],
+  ] as const) {
+    const votes = untaggedOrganization(rate, seed);
+    const learnt = learntReliability(fitOrganization(votes, [], population, { serviceTeams: staleCatalog }).learnt, 'service', 'naming')!;
+    assert.ok(Math.abs(learnt - rate) < 0.06, `naming right ${rate} of the time, learnt ${learnt.toFixed(3)}`);
+  }
 });
 
 test("where service tags meet names, their agreement keeps the naming rate the catalog's estimate would move", () => {
