@@ -23,6 +23,8 @@ export function run(task: CalibrationTask): CalibrationRow {
           afterMean: mean(e.reviewed10EceDraws[type]),
           highPrecision: e.reviewed10[type].high_precision,
           rightAtMedium: e.reviewed10[type].right_at_medium,
+          brierBefore: e.labelFree[type].brier,
+          brierAfter: e.reviewed10[type].brier,
         },
       ];
     }),

@@ -50,12 +50,14 @@ if (against) {
   console.log(
     `\nAgainst ${against}, summed over each shape's seeds:\n\n` +
       table(
-        ['owner type', 'shape', 'before review', `after review (mean of ${TENTHS})`, ''],
+        ['owner type', 'shape', 'ECE before review', `ECE after review (mean of ${TENTHS})`, 'Brier before review', 'Brier after review', ''],
         comparison.map((c) => [
           c.type,
           c.shape,
           `${f3(c.before[0])} -> ${f3(c.before[1])}`,
           `${f3(c.afterMean[0])} -> ${f3(c.afterMean[1])}`,
+          c.brierBefore ? `${f3(c.brierBefore[0])} -> ${f3(c.brierBefore[1])}` : '-',
+          c.brierAfter ? `${f3(c.brierAfter[0])} -> ${f3(c.brierAfter[1])}` : '-',
           c.worse ? 'worse' : '',
         ]),
       ),

@@ -14,6 +14,9 @@ export interface TypeCalibration {
   /** After the benchmark's 10% reviewed. */
   highPrecision: number;
   rightAtMedium: number;
+  /** Brier score before any review and after the benchmark's 10% reviewed (TypeMetrics.brier); absent in older saved runs. */
+  brierBefore?: number;
+  brierAfter?: number;
 }
 
 export interface CalibrationRow {
@@ -38,7 +41,10 @@ export interface ShapeComparison {
   before: [number, number];
   /** The mean ECE after 10% reviewed summed over the shape's seeds, in the saved run and this one. */
   afterMean: [number, number];
-  /** Either sum grew by more than `tolerance`. */
+  /** The Brier scores before and after review summed over the shape's seeds, where both runs hold them. */
+  brierBefore?: [number, number];
+  brierAfter?: [number, number];
+  /** Either ECE sum grew by more than `tolerance`. */
   worse: boolean;
 }
 
@@ -60,7 +66,23 @@ export function compareRuns(saved: CalibrationRow[], current: CalibrationRow[], 
       const of = pairs.filter((p) => p.shape === shape);
       const before: [number, number] = [sum(of.map((p) => p.saved.types[type].before)), sum(of.map((p) => p.current.types[type].before))];
       const afterMean: [number, number] = [sum(of.map((p) => p.saved.types[type].afterMean)), sum(of.map((p) => p.current.types[type].afterMean))];
-      return { shape, type, before, afterMean, worse: before[1] - before[0] > tolerance || afterMean[1] - afterMean[0] > tolerance };
+      const sums = (pick: (t: TypeCalibration) => number | undefined): [number, number] | undefined => {
+        const values = of.map((p) => [pick(p.saved.types[type]), pick(p.current.types[type])]);
+        return values.every(([a, b]) => a !== undefined && b !== undefined)
+          ? [sum(values.map((v) => v[0]!)), sum(values.map((v) => v[1]!))]
+          : undefined;
+      };
+      const brierBefore = sums((t) => t.brierBefore);
+      const brierAfter = sums((t) => t.brierAfter);
+      return {
+        shape,
+        type,
+        before,
+        afterMean,
+        ...(brierBefore ? { brierBefore } : {}),
+        ...(brierAfter ? { brierAfter } : {}),
+        worse: before[1] - before[0] > tolerance || afterMean[1] - afterMean[0] > tolerance,
+      };
     }),
   );
 }

@@ -30,6 +30,11 @@ export interface TypeMetrics {
   ece_chance?: number;
   /** Share of the right answers given at medium confidence or more (>= 0.6): how often a right answer is believed. */
   right_at_medium: number;
+  /**
+   * Brier score over every answer given: the mean of (confidence - 1 if right, else 0) squared. A proper score, lower
+   * when answers are both righter and truer in confidence; binning none, it moves less by chance than the ECE.
+   */
+  brier: number;
 }
 
 const same = (a: string | null | undefined, b: string | null | undefined) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
@@ -51,6 +56,7 @@ export function measure(
   let covered = 0;
   let high = 0;
   let highRight = 0;
+  let squaredError = 0;
   const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
   const confidences: number[] = [];
   for (const id of [...predictions.keys()].sort()) {
@@ -68,6 +74,7 @@ export function measure(
       if (ok) highRight++;
     }
     confidences.push(p.confidence);
+    squaredError += (p.confidence - (ok ? 1 : 0)) ** 2;
     const bin = bins[binOf(p.confidence)];
     bin.n++;
     bin.conf += p.confidence;
@@ -84,6 +91,7 @@ export function measure(
     ece,
     ...(options.chance ? { ece_chance: eceByChance(confidences) } : {}),
     right_at_medium: right ? rightAtMedium / right : 0,
+    brier: answered ? squaredError / answered : 0,
   };
 }
 

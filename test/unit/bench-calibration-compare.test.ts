@@ -56,3 +56,18 @@ test('a change within the tolerance is not worse', () => {
   const [d] = compareRuns([row('a', 1)], [row('a', 1, { before: 0.0205 })], 0.0001).filter((x) => x.type === 'user');
   assert.equal(d!.worse, true);
 });
+
+test('the Brier scores are summed per shape where both runs hold them, and do not make a shape worse', () => {
+  const saved = [row('a', 1, { brierBefore: 0.1, brierAfter: 0.08 }), row('a', 2, { brierBefore: 0.2, brierAfter: 0.1 }), row('b', 1)];
+  const current = [
+    row('a', 1, { brierBefore: 0.12, brierAfter: 0.07 }),
+    row('a', 2, { brierBefore: 0.3, brierAfter: 0.1 }),
+    row('b', 1, { brierBefore: 0.1 }),
+  ];
+  const user = (shape: string) => compareRuns(saved, current).find((c) => c.type === 'user' && c.shape === shape)!;
+  assert.ok(Math.abs(user('a').brierBefore![0] - 0.3) < 1e-12 && Math.abs(user('a').brierBefore![1] - 0.42) < 1e-12, String(user('a').brierBefore));
+  assert.ok(Math.abs(user('a').brierAfter![0] - 0.18) < 1e-12 && Math.abs(user('a').brierAfter![1] - 0.17) < 1e-12, String(user('a').brierAfter));
+  assert.equal(user('a').worse, false, 'judged on the ECE');
+  assert.equal(user('b').brierBefore, undefined, 'a saved run without Brier scores');
+  assert.equal(user('b').brierAfter, undefined);
+});

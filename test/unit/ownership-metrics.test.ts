@@ -19,6 +19,8 @@ test('accuracy, high-band precision, coverage and ECE on a small hand-made set',
   assert.equal(m.coverage, 3 / 4);
   // bin 0.9: 2 answers at 0.95, half right -> |0.95-0.5| weighted 2/3; bin 0.7: |0.7-1| weighted 1/3.
   assert.ok(Math.abs(m.ece - ((2 / 3) * 0.45 + (1 / 3) * 0.3)) < 1e-9, String(m.ece));
+  // Brier over the three answers: (0.95-1)^2, (0.95-0)^2, (0.7-1)^2.
+  assert.ok(Math.abs(m.brier - (0.05 ** 2 + 0.95 ** 2 + 0.3 ** 2) / 3) < 1e-9, String(m.brier));
 });
 
 test('the ECE calibrated answers show by chance: none when outcomes are certain, shrinking as the square root of the count', () => {
