@@ -75,6 +75,8 @@ export default tseslint.config(
       'src/ownership/owner-type.ts',
       'src/ownership/label-model.ts',
       'src/ownership/org-model-fit.ts',
+      'src/ownership/creator-rate-from-structure.ts',
+      'src/ownership/naming-rate-from-catalog.ts',
       'src/ownership/review-labels.ts',
       'src/ownership/review-priority.ts',
       'src/ownership/vote-reliability.ts',

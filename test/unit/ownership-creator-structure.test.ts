@@ -2,7 +2,8 @@
 // answer says how often people build what they do not own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitOrganization, outsideCreatorShare, OUTSIDE_SHARE_WORTH, withCreatorRateFromStructure } from '../../src/ownership/org-model-fit.js';
+import { fitOrganization } from '../../src/ownership/org-model-fit.js';
+import { outsideCreatorShare, OUTSIDE_SHARE_WORTH, withCreatorRateFromStructure } from '../../src/ownership/creator-rate-from-structure.js';
 import { learntReliability } from '../../src/ownership/vote-reliability.js';
 import type { LabelModelItem } from '../../src/ownership/label-model.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';

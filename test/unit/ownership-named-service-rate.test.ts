@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitOrganization, namedServiceRate, type OrgVotes } from '../../src/ownership/org-model-fit.js';
+import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
+import { namedServiceRate } from '../../src/ownership/naming-rate-from-catalog.js';
 import { learntReliability } from '../../src/ownership/vote-reliability.js';
 import type { FeedbackLabel } from '../../src/ownership/calibration.js';
 import { prng } from '../../bench/lib/prng.js';
