@@ -74,6 +74,7 @@ export default tseslint.config(
       'src/ownership/confidence-bands.ts',
       'src/ownership/owner-type.ts',
       'src/ownership/label-model.ts',
+      'src/ownership/beta.ts',
       'src/ownership/org-model-fit.ts',
       'src/ownership/creator-rate-from-structure.ts',
       'src/ownership/naming-rate-from-catalog.ts',

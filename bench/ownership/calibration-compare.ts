@@ -64,14 +64,14 @@ export function compareRuns(saved: CalibrationRow[], current: CalibrationRow[], 
   return OWNER_TYPES.flatMap((type) =>
     shapes.map((shape) => {
       const of = pairs.filter((p) => p.shape === shape);
-      const before: [number, number] = [sum(of.map((p) => p.saved.types[type].before)), sum(of.map((p) => p.current.types[type].before))];
-      const afterMean: [number, number] = [sum(of.map((p) => p.saved.types[type].afterMean)), sum(of.map((p) => p.current.types[type].afterMean))];
       const sums = (pick: (t: TypeCalibration) => number | undefined): [number, number] | undefined => {
         const values = of.map((p) => [pick(p.saved.types[type]), pick(p.current.types[type])]);
         return values.every(([a, b]) => a !== undefined && b !== undefined)
           ? [sum(values.map((v) => v[0]!)), sum(values.map((v) => v[1]!))]
           : undefined;
       };
+      const before = sums((t) => t.before)!;
+      const afterMean = sums((t) => t.afterMean)!;
       const brierBefore = sums((t) => t.brierBefore);
       const brierAfter = sums((t) => t.brierAfter);
       return {

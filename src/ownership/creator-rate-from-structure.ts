@@ -3,6 +3,7 @@
 // moves the user creator class's label-free rate by it.
 import type { Beta } from './signal-kinds/kind.js';
 import type { LabelModelItem } from './label-model.js';
+import { towardRate } from './beta.js';
 
 /**
  * How many review labels the organization's share of creators outside the team answer is worth, as an estimate of how
@@ -46,8 +47,5 @@ export function withCreatorRateFromStructure(
   const fitted = classes['creator'];
   const { share, votes } = outsideCreatorShare(items);
   if (!fitted || votes === 0) return classes;
-  const strength = fitted.alpha + fitted.beta;
-  const worth = information['creator'] ?? 0;
-  const m = (worth * (fitted.alpha / strength) + OUTSIDE_SHARE_WORTH * (1 - share)) / (worth + OUTSIDE_SHARE_WORTH);
-  return { ...classes, creator: { alpha: m * strength, beta: (1 - m) * strength } };
+  return { ...classes, creator: towardRate(fitted, information['creator'] ?? 0, 1 - share, OUTSIDE_SHARE_WORTH) };
 }

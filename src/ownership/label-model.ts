@@ -10,6 +10,7 @@
 import type { Beta } from './signal-kinds/kind.js';
 import { logLikelihoodRatio } from './engine-combination.js';
 import { byCodeUnits } from './string-order.js';
+import { betaMean } from './beta.js';
 
 export interface LabelModelVote {
   /** The vote's class: a signal kind, with `:left` when it goes through a person who has left (see voteClassOf). */
@@ -76,7 +77,6 @@ export function pieceReliabilityOf(pieces: PieceReliabilities | undefined, piece
 }
 
 const lower = (s: string) => s.toLowerCase();
-const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
 
 interface PreparedVote {
   voteClass: string;
@@ -192,7 +192,7 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
   const alone = groups.filter((g) => standsAlone(g.item));
   const pieceStrength = options.pieceStrength ?? 10;
   const priorOf = (c: string) => priors[c] ?? fallback;
-  let reliabilities = new Map(classNames.map((c) => [c, mean(priorOf(c))]));
+  let reliabilities = new Map(classNames.map((c) => [c, betaMean(priorOf(c))]));
   let pieceReliabilities = new Map([...ownPieces].map(([p, { voteClass }]) => [p, reliabilities.get(voteClass)!]));
   const reliabilityOf: VoteReliability = (v) => (v.piece && pieceReliabilities.get(v.piece.key)) ?? reliabilities.get(v.voteClass)!;
   let counts = new Map(classNames.map((c) => [c, { ...priorOf(c) }]));
@@ -218,8 +218,8 @@ export function fitLabelModel(items: LabelModelItem[], priors: Record<string, Be
         }
       });
     }
-    const next = new Map(classNames.map((c) => [c, mean(counts.get(c)!)]));
-    const nextPieces = new Map([...pieceCounts].map(([p, b]) => [p, mean(b)]));
+    const next = new Map(classNames.map((c) => [c, betaMean(counts.get(c)!)]));
+    const nextPieces = new Map([...pieceCounts].map(([p, b]) => [p, betaMean(b)]));
     const moved = Math.max(
       0,
       ...classNames.map((c) => Math.abs(next.get(c)! - reliabilities.get(c)!)),
@@ -357,7 +357,7 @@ export function answerOf(
   if (prepared.owners.length === 0) return undefined;
   const q = posterior(prepared, (v) => {
     const own = v.piece && pieceReliabilityOf(pieces, v.piece.name, v.piece.handle);
-    return own ? mean(own) : reliability(v.voteClass);
+    return own ? betaMean(own) : reliability(v.voteClass);
   });
   let best = 0;
   for (let i = 1; i < q.length; i++) if (q[i]! > q[best]!) best = i;
@@ -366,5 +366,5 @@ export function answerOf(
 
 /** The reliability of each class under a fit (its Beta's mean). */
 export function fittedReliability(fit: Record<string, Beta>, fallback: Beta): (voteClass: string) => number {
-  return (c) => mean(fit[c] ?? fallback);
+  return (c) => betaMean(fit[c] ?? fallback);
 }

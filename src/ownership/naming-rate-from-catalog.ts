@@ -5,6 +5,7 @@
 import type { Beta } from './signal-kinds/kind.js';
 import type { LabelModelFit } from './label-model.js';
 import type { SourceVote } from './evidence.js';
+import { towardRate, withMean, betaMean } from './beta.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -90,11 +91,8 @@ export function withNamingRateFromCatalog(
 ): Record<string, Beta> {
   const fitted = classes['naming'];
   if (!fitted || !estimate) return classes;
-  const strength = fitted.alpha + fitted.beta;
-  const worth = information['naming'] ?? 0;
-  const estimateWorth = Math.min(CATALOG_AGREEMENT_WORTH, estimate.worth);
-  const m = (worth * (fitted.alpha / strength) + estimateWorth * estimate.rate) / (worth + estimateWorth);
-  return { ...classes, naming: { alpha: m * strength, beta: (1 - m) * strength } };
+  const naming = towardRate(fitted, information['naming'] ?? 0, estimate.rate, Math.min(CATALOG_AGREEMENT_WORTH, estimate.worth));
+  return { ...classes, naming };
 }
 
 /**
@@ -109,7 +107,5 @@ export function priorsForLabels(priors: Record<string, Beta>, labelFree: Pick<La
   const prior = priors['naming'];
   const rate = labelFree.classes['naming'];
   if (!prior || !rate || (labelFree.information['naming'] ?? 0) >= CATALOG_AGREEMENT_WORTH) return priors;
-  const strength = prior.alpha + prior.beta;
-  const m = rate.alpha / (rate.alpha + rate.beta);
-  return { ...priors, naming: { alpha: m * strength, beta: (1 - m) * strength } };
+  return { ...priors, naming: withMean(prior, betaMean(rate)) };
 }

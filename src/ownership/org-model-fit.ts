@@ -21,6 +21,7 @@ import { truthOfLabel } from './review-labels.js';
 import { withCreatorRateFromStructure } from './creator-rate-from-structure.js';
 import { namedServiceRate, priorsForLabels, withNamingRateFromCatalog, type TeamAnswer } from './naming-rate-from-catalog.js';
 import { byCodeUnits } from './string-order.js';
+import { betaMean, withMean } from './beta.js';
 
 export interface OrgVotes {
   resource_id: string;
@@ -111,8 +112,6 @@ export function fitOrganization(
       labelFreeClasses = withNamingRateFromCatalog(labelFreeClasses, agreement.information, estimate);
     }
     const labelFree = { ...agreement, classes: labelFreeClasses };
-    const fit =
-      reviewed.length === 0 ? labelFree : fitLabelModel(items, priorsForLabels(priors, labelFree), { labelWeight: LABEL_WEIGHT, ...fitOptions });
     if (type === 'team' && serviceTeams) {
       const reliability = fittedReliability(labelFree.classes, { alpha: 5, beta: 5 });
       ofType.forEach((v, i) => {
@@ -120,8 +119,11 @@ export function fitOrganization(
         if (answer) teamAnswers.set(v.resource_id, answer);
       });
     }
-    learnt.fitted![type] =
-      reviewed.length === 0 ? labelFree.classes : shrinkTowardLabelFree(fit.classes, labelFree, labelledPerClass(reviewed.map((r) => r.item)));
+    if (reviewed.length === 0) learnt.fitted![type] = labelFree.classes;
+    else {
+      const withLabels = fitLabelModel(items, priorsForLabels(priors, labelFree), { labelWeight: LABEL_WEIGHT, ...fitOptions });
+      learnt.fitted![type] = shrinkTowardLabelFree(withLabels.classes, labelFree, labelledPerClass(reviewed.map((r) => r.item)));
+    }
     // A piece's reviews reach it through its piece labels (vote-reliability.ts): its learnt reliability is agreement's.
     if (Object.keys(labelFree.pieces).length > 0) learnt.pieces![type] = labelFree.pieces;
     learnt.fit_labelled![type] = reviewed.length;
@@ -167,7 +169,6 @@ export function shrinkTowardLabelFree(
   labelFree: Pick<LabelModelFit, 'classes' | 'information'>,
   labelled: Map<string, number>,
 ): Record<string, Beta> {
-  const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
   const out: Record<string, Beta> = {};
   for (const [c, b] of Object.entries(withLabels)) {
     const free = labelFree.classes[c];
@@ -177,9 +178,7 @@ export function shrinkTowardLabelFree(
       continue;
     }
     const worth = labelFree.information[c] ?? 0;
-    const m = mean(free) + (n === 0 ? 0 : n / (n + worth)) * (mean(b) - mean(free));
-    const strength = b.alpha + b.beta;
-    out[c] = { alpha: m * strength, beta: (1 - m) * strength };
+    out[c] = withMean(b, betaMean(free) + (n === 0 ? 0 : n / (n + worth)) * (betaMean(b) - betaMean(free)));
   }
   return out;
 }

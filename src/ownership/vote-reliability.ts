@@ -10,6 +10,7 @@ import { DEFAULT_PRIORS } from './signal-kinds/index.js';
 import { DEFAULT_ENGINE_SETTINGS } from './evidence.js';
 import { CATCH_ALL_FACTOR, reviewerShare } from './signal-kinds/codeowners.js';
 import { pieceReliabilityOf, type PieceReliabilities } from './label-model.js';
+import { betaMean, withMean } from './beta.js';
 
 /** How much a piece's own labels weigh against its class: a piece with this many labels is judged half by them. */
 export const PIECE_PRIOR_STRENGTH = 3;
@@ -113,18 +114,15 @@ const CODEOWNERS_KINDS = new Set(['ci_codeowners', 'iac_codeowners']);
 export function classPrior(voteClass: string, context?: { type: OwnerType; population?: Partial<Record<OwnerType, number>> }): Beta {
   const [kind, ...marks] = voteClass.split(':');
   const base = DEFAULT_PRIORS[kind as SignalKind] ?? { alpha: 5, beta: 5 };
-  const strength = base.alpha + base.beta;
-  let m = base.alpha / strength;
+  let m = betaMean(base);
   if (context?.type === 'user' && CODEOWNERS_KINDS.has(kind)) m *= reviewerShare(context.population);
   if (marks.includes('catch_all')) m *= CATCH_ALL_FACTOR;
-  if (marks.includes('via')) m *= mean(DEFAULT_PRIORS.owner_tag_membership);
+  if (marks.includes('via')) m *= betaMean(DEFAULT_PRIORS.owner_tag_membership);
   if (marks.includes('outside')) m *= OUTSIDE_TEAM_FACTOR;
   if (marks.includes('left')) m *= DEFAULT_ENGINE_SETTINGS.inactive_user_factor;
   if (context?.type === 'user' && marks.includes('left')) m = DEPARTED_OWNER_PRIOR_MEAN;
-  return { alpha: m * strength, beta: (1 - m) * strength };
+  return withMean(base, m);
 }
-
-const mean = (b: Beta) => b.alpha / (b.alpha + b.beta);
 
 export interface ClassCounts {
   right: number;
