@@ -157,7 +157,11 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     assert.equal(after.data.attributes.mute?.muted, true);
     assert.equal(after.data.attributes.mute?.reason, 'FALSE_POSITIVE');
     assert.equal(after.data.attributes.mute?.description, 'Checked by the e2e test.');
-    await page.getByTestId('mute-state').filter({ hasText: 'Muted' }).waitFor();
+    // A string would also match "Not muted." (Playwright's text match ignores case); the refetched state starts "Muted".
+    await page
+      .getByTestId('mute-state')
+      .filter({ hasText: /^Muted/ })
+      .waitFor();
     assert.deepEqual(await offered(), ['NO_LONGER_ACCEPTED_RISK', 'NO_PENDING_FIX', 'HUMAN_ERROR', 'OTHER']);
     assert.equal(await page.locator('#mute-reason').inputValue(), 'NO_LONGER_ACCEPTED_RISK');
   });
