@@ -121,7 +121,8 @@ test('a reviewer signs in, filters, mutes, reviews ownership and changes setting
     );
     const total = expected.meta.page.total_filtered_count;
     assert.ok(total > 0, 'the seed has failing findings');
-    await page.getByText(`${total} findings match`).waitFor();
+    // Anchored: the unfiltered count's text ("1234 findings match") would contain a smaller total ("234 findings match").
+    await page.getByText(new RegExp(`^${total} findings match;`)).waitFor();
     const evaluations = await page.locator('table.findings tbody tr td:nth-child(2)').allTextContents();
     assert.ok(evaluations.length > 0);
     assert.deepEqual([...new Set(evaluations)], ['fail']);
