@@ -2,7 +2,8 @@
 // review, after 10% reviewed, its mean over several random tenths), in a few minutes where the shapes bench takes
 // several times as long, for trying a change to the label model or its priors. It writes nothing into bench/README.md:
 // `BENCH_CALIBRATION_SAVE=file.json` keeps a run, and `BENCH_CALIBRATION_AGAINST=file.json` compares this run with a
-// kept one per shape, marking every shape it makes worse. `BENCH_CALIBRATION_TENTHS` sets how many tenths (3).
+// kept one per shape, marking every shape it makes worse and the figures that rose beyond the seeds' noise.
+// `BENCH_CALIBRATION_TENTHS` sets how many tenths (3); `BENCH_SHAPES_SEEDS` the seeds (the shapes bench's four).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { OWNER_TYPES } from '../../src/ownership/owner-type.js';
 import { ORG_SHAPES } from './org-shapes.js';
@@ -50,7 +51,16 @@ if (against) {
   console.log(
     `\nAgainst ${against}, summed over each shape's seeds:\n\n` +
       table(
-        ['owner type', 'shape', 'ECE before review', `ECE after review (mean of ${TENTHS})`, 'Brier before review', 'Brier after review', ''],
+        [
+          'owner type',
+          'shape',
+          'ECE before review',
+          `ECE after review (mean of ${TENTHS})`,
+          'Brier before review',
+          'Brier after review',
+          '',
+          "rose beyond the seeds' noise",
+        ],
         comparison.map((c) => [
           c.type,
           c.shape,
@@ -59,10 +69,14 @@ if (against) {
           c.brierBefore ? `${f3(c.brierBefore[0])} -> ${f3(c.brierBefore[1])}` : '-',
           c.brierAfter ? `${f3(c.brierAfter[0])} -> ${f3(c.brierAfter[1])}` : '-',
           c.worse ? 'worse' : '',
+          c.beyondNoise.join(', '),
         ]),
       ),
   );
-  console.log(`\nShapes made worse: ${comparison.filter((c) => c.worse).length} of ${comparison.length}.`);
+  console.log(
+    `\nShapes made worse: ${comparison.filter((c) => c.worse).length} of ${comparison.length}; ` +
+      `worse beyond the seeds' noise (a paired t test at 95%): ${comparison.filter((c) => c.beyondNoise.length > 0).length}.`,
+  );
 }
 const save = process.env.BENCH_CALIBRATION_SAVE;
 if (save) writeFileSync(save, JSON.stringify(rows, null, 1) + '\n');

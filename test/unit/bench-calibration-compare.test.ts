@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareRuns, goalsMissed, type CalibrationRow, type TypeCalibration } from '../../bench/ownership/calibration-compare.js';
+import { compareRuns, goalsMissed, risesBeyondNoise, type CalibrationRow, type TypeCalibration } from '../../bench/ownership/calibration-compare.js';
 
 const calibrated: TypeCalibration = { before: 0.02, after: 0.01, afterMean: 0.015, highPrecision: 0.99, rightAtMedium: 0.95 };
 const row = (shape: string, seed: number, user: Partial<TypeCalibration> = {}, team: Partial<TypeCalibration> = {}): CalibrationRow => ({
@@ -70,4 +70,73 @@ test('the Brier scores are summed per shape where both runs hold them, and do no
   assert.equal(user('a').worse, false, 'judged on the ECE');
   assert.equal(user('b').brierBefore, undefined, 'a saved run without Brier scores');
   assert.equal(user('b').brierAfter, undefined);
+});
+
+test('a rise every seed shows alike is beyond the noise; one seed set rising and another falling is not', () => {
+  assert.equal(
+    risesBeyondNoise([
+      [0.02, 0.03],
+      [0.03, 0.041],
+      [0.01, 0.019],
+      [0.02, 0.031],
+    ]),
+    true,
+    'about 0.01 on each of four seeds',
+  );
+  assert.equal(
+    risesBeyondNoise([
+      [0.02, 0.06],
+      [0.03, 0.02],
+      [0.01, 0.015],
+      [0.02, 0.018],
+    ]),
+    false,
+    'one seed up much, the others about even',
+  );
+  assert.equal(
+    risesBeyondNoise([
+      [0.02, 0.01],
+      [0.03, 0.02],
+      [0.01, 0.0],
+      [0.02, 0.01],
+    ]),
+    false,
+    'a fall on every seed',
+  );
+  assert.equal(
+    risesBeyondNoise([
+      [0.02, 0.03],
+      [0.03, 0.04],
+    ]),
+    false,
+    'two seeds never tell',
+  );
+  // Three seeds have two degrees of freedom: the bound is 4.30 standard errors (Student's t), not the normal's 1.96.
+  assert.equal(
+    risesBeyondNoise([
+      [0, 0.02],
+      [0, 0.021],
+      [0, 0.022],
+    ]),
+    true,
+    'mean 0.021, standard error 0.0006',
+  );
+  assert.equal(
+    risesBeyondNoise([
+      [0, 0.01],
+      [0, 0.02],
+      [0, 0.03],
+    ]),
+    false,
+    'mean 0.02, standard error 0.0058: 3.46 of them',
+  );
+});
+
+test("the comparison names the figures of a shape that rose beyond the seeds' noise", () => {
+  const seeds = [1, 2, 3, 4];
+  const saved = seeds.map((s) => row('a', s, { before: 0.02, brierBefore: 0.1, brierAfter: 0.1 }));
+  const current = seeds.map((s) => row('a', s, { before: 0.03 + s / 1000, brierBefore: 0.1 + (s % 2 ? 0.05 : -0.05), brierAfter: 0.1 }));
+  const user = compareRuns(saved, current).find((c) => c.type === 'user')!;
+  assert.deepEqual(user.beyondNoise, ['ECE before review'], 'the Brier score before review moved both ways, the one after not at all');
+  assert.deepEqual(compareRuns(saved, current).find((c) => c.type === 'team')!.beyondNoise, []);
 });
