@@ -9,7 +9,7 @@ import { coOwnersOf, scoreCandidates, type ScoredCandidate } from './engine-comb
 import { explain, explainUnknown } from './engine-explanation.js';
 import { checksumOf } from './engine-checksum.js';
 import { markOutsideTeam, pieceOf, reliabilityBasisNote, reweighVotes, sourceVotesOf } from './vote-reliability.js';
-import { CEILING_NOTE, confidenceCeiling } from './confidence-ceiling.js';
+import { ceilingNote, confidenceCeiling } from './confidence-ceiling.js';
 
 /** The wire shows confidence as a string with four decimals. */
 export function formatConfidence(confidence: number): string {
@@ -43,7 +43,7 @@ export function infer(evidence: ResourceEvidence, settings: EngineSettings, weig
           status: 'suggested' as const,
           confidence: round4(Math.min(calibrated, ceiling)),
           explanation:
-            explain(type, winner, rivals, coOwners) + (calibrated > ceiling ? CEILING_NOTE : '') + reliabilityBasisNote(weights.learnt, type),
+            explain(type, winner, rivals, coOwners) + (calibrated > ceiling ? ceilingNote(type) : '') + reliabilityBasisNote(weights.learnt, type),
           sources: winner.votes.map((v) => toSource(v, tie)),
         }
       : {

@@ -30,7 +30,7 @@ test('a user answer resting on CloudTrail principals alone is held at the top of
   assert.equal(confidenceCeiling('user', [{ kind: 'creator' }, { kind: 'modifier' }]), HIGH_ABOVE);
   assert.equal(confidenceCeiling('user', [{ kind: 'modifier' }]), HIGH_ABOVE);
   assert.equal(confidenceCeiling('user', [{ kind: 'creator' }, { kind: 'owner_tag' }]), 1, 'another source lifts it');
-  assert.equal(confidenceCeiling('team', [{ kind: 'creator_membership' }]), 1, 'only the user type');
+  assert.equal(confidenceCeiling('team', [{ kind: 'creator' }]), 1, "a user's kinds hold only a user answer");
   assert.equal(confidenceCeiling('user', []), 1);
 
   const created = user(evidence(['team:payments'], [event('e1', 'create', 'alice')]));

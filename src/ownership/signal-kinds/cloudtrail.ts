@@ -58,7 +58,7 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
       case 'role_tag':
         return `${who} is named by the tag ${code(d.tag)} of the role ${code(d.role ?? d.principal)} that created this resource`;
       default:
-        return `${who} includes ${code(d.via_user)}, who ${v.kind === 'creator_membership' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)})`;
+        return `${who} includes ${code(d.via_user)}, who ${v.kind === 'creator_membership' ? 'created' : 'last changed'} this resource (${sourceLabel(v.evidence.source)})${sharedNote(v)}`;
     }
   },
   clause(v) {
@@ -70,7 +70,12 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
       case 'role_tag':
         return `the creating role ${code(d.role ?? d.principal)} is tagged ${code(d.tag)}`;
       default:
-        return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${code(d.via_user)} is a member`;
+        return `${sourceLabel(v.evidence.source)} shows its ${v.kind === 'creator_membership' ? 'creator' : 'last modifier'} ${code(d.via_user)} is a member${sharedNote(v)}`;
     }
   },
 };
+
+/** Said of a membership through a person in several teams, which names each of them and so counts for less. */
+function sharedNote(v: Vote): string {
+  return v.detail.shared_membership ? ', one of several teams they belong to' : '';
+}

@@ -23,6 +23,8 @@ export interface VoteDetail {
   repository?: string;
   path?: string;
   via_user?: string;
+  /** A membership vote through a person in several teams: it names each of them, and at most one owns the resource. */
+  shared_membership?: boolean;
   written_as?: string;
   inactive_user?: string;
   name?: string;

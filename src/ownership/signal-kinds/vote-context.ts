@@ -61,6 +61,8 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
           ...(user ? { member_of: [...user.teams].sort() } : {}),
         },
       ];
+      // A person in several teams names each of them, and at most one owns the resource (voteClassOf's `:shared`).
+      const shared = (user?.teams.length ?? 0) > 1 ? { shared_membership: true } : {};
       for (const team of [...(user?.teams ?? [])].sort()) {
         votes.push({
           owner_type: 'team',
@@ -68,7 +70,7 @@ export function voteContext(evidence: ResourceEvidence, settings: EngineSettings
           kind: teamKind,
           reliability: teamReliability * factor,
           evidence: evidenceRef,
-          detail: { ...detail, via_user: handle, ...inactive },
+          detail: { ...detail, via_user: handle, ...inactive, ...shared },
           ...via,
         });
       }
