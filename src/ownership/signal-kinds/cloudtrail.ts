@@ -77,5 +77,5 @@ export const cloudtrail: SignalKindModule<'creator' | 'creator_membership' | 'mo
 
 /** Said of a membership through a person in several teams, which names each of them and so counts for less. */
 function sharedNote(v: Vote): string {
-  return v.detail.shared_membership ? ', one of several teams they belong to' : '';
+  return v.detail.shared_membership ? `, and ${code(v.detail.via_user)} is in other teams too` : '';
 }
