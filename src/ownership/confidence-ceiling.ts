@@ -5,7 +5,8 @@
 // when everything about it is learnt right: people build for their teammates. Measured on the benchmark's shapes, a
 // lone creator inside the team answer's teams is the owner 0.58-0.94 of the time (0.87-0.90 where the organization is
 // tidy), so calibrated it would sit in the high band and be wrong there one time in eight. Kept at the top of the
-// medium band it reads at most a few hundredths low, and any other source naming the same person lifts it.
+// medium band it reads at most a few hundredths low, and any other source naming the same person lifts it. A team
+// answer resting on those people's teams alone is held alike (PRINCIPAL_MEMBERSHIP_KINDS).
 import { HIGH_ABOVE } from './confidence-bands.js';
 import type { OwnerType } from './owner-type.js';
 import type { Vote } from './signal-kinds/kind.js';
