@@ -7,9 +7,8 @@ import { classPrior, SHARED_MEMBERSHIP_FACTOR } from '../../src/ownership/vote-r
 import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
 import { bandOf, HIGH_ABOVE } from '../../src/ownership/confidence-bands.js';
 import { CEILING_NOTE, TEAM_CEILING_NOTE, confidenceCeiling } from '../../src/ownership/confidence-ceiling.js';
+import { betaMean as mean } from '../../src/ownership/beta.js';
 import { AT, bucketEvidence, meta } from '../helpers/ownership-evidence.js';
-
-const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
 
 /** A bucket `creator` created, in a directory where alice is in `payments` alone and bob in `payments` and `search`. */
 function createdBy(creator: string, tags: string[] = []): ResourceEvidence {
@@ -57,8 +56,9 @@ test('a membership through a person in several teams is a class of its own, with
   assert.ok(
     Math.abs(mean(classPrior('modifier_membership:shared:left')) - mean(classPrior('modifier_membership:left')) * SHARED_MEMBERSHIP_FACTOR) < 1e-9,
   );
-  const strength = (b: { alpha: number; beta: number }) => b.alpha + b.beta;
-  assert.equal(strength(classPrior('creator_membership:shared')), strength(classPrior('creator_membership')), 'worth as many labels');
+  const { alpha, beta } = classPrior('creator_membership:shared');
+  const kind = classPrior('creator_membership');
+  assert.equal(alpha + beta, kind.alpha + kind.beta, 'worth as many labels');
 });
 
 test('the user votes of a person in several teams are not marked: the class is for the teams they name', () => {
