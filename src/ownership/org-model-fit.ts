@@ -105,13 +105,12 @@ export function fitOrganization(
     const agreement = fitLabelModel(items.map(withoutLabel), priors, fitOptions);
     if (agreement.items === 0) continue;
     // What the service answers before any review, and what labels then move each class from.
-    let labelFreeClasses = agreement.classes;
-    if (type === 'user') labelFreeClasses = withCreatorRateFromStructure(labelFreeClasses, agreement.information, items);
+    let labelFree: LabelModelFit = agreement;
+    if (type === 'user') labelFree = { ...labelFree, ...withCreatorRateFromStructure(labelFree, items) };
     if (type === 'service' && serviceTeams) {
       const estimate = namedServiceRate(ofType, teamAnswers, serviceTeams);
-      labelFreeClasses = withNamingRateFromCatalog(labelFreeClasses, agreement.information, estimate);
+      labelFree = { ...labelFree, classes: withNamingRateFromCatalog(labelFree.classes, labelFree.information, estimate) };
     }
-    const labelFree = { ...agreement, classes: labelFreeClasses };
     if (type === 'team' && serviceTeams) {
       const reliability = fittedReliability(labelFree.classes, { alpha: 5, beta: 5 });
       ofType.forEach((v, i) => {

@@ -1,5 +1,6 @@
 // Small ownership evidence for engine tests: one bucket, active people each in one team, and the pieces tests add.
 import type { CodeownersPiece, ResourceEvidence } from '../../src/ownership/evidence.js';
+import type { OrgVotes } from '../../src/ownership/org-model-fit.js';
 
 export const AT = '2024-05-01T00:00:00Z';
 export const meta = (source: string, version: string | number = 1) => ({ source, version, observed_at: AT });
@@ -33,4 +34,12 @@ export function paymentsCodeowners(owners: string[]): CodeownersPiece {
     rules: [{ line: 3, pattern: '/teams/payments/', owners, catch_all: false }],
     owners,
   };
+}
+
+/** A review of each of `votes`' resources correcting `inferred_owner(v)` to `corrected_owner`, as fitOrganization reads them. */
+export function correctionsOf(votes: OrgVotes[], inferred_owner: (v: OrgVotes) => string, corrected_owner: string) {
+  return votes.map((v) => ({
+    resource_id: v.resource_id,
+    label: { action: 'correct' as const, owner_type: v.owner_type, inferred_owner: inferred_owner(v), corrected_owner, sources: v.votes },
+  }));
 }

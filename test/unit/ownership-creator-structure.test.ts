@@ -7,6 +7,7 @@ import { outsideCreatorShare, OUTSIDE_SHARE_WORTH, withCreatorRateFromStructure 
 import { learntReliability } from '../../src/ownership/vote-reliability.js';
 import type { LabelModelItem } from '../../src/ownership/label-model.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';
+import { correctionsOf } from '../helpers/ownership-evidence.js';
 
 const population = { team: 20, user: 100, service: 50 };
 const id = (i: number) => `r${String(i).padStart(5, '0')}`;
@@ -64,16 +65,20 @@ test('the fit and the share are weighed by what each is worth in labels, and the
   ];
   // Share 0.25: alone the share says 0.75; the fit says 0.9.
   const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
-  const unknown = withCreatorRateFromStructure(classes, {}, items);
-  assert.ok(Math.abs(mean(unknown.creator!) - 0.75) < 1e-9, 'agreement worth nothing: the share');
-  const even = withCreatorRateFromStructure(classes, { creator: OUTSIDE_SHARE_WORTH }, items);
-  assert.ok(Math.abs(mean(even.creator!) - 0.825) < 1e-9, 'worth as much as the share: halfway');
-  const settled = withCreatorRateFromStructure(classes, { creator: 100 * OUTSIDE_SHARE_WORTH }, items);
-  assert.ok(Math.abs(mean(settled.creator!) - 0.9) < 0.002, 'agreement worth far more: the fit');
-  assert.equal(even.creator!.alpha + even.creator!.beta, 10);
-  assert.deepEqual(even.modifier, classes.modifier, 'other classes as fitted');
-  assert.deepEqual(withCreatorRateFromStructure({ modifier: classes.modifier }, {}, items), { modifier: classes.modifier }, 'no creator class');
-  assert.deepEqual(withCreatorRateFromStructure(classes, {}, []), classes, 'no creator vote: nothing to go by');
+  const unknown = withCreatorRateFromStructure({ classes, information: {} }, items);
+  assert.ok(Math.abs(mean(unknown.classes.creator!) - 0.75) < 1e-9, 'agreement worth nothing: the share');
+  assert.equal(unknown.information.creator, OUTSIDE_SHARE_WORTH, 'worth what the share is');
+  const even = withCreatorRateFromStructure({ classes, information: { creator: OUTSIDE_SHARE_WORTH, modifier: 7 } }, items);
+  assert.ok(Math.abs(mean(even.classes.creator!) - 0.825) < 1e-9, 'worth as much as the share: halfway');
+  assert.deepEqual(even.information, { creator: 2 * OUTSIDE_SHARE_WORTH, modifier: 7 }, 'the two worths together');
+  const settled = withCreatorRateFromStructure({ classes, information: { creator: 100 * OUTSIDE_SHARE_WORTH } }, items);
+  assert.ok(Math.abs(mean(settled.classes.creator!) - 0.9) < 0.002, 'agreement worth far more: the fit');
+  assert.equal(even.classes.creator!.alpha + even.classes.creator!.beta, 10);
+  assert.deepEqual(even.classes.modifier, classes.modifier, 'other classes as fitted');
+  const noCreator = { classes: { modifier: classes.modifier }, information: {} };
+  assert.deepEqual(withCreatorRateFromStructure(noCreator, items), noCreator, 'no creator class');
+  const noVote = { classes, information: { creator: 3 } };
+  assert.deepEqual(withCreatorRateFromStructure(noVote, []), noVote, 'no creator vote: nothing to go by, worth unchanged');
 });
 
 test('labels move the creator from the rate the service answered with before any review, as far as its agreement is worth', () => {
@@ -91,4 +96,17 @@ test('labels move the creator from the rate the service answered with before any
   const few = afterTenLabels(200);
   const many = afterTenLabels(500);
   assert.ok(few - many > 0.05, `after ten labels: ${few} where a fifth build outside, ${many} where half do`);
+});
+
+test('labels outweigh the structural rate only as far as they outnumber what it is worth', () => {
+  // Creators stand alone, so agreement teaches nothing of them: their rate before review is the structure's 0.8, worth
+  // OUTSIDE_SHARE_WORTH labels. Ten reviews then find inside creators wrong (each corrected to someone else).
+  const votes = loneCreators(200);
+  const corrected = correctionsOf(votes.slice(200, 210), (v) => v.votes[0]!.owner_handle, 'someone-else');
+  const before = learntReliability(fitOrganization(votes, [], population).learnt, 'user', 'creator')!;
+  const after = learntReliability(fitOrganization(votes, corrected, population).learnt, 'user', 'creator')!;
+  // Ten labels against twenty-five: the rate falls, but less than half the way to what ten wrong answers alone say.
+  assert.ok(after < before - 0.05, `ten wrong answers lower the rate: ${before} -> ${after}`);
+  assert.ok(after > before - (10 / (10 + OUTSIDE_SHARE_WORTH)) * before - 0.01, `and by no more than their share: ${before} -> ${after}`);
+  assert.ok(after > 0.5, `${after}`);
 });

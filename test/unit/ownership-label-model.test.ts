@@ -8,6 +8,7 @@ import { CATCH_ALL_FACTOR } from '../../src/ownership/signal-kinds/codeowners.js
 import { prng } from '../../bench/lib/prng.js';
 import { applyCalibration, type FeedbackLabel } from '../../src/ownership/calibration.js';
 import type { Vote } from '../../src/ownership/signal-kinds/kind.js';
+import { correctionsOf } from '../helpers/ownership-evidence.js';
 
 /** Votes drawn from sources of known accuracy: each names the true owner with its accuracy, otherwise another at random. */
 function generatedVotes(accuracies: Record<string, number>, opts: { items: number; owners: number; voteShare: number; seed: number }) {
@@ -303,16 +304,7 @@ test('a class moves from its label-free reliability toward its reviewed one by i
       ],
     };
   });
-  const corrected = settled.slice(1, 11).map((v) => ({
-    resource_id: v.resource_id,
-    label: {
-      action: 'correct' as const,
-      owner_type: 'team' as const,
-      inferred_owner: v.votes[1]!.owner_handle,
-      corrected_owner: 'elsewhere',
-      sources: v.votes,
-    },
-  }));
+  const corrected = correctionsOf(settled.slice(1, 11), (v) => v.votes[1]!.owner_handle, 'elsewhere');
   const free = learntReliability(fitOrganization(settled, [], population).learnt, 'team', 'creator')!;
   const reviewed = learntReliability(fitOrganization(settled, corrected, population).learnt, 'team', 'creator')!;
   assert.ok(Math.abs(free - 0.8) < 0.02, `label-free: ${free}`);
