@@ -16,6 +16,8 @@ import { typeGoals } from './goals.js';
 
 const f3 = (x: number) => x.toFixed(3);
 const mark = (ok: boolean) => (ok ? '✅' : '❌');
+/** A figure over `count` answers: a precision over none is no figure (shown as 0.000 it read as every answer wrong). */
+const figure = (x: number, count?: number) => (count === 0 ? 'none in the band' : f3(x));
 /** Each shape at its own size, at most this many resources so that every shape runs in a minute or two. */
 export const MAX_RESOURCES = Number(process.env.BENCH_SHAPES_MAX_RESOURCES ?? 3000);
 /** The seeds each shape is generated with; the first is shown in full. */
@@ -27,7 +29,7 @@ export const shapeSize = (shape: OrgShape) => Math.min(shape.sizes.resources, MA
 function cells(m: TypeMetrics): string[] {
   return [
     f3(m.accuracy),
-    `${f3(m.high_precision)} (n=${m.high_count})`,
+    `${m.high_count === 0 ? 'none' : f3(m.high_precision)} (n=${m.high_count})`,
     f3(m.right_at_medium),
     f3(m.ece),
     m.ece_chance === undefined ? '' : f3(m.ece_chance),
@@ -44,6 +46,9 @@ interface GoalCheck {
   text: string;
   /** The same measure with every class's rate known (LearningEvaluation.knownRates): what estimation could reach. */
   known?: number;
+  /** A high-band precision's: how many answers it is over, and with every rate known. */
+  count?: number;
+  knownCount?: number;
   /** An ECE's: the ECE calibrated answers of the same count and confidences reach by chance (TypeMetrics.ece_chance), and its goal. */
   chance?: { ece: number; goal: number };
   /** The 10% reviewed ECE's: its mean over RANDOM_DRAWS random tenths (LearningEvaluation.reviewed10EceDraws). */
@@ -62,7 +67,7 @@ function goalChecks(r: LearningEvaluation): GoalCheck[] {
         name,
         value,
         ok,
-        text: `${name} ${f3(value)} ${mark(ok)}${more.tenths === undefined ? '' : ` (mean of ${RANDOM_DRAWS} tenths reviewed ${f3(more.tenths)})`}`,
+        text: `${name} ${figure(value, more.count)} ${mark(ok)}${more.tenths === undefined ? '' : ` (mean of ${RANDOM_DRAWS} tenths reviewed ${f3(more.tenths)})`}`,
         ...more,
       });
     const figures = { before: before.ece, after: after.ece, highPrecision: after.high_precision, rightAtMedium: after.right_at_medium };
@@ -74,7 +79,7 @@ function goalChecks(r: LearningEvaluation): GoalCheck[] {
           : g.name === '10% reviewed ECE'
             ? { known: known.ece, chance: { ece: after.ece_chance ?? 0, goal: g.goal }, tenths: mean(r.reviewed10EceDraws[type]) }
             : g.name === 'high-band precision'
-              ? { known: known.high_precision }
+              ? { known: known.high_precision, count: after.high_count, knownCount: known.high_count }
               : {};
       check(g.name, g.value, g.ok, more);
     }
@@ -113,7 +118,7 @@ function goalLines(r: LearningEvaluation): string[] {
 /** "rates known: 0.016; by chance 0.037; mean of 5 tenths reviewed 0.047" */
 function figuresForScale(c: GoalCheck): string {
   return [
-    `rates known: ${f3(c.known!)}`,
+    `rates known: ${figure(c.known!, c.knownCount)}`,
     ...(c.chance ? [`by chance ${f3(c.chance.ece)}`] : []),
     ...(c.tenths !== undefined ? [`mean of ${RANDOM_DRAWS} tenths reviewed ${f3(c.tenths)}`] : []),
   ].join('; ');
@@ -128,7 +133,7 @@ function failedBriefly(r: LearningEvaluation, checks: GoalCheck[]): string {
     .map((c) =>
       c.subject === 'queue'
         ? `queue gain ${f3(c.value)} (random ${f3(random)}, knowing the wrong answers ${f3(wrongFirst)})`
-        : `${c.subject} ${c.name} ${f3(c.value)}${c.known === undefined ? '' : ` (${figuresForScale(c)})`}`,
+        : `${c.subject} ${c.name} ${figure(c.value, c.count)}${c.known === undefined ? '' : ` (${figuresForScale(c)})`}`,
     );
   return failed.length === 0 ? '✅' : failed.join('; ');
 }
@@ -143,7 +148,8 @@ export async function benchOwnershipShapes(seeds = SEEDS): Promise<string> {
       `after 10% of resources reviewed at random (measured on the other 90%); and, for scale, a fit no organization can have: every ` +
       `vote class and piece at the rate it names the true owner here ("rates known"), what the engine's combination gives with nothing ` +
       `left to estimate (a miss there is the combination's; a miss only above it, the estimate's). "Right at >= medium" is the share of right answers given ` +
-      `with confidence 0.6 or more. "ECE by chance" is the ECE that answers exactly as often right as their confidence says ` +
+      `with confidence 0.6 or more. A high band no answer reaches shows as "none" and misses its goal (no answer is trusted ` +
+      `enough to act on). "ECE by chance" is the ECE that answers exactly as often right as their confidence says ` +
       `would show at this count and these confidences by chance alone (the 95th percentile of ${ECE_DRAWS} draws): an ECE below it cannot ` +
       `be told from calibrated, and where it exceeds a goal, even calibrated answers miss that goal more than one time in twenty. ` +
       `Which tenth is reviewed moves a user ECE by more than its goal's margin, so the ECE after 10% reviewed is also given as its mean ` +
