@@ -1,4 +1,5 @@
-// Small ownership evidence for engine tests: one bucket, active people each in one team, and the pieces tests add.
+// Small ownership evidence for engine tests: one bucket, active people each in one team, and the pieces tests add;
+// and review labels as the organization's fit reads them.
 import type { CodeownersPiece, ResourceEvidence } from '../../src/ownership/evidence.js';
 import type { OrgVotes } from '../../src/ownership/org-model-fit.js';
 

@@ -6,6 +6,7 @@ import { fitOrganization } from '../../src/ownership/org-model-fit.js';
 import { outsideCreatorShare, OUTSIDE_SHARE_WORTH, withCreatorRateFromStructure } from '../../src/ownership/creator-rate-from-structure.js';
 import { learntReliability } from '../../src/ownership/vote-reliability.js';
 import type { LabelModelItem } from '../../src/ownership/label-model.js';
+import { betaMean as mean } from '../../src/ownership/beta.js';
 import type { SourceVote } from '../../src/ownership/evidence.js';
 import { correctionsOf } from '../helpers/ownership-evidence.js';
 
@@ -64,7 +65,6 @@ test('the fit and the share are weighed by what each is worth in labels, and the
     { population: 9, votes: [{ vote_class: 'creator:outside', handle: 'b' }] },
   ];
   // Share 0.25: alone the share says 0.75; the fit says 0.9.
-  const mean = (b: { alpha: number; beta: number }) => b.alpha / (b.alpha + b.beta);
   const unknown = withCreatorRateFromStructure({ classes, information: {} }, items);
   assert.ok(Math.abs(mean(unknown.classes.creator!) - 0.75) < 1e-9, 'agreement worth nothing: the share');
   assert.equal(unknown.information.creator, OUTSIDE_SHARE_WORTH, 'worth what the share is');

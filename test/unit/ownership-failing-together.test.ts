@@ -53,7 +53,7 @@ test('for the user type, a creator, a modifier and a CODEOWNERS person naming on
  * name the same wrong person half of the time (a teammate who reviews the code and applies it). With each class's
  * true rate over its votes.
  */
-function correlatedVotes(seed: number, creatorChanges = 0.5): { items: LabelModelItem[]; truth: Record<string, number> } {
+function correlatedVotes(seed: number): { items: LabelModelItem[]; truth: Record<string, number> } {
   const rnd = prng(seed);
   const owners = 40;
   const items: LabelModelItem[] = [];
@@ -71,7 +71,7 @@ function correlatedVotes(seed: number, creatorChanges = 0.5): { items: LabelMode
     if (creator !== undefined) votes.push({ vote_class: 'creator', handle: creator });
     if (rnd() < 0.3) votes.push({ vote_class: 'owner_tag', handle: rnd() < 0.9 ? truth : someoneBut(truth) });
     let worker: string | undefined;
-    if (rnd() < 0.5) worker = creator !== undefined && rnd() < creatorChanges ? creator : rnd() < 0.15 ? truth : someoneBut(truth);
+    if (rnd() < 0.5) worker = creator !== undefined && rnd() < 0.5 ? creator : rnd() < 0.15 ? truth : someoneBut(truth);
     if (worker !== undefined) votes.push({ vote_class: 'modifier', handle: worker });
     if (rnd() < 0.4) {
       const wrong = worker !== undefined && worker !== truth && rnd() < 0.5 ? worker : someoneBut(truth);
