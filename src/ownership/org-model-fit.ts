@@ -18,7 +18,7 @@ import { classPrior, type LearntReliabilities } from './vote-reliability.js';
 import { kindsFailingTogether } from './engine-combination.js';
 import type { Beta } from './signal-kinds/kind.js';
 import { truthOfLabel } from './review-labels.js';
-import { withCreatorRateFromStructure } from './creator-rate-from-structure.js';
+import { withCreatorRateFromStructure, withOutsideCreatorRateFromTeams } from './creator-rate-from-structure.js';
 import { namedServiceRate, priorsForLabels, withNamingRateFromCatalog, type TeamAnswer } from './naming-rate-from-catalog.js';
 import { byCodeUnits } from './string-order.js';
 import { betaMean, withMean } from './beta.js';
@@ -70,8 +70,8 @@ export function fitOrganization(
   const learnt: LearntReliabilities = { fitted: {}, pieces: {}, fit_labelled: {} };
   const calibration: OrgFit['calibration'] = {};
   const calibrationBins: OrgFit['calibration_bins'] = {};
-  // Where the catalog names teams, each resource's team answer before any review judges the service type's names
-  // (OWNER_TYPES puts team first).
+  // Each resource's team answer before any review judges user creators outside it and, where the catalog names teams,
+  // the service type's names (OWNER_TYPES puts team first).
   const serviceTeams = context.serviceTeams?.size ? context.serviceTeams : undefined;
   const teamAnswers = new Map<string, TeamAnswer>();
   for (const type of OWNER_TYPES) {
@@ -106,12 +106,19 @@ export function fitOrganization(
     if (agreement.items === 0) continue;
     // What the service answers before any review, and what labels then move each class from.
     let labelFree: LabelModelFit = agreement;
-    if (type === 'user') labelFree = { ...labelFree, ...withCreatorRateFromStructure(labelFree, items) };
+    if (type === 'user') {
+      const teamDoubts = ofType.map((v) => {
+        const answer = teamAnswers.get(v.resource_id);
+        return answer && 1 - answer.posterior;
+      });
+      labelFree = { ...labelFree, ...withCreatorRateFromStructure(labelFree, items) };
+      labelFree = { ...labelFree, ...withOutsideCreatorRateFromTeams(labelFree, items, teamDoubts) };
+    }
     if (type === 'service' && serviceTeams) {
       const estimate = namedServiceRate(ofType, teamAnswers, serviceTeams);
       labelFree = { ...labelFree, classes: withNamingRateFromCatalog(labelFree.classes, labelFree.information, estimate) };
     }
-    if (type === 'team' && serviceTeams) {
+    if (type === 'team') {
       const reliability = fittedReliability(labelFree.classes, { alpha: 5, beta: 5 });
       ofType.forEach((v, i) => {
         const answer = answerOf(items[i]!, reliability, labelFree.pieces, failingTogether);
