@@ -16,6 +16,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long a client may take to send a whole request (headers and body); a slower one is answered 408 and cut off. */
   requestTimeoutMs: number;
+  /** How many connections one server process holds open; past it, new ones are closed at once. */
+  maxConnections: number;
   rateLimits: Record<string, RateLimitRule>;
   /** Connections each process keeps to PostgreSQL. */
   pgPoolSize: number;
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
     bodyLimitBytes: wholeNumber(env, 'STEWARD_BODY_LIMIT', 10 * 1024 * 1024, 1),
     requestTimeoutMs: wholeNumber(env, 'STEWARD_REQUEST_TIMEOUT_MS', 120_000, 1),
+    maxConnections: wholeNumber(env, 'STEWARD_MAX_CONNECTIONS', 10_000, 1),
     rateLimits: parseRateLimits(env.STEWARD_RATE_LIMITS),
     // Work under an advisory lock (migrations, leases) holds one connection and queries through another.
     pgPoolSize: wholeNumber(env, 'STEWARD_PG_POOL', 10, 2, 1000, ' (work under a lock holds one connection and uses another)'),

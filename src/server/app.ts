@@ -12,6 +12,7 @@ import { registerInputChecks } from './input-checks.js';
 import { typeboxValidatorCompiler } from './validation.js';
 import { addSharedSchemas } from './openapi-responses.js';
 import { registerPublicBase } from './public-url.js';
+import { capConnections } from './connection-cap.js';
 
 export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,6 +34,7 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
     clientErrorHandler: answerClientError,
   });
+  capConnections(app.server, ctx.config.maxConnections, app.log);
   // Closing waits for every connection to end, and an answer sent on a keep-alive connection leaves it open for the
   // keep-alive timeout (72 s): so a server stopping while a request runs answers it with the connection closed.
   let closing = false;

@@ -24,7 +24,15 @@ const GENEROUS_LIMITS = 'findings=1000000,ownership=1000000,inventory=1000000,me
  * Rate limits are generous unless `rateLimits` says otherwise, so that tests measure behaviour, not budgets.
  */
 export async function startTestServer(
-  opts: { rateLimits?: string; org?: string; user?: string; redisUrl?: string; publicUrl?: string; requestTimeoutMs?: number } = {},
+  opts: {
+    rateLimits?: string;
+    org?: string;
+    user?: string;
+    redisUrl?: string;
+    publicUrl?: string;
+    requestTimeoutMs?: number;
+    maxConnections?: number;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = {
@@ -37,6 +45,7 @@ export async function startTestServer(
     ...(opts.redisUrl !== undefined ? { redisUrl: opts.redisUrl } : {}),
     ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
     ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
     rateLimits: parseRateLimits(`${GENEROUS_LIMITS},${opts.rateLimits ?? ''}`),
   };
   const server = await serve(config, { handleSignals: false });

@@ -32,8 +32,15 @@ test('the README lists every variable the configuration reads', () => {
 test('settings come from the environment given, with the documented defaults', () => {
   const defaults = loadConfig({});
   assert.deepEqual(
-    [defaults.pgPoolSize, defaults.countCacheSize, defaults.weightsRefreshMs, defaults.bodyLimitBytes, defaults.requestTimeoutMs],
-    [10, 2000, 60_000, 10 * 1024 * 1024, 120_000],
+    [
+      defaults.pgPoolSize,
+      defaults.countCacheSize,
+      defaults.weightsRefreshMs,
+      defaults.bodyLimitBytes,
+      defaults.requestTimeoutMs,
+      defaults.maxConnections,
+    ],
+    [10, 2000, 60_000, 10 * 1024 * 1024, 120_000, 10_000],
   );
   const set = loadConfig({
     STEWARD_PG_POOL: '3',
@@ -41,8 +48,12 @@ test('settings come from the environment given, with the documented defaults', (
     STEWARD_WEIGHTS_REFRESH_MS: '5000',
     STEWARD_BODY_LIMIT: '1024',
     STEWARD_REQUEST_TIMEOUT_MS: '30000',
+    STEWARD_MAX_CONNECTIONS: '64',
   });
-  assert.deepEqual([set.pgPoolSize, set.countCacheSize, set.weightsRefreshMs, set.bodyLimitBytes, set.requestTimeoutMs], [3, 0, 5000, 1024, 30_000]);
+  assert.deepEqual(
+    [set.pgPoolSize, set.countCacheSize, set.weightsRefreshMs, set.bodyLimitBytes, set.requestTimeoutMs, set.maxConnections],
+    [3, 0, 5000, 1024, 30_000, 64],
+  );
 });
 
 test('STEWARD_PUBLIC_URL is an http(s) address that page links are built on, without its trailing slash', () => {
@@ -68,6 +79,7 @@ test('a setting that cannot be used is refused by name, before anything starts',
   assert.throws(() => loadConfig({ STEWARD_COUNT_CACHE_SIZE: '-1' }), /STEWARD_COUNT_CACHE_SIZE/);
   assert.throws(() => loadConfig({ STEWARD_BODY_LIMIT: '1.5' }), /STEWARD_BODY_LIMIT/);
   assert.throws(() => loadConfig({ STEWARD_REQUEST_TIMEOUT_MS: '0' }), /STEWARD_REQUEST_TIMEOUT_MS: "0" is not a whole number from 1/);
+  assert.throws(() => loadConfig({ STEWARD_MAX_CONNECTIONS: '0' }), /STEWARD_MAX_CONNECTIONS: "0" is not a whole number from 1/);
   assert.equal(loadConfig({ STEWARD_PG_POOL: '' }).pgPoolSize, 10, 'empty is unset');
   // The commands say so and exit 2 (the user's mistake) instead of hanging or printing a stack trace.
   for (const command of ['serve', 'keys']) {
