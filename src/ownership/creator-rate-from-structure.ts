@@ -12,6 +12,9 @@ import { betaMean, towardRate } from './beta.js';
  */
 export const OUTSIDE_SHARE_WORTH = 25;
 
+/** The user class of creators outside the team answer (voteClassOf). */
+const OUTSIDE_CREATOR = 'creator:outside';
+
 /** The share of creator votes naming someone outside the team answer (`creator:outside`), people who left aside. */
 export function outsideCreatorShare(items: LabelModelItem[]): { share: number; votes: number } {
   let inside = 0;
@@ -19,7 +22,7 @@ export function outsideCreatorShare(items: LabelModelItem[]): { share: number; v
   for (const item of items)
     for (const v of item.votes) {
       if (v.vote_class === 'creator') inside++;
-      else if (v.vote_class === 'creator:outside') outside++;
+      else if (v.vote_class === OUTSIDE_CREATOR) outside++;
     }
   const votes = inside + outside;
   return { share: votes === 0 ? 0 : outside / votes, votes };
@@ -74,8 +77,6 @@ export function outsideCreatorDoubt(items: LabelModelItem[], teamDoubts: readonl
   });
   return { doubt: votes === 0 ? 0 : doubt / votes, votes };
 }
-
-const OUTSIDE_CREATOR = 'creator:outside';
 
 /**
  * The user class of creators outside the team answer, its label-free rate raised to the mean doubt of the team answers
