@@ -76,7 +76,7 @@ export const STALE_ENTRY_AGREEMENT = 0.25;
 /**
  * The service naming class's rate, its label-free fit moved toward namedServiceRate's estimate, each weighed by what
  * it is worth in labels: the fit by its agreement's worth (LabelModelFit.information), the estimate by its worth up to
- * CATALOG_AGREEMENT_WORTH. Its strength is kept.
+ * CATALOG_AGREEMENT_WORTH. Its strength and its information are kept.
  *
  * Why: where no resource carries a service tag, a service answer rests on its name alone, and one source agrees with
  * nothing: its fit stayed at the prior (0.30) while names were right 0.91-0.98 of the time on the benchmark's shapes
@@ -85,14 +85,15 @@ export const STALE_ENTRY_AGREEMENT = 0.25;
  * keeps its rate.
  */
 export function withNamingRateFromCatalog(
-  classes: Record<string, Beta>,
-  information: Record<string, number>,
+  fit: Pick<LabelModelFit, 'classes' | 'information'>,
   estimate: { rate: number; worth: number } | undefined,
-): Record<string, Beta> {
-  const fitted = classes['naming'];
-  if (!fitted || !estimate) return classes;
-  const naming = towardRate(fitted, information['naming'] ?? 0, estimate.rate, Math.min(CATALOG_AGREEMENT_WORTH, estimate.worth));
-  return { ...classes, naming };
+): Pick<LabelModelFit, 'classes' | 'information'> {
+  const fitted = fit.classes['naming'];
+  if (!fitted || !estimate) return fit;
+  const worth = fit.information['naming'] ?? 0;
+  // The class's information stays its agreement's: priorsForLabels reads it as that.
+  const naming = towardRate(fitted, worth, estimate.rate, Math.min(CATALOG_AGREEMENT_WORTH, estimate.worth));
+  return { classes: { ...fit.classes, naming }, information: fit.information };
 }
 
 /**

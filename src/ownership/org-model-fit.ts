@@ -116,7 +116,7 @@ export function fitOrganization(
     }
     if (type === 'service' && serviceTeams) {
       const estimate = namedServiceRate(ofType, teamAnswers, serviceTeams);
-      labelFree = { ...labelFree, classes: withNamingRateFromCatalog(labelFree.classes, labelFree.information, estimate) };
+      labelFree = { ...labelFree, ...withNamingRateFromCatalog(labelFree, estimate) };
     }
     if (type === 'team') {
       const reliability = fittedReliability(labelFree.classes, { alpha: 5, beta: 5 });

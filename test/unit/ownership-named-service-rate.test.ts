@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitOrganization, type OrgVotes } from '../../src/ownership/org-model-fit.js';
-import { namedServiceRate } from '../../src/ownership/naming-rate-from-catalog.js';
+import { CATALOG_AGREEMENT_WORTH, namedServiceRate, withNamingRateFromCatalog } from '../../src/ownership/naming-rate-from-catalog.js';
 import { learntReliability } from '../../src/ownership/vote-reliability.js';
 import type { FeedbackLabel } from '../../src/ownership/calibration.js';
 import { prng } from '../../bench/lib/prng.js';
@@ -141,4 +141,20 @@ test('where names agree with nothing, reviews refine the rate the catalog gave t
     Math.abs(learnt - 0.97) < 0.015,
     `naming right 0.97 of the time (${labelledRate.toFixed(3)} of the reviewed), learnt ${learnt.toFixed(3)}`,
   );
+});
+
+test("the catalog's estimate moves the naming class by what each is worth, keeping its strength and its information", () => {
+  const fit = { classes: { naming: { alpha: 3, beta: 7 }, owner_tag: { alpha: 9, beta: 1 } }, information: { naming: 0.5, owner_tag: 40 } };
+  const moved = withNamingRateFromCatalog(fit, { rate: 0.9, worth: 300 });
+  const naming = moved.classes['naming']!;
+  // 0.5 labels' worth at 0.30 against the estimate's CATALOG_AGREEMENT_WORTH at 0.90.
+  const expected = (0.5 * 0.3 + CATALOG_AGREEMENT_WORTH * 0.9) / (0.5 + CATALOG_AGREEMENT_WORTH);
+  assert.ok(Math.abs(naming.alpha / (naming.alpha + naming.beta) - expected) < 1e-9);
+  assert.ok(Math.abs(naming.alpha + naming.beta - 10) < 1e-9);
+  assert.deepEqual(moved.classes['owner_tag'], fit.classes.owner_tag);
+  assert.deepEqual(moved.information, fit.information);
+  // An estimate backed by less than CATALOG_AGREEMENT_WORTH is worth only what backs it.
+  const thin = withNamingRateFromCatalog(fit, { rate: 0.9, worth: 0.5 }).classes['naming']!;
+  assert.ok(Math.abs(thin.alpha / (thin.alpha + thin.beta) - 0.6) < 1e-9);
+  assert.equal(withNamingRateFromCatalog(fit, undefined), fit);
 });
