@@ -44,17 +44,25 @@ export const DEFAULT_RATE_LIMITS: Record<string, RateLimitRule> = {
   unmatched: { limit: 300, periodSeconds: 60 },
 };
 
-/** Parses `family=limit[/seconds],...`, e.g. `findings=100,ownership=500/60`. */
+/**
+ * Parses `family=limit[/seconds],...`, e.g. `findings=100,ownership=500/60`, over `base`'s families: a family it does
+ * not have would limit nothing (a typo's budget would silently stay the default), and a window of 0 seconds none.
+ */
 export function parseRateLimits(spec: string | undefined, base = DEFAULT_RATE_LIMITS): Record<string, RateLimitRule> {
   const out: Record<string, RateLimitRule> = structuredClone(base);
   if (!spec) return out;
+  const refuse = (why: string) => new ConfigError(`STEWARD_RATE_LIMITS: ${why}`);
   for (const part of spec
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
     const m = /^([a-z_]+)=(\d+)(?:\/(\d+))?$/.exec(part);
-    if (!m) throw new Error(`STEWARD_RATE_LIMITS: cannot read "${part}" (expected family=limit or family=limit/seconds)`);
-    out[m[1]!] = { limit: Number(m[2]), periodSeconds: m[3] ? Number(m[3]) : (out[m[1]!]?.periodSeconds ?? 60) };
+    if (!m) throw refuse(`cannot read "${part}" (expected family=limit or family=limit/seconds)`);
+    const [, family, limit, seconds] = m as unknown as [string, string, string, string | undefined];
+    if (!Object.hasOwn(base, family)) throw refuse(`"${family}" is not an endpoint family (${Object.keys(base).join(', ')})`);
+    if (Number(limit) < 1) throw refuse(`"${part}": a limit is at least 1 request`);
+    if (seconds !== undefined && Number(seconds) < 1) throw refuse(`"${part}": a window is at least 1 second`);
+    out[family] = { limit: Number(limit), periodSeconds: seconds !== undefined ? Number(seconds) : out[family]!.periodSeconds };
   }
   return out;
 }
@@ -92,15 +100,26 @@ function publicUrlSetting(env: NodeJS.ProcessEnv, name: string): string | undefi
   return withoutTrailingSlashes(`${url.origin}${url.pathname}`);
 }
 
+/** The log levels pino knows, most to least verbose, and `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+function logLevelSetting(env: NodeJS.ProcessEnv): string {
+  const raw = env.STEWARD_LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`STEWARD_LOG_LEVEL: "${raw}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = publicUrlSetting(env, 'STEWARD_PUBLIC_URL');
   return {
     port: wholeNumber(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST ?? '127.0.0.1',
+    // Empty is unset, as for every setting (an env file's `HOST=` line).
+    host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
-    dataDir: env.STEWARD_DATA_DIR ?? './data',
-    logLevel: env.STEWARD_LOG_LEVEL ?? 'info',
+    dataDir: env.STEWARD_DATA_DIR || './data',
+    logLevel: logLevelSetting(env),
     bodyLimitBytes: wholeNumber(env, 'STEWARD_BODY_LIMIT', 10 * 1024 * 1024, 1),
     requestTimeoutMs: wholeNumber(env, 'STEWARD_REQUEST_TIMEOUT_MS', 120_000, 1),
     maxConnections: wholeNumber(env, 'STEWARD_MAX_CONNECTIONS', 10_000, 1),

@@ -81,6 +81,30 @@ test('a setting that cannot be used is refused by name, before anything starts',
   assert.throws(() => loadConfig({ STEWARD_REQUEST_TIMEOUT_MS: '0' }), /STEWARD_REQUEST_TIMEOUT_MS: "0" is not a whole number from 1/);
   assert.throws(() => loadConfig({ STEWARD_MAX_CONNECTIONS: '0' }), /STEWARD_MAX_CONNECTIONS: "0" is not a whole number from 1/);
   assert.equal(loadConfig({ STEWARD_PG_POOL: '' }).pgPoolSize, 10, 'empty is unset');
+  const empty = loadConfig({ HOST: '', STEWARD_DATA_DIR: '', STEWARD_LOG_LEVEL: '' });
+  assert.deepEqual([empty.host, empty.dataDir, empty.logLevel], ['127.0.0.1', './data', 'info'], 'empty is unset, for text settings too');
+  assert.equal(loadConfig({ STEWARD_LOG_LEVEL: 'debug' }).logLevel, 'debug');
+  assert.throws(
+    () => loadConfig({ STEWARD_LOG_LEVEL: 'verbose' }),
+    (err: Error) =>
+      err instanceof ConfigError && err.message === 'STEWARD_LOG_LEVEL: "verbose" is not one of trace, debug, info, warn, error, fatal, silent',
+  );
+  // A budget's family misspelt would leave the family it meant at its default, unnoticed; a window of 0 limits nothing.
+  assert.deepEqual(loadConfig({ STEWARD_RATE_LIMITS: 'findings=5/10, ownership=7' }).rateLimits.findings, { limit: 5, periodSeconds: 10 });
+  assert.deepEqual(loadConfig({ STEWARD_RATE_LIMITS: 'findings=5/10, ownership=7' }).rateLimits.ownership, { limit: 7, periodSeconds: 60 });
+  for (const [spec, message] of [
+    ['finding=5', /^STEWARD_RATE_LIMITS: "finding" is not an endpoint family \(findings, ownership, inventory, meta, unauthenticated, unmatched\)$/],
+    ['findings=5/0', /^STEWARD_RATE_LIMITS: "findings=5\/0": a window is at least 1 second$/],
+    ['findings=0', /^STEWARD_RATE_LIMITS: "findings=0": a limit is at least 1 request$/],
+    ['findings=many', /^STEWARD_RATE_LIMITS: cannot read "findings=many"/],
+    ['constructor=5', /^STEWARD_RATE_LIMITS: "constructor" is not an endpoint family/],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ STEWARD_RATE_LIMITS: spec }),
+      (err: Error) => err instanceof ConfigError && message.test(err.message),
+      spec,
+    );
+  }
   // The commands say so and exit 2 (the user's mistake) instead of hanging or printing a stack trace.
   for (const command of ['serve', 'keys']) {
     const run = await runCli(command === 'serve' ? ['serve'] : ['keys', 'list', '--org', 'acme'], {
@@ -91,4 +115,8 @@ test('a setting that cannot be used is refused by name, before anything starts',
     assert.match(run.stderr, /^steward: STEWARD_PG_POOL: "1" is not a whole number from 2 to 1000/);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   }
+  const misspelt = await runCli(['serve'], { STEWARD_RATE_LIMITS: 'finding=5', STEWARD_DATA_DIR: 'memory://' });
+  assert.equal(misspelt.code, 2, misspelt.stderr);
+  assert.match(misspelt.stderr, /^steward: STEWARD_RATE_LIMITS: "finding" is not an endpoint family/);
+  assert.doesNotMatch(misspelt.stderr, /\n\s+at /);
 });
