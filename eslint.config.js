@@ -80,7 +80,13 @@ export default tseslint.config(
       'src/ownership/naming-rate-from-catalog.ts',
       'src/ownership/review-labels.ts',
       'src/ownership/review-priority.ts',
+      'src/ownership/reviewed-owner-votes.ts',
       'src/ownership/vote-reliability.ts',
+      'src/ownership/confidence-ceiling.ts',
+      'src/ownership/inference-status.ts',
+      'src/ownership/signals.ts',
+      'src/ownership/string-order.ts',
+      'src/ownership/markdown-code.ts',
       // The engine's part of each signal kind; their loaders read the store.
       'src/ownership/signal-kinds/*.ts',
     ],

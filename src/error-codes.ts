@@ -30,7 +30,8 @@ export const ERROR_CODES = {
   STEWARD_ERR_HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line and headers exceed what the server reads.' },
   STEWARD_ERR_NOT_IMPLEMENTED: {
     status: 501,
-    meaning: "The operation is one of the client's that this release does not serve yet (automation rules other than mute rules).",
+    meaning:
+      "The operation is one of the client's that this release does not serve yet (inbox, default inbox and ticket creation rules; mute, severity modifier and due date rules are served).",
   },
   STEWARD_ERR_INTERNAL: { status: 500, meaning: 'The server failed; the log has the cause under the request id.' },
   STEWARD_ERR_STORE_UNAVAILABLE: { status: 503, meaning: 'The store does not answer (`GET /ready`).' },

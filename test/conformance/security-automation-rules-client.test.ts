@@ -232,6 +232,13 @@ test('inbox, default inbox and ticket creation rules answer 501 with a JSON:API 
     defaults.map((e) => e.code),
     [501, 501, 501, 501],
   );
+  const defaultsBody = (await (await server.api('/api/v2/security/findings/automation/default_inbox_rules')).json()) as {
+    errors: Array<{ detail: string }>;
+  };
+  assert.match(
+    defaultsBody.errors[0]!.detail,
+    /^Default inbox rules are not served by this release of Steward \(mute, severity modifier and due date rules are\)/,
+  );
 });
 
 test('a mute rule mutes the findings it matches when created or enabled; the history names the rule; a mute already there stands', async () => {

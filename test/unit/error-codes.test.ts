@@ -32,6 +32,19 @@ test('every code of the registry is used in src/, outside the registry itself', 
   assert.deepEqual(dead, []);
 });
 
+test("docs/ARCHITECTURE.md's table of error codes is the registry: every code, its status and its meaning, word for word", () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const rows = [...doc.matchAll(/^\| `(STEWARD_ERR_[A-Z_]+)` \| (\d+) \| (.*) \|$/gm)].map(([, code, status, meaning]) => [
+    code,
+    Number(status),
+    meaning,
+  ]);
+  assert.deepEqual(
+    rows,
+    Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [code, status, meaning]),
+  );
+});
+
 test('every STEWARD_ERR_ string in src/ is a registered code, and each code has its status and a meaning', () => {
   for (const { path, text } of SOURCES) {
     for (const [name] of text.matchAll(/STEWARD_ERR_[A-Z_]+/g)) assert.ok(name in ERROR_CODES, `${path}: ${name} is not in ERROR_CODES`);

@@ -238,12 +238,15 @@ export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, 
     );
   }
 
+  // Which rules are served, so that a caller refused one type learns which it can use.
+  const notServed = (name: string, path: string) =>
+    new NotImplemented(
+      `${name} are not served by this release of Steward (mute, severity modifier and due date rules are); ${path} answers 501 until a later one`,
+    );
   for (const { segment, name } of NOT_SERVED) {
     const path = `${BASE}/${segment}`;
     const refuse = async (): Promise<never> => {
-      throw new NotImplemented(
-        `${name} are not served by this release of Steward (mute, severity modifier and due date rules are); ${path} answers 501 until a later one`,
-      );
+      throw notServed(name, path);
     };
     const summary = `${name}: not served yet (501)`;
     const refused = (verb: string, plural = false, body = false) => ({
@@ -272,7 +275,7 @@ export const automationRuleRoutes: FastifyPluginAsync<AppContext> = async (app, 
   // Datadog's default inbox rules (listed, read, enabled and disabled; never created): they route to inboxes too.
   const defaults = `${BASE}/default_inbox_rules`;
   const refuseDefaults = async (): Promise<never> => {
-    throw new NotImplemented(`Default inbox rules are not served by this release of Steward; ${defaults} answers 501 until a later one`);
+    throw notServed('Default inbox rules', defaults);
   };
   const defaultsSchema = { tags, summary: 'Default inbox rules: not served yet (501)', querystring: NOT_READ };
   const defaultsOperation = (verb: string, plural = false) => clientOperation(verb, 'default_inbox_rules', plural);
