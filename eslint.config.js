@@ -67,6 +67,38 @@ export default tseslint.config(
     },
   },
   {
+    // The domain is called by the commands, the server and the jobs, never calls them; the store calls nothing above it
+    // (it may read the domain's types and a few pure helpers).
+    files: ['src/posture/**', 'src/ingest/**', 'src/findings/**', 'src/ownership/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: DRIVERS, message: 'Database drivers are used in src/store/ only.' },
+            { group: ['**/cli/*', '**/jobs/*'], message: 'The domain is called by the commands and jobs, never calls them.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/*', '**/cli/*', '**/jobs/*', '**/use-cases/*', '**/*-service.js'],
+              message: 'The store calls nothing above it: the domain calls the store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       'src/ownership/engine*.ts',
       'src/ownership/calibration.ts',
