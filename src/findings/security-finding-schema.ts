@@ -5,6 +5,7 @@ import type { FindingDetail, FindingRow } from '../store/findings-query.js';
 import { muteAt } from './serializers.js';
 import type { OwnerAt } from '../store/owners-at.js';
 import type { SecurityFindingsPage } from './security-findings-service.js';
+import { ownEntry } from '../own-entry.js';
 
 /** Datadog's finding status: a muted finding is `muted` whatever its evaluation; else failing is open, passing resolved. */
 export type SecurityFindingStatus = 'open' | 'muted' | 'resolved';
@@ -45,9 +46,9 @@ function tagValue(tags: string[], key: string): string | undefined {
 
 function cloudResource(row: FindingRow, detail: FindingDetail | undefined): Record<string, unknown> {
   const provider = tagValue(row.tags, 'cloud_provider');
-  const account = provider ? tagValue(row.tags, ACCOUNT_TAGS[provider] ?? 'account') : undefined;
+  const account = provider ? tagValue(row.tags, ownEntry(ACCOUNT_TAGS, provider) ?? 'account') : undefined;
   const out: Record<string, unknown> = { key: row.resource_id, display_name: row.resource_name };
-  if (provider) out.cloud_provider = PROVIDER_NAMES[provider] ?? provider;
+  if (provider) out.cloud_provider = ownEntry(PROVIDER_NAMES, provider) ?? provider;
   if (account) out.account = { account_id: account };
   if (detail?.resource_configuration) out.configuration = detail.resource_configuration;
   return out;
@@ -108,6 +109,7 @@ export function securityFindingStatus(row: FindingRow, at: number): SecurityFind
 const RULE_TYPE: Record<string, string> = { misconfiguration: 'cloud_configuration', identity_risk: 'cloud_configuration' };
 
 export function securityFinding(row: FindingRow, ctx: SecurityFindingContext) {
+  const ruleType = ownEntry(RULE_TYPE, row.vulnerability_type);
   const attributes: Record<string, unknown> = {
     finding_id: row.finding_id,
     finding_type: row.vulnerability_type,
@@ -121,7 +123,7 @@ export function securityFinding(row: FindingRow, ctx: SecurityFindingContext) {
     resource_id: row.resource_id,
     resource_name: row.resource_name,
     resource_type: row.resource_type,
-    rule: { id: row.rule_id, name: row.rule_name, ...(RULE_TYPE[row.vulnerability_type] ? { type: RULE_TYPE[row.vulnerability_type] } : {}) },
+    rule: { id: row.rule_id, name: row.rule_name, ...(ruleType ? { type: ruleType } : {}) },
     cloud_resource: cloudResource(row, ctx.detail),
     workflow: workflowOf(row, ctx.at),
     ...(ctx.owners?.length ? { owner: ownersOf(ctx.owners) } : {}),

@@ -1,5 +1,6 @@
 // Findings on the wire: the official client's shapes under /api/v2, and the 2023 beta envelopes under /api/unstable.
 import type { FindingDetail, FindingRow, SummaryCounts } from '../store/findings-query.js';
+import { ownEntry } from '../own-entry.js';
 
 export interface FindingPage {
   findings: FindingRow[];
@@ -27,7 +28,7 @@ const NEAREST_LISTING_MUTE_REASON: Record<string, string> = { RISK_ACCEPTED: 'AC
 
 export function listingMuteReason(reason: unknown): string {
   const upper = String(reason).toUpperCase();
-  return LISTING_MUTE_REASONS.has(upper) ? upper : (NEAREST_LISTING_MUTE_REASON[upper] ?? 'OTHER');
+  return LISTING_MUTE_REASONS.has(upper) ? upper : (ownEntry(NEAREST_LISTING_MUTE_REASON, upper) ?? 'OTHER');
 }
 
 export function muteAt(row: Pick<FindingRow, 'muted' | 'mute' | 'mute_expires_at'>, at: number): Record<string, unknown> {

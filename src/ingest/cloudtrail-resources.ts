@@ -5,6 +5,7 @@ import type { ResourceReference } from '../posture/referenced-resources.js';
 import { isRecord, str } from '../json-values.js';
 import { arnResourceName, parseArn, partitionOf } from './canonical/arn.js';
 import { withoutTrailingSlashes } from '../trailing-slashes.js';
+import { ownEntry } from '../own-entry.js';
 
 export interface CallScope {
   account: string;
@@ -305,7 +306,7 @@ export function resourcesOfCall(record: Fields, scope: CallScope): ResourceChang
   const source = text(record, 'eventSource') ?? '';
   const name = baseEventName(text(record, 'eventName') ?? '');
   const builder = new Builder(scope);
-  const handler = HANDLERS[source]?.[name] ?? (source === 's3.amazonaws.com' && S3_BUCKET_CONFIG.test(name) ? S3 : undefined);
+  const handler = ownEntry(ownEntry(HANDLERS, source) ?? {}, name) ?? (source === 's3.amazonaws.com' && S3_BUCKET_CONFIG.test(name) ? S3 : undefined);
   handler?.(builder, record.requestParameters, record.responseElements, record);
   return builder.changes;
 }

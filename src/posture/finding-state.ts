@@ -1,4 +1,5 @@
 import type { ResourceRecord } from './resource.js';
+import { ownEntry } from '../own-entry.js';
 
 /** The state of one finding at an instant: what a listing shows and filters on. */
 export interface FindingState {
@@ -56,7 +57,7 @@ export function findingTags(
   extra: string[] = [],
 ): string[] {
   const tags = new Set<string>([...resource.tags, ...ruleTags, ...extra, `cloud_provider:${resource.cloud_provider}`]);
-  if (resource.account) tags.add(`${ACCOUNT_TAG[resource.cloud_provider] ?? 'account'}:${resource.account}`);
+  if (resource.account) tags.add(`${ownEntry(ACCOUNT_TAG, resource.cloud_provider) ?? 'account'}:${resource.account}`);
   if (resource.region) tags.add(`region:${resource.region}`);
   return [...tags].sort();
 }

@@ -114,6 +114,17 @@ test('POST audit_events resolves principals and resources; a changed signal mark
   );
   const bad = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify({ Records: [{ eventName: 'RunInstances' }] }) });
   assert.equal(bad.status, 400);
+  // An event named as something every object inherits is an event of no known kind, not a server error.
+  for (const [eventSource, eventName] of [
+    ['s3.amazonaws.com', '__proto__'],
+    ['s3.amazonaws.com', 'hasOwnProperty'],
+    ['iam.amazonaws.com', 'valueOf'],
+    ['toString', 'toString'],
+  ]) {
+    const odd = { eventSource, eventName, eventTime: '2024-05-01T10:00:00Z', eventID: `odd-${eventSource}-${eventName}`, awsRegion: 'us-east-1' };
+    const answer = await s.api('/api/v2/csm/audit_events', { method: 'POST', body: JSON.stringify({ Records: [odd] }) });
+    assert.equal(answer.status, 202, `${eventSource} ${eventName}: ${await answer.clone().text()}`);
+  }
 
   // A catalog change marks the resources tagged with that service.
   const { importServices } = await import('../../src/ownership/signal-imports.js');

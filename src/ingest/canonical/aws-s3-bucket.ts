@@ -3,6 +3,7 @@ import { s3BucketArn } from './arn.js';
 import type { TerraformContext, TypeMapping } from './mapping.js';
 import { policyStatements } from './policy.js';
 import { block, compact, isRecord, objects, parsePolicy, str, type Json } from './values.js';
+import { ownEntry } from '../../own-entry.js';
 
 function encryptionRule(rule: Json): Json {
   const byDefault = block(rule.apply_server_side_encryption_by_default);
@@ -54,7 +55,7 @@ const CANNED_ACL_GRANTS: Record<string, Json[]> = {
 export function aclFromTerraform(canned: unknown, grants: Json[]): Json | undefined {
   const name = str(canned);
   if (!grants.length && !name) return undefined;
-  return compact({ canned: name, grants: grants.length ? grants : (CANNED_ACL_GRANTS[name ?? ''] ?? []) });
+  return compact({ canned: name, grants: grants.length ? grants : (ownEntry(CANNED_ACL_GRANTS, name ?? '') ?? []) });
 }
 
 /** Config names the S3 groups and permissions as the Java SDK's enums do (`AllUsers`, `FullControl`). */
@@ -73,9 +74,10 @@ const CONFIG_PERMISSIONS: Record<string, string> = {
 
 /** One grant of Config's ACL -> the API's grant: a group by its URI (which the ACL rule reads), a user by its id. */
 function grantFromConfig(grant: Json): Json {
-  const permission = typeof grant.permission === 'string' ? (CONFIG_PERMISSIONS[grant.permission] ?? grant.permission) : grant.permission;
+  const permission = typeof grant.permission === 'string' ? (ownEntry(CONFIG_PERMISSIONS, grant.permission) ?? grant.permission) : grant.permission;
   const grantee = grant.grantee;
-  if (typeof grantee === 'string' && CONFIG_GROUPS[grantee]) return group(CONFIG_GROUPS[grantee], permission);
+  const configGroup = typeof grantee === 'string' ? ownEntry(CONFIG_GROUPS, grantee) : undefined;
+  if (configGroup) return group(configGroup, permission);
   if (!isRecord(grantee)) return { grantee: { id: grantee }, permission };
   if (!str(grantee.id)) return { grantee, permission };
   return { grantee: compact({ id: grantee.id, type: 'CanonicalUser', display_name: str(grantee.displayName) }), permission };

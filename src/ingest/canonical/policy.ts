@@ -1,5 +1,6 @@
 // IAM-style policy documents, flattened the way Datadog's catalog exposes them (bucket_policy_statement).
 import { compact, isRecord, parsePolicy, type Json } from './values.js';
+import { ownEntry } from '../../own-entry.js';
 
 function strings(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -79,7 +80,7 @@ function canonicalStatement(statement: unknown): unknown {
   if (!isRecord(statement)) return statement;
   const out: Json = {};
   for (const [key, value] of Object.entries(statement)) {
-    const name = STATEMENT_KEYS[key] ?? key.toLowerCase();
+    const name = ownEntry(STATEMENT_KEYS, key) ?? key.toLowerCase();
     // Condition operators and keys are IAM's own vocabulary and stay verbatim.
     out[name] = name === 'principal' || name === 'not_principal' ? canonicalPrincipal(value) : value;
   }

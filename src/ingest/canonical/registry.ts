@@ -20,6 +20,7 @@ import {
   awsSnsTopic,
   awsSqsQueue,
 } from './aws-services.js';
+import { ownEntry } from '../../own-entry.js';
 
 export const MAPPINGS: readonly TypeMapping[] = [
   awsS3Bucket,
@@ -84,7 +85,8 @@ export function terraformType(type: string): TerraformTypeInfo | undefined {
   const [prefix, provider, datadogPrefix] = entry;
   const mapping = byTerraformType.get(type);
   if (mapping) return { resourceType: mapping.resourceType, provider, mapping };
-  if (TERRAFORM_RENAMES[type]) return { resourceType: TERRAFORM_RENAMES[type], provider };
+  const renamed = ownEntry(TERRAFORM_RENAMES, type);
+  if (renamed) return { resourceType: renamed, provider };
   // aws_default_network_acl and friends adopt a default resource: the resource is of the plain type.
   const plain = type.startsWith(`${prefix}default_`) ? `${prefix}${type.slice(prefix.length + 'default_'.length)}` : type;
   return { resourceType: datadogPrefix + plain.slice(prefix.length), provider };
@@ -111,6 +113,6 @@ export function awsConfigType(type: string): { resourceType: string; mapping?: T
   if (mapping) return { resourceType: mapping.resourceType, mapping };
   const match = /^AWS::([A-Za-z0-9]+)::([A-Za-z0-9]+)$/.exec(type);
   if (!match) return undefined;
-  const service = CONFIG_SERVICES[match[1]] ?? match[1].toLowerCase();
+  const service = ownEntry(CONFIG_SERVICES, match[1]) ?? match[1].toLowerCase();
   return { resourceType: `aws_${service}_${snakeCase(match[2])}` };
 }

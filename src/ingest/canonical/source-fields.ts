@@ -13,6 +13,7 @@
 //    block only when it declares an `aws_s3_bucket_public_access_block`, which may as well live in another state, or not
 //    in Terraform at all). Present, it is data like any other; absent, it is unknown. `fieldsSourceMayCarry` adds these.
 // test/unit/source-fields.test.ts checks both against what the importers produce from the real fixtures.
+import { ownEntry } from '../../own-entry.js';
 
 /** Resource type -> canonical paths. */
 type ByType = Readonly<Record<string, readonly string[]>>;
@@ -244,9 +245,9 @@ function declared(source: string, resourceType: string, which: 'fills' | 'all'):
   const key = `${which} ${source} ${resourceType}`;
   let set = cache.get(key);
   if (!set) {
-    const declaration = DECLARATIONS[source];
-    const fills = declaration?.fills[resourceType] ?? [];
-    set = withPrefixes(which === 'fills' ? fills : [...fills, ...(declaration?.sometimes[resourceType] ?? [])]);
+    const declaration = ownEntry(DECLARATIONS, source);
+    const fills = (declaration && ownEntry(declaration.fills, resourceType)) ?? [];
+    set = withPrefixes(which === 'fills' ? fills : [...fills, ...((declaration && ownEntry(declaration.sometimes, resourceType)) ?? [])]);
     cache.set(key, set);
   }
   return set.size ? set : EMPTY;

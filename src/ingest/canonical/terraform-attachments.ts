@@ -12,6 +12,7 @@ import { GCP_COMPANIONS } from './terraform-gcp-companions.js';
 import { IAM_COMPANIONS } from './terraform-iam-companions.js';
 import { S3_COMPANIONS } from './terraform-s3-companions.js';
 import type { Json } from './values.js';
+import { ownEntry } from '../../own-entry.js';
 
 export interface TerraformChild {
   terraformType: string;
@@ -23,9 +24,9 @@ const FOLDS: Readonly<Record<string, Fold>> = { ...S3_COMPANIONS, ...IAM_COMPANI
 /** Folds every child whose parent is among `records` into that parent's configuration (in place), in the state's order. */
 export function foldTerraformChildren(records: ResourceRecord[], children: TerraformChild[]): void {
   const find = parentFinder(records);
-  for (const child of children) FOLDS[child.terraformType]?.(child.attributes, find);
+  for (const child of children) ownEntry(FOLDS, child.terraformType)?.(child.attributes, find);
 }
 
 export function isTerraformChild(terraformType: string): boolean {
-  return terraformType in FOLDS;
+  return Object.hasOwn(FOLDS, terraformType);
 }

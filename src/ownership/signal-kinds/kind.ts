@@ -5,6 +5,7 @@
 import type { EngineSettings, EvidenceMeta, EvidenceVersion, ResourceEvidence } from '../evidence.js';
 import type { OwnerType } from '../owner-type.js';
 import type { SignalKind } from './index.js';
+import { ownEntry } from '../../own-entry.js';
 
 /** A Beta distribution over a signal's reliability: mean alpha/(alpha+beta), worth alpha+beta labels. */
 export interface Beta {
@@ -126,5 +127,5 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 export function sourceLabel(source: string): string {
-  return SOURCE_LABELS[source] ?? source;
+  return ownEntry(SOURCE_LABELS, source) ?? source;
 }
