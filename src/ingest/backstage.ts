@@ -209,8 +209,11 @@ function sortedUnique(values: Iterable<string>): string[] {
  * `onInvalid` an entity with a bad field is handed over and left out (every field is read before any is used).
  */
 export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnInvalid): BackstageCatalog {
+  // Keyed by lower-case name: Backstage compares entity names without case, so `Frank` and `frank` are one User (the
+  // first spelling read names it), and a reference in either case reaches it.
   const users = new Map<string, { user: DirectoryUser; teams: Set<string> }>();
   const teams = new Map<string, { team: DirectoryTeam; members: Set<string> }>();
+  const key = (name: string) => name.toLowerCase();
   const childParents: [child: string, parent: string][] = [];
   const services: Service[] = [];
 
@@ -222,23 +225,23 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
       const email = optionalString(profile.email, place, 'spec.profile.email');
       const displayName = optionalString(profile.displayName, place, 'spec.profile.displayName');
       const memberOf = stringList(spec.memberOf, place, 'spec.memberOf');
-      const entry = users.get(entity.name) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
+      const entry = users.get(key(entity.name)) ?? { user: { handle: entity.name, active: true, teams: [] }, teams: new Set<string>() };
       if (email && !entry.user.email) entry.user.email = email;
       if (displayName && !entry.user.display_name) entry.user.display_name = displayName.trim();
       for (const ref of memberOf) entry.teams.add(refName(ref, place, 'spec.memberOf'));
-      users.set(entity.name, entry);
+      users.set(key(entity.name), entry);
     } else if (kind === 'group') {
       const displayName =
         optionalString(profile.displayName, place, 'spec.profile.displayName') ?? optionalString(entity.metadata.title, place, 'metadata.title');
       const parent = optionalString(spec.parent, place, 'spec.parent');
       const members = stringList(spec.members, place, 'spec.members');
       const children = stringList(spec.children, place, 'spec.children');
-      const entry = teams.get(entity.name) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
-      if (displayName && entry.team.name === entity.name) entry.team.name = displayName.trim();
+      const entry = teams.get(key(entity.name)) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };
+      if (displayName && entry.team.name === entry.team.handle) entry.team.name = displayName.trim();
       if (parent && !entry.team.parent) entry.team.parent = refName(parent, place, 'spec.parent');
       for (const ref of members) entry.members.add(refName(ref, place, 'spec.members'));
-      for (const ref of children) childParents.push([refName(ref, place, 'spec.children'), entity.name]);
-      teams.set(entity.name, entry);
+      for (const ref of children) childParents.push([refName(ref, place, 'spec.children'), entry.team.handle]);
+      teams.set(key(entity.name), entry);
     } else if (SERVICE_KINDS.has(kind)) {
       services.push(serviceOf(entity));
     }
@@ -247,20 +250,25 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
 
   // A child's own `spec.parent` wins over a parent's `spec.children` when the two disagree.
   for (const [child, parent] of childParents) {
-    const entry = teams.get(child);
+    const entry = teams.get(key(child));
     if (entry && !entry.team.parent) entry.team.parent = parent;
   }
+  // A parent named in another case is the team as its entity spells it.
+  for (const { team } of teams.values()) if (team.parent) team.parent = teams.get(key(team.parent))?.team.handle ?? team.parent;
+  // References as their entities spell them; one to no entity as it was written.
+  const userHandle = (ref: string) => users.get(key(ref))?.user.handle ?? ref;
+  const teamHandle = (ref: string) => teams.get(key(ref))?.team.handle ?? ref;
   // Memberships from both sides: a user's memberOf and a group's members.
-  for (const [teamHandle, entry] of teams) {
-    for (const member of entry.members) users.get(member)?.teams.add(teamHandle);
+  for (const { team, members } of teams.values()) {
+    for (const member of members) users.get(key(member))?.teams.add(team.handle);
   }
-  for (const [userHandle, entry] of users) {
-    for (const teamHandle of entry.teams) teams.get(teamHandle)?.members.add(userHandle);
+  for (const { user, teams: memberOf } of users.values()) {
+    for (const ref of memberOf) teams.get(key(ref))?.members.add(user.handle);
   }
 
   return {
-    users: [...users.values()].map(({ user, teams: memberOf }) => ({ ...user, teams: sortedUnique(memberOf) })),
-    teams: [...teams.values()].map(({ team, members }) => ({ ...team, members: sortedUnique(members) })),
+    users: [...users.values()].map(({ user, teams: memberOf }) => ({ ...user, teams: sortedUnique([...memberOf].map(teamHandle)) })),
+    teams: [...teams.values()].map(({ team, members }) => ({ ...team, members: sortedUnique([...members].map(userHandle)) })),
     services,
   };
 }

@@ -69,12 +69,17 @@ export function parseDirectoryDocument(value: unknown): DirectoryDocument {
   const source = text(value.source, '/source', SOURCE, 'allows letters, digits and - _ .');
 
   const teams = new Map<string, { team: DirectoryTeam; members: Set<string>; pointer: string }>();
+  // Handles name owners without case (the store keeps one user per lower-case handle; answers compare so): two that
+  // differ only in case are one owner listed twice.
+  const teamAt = new Map<string, string>();
   list(value.teams, '/teams').forEach((item, i) => {
     const at = `/teams/${i}`;
     if (!isRecord(item)) fail(at, 'must be an object');
     onlyFields(item, at, ['handle', 'name', 'parent', 'members']);
     const handle = text(item.handle, `${at}/handle`, TEAM_HANDLE, 'allows letters, digits and - _ . /');
-    if (teams.has(handle)) fail(`${at}/handle`, `duplicates the team of ${teams.get(handle)?.pointer}`);
+    const sameTeam = teamAt.get(handle.toLowerCase());
+    if (sameTeam) fail(`${at}/handle`, `duplicates the team of ${sameTeam}${teams.has(handle) ? '' : ' (handles are compared without case)'}`);
+    teamAt.set(handle.toLowerCase(), at);
     const team: DirectoryTeam = { handle, name: item.name === undefined ? handle : text(item.name, `${at}/name`), members: [] };
     if (item.parent !== undefined && item.parent !== null) team.parent = text(item.parent, `${at}/parent`, TEAM_HANDLE, 'must be a team handle');
     const members = new Set(list(item.members, `${at}/members`).map((m, j) => text(m, `${at}/members/${j}`, USER_HANDLE, 'must be a user handle')));
@@ -83,12 +88,15 @@ export function parseDirectoryDocument(value: unknown): DirectoryDocument {
 
   const users = new Map<string, { user: DirectoryUser; teams: Set<string>; pointer: string }>();
   const emails = new Map<string, string>();
+  const userAt = new Map<string, string>();
   list(value.users, '/users').forEach((item, i) => {
     const at = `/users/${i}`;
     if (!isRecord(item)) fail(at, 'must be an object');
     onlyFields(item, at, ['handle', 'email', 'name', 'active', 'teams']);
     const handle = text(item.handle, `${at}/handle`, USER_HANDLE, 'allows letters, digits and - _ . @');
-    if (users.has(handle)) fail(`${at}/handle`, `duplicates the user of ${users.get(handle)?.pointer}`);
+    const sameUser = userAt.get(handle.toLowerCase());
+    if (sameUser) fail(`${at}/handle`, `duplicates the user of ${sameUser}${users.has(handle) ? '' : ' (handles are compared without case)'}`);
+    userAt.set(handle.toLowerCase(), at);
     const user: DirectoryUser = { handle, active: true, teams: [] };
     if (item.email !== undefined && item.email !== null) {
       const email = text(item.email, `${at}/email`, EMAIL, 'is not an email address');

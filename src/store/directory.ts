@@ -5,6 +5,7 @@ import type { Directory, DirectoryUser } from '../ownership/signals.js';
 
 export interface DirectoryChange {
   users_written: number;
+  /** The users this import made inactive: those it no longer lists, and those it lists as inactive who were active. */
   users_deactivated: string[];
   teams_written: number;
   changed: boolean;
@@ -22,6 +23,18 @@ async function departedUsers(db: Queryable, orgId: string, listed: DirectoryUser
   return previous
     .filter((p) => !handles.has(p.handle.toLowerCase()) && p.active)
     .map((p) => ({ handle: p.handle, email: p.email ?? undefined, display_name: p.display_name ?? undefined, active: false, teams: [] }));
+}
+
+/** Of the users `listed` as inactive, those active before this import (under any source), as listed. */
+async function listedAsDeactivated(db: Queryable, orgId: string, listed: DirectoryUser[]): Promise<string[]> {
+  const inactive = listed.filter((u) => !u.active);
+  if (inactive.length === 0) return [];
+  const { rows } = await db.query<{ key: string }>(
+    'SELECT lower(handle) AS key FROM users WHERE org_id = $1 AND active AND lower(handle) = ANY($2::text[])',
+    [orgId, inactive.map((u) => u.handle.toLowerCase())],
+  );
+  const wereActive = new Set(rows.map((r) => r.key));
+  return inactive.filter((u) => wereActive.has(u.handle.toLowerCase())).map((u) => u.handle);
 }
 
 /**
@@ -42,6 +55,7 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
 
   const replacesPeople = dir.users.length > 0;
   const departed = replacesPeople ? await departedUsers(db, orgId, dir.users, source) : [];
+  const deactivated = [...departed.map((u) => u.handle), ...(await listedAsDeactivated(db, orgId, dir.users))];
   const users = [
     ...dir.users.map((u) => ({ ...u, teams: [...new Set([...u.teams, ...(teamsOf.get(u.handle.toLowerCase()) ?? [])])].sort() })),
     ...departed,
@@ -107,7 +121,7 @@ export async function writeDirectory(db: Queryable, orgId: string, dir: Director
     );
   }
   const changed = [...userVersions.values(), ...teamVersions.values()].some((v) => v.changed);
-  return { users_written: dir.users.length, users_deactivated: departed.map((u) => u.handle), teams_written: dir.teams.length, changed };
+  return { users_written: dir.users.length, users_deactivated: deactivated, teams_written: dir.teams.length, changed };
 }
 
 export interface DirectoryUserRow {

@@ -65,6 +65,26 @@ test('PUT directory writes users, teams and memberships; a user absent from a ne
   const err = ((await bad.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!;
   assert.equal(err.source.pointer, '/users/0/email');
   assert.equal((await q('SELECT 1 FROM users WHERE org_id = $1 AND handle = $2', [s.orgId, 'x'])).length, 0);
+  // Two handles one store key (without case) are one user listed twice: a 400 naming the second, not a store error.
+  const twice = await s.api('/api/v2/csm/directory', {
+    method: 'PUT',
+    body: JSON.stringify({ source: 'hr', users: [{ handle: 'Dave' }, { handle: 'dave' }], teams: [] }),
+  });
+  assert.equal(twice.status, 400, await twice.clone().text());
+  assert.equal(((await twice.json()) as { errors: Array<{ source: { pointer: string } }> }).errors[0]!.source.pointer, '/users/1/handle');
+  assert.equal((await q('SELECT 1 FROM users WHERE org_id = $1 AND lower(handle) = $2', [s.orgId, 'dave'])).length, 0);
+});
+
+test('PUT directory says whom it made inactive: those it stopped listing and those it lists as inactive who were active', async () => {
+  const put = async (doc: unknown) => {
+    const r = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) });
+    assert.equal(r.status, 200, await r.clone().text());
+    return ((await r.json()) as { data: { attributes: { deactivated: string[] } } }).data.attributes.deactivated;
+  };
+  assert.deepEqual(await put({ source: 'people', users: [{ handle: 'dan' }, { handle: 'eve' }, { handle: 'fay' }] }), []);
+  assert.deepEqual((await put({ source: 'people', users: [{ handle: 'Dan', active: false }, { handle: 'eve' }] })).sort(), ['Dan', 'fay']);
+  // Already inactive: listed so again, nobody is made inactive.
+  assert.deepEqual(await put({ source: 'people', users: [{ handle: 'dan', active: false }, { handle: 'eve' }] }), []);
 });
 
 test('PUT directory with no users is not a full list of people: nobody becomes inactive and memberships stay', async () => {

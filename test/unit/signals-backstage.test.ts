@@ -104,6 +104,38 @@ test('owner references resolve to handles', () => {
   assert.deepEqual(ownerRefOf('team-a'), { kind: 'team', handle: 'team-a' });
 });
 
+test('entity names compare without case, as in Backstage: one User or Group however spelt, references in any case reach it', () => {
+  const text = `
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: Payments }
+spec: { type: team, members: [user:default/FRANK], children: [group:default/Checkout] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: checkout }
+spec: { type: team }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: Frank }
+spec: { profile: { email: frank@example.com }, memberOf: [group:default/payments] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: frank }
+spec: { profile: { displayName: Frank Li }, memberOf: [CHECKOUT, group:default/Elsewhere] }
+`;
+  const { users, teams } = parseBackstage(text, 'case.yaml');
+  assert.deepEqual(users, [
+    { handle: 'Frank', email: 'frank@example.com', display_name: 'Frank Li', active: true, teams: ['Elsewhere', 'Payments', 'checkout'] },
+  ]);
+  assert.deepEqual(teams, [
+    { handle: 'Payments', name: 'Payments', members: ['Frank'] },
+    { handle: 'checkout', name: 'checkout', parent: 'Payments', members: ['Frank'] },
+  ]);
+});
+
 test('memberships from both sides are merged without duplicates; children give parents; annotations give repositories', () => {
   const text = `
 apiVersion: backstage.io/v1alpha1

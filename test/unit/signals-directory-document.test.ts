@@ -45,6 +45,17 @@ test('errors name the JSON pointer of the bad value', () => {
   rejects(users(DOCUMENT.users[0], DOCUMENT.users[1], { handle: 'x' }, { handle: 'y', email: 'not-an-email' }), '/users/3/email', /email/);
   rejects(users({ handle: 'a', email: 'A@example.com' }, { handle: 'b', email: 'a@example.com' }), '/users/1/email', /duplicates/);
   rejects(users({ handle: 'a' }, { handle: 'a' }), '/users/1/handle', /duplicates/);
+  // Handles name owners without case: `Dave` and `dave` are one user (the store's key), `Payments` and `payments` one team.
+  rejects(
+    users({ handle: 'Dave' }, { handle: 'dave' }),
+    '/users/1/handle',
+    /^duplicates the user of \/users\/0 \(handles are compared without case\)$/,
+  );
+  rejects(
+    { source: 'hr', teams: [{ handle: 'Payments' }, { handle: 'payments' }] },
+    '/teams/1/handle',
+    /^duplicates the team of \/teams\/0 \(handles/,
+  );
   rejects(users({ handle: 'has space' }), '/users/0/handle');
   rejects(users({ handle: 'a', active: 'yes' }), '/users/0/active');
   rejects(users({ handle: 'a', teams: ['nowhere'] }), '/users/0/teams/0', /unknown team/);
