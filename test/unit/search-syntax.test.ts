@@ -235,6 +235,18 @@ test('the caller names where the query came from; limits keep parsing bounded', 
   assert.match(errorOf('-'.repeat(100) + 'a:b').message, /nest deeper than/);
   assert.match(errorOf(Array.from({ length: SEARCH_QUERY_LIMITS.terms + 1 }, (_, i) => `t:${i}`).join(' ')).message, /more than 256 terms/);
   assert.match(errorOf(`t:${'x'.repeat(SEARCH_QUERY_LIMITS.queryBytes)}`).message, /bytes long/);
+  // A wildcard over tag values reads every finding's tags: 32 in a query, whether as terms or as one term's values.
+  const wildcards = (n: number) => Array.from({ length: n }, (_, i) => `-t${i}:*x*y*`).join(' ');
+  assert.doesNotThrow(() => parseSearchQuery(wildcards(SEARCH_QUERY_LIMITS.tagWildcards)));
+  const tooMany = errorOf(wildcards(SEARCH_QUERY_LIMITS.tagWildcards + 1));
+  assert.match(tooMany.message, /more than 32 wildcards over tag values/);
+  const query = wildcards(SEARCH_QUERY_LIMITS.tagWildcards + 1);
+  assert.equal(tooMany.column, query.lastIndexOf('*x*y*') + 1, 'the 33rd wildcard is named where it stands');
+  assert.match(errorOf(`team:(${Array.from({ length: 33 }, (_, i) => `p${i}*`).join(' OR ')})`).message, /more than 32 wildcards/);
+  assert.doesNotThrow(
+    () => parseSearchQuery(Array.from({ length: 200 }, (_, i) => `@rule.name:*x${i}*`).join(' OR ')),
+    'column wildcards are not counted',
+  );
   assert.match(errorOf(`t:${'x'.repeat(2000)}`).message, /the value is 2000 bytes long/);
   assert.match(errorOf('t:a\u0000').message, /NUL/);
   // Within the limits, nesting parses.
