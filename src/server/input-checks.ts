@@ -69,6 +69,31 @@ export function utf8BodyParser(parse: FastifyBodyParser<string>): FastifyBodyPar
 }
 
 /**
+ * The framework's JSON parser, whose refusal of a `__proto__` or `constructor.prototype` key says so: it answered "not
+ * valid JSON" for JSON that is valid, leaving the caller to look for a syntax error that is not there.
+ */
+function withPrototypeKeysNamed(parse: FastifyBodyParser<string>): FastifyBodyParser<string> {
+  return (request, body, done) =>
+    parse(request, body, (err, value) => {
+      if (err && isValidJson(body)) {
+        done(
+          new InvalidInput('The body holds a __proto__ or constructor.prototype key, which is refused: rename the key', { pointer: '/' }),
+          undefined,
+        );
+      } else done(err, value);
+    });
+}
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Every request's query string and JSON body are checked once, before any route reads them: what fails is a 400
  * naming the parameter or pointer. Field lengths and ranges are judged by each route's own parser.
  */
@@ -79,7 +104,11 @@ export function registerInputChecks(app: FastifyInstance) {
   });
   // The framework's JSON parser (its own handling of __proto__ and constructor keys), given text only once it is UTF-8.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8BodyParser(app.getDefaultJsonParser('error', 'error')));
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    utf8BodyParser(withPrototypeKeysNamed(app.getDefaultJsonParser('error', 'error'))),
+  );
   app.addHook('preValidation', async (request) => {
     rejectUnsafeQuery(request);
     rejectUnsafeBody(request);

@@ -336,6 +336,19 @@ for (const [label, method, path, init, status, source, detail] of violations) {
   });
 }
 
+test('a JSON body with a __proto__ or constructor.prototype key is refused as such, not as JSON that does not parse', async () => {
+  const send = (body: string) => s.api(MUTE, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body });
+  for (const body of ['{"__proto__":{"polluted":true}}', '{"data":{"constructor":{"prototype":{"polluted":true}}}}']) {
+    const r = await send(body);
+    const answer = (await r.json()) as ErrorBody;
+    assert.equal(r.status, 400, body);
+    assert.deepEqual(answer.errors[0]!.source, { pointer: '/' });
+    assert.match(answer.errors[0]!.detail, /^The body holds a __proto__ or constructor\.prototype key, which is refused/, body);
+  }
+  const broken = (await (await send('{"a":')).json()) as ErrorBody;
+  assert.match(broken.errors[0]!.detail, /not valid JSON/);
+});
+
 test('ownership: a path error is answered before the query or body; an unknown path under the wildcard is a 404', async () => {
   const bad = await s.api(`${OWNERSHIP}/${RESOURCE}/robot/history?limit=0`);
   assert.equal(bad.status, 400);
