@@ -30,7 +30,7 @@ export interface DirectoryDocument extends Directory {
   source: string;
 }
 
-const USER_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_.@]*$/;
+export const USER_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_.@]*$/;
 const TEAM_HANDLE = /^[A-Za-z0-9][A-Za-z0-9\-_./]*$/;
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9\-_.]*$/;
 const EMAIL = /^[^@\s<>]+@(?=[^@\s<>]+\.[^@\s<>])[^@\s<>]+$/;

@@ -209,6 +209,15 @@ test('codeowners --skip-invalid: a file skipped whole, or of bad lines only, lea
     assert.match(skipping.stderr, /\nsteward: no valid rule: the repository's CODEOWNERS stay as they were\n$/);
     assert.equal((JSON.parse(skipping.stdout) as { rules: number }).rules, 0);
   }
+  // Without --skip-invalid, a file of no rule (empty, comments only) is refused: it would take every owner away.
+  for (const [name, text] of [
+    ['empty.CODEOWNERS', ''],
+    ['comments.CODEOWNERS', '# owners moved to the catalog\n\n'],
+  ]) {
+    const empty = await importing('codeowners', write(name, text));
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /^steward: no CODEOWNERS rule in .*: the repository's CODEOWNERS stay as they were\n/);
+  }
   const again = await importing('codeowners', write('keep.CODEOWNERS', '* @acme/platform\n/docs/ @acme/docs\n'));
   assert.equal((JSON.parse(again.stdout) as { changed: boolean }).changed, false, 'the rules are still those of the good file');
 });

@@ -40,6 +40,20 @@ test('keys create, list and revoke from the command line', async () => {
     const help = await runCli(['keys', 'create', '--help'], env);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--org/);
+    // Names no one could tell apart or type again are refused, and nothing is created.
+    for (const [org, user, refused] of [
+      ['', 'bob', /^steward: --org: "" is not an organization name \(1 to 128 letters, digits and - _ \., starting with a letter or digit\)\n$/],
+      [' acme', 'bob', /^steward: --org: " acme" is not an organization name/],
+      ['ev\u001b[31mil', 'bob', /^steward: --org: .* is not an organization name/],
+      ['a'.repeat(129), 'bob', /^steward: --org: "a{40}\.\.\." is not an organization name/],
+      ['acme', '', /^steward: --user: "" is not a user handle \(1 to 128 letters, digits and - _ \. @/],
+    ] as const) {
+      const run = await runCli(['keys', 'create', '--org', org, '--user', user], env);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, refused);
+    }
+    const orgs = JSON.parse((await runCli(['keys', 'list', '--org', 'acme', '--json'], env)).stdout) as typeof rows;
+    assert.equal(orgs.length, 2, 'no key was created for a refused name');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
-import { requireOrg, withStore } from '../with-store.js';
+import { CliError, requireOrg, withStore } from '../with-store.js';
 import { parseCodeowners } from '../../ingest/codeowners.js';
 import { readTextDocument } from '../../ingest/read-records.js';
 import { importCodeowners } from '../../ownership/signal-imports.js';
@@ -19,6 +19,9 @@ export function register(program: Command) {
           process.stderr.write("steward: no valid rule: the repository's CODEOWNERS stay as they were\n");
           return { repo: opts.repo, rules: 0 };
         }
+        // Without it too: an empty file (a copy that failed, /dev/null) is a mistake far more often than an owner-less
+        // repository, and imported it would take every owner of the repository away.
+        if (rules.length === 0) throw new CliError(`no CODEOWNERS rule in ${file}: the repository's CODEOWNERS stay as they were`);
         const result = await withStore(async (db) => {
           const orgId = await requireOrg(db, opts.org);
           return db.transaction((tx) => importCodeowners(tx, orgId, opts.repo, rules, Date.now()));

@@ -1,6 +1,20 @@
 import type { Command } from 'commander';
 import { createKeys, listKeys, revokeKey } from '../../store/orgs.js';
 import { CliError, failWith, requireOrg, withStore } from '../with-store.js';
+import { USER_HANDLE } from '../../ingest/directory-document.js';
+
+/** Organization names: what a person types after --org, plain, so that no two read alike. */
+const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_.]*$/;
+const NAME_MAX_CHARS = 128;
+
+/** `value` as `option` takes it, or a CliError saying what the option takes (the value shown cut to 40 characters). */
+function plainName(option: string, value: string, pattern: RegExp, what: string): string {
+  if (value.length <= NAME_MAX_CHARS && pattern.test(value)) return value;
+  const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+  throw new CliError(
+    `${option}: ${JSON.stringify(shown)} is not ${what} (1 to ${NAME_MAX_CHARS} letters, digits and ${pattern === ORG_NAME ? '- _ .' : '- _ . @'}, starting with a letter or digit)`,
+  );
+}
 
 export function register(program: Command) {
   const keys = program.command('keys').description('Organizations, API keys and application keys');
@@ -12,7 +26,9 @@ export function register(program: Command) {
     .option('--json', 'print JSON')
     .action(async (opts: { org: string; user: string; json?: boolean }) => {
       try {
-        const created = await withStore((db) => createKeys(db, opts.org, opts.user), { create: true });
+        const org = plainName('--org', opts.org, ORG_NAME, 'an organization name');
+        const user = plainName('--user', opts.user, USER_HANDLE, 'a user handle');
+        const created = await withStore((db) => createKeys(db, org, user), { create: true });
         const out = {
           org: created.org,
           api_key: created.api_key,
