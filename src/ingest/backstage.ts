@@ -76,6 +76,15 @@ function optionalString(value: unknown, place: string, field: string): string | 
   throw new RecordError(place, field, 'must be a string');
 }
 
+/**
+ * A name (an entity's, an owner's, a parent's): a string, never a YAML number turned into one, since `007` reads as 7
+ * and `0x1F` as 31, and the team named would not be the one written. Backstage itself refuses such names.
+ */
+function nameString(value: unknown, place: string, field: string): string | undefined {
+  if (typeof value === 'number') throw new RecordError(place, field, `must be a string: YAML reads it as the number ${value}; quote it`);
+  return optionalString(value, place, field);
+}
+
 function stringList(value: unknown, place: string, field: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new RecordError(place, field, 'must be a list');
@@ -117,7 +126,7 @@ function entityOf(value: unknown, place: string, source: string): BackstageEntit
   if (!kind) throw new RecordError(place, 'kind', 'is required');
   const metadata = value.metadata ?? {};
   if (!isRecord(metadata)) throw new RecordError(place, 'metadata', 'must be a mapping');
-  const name = optionalString(metadata.name, place, 'metadata.name');
+  const name = nameString(metadata.name, place, 'metadata.name');
   if (!name) throw new RecordError(place, 'metadata.name', 'is required');
   entityName(name, place, 'metadata.name');
   const spec = value.spec ?? {};
@@ -170,7 +179,7 @@ function linksOf(value: unknown, place: string): ServiceLink[] {
 
 function serviceOf(entity: BackstageEntity): Service {
   const { metadata, spec, place } = entity;
-  const ownerText = optionalString(spec.owner, place, 'spec.owner');
+  const ownerText = nameString(spec.owner, place, 'spec.owner');
   const owner = ownerText ? ownerRefOf(ownerText) : undefined;
   if (owner) entityName(owner.handle, place, 'spec.owner');
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
@@ -233,7 +242,7 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
     } else if (kind === 'group') {
       const displayName =
         optionalString(profile.displayName, place, 'spec.profile.displayName') ?? optionalString(entity.metadata.title, place, 'metadata.title');
-      const parent = optionalString(spec.parent, place, 'spec.parent');
+      const parent = nameString(spec.parent, place, 'spec.parent');
       const members = stringList(spec.members, place, 'spec.members');
       const children = stringList(spec.children, place, 'spec.children');
       const entry = teams.get(key(entity.name)) ?? { team: { handle: entity.name, name: entity.name, members: [] }, members: new Set<string>() };

@@ -21,8 +21,24 @@ class Reader {
     throw new RecordError(this.place, field, 'must be a string');
   }
 
+  /**
+   * A name (a service's, a team's, an owner's): a string, never a YAML number turned into one, since `007` reads as 7
+   * and `0x1F` as 31, and the owner named would not be the one written.
+   */
+  name(value: unknown, field: string): string | undefined {
+    if (typeof value === 'number') throw new RecordError(this.place, field, `must be a string: YAML reads it as the number ${value}; quote it`);
+    return this.string(value, field);
+  }
+
   required(value: unknown, field: string): string {
-    const text = this.string(value, field);
+    return this.present(this.string(value, field), field);
+  }
+
+  requiredName(value: unknown, field: string): string {
+    return this.present(this.name(value, field), field);
+  }
+
+  private present(text: string | undefined, field: string): string {
     if (text === undefined) throw new RecordError(this.place, field, 'is required');
     // Required fields are names: service names and owner handles are keys of the store's indexes.
     const unfit = textFieldReason(text, INPUT_LIMITS.nameBytes);
@@ -89,9 +105,9 @@ function setOptional(
 }
 
 function fromV2(doc: Record<string, unknown>, version: string, read: Reader, source: string): Service {
-  const name = read.required(doc['dd-service'], 'dd-service');
+  const name = read.requiredName(doc['dd-service'], 'dd-service');
   // `dd-team` is the older spelling some real files still use (DataDog/datadog-operator).
-  const team = read.string(doc.team, 'team') ?? read.string(doc['dd-team'], 'dd-team');
+  const team = read.name(doc.team, 'team') ?? read.name(doc['dd-team'], 'dd-team');
   // v2 lists repositories under `repos` and documents under `docs`; v2.1+ puts both in `links` with a type.
   const repos = read.links(doc.repos, 'repos', 'repo');
   const links = [...read.links(doc.links, 'links'), ...read.links(doc.docs, 'docs', 'doc')];
@@ -126,14 +142,14 @@ function fromV3(doc: Record<string, unknown>, version: string, read: Reader, sou
   const metadata = read.mapping(doc.metadata, 'metadata');
   const spec = read.mapping(doc.spec, 'spec');
   const datadog = read.mapping(doc.datadog, 'datadog');
-  const name = read.required(metadata.name, 'metadata.name');
-  const owner = read.string(metadata.owner, 'metadata.owner');
+  const name = read.requiredName(metadata.name, 'metadata.name');
+  const owner = read.name(metadata.owner, 'metadata.owner');
   const additional: OwnerRef[] = read.list(metadata.additionalOwners, 'metadata.additionalOwners').map((item, i) => {
     const at = `metadata.additionalOwners[${i}]`;
     const entry = read.mapping(item, at);
     // v3 additional owners are teams unless typed otherwise.
     const type = read.string(entry.type, `${at}.type`);
-    return { kind: type === 'user' ? 'user' : 'team', handle: read.required(entry.name, `${at}.name`) };
+    return { kind: type === 'user' ? 'user' : 'team', handle: read.requiredName(entry.name, `${at}.name`) };
   });
   const links = read.links(metadata.links, 'metadata.links');
   const codeLocations = read.list(datadog.codeLocations, 'datadog.codeLocations').map((item, i) => {

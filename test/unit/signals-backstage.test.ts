@@ -252,3 +252,17 @@ test('a name Backstage itself refuses is a RecordError naming the field: handles
   );
   assert.equal(parseBackstage(entity('Group', 'x'.repeat(63)), 'long.yaml').teams.length, 1);
 });
+
+test('an entity or owner name YAML reads as a number is refused, not read as another name', () => {
+  for (const [doc, field] of [
+    ['kind: Group\nmetadata: { name: 007 }\nspec: { type: team }', 'metadata.name'],
+    ['kind: Component\nmetadata: { name: api }\nspec: { type: service, owner: 0x1F }', 'spec.owner'],
+    ['kind: Group\nmetadata: { name: sre }\nspec: { type: team, parent: 12 }', 'spec.parent'],
+  ] as const) {
+    assert.throws(
+      () => parseBackstage(`apiVersion: backstage.io/v1alpha1\n${doc}\n`, 'n.yaml'),
+      (error: unknown) => error instanceof RecordError && error.field === field && /YAML reads it as the number/.test(error.reason),
+      field,
+    );
+  }
+});

@@ -155,3 +155,19 @@ test('a file of a service definition and a Backstage entity: each document is re
     (error: unknown) => error instanceof RecordError && error.place === 'bad.yaml document 2' && error.field === 'schema-version',
   );
 });
+
+test('a name YAML reads as a number is refused, not stored as another name (007 would be the team 7)', () => {
+  const refused = (text: string, field: string) =>
+    assert.throws(
+      () => parseServiceDefinitions(text, 'n.yaml'),
+      (error: unknown) => error instanceof RecordError && error.field === field && /YAML reads it as the number/.test(error.reason),
+      field,
+    );
+  refused('schema-version: v2\ndd-service: svc-oct\nteam: 007\n', 'team');
+  refused('schema-version: v2\ndd-service: svc-oct\ndd-team: 0x1F\n', 'dd-team');
+  refused('schema-version: v2\ndd-service: 42\n', 'dd-service');
+  // Quoted, a name is the text written; other fields still take numbers as text (a tier of 1).
+  const [quoted] = parseServiceDefinitions("schema-version: v2.2\ndd-service: svc-oct\nteam: '007'\ntier: 1\n", 'q.yaml');
+  assert.equal(quoted!.team, '007');
+  assert.equal(quoted!.tier, '1');
+});
