@@ -289,6 +289,11 @@ export async function* readNdjson(path: string, options: ReadOptions = {}): Asyn
       const value = readRecord(() => parseJsonText(text, `${prefix}line ${line}`), options.onInvalid);
       if (value !== undefined) yield { value, line };
     }
+  } catch (err) {
+    // A line longer than a string can hold fails inside the line reader, naming nothing: name the line.
+    if (err instanceof RangeError)
+      throw new RecordError(`${prefix}line ${line + 1}`, undefined, 'too large: a line is longer than a string can hold');
+    throw err;
   } finally {
     lines.close();
     input.destroy();
