@@ -6,6 +6,8 @@ import { constants, gunzipSync } from 'node:zlib';
 import { parseAllDocuments } from 'yaml';
 import { isRecord } from '../json-values.js';
 import { PREFERENCE_COLUMNS } from './preferences-csv.js';
+import { yamlFlowNestsDeeper } from './yaml-flow-depth.js';
+import { INPUT_LIMITS } from '../input-limits.js';
 
 /** Every format `steward import` reads, by the name of its subcommand, and how a message calls a file of it. */
 export const FILE_KINDS = {
@@ -161,8 +163,10 @@ function preferencesKind(body: string): FileKind | undefined {
 /** YAML: a Backstage entity (`apiVersion: backstage.io/...`) or a Datadog service definition (`schema-version`, v3). */
 function yamlKind(body: string, complete: boolean): FileKind | undefined {
   let first: unknown;
+  const head = complete ? body : body.slice(0, body.lastIndexOf('\n') + 1);
+  if (yamlFlowNestsDeeper(head, INPUT_LIMITS.jsonDepth)) return undefined;
   try {
-    const documents = parseAllDocuments(complete ? body : body.slice(0, body.lastIndexOf('\n') + 1));
+    const documents = parseAllDocuments(head);
     const document = Array.from(documents).find((doc) => doc.contents !== null);
     if (!document || document.errors.length > 0) return undefined;
     first = document.toJS();

@@ -10,9 +10,10 @@ import { PassThrough, pipeline, Readable, Transform, type Duplex } from 'node:st
 import { createGunzip } from 'node:zlib';
 import { parseAllDocuments, type Document } from 'yaml';
 import { RecordError } from '../posture/resource.js';
-import { fieldOfPath, findJsonProblem } from '../input-limits.js';
+import { fieldOfPath, findJsonProblem, INPUT_LIMITS } from '../input-limits.js';
 import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 import { requireRereadable } from './input-files.js';
+import { yamlFlowNestsDeeper } from './yaml-flow-depth.js';
 
 export interface ReadOptions {
   /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
@@ -260,6 +261,8 @@ function jsOf(doc: Document.Parsed, place: string): unknown {
  * A document that is not valid YAML aborts, or with `onInvalid` is handed over and left out.
  */
 export function yamlDocuments(text: string, source: string, onInvalid?: OnInvalid): Array<{ value: unknown; place: string }> {
+  if (yamlFlowNestsDeeper(text, INPUT_LIMITS.jsonDepth))
+    throw new RecordError(source, undefined, `nests deeper than ${INPUT_LIMITS.jsonDepth} levels`);
   return readEach(
     parseAllDocuments(text),
     (doc, index) => {
