@@ -3,10 +3,9 @@
 // state": files that parse cost nothing extra.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
-import { parseAllDocuments } from 'yaml';
 import { isRecord } from '../json-values.js';
 import { PREFERENCE_COLUMNS } from './preferences-csv.js';
-import { yamlFlowNestsDeeper } from './yaml-flow-depth.js';
+import { parseYamlDocuments } from '../yaml-documents.js';
 import { INPUT_LIMITS } from '../input-limits.js';
 
 /** Every format `steward import` reads, by the name of its subcommand, and how a message calls a file of it. */
@@ -164,10 +163,9 @@ function preferencesKind(body: string): FileKind | undefined {
 function yamlKind(body: string, complete: boolean): FileKind | undefined {
   let first: unknown;
   const head = complete ? body : body.slice(0, body.lastIndexOf('\n') + 1);
-  if (yamlFlowNestsDeeper(head, INPUT_LIMITS.jsonDepth)) return undefined;
   try {
-    const documents = parseAllDocuments(head);
-    const document = Array.from(documents).find((doc) => doc.contents !== null);
+    const documents = parseYamlDocuments(head, INPUT_LIMITS.jsonDepth);
+    const document = documents.find((doc) => doc.contents !== null);
     if (!document || document.errors.length > 0) return undefined;
     first = document.toJS();
   } catch {

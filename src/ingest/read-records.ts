@@ -8,12 +8,12 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough, pipeline, Readable, Transform, type Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { RecordError } from '../posture/resource.js';
 import { fieldOfPath, findJsonProblem, INPUT_LIMITS } from '../input-limits.js';
 import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 import { requireRereadable } from './input-files.js';
-import { yamlFlowNestsDeeper } from './yaml-flow-depth.js';
+import { parseYamlDocuments, YamlNestingError } from '../yaml-documents.js';
 
 export interface ReadOptions {
   /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
@@ -261,10 +261,15 @@ function jsOf(doc: Document.Parsed, place: string): unknown {
  * A document that is not valid YAML aborts, or with `onInvalid` is handed over and left out.
  */
 export function yamlDocuments(text: string, source: string, onInvalid?: OnInvalid): Array<{ value: unknown; place: string }> {
-  if (yamlFlowNestsDeeper(text, INPUT_LIMITS.jsonDepth))
-    throw new RecordError(source, undefined, `nests deeper than ${INPUT_LIMITS.jsonDepth} levels`);
+  let documents: Document.Parsed[];
+  try {
+    documents = parseYamlDocuments(text, INPUT_LIMITS.jsonDepth);
+  } catch (error) {
+    if (error instanceof YamlNestingError) throw new RecordError(source, undefined, error.message);
+    throw error;
+  }
   return readEach(
-    parseAllDocuments(text),
+    documents,
     (doc, index) => {
       const place = `${source} document ${index + 1}`;
       if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);

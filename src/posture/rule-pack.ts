@@ -9,6 +9,8 @@ import { compileExpression, type CompiledExpression } from './rule-expression.js
 import type { DecisionNode } from './rule-partial-evaluation.js';
 import { groupBy } from '../group-by.js';
 import { isRecord } from '../json-values.js';
+import { INPUT_LIMITS } from '../input-limits.js';
+import { yamlNestsDeeper } from '../yaml-documents.js';
 
 /**
  * Sample configurations kept beside the rule: each `pass` one must pass and each `fail` one must fail from a source that
@@ -123,8 +125,11 @@ type ParsedRule = { rule: Rule; idLine: number } | { error: { line: number; mess
 
 /** Parses one rule file's text; exported for tests and for tools that check a single rule. */
 export function parseRuleText(text: string, file: string): ParsedRule {
+  // Refused before the composer, which recurses once per level of nesting.
+  if (yamlNestsDeeper(text, INPUT_LIMITS.jsonDepth))
+    return { error: { line: 1, message: `YAML error: nests deeper than ${INPUT_LIMITS.jsonDepth} levels` } };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line;
