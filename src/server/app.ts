@@ -31,7 +31,7 @@ export async function buildApp(ctx: AppContext, log?: FastifyBaseLogger): Promis
     // Datadog's parameters are named like filter[tags]; they stay flat keys, repeated ones become arrays.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // A URL the router cannot decode is answered before any hook: in the same error shape as every other answer.
-    frameworkErrors: (err, _request, reply) => sendFrameworkError(reply, err),
+    frameworkErrors: (err, request, reply) => sendFrameworkError(reply, err, request.raw.url ?? ''),
     clientErrorHandler: answerClientError,
   });
   capConnections(app.server, ctx.config.maxConnections, app.log);

@@ -51,11 +51,27 @@ export function sendError(reply: FastifyReply, answer: ErrorAnswer, detail: stri
     .send(errorBody(answer, detail, source));
 }
 
+/** The first segment of a URL's path that does not decode (shortened to 64 characters), so the caller sees which one. */
+function undecodablePathSegment(url: string): string | undefined {
+  const path = url.split('?', 1)[0]!;
+  for (const segment of path.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return segment.length > 64 ? `${segment.slice(0, 63)}…` : segment;
+    }
+  }
+  return undefined;
+}
+
 /** Errors Fastify answers before routing (a URL it cannot decode, a bad header). */
-export function sendFrameworkError(reply: FastifyReply, err: FastifyError) {
+export function sendFrameworkError(reply: FastifyReply, err: FastifyError, url: string) {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  if (err.code === 'FST_ERR_BAD_URL')
-    return sendError(reply, 'STEWARD_ERR_INVALID_URL', 'The request URL is not valid: it holds a malformed percent-encoding.');
+  if (err.code === 'FST_ERR_BAD_URL') {
+    const segment = undecodablePathSegment(url);
+    const where = segment === undefined ? 'it' : `its path segment ${JSON.stringify(segment)}`;
+    return sendError(reply, 'STEWARD_ERR_INVALID_URL', `The request URL is not valid: ${where} holds a malformed percent-encoding.`);
+  }
   return sendError(reply, status, err.message);
 }
 

@@ -13,7 +13,7 @@ before(async () => {
 });
 after(async () => s?.stop());
 
-type WireError = { status: string; code: string };
+type WireError = { status: string; code: string; detail: string };
 
 /** The answer's status and code, checked against the registry: the status is the code's, every code is registered. */
 async function codeOf(answer: Response | Promise<Response>): Promise<string> {
@@ -52,6 +52,8 @@ test('400s: parameter, cursor, body, URL, not HTTP', async () => {
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', { method: 'POST', body: '{"data": [' })), 'STEWARD_ERR_INVALID_BODY');
   assert.equal(await codeOf(s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: [] }) })), 'STEWARD_ERR_INVALID_BODY');
   assert.equal(await codeOf(s.api(`${FINDINGS}/%E0%A4%A`)), 'STEWARD_ERR_INVALID_URL');
+  const undecodable = (await (await s.api('/api/v2/csm/resources/%zz?x=%zz')).json()) as { errors: WireError[] };
+  assert.equal(undecodable.errors[0]!.detail, 'The request URL is not valid: its path segment "%zz" holds a malformed percent-encoding.');
   assert.equal(rawCode(await rawAnswer('NOT HTTP AT ALL\r\n\r\n')), 'STEWARD_ERR_BAD_REQUEST');
 });
 
