@@ -97,14 +97,15 @@ export async function importPreferences(
   csv: string,
   actor: string | null,
   now: number,
-): Promise<{ version: number; rows: number }> {
+): Promise<{ version: number; rows: number; changed: boolean }> {
   const result = validatePreferences(csv);
   if (!result.preferences || result.errors.length > 0) throw new PreferencesRejected(result.errors, result.omitted);
   await lockSignalWrites(tx, orgId);
-  const version = await savePreferences(tx, orgId, csv, result.preferences, actor, now);
-  await markForInference(tx, orgId, 'all', now);
+  const { version, changed } = await savePreferences(tx, orgId, csv, result.preferences, actor, now);
+  // Any resource may read a preference: a changed set re-infers everything, the same set nothing.
+  if (changed) await markForInference(tx, orgId, 'all', now);
   const p = result.preferences;
-  return { version, rows: p.tag_mappings.length + p.exclusions.length + p.prompt_texts.length };
+  return { version, rows: p.tag_mappings.length + p.exclusions.length + p.prompt_texts.length, changed };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Queryable } from './db.js';
 import type { PreferenceSet } from '../ownership/signals.js';
 import { recordSignalVersions } from './signals.js';
+import { canonicalJson } from '../posture/content-hash.js';
 
 export interface StoredPreferences {
   version: number;
@@ -18,7 +19,10 @@ export async function currentPreferences(db: Queryable, orgId: string): Promise<
   ).rows[0];
 }
 
-/** Saves a validated set as the new current one (the old ones stay as history). */
+/**
+ * Saves a validated set as the new current one (the old ones stay as history). The same text again saves nothing;
+ * `changed` says whether the set ownership reads differs from the one in force (new text may say the same thing).
+ */
 export async function savePreferences(
   db: Queryable,
   orgId: string,
@@ -26,13 +30,15 @@ export async function savePreferences(
   preferences: PreferenceSet,
   actor: string | null,
   now: number,
-): Promise<number> {
+): Promise<{ version: number; changed: boolean }> {
   const prev = await currentPreferences(db, orgId);
+  const changed = prev === undefined || canonicalJson(prev.preferences) !== canonicalJson(preferences);
+  if (prev !== undefined && !changed && prev.csv === csv) return { version: prev.version, changed };
   const version = (prev?.version ?? 0) + 1;
   await db.query(
     'INSERT INTO ownership_preferences (org_id, version, csv, preferences, created_at, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
     [orgId, version, csv, JSON.stringify(preferences), now, actor],
   );
   await recordSignalVersions(db, orgId, 'preferences', [{ key: 'preferences', payload: preferences }], 'preferences', now);
-  return version;
+  return { version, changed };
 }

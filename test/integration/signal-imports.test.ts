@@ -12,6 +12,7 @@ import { fixturePath } from '../helpers/fixtures.js';
 import { ingestResources } from '../../src/posture/inventory-service.js';
 import { builtInRuleEngine } from '../../src/posture/rule-pack-engine.js';
 import { catalogService } from '../helpers/catalog-service.js';
+import type { ResourceRecord } from '../../src/posture/resource.js';
 
 let s: TestServer;
 before(async () => {
@@ -177,6 +178,52 @@ test('preferences: PUT validates all or nothing with row and column, GET answers
   const current = await s.api('/api/v2/csm/ownership/settings/preferences');
   assert.equal(current.status, 200);
   assert.equal(await current.text(), good, 'the previous set stays in force');
+});
+
+test('preferences: the same text again saves no version and re-infers nothing; new text of the same set saves one and re-infers nothing', async () => {
+  const header =
+    'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
+  const first = `${header}\n1,tag_mapping,team-tag,tt-1,payments,team,high,,,,,1\n`;
+  type Saved = { data: { id: string; attributes: { version: number; rows: number; changed: boolean } } };
+  const put = async (csv: string) => {
+    const answer = await s.api('/api/v2/csm/ownership/settings/preferences', { method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } });
+    assert.equal(answer.status, 200, await answer.clone().text());
+    return ((await answer.json()) as Saved).data;
+  };
+  const queued = async () => (await q<{ n: number }>('SELECT count(*)::int AS n FROM ownership_queue WHERE org_id = $1', [s.orgId]))[0]!.n;
+  const resource = {
+    resource_id: 'arn:aws:s3:::preferences-bucket',
+    resource_type: 'aws_s3_bucket',
+    name: 'preferences-bucket',
+    cloud_provider: 'aws',
+    account: '123456789012',
+    region: 'us-east-1',
+    tags: ['team-tag:tt-1'],
+    configuration: {},
+    observed_at: Date.now(),
+  } satisfies ResourceRecord;
+  await ingestResources(s.server.db, s.orgId, [resource], builtInRuleEngine(), { source: 'test' });
+  const live = (await q<{ n: number }>('SELECT count(*)::int AS n FROM resources WHERE org_id = $1 AND deleted_at IS NULL', [s.orgId]))[0]!.n;
+
+  const saved = await put(first);
+  assert.equal(saved.attributes.changed, true);
+  await s.server.db.query('DELETE FROM ownership_queue WHERE org_id = $1', [s.orgId]);
+  const again = await put(first);
+  assert.deepEqual(again, { ...saved, attributes: { ...saved.attributes, changed: false } });
+  assert.equal(await queued(), 0, 'the same set marks nothing');
+
+  const reworded = await put(first.replace('\n', '\r\n'));
+  assert.deepEqual(reworded.attributes, { version: saved.attributes.version + 1, rows: 1, changed: false });
+  assert.equal(await queued(), 0, 'the same set in other text marks nothing');
+  assert.equal(
+    await (await s.api('/api/v2/csm/ownership/settings/preferences')).text(),
+    first.replace('\n', '\r\n'),
+    'the text in force is the last sent',
+  );
+
+  const other = await put(first.replace('tt-1', 'tt-2'));
+  assert.deepEqual(other.attributes, { version: saved.attributes.version + 2, rows: 1, changed: true });
+  assert.equal(await queued(), live, 'a changed set marks every resource');
 });
 
 test('CLI backstage: a Kubernetes manifest, an empty file or folder, or Groups alone never deactivate the users or drop memberships', async () => {

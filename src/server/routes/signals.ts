@@ -195,7 +195,13 @@ export const signalRoutes: FastifyPluginAsync<AppContext> = async (app, ctx) => 
         consumes: ['text/csv'],
         body: PREFERENCES_BODY,
         response: responses(
-          { 200: importResult('ownership_preferences', 'The version saved', 'The version and how many rows it holds') },
+          {
+            200: importResult(
+              'ownership_preferences',
+              'The version in force',
+              'The version in force, how many rows it holds, and whether the set changed (the same set re-infers nothing; the same text saves no new version)',
+            ),
+          },
           BODY_ERRORS,
         ),
       },
