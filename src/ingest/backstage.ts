@@ -6,6 +6,7 @@
 import { RecordError } from '../posture/resource.js';
 import { isRecord } from '../json-values.js';
 import { yamlDocuments } from './read-records.js';
+import { onePerService } from './service-conflicts.js';
 import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
 import type { DirectoryTeam, DirectoryUser, OwnerRef, Service, ServiceLink, ServiceRepository } from '../ownership/signals.js';
 import { withoutTrailingSlashes } from '../trailing-slashes.js';
@@ -278,7 +279,7 @@ export function catalogFromEntities(entities: BackstageEntity[], onInvalid?: OnI
   return {
     users: [...users.values()].map(({ user, teams: memberOf }) => ({ ...user, teams: sortedUnique([...memberOf].map(teamHandle)) })),
     teams: [...teams.values()].map(({ team, members }) => ({ ...team, members: sortedUnique([...members].map(userHandle)) })),
-    services,
+    services: onePerService(services, onInvalid),
   };
 }
 

@@ -221,3 +221,24 @@ test('codeowners --skip-invalid: a file skipped whole, or of bad lines only, lea
   const again = await importing('codeowners', write('keep.CODEOWNERS', '* @acme/platform\n/docs/ @acme/docs\n'));
   assert.equal((JSON.parse(again.stdout) as { changed: boolean }).changed, false, 'the rules are still those of the good file');
 });
+
+test('service-definitions: two files defining one service differently abort the import; --skip-invalid keeps the first read', async () => {
+  const first = write('first.service.datadog.yaml', 'schema-version: v2\ndd-service: svc-twice\nteam: platform\n');
+  const second = write('second.service.datadog.yaml', 'schema-version: v2\ndd-service: svc-twice\nteam: storefront\n');
+  const conflict = `${second}: defines the service svc-twice unlike ${first} (they differ in owner, team): one import holds one definition of each service`;
+  const strict = await runBuiltCli(['import', 'service-definitions', first, second, '--org', 'acme'], org.env);
+  assert.equal(strict.code, 1, strict.stderr);
+  assert.equal(strict.stderr, `steward: ${conflict}\n${NOTHING_WRITTEN}`);
+  const skipping = await runBuiltCli(['import', 'service-definitions', first, second, '--org', 'acme', '--skip-invalid'], org.env);
+  assert.equal(skipping.code, 0, skipping.stderr);
+  assert.equal(skipping.stderr, `steward: skipped ${conflict}\n`);
+  assert.deepEqual(JSON.parse(skipping.stdout), { files: 2, services: 1, changed: 1, skipped: 1 });
+  const firstAgain = await runBuiltCli(['import', 'service-definitions', first, '--org', 'acme'], org.env);
+  assert.equal((JSON.parse(firstAgain.stdout) as { changed: number }).changed, 0, 'the first definition is the one written');
+  const sameTwice = await runBuiltCli(
+    ['import', 'service-definitions', first, write('copy.service.datadog.yaml', readFileSync(first, 'utf8')), '--org', 'acme'],
+    org.env,
+  );
+  assert.equal(sameTwice.code, 0, sameTwice.stderr);
+  assert.deepEqual(JSON.parse(sameTwice.stdout), { files: 2, services: 1, changed: 0 });
+});

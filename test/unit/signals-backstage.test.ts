@@ -266,3 +266,24 @@ test('an entity or owner name YAML reads as a number is refused, not read as ano
     );
   }
 });
+
+test('one service per name: a System gives way to a Component of its name; two Components of one name that differ are refused', () => {
+  const entity = (kind: string, owner: string) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: ${kind}\nmetadata: { name: payments }\nspec: { type: service, owner: group:${owner}, lifecycle: production }\n`;
+  const named = parseBackstageFiles([
+    { text: entity('System', 'finance'), source: 'systems.yaml' },
+    { text: entity('Component', 'payments-team'), source: 'components.yaml' },
+  ]);
+  assert.deepEqual(
+    named.services.map((s) => [s.kind, s.team]),
+    [['Component', 'payments-team']],
+  );
+  assert.throws(
+    () =>
+      parseBackstageFiles([
+        { text: entity('Component', 'payments-team'), source: 'a.yaml' },
+        { text: entity('Component', 'finance'), source: 'b.yaml' },
+      ]),
+    (err: unknown) => err instanceof RecordError && err.place === 'b.yaml' && /unlike a\.yaml \(they differ in owner, team\)/.test(err.reason),
+  );
+});

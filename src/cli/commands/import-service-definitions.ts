@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { importAction, importer, type ImportOptions } from '../import-command.js';
 import { CliError, requireOrg, withStore } from '../with-store.js';
 import { parseCatalogFile } from '../../ingest/service-definitions.js';
+import { onePerService } from '../../ingest/service-conflicts.js';
 import { expandInputs } from '../../ingest/input-files.js';
 import { readTextDocument } from '../../ingest/read-records.js';
 import { importServices } from '../../ownership/signal-imports.js';
@@ -28,9 +29,10 @@ export function register(program: Command) {
           if (services.length === 0 && run.skippedCount === 0) {
             throw new CliError(`no service definitions in ${inputs.join(', ')}: nothing was changed`);
           }
+          const definitions = onePerService(services, run.onInvalid);
           const result = await withStore(async (db) => {
             const orgId = await requireOrg(db, opts.org);
-            return db.transaction((tx) => importServices(tx, orgId, services, 'service_catalog', Date.now()));
+            return db.transaction((tx) => importServices(tx, orgId, definitions, 'service_catalog', Date.now()));
           });
           return { files: files.length, services: result.written, changed: result.changed.length };
         },
