@@ -7,6 +7,21 @@ import type { OnInvalid } from './invalid-records.js';
 import { StrictUtf8Decoder } from './read-records.js';
 import { elementRecords, type PlacedRecord } from './cloudtrail.js';
 
+/**
+ * CloudTrail delivers records of at most 1 MB (an event data store's `MaxEventSize` of Large; 256 KB by default): a
+ * record's text, pretty-printed or not, stays well below this, and one far longer is not a record to hold in memory.
+ */
+export const RECORD_TEXT_LIMIT = 4 * 1024 * 1024;
+/** A log holds `{"Records":[` and `]}` beside its records: text there is kept to be checked, up to this many characters. */
+export const OUTSIDE_TEXT_LIMIT = 1024 * 1024;
+
+/** An element of the records array: its text, or undefined when it is longer than RECORD_TEXT_LIMIT (only counted). */
+interface ScannedElement {
+  text: string | undefined;
+  length: number;
+  index: number;
+}
+
 /** Where the scanner is in the records array: before it, expecting a record or its end, after a record or a comma, past its end. */
 type ArrayState = 'before' | 'opened' | 'after-record' | 'after-comma' | 'closed';
 
@@ -33,9 +48,12 @@ class RecordsScanner {
   private valueFor: string | undefined;
   // The element being captured: finished pieces of earlier chunks, and where it starts in this one.
   private pieces: string[] = [];
+  /** Characters of the element in earlier chunks: past RECORD_TEXT_LIMIT they are counted, no longer kept. */
+  private capturedLength = 0;
   private capturing = false;
   private captureFrom = 0;
   private outside: string[] = [];
+  private outsideLength = 0;
   /** Where the current chunk's text outside the array starts; undefined inside the array. */
   private outsideFrom: number | undefined = 0;
   /** Where the array's contents start and end in the document, to give positions in `outside` as positions in it. */
@@ -45,17 +63,31 @@ class RecordsScanner {
 
   constructor(private readonly place: string) {}
 
-  /** The elements of the records array that end in this chunk: their text and index. */
-  *scan(s: string): Generator<{ text: string; index: number }> {
+  /** The elements of the records array that end in this chunk. */
+  *scan(s: string): Generator<ScannedElement> {
     this.captureFrom = 0;
     this.outsideFrom = this.array === 'before' || this.array === 'closed' ? 0 : undefined;
     for (let i = 0; i < s.length; i += 1) {
-      const text = this.step(s, i);
-      if (text !== undefined) yield { text, index: this.index++ };
+      const element = this.step(s, i);
+      if (element !== undefined) yield element;
     }
-    if (this.capturing) this.pieces.push(s.slice(this.captureFrom));
-    if (this.outsideFrom !== undefined) this.outside.push(s.slice(this.outsideFrom));
+    if (this.capturing) this.keepPiece(s.slice(this.captureFrom));
+    if (this.outsideFrom !== undefined) this.keepOutside(s.slice(this.outsideFrom), s.length);
     this.offset += s.length;
+  }
+
+  private keepPiece(piece: string): void {
+    this.capturedLength += piece.length;
+    if (this.capturedLength > RECORD_TEXT_LIMIT) this.pieces = [];
+    else this.pieces.push(piece);
+  }
+
+  /** `end`: where the kept text ends in the chunk, to name the position once there is too much. */
+  private keepOutside(piece: string, end: number): void {
+    this.outsideLength += piece.length;
+    if (this.outsideLength > OUTSIDE_TEXT_LIMIT)
+      throw this.fail(`more than ${OUTSIDE_TEXT_LIMIT} characters beside the records array: not a CloudTrail log`, end);
+    this.outside.push(piece);
   }
 
   /** Checks the whole document once its text has ended. */
@@ -75,7 +107,7 @@ class RecordsScanner {
   }
 
   /** One character; an element of the records array when it ends there. */
-  private step(s: string, i: number): string | undefined {
+  private step(s: string, i: number): ScannedElement | undefined {
     const c = s[i];
     if (this.inString) return this.stringCharacter(c);
     if (c === ' ' || c === '\n' || c === '\r' || c === '\t') return undefined;
@@ -104,19 +136,21 @@ class RecordsScanner {
   }
 
   /** Inside an element: its strings and brackets, until it closes (its text is then JSON.parse's to check). */
-  private elementCharacter(s: string, i: number): string | undefined {
+  private elementCharacter(s: string, i: number): ScannedElement | undefined {
     const c = s[i];
     if (c === '"') this.inString = true;
     else if (c === '{' || c === '[') this.depth += 1;
     else if (c === '}' || c === ']') {
       this.depth -= 1;
       if (this.depth === this.recordDepth) {
-        this.pieces.push(s.slice(this.captureFrom, i + 1));
-        const text = this.pieces.join('');
+        const last = s.slice(this.captureFrom, i + 1);
+        const length = this.capturedLength + last.length;
+        const text = length > RECORD_TEXT_LIMIT ? undefined : [...this.pieces, last].join('');
         this.pieces = [];
+        this.capturedLength = 0;
         this.capturing = false;
         this.array = 'after-record';
-        return text;
+        return { text, length, index: this.index++ };
       }
     }
     return undefined;
@@ -180,7 +214,7 @@ class RecordsScanner {
     this.recordDepth = depth;
     this.array = 'opened';
     this.contents.start = this.offset + i + 1;
-    this.outside.push(s.slice(this.outsideFrom ?? 0, i + 1));
+    this.keepOutside(s.slice(this.outsideFrom ?? 0, i + 1), i + 1);
     this.outsideFrom = undefined;
   }
 
@@ -202,7 +236,9 @@ class RecordsScanner {
   }
 }
 
-function parseElement(text: string, place: string): unknown {
+function parseElement({ text, length }: ScannedElement, place: string): unknown {
+  if (text === undefined)
+    throw new RecordError(place, undefined, `is ${length} characters long: a CloudTrail record is at most 1 MB (read up to ${RECORD_TEXT_LIMIT})`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -224,7 +260,7 @@ export async function* streamCloudTrailRecords(
   const recordsIn = function* (text: string): Generator<PlacedRecord> {
     for (const element of scanner.scan(text)) {
       const recordPlace = `${place} Records[${element.index}]`;
-      yield* elementRecords(() => parseElement(element.text, recordPlace), recordPlace, onInvalid);
+      yield* elementRecords(() => parseElement(element, recordPlace), recordPlace, onInvalid);
     }
   };
   for await (const chunk of chunks) yield* recordsIn(typeof chunk === 'string' ? chunk : decoder.decode(chunk));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
 import { placedRecordsOf, recordsOf, toAuditEvent, type CloudTrailRecord } from '../../src/ingest/cloudtrail.js';
-import { streamCloudTrailRecords } from '../../src/ingest/cloudtrail-stream.js';
+import { OUTSIDE_TEXT_LIMIT, RECORD_TEXT_LIMIT, streamCloudTrailRecords } from '../../src/ingest/cloudtrail-stream.js';
 import { baseEventName } from '../../src/ingest/cloudtrail-resources.js';
 import { RecordError } from '../../src/posture/resource.js';
 
@@ -469,4 +469,51 @@ test('streaming: bytes that are not UTF-8 are refused with their place, a byte o
     (e: unknown) => e instanceof RecordError && e.message === `log.json line 1: not valid UTF-8 (at byte offset ${text.length})`,
   );
   assert.equal(await drain([Buffer.from('\uFEFF' + text + 'é-bucket"}}]}')]), 1);
+});
+
+test('streaming: a record longer than a CloudTrail record can be is refused by its place, counted rather than held', async () => {
+  const small = (id: string) => JSON.stringify({ eventID: id, eventName: 'CreateBucket', eventSource: 's3.amazonaws.com' });
+  const huge = `{"eventID":"huge","requestParameters":{"blob":"${'a'.repeat(RECORD_TEXT_LIMIT)}"}}`;
+  const text = `{"Records":[${small('first')},${huge},${small('last')}]}`;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of streamCloudTrailRecords(chunked(text, 65536), 'big.json')) void _;
+    })(),
+    (e: unknown) =>
+      e instanceof RecordError &&
+      e.message === `big.json Records[1]: is ${huge.length} characters long: a CloudTrail record is at most 1 MB (read up to ${RECORD_TEXT_LIMIT})`,
+  );
+  const reported: string[] = [];
+  const ids: unknown[] = [];
+  for await (const { record } of streamCloudTrailRecords(chunked(text, 65536), 'big.json', (e) => reported.push(e.place))) ids.push(record.eventID);
+  assert.deepEqual(ids, ['first', 'last']);
+  assert.deepEqual(reported, ['big.json Records[1]']);
+  // One chunk holding the whole record is counted the same.
+  await assert.rejects(
+    (async () => {
+      for await (const _ of streamCloudTrailRecords([text], 'one.json')) void _;
+    })(),
+    (e: unknown) => e instanceof RecordError && e.place === 'one.json Records[1]',
+  );
+});
+
+test('streaming: more text beside the records array than a log holds is refused before it is all read', async () => {
+  const text = `{"padding":"${'p'.repeat(4 * OUTSIDE_TEXT_LIMIT)}","Records":[]}`;
+  let chunksRead = 0;
+  async function* counted() {
+    for await (const chunk of chunked(text, 65536)) {
+      chunksRead += 1;
+      yield chunk;
+    }
+  }
+  await assert.rejects(
+    (async () => {
+      for await (const _ of streamCloudTrailRecords(counted(), 'padded.json')) void _;
+    })(),
+    (e: unknown) =>
+      e instanceof RecordError &&
+      e.field === 'Records' &&
+      e.reason.startsWith(`more than ${OUTSIDE_TEXT_LIMIT} characters beside the records array: not a CloudTrail log (at position `),
+  );
+  assert.ok(chunksRead <= OUTSIDE_TEXT_LIMIT / 65536 + 2, `read ${chunksRead} chunks of 64 KiB`);
 });
