@@ -17,8 +17,11 @@ export const INPUT_LIMITS = {
   tagsPerRecord: 1000,
   /** One text filter of the findings listing (`filter[rule_id]`, `filter[tags]`, ...). */
   filterBytes: 1024,
-  /** Nesting of any JSON document: a request body, an NDJSON line, an imported file. */
+  /** Nesting of any JSON document: a request body, an NDJSON line, an imported file (YAML too). */
   jsonDepth: 64,
+  /** YAML lexical tokens of one document (a Backstage entity holds about 70), and of one file (some 300,000 entities). */
+  yamlDocumentTokens: 1_000_000,
+  yamlTextTokens: 20_000_000,
   /** Unix ms: 0 (1970-01-01) to 9999-12-31T23:59:59.999Z, the last instant RFC 3339 writes. */
   maxTimestampMs: 253_402_300_799_999,
   /** Problems listed in one answer or one import report; the rest are counted. */

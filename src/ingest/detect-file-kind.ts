@@ -5,8 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 import { isRecord } from '../json-values.js';
 import { PREFERENCE_COLUMNS } from './preferences-csv.js';
-import { parseYamlDocuments } from '../yaml-documents.js';
-import { INPUT_LIMITS } from '../input-limits.js';
+import { readYamlDocuments, YAML_LIMITS } from '../yaml-documents.js';
 
 /** Every format `steward import` reads, by the name of its subcommand, and how a message calls a file of it. */
 export const FILE_KINDS = {
@@ -159,18 +158,22 @@ function preferencesKind(body: string): FileKind | undefined {
   return header.includes('preference_type') && known.length * 2 >= PREFERENCE_COLUMNS.length ? 'preferences' : undefined;
 }
 
-/** YAML: a Backstage entity (`apiVersion: backstage.io/...`) or a Datadog service definition (`schema-version`, v3). */
-function yamlKind(body: string, complete: boolean): FileKind | undefined {
-  let first: unknown;
-  const head = complete ? body : body.slice(0, body.lastIndexOf('\n') + 1);
+/** The first document of `head` that holds something, as a plain value; undefined when it is not valid YAML. */
+function firstYamlValue(head: string): unknown {
   try {
-    const documents = parseYamlDocuments(head, INPUT_LIMITS.jsonDepth);
-    const document = documents.find((doc) => doc.contents !== null);
-    if (!document || document.errors.length > 0) return undefined;
-    first = document.toJS();
+    for (const document of readYamlDocuments(head, YAML_LIMITS)) {
+      if (document.contents === null) continue;
+      return document.errors.length > 0 ? undefined : (document.toJS() as unknown);
+    }
   } catch {
     return undefined;
   }
+  return undefined;
+}
+
+/** YAML: a Backstage entity (`apiVersion: backstage.io/...`) or a Datadog service definition (`schema-version`, v3). */
+function yamlKind(body: string, complete: boolean): FileKind | undefined {
+  const first = firstYamlValue(complete ? body : body.slice(0, body.lastIndexOf('\n') + 1));
   if (!isRecord(first)) return undefined;
   const apiVersion = first.apiVersion;
   if (typeof apiVersion === 'string' && apiVersion.startsWith('backstage.io/')) return 'backstage';

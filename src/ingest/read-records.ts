@@ -10,10 +10,10 @@ import { PassThrough, pipeline, Readable, Transform, type Duplex } from 'node:st
 import { createGunzip } from 'node:zlib';
 import type { Document } from 'yaml';
 import { RecordError } from '../posture/resource.js';
-import { fieldOfPath, findJsonProblem, INPUT_LIMITS } from '../input-limits.js';
-import { readEach, readRecord, type OnInvalid } from './invalid-records.js';
+import { fieldOfPath, findJsonProblem } from '../input-limits.js';
+import { readRecord, type OnInvalid } from './invalid-records.js';
 import { requireRereadable } from './input-files.js';
-import { parseYamlDocuments, YamlNestingError } from '../yaml-documents.js';
+import { readYamlDocuments, YAML_LIMITS, YamlLimitError } from '../yaml-documents.js';
 
 export interface ReadOptions {
   /** Called as the file is read: bytes of the file read so far (compressed bytes for .gz) and its size. */
@@ -258,26 +258,27 @@ function jsOf(doc: Document.Parsed, place: string): unknown {
 
 /**
  * Every document of a YAML text as plain values, each with its place (`file document 2`); empty documents are skipped.
- * A document that is not valid YAML aborts, or with `onInvalid` is handed over and left out.
+ * A document that is not valid YAML aborts, or with `onInvalid` is handed over and left out. A text past YAML_LIMITS
+ * aborts: what follows the place it was found cannot be read.
  */
 export function yamlDocuments(text: string, source: string, onInvalid?: OnInvalid): Array<{ value: unknown; place: string }> {
-  let documents: Document.Parsed[];
+  const values: Array<{ value: unknown; place: string }> = [];
+  let index = 0;
   try {
-    documents = parseYamlDocuments(text, INPUT_LIMITS.jsonDepth);
+    for (const doc of readYamlDocuments(text, YAML_LIMITS)) {
+      const place = `${source} document ${++index}`;
+      const read = readRecord(() => {
+        if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
+        const value = jsOf(doc, place);
+        return value === null || value === undefined ? undefined : { value: checkParsed(value, place), place };
+      }, onInvalid);
+      if (read !== undefined) values.push(read);
+    }
   } catch (error) {
-    if (error instanceof YamlNestingError) throw new RecordError(source, undefined, error.message);
-    throw error;
+    if (!(error instanceof YamlLimitError)) throw error;
+    throw new RecordError(error.document === undefined ? source : `${source} document ${error.document}`, undefined, error.reason);
   }
-  return readEach(
-    documents,
-    (doc, index) => {
-      const place = `${source} document ${index + 1}`;
-      if (doc.errors.length > 0) throw new RecordError(place, undefined, `not valid YAML: ${doc.errors[0].message}`);
-      const value = jsOf(doc, place);
-      return value === null || value === undefined ? undefined : { value: checkParsed(value, place), place };
-    },
-    onInvalid,
-  );
+  return values;
 }
 
 /**
