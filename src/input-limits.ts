@@ -19,6 +19,8 @@ export const INPUT_LIMITS = {
   filterBytes: 1024,
   /** Nesting of any JSON document: a request body, an NDJSON line, an imported file (YAML too). */
   jsonDepth: 64,
+  /** Objects and arrays of one JSON text (V8 spends about 70 bytes on an empty one: 450 MB of `{},` took gigabytes). */
+  jsonContainers: 20_000_000,
   /** YAML lexical tokens of one document (a Backstage entity holds about 70), and of one file (some 300,000 entities). */
   yamlDocumentTokens: 1_000_000,
   yamlTextTokens: 20_000_000,
@@ -27,6 +29,30 @@ export const INPUT_LIMITS = {
   /** Problems listed in one answer or one import report; the rest are counted. */
   reportedProblems: 100,
 } as const;
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * Whether JSON text opens more than `max` objects and arrays (brackets inside strings are text). A text shorter than
+ * `max` cannot, and is not scanned.
+ */
+export function jsonOpensMoreThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let opened = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if ((c === OPEN_BRACE || c === OPEN_BRACKET) && ++opened > max) return true;
+  }
+  return false;
+}
 
 /** A path into a JSON value: object keys and array indexes. */
 export type JsonPath = Array<string | number>;

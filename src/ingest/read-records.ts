@@ -10,7 +10,7 @@ import { PassThrough, pipeline, Readable, Transform, type Duplex } from 'node:st
 import { createGunzip } from 'node:zlib';
 import type { Document } from 'yaml';
 import { RecordError } from '../posture/resource.js';
-import { fieldOfPath, findJsonProblem } from '../input-limits.js';
+import { fieldOfPath, findJsonProblem, INPUT_LIMITS, jsonOpensMoreThan } from '../input-limits.js';
 import { readRecord, type OnInvalid } from './invalid-records.js';
 import { requireRereadable } from './input-files.js';
 import { readYamlDocuments, YAML_LIMITS, YamlLimitError } from '../yaml-documents.js';
@@ -227,6 +227,8 @@ export async function readTextDocument(path: string, options: ReadOptions = {}):
  * and a value no store can take (NUL, lone surrogate, nesting past `INPUT_LIMITS.jsonDepth`) into one naming its field.
  */
 export function parseJsonText(text: string, place: string): unknown {
+  if (jsonOpensMoreThan(text, INPUT_LIMITS.jsonContainers))
+    throw new RecordError(place, undefined, `holds more than ${INPUT_LIMITS.jsonContainers} objects and arrays`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,12 +7,15 @@ import {
   findFieldProblem,
   findJsonProblem,
   instantReason,
+  jsonOpensMoreThan,
   jsonPointer,
   omittedProblemsText,
   textFieldReason,
   unsafeTextReason,
 } from '../../src/input-limits.js';
 import { InvalidInput } from '../../src/errors.js';
+import { parseJsonText } from '../../src/ingest/read-records.js';
+import { RecordError } from '../../src/posture/resource.js';
 import { validatePreferences } from '../../src/ingest/preferences-csv.js';
 import { PreferencesRejected } from '../../src/ownership/signal-imports.js';
 
@@ -138,4 +141,21 @@ test('YAML importers: a NUL anywhere and names past the index limit name the doc
     'metadata.description',
     /NUL/,
   );
+});
+
+test('objects and arrays of a JSON text are counted outside its strings, escaped quotes and all', () => {
+  assert.equal(jsonOpensMoreThan('[{}, {"a": [1]}]', 4), false);
+  assert.equal(jsonOpensMoreThan('[{}, {"a": [1]}]', 3), true);
+  assert.equal(jsonOpensMoreThan('["[[[[", "{{\\"{{", {"k\\"[": "]"}]', 2), false, 'brackets in strings are text');
+  assert.equal(jsonOpensMoreThan('["\\\\", [[]]]', 3), false, 'an escaped backslash ends before the quote');
+  assert.equal(jsonOpensMoreThan('["\\\\", [[]]]', 2), true);
+});
+
+test('a JSON text opening more objects and arrays than the limit is refused before it is parsed', () => {
+  const many = `[${'[],'.repeat(INPUT_LIMITS.jsonContainers)}[]]`;
+  assert.throws(
+    () => parseJsonText(many, 'config.json'),
+    (err: unknown) => err instanceof RecordError && err.message === `config.json: holds more than ${INPUT_LIMITS.jsonContainers} objects and arrays`,
+  );
+  assert.equal((parseJsonText(`[${'[],'.repeat(1000)}[]]`, 'small.json') as unknown[]).length, 1001);
 });
