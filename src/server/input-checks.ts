@@ -102,10 +102,11 @@ export function registerInputChecks(app: FastifyInstance) {
     rejectEncodedBody(request);
     rejectOtherCharset(request);
   });
-  // The framework's JSON parser (its own handling of __proto__ and constructor keys), given text only once it is UTF-8.
+  // The framework's JSON parser (its own handling of __proto__ and constructor keys), given text only once it is UTF-8;
+  // JSON:API's own media type is JSON too.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
-    'application/json',
+    ['application/json', 'application/vnd.api+json'],
     { parseAs: 'buffer' },
     utf8BodyParser(withPrototypeKeysNamed(app.getDefaultJsonParser('error', 'error'))),
   );
