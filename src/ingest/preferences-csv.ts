@@ -23,6 +23,8 @@ export const PREFERENCE_COLUMNS = [
 ] as const;
 export type PreferenceColumn = (typeof PREFERENCE_COLUMNS)[number];
 
+/** Rows of one set: every inference reads the whole set, and one set is kept as one value. */
+export const MAX_PREFERENCE_ROWS = 100_000;
 export const MAX_PROMPT_TEXT_ROWS = 3;
 export const MAX_PROMPT_TEXT_BYTES = 4096;
 
@@ -151,7 +153,9 @@ export function validatePreferences(text: string, skip?: { source: string; onInv
   const only = (problem: PreferenceProblem): PreferenceValidation => ({ errors: [problem], omitted: 0 });
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as typeof parsed;
+    // The header, the rows a set may hold, and one more to tell that there are too many: the rest is not read.
+    const to = MAX_PREFERENCE_ROWS + 2;
+    parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, to }) as unknown as typeof parsed;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     return only({ row: 0, line, column: '', message: `not valid CSV: ${(error as Error).message}` });
@@ -167,6 +171,11 @@ export function validatePreferences(text: string, skip?: { source: string; onInv
       column: at >= 0 ? PREFERENCE_COLUMNS[at] : (header[PREFERENCE_COLUMNS.length] ?? ''),
       message: `the header must be exactly ${PREFERENCE_COLUMNS.join(',')}`,
     });
+  }
+
+  if (parsed.length > MAX_PREFERENCE_ROWS + 1) {
+    const line = parsed[MAX_PREFERENCE_ROWS + 1].info.lines;
+    return only({ row: MAX_PREFERENCE_ROWS + 1, line, column: '', message: `too many rows: a set holds at most ${MAX_PREFERENCE_ROWS}` });
   }
 
   const set: PreferenceSet = { tag_mappings: [], exclusions: [], prompt_texts: [] };

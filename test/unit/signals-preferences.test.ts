@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePreferences, preferencesToCsv, validatePreferences } from '../../src/ingest/preferences-csv.js';
+import { MAX_PREFERENCE_ROWS, parsePreferences, preferencesToCsv, validatePreferences } from '../../src/ingest/preferences-csv.js';
 import { RecordError } from '../../src/posture/resource.js';
 
 const HEADER = 'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
@@ -166,4 +166,16 @@ test('a wrong header or broken CSV rejects the file', () => {
   const broken = validatePreferences(csv('p1,prompt_text,,,,,,,,,"never closed,'));
   assert.equal(broken.errors[0].row, 0);
   assert.match(broken.errors[0].message, /not valid CSV/);
+});
+
+test('a set holds at most 100,000 rows: one more is refused naming the first row past it, and what follows is not read', () => {
+  const mapping = (i: number) => `m${i},tag_mapping,cost-center,cc-${i},team-${i % 7},team,high,,,,,`;
+  const rows = Array.from({ length: MAX_PREFERENCE_ROWS }, (_, i) => mapping(i + 1));
+  assert.equal(validatePreferences(csv(...rows)).preferences?.tag_mappings.length, MAX_PREFERENCE_ROWS);
+  // The row past the limit is counted before anything after it is read: a broken quote there is never reached.
+  const past = validatePreferences(csv(...rows, mapping(MAX_PREFERENCE_ROWS + 1), '"unclosed'));
+  assert.equal(past.preferences, undefined);
+  assert.deepEqual(past.errors, [
+    { row: MAX_PREFERENCE_ROWS + 1, line: MAX_PREFERENCE_ROWS + 2, column: '', message: `too many rows: a set holds at most ${MAX_PREFERENCE_ROWS}` },
+  ]);
 });
