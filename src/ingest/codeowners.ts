@@ -85,11 +85,17 @@ function compiledOf(rule: CodeownersRule, raw?: string): Compiled {
   return entry;
 }
 
+/** GitHub loads no CODEOWNERS file of 3 MB or more: a larger one owns nothing there, and every inference reads all its rules. */
+export const CODEOWNERS_BYTES = 3 * 1024 * 1024;
+
 /**
  * Every rule of a CODEOWNERS file, in file order. Bad lines are RecordErrors naming the line: they abort, or with
  * `onInvalid` are handed over and left out (a section heading with a bad default owner still opens its section).
  */
 export function parseCodeowners(text: string, source = 'CODEOWNERS', onInvalid?: OnInvalid): CodeownersRule[] {
+  const bytes = text.length * 3 > CODEOWNERS_BYTES ? Buffer.byteLength(text, 'utf8') : 0;
+  if (bytes > CODEOWNERS_BYTES)
+    throw new RecordError(source, undefined, `is ${bytes} bytes: GitHub reads CODEOWNERS files under 3 MB (${CODEOWNERS_BYTES} bytes), and so does Steward`);
   const rules: CodeownersRule[] = [];
   let section: string | undefined;
   let sectionOwners: CodeownersOwner[] = [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fixturePath } from '../helpers/fixtures.js';
-import { matchingRules, ownersOf, parseCodeowners } from '../../src/ingest/codeowners.js';
+import { CODEOWNERS_BYTES, matchingRules, ownersOf, parseCodeowners } from '../../src/ingest/codeowners.js';
 import { RecordError } from '../../src/posture/resource.js';
 
 function rulesOf(name: string) {
@@ -157,4 +157,20 @@ test('lines made to backtrack are read in time linear in their length', () => {
   assert.deepEqual(refs(ownersOf(parseCodeowners('* @ops\n'), `x${'/'.repeat(200_000)}x`)), ['@ops']);
   const ms = performance.now() - started;
   assert.ok(ms < 2_000, `took ${Math.round(ms)} ms`);
+});
+
+test('a CODEOWNERS file of 3 MB or more is refused whole, as GitHub loads none: measured in UTF-8 bytes', () => {
+  const line = '/services/payments/ @acme/payments\n';
+  const atLimit = line.repeat(Math.floor(CODEOWNERS_BYTES / line.length));
+  assert.equal(parseCodeowners(atLimit, 'CODEOWNERS').length, Math.floor(CODEOWNERS_BYTES / line.length));
+  // Two-byte characters count twice: a comment of them takes the file past the limit.
+  const over = `${atLimit}# ${'é'.repeat(line.length)}\n`;
+  assert.ok(Buffer.byteLength(atLimit) <= CODEOWNERS_BYTES && Buffer.byteLength(over) > CODEOWNERS_BYTES);
+  assert.throws(
+    () => parseCodeowners(over, 'big/CODEOWNERS', () => assert.fail('a whole file is not one record to skip')),
+    (err: unknown) =>
+      err instanceof RecordError &&
+      err.message ===
+        `big/CODEOWNERS: is ${Buffer.byteLength(over)} bytes: GitHub reads CODEOWNERS files under 3 MB (${CODEOWNERS_BYTES} bytes), and so does Steward`,
+  );
 });
