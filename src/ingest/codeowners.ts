@@ -95,7 +95,11 @@ export const CODEOWNERS_BYTES = 3 * 1024 * 1024;
 export function parseCodeowners(text: string, source = 'CODEOWNERS', onInvalid?: OnInvalid): CodeownersRule[] {
   const bytes = text.length * 3 >= CODEOWNERS_BYTES ? Buffer.byteLength(text, 'utf8') : 0;
   if (bytes >= CODEOWNERS_BYTES)
-    throw new RecordError(source, undefined, `is ${bytes} bytes: GitHub reads CODEOWNERS files under 3 MB (${CODEOWNERS_BYTES} bytes), and so does Steward`);
+    throw new RecordError(
+      source,
+      undefined,
+      `is ${bytes} bytes: GitHub reads CODEOWNERS files under 3 MB (${CODEOWNERS_BYTES} bytes), and so does Steward`,
+    );
   const rules: CodeownersRule[] = [];
   let section: string | undefined;
   let sectionOwners: CodeownersOwner[] = [];
