@@ -38,6 +38,30 @@ async function listedAsDeactivated(db: Queryable, orgId: string, listed: Directo
 }
 
 /**
+ * The directory with each team it names spelt as the store already spells it: handles compare without case, as users'
+ * do, so `payments` from one source and `Payments` from another are one team, spelt as first written (where an older
+ * store holds both spellings, the first in code-point order).
+ */
+async function inStoredTeamSpelling(db: Queryable, orgId: string, dir: Directory): Promise<Directory> {
+  const named = [...dir.teams.flatMap((t) => (t.parent ? [t.handle, t.parent] : [t.handle])), ...dir.users.flatMap((u) => u.teams)];
+  if (named.length === 0) return dir;
+  const stored = (
+    await db.query<{ key: string; handle: string }>(
+      `SELECT DISTINCT ON (lower(handle)) lower(handle) AS key, handle FROM teams
+       WHERE org_id = $1 AND lower(handle) = ANY($2::text[]) ORDER BY lower(handle), handle COLLATE "C"`,
+      [orgId, [...new Set(named.map((h) => h.toLowerCase()))]],
+    )
+  ).rows;
+  if (stored.length === 0) return dir;
+  const spelling = new Map(stored.map((r) => [r.key, r.handle]));
+  const spelt = (handle: string) => spelling.get(handle.toLowerCase()) ?? handle;
+  return {
+    users: dir.users.map((u) => ({ ...u, teams: u.teams.map(spelt) })),
+    teams: dir.teams.map((t) => ({ ...t, handle: spelt(t.handle), ...(t.parent ? { parent: spelt(t.parent) } : {}) })),
+  };
+}
+
+/**
  * Writes a directory import of one source: users, teams and memberships. When it lists users, it replaces the source's
  * people: a user the source imported before and no longer lists is marked inactive (never deleted), and the source's
  * memberships are replaced. A directory that lists no users is not a full list of people (a file of Groups only, a
@@ -45,7 +69,8 @@ async function listedAsDeactivated(db: Queryable, orgId: string, listed: Directo
  * the source out, and only adds its teams and memberships. To deactivate people, list them with `active: false`. Each
  * user and team is a versioned signal; `users_written` counts the users the import listed.
  */
-export async function writeDirectory(db: Queryable, orgId: string, dir: Directory, source: string, now: number): Promise<DirectoryChange> {
+export async function writeDirectory(db: Queryable, orgId: string, listed: Directory, source: string, now: number): Promise<DirectoryChange> {
+  const dir = await inStoredTeamSpelling(db, orgId, listed);
   const membership = new Map<string, Set<string>>();
   for (const u of dir.users) for (const t of u.teams) (membership.get(t) ?? membership.set(t, new Set()).get(t)!).add(u.handle);
   for (const t of dir.teams) for (const m of t.members) (membership.get(t.handle) ?? membership.set(t.handle, new Set()).get(t.handle)!).add(m);

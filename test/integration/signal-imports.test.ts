@@ -88,6 +88,47 @@ test('PUT directory says whom it made inactive: those it stopped listing and tho
   assert.deepEqual(await put({ source: 'people', users: [{ handle: 'dan', active: false }, { handle: 'eve' }] }), []);
 });
 
+test('PUT directory: a team named by two sources in two cases is one team, spelt as first written, with the members of both', async () => {
+  const put = async (doc: unknown) => {
+    const r = await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) });
+    assert.equal(r.status, 200, await r.clone().text());
+  };
+  await put({ source: 'hr', users: [{ handle: 'ann', teams: ['Platform'] }], teams: [{ handle: 'Platform' }] });
+  await put({ source: 'okta', users: [{ handle: 'bob', teams: ['platform'] }], teams: [{ handle: 'platform', name: 'Platform team' }] });
+  await put({
+    source: 'groups',
+    users: [],
+    teams: [
+      { handle: 'platform', name: 'Platform team' },
+      { handle: 'platform-web', parent: 'platform' },
+    ],
+  });
+  const teams = await q<{ handle: string; name: string }>("SELECT handle, name FROM teams WHERE org_id = $1 AND lower(handle) = 'platform'", [
+    s.orgId,
+  ]);
+  assert.deepEqual(teams, [{ handle: 'Platform', name: 'Platform team' }]);
+  const members = await q<{ team_handle: string; user_handle: string }>(
+    "SELECT DISTINCT team_handle, user_handle FROM team_members WHERE org_id = $1 AND lower(team_handle) = 'platform' ORDER BY user_handle",
+    [s.orgId],
+  );
+  assert.deepEqual(members, [
+    { team_handle: 'Platform', user_handle: 'ann' },
+    { team_handle: 'Platform', user_handle: 'bob' },
+  ]);
+  const child = await q<{ parent: string }>("SELECT parent FROM teams WHERE org_id = $1 AND handle = 'platform-web'", [s.orgId]);
+  assert.deepEqual(child, [{ parent: 'Platform' }]);
+  type Listed = { data: { attributes: { users: Array<{ handle: string; teams: string[] }>; teams: Array<{ handle: string }> } } };
+  const { attributes } = ((await (await s.api('/api/v2/csm/directory')).json()) as Listed).data;
+  assert.deepEqual(
+    attributes.teams.filter((t) => t.handle.toLowerCase() === 'platform').map((t) => t.handle),
+    ['Platform'],
+  );
+  assert.deepEqual(
+    attributes.users.filter((u) => u.handle === 'ann' || u.handle === 'bob').map((u) => u.teams),
+    [['Platform'], ['Platform']],
+  );
+});
+
 test('PUT directory with no users is not a full list of people: nobody becomes inactive and memberships stay', async () => {
   const doc = { source: 'okta', users: [{ handle: 'rita', teams: ['search'] }], teams: [{ handle: 'search' }] };
   assert.equal((await s.api('/api/v2/csm/directory', { method: 'PUT', body: JSON.stringify(doc) })).status, 200);
