@@ -7,6 +7,7 @@ import { ALL, type Comparison, type FilterNode, type NumberField, type TextField
 import { OWNER_TYPES } from '../ownership/owner-type.js';
 import { isOnTheCalendar } from '../calendar-time.js';
 import { INFERENCE_STATUSES } from '../ownership/inference-status.js';
+import { wildcardMatches } from './wildcard-match.js';
 
 /** One value as the query gave it, escapes resolved. */
 export type ValueTerm =
@@ -78,14 +79,9 @@ function time(field: NumberField): AttributeSpec {
 function listedValue(values: Record<string, FilterNode>, term: ValueTerm): FilterNode | undefined {
   if (term.kind === 'exact') return Object.hasOwn(values, term.value) ? values[term.value] : undefined;
   if (term.kind !== 'wildcard') return undefined;
-  const glob = new RegExp(`^${term.pattern.split('*').map(escapeRegExp).join('.*')}$`, 's');
-  const matched = Object.keys(values).filter((v) => glob.test(v));
+  const matched = Object.keys(values).filter((v) => wildcardMatches(term.pattern, v));
   if (matched.length === 0) return undefined;
   return matched.length === 1 ? values[matched[0]!] : { op: 'or', nodes: matched.map((v) => values[v]!) };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function boolean(node: (value: boolean) => FilterNode): AttributeSpec {
