@@ -109,9 +109,15 @@ export async function applySeverityAndDueRulesAtEvaluation(tx: Queryable, orgId:
  */
 export async function reapplySeverityAndDueRules(db: Db, orgId: string): Promise<number> {
   const rules = [...(await enabledRulesInOrder(db, orgId, 'severity')), ...(await enabledRulesInOrder(db, orgId, 'due_date'))];
-  const matching =
-    rules.length > 0 ? await currentFindingsMatching(db, orgId, { op: 'or', nodes: rules.map((r) => onOwnSeverity(ruleScope(r))) }, Date.now()) : [];
-  const candidates = [...new Set([...matching, ...(await currentFindingsWithAutomation(db, orgId))])].sort();
+  // One statement a rule: the OR of every rule's scope in one went past PostgreSQL's 65,535 parameters a statement.
+  const now = Date.now();
+  const candidates = new Set(await currentFindingsWithAutomation(db, orgId));
+  for (const rule of rules) for (const id of await currentFindingsMatching(db, orgId, onOwnSeverity(ruleScope(rule)), now)) candidates.add(id);
+  return applyInBatches(db, orgId, [...candidates].sort());
+}
+
+/** applySeverityAndDueRules over `candidates`, a batch at a time, each holding its resources' write locks. */
+async function applyInBatches(db: Db, orgId: string, candidates: string[]): Promise<number> {
   let changed = 0;
   for (let i = 0; i < candidates.length; i += BATCH) {
     const batch = candidates.slice(i, i + BATCH);
