@@ -144,12 +144,14 @@ test('bad bodies: invalid JSON 400, too large 413, wrong content type 415; no in
   const xml = await s.api('/api/v2/csm/resources', { method: 'POST', body: '<data/>', headers: { 'content-type': 'application/xml' } });
   assert.equal(xml.status, 415);
   assert.equal(((await xml.json()) as { errors: Array<{ status: string }> }).errors[0]!.status, '415');
-  // JSON:API's media type is JSON, read by the same parser and its checks.
+  // JSON:API's media type is JSON, read by the same parser and its checks (keys of their own: this server's inventory
+  // budget is 5 requests).
+  const keys = await s.newKeys('json-api-media-type');
   const jsonApi = { 'content-type': 'application/vnd.api+json' };
-  const asJsonApi = await s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: [] }), headers: jsonApi });
+  const asJsonApi = await s.api('/api/v2/csm/resources', { method: 'POST', body: JSON.stringify({ data: [] }), headers: jsonApi, keys });
   assert.equal(asJsonApi.status, 400, 'an empty list is refused by the route, not by its media type');
   assert.equal(((await asJsonApi.json()) as { errors: Array<{ source?: { pointer?: string } }> }).errors[0]!.source?.pointer, '/data');
-  const brokenJsonApi = await s.api('/api/v2/csm/resources', { method: 'POST', body: '{"data": [', headers: jsonApi });
+  const brokenJsonApi = await s.api('/api/v2/csm/resources', { method: 'POST', body: '{"data": [', headers: jsonApi, keys });
   assert.equal(brokenJsonApi.status, 400);
 });
 
