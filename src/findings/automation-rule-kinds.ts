@@ -92,24 +92,37 @@ const DUE_DATE_ACTION = Type.Object(
   { additionalProperties: false },
 );
 
+// Closed to fields they do not name: a misspelt `enable: false` created a rule at work, rather than being refused.
+const closed = { additionalProperties: false } as const;
+
 function ruleBody<T extends string, A extends TSchema>(type: T, action: A) {
-  return Type.Object({
-    data: Type.Object({
-      type: Type.Literal(type),
-      attributes: Type.Object({
-        name: Type.String({ minLength: 1 }),
-        enabled: Type.Optional(Type.Boolean({ description: 'Defaults to true' })),
-        rule: RULE_SCOPE,
-        action,
-      }),
-    }),
-  });
+  return Type.Object(
+    {
+      data: Type.Object(
+        {
+          type: Type.Literal(type),
+          attributes: Type.Object(
+            {
+              name: Type.String({ minLength: 1 }),
+              enabled: Type.Optional(Type.Boolean({ description: 'Defaults to true' })),
+              rule: RULE_SCOPE,
+              action,
+            },
+            closed,
+          ),
+        },
+        closed,
+      ),
+    },
+    closed,
+  );
 }
 
 function reorderBody<T extends string>(type: T) {
-  return Type.Object({
-    data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Literal(type) }), { maxItems: MAX_RULES_A_REORDER }),
-  });
+  return Type.Object(
+    { data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Literal(type) }, closed), { maxItems: MAX_RULES_A_REORDER }) },
+    closed,
+  );
 }
 
 export const MUTE_RULE_BODY = ruleBody('mute_rules', MUTE_ACTION);

@@ -19,35 +19,58 @@ const MAX_MUTE_DESCRIPTION = 280;
 /** A value of the mute the request cannot take is a 422 (the error mapper reads this), not a 400. */
 const unprocessable = { 'x-invalid-status': 422 } as const;
 
-export const MUTE_BODY = Type.Object({
-  data: Type.Object({
-    type: Type.Literal('mute'),
-    attributes: Type.Object({
-      mute: Type.Object({
-        is_muted: Type.Boolean(unprocessable),
-        reason: StringEnum(MUTE_REASONS, {
-          ...unprocessable,
-          description: `To mute: ${MUTING_REASONS.join(', ')}. To unmute: ${UNMUTING_REASONS.join(', ')}.`,
-        }),
-        description: Type.Optional(Type.Union([Type.String({ maxLength: MAX_MUTE_DESCRIPTION }), Type.Null()], unprocessable)),
-        expire_at: Type.Optional(
-          Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], {
-            ...unprocessable,
-            description: 'Unix ms, in the future',
-          }),
+// Every object closed to fields it does not name: a misspelt `expires_at` muted for ever, rather than being refused.
+const closed = { additionalProperties: false } as const;
+
+export const MUTE_BODY = Type.Object(
+  {
+    data: Type.Object(
+      {
+        type: Type.Literal('mute'),
+        // The client's MuteFindingsRequestData may carry one; it names nothing here.
+        id: Type.Optional(Type.String()),
+        attributes: Type.Object(
+          {
+            mute: Type.Object(
+              {
+                is_muted: Type.Boolean(unprocessable),
+                reason: StringEnum(MUTE_REASONS, {
+                  ...unprocessable,
+                  description: `To mute: ${MUTING_REASONS.join(', ')}. To unmute: ${UNMUTING_REASONS.join(', ')}.`,
+                }),
+                description: Type.Optional(Type.Union([Type.String({ maxLength: MAX_MUTE_DESCRIPTION }), Type.Null()], unprocessable)),
+                expire_at: Type.Optional(
+                  Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()], {
+                    ...unprocessable,
+                    description: 'Unix ms, in the future',
+                  }),
+                ),
+              },
+              closed,
+            ),
+          },
+          closed,
         ),
-      }),
-    }),
-    relationships: Type.Object({
-      findings: Type.Object({
-        data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Optional(Type.Literal('findings')) }), {
-          minItems: 1,
-          maxItems: MAX_MUTE_BATCH,
-        }),
-      }),
-    }),
-  }),
-});
+        relationships: Type.Object(
+          {
+            findings: Type.Object(
+              {
+                data: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), type: Type.Optional(Type.Literal('findings')) }, closed), {
+                  minItems: 1,
+                  maxItems: MAX_MUTE_BATCH,
+                }),
+              },
+              closed,
+            ),
+          },
+          closed,
+        ),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
 export type MuteBody = Static<typeof MUTE_BODY>;
 
 export interface MuteRequest {

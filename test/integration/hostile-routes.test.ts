@@ -289,3 +289,40 @@ test('a page number whose offset is past what the store counts, or past the exac
     assert.deepEqual(((await r.json()) as { data: unknown[] }).data, []);
   }
 });
+
+test('a field a mute or rule body does not name is refused where it stands, and nothing is written', async () => {
+  type Errors = { errors: Array<{ status: string; detail: string; source?: { pointer?: string } }> };
+  const refused = async (path: string, method: string, body: unknown, pointer: string) => {
+    const answer = await s.api(path, { method, body: JSON.stringify(body) });
+    assert.equal(answer.status, 400, `${method} ${path}: ${await answer.clone().text()}`);
+    assert.equal(((await answer.json()) as Errors).errors[0]!.source?.pointer, pointer, `${method} ${path}`);
+  };
+  const muted = async () => {
+    const answer = await s.api(`/api/v2/security/findings?filter[query]=${encodeURIComponent('@workflow.mute.is_muted:true')}`);
+    return ((await answer.json()) as { data: unknown[] }).data.length;
+  };
+  const before = await muted();
+  const mute = validBodies['PATCH /api/v2/security/findings/mute'] as { data: { attributes: { mute: Record<string, unknown> } } };
+  const misspelt = structuredClone(mute);
+  delete misspelt.data.attributes.mute.expire_at;
+  misspelt.data.attributes.mute.expires_at = Date.now() + 86_400_000;
+  const withFinding = (body: unknown) => JSON.parse(JSON.stringify(body).replace('FINDING', findingId)) as unknown;
+  await refused('/api/v2/security/findings/mute', 'PATCH', withFinding(misspelt), '/data/attributes/mute/expires_at');
+  await refused('/api/v2/security/findings/mute', 'PATCH', { ...(withFinding(mute) as object), extra: 1 }, '/extra');
+  assert.equal(await muted(), before, 'no finding was muted');
+
+  const rules = async () => ((await (await s.api('/api/v2/security/findings/automation/mute_rules')).json()) as { data: unknown[] }).data.length;
+  const count = await rules();
+  const draft = structuredClone(MUTE_RULE) as { data: { attributes: Record<string, unknown> } };
+  delete draft.data.attributes.enabled;
+  draft.data.attributes.enable = false;
+  await refused('/api/v2/security/findings/automation/mute_rules', 'POST', draft, '/data/attributes/enable');
+  await refused('/api/v2/security/findings/automation/mute_rules', 'POST', { data: { ...MUTE_RULE.data, id: 'mine' } }, '/data/id');
+  await refused(
+    '/api/v2/security/findings/automation/mute_rules/reorder',
+    'POST',
+    { data: [{ id: ruleId, type: 'mute_rules', position: 1 }] },
+    '/data/0/position',
+  );
+  assert.equal(await rules(), count, 'no rule was created');
+});
