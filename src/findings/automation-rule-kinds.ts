@@ -2,7 +2,7 @@
 // one's request body (TypeBox: the routes' schemas, the OpenAPI document and the types in one place), its wire type and
 // path, and what of its action is kept. All three share the scope (finding types and a query) and the CRUD service.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { InvalidInput } from '../errors.js';
+import { InvalidInput, Unprocessable } from '../errors.js';
 import { textFieldReason } from '../input-limits.js';
 import { StringEnum } from '../schema-types.js';
 import type { AutomationRuleRow, AutomationRuleType } from '../store/automation-rules.js';
@@ -45,7 +45,9 @@ const MUTE_ACTION = Type.Object(
   {
     reason: StringEnum(MUTE_RULE_REASONS),
     reason_description: Type.Optional(Type.String({ maxLength: MAX_DESCRIPTION })),
-    expire_at: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Unix ms: the mutes end then' })),
+    expire_at: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Unix ms, in the future: the mutes end then' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -151,6 +153,15 @@ function keptAction(action: Record<string, unknown>): Record<string, unknown> {
   return { ...action };
 }
 
+/** A mute rule's expiry in the past would mute nothing, ever: a 422, as for a mute of findings. */
+function keptMuteAction(action: Record<string, unknown>, now: number): Record<string, unknown> {
+  if (typeof action.expire_at === 'number' && action.expire_at <= now) {
+    const pointer = `${ACTION}/expire_at`;
+    throw new Unprocessable(`Invalid body field ${pointer}: must be in the future`, { pointer });
+  }
+  return keptAction(action);
+}
+
 /** Each severity of a due date rule at most once (a schema cannot say so). */
 function keptDueDateAction(action: Record<string, unknown>): Record<string, unknown> {
   const seen = new Set<string>();
@@ -172,7 +183,8 @@ export interface RuleKind {
   /** The body's action: the responses show it as kept. */
   action: TSchema;
   reorderBody: TSchema;
-  keptAction(action: Record<string, unknown>): Record<string, unknown>;
+  /** The action as kept, at `now`; what it cannot take is an error naming its pointer. */
+  keptAction(action: Record<string, unknown>, now: number): Record<string, unknown>;
 }
 
 export const RULE_KINDS: RuleKind[] = [
@@ -183,7 +195,7 @@ export const RULE_KINDS: RuleKind[] = [
     body: MUTE_RULE_BODY,
     action: MUTE_ACTION,
     reorderBody: reorderBody('mute_rules'),
-    keptAction,
+    keptAction: keptMuteAction,
   },
   {
     type: 'severity',

@@ -43,7 +43,7 @@ export const RULES_PAGE_QUERY = Type.Object(
 export type RulesPageQuery = Static<typeof RULES_PAGE_QUERY>;
 
 /** A body the kind's schema accepted -> the rule's fields: the query parses (an error names /data/attributes/rule/query). */
-export function ruleFields(kind: RuleKind, body: RuleBody): AutomationRuleFields {
+export function ruleFields(kind: RuleKind, body: RuleBody, now: number): AutomationRuleFields {
   const { name, enabled, rule, action } = body.data.attributes;
   const query = checkedText(rule.query ?? '', '/data/attributes/rule/query', MAX_DESCRIPTION);
   parseSearchQuery(query, { pointer: '/data/attributes/rule/query' });
@@ -52,7 +52,7 @@ export function ruleFields(kind: RuleKind, body: RuleBody): AutomationRuleFields
     enabled: enabled ?? true,
     finding_types: [...rule.finding_types],
     query,
-    action: kind.keptAction(action as Record<string, unknown>),
+    action: kind.keptAction(action as Record<string, unknown>, now),
   };
 }
 
@@ -69,7 +69,7 @@ async function putToWork(db: Db, orgId: string, kind: RuleKind, rule: Automation
 }
 
 export async function createRule(db: Db, principal: Principal, kind: RuleKind, body: RuleBody, now: number): Promise<AutomationRuleRow> {
-  const fields = ruleFields(kind, body);
+  const fields = ruleFields(kind, body, now);
   const rule = await db.transaction((tx) => insertAutomationRule(tx, principal.orgId, newId(), kind.type, fields, actorOf(principal), now));
   await putToWork(db, principal.orgId, kind, rule);
   return rule;
@@ -93,7 +93,7 @@ export async function updateRule(
   body: RuleBody,
   now: number,
 ): Promise<AutomationRuleRow> {
-  const fields = ruleFields(kind, body);
+  const fields = ruleFields(kind, body, now);
   const rule = await db.transaction((tx) => updateAutomationRule(tx, principal.orgId, kind.type, ruleId, fields, actorOf(principal), now));
   if (!rule) throw notFound(kind, ruleId);
   await putToWork(db, principal.orgId, kind, rule);

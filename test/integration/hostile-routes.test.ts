@@ -326,3 +326,24 @@ test('a field a mute or rule body does not name is refused where it stands, and 
   );
   assert.equal(await rules(), count, 'no rule was created');
 });
+
+test('a mute rule whose expiry has passed is a 422 naming it, created or changed, as a mute of findings is', async () => {
+  const expired = structuredClone(MUTE_RULE) as { data: { attributes: { action: Record<string, unknown> } } };
+  expired.data.attributes.action.expire_at = 1;
+  for (const [method, path] of [
+    ['POST', '/api/v2/security/findings/automation/mute_rules'],
+    ['PUT', `/api/v2/security/findings/automation/mute_rules/${ruleId}`],
+  ] as const) {
+    const answer = await s.api(path, { method, body: JSON.stringify(expired) });
+    assert.equal(answer.status, 422, `${method}: ${await answer.clone().text()}`);
+    const error = ((await answer.json()) as { errors: Array<{ detail: string; source?: { pointer?: string } }> }).errors[0]!;
+    assert.deepEqual(
+      [error.source?.pointer, error.detail],
+      ['/data/attributes/action/expire_at', 'Invalid body field /data/attributes/action/expire_at: must be in the future'],
+    );
+  }
+  const kept = (await (await s.api(`/api/v2/security/findings/automation/mute_rules/${ruleId}`)).json()) as {
+    data: { attributes: { action: Record<string, unknown> } };
+  };
+  assert.equal(kept.data.attributes.action.expire_at, undefined, 'the rule is as it was');
+});

@@ -90,11 +90,12 @@ function ruleResponses(kind: RuleKind) {
     { description: 'The rules in their new order' },
   );
   return {
-    create: responses({ 201: one }, BODY_ERRORS),
+    // 422: a value the rule cannot take (a mute rule's expiry in the past).
+    create: responses({ 201: one }, [422, ...BODY_ERRORS]),
     list: responses({ 200: page }),
     reorder: responses({ 200: order }, BODY_ERRORS),
     get: responses({ 200: one }, [404]),
-    update: responses({ 200: one }, [404, ...BODY_ERRORS]),
+    update: responses({ 200: one }, [404, 422, ...BODY_ERRORS]),
     delete: responses({ 204: NO_BODY('Deleted') }, [404]),
   };
 }
