@@ -3,10 +3,34 @@ import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify
 import { InvalidInput, UnsupportedMediaType } from '../errors.js';
 import { INPUT_LIMITS, findJsonProblem, jsonPointer, textFieldReason, unsafeTextReason } from '../input-limits.js';
 
-/** The first query parameter (name or value) no store can take as text: a NUL (`%00`). */
+/** A query string's part decoded (`+` a space), or undefined when its escapes are malformed or not UTF-8. */
+function decodedQueryPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first query parameter whose escapes do not decode: the routes' parser kept `%ED%A0%80` (a lone surrogate's bytes)
+ * or `%FF` as that literal text, and the check below read them as U+FFFD, so the two disagreed on what was asked.
+ */
+function rejectUndecodableQuery(query: string): void {
+  for (const pair of query.split('&')) {
+    const [rawKey = '', ...rawValue] = pair.split('=');
+    const key = decodedQueryPart(rawKey);
+    if (key !== undefined && decodedQueryPart(rawValue.join('=')) !== undefined) continue;
+    const name = key ?? rawKey;
+    throw new InvalidInput(`Invalid parameter ${name}: holds a malformed percent-encoding or bytes that are not UTF-8`, { parameter: name });
+  }
+}
+
+/** The first query parameter (name or value) no store can take as text: a NUL (`%00`), bytes that are not UTF-8. */
 function rejectUnsafeQuery(request: FastifyRequest): void {
   const q = request.url.indexOf('?');
   if (q < 0) return;
+  rejectUndecodableQuery(request.url.slice(q + 1));
   for (const [key, value] of new URLSearchParams(request.url.slice(q + 1))) {
     const reason = unsafeTextReason(key) ?? unsafeTextReason(value);
     if (reason) throw new InvalidInput(`Invalid parameter ${key}: ${reason}`, { parameter: key });

@@ -95,6 +95,21 @@ test('every text filter of both findings listings: a NUL or an over-long value i
   await expect400(await s.api('/api/v2/posture_management/findings/summary?snapshot_timestamp=1%00'), { parameter: 'snapshot_timestamp' });
 });
 
+test('query parameters whose escapes are not UTF-8 or are malformed are a 400 naming the parameter, on both listings', async () => {
+  for (const [path, name] of [
+    ['/api/v2/posture_management/findings', 'filter[tags]'],
+    ['/api/v2/posture_management/findings', 'filter[rule_id]'],
+    ['/api/v2/security/findings', 'filter[query]'],
+  ]) {
+    const key = encodeURIComponent(name);
+    for (const value of ['%ED%A0%80', 'team:%FF', '%C3', '100%', '%zz']) await expect400(await s.api(`${path}?${key}=${value}`), { parameter: name });
+    // A name that does not decode is named as it was sent.
+    await expect400(await s.api(`${path}?filter%FF=x`), { parameter: 'filter%FF' });
+    // Two-byte letters and + for a space decode, and reach the route.
+    assert.equal((await s.api(`${path}?${key}=${name === 'filter[query]' ? 'team:caf%C3%A9+OR+team:x' : 'team:caf%C3%A9'}`)).status, 200);
+  }
+});
+
 test('ownership and resource paths: a NUL or an id past the index limit is a 400 naming resource_id', async () => {
   await expect400(await s.api('/api/v2/csm/ownership/arn%00x'), { parameter: 'resource_id' });
   await expect400(await s.api('/api/v2/csm/ownership/arn%00x/team/history'), { parameter: 'resource_id' });
