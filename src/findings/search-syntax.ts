@@ -17,14 +17,29 @@ import { INPUT_LIMITS, textFieldReason, unsafeTextReason } from '../input-limits
 import { ALL, validateFilter, type Comparison, type FilterNode, type NumberField, type TextField } from './filter-tree.js';
 import { SEARCH_ATTRIBUTES, searchAttribute, type AttributeSpec, type ValueTerm } from './search-attributes.js';
 
-/** The query as a whole (UTF-8 bytes), and how deep operators and parentheses may nest. */
 /**
+ * `queryBytes`: the query as a whole (UTF-8 bytes); `depth`: how deep operators and parentheses may nest.
+ *
  * `tagWildcards`: a wildcard over a tag's values (`team:pay*`) is matched against every tag of every finding the rest
  * of the query leaves, with no index to narrow it: about a microsecond and a half per finding and term on the embedded
  * store (256 of them over 20,000 findings took 6.6 s, and over 78,000 held the server 45 s, as the embedded store runs
  * on its thread). 32 bound a query to about what a findings page of a large organization costs anyway.
+ *
+ * `ownerLookups`: each owner facet value (`@owner.team:payments`; `@owner.team_status:*` is one a status) looks up the
+ * finding's resource's inference as it stood, a subquery for every finding the rest of the query leaves: 1,024 of them
+ * in one severity rule held the store minutes each time the rules were set to work.
  */
-export const SEARCH_QUERY_LIMITS = { queryBytes: 8192, depth: 32, terms: 256, tagWildcards: 32 } as const;
+export const SEARCH_QUERY_LIMITS = { queryBytes: 8192, depth: 32, terms: 256, tagWildcards: 32, ownerLookups: 32 } as const;
+
+const OWNER_LOOKUPS = new Set<FilterNode['op']>(['owner', 'owner_confidence', 'owner_status']);
+
+/** How many owner lookups a node makes (its ORs and ANDs of them included). */
+function ownerLookups(node: FilterNode): number {
+  if (OWNER_LOOKUPS.has(node.op)) return 1;
+  if (node.op === 'and' || node.op === 'or') return node.nodes.reduce((sum, n) => sum + ownerLookups(n), 0);
+  if (node.op === 'not') return ownerLookups(node.node);
+  return 0;
+}
 
 export const DEFAULT_QUERY_SOURCE: ErrorSource = { parameter: 'filter[query]' };
 
@@ -55,6 +70,8 @@ class Parser {
   private terms = 0;
   /** Wildcards over tag values so far (SEARCH_QUERY_LIMITS.tagWildcards). */
   tagWildcards = 0;
+  /** Owner lookups so far (SEARCH_QUERY_LIMITS.ownerLookups). */
+  ownerLookups = 0;
   constructor(
     readonly text: string,
     readonly source: ErrorSource,
@@ -304,6 +321,9 @@ class Parser {
 function attributeNode(p: Parser, spec: AttributeSpec, name: string, term: ValueTerm, at: number): FilterNode {
   const node = spec.node(term);
   if ('reason' in node) p.fail(`${name} ${node.reason}`, at);
+  p.ownerLookups += ownerLookups(node);
+  if (p.ownerLookups > SEARCH_QUERY_LIMITS.ownerLookups)
+    p.fail(`the query looks up owners more than ${SEARCH_QUERY_LIMITS.ownerLookups} times (each reads every finding's inference)`, at);
   return node;
 }
 

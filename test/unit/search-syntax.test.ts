@@ -10,6 +10,7 @@ import { buildCountQuery, buildPageQuery, compileFilter, Params } from '../../sr
 import { parseListQuery } from '../../src/findings/list-query.js';
 import { SEVERITIES } from '../../src/posture/resource.js';
 import { InvalidInput } from '../../src/errors.js';
+import { INFERENCE_STATUSES } from '../../src/ownership/inference-status.js';
 import { prng } from '../../bench/lib/prng.js';
 
 const parse = (q: string) => parseSearchQuery(q);
@@ -247,6 +248,16 @@ test('the caller names where the query came from; limits keep parsing bounded', 
     () => parseSearchQuery(Array.from({ length: 200 }, (_, i) => `@rule.name:*x${i}*`).join(' OR ')),
     'column wildcards are not counted',
   );
+  // An owner facet value looks up every finding's inference: 32 in a query; a status wildcard looks up each status it matches.
+  const owners = (n: number) => Array.from({ length: n }, (_, i) => `@owner.team:t${i}`).join(' OR ');
+  assert.doesNotThrow(() => parseSearchQuery(owners(SEARCH_QUERY_LIMITS.ownerLookups)));
+  const tooManyOwners = errorOf(owners(SEARCH_QUERY_LIMITS.ownerLookups + 1));
+  assert.match(tooManyOwners.message, /looks up owners more than 32 times/);
+  assert.equal(tooManyOwners.column, owners(SEARCH_QUERY_LIMITS.ownerLookups + 1).lastIndexOf(':t32') + 2, 'named at the 33rd value');
+  const statuses = (n: number) => Array.from({ length: n }, () => '@owner.team_status:*').join(' OR ');
+  const fit = Math.floor(SEARCH_QUERY_LIMITS.ownerLookups / INFERENCE_STATUSES.length);
+  assert.doesNotThrow(() => parseSearchQuery(statuses(fit)));
+  assert.match(errorOf(statuses(fit + 1)).message, /looks up owners more than 32 times/);
   assert.match(errorOf(`t:${'x'.repeat(2000)}`).message, /the value is 2000 bytes long/);
   assert.match(errorOf('t:a\u0000').message, /NUL/);
   // Within the limits, nesting parses.
