@@ -19,7 +19,8 @@ export async function lockQueuedItems(db: Queryable, orgId: string, ids: string[
   if (ids.length === 0) return [];
   return (
     await db.query<QueueItem>(
-      'SELECT org_id, resource_id, attempts FROM ownership_queue WHERE org_id = $1 AND resource_id = ANY($2::text[]) FOR UPDATE',
+      // In resource id order, as markForInference takes them (ownership-queue.ts): writers in other orders deadlock.
+      'SELECT org_id, resource_id, attempts FROM ownership_queue WHERE org_id = $1 AND resource_id = ANY($2::text[]) ORDER BY resource_id COLLATE "C" FOR UPDATE',
       [orgId, ids],
     )
   ).rows;

@@ -1,13 +1,23 @@
 import type { Queryable } from './db.js';
 
-/** Marks resources for re-inference (all of the org's resources, and whatever waits for a retry, when ids is 'all'). */
+const REQUEUE = `ON CONFLICT (org_id, resource_id) DO UPDATE
+  SET next_attempt_at = LEAST(ownership_queue.next_attempt_at, EXCLUDED.next_attempt_at), attempts = 0`;
+
+/**
+ * Marks resources for re-inference (all of the org's resources, and whatever waits for a retry, when ids is 'all'). One
+ * statement takes the queue rows' locks in resource id order (byte order, whatever the database's collation), as every
+ * writer of the queue does: writers that took them in their own orders (a whole-organization re-inference in table
+ * order, an import in its input's) deadlocked, and the loser's request answered 500.
+ */
 export async function markForInference(db: Queryable, orgId: string, ids: string[] | 'all', now: number): Promise<void> {
   if (ids === 'all') {
-    await db.query('UPDATE ownership_queue SET next_attempt_at = $2, attempts = 0 WHERE org_id = $1 AND next_attempt_at > $2', [orgId, now]);
     await db.query(
       `INSERT INTO ownership_queue (org_id, resource_id, enqueued_at, next_attempt_at)
-       SELECT org_id, resource_id, $2, $2 FROM resources WHERE org_id = $1 AND deleted_at IS NULL
-       ON CONFLICT (org_id, resource_id) DO UPDATE SET next_attempt_at = LEAST(ownership_queue.next_attempt_at, EXCLUDED.next_attempt_at), attempts = 0`,
+       SELECT $1, marked.id, $2, $2 FROM (
+         SELECT resource_id AS id FROM resources WHERE org_id = $1 AND deleted_at IS NULL
+         UNION SELECT resource_id FROM ownership_queue WHERE org_id = $1 AND next_attempt_at > $2
+       ) AS marked ORDER BY marked.id COLLATE "C"
+       ${REQUEUE}`,
       [orgId, now],
     );
     return;
@@ -15,8 +25,8 @@ export async function markForInference(db: Queryable, orgId: string, ids: string
   if (ids.length === 0) return;
   await db.query(
     `INSERT INTO ownership_queue (org_id, resource_id, enqueued_at, next_attempt_at)
-     SELECT $1, r.id, $3, $3 FROM unnest($2::text[]) AS r(id)
-     ON CONFLICT (org_id, resource_id) DO UPDATE SET next_attempt_at = LEAST(ownership_queue.next_attempt_at, EXCLUDED.next_attempt_at), attempts = 0`,
+     SELECT $1, marked.id, $3, $3 FROM unnest($2::text[]) AS marked(id) ORDER BY marked.id COLLATE "C"
+     ${REQUEUE}`,
     [orgId, [...new Set(ids)], now],
   );
 }
