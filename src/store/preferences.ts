@@ -35,10 +35,12 @@ export async function savePreferences(
   const changed = prev === undefined || canonicalJson(prev.preferences) !== canonicalJson(preferences);
   if (prev !== undefined && !changed && prev.csv === csv) return { version: prev.version, changed };
   const version = (prev?.version ?? 0) + 1;
+  // Never before the version it follows (recordSignalVersions says why).
+  const at = Math.max(now, Number(prev?.created_at ?? now));
   await db.query(
     'INSERT INTO ownership_preferences (org_id, version, csv, preferences, created_at, created_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
-    [orgId, version, csv, JSON.stringify(preferences), now, actor],
+    [orgId, version, csv, JSON.stringify(preferences), at, actor],
   );
-  await recordSignalVersions(db, orgId, 'preferences', [{ key: 'preferences', payload: preferences }], 'preferences', now);
+  await recordSignalVersions(db, orgId, 'preferences', [{ key: 'preferences', payload: preferences }], 'preferences', at);
   return { version, changed };
 }

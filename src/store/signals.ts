@@ -12,7 +12,9 @@ export interface SignalVersion {
 
 /**
  * Records a signal's content as a new version when it differs from the latest one.
- * Returns the version now current and whether it is new.
+ * Returns the version now current and whether it is new. A new version is observed at `now`, or at its predecessor's
+ * instant when `now` is earlier: a writer's `now` is read before it waits its turn, so a writer that waited behind a
+ * slower one would have put version N+1 before version N.
  */
 export async function recordSignalVersions(
   db: Queryable,
@@ -25,14 +27,14 @@ export async function recordSignalVersions(
   const result = new Map<string, { version: number; changed: boolean }>();
   if (signals.length === 0) return result;
   const latest = (
-    await db.query<{ key: string; version: number; payload: unknown }>(
-      `SELECT DISTINCT ON (key) key, version, payload FROM signal_versions
+    await db.query<{ key: string; version: number; payload: unknown; observed_at: number }>(
+      `SELECT DISTINCT ON (key) key, version, payload, observed_at FROM signal_versions
        WHERE org_id = $1 AND kind = $2 AND key = ANY($3::text[]) ORDER BY key, version DESC`,
       [orgId, kind, signals.map((s) => s.key)],
     )
   ).rows;
   const byKey = new Map(latest.map((r) => [r.key, r]));
-  const inserts: Array<{ key: string; version: number; payload: unknown }> = [];
+  const inserts: Array<{ key: string; version: number; payload: unknown; observed_at: number }> = [];
   for (const s of signals) {
     const prev = byKey.get(s.key);
     if (prev && canonicalJson(prev.payload) === canonicalJson(s.payload)) {
@@ -40,15 +42,17 @@ export async function recordSignalVersions(
       continue;
     }
     const version = (prev?.version ?? 0) + 1;
-    inserts.push({ key: s.key, version, payload: s.payload });
-    byKey.set(s.key, { key: s.key, version, payload: s.payload });
+    const observedAt = Math.max(now, Number(prev?.observed_at ?? now));
+    inserts.push({ key: s.key, version, payload: s.payload, observed_at: observedAt });
+    byKey.set(s.key, { key: s.key, version, payload: s.payload, observed_at: observedAt });
     result.set(s.key, { version, changed: true });
   }
   if (inserts.length > 0) {
     await db.query(
       `INSERT INTO signal_versions (org_id, kind, key, version, observed_at, source, payload)
-       SELECT $1, $2, r.key, r.version, $3, $4, r.payload FROM jsonb_to_recordset($5::jsonb) AS r(key text, version integer, payload jsonb)`,
-      [orgId, kind, now, source, JSON.stringify(inserts)],
+       SELECT $1, $2, r.key, r.version, r.observed_at, $3, r.payload
+       FROM jsonb_to_recordset($4::jsonb) AS r(key text, version integer, payload jsonb, observed_at bigint)`,
+      [orgId, kind, source, JSON.stringify(inserts)],
     );
   }
   return result;

@@ -408,3 +408,31 @@ test('CLI: Backstage, service definitions, CloudTrail (folder, gzip, streamed) a
     await db.drop();
   }
 });
+
+test('a signal version is never observed before the one it follows: a writer that waited its turn keeps the order', async () => {
+  const { orgId } = await s.newKeys('signal-clock-org');
+  const header =
+    'id,preference_type,tag_key,tag_value,owner,owner_type,confidence,handle,exclusion_type,exclusion_resource_type,prompt_text,priority';
+  const csv = (value: string) => `${header}\n1,tag_mapping,team-tag,${value},payments,team,high,,,,,1\n`;
+  const { importPreferences } = await import('../../src/ownership/signal-imports.js');
+  // The second writer read its clock first, then waited for the first.
+  const later = Date.now() + 60_000;
+  await s.server.db.transaction((tx) => importPreferences(tx, orgId, csv('a'), null, later));
+  await s.server.db.transaction((tx) => importPreferences(tx, orgId, csv('b'), null, later - 500));
+  const saved = await q<{ version: number; created_at: number }>(
+    'SELECT version, created_at FROM ownership_preferences WHERE org_id = $1 ORDER BY version',
+    [orgId],
+  );
+  assert.deepEqual(
+    saved.map((r) => Number(r.created_at)),
+    [later, later],
+  );
+  const observed = await q<{ observed_at: number }>(
+    "SELECT observed_at FROM signal_versions WHERE org_id = $1 AND kind = 'preferences' ORDER BY version",
+    [orgId],
+  );
+  assert.deepEqual(
+    observed.map((r) => Number(r.observed_at)),
+    [later, later],
+  );
+});
