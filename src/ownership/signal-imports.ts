@@ -56,9 +56,17 @@ export interface AuditImportSummary {
   resources_created: number;
 }
 
-export async function importAuditEvents(tx: Queryable, orgId: string, events: AuditEvent[], now: number): Promise<AuditImportSummary> {
+/** `named`, when given, gathers the resources the events name, for a caller that imports in several batches. */
+export async function importAuditEvents(
+  tx: Queryable,
+  orgId: string,
+  events: AuditEvent[],
+  now: number,
+  named?: Set<string>,
+): Promise<AuditImportSummary> {
   await lockSignalWrites(tx, orgId);
   const { resourceIds: touched, added } = await insertAuditEvents(tx, orgId, events, now);
+  for (const id of touched) named?.add(id);
   const { resources_created } = await recordReferencedResources(tx, orgId, resourcesNamedByEvents(events), { source: 'import:cloudtrail', now });
   await markForInference(tx, orgId, touched, now);
   return { events: events.length, events_new: added, resources: touched.length, resources_created };

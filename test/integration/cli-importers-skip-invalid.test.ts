@@ -242,3 +242,24 @@ test('service-definitions: two files defining one service differently abort the 
   assert.equal(sameTwice.code, 0, sameTwice.stderr);
   assert.deepEqual(JSON.parse(sameTwice.stdout), { files: 2, services: 1, changed: 0 });
 });
+
+test('cloudtrail: the summary counts each resource the events name once, across the batches a large log is written in', async () => {
+  const records = Array.from({ length: 4500 }, (_, i) => ({
+    eventVersion: '1.08',
+    eventID: `batch-count-${i}`,
+    eventTime: new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString(),
+    eventSource: 's3.amazonaws.com',
+    eventName: 'PutBucketTagging',
+    awsRegion: 'us-east-1',
+    recipientAccountId: '123456789012',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/ann', userName: 'ann', accountId: '123456789012' },
+    requestParameters: { bucketName: `batch-count-bucket-${i % 3}` },
+  }));
+  const file = write('batches.json', JSON.stringify({ Records: records }));
+  for (const run of ['first', 'again']) {
+    const imported = await runBuiltCli(['import', 'cloudtrail', file, '--org', 'acme'], org.env);
+    assert.equal(imported.code, 0, imported.stderr);
+    const summary = JSON.parse(imported.stdout) as { events: number; resources: number };
+    assert.deepEqual([summary.events, summary.resources], [4500, 3], run);
+  }
+});

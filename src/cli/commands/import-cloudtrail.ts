@@ -76,14 +76,14 @@ export async function importCloudTrailFiles(db: Db, orgId: string, files: string
       return await withFindingWriteLease(db, orgId, 'org', async (tx, now) => {
         let events = 0;
         let added = 0;
-        let resources = 0;
+        // Distinct across batches: a resource named in two batches is one resource.
+        const named = new Set<string>();
         let created = 0;
         let batch: AuditEvent[] = [];
         const flush = async () => {
-          const r = await importAuditEvents(tx, orgId, batch, now);
+          const r = await importAuditEvents(tx, orgId, batch, now, named);
           events += r.events;
           added += r.events_new;
-          resources += r.resources;
           created += r.resources_created;
           batch = [];
         };
@@ -96,7 +96,7 @@ export async function importCloudTrailFiles(db: Db, orgId: string, files: string
           done += statSync(file).size;
         }
         await flush();
-        return { events, events_new: added, resources, resources_created: created };
+        return { events, events_new: added, resources: named.size, resources_created: created };
       });
     } finally {
       bar.stop();
